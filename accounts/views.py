@@ -1,0 +1,57 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.forms import LoginForm, StaffFilterForm, StaffPasswordChangeForm
+from accounts.models import User
+from accounts.roles import Capability
+from core.excel import xlsx_response
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def password_change(request):
+    form = StaffPasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        update_session_auth_hash(request, user)
+        messages.success(request, _("密码已修改。"))
+        return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+def _staff_queryset(form: StaffFilterForm):
+    queryset = User.in_jurisdiction.select_related("unit").prefetch_related("roles").order_by("area_code", "username")
+    if form.is_valid():
+        if q := form.cleaned_data["q"]:
+            queryset = queryset.filter(Q(full_name__contains=q) | Q(username__contains=q))
+        if role := form.cleaned_data["role"]:
+            queryset = queryset.filter(roles__code=role)
+    return queryset
+
+
+@login_required
+def staff_list(request):
+    if not request.user.can(Capability.VIEW_STAFF):
+        raise PermissionDenied
+    form = StaffFilterForm(request.GET or None)
+    queryset = _staff_queryset(form)
+    if request.GET.get("export") == "xlsx":
+        rows = (
+            (u.username, u.full_name, u.unit.name if u.unit else "", u.area_code, "、".join(u.role_labels),
+             "是" if u.is_active else "否")
+            for u in queryset.iterator(chunk_size=2000)
+        )
+        return xlsx_response("工作人员名单", ["用户名", "姓名", "所属单位", "区划代码", "角色", "启用"], rows, "工作人员")
+    return render(request, "accounts/staff_list.html", {"form": form, "staff": queryset[:500], "total": queryset.count()})

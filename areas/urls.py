@@ -1,0 +1,9 @@
+from django.urls import path
+
+from areas import views
+
+app_name = "areas"
+urlpatterns = [
+    path("", views.area_browser, name="browser"),
+    path("<str:code>/", views.area_browser, name="area"),
+]

@@ -1,0 +1,115 @@
+"""Writing and checking the audit log. Nothing else writes AuditEntry rows."""
+
+from dataclasses import dataclass
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from audit.context import current_actor
+from audit.models import GENESIS_HASH, AuditEntry
+from core.masking import mask_value
+
+# One lock id for the whole chain: entries must be appended one at a time to link correctly.
+_CHAIN_LOCK_ID = 7_202_611
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+    # SQLite: transactions are BEGIN IMMEDIATE (settings), so writers are already serialised.
+
+
+def record(
+    action: str,
+    *,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    area_code: str = "",
+    changes: dict | None = None,
+) -> AuditEntry:
+    """Append one entry for what the current actor did."""
+    actor = current_actor()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+        area_code = area_code or getattr(obj, "area_code", "") or ""
+    with transaction.atomic():
+        _lock_chain()
+        prev = AuditEntry.unscoped.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+        entry = AuditEntry(
+            created_at=timezone.now(),
+            user_id_at_time=actor.user_id,
+            username=actor.username,
+            unit_name=actor.unit_name,
+            ip=actor.ip,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr[:200],
+            area_code=area_code or actor.area_code,
+            changes=changes or {},
+            prev_hash=prev,
+        )
+        entry.hash = entry.compute_hash()
+        entry.save(force_insert=True)
+    return entry
+
+
+def record_personal_data_view(obj: models.Model, fields: list[str], reason: str = "") -> AuditEntry:
+    """Someone saw a person's unmasked data (ID number, bank account, address ...)."""
+    return record(
+        AuditEntry.Action.VIEW_PERSONAL_DATA, obj=obj, changes={"fields": sorted(fields), "reason": reason}
+    )
+
+
+def field_changes(model: type[models.Model], old: dict, new: dict) -> dict:
+    """{field: [old, new]} for fields that differ; sensitive values are stored masked."""
+    sensitive = set(getattr(model, "sensitive_fields", ()))
+    diff = {}
+    for name, new_value in new.items():
+        old_value = old.get(name)
+        if old_value == new_value:
+            continue
+        if name in sensitive:
+            diff[name] = [mask_value(name, old_value), mask_value(name, new_value)]
+        else:
+            diff[name] = [_plain(old_value), _plain(new_value)]
+    return diff
+
+
+def _plain(value) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    broken_at: int | None
+    reason: str
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def verify_chain(batch_size: int = 5000) -> ChainReport:
+    """Recompute every hash in order; report the first entry whose link or content is wrong."""
+    prev_hash = GENESIS_HASH
+    checked = 0
+    last_id = 0
+    while True:
+        batch = list(AuditEntry.unscoped.filter(id__gt=last_id).order_by("id")[:batch_size])
+        if not batch:
+            return ChainReport(checked=checked, broken_at=None, reason="")
+        for entry in batch:
+            if entry.prev_hash != prev_hash:
+                return ChainReport(checked, entry.id, "前序哈希不符：上一条记录被删除或篡改")
+            if entry.compute_hash() != entry.hash:
+                return ChainReport(checked, entry.id, "内容与哈希不符：本条记录被篡改")
+            prev_hash = entry.hash
+            checked += 1
+            last_id = entry.id

@@ -1,0 +1,47 @@
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from audit import services
+from audit.context import actor_for_user, acting_as, client_ip
+from audit.models import AuditEntry
+from audit.tracking import Audited
+
+
+@receiver(post_save)
+def log_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not isinstance(instance, Audited):
+        return
+    new = instance.audit_values()
+    old = {} if created else getattr(instance, "_audit_snapshot", {})
+    changes = services.field_changes(sender, old, new)
+    instance._audit_snapshot = new
+    if created or changes:
+        action = AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE
+        services.record(action, obj=instance, changes=changes)
+
+
+@receiver(post_delete)
+def log_delete(sender, instance, **kwargs):
+    if not isinstance(instance, Audited):
+        return
+    old = getattr(instance, "_audit_snapshot", None) or instance.audit_values()
+    services.record(AuditEntry.Action.DELETE, obj=instance, changes=services.field_changes(sender, old, {}))
+
+
+@receiver(user_logged_in)
+def log_login(sender, request, user, **kwargs):
+    with acting_as(actor_for_user(user, client_ip(request))):
+        services.record(AuditEntry.Action.LOGIN, obj=user, area_code=user.area_code)
+
+
+@receiver(user_login_failed)
+def log_login_failure(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username", ""))[:150]
+    services.record(AuditEntry.Action.LOGIN_FAILED, object_type="accounts.user", object_repr=username)
+
+
+@receiver(user_logged_out)
+def log_logout(sender, request, user, **kwargs):
+    if user is not None:
+        services.record(AuditEntry.Action.LOGOUT, obj=user, area_code=user.area_code)

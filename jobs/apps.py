@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "jobs"
+    verbose_name = "后台任务"
+
+    def ready(self) -> None:
+        from core.navigation import NavItem, register_nav
+
+        register_nav(NavItem("后台任务", "jobs:list", None, 990, "导入、核对等长时间任务的进度"))

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from jobs import views
+
+app_name = "jobs"
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("<int:pk>/", views.job_detail, name="detail"),
+]

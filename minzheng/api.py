@@ -1,0 +1,18 @@
+"""The REST API root (django-ninja). OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.
+
+Every router registered here runs behind the same middleware as the UI, so jurisdiction scoping
+applies to it unchanged. Authentication: the browser session, or `Authorization: Bearer <token>`.
+"""
+
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+from accounts.api import TokenAuth, router as accounts_router
+
+api = NinjaAPI(
+    title="民政一体化服务平台 API",
+    version="1",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+api.add_router("/accounts", accounts_router)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from minzheng.api import api
+
+admin.site.site_header = "民政一体化服务平台 · 系统管理"
+admin.site.site_title = "民政一体化服务平台"
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("areas/", include("areas.urls")),
+    path("audit/", include("audit.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
