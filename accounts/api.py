@@ -49,6 +49,8 @@ def staff(request):
     if not request.user.can(Capability.VIEW_STAFF):
         raise HttpError(403, "无权查看人员名单")
     return [
-        StaffOut(username=u.username, full_name=u.full_name, unit=u.unit.name if u.unit_id else "", area_code=u.area_code)
+        StaffOut(
+            username=u.username, full_name=u.full_name, unit=u.unit.name if u.unit_id else "", area_code=u.area_code
+        )
         for u in User.in_jurisdiction.select_related("unit")[:1000]
     ]

@@ -80,9 +80,7 @@ class User(AbstractUser):
     area_code = models.CharField(_("区划代码"), max_length=15, blank=True, db_index=True, editable=False)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     roles = models.ManyToManyField(Role, verbose_name=_("角色"), blank=True, related_name="staff")
-    must_change_password = models.BooleanField(
-        _("须修改初始密码"), default=True, help_text=_("首次登录时强制修改密码")
-    )
+    must_change_password = models.BooleanField(_("须修改初始密码"), default=True, help_text=_("首次登录时强制修改密码"))
 
     objects = UserManager()
     in_jurisdiction = ScopedManager()

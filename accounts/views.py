@@ -49,9 +49,19 @@ def staff_list(request):
     queryset = _staff_queryset(form)
     if request.GET.get("export") == "xlsx":
         rows = (
-            (u.username, u.full_name, u.unit.name if u.unit else "", u.area_code, "、".join(u.role_labels),
-             "是" if u.is_active else "否")
+            (
+                u.username,
+                u.full_name,
+                u.unit.name if u.unit else "",
+                u.area_code,
+                "、".join(u.role_labels),
+                "是" if u.is_active else "否",
+            )
             for u in queryset.iterator(chunk_size=2000)
         )
-        return xlsx_response("工作人员名单", ["用户名", "姓名", "所属单位", "区划代码", "角色", "启用"], rows, "工作人员")
-    return render(request, "accounts/staff_list.html", {"form": form, "staff": queryset[:500], "total": queryset.count()})
+        return xlsx_response(
+            "工作人员名单", ["用户名", "姓名", "所属单位", "区划代码", "角色", "启用"], rows, "工作人员"
+        )
+    return render(
+        request, "accounts/staff_list.html", {"form": form, "staff": queryset[:500], "total": queryset.count()}
+    )

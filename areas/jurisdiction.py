@@ -49,9 +49,7 @@ class JurisdictionNotSet(RuntimeError):
 def current_scope() -> Scope:
     scope = _current.get()
     if scope is None:
-        raise JurisdictionNotSet(
-            "No jurisdiction scope is active: wrap the code in `within(...)` or `system_scope()`."
-        )
+        raise JurisdictionNotSet("No jurisdiction scope is active: wrap the code in `within(...)` or `system_scope()`.")
     return scope
 
 

@@ -61,9 +61,7 @@ def record(
 
 def record_personal_data_view(obj: models.Model, fields: list[str], reason: str = "") -> AuditEntry:
     """Someone saw a person's unmasked data (ID number, bank account, address ...)."""
-    return record(
-        AuditEntry.Action.VIEW_PERSONAL_DATA, obj=obj, changes={"fields": sorted(fields), "reason": reason}
-    )
+    return record(AuditEntry.Action.VIEW_PERSONAL_DATA, obj=obj, changes={"fields": sorted(fields), "reason": reason})
 
 
 def field_changes(model: type[models.Model], old: dict, new: dict) -> dict:

@@ -3,7 +3,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from audit import services
-from audit.context import actor_for_user, acting_as, client_ip
+from audit.context import acting_as, actor_for_user, client_ip
 from audit.models import AuditEntry
 from audit.tracking import Audited
 

@@ -25,14 +25,42 @@ def audit_log(request):
     form = AuditFilterForm(request.GET or None)
     queryset = form.filter(AuditEntry.objects.order_by("-id"))
     if request.GET.get("export") == "xlsx":
-        record(AuditEntry.Action.EXPORT, object_type="audit.auditentry", object_repr="操作日志导出",
-               area_code=request.user.area_code, changes={"filter": request.GET.urlencode()})
+        record(
+            AuditEntry.Action.EXPORT,
+            object_type="audit.auditentry",
+            object_repr="操作日志导出",
+            area_code=request.user.area_code,
+            changes={"filter": request.GET.urlencode()},
+        )
         rows = (
-            (e.id, timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), e.username, e.unit_name, e.ip,
-             e.get_action_display(), e.object_type, e.object_id, e.object_repr, e.area_code, _changes_text(e.changes))
+            (
+                e.id,
+                timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                e.username,
+                e.unit_name,
+                e.ip,
+                e.get_action_display(),
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                e.area_code,
+                _changes_text(e.changes),
+            )
             for e in queryset.iterator(chunk_size=5000)
         )
-        headers = ["序号", "时间", "用户", "单位", "IP地址", "操作", "对象类型", "对象ID", "对象", "区划代码", "变更内容"]
+        headers = [
+            "序号",
+            "时间",
+            "用户",
+            "单位",
+            "IP地址",
+            "操作",
+            "对象类型",
+            "对象ID",
+            "对象",
+            "区划代码",
+            "变更内容",
+        ]
         return xlsx_response("操作日志", headers, rows, "操作日志")
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     for entry in page:

@@ -27,7 +27,7 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet_title: st
     for row in rows:
         # Everything that looks like an ID or account number goes in as text so Excel keeps it whole.
         sheet.append([value if not isinstance(value, int) or abs(value) < 10**15 else str(value) for value in row])
-    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the response closes it
     workbook.save(output)
     output.seek(0)
     return output

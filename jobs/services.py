@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from areas.jurisdiction import Scope, system_scope, within
-from audit.context import Actor, SYSTEM_ACTOR, acting_as
+from audit.context import SYSTEM_ACTOR, Actor, acting_as
 from jobs.models import Job
 
 logger = logging.getLogger(__name__)

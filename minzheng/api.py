@@ -7,7 +7,8 @@ applies to it unchanged. Authentication: the browser session, or `Authorization:
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
-from accounts.api import TokenAuth, router as accounts_router
+from accounts.api import TokenAuth
+from accounts.api import router as accounts_router
 
 api = NinjaAPI(
     title="民政一体化服务平台 API",

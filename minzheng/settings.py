@@ -16,7 +16,9 @@ DEBUG = env_bool("MINZHENG_DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("生产模式必须设置环境变量 SECRET_KEY (SECRET_KEY is required when MINZHENG_DEBUG is off)")
+        raise ImproperlyConfigured(
+            "生产模式必须设置环境变量 SECRET_KEY (SECRET_KEY is required when MINZHENG_DEBUG is off)"
+        )
     SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - dev profile only
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])

@@ -5,50 +5,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AreaChange',
+            name="AreaChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=15, verbose_name='区划代码')),
-                ('kind', models.CharField(choices=[('created', '新设'), ('renamed', '更名'), ('recoded', '改码'), ('merged', '合并'), ('abolished', '撤销'), ('moved', '划转')], max_length=10, verbose_name='变更类型')),
-                ('old_name', models.CharField(blank=True, max_length=100, verbose_name='原名称')),
-                ('new_name', models.CharField(blank=True, max_length=100, verbose_name='新名称')),
-                ('successor_code', models.CharField(blank=True, max_length=15, verbose_name='承继区划代码')),
-                ('effective_on', models.DateField(verbose_name='生效日期')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='依据/来源')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(db_index=True, max_length=15, verbose_name="区划代码")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "新设"),
+                            ("renamed", "更名"),
+                            ("recoded", "改码"),
+                            ("merged", "合并"),
+                            ("abolished", "撤销"),
+                            ("moved", "划转"),
+                        ],
+                        max_length=10,
+                        verbose_name="变更类型",
+                    ),
+                ),
+                ("old_name", models.CharField(blank=True, max_length=100, verbose_name="原名称")),
+                ("new_name", models.CharField(blank=True, max_length=100, verbose_name="新名称")),
+                ("successor_code", models.CharField(blank=True, max_length=15, verbose_name="承继区划代码")),
+                ("effective_on", models.DateField(verbose_name="生效日期")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="依据/来源")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="记录时间")),
             ],
             options={
-                'verbose_name': '区划变更',
-                'verbose_name_plural': '区划变更',
-                'ordering': ['code', 'effective_on', 'id'],
+                "verbose_name": "区划变更",
+                "verbose_name_plural": "区划变更",
+                "ordering": ["code", "effective_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=15, unique=True, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('full_name', models.CharField(blank=True, max_length=300, verbose_name='全称')),
-                ('level', models.CharField(choices=[('province', '省'), ('city', '市'), ('county', '县/区'), ('township', '乡镇/街道'), ('village', '村/社区'), ('grid', '网格')], max_length=10, verbose_name='层级')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='启用日期')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='停用日期')),
-                ('is_demo', models.BooleanField(default=False, help_text='生成的村/社区和网格，非真实区划', verbose_name='演示数据')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='数据来源')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='areas.area', verbose_name='上级区划')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=15, unique=True, verbose_name="区划代码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("full_name", models.CharField(blank=True, max_length=300, verbose_name="全称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "省"),
+                            ("city", "市"),
+                            ("county", "县/区"),
+                            ("township", "乡镇/街道"),
+                            ("village", "村/社区"),
+                            ("grid", "网格"),
+                        ],
+                        max_length=10,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="启用日期")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="停用日期")),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False, help_text="生成的村/社区和网格，非真实区划", verbose_name="演示数据"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="数据来源")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="areas.area",
+                        verbose_name="上级区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['code'],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["code"],
             },
         ),
     ]

@@ -4,36 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_code', models.CharField(db_index=True, max_length=15, verbose_name='区划代码')),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('user_id_at_time', models.BigIntegerField(blank=True, null=True, verbose_name='用户ID')),
-                ('username', models.CharField(max_length=150, verbose_name='用户')),
-                ('unit_name', models.CharField(blank=True, max_length=100, verbose_name='单位')),
-                ('ip', models.CharField(blank=True, max_length=45, verbose_name='IP地址')),
-                ('action', models.CharField(choices=[('create', '新增'), ('update', '修改'), ('delete', '删除'), ('view_personal', '查看个人信息'), ('export', '导出'), ('import', '导入'), ('login', '登录'), ('login_failed', '登录失败'), ('logout', '退出')], db_index=True, max_length=20, verbose_name='操作')),
-                ('object_type', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='对象ID')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='对象')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='变更内容')),
-                ('prev_hash', models.CharField(max_length=64, verbose_name='前序哈希')),
-                ('hash', models.CharField(max_length=64, unique=True, verbose_name='哈希')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("area_code", models.CharField(db_index=True, max_length=15, verbose_name="区划代码")),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                ("user_id_at_time", models.BigIntegerField(blank=True, null=True, verbose_name="用户ID")),
+                ("username", models.CharField(max_length=150, verbose_name="用户")),
+                ("unit_name", models.CharField(blank=True, max_length=100, verbose_name="单位")),
+                ("ip", models.CharField(blank=True, max_length=45, verbose_name="IP地址")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "新增"),
+                            ("update", "修改"),
+                            ("delete", "删除"),
+                            ("view_personal", "查看个人信息"),
+                            ("export", "导出"),
+                            ("import", "导入"),
+                            ("login", "登录"),
+                            ("login_failed", "登录失败"),
+                            ("logout", "退出"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="操作",
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, db_index=True, max_length=100, verbose_name="对象类型")),
+                ("object_id", models.CharField(blank=True, db_index=True, max_length=64, verbose_name="对象ID")),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="对象")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="变更内容")),
+                ("prev_hash", models.CharField(max_length=64, verbose_name="前序哈希")),
+                ("hash", models.CharField(max_length=64, unique=True, verbose_name="哈希")),
             ],
             options={
-                'verbose_name': '操作日志',
-                'verbose_name_plural': '操作日志',
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id', 'id'], name='audit_object_idx')],
+                "verbose_name": "操作日志",
+                "verbose_name_plural": "操作日志",
+                "ordering": ["-id"],
+                "indexes": [models.Index(fields=["object_type", "object_id", "id"], name="audit_object_idx")],
             },
         ),
     ]

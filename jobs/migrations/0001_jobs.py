@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,29 +14,51 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_code', models.CharField(db_index=True, max_length=15, verbose_name='区划代码')),
-                ('kind', models.CharField(db_index=True, max_length=50, verbose_name='任务类型')),
-                ('title', models.CharField(max_length=200, verbose_name='任务名称')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '进行中'), ('succeeded', '已完成'), ('failed', '失败')], default='queued', max_length=10, verbose_name='状态')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='参数')),
-                ('progress_done', models.PositiveIntegerField(default=0, verbose_name='已处理')),
-                ('progress_total', models.PositiveIntegerField(default=0, verbose_name='总数')),
-                ('message', models.CharField(blank=True, max_length=500, verbose_name='当前说明')),
-                ('log', models.JSONField(blank=True, default=list, verbose_name='日志')),
-                ('result', models.JSONField(blank=True, default=dict, verbose_name='结果')),
-                ('result_file', models.FileField(blank=True, upload_to='jobs/%Y/%m/', verbose_name='结果文件')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("area_code", models.CharField(db_index=True, max_length=15, verbose_name="区划代码")),
+                ("kind", models.CharField(db_index=True, max_length=50, verbose_name="任务类型")),
+                ("title", models.CharField(max_length=200, verbose_name="任务名称")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "进行中"),
+                            ("succeeded", "已完成"),
+                            ("failed", "失败"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="参数")),
+                ("progress_done", models.PositiveIntegerField(default=0, verbose_name="已处理")),
+                ("progress_total", models.PositiveIntegerField(default=0, verbose_name="总数")),
+                ("message", models.CharField(blank=True, max_length=500, verbose_name="当前说明")),
+                ("log", models.JSONField(blank=True, default=list, verbose_name="日志")),
+                ("result", models.JSONField(blank=True, default=dict, verbose_name="结果")),
+                ("result_file", models.FileField(blank=True, upload_to="jobs/%Y/%m/", verbose_name="结果文件")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="开始时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发起人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '后台任务',
-                'verbose_name_plural': '后台任务',
-                'ordering': ['-id'],
+                "verbose_name": "后台任务",
+                "verbose_name_plural": "后台任务",
+                "ordering": ["-id"],
             },
         ),
     ]
