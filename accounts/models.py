@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ROLE_CAPABILITIES, RoleCode
 from areas.jurisdiction import AreaOwned, ScopedManager
+from audit.tracking import Audited
 
 
-class Unit(AreaOwned):
+class Unit(Audited, AreaOwned):
     """A unit in one area: the bureau, a township office, a village committee, another department."""
 
     class Kind(models.TextChoices):
@@ -63,7 +64,7 @@ class Role(models.Model):
         return str(RoleCode(self.code).label)
 
 
-class User(AbstractUser):
+class User(Audited, AbstractUser):
     """A staff account. It belongs to one unit and sees that unit's area and what lies below.
 
     The default manager is deliberately unscoped (authentication must find any account);
@@ -71,6 +72,8 @@ class User(AbstractUser):
     """
 
     area_field = "area_code"
+    audit_exclude = ("password", "last_login")
+    sensitive_fields = ("phone",)
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     unit = models.ForeignKey(

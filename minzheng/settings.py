@@ -123,6 +123,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = True  # serve app and vendor assets without a collectstatic step
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MINZHENG_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
