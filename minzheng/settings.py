@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "jobs",
+    # business lines
+    "registry",
 ]
 
 MIDDLEWARE = [

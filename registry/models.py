@@ -1,0 +1,267 @@
+"""The registry (一库管理): residents, households, memberships and the document library.
+
+Every row is area-owned: a person by their actual residence (常住, village or grid code), a
+household by its address area. The household-registration area (户籍) is kept apart.
+"""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Right
+from django.utils.translation import gettext_lazy as _
+
+from areas.jurisdiction import AreaOwned
+from audit.tracking import Audited
+from registry.relations import Relation
+
+
+class Person(Audited, AreaOwned):
+    """One resident. One person, one row: the ID number is unique."""
+
+    sensitive_fields = ("id_number", "phone")
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+
+    class MaritalStatus(models.TextChoices):
+        UNMARRIED = "10", _("未婚")
+        MARRIED = "20", _("已婚")
+        WIDOWED = "30", _("丧偶")
+        DIVORCED = "40", _("离婚")
+        UNKNOWN = "90", _("未说明")
+
+    class DisabilityType(models.TextChoices):
+        NONE = "", _("无")
+        VISUAL = "1", _("视力残疾")
+        HEARING = "2", _("听力残疾")
+        SPEECH = "3", _("言语残疾")
+        PHYSICAL = "4", _("肢体残疾")
+        INTELLECTUAL = "5", _("智力残疾")
+        MENTAL = "6", _("精神残疾")
+        MULTIPLE = "7", _("多重残疾")
+
+    class LabourCapacity(models.TextChoices):
+        FULL = "full", _("有劳动能力")
+        PARTIAL = "partial", _("部分丧失劳动能力")
+        NONE = "none", _("无劳动能力")
+
+    class Employment(models.TextChoices):
+        EMPLOYED = "employed", _("就业")
+        FARMING = "farming", _("务农")
+        MIGRANT = "migrant", _("外出务工")
+        UNEMPLOYED = "unemployed", _("失业")
+        STUDENT = "student", _("在校学生")
+        RETIRED = "retired", _("退休")
+        NOT_APPLICABLE = "na", _("不适用")
+
+    class Education(models.TextChoices):
+        NONE = "none", _("未上学")
+        PRIMARY = "primary", _("小学")
+        JUNIOR = "junior", _("初中")
+        SENIOR = "senior", _("高中/中专")
+        COLLEGE = "college", _("大专")
+        BACHELOR = "bachelor", _("本科")
+        POSTGRADUATE = "postgraduate", _("研究生")
+
+    class LifeStatus(models.TextChoices):
+        ALIVE = "alive", _("健在")
+        DECEASED = "deceased", _("死亡")
+        MOVED_OUT = "moved_out", _("迁出")
+
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    name_pinyin = models.CharField(_("姓名全拼"), max_length=200, blank=True, db_index=True, editable=False)
+    name_initials = models.CharField(_("姓名首字母"), max_length=50, blank=True, db_index=True, editable=False)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("出生日期"))
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    hukou_area_code = models.CharField(_("户籍地区划"), max_length=15, blank=True)
+    marital_status = models.CharField(
+        _("婚姻状况"), max_length=2, choices=MaritalStatus.choices, default=MaritalStatus.UNKNOWN
+    )
+    disability_type = models.CharField(_("残疾类别"), max_length=1, choices=DisabilityType.choices, blank=True)
+    disability_grade = models.PositiveSmallIntegerField(
+        _("残疾等级"), null=True, blank=True, choices=[(g, f"{g}级") for g in range(1, 5)]
+    )
+    disability_certificate = models.CharField(_("残疾证号"), max_length=30, blank=True)
+    serious_illness = models.CharField(_("重大疾病"), max_length=100, blank=True, help_text=_("无则留空"))
+    labour_capacity = models.CharField(
+        _("劳动能力"), max_length=10, choices=LabourCapacity.choices, default=LabourCapacity.FULL
+    )
+    employment = models.CharField(_("就业状况"), max_length=12, choices=Employment.choices, blank=True)
+    education = models.CharField(_("文化程度"), max_length=12, choices=Education.choices, blank=True)
+    life_status = models.CharField(_("生存状态"), max_length=10, choices=LifeStatus.choices, default=LifeStatus.ALIVE)
+    death_date = models.DateField(_("死亡日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("居民")
+        verbose_name_plural = _("居民")
+        ordering = ["area_code", "name"]
+        indexes = [models.Index(Right("id_number", 6), name="person_id_tail6_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(life_status="deceased", death_date__isnull=False) | ~Q(life_status="deceased"),
+                name="person_deceased_has_death_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def age_on(self, day: date) -> int:
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+    @property
+    def is_alive(self) -> bool:
+        return self.life_status == self.LifeStatus.ALIVE
+
+    def current_membership(self) -> "Membership | None":
+        return self.memberships.filter(end_date__isnull=True).select_related("household").first()
+
+
+class Household(Audited, AreaOwned):
+    """A household (家庭户) at an address; members come and go through Membership rows."""
+
+    sensitive_fields = ("bank_account", "address", "phone")
+
+    class Kind(models.TextChoices):
+        URBAN = "urban", _("城镇")
+        RURAL = "rural", _("农村")
+
+    number = models.CharField(_("户编号"), max_length=30, unique=True)
+    head = models.ForeignKey(
+        Person,
+        verbose_name=_("户主"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="headed_households",
+    )
+    kind = models.CharField(_("城乡类别"), max_length=5, choices=Kind.choices, default=Kind.RURAL)
+    address = models.CharField(_("家庭住址"), max_length=200)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    bank_name = models.CharField(_("开户银行"), max_length=50, blank=True)
+    bank_account_name = models.CharField(_("银行账户名称"), max_length=50, blank=True)
+    bank_account = models.CharField(_("银行账号"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True, help_text=_("合并或撤销后的户为无效"))
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("家庭户")
+        verbose_name_plural = _("家庭户")
+        ordering = ["area_code", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.head.name if self.head_id else ''}户（{self.number}）"
+
+    def current_memberships(self) -> models.QuerySet["Membership"]:
+        return self.memberships.filter(end_date__isnull=True).select_related("person").order_by("relation", "id")
+
+
+class Membership(Audited, AreaOwned):
+    """A person belonging to a household for a period; history is kept by closing, not deleting."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    person = models.ForeignKey(Person, verbose_name=_("成员"), on_delete=models.PROTECT, related_name="memberships")
+    relation = models.CharField(_("与户主关系"), max_length=2, choices=Relation.choices)
+    start_date = models.DateField(_("入户日期"))
+    end_date = models.DateField(_("离户日期"), null=True, blank=True)
+    end_reason = models.CharField(_("离户原因"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("家庭成员")
+        verbose_name_plural = _("家庭成员")
+        ordering = ["household", "relation", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(end_date__isnull=True), name="one_current_household_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_relation_display()}"
+
+
+class DocumentType(models.Model):
+    """A kind of document in the library (证照类型). Reference data, edited by administrators."""
+
+    class Holder(models.TextChoices):
+        PERSON = "person", _("个人")
+        HOUSEHOLD = "household", _("家庭")
+
+    code = models.CharField(_("代码"), max_length=40, primary_key=True)
+    name = models.CharField(_("名称"), max_length=50)
+    holder = models.CharField(_("归属"), max_length=10, choices=Holder.choices, default=Holder.PERSON)
+    has_validity = models.BooleanField(_("有有效期"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
+
+    class Meta:
+        verbose_name = _("证照类型")
+        verbose_name_plural = _("证照类型")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def document_upload_path(instance: "Document", filename: str) -> str:
+    """Files are named by a random id, never by the person's name or ID number."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"documents/{instance.area_code[:6]}/{instance.doc_type_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+class Document(Audited, AreaOwned):
+    """A document collected once (一次采集) and reused by every later application."""
+
+    sensitive_fields = ("number",)
+
+    doc_type = models.ForeignKey(DocumentType, verbose_name=_("证照类型"), on_delete=models.PROTECT)
+    person = models.ForeignKey(
+        Person, verbose_name=_("所属人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("所属家庭"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    number = models.CharField(_("证照编号"), max_length=60, blank=True)
+    issued_by = models.CharField(_("发证机关"), max_length=100, blank=True)
+    valid_from = models.DateField(_("有效期起"), null=True, blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    file = models.FileField(_("文件"), upload_to=document_upload_path, blank=True)
+    content_type = models.CharField(_("文件类型"), max_length=50, blank=True)
+    size = models.PositiveIntegerField(_("文件大小"), default=0)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    is_current = models.BooleanField(_("当前有效"), default=True, help_text=_("被新版本替换后为否"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("采集人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField(_("采集时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证照材料")
+        verbose_name_plural = _("证照材料")
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(household__isnull=False), name="document_has_holder"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type.name} {self.number}".strip()
+
+    def is_valid_on(self, day: date) -> bool:
+        if not self.is_current:
+            return False
+        if self.valid_from and day < self.valid_from:
+            return False
+        return not (self.valid_until and day > self.valid_until)
