@@ -9,6 +9,8 @@ from ninja.security import SessionAuth
 
 from accounts.api import TokenAuth
 from accounts.api import router as accounts_router
+from cases.api import router as cases_router
+from registry.api import router as registry_router
 
 api = NinjaAPI(
     title="民政一体化服务平台 API",
@@ -17,3 +19,5 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/accounts", accounts_router)
+api.add_router("/registry", registry_router)
+api.add_router("/cases", cases_router)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "jobs",
     # business lines
     "registry",
+    "cases",
 ]
 
 MIDDLEWARE = [

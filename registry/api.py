@@ -1,0 +1,3 @@
+from ninja import Router
+
+router = Router(tags=["居民户籍库"])
