@@ -1,0 +1,37 @@
+# 民政一体化服务平台 — two commands: `make run` and `make test` (README.md).
+# Every target sets up what it needs first; `make setup` alone is idempotent and fast when nothing changed.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Address for `make run`, e.g. `make run ADDR=0.0.0.0:8000`.
+ADDR ?= 127.0.0.1:8000
+# Extra pytest arguments for `make test`, e.g. `make test PYTEST_ARGS="-k login"`.
+PYTEST_ARGS ?=
+
+.PHONY: help setup run test lint format
+
+help:
+	@echo "make run    安装依赖、迁移、载入区划和演示数据，启动 http://$(ADDR) 与后台任务进程"
+	@echo "            set up, migrate, load areas and demo data, serve http://$(ADDR) + the task worker"
+	@echo "make test   代码检查，然后在 SQLite 和 PostgreSQL 上各跑一遍全部测试（含浏览器测试）"
+	@echo "            lint, then the whole suite on SQLite and on PostgreSQL (browser tests included)"
+	@echo "make setup  只安装依赖（.venv、前端文件、系统软件包、区划数据） install dependencies only"
+	@echo "make lint   ruff check + ruff format --check"
+	@echo "make format ruff format + ruff check --fix"
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	@ADDR="$(ADDR)" bash scripts/run.sh
+
+test: setup
+	@PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/test.sh
+
+lint: setup
+	@bash scripts/lint.sh
+
+format: setup
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .

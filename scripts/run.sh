@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# make run: the dev profile on SQLite (var/minzheng.sqlite3 unless DATABASE_URL says otherwise):
+# migrate, load the area tree and the demo data, then serve with runserver while the background
+# task worker runs beside it. Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export MINZHENG_DEBUG=1
+ADDR=${ADDR:-127.0.0.1:8000}
+PY=.venv/bin/python
+
+say() { printf '[run] %s\n' "$*"; }
+
+say "数据库迁移 manage.py migrate"
+$PY manage.py migrate --noinput
+say "载入行政区划 manage.py load_areas"
+$PY manage.py load_areas
+say "载入演示数据 manage.py load_demo"
+$PY manage.py load_demo
+
+say "启动后台任务进程 starting the task worker (manage.py db_worker)"
+$PY manage.py db_worker &
+worker=$!
+stop_worker() {
+    if kill -0 "$worker" 2>/dev/null; then
+        say "停止后台任务进程 stopping the task worker"
+        kill "$worker" 2>/dev/null || true
+        wait "$worker" 2>/dev/null || true
+    fi
+}
+trap stop_worker EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+say "打开 open http://$ADDR/ （Ctrl-C 退出 to stop）"
+$PY manage.py runserver "$ADDR"

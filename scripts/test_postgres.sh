@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Runs the command given (pytest and its arguments) with DATABASE_URL pointing at a PostgreSQL
+# server; pytest-django creates and drops its own test database (test_minzheng) there.
+#
+# Which server, first that works:
+#   1. TEST_DATABASE_URL, when set (used as it is);
+#   2. the local server on 127.0.0.1:5432 as user postgres, when it answers;
+#   3. a throwaway cluster from the installed PostgreSQL binaries (initdb + pg_ctl) in a temp
+#      directory on a free port, stopped and removed afterwards.
+# When none is possible the PostgreSQL run is skipped loudly — and under CI=true it fails instead.
+# MINZHENG_TEST_PG=throwaway skips step 2 (to exercise step 3).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+LOCAL_URL="postgres://postgres@127.0.0.1:5432/minzheng"
+
+say() { printf '[postgres] %s\n' "$*"; }
+under_ci() { [[ ${CI:-} =~ ^([Tt][Rr][Uu][Ee]|1|[Yy][Ee][Ss])$ ]]; }
+
+# Does a server answer at this URL (connecting to its maintenance database "postgres")?
+answers() {
+    "$PY" - "$1" <<'PYTHON' 2>/dev/null
+import sys
+
+import dj_database_url
+import psycopg
+
+db = dj_database_url.parse(sys.argv[1])
+try:
+    psycopg.connect(
+        dbname="postgres",
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        connect_timeout=3,
+    ).close()
+except Exception:
+    sys.exit(1)
+PYTHON
+}
+
+give_up() {
+    local banner="PostgreSQL 测试未运行 THE POSTGRESQL RUN WAS SKIPPED: $*"
+    printf '\n[postgres] %s\n[postgres] %s\n[postgres] %s\n\n' "$(printf '!%.0s' {1..70})" "$banner" "$(printf '!%.0s' {1..70})" >&2
+    if under_ci; then
+        say "CI=true: 不允许跳过 skipping is not allowed under CI" >&2
+        exit 1
+    fi
+    exit 0
+}
+
+if (($# == 0)); then
+    echo "usage: $0 pytest [args...]" >&2
+    exit 2
+fi
+
+# 1. an explicit server
+if [[ -n ${TEST_DATABASE_URL:-} ]]; then
+    say "使用 using TEST_DATABASE_URL"
+    DATABASE_URL="$TEST_DATABASE_URL" "$@"
+    exit $?
+fi
+
+# 2. the local server
+if [[ ${MINZHENG_TEST_PG:-auto} != throwaway ]] && answers "$LOCAL_URL"; then
+    say "使用本机服务器 using the local server: $LOCAL_URL"
+    DATABASE_URL="$LOCAL_URL" "$@"
+    exit $?
+fi
+
+# 3. a throwaway cluster
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [[ -z $bindir ]] && command -v initdb >/dev/null 2>&1; then
+    bindir=$(dirname "$(command -v initdb)")
+fi
+[[ -n $bindir && -x $bindir/initdb && -x $bindir/pg_ctl ]] ||
+    give_up "no server on 127.0.0.1:5432 and no PostgreSQL binaries (initdb, pg_ctl) installed; set TEST_DATABASE_URL or apt-get install postgresql"
+
+# initdb and pg_ctl refuse to run as root: run them as the postgres user.
+as_owner=()
+if [[ $(id -u) -eq 0 ]]; then
+    id -u postgres >/dev/null 2>&1 || give_up "running as root and there is no 'postgres' user to run initdb as"
+    as_owner=(runuser -u postgres --)
+fi
+
+cluster=$(mktemp -d -t minzheng-pg.XXXXXX)
+chmod 0755 "$cluster"
+[[ $(id -u) -eq 0 ]] && chown postgres: "$cluster"
+pg() { (cd "$cluster" && "${as_owner[@]}" "$bindir/$1" "${@:2}"); }
+cleanup() {
+    pg pg_ctl -D "$cluster/data" -m immediate -w stop >/dev/null 2>&1
+    rm -rf "$cluster"
+}
+trap cleanup EXIT
+
+port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+say "启动临时集群 starting a throwaway cluster ($bindir) on 127.0.0.1:$port in $cluster"
+pg initdb -D "$cluster/data" -U postgres -A trust -E UTF8 --no-locale --no-sync >"$cluster/initdb.log" 2>&1 ||
+    { cat "$cluster/initdb.log" >&2; give_up "initdb failed"; }
+pg pg_ctl -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
+    -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null ||
+    { cat "$cluster/server.log" >&2; give_up "the throwaway cluster did not start"; }
+
+DATABASE_URL="postgres://postgres@127.0.0.1:$port/minzheng" "$@"
