@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Right
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from areas.jurisdiction import AreaOwned
@@ -104,7 +106,16 @@ class Person(Audited, AreaOwned):
         verbose_name = _("居民")
         verbose_name_plural = _("居民")
         ordering = ["area_code", "name"]
-        indexes = [models.Index(Right("id_number", 6), name="person_id_tail6_idx")]
+        indexes = [
+            models.Index(Right("id_number", 6), name="person_id_tail6_idx"),
+            # Search (registry/search.py, docs/decisions/0006): each composite index ends in the area
+            # code and id so a jurisdiction range and the result order come out of the index itself.
+            models.Index(fields=["name", "area_code", "id"], name="person_name_area_idx"),
+            models.Index(fields=["name_initials", "area_code", "id"], name="person_initials_area_idx"),
+            models.Index(fields=["name_pinyin", "area_code", "id"], name="person_pinyin_area_idx"),
+            models.Index(Right("id_number", 4), name="person_id_tail4_idx"),
+            models.Index(Right("phone", 4), name="person_phone_tail4_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(life_status="deceased", death_date__isnull=False) | ~Q(life_status="deceased"),
@@ -265,3 +276,35 @@ class Document(Audited, AreaOwned):
         if self.valid_from and day < self.valid_from:
             return False
         return not (self.valid_until and day > self.valid_until)
+
+
+class PersonNameGram(models.Model):
+    """Search index row: one 1–3 character piece of a person's name, with the person's area code.
+
+    Serves name fragments (2 characters included) on every database through one B-tree over
+    (gram, area_code, person): the jurisdiction is a range on the second column. Kept in step by
+    `registry.search.index_person` on save and by `registry.search.gram_rows` in bulk loads.
+    """
+
+    pk = models.CompositePrimaryKey("gram", "area_code", "person_id")
+    gram = models.CharField(max_length=3)
+    area_code = models.CharField(max_length=15)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("姓名检索片段")
+        verbose_name_plural = _("姓名检索片段")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.gram}@{self.area_code}:{self.person_id}"
+
+
+@receiver(post_save, sender=Person)
+def _keep_name_grams(sender, instance: Person, created: bool, raw: bool = False, **kwargs) -> None:
+    """Search index upkeep: a person's name pieces follow their name and area (registry/search.py)."""
+    if raw:
+        return
+    from registry.search import index_person
+
+    index_person(instance, created)

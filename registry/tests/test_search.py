@@ -1,0 +1,166 @@
+"""The one search box: every kind of query, on whichever database the suite runs (SQLite and PG)."""
+
+from datetime import date
+
+import pytest
+
+from areas.jurisdiction import NOTHING, scope_for_area, within
+from registry import services
+from registry.models import PersonNameGram
+from registry.search import name_grams, rebuild_name_grams, search_persons
+from registry.services import NewMember
+from registry.tests.factories import new_id_number
+
+pytestmark = pytest.mark.django_db
+VILLAGE_A = "430522100201"  # 酿溪镇 城西社区
+VILLAGE_A2 = "430522100202"
+VILLAGE_B = "430522101201"  # 严塘镇 严塘村
+
+
+@pytest.fixture
+def people(township_a, township_b):
+    from accounts.tests.factories import ensure_area
+
+    ensure_area(VILLAGE_A, "城西社区")
+    ensure_area(VILLAGE_A2, "城东社区")
+    ensure_area(VILLAGE_B, "严塘村")
+
+    def person(name, area, birth, male=True, phone=""):
+        return services.register_person(id_number=new_id_number(birth, male), name=name, area_code=area, phone=phone)
+
+    p = {
+        "张三": person("张三", VILLAGE_A, date(1970, 1, 2), phone="13907391234"),
+        "张小明": person("张小明", VILLAGE_A, date(2001, 6, 1)),
+        "王芳": person("王芳", VILLAGE_A2, date(1985, 3, 4), male=False, phone="13807395678"),
+        "欧阳娜娜": person("欧阳娜娜", VILLAGE_A2, date(1990, 12, 30), male=False),
+        "李小明": person("李小明", VILLAGE_B, date(1999, 9, 9)),
+        "张三b": person("张三", VILLAGE_B, date(1968, 8, 8)),
+    }
+    services.register_household(
+        head=p["张三"],
+        members=[NewMember(p["张小明"], "20")],
+        address="新邵县酿溪镇城西社区胜利路18号",
+        area_code=VILLAGE_A,
+        on_date=date(2020, 1, 1),
+    )
+    services.register_household(
+        head=p["李小明"], members=[], address="新邵县严塘镇严塘村七组", area_code=VILLAGE_B, on_date=date(2020, 1, 1)
+    )
+    return p
+
+
+def names(query, **kwargs):
+    return sorted(p.name for p in search_persons(query, **kwargs))
+
+
+def test_exact_name_comes_first(people):
+    result = search_persons("张三")
+    assert [p.name for p in result[:2]] == ["张三", "张三"]
+
+
+def test_two_character_fragment_finds_the_name(people):
+    # An FTS5 trigram index would silently return nothing here.
+    assert names("小明") == ["张小明", "李小明"]
+    assert names("阳娜") == ["欧阳娜娜"]
+
+
+def test_one_character_fragment(people):
+    assert names("芳") == ["王芳"]
+    assert names("张") == ["张三", "张三", "张小明"]
+
+
+def test_three_and_more_character_fragments(people):
+    assert names("阳娜娜") == ["欧阳娜娜"]
+    assert names("欧阳娜娜") == ["欧阳娜娜"]
+    assert names("张小明") == ["张小明"]
+    assert names("欧阳娜娜娜") == []
+
+
+def test_full_pinyin_and_its_prefix(people):
+    assert names("zhangsan") == ["张三", "张三"]
+    assert names("ZhangXiao") == ["张小明"]
+    assert names("ouyang") == ["欧阳娜娜"]
+
+
+def test_pinyin_initials(people):
+    assert names("zs") == ["张三", "张三"]
+    assert names("zxm") == ["张小明"]
+    assert names("XM") == []
+
+
+def test_full_id_number_and_its_last_digits(people):
+    number = people["王芳"].id_number
+    assert names(number) == ["王芳"]
+    assert names(number.lower()) == ["王芳"]
+    for n in (4, 5, 6, 8, 12):
+        assert "王芳" in names(number[-n:]), n
+        assert all(p.id_number.endswith(number[-n:]) for p in search_persons(number[-n:]))
+    assert names(number[-3:]) == []  # too short to mean anything
+
+
+def test_legacy_15_digit_id_finds_the_person(people):
+    number = people["张三"].id_number  # born 1970: representable in 15 digits
+    legacy = number[:6] + number[8:17]
+    assert names(legacy) == ["张三"]
+
+
+def test_phone_full_and_last_digits(people):
+    assert names("13907391234") == ["张三"]
+    assert names("1234") == ["张三"] or "张三" in names("1234")
+    assert "王芳" in names("95678")
+
+
+def test_household_address_fragment(people):
+    assert names("胜利路18号") == ["张三", "张小明"]
+    assert names("严塘村七组") == ["李小明"]
+    assert names("胜利路") == ["张三", "张小明"]  # no name matches: the address is searched
+
+
+def test_a_clerk_of_another_township_finds_nothing_of_township_a(people):
+    with within(scope_for_area("430522101000")):
+        for query in (
+            "张小明",
+            "小明",
+            "zxm",
+            "zhangxiaoming",
+            people["张小明"].id_number[-6:],
+            "13907391234",
+            "胜利路",
+        ):
+            assert "张小明" not in names(query), query
+            assert all(p.area_code.startswith("430522101") for p in search_persons(query))
+        assert names("张三") == ["张三"]  # their own 张三 only
+    with within(scope_for_area(VILLAGE_A2)):
+        assert names("张") == []
+        assert names("娜") == ["欧阳娜娜"]
+    with within(NOTHING):
+        assert search_persons("张三") == []
+
+
+def test_limit_and_empty_queries(people):
+    assert len(search_persons("张", limit=2)) == 2
+    assert search_persons("") == [] and search_persons("   ") == []
+
+
+def test_grams_follow_renames_and_moves(people):
+    person = people["王芳"]
+    services.update_person(person, name="王芳芳")
+    assert names("芳芳") == ["王芳芳"]
+    person.area_code = VILLAGE_B
+    person.save()
+    with within(scope_for_area("430522100000")):
+        assert names("芳芳") == []
+    with within(scope_for_area("430522101000")):
+        assert names("芳芳") == ["王芳芳"]
+
+
+def test_rebuild_restores_a_lost_index(people):
+    PersonNameGram.objects.all().delete()
+    assert names("小明") == []
+    assert rebuild_name_grams() > 0
+    assert names("小明") == ["张小明", "李小明"]
+
+
+def test_name_grams():
+    assert name_grams("张小明") == {"张", "小", "明", "张小", "小明", "张小明"}
+    assert name_grams("张 张") == {"张", "张张"}
