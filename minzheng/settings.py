@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     # business lines
     "registry",
     "cases",
+    "assistance",
 ]
 
 MIDDLEWARE = [

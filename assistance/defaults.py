@@ -1,0 +1,47 @@
+"""National rules as default parameters (area "" = nationwide), from the published regulations.
+Local amounts (standards, caps, subsidies) are set by each province/city/county; `demo_amounts`
+are plausible values for the demo county only."""
+
+from datetime import date
+
+from assistance.programmes import ParameterKey as K
+from assistance.programmes import Programme
+
+NATIONAL_DOCUMENT = {
+    "title": "最低生活保障审核确认办法",
+    "number": "民发〔2021〕57号",
+    "issued_by": "民政部",
+    "issued_on": date(2021, 6, 11),
+}
+
+NATIONAL_DEFAULTS: dict[str, object] = {
+    K.DIBAO_BENEFIT_METHOD: "gap",
+    K.DIBAO_BANDS: [],
+    K.DIBAO_MINIMUM_BENEFIT: "0",
+    K.DIBAO_ROUNDING: "yuan",
+    K.EDGE_FACTOR: "1.5",
+    K.ASSET_DEPOSIT_MONTHS: "24",
+    K.ASSET_MAX_VEHICLES: "0",
+    K.ASSET_MAX_HOUSES: "1",
+    K.INCOME_EXCLUDED: ["youfu", "scholarship", "assistance", "pension_basic", "award"],
+    K.REVIEW_STABLE_MONTHS: 12,
+    K.REVIEW_UNSTABLE_MONTHS: 6,
+    K.REVIEW_AFTER_DEATH_MONTHS: 3,
+    K.GRADUAL_EXIT_MONTHS: 6,
+    K.TEKUN_BASIC_FACTOR: "1.3",
+    K.TEKUN_SPOT_CHECK_SHARE: "0.3",
+    K.RIGID_SPENDING_SHARE: "0.5",
+    K.INCOMPATIBLE: [[Programme.DIBAO, Programme.TEKUN], [Programme.ORPHAN, Programme.UNSUPPORTED_CHILD]],
+}
+
+DEMO_AMOUNTS: dict[str, object] = {
+    K.DIBAO_STANDARD_URBAN: "700.00",
+    K.DIBAO_STANDARD_RURAL: "470.00",
+    K.TEKUN_CARE_STANDARDS: {"self_care": "80", "partly_disabled": "300", "fully_disabled": "800"},
+    K.TEMPORARY_TOWNSHIP_CAP: "2000",
+    K.TEMPORARY_COUNTY_CAP: "20000",
+    K.DISABILITY_LIVING_AMOUNT: "80",
+    K.DISABILITY_CARE_AMOUNTS: {"1": "100", "2": "80"},
+    K.ORPHAN_AMOUNT: "1400",
+    K.UNSUPPORTED_CHILD_AMOUNT: "1400",
+}

@@ -1,0 +1,48 @@
+"""The assistance programmes (救助项目) and the parameters each reads (DOMAIN.md §3–4)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Programme(models.TextChoices):
+    DIBAO = "dibao", _("最低生活保障（低保）")
+    TEKUN = "tekun", _("特困人员救助供养（特困）")
+    TEMPORARY_EMERGENCY = "temporary_emergency", _("临时救助（急难型）")
+    TEMPORARY_SPENDING = "temporary_spending", _("临时救助（支出型）")
+    EDGE = "edge", _("低保边缘家庭")
+    RIGID_SPENDING = "rigid_spending", _("刚性支出困难家庭")
+    DISABILITY_LIVING = "disability_living", _("困难残疾人生活补贴")
+    DISABILITY_CARE = "disability_care", _("重度残疾人护理补贴")
+    ORPHAN = "orphan", _("孤儿基本生活费")
+    UNSUPPORTED_CHILD = "unsupported_child", _("事实无人抚养儿童基本生活费")
+
+
+class ParameterKey(models.TextChoices):
+    """Every number DOMAIN.md marks *configurable*. Amounts are yuan; periods as named."""
+
+    DIBAO_STANDARD_URBAN = "dibao.standard_urban", _("城市低保标准（元/人·月）")
+    DIBAO_STANDARD_RURAL = "dibao.standard_rural", _("农村低保标准（元/人·月）")
+    DIBAO_BENEFIT_METHOD = "dibao.benefit_method", _("低保金计算方式（gap=补差，banded=分档）")
+    DIBAO_BANDS = "dibao.bands", _("低保分档（人均收入占标准比例上限→每人每月金额）")
+    DIBAO_MINIMUM_BENEFIT = "dibao.minimum_benefit", _("低保最低保障金（元/人·月）")
+    DIBAO_ROUNDING = "dibao.rounding", _("低保金取整（yuan=到元，fen=到分）")
+    EDGE_FACTOR = "edge.factor", _("低保边缘收入倍数")
+    ASSET_DEPOSIT_MONTHS = "asset.deposit_months", _("人均存款上限（相当于低保标准的月数）")
+    ASSET_MAX_VEHICLES = "asset.max_vehicles", _("机动车辆上限（辆，不含残疾人功能性补偿代步车）")
+    ASSET_MAX_HOUSES = "asset.max_houses", _("住房套数上限")
+    INCOME_EXCLUDED = "income.excluded_kinds", _("不计入家庭收入的项目")
+    REVIEW_STABLE_MONTHS = "review.stable_months", _("收入稳定家庭复核周期（月）")
+    REVIEW_UNSTABLE_MONTHS = "review.unstable_months", _("收入不稳定或有劳动能力家庭复核周期（月）")
+    REVIEW_AFTER_DEATH_MONTHS = "review.after_death_months", _("成员死亡后复核期限（月）")
+    GRADUAL_EXIT_MONTHS = "exit.gradual_months", _("渐退期（月）")
+    TEKUN_BASIC_FACTOR = "tekun.basic_factor", _("特困基本生活标准（低保标准的倍数）")
+    TEKUN_CARE_STANDARDS = "tekun.care_standards", _("特困照料护理标准（元/人·月，按自理能力）")
+    TEKUN_SPOT_CHECK_SHARE = "tekun.spot_check_share", _("特困县级抽查比例")
+    TEMPORARY_TOWNSHIP_CAP = "temporary.township_cap", _("乡镇可审批临时救助上限（元）")
+    TEMPORARY_COUNTY_CAP = "temporary.county_cap", _("临时救助单次上限（元）")
+    DISABILITY_LIVING_AMOUNT = "disability.living_amount", _("困难残疾人生活补贴（元/人·月）")
+    DISABILITY_CARE_AMOUNTS = "disability.care_amounts", _("重度残疾人护理补贴（元/人·月，按残疾等级）")
+    ORPHAN_AMOUNT = "child.orphan_amount", _("孤儿基本生活费（元/人·月）")
+    UNSUPPORTED_CHILD_AMOUNT = "child.unsupported_amount", _("事实无人抚养儿童基本生活费（元/人·月）")
+    RIGID_SPENDING_SHARE = "rigid.spending_share", _("刚性支出占家庭收入比例下限")
+    INCOMPATIBLE = "enrolment.incompatible_pairs", _("不得同时享受的救助项目")

@@ -1,0 +1,382 @@
+"""The rules of social assistance as pure functions (DOMAIN.md §3–4).
+
+Each function takes facts and a `Policy` (the parameters in force for the area and date) and
+returns a result that shows its working, so a clerk can print why. No database access here.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from assistance.policy import Policy
+from assistance.programmes import ParameterKey as K
+from assistance.programmes import Programme
+
+ZERO = Decimal("0")
+FEN = Decimal("0.01")
+
+
+# ---------------------------------------------------------------- household composition (共同生活)
+
+
+class Exclusion:
+    """Why a registered member does not count in the assistance household."""
+
+    CLERGY_AWAY = "clergy_away"  # 宗教教职人员连续三年以上脱离家庭独立生活
+    PRISONER = "prisoner"  # 在监狱服刑
+    DRUG_REHAB = "drug_rehab"  # 强制隔离戒毒
+    MISSING = "missing"  # 宣告失踪
+    NOT_LIVING_TOGETHER = "not_living_together"
+
+    LABELS = {
+        CLERGY_AWAY: "连续三年以上脱离家庭独立生活的宗教教职人员",
+        PRISONER: "在监狱内服刑人员",
+        DRUG_REHAB: "在强制隔离戒毒所戒毒人员",
+        MISSING: "宣告失踪人员",
+        NOT_LIVING_TOGETHER: "未与申请人共同生活",
+    }
+
+
+SUPPORT_RELATIONS = {"spouse", "child", "parent", "other_supported"}
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    name: str
+    kin: str  # applicant / spouse / child / parent / other_supported / other
+    age: int
+    in_school_up_to_bachelor: bool = False
+    adult_dependent: bool = False  # 无劳动能力、无生活来源的成年子女
+    lives_together: bool = True
+    exclusion: str = ""
+    disability_grade: int | None = None
+    serious_illness: bool = False
+    able_to_work: bool = False
+
+
+@dataclass
+class Composition:
+    counted: list[MemberFacts] = field(default_factory=list)
+    left_out: list[tuple[MemberFacts, str]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.counted)
+
+
+def dibao_household(members: list[MemberFacts]) -> Composition:
+    """共同生活的家庭成员 (审核确认办法 第六条): spouse, minor children, dependent adult children
+    (students up to bachelor level), others with a support duty living together long-term."""
+    result = Composition()
+    for member in members:
+        if member.exclusion:
+            result.left_out.append((member, Exclusion.LABELS[member.exclusion]))
+        elif member.kin == "applicant":
+            result.counted.append(member)
+        elif member.kin == "child" and not (
+            member.age < 18 or member.in_school_up_to_bachelor or member.adult_dependent
+        ):
+            result.left_out.append((member, "已成年且不在校、不属于无劳动能力的子女，另行认定"))
+        elif member.kin in SUPPORT_RELATIONS and member.lives_together:
+            result.counted.append(member)
+        elif member.kin in SUPPORT_RELATIONS:
+            result.left_out.append((member, Exclusion.LABELS[Exclusion.NOT_LIVING_TOGETHER]))
+        else:
+            result.left_out.append((member, "无法定赡养、扶养或抚养关系"))
+    return result
+
+
+def may_apply_alone(member: MemberFacts, *, family_is_edge: bool, unemployed: bool) -> tuple[bool, str]:
+    """单人户: severely disabled or seriously ill members of 低保边缘 families, and unemployed
+    severely disabled adults, may be enrolled on their own."""
+    severe = member.disability_grade in (1, 2)
+    if family_is_edge and (severe or member.serious_illness):
+        return True, "低保边缘家庭中的重度残疾人或重病患者，可单独提出申请"
+    if severe and unemployed and member.age >= 18:
+        return True, "成年无业重度残疾人，可单独提出申请"
+    return False, "不符合单人户条件，应以共同生活家庭为单位申请"
+
+
+# ---------------------------------------------------------------- income and assets
+
+
+@dataclass(frozen=True)
+class IncomeItem:
+    kind: str  # wages, business, property, transfer, pension_basic, youfu, scholarship, assistance ...
+    annual_amount: Decimal
+    note: str = ""
+
+
+@dataclass
+class IncomeWorking:
+    counted: list[IncomeItem]
+    excluded: list[IncomeItem]
+    annual_total: Decimal
+    members: int
+    monthly_per_capita: Decimal
+
+    def lines(self) -> list[str]:
+        out = [f"计入：{i.kind} {i.annual_amount}元/年" for i in self.counted]
+        out += [f"不计入：{i.kind} {i.annual_amount}元/年（政策规定不计入）" for i in self.excluded]
+        out.append(f"家庭年收入 {self.annual_total}元 ÷ 12个月 ÷ {self.members}人 = 月人均 {self.monthly_per_capita}元")
+        return out
+
+
+def per_capita_income(items: list[IncomeItem], members: int, policy: Policy) -> IncomeWorking:
+    if members <= 0:
+        raise ValueError("家庭人口必须大于0")
+    excluded_kinds = set(policy.items(K.INCOME_EXCLUDED))
+    counted = [i for i in items if i.kind not in excluded_kinds]
+    excluded = [i for i in items if i.kind in excluded_kinds]
+    total = sum((i.annual_amount for i in counted), ZERO)
+    monthly = (total / 12 / members).quantize(FEN, ROUND_HALF_UP)
+    return IncomeWorking(counted, excluded, total, members, monthly)
+
+
+@dataclass(frozen=True)
+class Assets:
+    deposits: Decimal = ZERO  # 存款、有价证券、商业保险现金价值、互联网金融
+    vehicles: int = 0  # 不含残疾人功能性补偿代步机动车
+    houses: int = 1
+
+
+def asset_breaches(assets: Assets, members: int, policy: Policy, standard: Decimal) -> list[str]:
+    """Which asset limit the household exceeds (empty when within limits)."""
+    breaches = []
+    deposit_limit = standard * policy.number(K.ASSET_DEPOSIT_MONTHS) * members
+    if assets.deposits > deposit_limit:
+        breaches.append(f"家庭存款等金融资产{assets.deposits}元，超过上限{deposit_limit}元")
+    if assets.vehicles > policy.number(K.ASSET_MAX_VEHICLES):
+        breaches.append(f"拥有机动车{assets.vehicles}辆，超过上限{policy.number(K.ASSET_MAX_VEHICLES)}辆")
+    if assets.houses > policy.number(K.ASSET_MAX_HOUSES):
+        breaches.append(f"拥有住房{assets.houses}套，超过上限{policy.number(K.ASSET_MAX_HOUSES)}套")
+    return breaches
+
+
+# ---------------------------------------------------------------- 低保 benefit
+
+
+def dibao_standard(policy: Policy, urban: bool) -> Decimal:
+    return policy.amount(K.DIBAO_STANDARD_URBAN if urban else K.DIBAO_STANDARD_RURAL)
+
+
+def _round(amount: Decimal, policy: Policy) -> Decimal:
+    if policy.text(K.DIBAO_ROUNDING) == "yuan":
+        return amount.quantize(Decimal("1"), ROUND_HALF_UP)
+    return amount.quantize(FEN, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Benefit:
+    eligible: bool
+    monthly_amount: Decimal
+    working: str
+
+
+def dibao_benefit(policy: Policy, *, urban: bool, monthly_per_capita: Decimal, members: int) -> Benefit:
+    """Gap method: (standard − per-capita income) × members, lifted to the minimum benefit per
+    person; banded method: the band of per-capita income as a share of the standard."""
+    standard = dibao_standard(policy, urban)
+    if monthly_per_capita >= standard:
+        return Benefit(False, ZERO, f"月人均收入{monthly_per_capita}元不低于低保标准{standard}元")
+    if policy.text(K.DIBAO_BENEFIT_METHOD) == "banded":
+        ratio = monthly_per_capita / standard
+        for band in policy.items(K.DIBAO_BANDS):
+            if ratio < Decimal(str(band["below_share"])):
+                per_person = Decimal(str(band["amount"]))
+                amount = _round(per_person * members, policy)
+                return Benefit(
+                    True,
+                    amount,
+                    f"人均收入为标准的{ratio:.0%}，属{band['name']}，{per_person}元×{members}人={amount}元",
+                )
+        return Benefit(False, ZERO, "人均收入不在任何分档内")
+    gap = standard - monthly_per_capita
+    floor = policy.amount(K.DIBAO_MINIMUM_BENEFIT)
+    per_person = max(gap, floor)
+    amount = _round(per_person * members, policy)
+    note = f"（不足最低保障金{floor}元按{floor}元计）" if gap < floor else ""
+    return Benefit(
+        True, amount, f"（标准{standard}元 − 月人均收入{monthly_per_capita}元）{note}× {members}人 = {amount}元/月"
+    )
+
+
+def is_edge_household(policy: Policy, *, urban: bool, monthly_per_capita: Decimal) -> bool:
+    """低保边缘: per-capita income at or above the standard but below factor × standard."""
+    standard = dibao_standard(policy, urban)
+    return standard <= monthly_per_capita < standard * policy.number(K.EDGE_FACTOR)
+
+
+# ---------------------------------------------------------------- 特困
+
+
+DAILY_ACTIVITIES = ("eating", "dressing", "bed_transfer", "toileting", "walking_indoors", "bathing")
+SELF_CARE, PARTLY_DISABLED, FULLY_DISABLED = "self_care", "partly_disabled", "fully_disabled"
+SELF_CARE_LABELS = {
+    SELF_CARE: "生活自理",
+    PARTLY_DISABLED: "部分丧失生活自理能力",
+    FULLY_DISABLED: "完全丧失生活自理能力",
+}
+
+
+def self_care_level(able: dict[str, bool]) -> str:
+    """Six daily activities: all possible → 自理; 1–3 impossible → 部分丧失; ≥4 → 完全丧失."""
+    missing = set(DAILY_ACTIVITIES) - set(able)
+    if missing:
+        raise ValueError(f"自理能力评估缺少项目：{', '.join(sorted(missing))}")
+    unable = sum(1 for activity in DAILY_ACTIVITIES if not able[activity])
+    if unable == 0:
+        return SELF_CARE
+    return PARTLY_DISABLED if unable <= 3 else FULLY_DISABLED
+
+
+def tekun_eligible(
+    *, age: int, disability_grade: int | None, has_income_source: bool, has_able_supporter: bool
+) -> tuple[bool, str]:
+    """No labour capacity (≥60, <16, or grade 1–2 disability), no income, no able supporter."""
+    no_labour = age >= 60 or age < 16 or disability_grade in (1, 2)
+    if not no_labour:
+        return False, "具有劳动能力（未满60周岁、已满16周岁且非重度残疾）"
+    if has_income_source:
+        return False, "有生活来源"
+    if has_able_supporter:
+        return False, "有履行义务能力的法定赡养、抚养、扶养人"
+    return True, "无劳动能力、无生活来源、无法定赡养抚养扶养义务人或其无履行能力"
+
+
+def tekun_monthly(policy: Policy, *, urban: bool, care_level: str) -> tuple[Decimal, Decimal]:
+    """(basic living, care) per month: basic ≥ factor × 低保 standard; care by self-care level."""
+    basic = (dibao_standard(policy, urban) * policy.number(K.TEKUN_BASIC_FACTOR)).quantize(Decimal("1"), ROUND_HALF_UP)
+    care = Decimal(str(policy.raw(K.TEKUN_CARE_STANDARDS)[care_level]))
+    return basic, care
+
+
+def spot_check_count(policy: Policy, cases: int) -> int:
+    """County spot check of at least the configured share of cases, rounded up."""
+    share = policy.number(K.TEKUN_SPOT_CHECK_SHARE)
+    needed = cases * share
+    whole = int(needed)
+    return whole if whole == needed else whole + 1
+
+
+# ---------------------------------------------------------------- 临时救助
+
+
+def temporary_aid_approver(policy: Policy, amount: Decimal) -> str:
+    """Township approves up to its cap, the county above it; nothing above the county cap."""
+    if amount <= 0:
+        raise ValueError("救助金额必须大于0")
+    if amount > policy.amount(K.TEMPORARY_COUNTY_CAP):
+        return "refused"
+    return "township" if amount <= policy.amount(K.TEMPORARY_TOWNSHIP_CAP) else "county"
+
+
+# ---------------------------------------------------------------- allowances
+
+
+def disability_subsidies(policy: Policy, *, grade: int | None, in_dibao_family: bool) -> dict[str, Decimal]:
+    """两项补贴: living subsidy for disabled people in 低保 families; care subsidy for grade 1–2."""
+    result = {}
+    if grade is None:
+        return result
+    if in_dibao_family:
+        result[Programme.DISABILITY_LIVING] = policy.amount(K.DISABILITY_LIVING_AMOUNT)
+    care = policy.raw(K.DISABILITY_CARE_AMOUNTS).get(str(grade))
+    if care is not None:
+        result[Programme.DISABILITY_CARE] = Decimal(str(care))
+    return result
+
+
+def rigid_spending_hardship(
+    policy: Policy,
+    *,
+    annual_income: Decimal,
+    rigid_spending_12m: Decimal,
+    last_year_local_disposable_per_capita: Decimal,
+    members: int,
+) -> bool:
+    """刚性支出困难: per-capita income below last year's local per-capita disposable income, and
+    rigid spending over the configured share of household income in the last 12 months."""
+    per_capita = annual_income / members
+    if per_capita >= last_year_local_disposable_per_capita:
+        return False
+    return rigid_spending_12m > annual_income * policy.number(K.RIGID_SPENDING_SHARE)
+
+
+# ---------------------------------------------------------------- dynamic management
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    decided_on: date
+    income_stable: bool
+    has_member_able_to_work: bool
+    member_died_on: date | None = None
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    days_in_month = [
+        31,
+        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ]
+    return date(year, month, min(day.day, days_in_month[month - 1]))
+
+
+def next_review_due(policy: Policy, facts: ReviewFacts) -> tuple[date, str]:
+    """Stable households yearly; irregular income or members able to work every 6 months;
+    a death triggers a review within 3 months — whichever comes first."""
+    if facts.income_stable and not facts.has_member_able_to_work:
+        due, reason = _add_months(facts.decided_on, policy.months(K.REVIEW_STABLE_MONTHS)), "收入稳定家庭定期复核"
+    else:
+        due, reason = (
+            _add_months(facts.decided_on, policy.months(K.REVIEW_UNSTABLE_MONTHS)),
+            "收入不稳定或有劳动能力成员家庭定期复核",
+        )
+    if facts.member_died_on:
+        after_death = _add_months(facts.member_died_on, policy.months(K.REVIEW_AFTER_DEATH_MONTHS))
+        if after_death < due:
+            due, reason = after_death, "家庭成员死亡，须在规定期限内复核"
+    return due, reason
+
+
+def gradual_exit_schedule(policy: Policy, *, monthly_amount: Decimal, income_from_work: bool) -> list[Decimal]:
+    """渐退: when work lifts income above the standard, payment continues for up to N months
+    (stepping down evenly) instead of stopping at once; other reasons stop at once."""
+    if not income_from_work:
+        return []
+    months = policy.months(K.GRADUAL_EXIT_MONTHS)
+    return [(monthly_amount * (months - i) / months).quantize(FEN, ROUND_HALF_UP) for i in range(months)]
+
+
+def fraud_recovery(
+    *, months_paid_wrongly: int, monthly_amount: Decimal, fine_multiple: Decimal
+) -> tuple[Decimal, Decimal]:
+    """Fraud: recover what was paid, fine 1–3 times that amount."""
+    if not Decimal(1) <= fine_multiple <= Decimal(3):
+        raise ValueError("罚款倍数应在1至3倍之间")
+    recovered = monthly_amount * months_paid_wrongly
+    return recovered, (recovered * fine_multiple).quantize(FEN, ROUND_HALF_UP)
+
+
+def incompatible_with(policy: Policy, programme: str, existing: set[str]) -> str | None:
+    """The first existing enrolment that may not be held together with `programme`."""
+    for pair in policy.items(K.INCOMPATIBLE):
+        a, b = pair
+        if programme == a and b in existing:
+            return b
+        if programme == b and a in existing:
+            return a
+    return None
