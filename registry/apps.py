@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = "居民户籍库"
+
+    def ready(self) -> None:
+        from core.navigation import NavItem, register_nav
+        from registry import timeline  # noqa: F401 - registers the registry's own timeline provider
+
+        register_nav(NavItem("居民", "registry:person_list", None, 100, "查找居民，查看360°档案，导出Excel"))
+        register_nav(NavItem("家庭户", "registry:household_list", None, 110, "登记新户、分户并户、家庭成员"))
+        register_nav(NavItem("证照材料", "registry:document_list", None, 120, "一次采集、反复使用的证照材料库"))

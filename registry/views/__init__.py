@@ -1,0 +1,1 @@
+"""Registry pages, one module per concept: persons, households, documents."""

@@ -1,0 +1,83 @@
+"""Helpers shared by the registry pages: search, export auditing, capability checks."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+
+from accounts.roles import Capability
+from audit.models import AuditEntry
+from audit.services import record
+from registry.search import search_persons
+
+PAGE_SIZE = 50
+SEARCH_LIMIT = 1000  # the search box narrows; the filters and pages do the rest
+
+
+def searched_person_ids(query: str) -> list[int]:
+    """The persons the one search box finds (scoped by registry.search)."""
+    return [p.pk for p in search_persons(query, limit=SEARCH_LIMIT)]
+
+
+def paginate(request, queryset: QuerySet):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def wants_export(request) -> bool:
+    return request.GET.get("export") == "xlsx"
+
+
+def export_is_full(request) -> bool:
+    """`full=1` exports unmasked values: only for staff allowed to see them, and it is logged."""
+    if request.GET.get("full") != "1":
+        return False
+    if not request.user.can(Capability.UNMASK_PERSONAL_DATA):
+        raise PermissionDenied("无权导出完整个人信息")
+    return True
+
+
+def record_export(request, object_type: str, title: str, full: bool) -> None:
+    params = request.GET.copy()
+    params.pop("export", None)
+    record(
+        AuditEntry.Action.EXPORT,
+        object_type=object_type,
+        object_repr=f"{title}导出{'（完整信息）' if full else '（脱敏）'}",
+        area_code=request.user.area_code,
+        changes={"filter": params.urlencode(), "full": full},
+    )
+
+
+def require_unmask(user) -> None:
+    if not user.can(Capability.UNMASK_PERSONAL_DATA):
+        raise PermissionDenied("无权查看完整个人信息")
+
+
+def area_names(codes) -> dict[str, str]:
+    """Area code → name for the codes shown on one page (one query)."""
+    from areas.models import Area
+
+    return dict(Area.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def add_registry_error(form, error, field: str | None = None) -> None:
+    """Show a service's RegistryError next to the field it concerns (or on top of the form)."""
+    by_code = {
+        "duplicate_id": "id_number",
+        "id_missing": "id_number",
+        "id_format": "id_number",
+        "id_number_mangled": "id_number",
+        "id_check_digit": "id_number",
+        "id_birth_date": "id_number",
+        "id_mismatch": "id_number",
+        "name_missing": "name",
+        "address_missing": "address",
+        "area_invalid": "area",
+        "area_unknown": "area",
+        "area_outside_jurisdiction": "area",
+        "file_too_large": "file",
+        "file_type": "file",
+        "validity": "valid_until",
+        "death_date_missing": "death_date",
+    }
+    target = field or by_code.get(error.code)
+    form.add_error(target if target in form.fields else None, error.message)
