@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "registry",
     "cases",
     "assistance",
+    "ledger",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from accounts.tests.factories import TEST_PASSWORD
 from audit.context import Actor, acting_as
 from audit.models import AuditEntry
 from audit.services import record_personal_data_view, verify_chain
+from core.append_only import allow_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -81,12 +82,7 @@ def test_database_refuses_to_alter_or_delete_entries(township_a):
 
 def _drop_append_only_triggers():
     """What a DBA with direct database access could do before tampering."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
-        else:
-            cursor.execute("DROP TRIGGER audit_entry_no_update")
-            cursor.execute("DROP TRIGGER audit_entry_no_delete")
+    allow_changes("audit_auditentry", connection)
 
 
 def _make_entries(county_bureau, n=5):

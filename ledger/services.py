@@ -1,0 +1,330 @@
+"""Ledger actions on enrolments, named as the decision documents name them. Each writes one
+EnrolmentEvent and moves the Enrolment projection with a conditional update on its version."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Q
+
+from assistance import rules
+from assistance.policy import Policy
+from assistance.programmes import Programme
+from ledger.errors import LedgerError
+from ledger.models import Enrolment, EnrolmentEvent
+from registry.models import Household, Membership, Person
+
+PERSONAL_PROGRAMMES = {
+    Programme.TEKUN,
+    Programme.DISABILITY_LIVING,
+    Programme.DISABILITY_CARE,
+    Programme.ORPHAN,
+    Programme.UNSUPPORTED_CHILD,
+}
+
+
+def first_of_next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def open_programmes_of(person: Person) -> set[str]:
+    """Programmes a person currently benefits from: personally, or through their household."""
+    household_ids = Membership.unscoped.filter(person=person, end_date__isnull=True).values("household_id")
+    return set(
+        Enrolment.unscoped.filter(~Q(status=Enrolment.Status.STOPPED))
+        .filter(Q(beneficiary=person) | Q(beneficiary__isnull=True, household_id__in=household_ids))
+        .values_list("programme", flat=True)
+    )
+
+
+def check_compatible(programme: str, people: list[Person], policy: Policy) -> None:
+    for person in people:
+        conflict = rules.incompatible_with(policy, programme, open_programmes_of(person))
+        if conflict:
+            raise LedgerError(
+                "incompatible",
+                f"{person.name}已享受{Programme(conflict).label}，不得同时纳入{Programme(programme).label}",
+            )
+
+
+def _record(
+    enrolment: Enrolment,
+    kind: str,
+    *,
+    month: date,
+    reason: str,
+    user=None,
+    case_reference: str = "",
+    amount_before=None,
+    amount_after=None,
+    money=None,
+    details=None,
+    idempotency_key=None,
+) -> EnrolmentEvent:
+    return EnrolmentEvent.objects.create(
+        enrolment=enrolment,
+        area_code=enrolment.area_code,
+        kind=kind,
+        effective_month=month,
+        status_after=enrolment.status,
+        amount_before=amount_before,
+        amount_after=amount_after,
+        money=money,
+        reason=reason,
+        details=details or {},
+        case_reference=case_reference,
+        recorded_by=user,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _move(enrolment: Enrolment, **changes) -> None:
+    """Apply changes only if nobody changed the enrolment since we read it."""
+    updated = Enrolment.unscoped.filter(pk=enrolment.pk, version=enrolment.version).update(
+        version=F("version") + 1, **changes
+    )
+    if updated != 1:
+        raise LedgerError("concurrent_change", "该保障对象刚被其他人修改，请刷新后重试")
+    for field, value in changes.items():
+        setattr(enrolment, field, value)
+    enrolment.version += 1
+
+
+@transaction.atomic
+def enrol(
+    *,
+    programme: str,
+    household: Household,
+    monthly_amount: Decimal,
+    decided_on: date,
+    covered_members: int = 1,
+    beneficiary: Person | None = None,
+    review_basis: str = Enrolment.ReviewBasis.STABLE,
+    case_reference: str = "",
+    user=None,
+    working: dict | None = None,
+) -> Enrolment:
+    """纳入保障: payment starts the month after the decision; incompatible programmes are refused."""
+    if programme in PERSONAL_PROGRAMMES and beneficiary is None:
+        raise LedgerError("beneficiary_missing", f"{Programme(programme).label}须指定享受人")
+    if monthly_amount <= 0:
+        raise LedgerError("amount", "保障金额必须大于0")
+    policy = Policy.for_area(household.area_code, decided_on)
+    people = [beneficiary] if beneficiary else [m.person for m in household.current_memberships()]
+    check_compatible(programme, people, policy)
+    due, reason = rules.next_review_due(
+        policy,
+        rules.ReviewFacts(
+            decided_on, review_basis == Enrolment.ReviewBasis.STABLE, review_basis != Enrolment.ReviewBasis.STABLE
+        ),
+    )
+    enrolment = Enrolment.objects.create(
+        programme=programme,
+        household=household,
+        beneficiary=beneficiary,
+        area_code=household.area_code,
+        covered_members=covered_members,
+        monthly_amount=monthly_amount,
+        start_month=first_of_next_month(decided_on),
+        review_basis=review_basis,
+        last_reviewed_on=decided_on,
+        review_due_on=due,
+        review_reason=reason,
+    )
+    _record(
+        enrolment,
+        EnrolmentEvent.Kind.ENROLLED,
+        month=enrolment.start_month,
+        reason="审核确认纳入保障",
+        user=user,
+        case_reference=case_reference,
+        amount_after=monthly_amount,
+        details=working or {},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def adjust_amount(
+    enrolment: Enrolment, *, new_amount: Decimal, decided_on: date, reason: str, case_reference: str = "", user=None
+) -> Enrolment:
+    """调整保障金额 from the month after the decision."""
+    if not enrolment.is_open:
+        raise LedgerError("stopped", "已停保的对象不能调整金额")
+    before = enrolment.monthly_amount
+    _move(enrolment, monthly_amount=new_amount)
+    _record(
+        enrolment,
+        EnrolmentEvent.Kind.ADJUSTED,
+        month=first_of_next_month(decided_on),
+        reason=reason,
+        user=user,
+        case_reference=case_reference,
+        amount_before=before,
+        amount_after=new_amount,
+    )
+    return enrolment
+
+
+@transaction.atomic
+def suspend(enrolment: Enrolment, *, month: date, reason: str, user=None, case_reference: str = "") -> Enrolment:
+    """暂停发放 (e.g. pending a review the household does not attend)."""
+    if enrolment.status != Enrolment.Status.IN_PAYMENT:
+        raise LedgerError("not_in_payment", "只有正常发放的对象可以暂停")
+    _move(enrolment, status=Enrolment.Status.SUSPENDED)
+    _record(
+        enrolment,
+        EnrolmentEvent.Kind.SUSPENDED,
+        month=_month(month),
+        reason=reason,
+        user=user,
+        case_reference=case_reference,
+    )
+    return enrolment
+
+
+@transaction.atomic
+def resume(enrolment: Enrolment, *, month: date, reason: str, user=None) -> Enrolment:
+    if enrolment.status != Enrolment.Status.SUSPENDED:
+        raise LedgerError("not_suspended", "只有暂停的对象可以恢复发放")
+    _move(enrolment, status=Enrolment.Status.IN_PAYMENT)
+    _record(enrolment, EnrolmentEvent.Kind.RESUMED, month=_month(month), reason=reason, user=user)
+    return enrolment
+
+
+@transaction.atomic
+def stop(
+    enrolment: Enrolment,
+    *,
+    decided_on: date,
+    reason: str,
+    user=None,
+    case_reference: str = "",
+    idempotency_key: str | None = None,
+) -> Enrolment:
+    """停止保障 from the month after the decision."""
+    if not enrolment.is_open:
+        raise LedgerError("stopped", "该对象已停保")
+    end = first_of_next_month(decided_on)
+    _move(enrolment, status=Enrolment.Status.STOPPED, end_month=end, review_due_on=None)
+    _record(
+        enrolment,
+        EnrolmentEvent.Kind.STOPPED,
+        month=end,
+        reason=reason,
+        user=user,
+        case_reference=case_reference,
+        amount_before=enrolment.monthly_amount,
+        idempotency_key=idempotency_key,
+    )
+    return enrolment
+
+
+@transaction.atomic
+def start_gradual_exit(
+    enrolment: Enrolment, *, decided_on: date, reason: str, user=None, case_reference: str = ""
+) -> Enrolment:
+    """渐退: work lifted income above the standard; payment steps down over the configured months."""
+    if enrolment.status != Enrolment.Status.IN_PAYMENT:
+        raise LedgerError("not_in_payment", "只有正常发放的对象可以进入渐退期")
+    policy = Policy.for_area(enrolment.area_code, decided_on)
+    schedule = rules.gradual_exit_schedule(policy, monthly_amount=enrolment.monthly_amount, income_from_work=True)
+    first = first_of_next_month(decided_on)
+    months = [first]
+    for _ in schedule[1:]:
+        months.append(first_of_next_month(months[-1]))
+    plan = [{"month": m.isoformat(), "amount": str(a)} for m, a in zip(months, schedule, strict=True)]
+    _move(
+        enrolment, status=Enrolment.Status.GRADUAL_EXIT, end_month=first_of_next_month(months[-1]), review_due_on=None
+    )
+    _record(
+        enrolment,
+        EnrolmentEvent.Kind.GRADUAL_EXIT,
+        month=first,
+        reason=reason,
+        user=user,
+        case_reference=case_reference,
+        amount_before=enrolment.monthly_amount,
+        details={"plan": plan},
+    )
+    return enrolment
+
+
+def amount_for_month(enrolment: Enrolment, month: date) -> Decimal:
+    """What the enrolment pays for a month (0 outside its period; the plan during 渐退)."""
+    month = _month(month)
+    if month < enrolment.start_month or (enrolment.end_month and month >= enrolment.end_month):
+        return Decimal("0")
+    if enrolment.status == Enrolment.Status.SUSPENDED:
+        return Decimal("0")
+    if enrolment.status == Enrolment.Status.GRADUAL_EXIT:
+        event = enrolment.events.filter(kind=EnrolmentEvent.Kind.GRADUAL_EXIT).order_by("-id").first()
+        for step in event.details["plan"]:
+            if step["month"] == month.isoformat():
+                return Decimal(step["amount"])
+    return enrolment.monthly_amount
+
+
+@transaction.atomic
+def record_fraud(
+    enrolment: Enrolment,
+    *,
+    decided_on: date,
+    months_paid_wrongly: int,
+    fine_multiple: Decimal,
+    reason: str,
+    user=None,
+    case_reference: str = "",
+) -> tuple[Decimal, Decimal]:
+    """骗取救助: stop, compute the amount to recover, record the fine decision (1–3×)."""
+    amount = enrolment.monthly_amount
+    recovered, fine = rules.fraud_recovery(
+        months_paid_wrongly=months_paid_wrongly, monthly_amount=amount, fine_multiple=fine_multiple
+    )
+    if enrolment.is_open:
+        stop(enrolment, decided_on=decided_on, reason=f"骗取救助：{reason}", user=user, case_reference=case_reference)
+    month = first_of_next_month(decided_on)
+    _record(
+        enrolment,
+        EnrolmentEvent.Kind.RECOVERY,
+        month=month,
+        reason=f"追回{months_paid_wrongly}个月救助金",
+        user=user,
+        case_reference=case_reference,
+        money=recovered,
+    )
+    _record(
+        enrolment,
+        EnrolmentEvent.Kind.FINE,
+        month=month,
+        reason=f"处以{fine_multiple}倍罚款",
+        user=user,
+        case_reference=case_reference,
+        money=fine,
+    )
+    return recovered, fine
+
+
+@transaction.atomic
+def keep_after_review(
+    enrolment: Enrolment, *, reviewed_on: date, review_basis: str, user=None, case_reference: str = ""
+) -> Enrolment:
+    """复核维持: the next review is scheduled from this one."""
+    policy = Policy.for_area(enrolment.area_code, reviewed_on)
+    stable = review_basis == Enrolment.ReviewBasis.STABLE
+    due, reason = rules.next_review_due(policy, rules.ReviewFacts(reviewed_on, stable, not stable))
+    _move(enrolment, last_reviewed_on=reviewed_on, review_basis=review_basis, review_due_on=due, review_reason=reason)
+    _record(
+        enrolment,
+        EnrolmentEvent.Kind.REVIEWED,
+        month=_month(reviewed_on),
+        reason="复核后维持保障",
+        user=user,
+        case_reference=case_reference,
+        amount_after=enrolment.monthly_amount,
+    )
+    return enrolment
