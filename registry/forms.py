@@ -242,7 +242,7 @@ MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, ext
 
 def member_row_form(index: int) -> MemberForm:
     """A blank row for the htmx "添加成员" button."""
-    return MemberForm(prefix=f"members-{index}", is_head=False, empty_permitted=True)
+    return MemberForm(prefix=f"members-{index}", is_head=False, empty_permitted=True, use_required_attribute=False)
 
 
 # --- person edits ----------------------------------------------------------------------------
