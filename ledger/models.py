@@ -123,3 +123,22 @@ class EnrolmentEvent(AreaOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.effective_month:%Y-%m}"
+
+
+class GradualExitStep(AreaOwned):
+    """One month of a 渐退 plan: what the enrolment pays that month (read by payment rolls)."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("保障对象"), on_delete=models.PROTECT, related_name="exit_steps"
+    )
+    month = models.DateField(_("月份"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("渐退计划")
+        verbose_name_plural = _("渐退计划")
+        ordering = ["enrolment", "month"]
+        constraints = [models.UniqueConstraint(fields=["enrolment", "month"], name="one_exit_step_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.amount}"

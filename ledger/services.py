@@ -11,7 +11,7 @@ from assistance import rules
 from assistance.policy import Policy
 from assistance.programmes import Programme
 from ledger.errors import LedgerError
-from ledger.models import Enrolment, EnrolmentEvent
+from ledger.models import Enrolment, EnrolmentEvent, GradualExitStep
 from registry.models import Household, Membership, Person
 
 PERSONAL_PROGRAMMES = {
@@ -238,6 +238,10 @@ def start_gradual_exit(
     for _ in schedule[1:]:
         months.append(first_of_next_month(months[-1]))
     plan = [{"month": m.isoformat(), "amount": str(a)} for m, a in zip(months, schedule, strict=True)]
+    GradualExitStep.objects.bulk_create(
+        GradualExitStep(enrolment=enrolment, area_code=enrolment.area_code, month=m, amount=a)
+        for m, a in zip(months, schedule, strict=True)
+    )
     _move(
         enrolment, status=Enrolment.Status.GRADUAL_EXIT, end_month=first_of_next_month(months[-1]), review_due_on=None
     )
@@ -255,17 +259,16 @@ def start_gradual_exit(
 
 
 def amount_for_month(enrolment: Enrolment, month: date) -> Decimal:
-    """What the enrolment pays for a month (0 outside its period; the plan during 渐退)."""
+    """What the enrolment pays for a month (0 outside its period; the plan during 渐退).
+    Payment rolls compute the same set-based in SQL; this is the one-enrolment reading."""
     month = _month(month)
     if month < enrolment.start_month or (enrolment.end_month and month >= enrolment.end_month):
         return Decimal("0")
     if enrolment.status == Enrolment.Status.SUSPENDED:
         return Decimal("0")
     if enrolment.status == Enrolment.Status.GRADUAL_EXIT:
-        event = enrolment.events.filter(kind=EnrolmentEvent.Kind.GRADUAL_EXIT).order_by("-id").first()
-        for step in event.details["plan"]:
-            if step["month"] == month.isoformat():
-                return Decimal(step["amount"])
+        step = enrolment.exit_steps.filter(month=month).first()
+        return step.amount if step else Decimal("0")
     return enrolment.monthly_amount
 
 
