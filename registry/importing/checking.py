@@ -1,0 +1,505 @@
+"""Checking a ledger: rows → households, every problem recorded against its row and column.
+
+Nothing here writes. A household with any problem is excluded as a whole; the caller decides whether
+anything is written at all (only when there are no problems, or when the user asked for the good
+households only).
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from areas.jurisdiction import current_scope
+from areas.models import Area
+from registry.importing import columns as cols
+from registry.importing import values as v
+from registry.importing.reading import Sheet
+from registry.models import Person
+from registry.relations import Relation
+
+_SPLIT = re.compile(r"[、，,；;/\n]+")
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # sheet row number, 1-based; 0 for the file as a whole
+    column: int | None  # 0-based column index, None for the whole row
+    message: str
+
+
+@dataclass
+class PersonPlan:
+    row: int
+    name: str
+    id_number: str
+    sex: str
+    birth_date: date
+    relation: str
+    fields: dict  # further Person fields (attnames)
+    id_column: int | None = None
+
+
+@dataclass
+class HouseholdPlan:
+    key: str
+    rows: list[int] = field(default_factory=list)
+    persons: list[PersonPlan] = field(default_factory=list)
+    fields: dict = field(default_factory=dict)  # Household fields (attnames), from the head's row
+    area_ref: tuple = ("", "", "")  # (code, village name, township name) as written
+    area_cell: tuple[int, int | None] = (0, None)
+    start_date: date | None = None
+    family_size: tuple[int, int, int] | None = None  # (stated, row, column)
+    head_rows: list[int] = field(default_factory=list)
+    unreadable_persons: int = 0  # rows whose person could not be read (bad ID, no name)
+
+    @property
+    def size(self) -> int:
+        return len(self.persons) + self.unreadable_persons
+
+    bad: bool = False
+
+    @property
+    def head(self) -> PersonPlan | None:
+        heads = [p for p in self.persons if p.relation == Relation.HEAD]
+        return heads[0] if len(heads) == 1 else None
+
+
+@dataclass
+class Plan:
+    sheet: Sheet
+    households: list[HouseholdPlan]
+    problems: list[Problem]
+    notices: list[str]
+
+    @property
+    def good(self) -> list[HouseholdPlan]:
+        return [h for h in self.households if not h.bad]
+
+    def counts(self) -> dict:
+        bad = [h for h in self.households if h.bad]
+        return {
+            "households": len(self.households),
+            "persons": sum(h.size for h in self.households),
+            "bad_households": len(bad),
+            "bad_persons": sum(h.size for h in bad),
+            "problems": len(self.problems),
+        }
+
+
+class _Checker:
+    def __init__(self, sheet: Sheet, default_area: str, progress: Callable[[int, int], None] | None):
+        self.sheet = sheet
+        self.columns = sheet.columns
+        self.default_area = default_area
+        self.progress = progress or (lambda done, total: None)
+        self.problems: list[Problem] = []
+        self.notices: list[str] = []
+        self.households: dict[str, HouseholdPlan] = {}
+        self.row_household: dict[int, HouseholdPlan] = {}
+        self.today = timezone.localdate()
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def problem(self, row: int, key: str | None, message: str, household: HouseholdPlan | None = None) -> None:
+        column = self.columns.get(key) if key else None
+        self.problems.append(Problem(row, column, message))
+        household = household or self.row_household.get(row)
+        if household is not None:
+            household.bad = True
+
+    def cell(self, cells: list, key: str):
+        position = self.columns.get(key)
+        return cells[position] if position is not None else ""
+
+    def household(self, key: str) -> HouseholdPlan:
+        plan = self.households.get(key)
+        if plan is None:
+            plan = self.households[key] = HouseholdPlan(key=key)
+        return plan
+
+    # -- persons ---------------------------------------------------------------------------------
+
+    def person(self, row: int, cells: list, name_value, id_value, relation: str, id_key: str) -> PersonPlan | None:
+        name = v.text(name_value)
+        ok = True
+        if not name:
+            self.problem(row, "name" if id_key == "id_number" else id_key.replace("id", "name"), "姓名不能为空")
+            ok = False
+        elif len(name) > 50:
+            self.problem(row, "name", f"姓名“{name[:10]}…”过长")
+            ok = False
+        try:
+            info = v.id_number(id_value)
+        except v.CellError as exc:
+            self.problem(row, id_key, exc.message)
+            return None
+        if not ok:
+            return None
+        fields = {"ethnicity": "汉族"}
+        plan = PersonPlan(row, name, info.number, info.sex, info.birth_date, relation, fields, self.columns.get(id_key))
+        if id_key == "id_number":
+            self.person_details(row, cells, plan)
+        return plan
+
+    def person_details(self, row: int, cells: list, plan: PersonPlan) -> None:
+        fields = plan.fields
+        sex = self.cell(cells, "sex")
+        if sex not in ("", None):
+            try:
+                given = v.choice(sex, "性别", cols.SEX_OPTIONS)
+                if given and given != plan.sex:
+                    shown = "男" if plan.sex == "M" else "女"
+                    self.problem(row, "sex", f"性别“{v.text(sex)}”与身份证号不一致（身份证号显示为{shown}），请核对")
+            except v.CellError as exc:
+                self.problem(row, "sex", exc.message)
+        for key, label, options in (
+            ("marital_status", "婚姻状况", cols.MARITAL_OPTIONS),
+            ("disability_type", "残疾类别", cols.DISABILITY_OPTIONS),
+            ("labour_capacity", "劳动能力", cols.LABOUR_OPTIONS),
+            ("employment", "就业状况", cols.EMPLOYMENT_OPTIONS),
+            ("education", "文化程度", cols.EDUCATION_OPTIONS),
+        ):
+            raw = self.cell(cells, key)
+            if raw in ("", None):
+                continue
+            try:
+                value = v.choice(raw, label, options)
+            except v.CellError as exc:
+                self.problem(row, key, exc.message)
+                continue
+            if value:
+                fields[key] = value
+        grade = self.cell(cells, "disability_grade")
+        if grade not in ("", None):
+            try:
+                fields["disability_grade"] = int(v.choice(grade, "残疾等级", cols.GRADE_OPTIONS))
+            except v.CellError as exc:
+                self.problem(row, "disability_grade", exc.message)
+        if fields.get("disability_grade") and not fields.get("disability_type"):
+            self.problem(row, "disability_type", "填写了残疾等级，但没有填写残疾类别")
+        if fields.get("disability_type") and not fields.get("disability_grade"):
+            self.problem(row, "disability_grade", "填写了残疾类别，但没有填写残疾等级")
+        for key, limit in (("ethnicity", 20), ("disability_certificate", 30), ("serious_illness", 100)):
+            value = v.text(self.cell(cells, key))
+            if len(value) > limit:
+                self.problem(row, key, f"{cols.label_of(key)}过长（不超过{limit}字）")
+            elif value:
+                fields[key] = value
+        if (phone := self.cell(cells, "phone")) not in ("", None):
+            try:
+                fields["phone"] = v.phone(phone)
+            except v.CellError as exc:
+                self.problem(row, "phone", exc.message)
+
+    # -- household-level cells ---------------------------------------------------------------------
+
+    def household_details(self, row: int, cells: list, plan: HouseholdPlan) -> None:
+        fields = plan.fields
+        address = v.text(self.cell(cells, "address"))
+        if not address:
+            self.problem(row, "address", "家庭住址不能为空（填在户主所在行）", plan)
+        elif len(address) > 200:
+            self.problem(row, "address", "家庭住址过长（不超过200字）", plan)
+        fields["address"] = address
+        try:
+            kind = v.choice(self.cell(cells, "kind"), "城乡类别", cols.KIND_OPTIONS)
+            fields["kind"] = kind or "rural"
+        except v.CellError as exc:
+            self.problem(row, "kind", exc.message, plan)
+        for key, limit in (("bank_name", 50), ("bank_account_name", 50)):
+            value = v.text(self.cell(cells, key))
+            if len(value) > limit:
+                self.problem(row, key, f"{cols.label_of(key)}过长", plan)
+            fields[key] = value
+        try:
+            fields["bank_account"] = v.digits(self.cell(cells, "bank_account"), "银行账号", 8, 32)
+        except v.CellError as exc:
+            self.problem(row, "bank_account", exc.message, plan)
+        try:
+            fields["phone"] = v.phone(self.cell(cells, "phone"))
+        except v.CellError:
+            fields["phone"] = ""  # reported on the person
+        try:
+            plan.start_date = v.a_date(self.cell(cells, "start_date"), "入户日期")
+            if plan.start_date and plan.start_date > self.today:
+                self.problem(row, "start_date", "入户日期不能晚于今天", plan)
+        except v.CellError as exc:
+            self.problem(row, "start_date", exc.message, plan)
+        plan.area_ref = (
+            v.text(self.cell(cells, "area_code")).translate(str.maketrans("", "", " '")),
+            v.text(self.cell(cells, "village")),
+            v.text(self.cell(cells, "township")),
+        )
+        plan.area_cell = (row, "area_code" if plan.area_ref[0] else "village")
+        self.roster_money(row, cells, plan)
+
+    def roster_money(self, row: int, cells: list, plan: HouseholdPlan | None) -> None:
+        for key in self.columns:
+            if not key.startswith(("amount:", "month:")):
+                continue
+            raw = self.cell(cells, key)
+            try:
+                if key.startswith("amount:"):
+                    v.amount(raw, cols.label_of(key))
+                else:
+                    v.a_month(raw, cols.label_of(key))
+            except v.CellError as exc:
+                self.problem(row, key, exc.message, plan)
+
+    # -- layouts ---------------------------------------------------------------------------------
+
+    def ledger(self, rows: list) -> None:
+        has_key = "household_key" in self.columns
+        current_key = ""
+        for number, (row, cells) in enumerate(rows, 1):
+            if number % 20000 == 0:
+                self.progress(number, len(rows))
+            relation_raw = self.cell(cells, "relation")
+            relation = ""
+            try:
+                relation = v.relation(relation_raw) if "relation" in self.columns else ""
+            except v.CellError as exc:
+                relation = "?"
+                relation_error = exc.message
+            if has_key:
+                key = v.text(self.cell(cells, "household_key"))
+            else:  # no key column: a 户主 row opens a household, the rows below it belong to it
+                if relation == Relation.HEAD or not current_key:
+                    current_key = f"第{row}行起的户"
+                key = current_key
+            if not key:
+                self.problems.append(
+                    Problem(row, self.columns.get("household_key"), "户编号不能为空：同一户的成员须填写同一个户编号")
+                )
+                continue
+            plan = self.household(key)
+            plan.rows.append(row)
+            self.row_household[row] = plan
+            if relation == "?":
+                self.problem(row, "relation", relation_error, plan)
+            elif not relation:
+                self.problem(row, "relation", "与户主关系不能为空", plan)
+            if relation == Relation.HEAD:
+                plan.head_rows.append(row)
+                if len(plan.head_rows) == 1:
+                    self.household_details(row, cells, plan)
+            else:
+                self.roster_money(row, cells, plan)
+            person = self.person(
+                row, cells, self.cell(cells, "name"), self.cell(cells, "id_number"), relation, "id_number"
+            )
+            if person is None:
+                plan.bad = True
+                plan.unreadable_persons += 1
+                continue
+            plan.persons.append(person)
+        for plan in self.households.values():
+            if len(plan.head_rows) > 1:
+                for row in plan.head_rows:
+                    self.problem(
+                        row, "relation", f"户编号“{plan.key}”有{len(plan.head_rows)}名户主，每户只能有一名户主", plan
+                    )
+            elif not plan.head_rows:
+                for row in plan.rows:
+                    self.problem(
+                        row,
+                        "household_key",
+                        f"户编号“{plan.key}”在表中找不到户主行：每户须有一名与户主关系为“户主”的成员",
+                        plan,
+                    )
+
+    def roster(self, rows: list) -> None:
+        current: HouseholdPlan | None = None
+        members_by_row = "member_names" in self.columns or "name" in self.columns
+        for number, (row, cells) in enumerate(rows, 1):
+            if number % 20000 == 0:
+                self.progress(number, len(rows))
+            head_name, head_id = self.cell(cells, "head_name"), self.cell(cells, "head_id")
+            if v.text(head_name) or v.text(head_id):
+                current = self.household(f"第{row}行")
+                current.rows.append(row)
+                self.row_household[row] = current
+                head = self.person(row, cells, head_name, head_id, Relation.HEAD, "head_id")
+                if head is None:
+                    current.bad = True
+                    current.unreadable_persons += 1
+                else:
+                    self.person_details(row, cells, head)
+                    current.persons.append(head)
+                self.household_details(row, cells, current)
+                size = self.cell(cells, "family_size")
+                try:
+                    stated = v.count(size, "家庭人口")
+                    if stated is not None:
+                        current.family_size = (stated, row, self.columns["family_size"])
+                except v.CellError as exc:
+                    self.problem(row, "family_size", exc.message, current)
+            elif current is None:
+                self.problems.append(Problem(row, None, "该行没有户主姓名和户主身份证号，也不在某一户之下"))
+                continue
+            else:
+                current.rows.append(row)
+                self.row_household[row] = current
+                self.roster_money(row, cells, current)
+            if members_by_row:
+                self.roster_members(row, cells, current)
+        for plan in self.households.values():
+            if plan.family_size and not plan.bad:
+                stated, row, column = plan.family_size
+                if stated != len(plan.persons):
+                    self.problems.append(
+                        Problem(row, column, f"家庭人口填写为{stated}人，但表中列出了{len(plan.persons)}人（含户主）")
+                    )
+                    plan.bad = True
+
+    def roster_members(self, row: int, cells: list, plan: HouseholdPlan) -> None:
+        name_key = "member_names" if "member_names" in self.columns else "name"
+        id_key = "member_ids" if "member_ids" in self.columns else "id_number"
+        names_raw, ids_raw = self.cell(cells, name_key), self.cell(cells, id_key)
+        names = [n for n in _SPLIT.split(v.text(names_raw)) if n.strip()]
+        ids = [i for i in _SPLIT.split(v.text(ids_raw)) if i.strip()] if isinstance(ids_raw, str) else [ids_raw]
+        ids = [i for i in ids if i not in ("", None)]
+        relation_key = "member_relations" if "member_relations" in self.columns else "relation"
+        relations = [r for r in _SPLIT.split(v.text(self.cell(cells, relation_key))) if r.strip()]
+        if not names and not ids:
+            return
+        if len(names) != len(ids):
+            self.problem(
+                row, id_key, f"家庭成员姓名有{len(names)}个，身份证号有{len(ids)}个，须一一对应（用顿号“、”分隔）", plan
+            )
+            return
+        head = plan.persons[0] if plan.persons and plan.persons[0].relation == Relation.HEAD else None
+        unknown = 0
+        for index, (name, id_value) in enumerate(zip(names, ids, strict=True)):
+            relation = Relation.OTHER_RELATIVE
+            if index < len(relations) and len(relations) == len(names):
+                try:
+                    relation = v.relation(relations[index])
+                except v.CellError as exc:
+                    self.problem(row, relation_key, exc.message, plan)
+                    continue
+            else:
+                unknown += 1
+            person = self.person(row, cells, name.strip(), id_value, relation, id_key)
+            if person is None:
+                plan.bad = True
+                plan.unreadable_persons += 1
+                continue
+            if head is not None and person.id_number == head.id_number:
+                continue  # the roster lists the head among the members too
+            if relation == Relation.HEAD:
+                self.problem(row, relation_key, f"{name}被标为户主，但本户户主已在户主姓名列填写", plan)
+                continue
+            if len(names) > 1:  # the row's other cells describe no one member in particular
+                person.fields = {"ethnicity": "汉族"}
+            plan.persons.append(person)
+        if unknown:
+            self.unknown_relations = getattr(self, "unknown_relations", 0) + unknown
+
+    # -- across the file -------------------------------------------------------------------------
+
+    def duplicates_in_file(self) -> None:
+        first: dict[str, PersonPlan] = {}
+        for plan in self.households.values():
+            for person in plan.persons:
+                earlier = first.get(person.id_number)
+                if earlier is None:
+                    first[person.id_number] = person
+                    continue
+                self.problems.append(
+                    Problem(person.row, person.id_column, f"身份证号与第{earlier.row}行重复：同一人只能出现一次")
+                )
+                self.problems.append(
+                    Problem(earlier.row, earlier.id_column, f"身份证号在第{person.row}行再次出现：同一人只能出现一次")
+                )
+                plan.bad = True
+                self.row_household[earlier.row].bad = True
+
+    def duplicates_in_registry(self) -> None:
+        scope = current_scope()
+        by_id = {p.id_number: (p, h) for h in self.households.values() for p in h.persons}
+        numbers = list(by_id)
+        for start in range(0, len(numbers), 5000):
+            found = Person.unscoped.filter(id_number__in=numbers[start : start + 5000]).values_list(
+                "id_number", "name", "area_code"
+            )
+            for number, name, area_code in found:
+                person, plan = by_id[number]
+                if scope.allows(area_code):
+                    message = f"身份证号已登记：{name}（区划{area_code}），不能重复导入，请在原记录上修改"
+                else:
+                    message = "该身份证号已在其他辖区登记，不能导入；请联系其常住地乡镇办理迁入"
+                self.problems.append(Problem(person.row, person.id_column, message))
+                plan.bad = True
+
+    def areas(self) -> None:
+        scope = current_scope()
+        plans = [p for p in self.households.values() if p.fields]
+        codes = {p.area_ref[0] for p in plans if p.area_ref[0]}
+        names = {p.area_ref[1] for p in plans if not p.area_ref[0] and p.area_ref[1]}
+        known = dict(Area.objects.filter(code__in=codes, valid_to__isnull=True).values_list("code", "name"))
+        by_name: dict[str, list[str]] = {}
+        for code, name in Area.objects.filter(name__in=names, valid_to__isnull=True).values_list("code", "name"):
+            by_name.setdefault(name, []).append(code)
+        townships: dict[str, list[str]] = {}
+        wanted = {p.area_ref[2] for p in plans if p.area_ref[2]}
+        for code, name in Area.objects.filter(name__in=wanted, valid_to__isnull=True).values_list("code", "name"):
+            townships.setdefault(name, []).append(code[:9])
+        no_area_column = not ({"area_code", "village"} & self.columns.keys())
+        for plan in plans:
+            code, village, township = plan.area_ref
+            row, key = plan.area_cell
+            if code:
+                if code not in known:
+                    self.problem(row, key, f"区划代码“{code}”不存在或已停用，请填写12位村（社区）区划代码", plan)
+                    continue
+            elif village:
+                found = by_name.get(village, [])
+                if township:
+                    found = [c for c in found if c[:9] in townships.get(township, [])]
+                inside = [c for c in found if scope.allows(c)]
+                if len(inside) > 1:
+                    self.problem(row, key, f"本辖区有{len(inside)}个名为“{village}”的村（社区），请改填区划代码", plan)
+                    continue
+                if not found:
+                    self.problem(row, key, f"找不到名为“{village}”的村（社区），请核对名称或改填区划代码", plan)
+                    continue
+                code = (inside or found)[0]
+            elif no_area_column:
+                code = self.default_area
+            else:
+                self.problem(row, key, "所属村（社区）或区划代码不能为空（填在户主所在行）", plan)
+                continue
+            if not scope.allows(code):
+                self.problem(row, key, f"区划“{code}”不在您的辖区内，只能导入本辖区的家庭", plan)
+                continue
+            plan.fields["area_code"] = code
+
+    def run(self) -> Plan:
+        rows = list(self.sheet.data_rows())
+        self.progress(0, len(rows))
+        if self.sheet.layout == "roster":
+            self.roster(rows)
+        else:
+            self.ledger(rows)
+        self.duplicates_in_file()
+        self.areas()
+        self.duplicates_in_registry()
+        if not self.households:
+            self.problems.append(Problem(0, None, "表中没有可导入的数据行"))
+        if getattr(self, "unknown_relations", 0):
+            self.notices.append(
+                f"{self.unknown_relations}名家庭成员未注明与户主关系，导入后记为“其他亲属”，请核实后更正"
+            )
+        for reason, number in self.sheet.skipped.items():
+            self.notices.append(f"已跳过{number}个{reason}")
+        self.problems.sort(key=lambda p: (p.row, p.column if p.column is not None else -1))
+        return Plan(self.sheet, list(self.households.values()), self.problems, self.notices)
+
+
+def check(sheet: Sheet, default_area: str, progress: Callable[[int, int], None] | None = None) -> Plan:
+    """Check every row of a sheet inside the current jurisdiction; nothing is written."""
+    return _Checker(sheet, default_area, progress).run()

@@ -1,0 +1,137 @@
+"""Reading an uploaded ledger as it comes: .xlsx/.xls via calamine (fast), .csv in UTF-8 or GBK.
+
+The header is the row among the first 30 that names the most known columns, so merged title rows and
+a 填报单位/日期 row above it are passed over. Below it, 合计 rows and the signature line
+(制表人/审核人/签字) are recognised and skipped.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from registry.importing.columns import ALIASES, normalise_header
+from registry.importing.values import text
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be used at all (wrong type, no header found); message in Chinese."""
+
+
+HEADER_SCAN_ROWS = 30
+_TOTAL_RE = re.compile(r"^(合\s*计|总\s*计|小\s*计|本页合计|累计)")
+_SIGNATURE_RE = re.compile(r"(制表人|制表|填表人|审核人|审批人|负责人|签字|签章|盖章|经办人|复核人)[:：]?")
+
+
+@dataclass
+class Sheet:
+    rows: list[list]  # every row of the sheet, as read
+    header_index: int  # 0-based index of the header row in `rows`
+    columns: dict[str, int]  # field key → column index
+    headers: list[str]  # the header cells as written
+    skipped: dict[str, int] = field(default_factory=dict)  # why rows were skipped → how many
+
+    @property
+    def layout(self) -> str:
+        return "roster" if "head_name" in self.columns else "ledger"
+
+    def data_rows(self):
+        """(sheet row number, cells) for each row below the header that holds a person or household."""
+        width = len(self.headers)
+        for index in range(self.header_index + 1, len(self.rows)):
+            cells = self.rows[index]
+            if len(cells) < width:
+                cells = list(cells) + [""] * (width - len(cells))
+            kind = row_kind(cells)
+            if kind != "data":
+                if kind != "empty":
+                    self.skipped[kind] = self.skipped.get(kind, 0) + 1
+                continue
+            yield index + 1, cells
+
+
+def row_kind(cells: list) -> str:
+    values = [text(cell) for cell in cells if cell not in (None, "")]
+    values = [value for value in values if value]
+    if not values:
+        return "empty"
+    if any(_TOTAL_RE.match(value) for value in values[:3]):
+        return "合计行"
+    if any(_SIGNATURE_RE.search(value) for value in values) and not any(
+        re.search(r"\d{15,}", value) for value in values
+    ):
+        return "签字行"
+    return "data"
+
+
+def read_rows(data: bytes, filename: str) -> list[list]:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix == "csv":
+        return _read_csv(data)
+    if suffix in {"xlsx", "xlsm", "xls", "ods"}:
+        return _read_workbook(data)
+    raise UnreadableFile("只接受 .xlsx、.xls 或 .csv 文件")
+
+
+def _read_workbook(data: bytes) -> list[list]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not workbook.sheet_names:
+            raise UnreadableFile("文件中没有工作表")
+        # The first sheet holding data: template workbooks keep their instructions on a later sheet.
+        for name in workbook.sheet_names:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            if any(any(cell not in ("", None) for cell in row) for row in rows[:HEADER_SCAN_ROWS]):
+                return rows
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise UnreadableFile(
+            f"无法读取该Excel文件（{type(exc).__name__}），请确认文件未损坏并另存为.xlsx后重试"
+        ) from None
+    raise UnreadableFile("文件中没有数据")
+
+
+def _read_csv(data: bytes) -> list[list]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            decoded = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableFile("无法识别CSV文件的编码，请另存为UTF-8或GBK编码")
+    return list(csv.reader(io.StringIO(decoded, newline="")))
+
+
+def find_header(rows: list[list]) -> Sheet:
+    best_index, best_columns = -1, {}
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        columns: dict[str, int] = {}
+        for position, cell in enumerate(row):
+            key = ALIASES.get(normalise_header(cell))
+            if key and key not in columns:
+                columns[key] = position
+        if len(columns) > len(best_columns):
+            best_index, best_columns = index, columns
+    if len(best_columns) < 3:
+        raise UnreadableFile(
+            "找不到表头：前30行中没有一行包含“姓名”“身份证号”“与户主关系”或“户主姓名”“户主身份证号”等列名，"
+            "请使用系统提供的模板或保留花名册原有表头"
+        )
+    has_ledger = {"name", "id_number"} <= best_columns.keys()
+    has_roster = {"head_name", "head_id"} <= best_columns.keys()
+    if not (has_ledger or has_roster):
+        raise UnreadableFile(
+            f"第{best_index + 1}行的表头缺少必需的列：台账模板须有“姓名”“身份证号”，花名册须有“户主姓名”“户主身份证号”"
+        )
+    if has_ledger and not has_roster and not ({"household_key", "relation"} & best_columns.keys()):
+        raise UnreadableFile("表头缺少“户编号”和“与户主关系”列，无法判断谁和谁是一户")
+    headers = [text(cell) for cell in rows[best_index]]
+    return Sheet(rows=rows, header_index=best_index, columns=best_columns, headers=headers)
+
+
+def read_sheet(data: bytes, filename: str) -> Sheet:
+    return find_header(read_rows(data, filename))
