@@ -137,9 +137,10 @@ def _audit_events(targets: list[tuple[str, list[int]]]) -> Iterable[TimelineEven
         if entry.action == AuditEntry.Action.UPDATE and not changes:
             continue
         fields = entry.changes.get("fields") if entry.action == AuditEntry.Action.VIEW_PERSONAL_DATA else None
-        detail = entry.object_repr
+        # A document's repr carries its number (often an ID number): never shown unmasked here.
+        detail = entry.object_repr if entry.object_type != "registry.document" else ""
         if fields:
-            detail = f"{entry.object_repr}：{'、'.join(_field_names(entry.object_type, fields))}"
+            detail = f"{detail}：{'、'.join(_field_names(entry.object_type, fields))}".lstrip("：")
         yield TimelineEvent(
             at=entry.created_at,
             kind="view" if entry.action == AuditEntry.Action.VIEW_PERSONAL_DATA else "change",

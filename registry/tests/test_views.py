@@ -397,6 +397,7 @@ def test_document_upload_checks_type_and_is_listed(client, clerk_a, zhang_househ
     assert AuditEntry.objects.filter(action=AuditEntry.Action.VIEW_PERSONAL_DATA, object_type="registry.document")
     page = client.get(f"/registry/persons/{head.pk}/").content.decode()
     assert "采集居民身份证" in page  # the timeline
+    assert head.id_number not in page  # the ID card's number is masked like the ID itself
 
 
 def test_household_checklist_names_missing_and_expired_documents(client, clerk_a, zhang_household):

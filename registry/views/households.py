@@ -186,14 +186,15 @@ def _household_context(request, household: Household, **extra) -> dict:
         .select_related("doc_type", "person")
         .order_by("-uploaded_at")
     )
-    for document in documents:
-        document.expired = bool(document.valid_until and document.valid_until < today)
     checklist = ChecklistForm(request.GET if "required" in request.GET else None)
     missing = None
     if checklist.is_bound and checklist.is_valid():
         codes = [t.code for t in checklist.cleaned_data["required"]]
         missing = services.missing_documents(household, codes, today)
     unmasked = extra.pop("unmasked", False)
+    for document in documents:
+        document.expired = bool(document.valid_until and document.valid_until < today)
+        document.number_display = document.number if unmasked else mask_id_number(document.number)
     context = {
         "household": household,
         "unmasked": unmasked,

@@ -127,10 +127,11 @@ def _person_context(request, person: Person, **extra) -> dict:
     current = next((m for m in memberships if m.end_date is None), None)
     housemates = list(current.household.current_memberships()) if current else []
     documents = list(Document.objects.filter(person=person).select_related("doc_type").order_by("-uploaded_at"))
-    for document in documents:
-        document.expired = bool(document.valid_until and document.valid_until < today)
     held = {d.doc_type_id for d in documents if d.is_current}
     unmasked = extra.pop("unmasked", False)
+    for document in documents:
+        document.expired = bool(document.valid_until and document.valid_until < today)
+        document.number_display = document.number if unmasked else mask_id_number(document.number)
     context = {
         "person": person,
         "unmasked": unmasked,
