@@ -279,7 +279,7 @@ class Document(Audited, AreaOwned):
 
 
 class PersonNameGram(models.Model):
-    """Search index row: one 1–3 character piece of a person's name, with the person's area code.
+    """Search index row: one 1–2 character piece of a person’s name (not at its start), with their area.
 
     Serves name fragments (2 characters included) on every database through one B-tree over
     (gram, area_code, person): the jurisdiction is a range on the second column. Kept in step by

@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.db.models.functions.text
 from django.db import migrations, models
 
-GRAM_MAX = 3
+GRAM_MAX = 2
 
 
 def index_existing_names(apps, schema_editor):
@@ -15,7 +15,7 @@ def index_existing_names(apps, schema_editor):
     batch = []
     for pk, name, area_code in Person._base_manager.using(db).values_list("pk", "name", "area_code").iterator():
         name = "".join(name.split())
-        grams = {name[i : i + n] for n in range(1, GRAM_MAX + 1) for i in range(len(name) - n + 1)}
+        grams = {name[i : i + n] for n in range(1, GRAM_MAX + 1) for i in range(1, len(name) - n + 1)}
         batch += [Gram(gram=g, area_code=area_code, person_id=pk) for g in grams]
         if len(batch) >= 10000:
             Gram.objects.using(db).bulk_create(batch)
