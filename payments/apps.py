@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class PaymentsConfig(AppConfig):
+    name = "payments"
+    verbose_name = "资金与发放"
+
+    def ready(self) -> None:
+        from core.navigation import NavItem, register_nav
+
+        register_nav(
+            NavItem("发放名册", "payments:roll_list", None, 300, "按月生成、审批发放名册，导出银行文件，回盘对账")
+        )
+        register_nav(NavItem("资金专户", "payments:fund_list", None, 310, "专户管理、封闭运行：下达、配套、拨付、支出"))
+        register_nav(NavItem("三查", "payments:three_checks", None, 320, "台账是否完善、是否公开公示、是否发放到位"))

@@ -1,0 +1,177 @@
+"""Fund accounts (专户管理、封闭运行): every movement is an append-only FundEntry with a document
+reference and an idempotency key; the balance is the sum of the entries and never goes below zero
+unless an approver records an explicit override with a reason."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from accounts.roles import Capability
+from audit.models import AuditEntry
+from audit.services import record
+from payments.errors import PaymentError
+from payments.models import FundAccount, FundEntry, PaymentRoll, yuan
+
+INFLOWS = {FundEntry.Kind.BUDGET_RECEIVED, FundEntry.Kind.LOCAL_MATCHING, FundEntry.Kind.ALLOCATION_IN,
+           FundEntry.Kind.REFUND}  # fmt: skip
+OUTFLOWS = {FundEntry.Kind.ALLOCATION_OUT, FundEntry.Kind.SPENDING}
+
+
+def to_fen(amount: Decimal | str) -> int:
+    """Yuan → fen, rounded half-up to the fen (分)."""
+    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return int(value * 100)
+
+
+def balance_fen(account: FundAccount) -> int:
+    return FundEntry.unscoped.filter(account=account).aggregate(s=Sum("amount_fen"))["s"] or 0
+
+
+def open_account(*, programme: str, level: str, year: int, area_code: str, name: str = "") -> FundAccount:
+    account, _ = FundAccount.objects.get_or_create(
+        programme=programme,
+        year=year,
+        area_code=area_code,
+        defaults={"level": level, "name": name or f"{year}年{programme}专户"},
+    )
+    return account
+
+
+@transaction.atomic
+def post_entry(
+    account: FundAccount,
+    *,
+    kind: str,
+    amount: Decimal | str | int,
+    document_reference: str,
+    idempotency_key: str,
+    user=None,
+    note: str = "",
+    counterpart: FundAccount | None = None,
+    roll: PaymentRoll | None = None,
+    override_reason: str = "",
+    amount_is_fen: bool = False,
+) -> FundEntry:
+    """记账. The same idempotency key twice returns the first entry and writes nothing."""
+    existing = FundEntry.unscoped.filter(idempotency_key=idempotency_key).first()
+    if existing:
+        return existing
+    if kind not in INFLOWS | OUTFLOWS:
+        raise PaymentError("fund_kind", "未知的资金类型")
+    if not document_reference.strip():
+        raise PaymentError("document_missing", "每笔资金流水必须填写凭证或文件号")
+    fen = int(amount) if amount_is_fen else to_fen(amount)
+    if fen <= 0:
+        raise PaymentError("amount", "金额必须大于0")
+    signed = fen if kind in INFLOWS else -fen
+    # lock the account row: entries of one account are posted one at a time
+    FundAccount.unscoped.select_for_update().get(pk=account.pk)
+    after = balance_fen(account) + signed
+    override_by = None
+    if after < 0:
+        if not override_reason.strip():
+            raise PaymentError(
+                "insufficient_funds", f"{account.name}余额不足（记账后余额{yuan(after)}元），需审批人授权透支并说明理由"
+            )
+        if user is None or not user.can(Capability.APPROVE):
+            raise PaymentError("override_forbidden", "只有审批人可以授权透支")
+        override_by = user
+    entry = FundEntry.unscoped.create(
+        account=account,
+        area_code=account.area_code,
+        kind=kind,
+        amount_fen=signed,
+        document_reference=document_reference,
+        counterpart=counterpart,
+        roll=roll,
+        note=note,
+        balance_after_fen=after,
+        override_reason=override_reason if override_by else "",
+        override_by=override_by,
+        idempotency_key=idempotency_key,
+        recorded_by=user,
+    )
+    record(
+        AuditEntry.Action.CREATE,
+        obj=entry,
+        changes={"kind": kind, "amount_fen": signed, "document": document_reference, "override": bool(override_by)},
+    )
+    return entry
+
+
+@transaction.atomic
+def allocate(
+    source: FundAccount,
+    target: FundAccount,
+    *,
+    amount: Decimal | str,
+    document_reference: str,
+    idempotency_key: str,
+    user=None,
+    override_reason: str = "",
+) -> tuple[FundEntry, FundEntry]:
+    """拨付下级: an outflow on the source and the matching inflow on the target, one document."""
+    if source.programme != target.programme or source.year != target.year:
+        raise PaymentError("allocation_mismatch", "只能在同一项目、同一年度的专户之间拨付")
+    out = post_entry(
+        source,
+        kind=FundEntry.Kind.ALLOCATION_OUT,
+        amount=amount,
+        document_reference=document_reference,
+        idempotency_key=f"{idempotency_key}:out",
+        user=user,
+        counterpart=target,
+        override_reason=override_reason,
+    )
+    inflow = post_entry(
+        target,
+        kind=FundEntry.Kind.ALLOCATION_IN,
+        amount=amount,
+        document_reference=document_reference,
+        idempotency_key=f"{idempotency_key}:in",
+        user=user,
+        counterpart=source,
+    )
+    return out, inflow
+
+
+def account_for_roll(roll: PaymentRoll) -> FundAccount | None:
+    return FundAccount.unscoped.filter(programme=roll.programme, year=roll.month.year, area_code=roll.area_code).first()
+
+
+def post_roll_spending(roll: PaymentRoll, *, user, override_reason: str = "") -> FundEntry | None:
+    """On approval the payable total leaves the roll's own fund account (if the area keeps one)."""
+    account = account_for_roll(roll)
+    if account is None or roll.payable_fen <= 0:
+        return None
+    return post_entry(
+        account,
+        kind=FundEntry.Kind.SPENDING,
+        amount=roll.payable_fen,
+        amount_is_fen=True,
+        document_reference=roll.number,
+        idempotency_key=f"roll:{roll.pk}:spending",
+        user=user,
+        roll=roll,
+        note=f"{roll.month:%Y年%m月}发放名册",
+        override_reason=override_reason,
+    )
+
+
+def post_roll_refund(roll: PaymentRoll, *, fen: int, return_id: int, user) -> FundEntry | None:
+    """Failed payments come back from the bank into the account they left."""
+    account = account_for_roll(roll)
+    if account is None or fen <= 0:
+        return None
+    return post_entry(
+        account,
+        kind=FundEntry.Kind.REFUND,
+        amount=fen,
+        amount_is_fen=True,
+        document_reference=f"{roll.number}-回盘{return_id}",
+        idempotency_key=f"roll:{roll.pk}:return:{return_id}:refund",
+        user=user,
+        roll=roll,
+        note="银行回盘失败退回",
+    )

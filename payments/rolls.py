@@ -1,0 +1,321 @@
+"""Monthly payment rolls (发放名册): generate set-based, check, approve (maker-checker), reject.
+
+Generation is four INSERT … SELECT statements, portable between SQLite and PostgreSQL:
+  1. regular lines: enrolments in force for the month, amounts exactly as
+     ledger.services.amount_for_month reads them (渐退 from GradualExitStep; suspended → held);
+  2. arrears: enrolments an earlier approved roll of the last 12 months missed (decided late);
+  3. released holds: lines held in earlier rolls that may now be paid (suspension lifted, failed
+     payment corrected → reissue with the corrected account);
+  4. recoveries: RECOVERY events not yet listed, as negative lines outside the bank file.
+"""
+
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from accounts.roles import Capability
+from areas.codes import prefix_of, validate_code
+from areas.jurisdiction import current_scope
+from audit.models import AuditEntry
+from audit.services import record
+from payments.errors import PaymentError
+from payments.models import PaymentRoll, RollIssue, RollLine
+
+ARREARS_LOOKBACK_MONTHS = 12
+
+_COLUMNS = """roll_id, area_code, seq, kind, enrolment_id, pay_month, household_id, head_id, beneficiary_id,
+ household_number, head_name, head_id_number, beneficiary_name, beneficiary_id_number, covered_members,
+ payee_name, payee_id_number, bank_name, bank_account, standard_fen, amount_fen, in_bank_file, status,
+ hold_reason, source_line_id, source_event_id, released_to_id, failure_reason, status_changed_at,
+ corrected_payee_name, corrected_bank_name, corrected_bank_account"""
+
+# what a household / person contributes to every line; payee = the household's bank account
+_PEOPLE = """h.id, h.head_id, e.beneficiary_id, h.number, COALESCE(hp.name, ''), COALESCE(hp.id_number, ''),
+ COALESCE(bp.name, ''), COALESCE(bp.id_number, ''), e.covered_members"""
+_PAYEE = (
+    "COALESCE(NULLIF(h.bank_account_name, ''), hp.name, ''), COALESCE(hp.id_number, ''), h.bank_name, h.bank_account"
+)
+_JOINS = """JOIN registry_household h ON h.id = e.household_id
+ LEFT JOIN registry_person hp ON hp.id = h.head_id
+ LEFT JOIN registry_person bp ON bp.id = e.beneficiary_id"""
+_FEN = "CAST(ROUND({} * 100) AS BIGINT)"
+_PAY_FEN = (
+    f"CASE WHEN e.status = 'gradual_exit' THEN {_FEN.format('g.amount')} ELSE {_FEN.format('e.monthly_amount')} END"
+)
+_TAIL = "NULL, NULL, NULL, '', NULL, '', '', ''"
+
+REGULAR_SQL = f"""
+INSERT INTO payments_rollline ({_COLUMNS})
+SELECT %(roll)s, e.area_code, %(offset)s + ROW_NUMBER() OVER (ORDER BY e.area_code, e.id), 'regular', e.id, %(month)s,
+ {_PEOPLE}, {_PAYEE}, {_FEN.format("e.monthly_amount")}, {_PAY_FEN},
+ CASE WHEN e.status = 'suspended' OR h.bank_account = '' THEN FALSE ELSE TRUE END,
+ CASE WHEN e.status = 'suspended' OR h.bank_account = '' THEN 'held' ELSE 'pending' END,
+ CASE WHEN e.status = 'suspended' THEN 'suspended' WHEN h.bank_account = '' THEN 'no_account' ELSE '' END,
+ {_TAIL}
+FROM ledger_enrolment e {_JOINS}
+ LEFT JOIN ledger_gradualexitstep g ON g.enrolment_id = e.id AND g.month = %(month)s
+WHERE e.programme = %(programme)s AND e.area_code LIKE %(prefix)s
+ AND e.start_month <= %(month)s AND (e.end_month IS NULL OR e.end_month > %(month)s)
+ AND NOT (e.status = 'gradual_exit' AND g.amount IS NULL)
+"""
+
+ARREARS_SQL = f"""
+INSERT INTO payments_rollline ({_COLUMNS})
+SELECT %(roll)s, e.area_code, %(offset)s + ROW_NUMBER() OVER (ORDER BY e.area_code, e.id, missed.m), 'arrears', e.id,
+ missed.m, {_PEOPLE}, {_PAYEE}, {_FEN.format("e.monthly_amount")}, {_PAY_FEN},
+ CASE WHEN h.bank_account = '' THEN FALSE ELSE TRUE END,
+ CASE WHEN h.bank_account = '' THEN 'held' ELSE 'pending' END,
+ CASE WHEN h.bank_account = '' THEN 'no_account' ELSE '' END,
+ {_TAIL}
+FROM (
+  SELECT e2.id AS eid, r.month AS m
+  FROM payments_paymentroll r
+  JOIN ledger_enrolment e2 ON e2.programme = r.programme AND e2.area_code LIKE r.area_prefix || '%%'
+  WHERE r.programme = %(programme)s AND r.status = 'approved' AND r.month >= %(lookback)s AND r.month < %(month)s
+   AND e2.area_code LIKE %(prefix)s AND e2.start_month >= %(lookback)s AND e2.start_month <= r.month
+   AND (e2.end_month IS NULL OR e2.end_month > r.month) AND e2.status IN ('in_payment', 'gradual_exit', 'stopped')
+  GROUP BY e2.id, r.month
+) missed
+JOIN ledger_enrolment e ON e.id = missed.eid {_JOINS}
+LEFT JOIN ledger_gradualexitstep g ON g.enrolment_id = e.id AND g.month = missed.m
+WHERE NOT (e.status = 'gradual_exit' AND g.amount IS NULL)
+ AND NOT EXISTS (
+  SELECT 1 FROM payments_rollline o JOIN payments_paymentroll ro ON ro.id = o.roll_id
+  WHERE o.enrolment_id = e.id AND o.pay_month = missed.m AND o.kind <> 'recovery' AND ro.status = 'approved')
+"""
+
+RELEASED_SQL = f"""
+INSERT INTO payments_rollline ({_COLUMNS})
+SELECT %(roll)s, s.area_code, %(offset)s + ROW_NUMBER() OVER (ORDER BY s.area_code, s.roll_id, s.seq),
+ CASE WHEN s.hold_reason = 'corrected' THEN 'reissue' ELSE 'arrears' END, s.enrolment_id, s.pay_month,
+ s.household_id, s.head_id, s.beneficiary_id, s.household_number, s.head_name, s.head_id_number,
+ s.beneficiary_name, s.beneficiary_id_number, s.covered_members,
+ CASE WHEN s.hold_reason = 'corrected' THEN s.corrected_payee_name
+      ELSE COALESCE(NULLIF(h.bank_account_name, ''), s.head_name) END,
+ s.payee_id_number,
+ CASE WHEN s.hold_reason = 'corrected' THEN s.corrected_bank_name ELSE h.bank_name END,
+ CASE WHEN s.hold_reason = 'corrected' THEN s.corrected_bank_account ELSE h.bank_account END,
+ s.standard_fen, s.amount_fen, TRUE, 'pending', '', s.id, NULL, NULL, '', NULL, '', '', ''
+FROM payments_rollline s
+JOIN payments_paymentroll sr ON sr.id = s.roll_id
+JOIN ledger_enrolment e ON e.id = s.enrolment_id
+JOIN registry_household h ON h.id = s.household_id
+WHERE sr.programme = %(programme)s AND sr.status = 'approved' AND sr.month < %(month)s
+ AND s.area_code LIKE %(prefix)s AND s.status = 'held' AND s.released_to_id IS NULL AND s.kind <> 'recovery'
+ AND (s.hold_reason = 'corrected'
+      OR (s.hold_reason = 'suspended' AND e.status IN ('in_payment', 'gradual_exit') AND h.bank_account <> '')
+      OR (s.hold_reason = 'no_account' AND e.status <> 'suspended' AND h.bank_account <> ''))
+"""
+
+RECOVERY_SQL = f"""
+INSERT INTO payments_rollline ({_COLUMNS})
+SELECT %(roll)s, e.area_code, %(offset)s + ROW_NUMBER() OVER (ORDER BY e.area_code, ev.id), 'recovery', e.id,
+ ev.effective_month, {_PEOPLE}, {_PAYEE}, {_FEN.format("e.monthly_amount")}, -{_FEN.format("ev.money")},
+ FALSE, 'recovery', '', NULL, ev.id, NULL, '', NULL, '', '', ''
+FROM ledger_enrolmentevent ev
+JOIN ledger_enrolment e ON e.id = ev.enrolment_id {_JOINS}
+WHERE ev.kind = 'recovery' AND ev.money IS NOT NULL AND e.programme = %(programme)s AND e.area_code LIKE %(prefix)s
+ AND ev.effective_month <= %(month)s
+ AND NOT EXISTS (
+  SELECT 1 FROM payments_rollline o JOIN payments_paymentroll ro ON ro.id = o.roll_id
+  WHERE o.source_event_id = ev.id AND ro.status <> 'rejected' AND o.roll_id <> %(roll)s)
+"""
+
+DECEASED_SQL = """
+INSERT INTO payments_rollissue (roll_id, line_id, code, other_roll_id, death_date)
+SELECT l.roll_id, l.id, 'deceased', NULL, p.death_date
+FROM payments_rollline l JOIN registry_person p ON p.id = COALESCE(l.beneficiary_id, l.head_id)
+WHERE l.roll_id = %(roll)s AND l.kind <> 'recovery' AND l.status <> 'held'
+ AND p.death_date IS NOT NULL AND p.death_date < l.pay_month
+"""
+
+DOUBLE_SQL = """
+INSERT INTO payments_rollissue (roll_id, line_id, code, other_roll_id, death_date)
+SELECT l.roll_id, l.id, 'double_payment', MIN(o.roll_id), NULL
+FROM payments_rollline l
+JOIN payments_rollline o ON o.enrolment_id = l.enrolment_id AND o.pay_month = l.pay_month AND o.id <> l.id
+JOIN payments_paymentroll ro ON ro.id = o.roll_id
+WHERE l.roll_id = %(roll)s AND l.kind <> 'recovery' AND l.status <> 'held'
+ AND o.kind <> 'recovery' AND o.status <> 'held' AND (ro.status = 'approved' OR o.roll_id = l.roll_id)
+GROUP BY l.roll_id, l.id
+"""
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def months_before(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def can_prepare(user) -> bool:
+    """经办: whoever accepts, reviews or approves may prepare rolls, files and corrections."""
+    return any(user.can(c) for c in (Capability.ACCEPT_APPLICATIONS, Capability.REVIEW, Capability.APPROVE))
+
+
+def _execute(sql: str, params: dict) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _next_seq(roll: PaymentRoll) -> int:
+    return RollLine.unscoped.filter(roll=roll).aggregate(m=Max("seq"))["m"] or 0
+
+
+def refresh_totals(roll: PaymentRoll) -> PaymentRoll:
+    payable = Q(kind__in=["regular", "arrears", "reissue"])
+    totals = RollLine.unscoped.filter(roll=roll).aggregate(
+        lines=Count("id"),
+        payable_count=Count("id", filter=payable & ~Q(status="held")),
+        payable_fen=Sum("amount_fen", filter=payable & ~Q(status="held")),
+        held_count=Count("id", filter=payable & Q(status="held")),
+        held_fen=Sum("amount_fen", filter=payable & Q(status="held")),
+        recovery_fen=Sum("amount_fen", filter=Q(kind="recovery")),
+    )
+    roll.line_count = totals["lines"]
+    roll.payable_count = totals["payable_count"]
+    roll.payable_fen = totals["payable_fen"] or 0
+    roll.held_count = totals["held_count"]
+    roll.held_fen = totals["held_fen"] or 0
+    roll.recovery_fen = -(totals["recovery_fen"] or 0)
+    PaymentRoll.unscoped.filter(pk=roll.pk).update(
+        line_count=roll.line_count,
+        payable_count=roll.payable_count,
+        payable_fen=roll.payable_fen,
+        held_count=roll.held_count,
+        held_fen=roll.held_fen,
+        recovery_fen=roll.recovery_fen,
+    )
+    return roll
+
+
+@transaction.atomic
+def generate_roll(*, programme: str, month: date, area_code: str, user) -> PaymentRoll:
+    """生成发放名册 for a programme, month and area (the user's own area or one below it)."""
+    month = month_start(month)
+    area_code = validate_code(area_code)
+    if not current_scope().allows(area_code):
+        raise PaymentError("outside_jurisdiction", "只能为本辖区生成发放名册")
+    if user is not None and not can_prepare(user):
+        raise PaymentError("forbidden", "无权生成发放名册")
+    prefix = prefix_of(area_code)
+    roll, created = PaymentRoll.unscoped.select_for_update().get_or_create(
+        programme=programme,
+        month=month,
+        area_prefix=prefix,
+        defaults={"area_code": area_code, "number": f"{month:%Y%m}-{programme}-{area_code}"},
+    )
+    if roll.status == PaymentRoll.Status.APPROVED:
+        raise PaymentError("frozen", "该名册已审批冻结，不能重新生成；更正请在以后月份的名册中以调整行处理")
+    if not created:
+        RollIssue.objects.filter(roll=roll).delete()
+        RollLine.unscoped.filter(released_to=roll).update(released_to=None)
+        RollLine.unscoped.filter(roll=roll).delete()
+    params = {
+        "roll": roll.pk,
+        "programme": programme,
+        "month": month,
+        "prefix": prefix + "%",
+        "lookback": months_before(month, ARREARS_LOOKBACK_MONTHS),
+    }
+    for sql in (REGULAR_SQL, ARREARS_SQL, RELEASED_SQL, RECOVERY_SQL):
+        params["offset"] = _next_seq(roll)
+        _execute(sql, params)
+    _execute(
+        "UPDATE payments_rollline SET released_to_id = %(roll)s WHERE id IN "
+        "(SELECT source_line_id FROM payments_rollline WHERE roll_id = %(roll)s AND source_line_id IS NOT NULL)",
+        params,
+    )
+    roll.status = PaymentRoll.Status.GENERATED
+    roll.generated_by = user
+    roll.generated_at = timezone.now()
+    roll.rejected_reason = ""
+    roll.save()
+    refresh_totals(roll)
+    check_roll(roll)
+    return roll
+
+
+def check_roll(roll: PaymentRoll) -> int:
+    """Write the roll's issues (death, double payment) set-based; returns how many there are."""
+    if roll.status != PaymentRoll.Status.GENERATED:
+        return roll.issue_count
+    with transaction.atomic():
+        RollIssue.objects.filter(roll=roll).delete()
+        _execute(DECEASED_SQL, {"roll": roll.pk})
+        _execute(DOUBLE_SQL, {"roll": roll.pk})
+        roll.issue_count = RollIssue.objects.filter(roll=roll).count()
+        PaymentRoll.unscoped.filter(pk=roll.pk).update(issue_count=roll.issue_count)
+    return roll.issue_count
+
+
+def _lock_programme(programme: str) -> None:
+    """Approvals of one programme run one at a time, so two rolls cannot both pass the double check."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"payments.approve.{programme}"])
+
+
+def approve_roll(roll: PaymentRoll, *, user, fund_override_reason: str = "") -> PaymentRoll:
+    """审批: another person than the maker, no open issues; the roll is frozen from then on."""
+    if roll.status != PaymentRoll.Status.GENERATED:
+        raise PaymentError("not_generated", "只有待审批的名册可以审批")
+    if not user.can(Capability.APPROVE):
+        raise PaymentError("forbidden", "无审批权限")
+    if roll.generated_by_id == user.pk:
+        raise PaymentError("maker_checker", "名册生成人不能审批自己生成的名册（审核与审批须由不同人员完成）")
+    issues = check_roll(roll)
+    if issues:
+        raise PaymentError("blocked", f"名册有{issues}个问题（死亡后发放或重复发放），处理后才能审批")
+    with transaction.atomic():
+        _lock_programme(roll.programme)
+        if check_roll_again(roll):
+            raise PaymentError("blocked", "审批时发现重复发放，请重新检查名册")
+        now = timezone.now()
+        moved = PaymentRoll.unscoped.filter(
+            pk=roll.pk, status=PaymentRoll.Status.GENERATED, generated_at=roll.generated_at
+        ).update(status=PaymentRoll.Status.APPROVED, approved_by=user, approved_at=now)
+        if moved != 1:
+            raise PaymentError("concurrent_change", "名册刚被其他人修改，请刷新后重试")
+        roll.status, roll.approved_by, roll.approved_at = PaymentRoll.Status.APPROVED, user, now
+        record(
+            AuditEntry.Action.UPDATE,
+            obj=roll,
+            changes={"status": ["generated", "approved"], "payable_fen": roll.payable_fen},
+        )
+        from payments.funds import post_roll_spending
+
+        post_roll_spending(roll, user=user, override_reason=fund_override_reason)
+    return roll
+
+
+def check_roll_again(roll: PaymentRoll) -> bool:
+    """Inside the approval lock: does any approved roll pay one of these enrolment-months?"""
+    sql = """SELECT 1 FROM payments_rollline l JOIN payments_rollline o
+      ON o.enrolment_id = l.enrolment_id AND o.pay_month = l.pay_month AND o.roll_id <> l.roll_id
+      JOIN payments_paymentroll ro ON ro.id = o.roll_id
+      WHERE l.roll_id = %(roll)s AND l.kind <> 'recovery' AND l.status <> 'held'
+       AND o.kind <> 'recovery' AND o.status <> 'held' AND ro.status = 'approved' LIMIT 1"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"roll": roll.pk})
+        return cursor.fetchone() is not None
+
+
+def reject_roll(roll: PaymentRoll, *, user, reason: str) -> PaymentRoll:
+    if not user.can(Capability.APPROVE):
+        raise PaymentError("forbidden", "无审批权限")
+    if not reason.strip():
+        raise PaymentError("reason_missing", "请填写退回理由")
+    moved = PaymentRoll.unscoped.filter(pk=roll.pk, status=PaymentRoll.Status.GENERATED).update(
+        status=PaymentRoll.Status.REJECTED, rejected_reason=reason[:200]
+    )
+    if moved != 1:
+        raise PaymentError("not_generated", "只有待审批的名册可以退回")
+    roll.status, roll.rejected_reason = PaymentRoll.Status.REJECTED, reason
+    record(AuditEntry.Action.UPDATE, obj=roll, changes={"status": ["generated", "rejected"], "reason": reason})
+    return roll
