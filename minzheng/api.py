@@ -10,6 +10,7 @@ from ninja.security import SessionAuth
 from accounts.api import TokenAuth
 from accounts.api import router as accounts_router
 from cases.api import router as cases_router
+from payments.api import router as payments_router
 from registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -21,3 +22,4 @@ api = NinjaAPI(
 api.add_router("/accounts", accounts_router)
 api.add_router("/registry", registry_router)
 api.add_router("/cases", cases_router)
+api.add_router("/payments", payments_router)

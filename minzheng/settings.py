@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cases",
     "assistance",
     "ledger",
+    "payments",
 ]
 
 MIDDLEWARE = [

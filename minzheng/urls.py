@@ -16,5 +16,6 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("payments/", include("payments.urls")),
     path("admin/", admin.site.urls),
 ]
