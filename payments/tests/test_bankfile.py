@@ -1,0 +1,120 @@
+"""Bank files: presets from DOMAIN.md §8, byte-identical regeneration, count/total checks, 生僻字."""
+
+import hashlib
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from assistance.programmes import Programme
+from payments import bankfile, rolls
+from payments.errors import PaymentError
+from payments.models import BankLayout, RollLine
+from payments.tests.conftest import APRIL, dibao, household
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def approved_roll(clerk_a, approver):
+    for name, amount in (("张三", "810.00"), ("李四", "0.29"), ("王芳", "1333.35")):
+        dibao(household(name=name), amount)
+    roll = rolls.generate_roll(programme=Programme.DIBAO, month=APRIL, area_code="430522000000", user=clerk_a)
+    return rolls.approve_roll(roll, user=approver)
+
+
+def export(roll, code, user=None):
+    result = bankfile.write_bank_file(roll, BankLayout.objects.get(code=code), user=user)
+    return result, result.file.read()
+
+
+def test_daifa_pipe_file_has_summary_line_gbk_crlf_and_is_byte_identical_when_regenerated(approved_roll):
+    result, data = export(approved_roll, "bank-daifa-pipe")
+    text = data.decode("gbk")
+    lines = text.split("\r\n")
+    assert lines[-1] == ""
+    summary, *body = lines[:-1]
+    day = approved_roll.approved_at.astimezone().strftime("%Y%m%d")
+    assert summary == f"1|1|{day}|民政局|1|1|3|2143.64|"
+    assert len(body) == 3 and all(line.endswith("|") and line.count("|") == 8 for line in body)
+    ref, name, amount, account, unit, id_type, id_number, times, _ = body[0].split("|")
+    assert (name, amount, unit, id_type, times, len(id_number)) == ("张三", "810.00", "民政局", "1", "1", 18)
+    assert account.startswith("62215800") and ref == f"{approved_roll.pk:06d}0000001"
+    again, data2 = export(approved_roll, "bank-daifa-pipe")
+    assert data2 == data and again.bank_file.pk == result.bank_file.pk
+    assert result.bank_file.sha256 == hashlib.sha256(data).hexdigest()
+    assert (result.bank_file.line_count, result.bank_file.total_fen) == (3, 214364)
+
+
+def test_regeneration_uses_the_layout_as_it_was_at_first_export(approved_roll):
+    _, first = export(approved_roll, "bank-daifa-pipe")
+    BankLayout.objects.filter(code="bank-daifa-pipe").update(unit_name="改过的单位")
+    _, second = export(approved_roll, "bank-daifa-pipe")
+    assert first == second
+
+
+def test_a_file_whose_count_or_total_would_not_match_cannot_be_produced(approved_roll, monkeypatch):
+    real = bankfile._lines
+
+    def one_line_lost(roll):
+        rows = list(real(roll))
+        return iter(rows[1:])
+
+    monkeypatch.setattr(bankfile, "_lines", one_line_lost)
+    with pytest.raises(PaymentError) as error:
+        export(approved_roll, "bank-daifa-pipe")
+    assert error.value.code == "file_mismatch"
+
+
+def test_unapproved_roll_has_no_bank_file(clerk_a):
+    dibao(household())
+    roll = rolls.generate_roll(programme=Programme.DIBAO, month=APRIL, area_code="430522000000", user=clerk_a)
+    with pytest.raises(PaymentError) as error:
+        export(roll, "bank-daifa-pipe")
+    assert error.value.code == "not_approved"
+
+
+@pytest.fixture
+def rare_name_roll(clerk_a, approver):
+    dibao(household(name="张三"), "810.00")
+    dibao(household(name="王䶮"), "500.00")
+    roll = rolls.generate_roll(programme=Programme.DIBAO, month=APRIL, area_code="430522000000", user=clerk_a)
+    return rolls.approve_roll(roll, user=approver)
+
+
+def test_rare_character_names_go_gb18030_where_allowed(rare_name_roll):
+    _, data = export(rare_name_roll, "bank-daifa-pipe-gb18030")
+    assert b"?" not in data
+    text = data.decode("gb18030")
+    assert "王䶮" in text and "|2|1310.00|" in text.split("\r\n")[0]
+    assert text.split("\r\n")[1].encode("gb18030") == text.split("\r\n")[1].encode("gbk")  # GBK lines unchanged
+
+
+def test_rare_character_names_are_listed_for_manual_handling_never_written_as_question_marks(rare_name_roll):
+    result, data = export(rare_name_roll, "bank-daifa-pipe")
+    assert b"?" not in data
+    text = data.decode("gbk")
+    assert "王" not in text and "|1|810.00|" in text.split("\r\n")[0]
+    assert [(m[1], m[2]) for m in result.manual] == [("王䶮", 50000)]
+    line = RollLine.objects.get(roll=rare_name_roll, payee_name="王䶮")
+    assert (line.status, line.hold_reason) == ("held", "manual_name")
+    _, again = export(rare_name_roll, "bank-daifa-pipe")
+    assert again == data
+
+
+def test_yikatong_roster_xlsx_is_byte_identical_and_has_the_roster_columns(approved_roll):
+    _, data = export(approved_roll, "yikatong-xlsx")
+    _, again = export(approved_roll, "yikatong-xlsx")
+    assert data == again
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("排序序号", "户主姓名", "户主身份证号", "收款人姓名") and rows[0][-1] == "备注"
+    assert rows[1][0] == "1" and rows[1][15] == "810.00" and len(rows) == 4
+
+
+def test_fixed_width_and_csv_layouts(approved_roll):
+    _, fixed = export(approved_roll, "fixed-width-demo")
+    *body, summary, _ = fixed.split(b"\r\n")
+    assert {len(line) for line in body} == {13 + 32 + 30 + 15 + 18}
+    assert summary == b"T00000003000000000214364"
+    _, csv_data = export(approved_roll, "yikatong-csv")
+    assert csv_data.decode("gb18030").startswith("排序序号,户主姓名")

@@ -1,0 +1,134 @@
+"""Monthly payment rolls: generation agrees with ledger.services.amount_for_month, freeze, maker-checker."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from assistance.programmes import Programme
+from ledger import services as ledger
+from payments import rolls
+from payments.errors import PaymentError
+from payments.models import PaymentRoll, RollLine
+from payments.tests.conftest import APRIL, MAY, dibao, household
+
+pytestmark = pytest.mark.django_db
+COUNTY = "430522000000"
+
+
+def generate(month=APRIL, user=None, area=COUNTY):
+    return rolls.generate_roll(programme=Programme.DIBAO, month=month, area_code=area, user=user)
+
+
+def lines(roll, **filters):
+    return list(RollLine.objects.filter(roll=roll, **filters).order_by("seq"))
+
+
+def test_roll_agrees_with_amount_for_month_for_every_kind_of_enrolment():
+    normal = dibao(household(), "810.00")
+    new_next_month = dibao(household(), "500.00", decided_on=date(2025, 4, 3))  # pays from May
+    stopped = dibao(household(), "300.00")
+    ledger.stop(stopped, decided_on=date(2025, 3, 25), reason="收入超标")  # stops from April
+    suspended = dibao(household(), "400.00")
+    ledger.suspend(suspended, month=APRIL, reason="未参加复核")
+    exiting = dibao(household(), "600.00", decided_on=date(2025, 2, 10))
+    ledger.start_gradual_exit(exiting, decided_on=date(2025, 3, 5), reason="务工收入")
+    roll = generate()
+    by_enrolment = {line.enrolment_id: line for line in lines(roll)}
+    for enrolment in (normal, new_next_month, stopped, suspended, exiting):
+        enrolment.refresh_from_db()
+        expected = ledger.amount_for_month(enrolment, APRIL)
+        line = by_enrolment.get(enrolment.pk)
+        paid = Decimal(line.amount_fen) / 100 if line and line.status != "held" else Decimal("0")
+        assert paid == expected, enrolment
+    assert new_next_month.pk not in by_enrolment and stopped.pk not in by_enrolment
+    held = by_enrolment[suspended.pk]
+    assert (held.status, held.hold_reason, held.amount_fen, held.in_bank_file) == ("held", "suspended", 40000, False)
+    assert roll.payable_count == 2 and roll.held_count == 1
+    assert roll.payable_fen == 81000 + by_enrolment[exiting.pk].amount_fen
+
+
+def test_frozen_roll_is_unaffected_by_later_registry_and_enrolment_edits(approver, clerk_a):
+    h = household(name="张三")
+    enrolment = dibao(h, "810.00")
+    roll = generate(user=clerk_a)
+    rolls.approve_roll(roll, user=approver)
+    before = [(x.payee_name, x.bank_account, x.amount_fen, x.head_name) for x in lines(roll)]
+    h.bank_account = "9999999999999999"
+    h.bank_account_name = "李四"
+    h.save()
+    h.head.name = "张叁"
+    h.head.save()
+    ledger.adjust_amount(enrolment, new_amount=Decimal("900"), decided_on=date(2025, 4, 2), reason="标准提高")
+    after = [(x.payee_name, x.bank_account, x.amount_fen, x.head_name) for x in lines(roll)]
+    assert after == before == [("张三", before[0][1], 81000, "张三")]
+    with pytest.raises(PaymentError) as error:
+        generate(user=clerk_a)
+    assert error.value.code == "frozen"
+    may = generate(MAY, user=clerk_a)
+    assert [(x.payee_name, x.bank_account, x.amount_fen) for x in lines(may)] == [
+        ("李四", "9999999999999999", 90000)
+    ]
+
+
+def test_maker_cannot_approve_their_own_roll(approver, clerk_a):
+    dibao(household())
+    roll = generate(user=approver)
+    with pytest.raises(PaymentError) as error:
+        rolls.approve_roll(roll, user=approver)
+    assert error.value.code == "maker_checker"
+    with pytest.raises(PaymentError) as error:
+        rolls.approve_roll(roll, user=clerk_a)
+    assert error.value.code == "forbidden"
+    roll = generate(user=clerk_a)
+    rolls.approve_roll(roll, user=approver)
+    roll.refresh_from_db()
+    assert (roll.status, roll.approved_by, roll.generated_by) == (PaymentRoll.Status.APPROVED, approver, clerk_a)
+
+
+def test_payment_after_death_blocks_approval_and_the_roll_says_why(approver, clerk_a):
+    h = household(name="王芳")
+    dibao(h)
+    h.head.life_status = "dead"
+    h.head.death_date = date(2025, 3, 10)
+    h.head.save()
+    roll = generate(user=clerk_a)
+    assert roll.issue_count == 1
+    with pytest.raises(PaymentError) as error:
+        rolls.approve_roll(roll, user=approver)
+    assert error.value.code == "blocked"
+    (issue,) = roll.issues.all()
+    assert issue.code == "deceased" and "王芳已于2025-03-10死亡" in issue.message
+
+
+def test_two_rolls_cannot_pay_the_same_enrolment_for_the_same_month(approver, clerk_a):
+    dibao(household())
+    township_roll = generate(user=clerk_a, area="430522100000")
+    rolls.approve_roll(township_roll, user=approver)
+    county_roll = generate(user=clerk_a)
+    assert county_roll.issue_count == 1
+    (issue,) = county_roll.issues.all()
+    assert issue.other_roll == township_roll and "不得重复发放" in issue.message
+    with pytest.raises(PaymentError) as error:
+        rolls.approve_roll(county_roll, user=approver)
+    assert error.value.code == "blocked"
+
+
+def test_late_decision_is_paid_as_arrears_and_recovery_is_a_separate_line(approver, clerk_a):
+    fraud = dibao(household(), "300.00")
+    rolls.approve_roll(generate(APRIL, user=clerk_a), user=approver)
+    late = dibao(household(), "500.00", decided_on=date(2025, 3, 28))  # entered after April's roll
+    ledger.record_fraud(fraud, decided_on=date(2025, 4, 10), months_paid_wrongly=2, fine_multiple=Decimal("1"), reason="隐瞒收入")
+    may = generate(MAY, user=clerk_a)
+    kinds = sorted((x.kind, str(x.pay_month), x.amount_fen) for x in lines(may) if x.enrolment_id in (late.pk, fraud.pk))
+    assert kinds == [("arrears", "2025-04-01", 50000), ("recovery", "2025-05-01", -60000), ("regular", "2025-05-01", 50000)]
+    assert may.recovery_fen == 60000
+    assert not any(x.in_bank_file for x in lines(may, kind="recovery"))
+
+
+def test_amounts_become_exact_fen():
+    for amount in ("0.29", "1.15", "810.05", "333.33"):
+        dibao(household(), amount)
+    roll = generate()
+    assert sorted(x.amount_fen for x in lines(roll)) == [29, 115, 33333, 81005]
+    assert roll.payable_fen == 29 + 115 + 33333 + 81005
