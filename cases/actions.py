@@ -1,0 +1,203 @@
+"""Acting on a step: approve (通过), return for correction (退回补正) and resume, reject (不予通过).
+
+Every action is a conditional update on the step's (state, row_version): of two officers acting on
+the same step at once exactly one succeeds; the other gets `step_conflict` with a clear message.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from audit.services import record
+from cases import events
+from cases.access import can_accept, can_act_on
+from cases.errors import CaseError
+from cases.models import Case, CaseStep, PauseInterval, StepDefinition, Transfer
+from cases.services import activate_step
+from cases.workdays import WorkCalendar
+
+State = CaseStep.State
+
+
+def load_step(step_id: int) -> CaseStep:
+    step = (
+        CaseStep.objects.select_related("case", "case__version", "case__item", "definition", "responsible_unit")
+        .filter(pk=step_id)
+        .first()
+    )
+    if step is None:
+        raise CaseError("not_found", "找不到该办理环节，或不在您的辖区")
+    return step
+
+
+def _conflict(step: CaseStep) -> CaseError:
+    fresh = CaseStep.objects.select_related("acted_by").filter(pk=step.pk).first()
+    if fresh and fresh.acted_by_id and fresh.state != State.ACTIVE:
+        who = fresh.acted_by.full_name or fresh.acted_by.username
+        return CaseError(
+            "step_conflict", f"“{step.name}”已由{who}处理（{fresh.get_state_display()}），请刷新页面查看最新情况"
+        )
+    return CaseError("step_conflict", f"“{step.name}”刚刚被他人处理，请刷新页面查看最新情况")
+
+
+def _check(user, step: CaseStep, expected_version: int, state: str = State.ACTIVE) -> None:
+    if not can_act_on(user, step):
+        unit = step.responsible_unit.name if step.responsible_unit_id else "—"
+        raise CaseError("no_permission", f"您不能办理“{step.name}”（责任单位：{unit}）")
+    if step.state != state or step.row_version != expected_version:
+        raise _conflict(step)
+
+
+def _claim(step: CaseStep, expected_version: int, state_from: str = State.ACTIVE, **updates) -> None:
+    changed = CaseStep.objects.filter(pk=step.pk, state=state_from, row_version=expected_version).update(
+        row_version=expected_version + 1, **updates
+    )
+    if not changed:
+        raise _conflict(step)
+    for field, value in updates.items():
+        setattr(step, field, value)
+    step.row_version = expected_version + 1
+
+
+def _close_supervisions(step: CaseStep, on_date: date) -> None:
+    from cases.supervision import close_supervisions
+
+    close_supervisions(step, on_date)
+
+
+def _finish(case: Case, status: str, on_date: date, reason: str) -> None:
+    if not Case.objects.filter(pk=case.pk, status__in=Case.OPEN).update(
+        status=status, closed_on=on_date, outcome_reason=reason, current_step=None, paused_on=None
+    ):
+        raise CaseError("case_closed", "该办件已办结")
+    record(
+        AuditEntry.Action.UPDATE, obj=case, changes={"status": [case.status, status], "closed_on": [None, str(on_date)]}
+    )
+    case.status, case.closed_on, case.outcome_reason = status, on_date, reason
+
+
+def approve_step(
+    *,
+    user,
+    step_id: int,
+    expected_version: int,
+    on_date: date,
+    opinion: str = "",
+    attachment=None,
+    calendar: WorkCalendar | None = None,
+) -> CaseStep:
+    step = load_step(step_id)
+    _check(user, step, expected_version)
+    kind = step.definition.kind
+    if kind != StepDefinition.Kind.HANDLE and on_date < step.due_on:
+        code, what = (
+            ("notice_running", "公示期") if kind == StepDefinition.Kind.NOTICE else ("period_running", "法定期间")
+        )
+        raise CaseError(code, f"{what}至{step.due_on}届满，期满后方可办理")
+    # The step's own transfers, whichever department's area they belong to.
+    pending = list(Transfer.unscoped.filter(step=step, state=Transfer.State.OPEN).values_list("kind", "to_unit__name"))
+    if pending:
+        joint = [name for kind_, name in pending if kind_ == Transfer.Kind.JOINT]
+        if joint:
+            raise CaseError("opinions_pending", "尚待以下部门出具会办意见：" + "、".join(joint))
+        raise CaseError("transfers_open", "转办尚未答复：" + "、".join(name for _, name in pending))
+    calendar = calendar or WorkCalendar()
+    case = step.case
+    with transaction.atomic():
+        _claim(
+            step,
+            expected_version,
+            state=State.DONE,
+            finished_on=on_date,
+            finished_at=timezone.now(),
+            acted_by=user,
+            opinion=opinion,
+            light=CaseStep.Light.NONE,
+        )
+        events.step_approved(step, user, on_date, opinion, attachment)
+        _close_supervisions(step, on_date)
+        following = case.steps.filter(order__gt=step.order, state=State.PENDING).select_related("definition")
+        following = following.order_by("order").first()
+        if following is not None:
+            activate_step(case, following, on_date, calendar)
+        else:
+            _finish(case, Case.Status.APPROVED, on_date, opinion)
+            events.case_approved(case, on_date)
+    return step
+
+
+def return_for_correction(
+    *, user, step_id: int, expected_version: int, on_date: date, reason: str, attachment=None
+) -> CaseStep:
+    """退回补正: the applicant must supply or correct something; the clocks stop until they do."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseError("reason_required", "退回补正须写明需要补正的内容")
+    step = load_step(step_id)
+    _check(user, step, expected_version)
+    with transaction.atomic():
+        _claim(step, expected_version, state=State.CORRECTION, paused_on=on_date, acted_by=user)
+        Case.objects.filter(pk=step.case_id, status=Case.Status.IN_PROGRESS).update(
+            status=Case.Status.CORRECTION, paused_on=on_date
+        )
+        PauseInterval.objects.create(case=step.case, step=step, kind=PauseInterval.Kind.CORRECTION, started_on=on_date)
+        events.correction_requested(step, user, on_date, reason, attachment)
+    return step
+
+
+def resume_after_correction(
+    *, user, step_id: int, expected_version: int, on_date: date, note: str = "", calendar: WorkCalendar | None = None
+) -> CaseStep:
+    """The correction came in (at the step's unit or the accepting window): clocks resume, extended
+    by the working days they stood still."""
+    step = load_step(step_id)
+    case = step.case
+    if not (can_act_on(user, step) or (can_accept(user) and user.unit_id == case.accepting_unit_id)):
+        raise CaseError("no_permission", "只有本环节责任单位或受理窗口可以登记补正")
+    if step.state != State.CORRECTION or step.row_version != expected_version:
+        raise _conflict(step)
+    calendar = calendar or WorkCalendar()
+    lost = max(0, calendar.working_days_between(step.paused_on, on_date))
+    step_due = calendar.add_working_days(step.due_on, lost) if lost else step.due_on
+    case_due = calendar.add_working_days(case.due_on, lost) if lost else case.due_on
+    with transaction.atomic():
+        _claim(step, expected_version, state_from=State.CORRECTION, state=State.ACTIVE, paused_on=None, due_on=step_due)
+        Case.objects.filter(pk=case.pk, status=Case.Status.CORRECTION).update(
+            status=Case.Status.IN_PROGRESS, paused_on=None, due_on=case_due
+        )
+        case.status, case.due_on = Case.Status.IN_PROGRESS, case_due
+        PauseInterval.objects.filter(step=step, kind=PauseInterval.Kind.CORRECTION, ended_on__isnull=True).update(
+            ended_on=on_date, working_days=lost
+        )
+        events.correction_supplied(step, user, on_date, note, lost)
+    return step
+
+
+def reject_case(*, user, step_id: int, expected_version: int, on_date: date, reason: str, attachment=None) -> CaseStep:
+    """不予通过 with written reasons; the case ends and the window replies once."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseError("reason_required", "不予通过须写明理由")
+    step = load_step(step_id)
+    _check(user, step, expected_version)
+    with transaction.atomic():
+        _claim(
+            step,
+            expected_version,
+            state=State.REJECTED,
+            finished_on=on_date,
+            finished_at=timezone.now(),
+            acted_by=user,
+            opinion=reason,
+            light=CaseStep.Light.NONE,
+        )
+        CaseStep.objects.filter(case=step.case_id, state=State.PENDING).update(state=State.CANCELLED)
+        Transfer.unscoped.filter(step__case=step.case_id, state=Transfer.State.OPEN).update(
+            state=Transfer.State.CANCELLED
+        )
+        _close_supervisions(step, on_date)
+        _finish(step.case, Case.Status.REJECTED, on_date, reason)
+        events.case_rejected(step, user, on_date, reason, attachment)
+    return step

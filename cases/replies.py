@@ -1,0 +1,70 @@
+"""统一答复: when a case ends, the accepting window replies to the applicant once — a printable
+notice and a text message through a pluggable sender (settings.CASES_SMS_SENDER, a dotted path;
+the default writes to the SmsOutbox table for a gateway to deliver)."""
+
+from datetime import date
+from typing import Protocol
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from cases import events
+from cases.errors import CaseError
+from cases.models import Case, CaseReply, SmsOutbox
+
+DEFAULT_SENDER = "cases.replies.OutboxSender"
+
+
+class SmsSender(Protocol):
+    def send(self, phone: str, text: str, case: Case | None = None) -> None: ...
+
+
+class OutboxSender:
+    """Queues the text in SmsOutbox (the default: no gateway needed to run the platform)."""
+
+    def send(self, phone: str, text: str, case: Case | None = None) -> None:
+        SmsOutbox.objects.create(phone=phone, text=text[:500], case=case)
+
+
+def sms_sender() -> SmsSender:
+    return import_string(getattr(settings, "CASES_SMS_SENDER", DEFAULT_SENDER))()
+
+
+def default_reply_text(case: Case) -> str:
+    if case.status == Case.Status.APPROVED:
+        result = "经审核，准予办理。"
+    else:
+        result = f"经审核，不予办理。理由：{case.outcome_reason}。如有异议，可自收到本通知之日起60日内申请行政复议，或6个月内提起行政诉讼。"
+    return f"您于{case.accepted_on:%Y年%m月%d日}申请的“{case.item.name}”（受理编号{case.receipt_no}）已办结。{result}"
+
+
+def sms_text(case: Case, unit_name: str) -> str:
+    outcome = "准予办理" if case.status == Case.Status.APPROVED else "不予办理"
+    return (
+        f"【{getattr(settings, 'MINZHENG', {}).get('SITE_NAME', '民政')}】您申请的{case.item.name}"
+        f"（受理编号{case.receipt_no}）已办结，结果：{outcome}。请到{unit_name}领取答复通知书。"
+    )
+
+
+def issue_reply(*, user, case: Case, on_date: date, text: str = "") -> CaseReply:
+    """One reply, from the window that accepted the case, after it has ended."""
+    if case.status not in Case.FINISHED:
+        raise CaseError("not_finished", "办件尚未办结，不能答复")
+    if user.unit_id != case.accepting_unit_id:
+        raise CaseError("no_permission", "统一答复由受理窗口出具")
+    text = (text or "").strip() or default_reply_text(case)
+    with transaction.atomic():
+        if not Case.objects.filter(pk=case.pk, replied_at__isnull=True, status__in=Case.FINISHED).update(
+            replied_at=timezone.now()
+        ):
+            raise CaseError("reply_issued", "该办件已答复，不能重复答复")
+        message = sms_text(case, user.unit.name)
+        reply = CaseReply.objects.create(
+            case=case, text=text, sms_text=message, issued_on=on_date, issued_by=user, unit=user.unit
+        )
+        if case.phone:
+            sms_sender().send(case.phone, message, case)
+        events.replied(case, user, on_date, text)
+    return reply

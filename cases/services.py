@@ -1,0 +1,233 @@
+"""Accepting an application (受理) and running its clock: receipt number, one-time notice of missing
+materials (一次性告知), instantiating the steps of the case's catalogue version, activating steps."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+
+from accounts.models import Unit
+from accounts.roles import RoleCode
+from areas.jurisdiction import current_scope
+from cases import events
+from cases.access import can_accept
+from cases.catalogue import current_version, window_level
+from cases.errors import CaseError
+from cases.models import (
+    Case,
+    CaseDocument,
+    CaseStep,
+    PauseInterval,
+    ReceiptCounter,
+    ServiceItem,
+    StepDefinition,
+)
+from cases.models.catalogue import LEVEL_UNIT_KIND, Level
+from cases.workdays import WorkCalendar
+from registry.models import Document, Household, Person
+from registry.services import MissingDocument, missing_documents
+
+LEVEL_LABEL = dict(Level.choices)
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    case: Case
+    missing: list[MissingDocument]
+
+
+def next_receipt_no(county_code: str, on_date: date) -> str:
+    """受理编号: county (6) + date (8) + daily sequence (4). Taken in its own short transaction so
+    the counter row is not held while the case is written (a failed acceptance leaves a gap)."""
+    key = f"{county_code[:6]}{on_date:%Y%m%d}"
+    with transaction.atomic():
+        if not ReceiptCounter.objects.filter(key=key).update(value=F("value") + 1):
+            try:
+                with transaction.atomic():
+                    ReceiptCounter.objects.create(key=key, value=1)
+            except IntegrityError:  # created by another window a moment ago
+                ReceiptCounter.objects.filter(key=key).update(value=F("value") + 1)
+        value = ReceiptCounter.objects.filter(key=key).values_list("value", flat=True).get()
+    return f"{key}{value:04d}"
+
+
+def responsible_unit(definition: StepDefinition, area_code: str, accepting_unit: Unit) -> Unit | None:
+    """The unit answering for a step: the accepting window, or the unit of the step's level in the
+    household's area, climbing to the next level when that area has no such unit.
+
+    Units are reference data, read unscoped: a village window must be able to route a case up."""
+    if definition.level == StepDefinition.ACCEPTING:
+        return accepting_unit
+    chain = [Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY]
+    codes = {
+        Level.VILLAGE: area_code[:12],
+        Level.TOWNSHIP: area_code[:9] + "000",
+        Level.COUNTY: area_code[:6] + "000000",
+    }
+    for level in chain[chain.index(definition.level) :]:
+        kind = definition.responsible_kind if level == definition.level else LEVEL_UNIT_KIND[level]
+        unit = Unit.unscoped.filter(kind=kind, area_code=codes[level], is_active=True).order_by("pk").first()
+        if unit is not None:
+            return unit
+    return None
+
+
+def accept_application(
+    *,
+    user,
+    item: ServiceItem,
+    household: Household,
+    on_date: date,
+    applicant: Person | None = None,
+    documents: Iterable[int] = (),
+    phone: str = "",
+    proxy: bool | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Acceptance:
+    """受理 at the user's window; missing materials put the case on hold with a one-time notice."""
+    if not can_accept(user):
+        raise CaseError("no_permission", "您没有受理申请的权限")
+    level = window_level(user.unit.area_code)
+    if not item.is_active or level not in item.accept_levels:
+        allowed = "、".join(str(LEVEL_LABEL.get(x, x)) for x in item.accept_levels)
+        raise CaseError("level_not_allowed", f"“{item.name}”由{allowed}受理，本窗口不能受理")
+    if not current_scope().allows(household.area_code) or not item.applies_to(household.area_code):
+        raise CaseError("outside_jurisdiction", "该家庭不在本窗口辖区，请到其常住地窗口申请")
+    version = current_version(item, on_date)
+    members = {m.person_id: m.person for m in household.current_memberships()}
+    applicant = applicant or household.head
+    if applicant is None or applicant.pk not in members:
+        raise CaseError("applicant_not_member", "申请人须为该户现有成员")
+    calendar = calendar or WorkCalendar()
+    required = version.required_codes()
+    missing = missing_documents(household, required, on_date)
+    definitions = list(version.steps.order_by("order"))
+    if not definitions:
+        raise CaseError("no_version", f"“{item.name}”的流程没有设置办理环节")
+    units = [responsible_unit(d, household.area_code, user.unit) for d in definitions]
+    if any(unit is None for unit in units):
+        raise CaseError("no_unit", "找不到某个环节的责任单位，请联系管理员配置单位")
+    receipt_no = next_receipt_no(household.area_code, on_date)
+    with transaction.atomic():
+        case = Case.objects.create(
+            receipt_no=receipt_no,
+            item=item,
+            version=version,
+            household=household,
+            applicant=applicant,
+            phone=phone or household.phone or applicant.phone,
+            accepting_unit=user.unit,
+            accepted_by=user,
+            proxy=user.has_role(RoleCode.LIVELIHOOD_WORKER) if proxy is None else proxy,
+            accepted_on=on_date,
+            status=Case.Status.MATERIALS if missing else Case.Status.IN_PROGRESS,
+            paused_on=on_date if missing else None,
+            area_code=household.area_code,
+        )
+        steps = CaseStep.objects.bulk_create(
+            CaseStep(
+                case=case,
+                definition=definition,
+                order=definition.order,
+                name=definition.name,
+                responsible_unit=unit,
+                area_code=case.area_code,
+            )
+            for definition, unit in zip(definitions, units, strict=True)
+        )
+        link_documents(case, required, documents, on_date, members=list(members))
+        events.case_accepted(case, user, on_date)
+        if missing:
+            PauseInterval.objects.create(case=case, kind=PauseInterval.Kind.MATERIALS, started_on=on_date)
+            events.materials_notice_issued(case, user, on_date, [m.text for m in missing])
+        else:
+            start_clock(case, steps[0], on_date, calendar)
+    return Acceptance(case=case, missing=missing)
+
+
+def link_documents(case: Case, required: list[str], chosen: Iterable[int], on_date: date, members: list[int]) -> None:
+    """Record which library documents the case uses: those picked at the window, else the current ones."""
+    already = set(CaseDocument.objects.filter(case=case).values_list("document_id", flat=True))
+    library = Document.objects.filter(is_current=True, doc_type_id__in=required).filter(
+        Q(household_id=case.household_id) | Q(person_id__in=members)
+    )
+    chosen = [int(pk) for pk in chosen]
+    if chosen:
+        library = library.filter(pk__in=chosen)
+    CaseDocument.objects.bulk_create(
+        CaseDocument(case=case, doc_type_id=doc.doc_type_id, document=doc, linked_on=on_date)
+        for doc in library
+        if doc.pk not in already
+    )
+
+
+def supply_materials(*, user, case: Case, on_date: date, calendar: WorkCalendar | None = None) -> Case:
+    """The applicant brought what the one-time notice listed: check again and start the clock."""
+    if case.status != Case.Status.MATERIALS:
+        raise CaseError("step_not_active", "该办件不在待补齐材料状态")
+    if not can_accept(user):
+        raise CaseError("no_permission", "您没有受理申请的权限")
+    calendar = calendar or WorkCalendar()
+    missing = missing_documents(case.household, case.version.required_codes(), on_date)
+    if missing:
+        raise CaseError(
+            "materials_missing", "仍缺少材料：" + "；".join(m.text for m in missing), missing=[m.text for m in missing]
+        )
+    with transaction.atomic():
+        if not Case.objects.filter(pk=case.pk, status=Case.Status.MATERIALS).update(
+            status=Case.Status.IN_PROGRESS, paused_on=None
+        ):
+            raise CaseError("step_conflict", "材料已由他人确认补齐，请刷新页面")
+        PauseInterval.objects.filter(case=case, kind=PauseInterval.Kind.MATERIALS, ended_on__isnull=True).update(
+            ended_on=on_date, working_days=max(0, calendar.working_days_between(case.paused_on, on_date))
+        )
+        members = list(case.household.current_memberships().values_list("person_id", flat=True))
+        link_documents(case, case.version.required_codes(), (), on_date, members)
+        case.status, case.paused_on = Case.Status.IN_PROGRESS, None
+        events.materials_supplied(case, user, on_date)
+        start_clock(case, case.steps.order_by("order").first(), on_date, calendar)
+    return case
+
+
+def start_clock(case: Case, first: CaseStep, on_date: date, calendar: WorkCalendar) -> None:
+    case.clock_started_on = on_date
+    case.due_on = calendar.add_working_days(on_date, case.version.total_limit_wd)
+    Case.objects.filter(pk=case.pk).update(clock_started_on=case.clock_started_on, due_on=case.due_on)
+    activate_step(case, first, on_date, calendar)
+
+
+def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalendar) -> CaseStep:
+    """Start a step: its deadline on the calendar; a notice or statutory period may stop the case clock."""
+    definition = step.definition
+    pauses, pause_kind = False, PauseInterval.Kind.NOTICE
+    if definition.kind == StepDefinition.Kind.NOTICE:
+        days = case.version.notice_days or definition.calendar_days or 7
+        due = calendar.add_calendar_days(on_date, days, roll_to_workday=definition.rolls_to_workday)
+        pauses = case.version.notice_pauses_clock or definition.pauses_case_clock
+    elif definition.kind == StepDefinition.Kind.WAITING:
+        due = calendar.add_calendar_days(on_date, definition.calendar_days, roll_to_workday=definition.rolls_to_workday)
+        pauses, pause_kind = definition.pauses_case_clock, PauseInterval.Kind.PERIOD
+    else:
+        due = calendar.add_working_days(on_date, definition.limit_wd or 1)
+    if pauses:
+        extension = max(0, calendar.working_days_between(on_date, due))
+        PauseInterval.objects.create(
+            case=case, step=step, kind=pause_kind, started_on=on_date, ended_on=due, working_days=extension
+        )
+        if extension:
+            case.due_on = calendar.add_working_days(case.due_on, extension)
+    if not CaseStep.objects.filter(pk=step.pk, state=CaseStep.State.PENDING).update(
+        state=CaseStep.State.ACTIVE, started_on=on_date, due_on=due, light=CaseStep.Light.GREEN
+    ):
+        raise CaseError("step_conflict", "该环节已开始办理，请刷新页面")
+    step.state, step.started_on, step.due_on = CaseStep.State.ACTIVE, on_date, due
+    Case.objects.filter(pk=case.pk).update(current_step=step, due_on=case.due_on)
+    case.current_step = step
+    events.step_started(step, on_date)
+    if definition.joint_departments:
+        from cases.transfers import request_opinions
+
+        request_opinions(step, definition.joint_departments, on_date, calendar)
+    return step

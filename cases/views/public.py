@@ -1,0 +1,35 @@
+"""Pages for the public (no login): the service catalogue of an area and progress by receipt number."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from areas.jurisdiction import system_scope
+from areas.models import Area
+from cases.forms import ProgressForm
+from cases.public import catalogue_for_area, find_progress
+
+
+def catalogue(request):
+    area_code = request.GET.get("area", "").strip()
+    area = Area.objects.filter(code=area_code).first() if area_code else None
+    counties = Area.objects.current().filter(level="county").order_by("code")[:100]
+    townships = []
+    county_code = request.GET.get("county") or (area.code[:6] + "000000" if area else "")
+    if county_code:
+        townships = Area.objects.current().filter(parent__code=county_code).order_by("code")[:100]
+    with system_scope():  # reference data; nothing area-owned is read
+        rows = catalogue_for_area(area.code if area else "", timezone.localdate())
+    return render(
+        request,
+        "cases/public_catalogue.html",
+        {"rows": rows, "area": area, "counties": counties, "townships": townships, "county_code": county_code},
+    )
+
+
+def progress(request):
+    form = ProgressForm(request.GET or None)
+    result, searched = None, False
+    if form.is_valid():
+        searched = True
+        result = find_progress(form.cleaned_data["receipt_no"], form.cleaned_data["id_tail"])
+    return render(request, "cases/public_progress.html", {"form": form, "result": result, "searched": searched})
