@@ -20,6 +20,7 @@ from registry.importing.reading import Sheet
 from registry.models import Person
 from registry.relations import Relation
 
+HEAD = str(Relation.HEAD.value)  # a plain str: compared once per row
 _SPLIT = re.compile(r"[、，,；;/\n]+")
 
 
@@ -63,7 +64,7 @@ class HouseholdPlan:
 
     @property
     def head(self) -> PersonPlan | None:
-        heads = [p for p in self.persons if p.relation == Relation.HEAD]
+        heads = [p for p in self.persons if p.relation == HEAD]
         return heads[0] if len(heads) == 1 else None
 
 
@@ -100,6 +101,17 @@ class _Checker:
         self.households: dict[str, HouseholdPlan] = {}
         self.row_household: dict[int, HouseholdPlan] = {}
         self.today = timezone.localdate()
+        choices = (
+            ("marital_status", "婚姻状况", cols.MARITAL_OPTIONS),
+            ("disability_type", "残疾类别", cols.DISABILITY_OPTIONS),
+            ("labour_capacity", "劳动能力", cols.LABOUR_OPTIONS),
+            ("employment", "就业状况", cols.EMPLOYMENT_OPTIONS),
+            ("education", "文化程度", cols.EDUCATION_OPTIONS),
+        )
+        texts = (("ethnicity", 20), ("disability_certificate", 30), ("serious_illness", 100))
+        # Only the columns the sheet has are looked at, row after row.
+        self.choice_columns = [c for c in choices if c[0] in self.columns]
+        self.text_columns = [c for c in texts if c[0] in self.columns]
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -155,15 +167,9 @@ class _Checker:
                     self.problem(row, "sex", f"性别“{v.text(sex)}”与身份证号不一致（身份证号显示为{shown}），请核对")
             except v.CellError as exc:
                 self.problem(row, "sex", exc.message)
-        for key, label, options in (
-            ("marital_status", "婚姻状况", cols.MARITAL_OPTIONS),
-            ("disability_type", "残疾类别", cols.DISABILITY_OPTIONS),
-            ("labour_capacity", "劳动能力", cols.LABOUR_OPTIONS),
-            ("employment", "就业状况", cols.EMPLOYMENT_OPTIONS),
-            ("education", "文化程度", cols.EDUCATION_OPTIONS),
-        ):
-            raw = self.cell(cells, key)
-            if raw in ("", None):
+        for key, label, options in self.choice_columns:
+            raw = cells[self.columns[key]]
+            if raw == "" or raw is None:
                 continue
             try:
                 value = v.choice(raw, label, options)
@@ -182,8 +188,8 @@ class _Checker:
             self.problem(row, "disability_type", "填写了残疾等级，但没有填写残疾类别")
         if fields.get("disability_type") and not fields.get("disability_grade"):
             self.problem(row, "disability_grade", "填写了残疾类别，但没有填写残疾等级")
-        for key, limit in (("ethnicity", 20), ("disability_certificate", 30), ("serious_illness", 100)):
-            value = v.text(self.cell(cells, key))
+        for key, limit in self.text_columns:
+            value = v.text(cells[self.columns[key]])
             if len(value) > limit:
                 self.problem(row, key, f"{cols.label_of(key)}过长（不超过{limit}字）")
             elif value:
@@ -267,7 +273,7 @@ class _Checker:
             if has_key:
                 key = v.text(self.cell(cells, "household_key"))
             else:  # no key column: a 户主 row opens a household, the rows below it belong to it
-                if relation == Relation.HEAD or not current_key:
+                if relation == HEAD or not current_key:
                     current_key = f"第{row}行起的户"
                 key = current_key
             if not key:
@@ -282,7 +288,7 @@ class _Checker:
                 self.problem(row, "relation", relation_error, plan)
             elif not relation:
                 self.problem(row, "relation", "与户主关系不能为空", plan)
-            if relation == Relation.HEAD:
+            if relation == HEAD:
                 plan.head_rows.append(row)
                 if len(plan.head_rows) == 1:
                     self.household_details(row, cells, plan)
@@ -322,7 +328,7 @@ class _Checker:
                 current = self.household(f"第{row}行")
                 current.rows.append(row)
                 self.row_household[row] = current
-                head = self.person(row, cells, head_name, head_id, Relation.HEAD, "head_id")
+                head = self.person(row, cells, head_name, head_id, HEAD, "head_id")
                 if head is None:
                     current.bad = True
                     current.unreadable_persons += 1
@@ -371,7 +377,7 @@ class _Checker:
                 row, id_key, f"家庭成员姓名有{len(names)}个，身份证号有{len(ids)}个，须一一对应（用顿号“、”分隔）", plan
             )
             return
-        head = plan.persons[0] if plan.persons and plan.persons[0].relation == Relation.HEAD else None
+        head = plan.persons[0] if plan.persons and plan.persons[0].relation == HEAD else None
         unknown = 0
         for index, (name, id_value) in enumerate(zip(names, ids, strict=True)):
             relation = Relation.OTHER_RELATIVE
@@ -390,7 +396,7 @@ class _Checker:
                 continue
             if head is not None and person.id_number == head.id_number:
                 continue  # the roster lists the head among the members too
-            if relation == Relation.HEAD:
+            if relation == HEAD:
                 self.problem(row, relation_key, f"{name}被标为户主，但本户户主已在户主姓名列填写", plan)
                 continue
             if len(names) > 1:  # the row's other cells describe no one member in particular

@@ -4,6 +4,7 @@ The mistakes handled here are the ones found in real ledgers (DOMAIN.md §8): ID
 that Excel stored as numbers (the tail becomes 000), amounts in words (伍佰元), dates typed as text.
 """
 
+import operator
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -24,6 +25,8 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９ＸｘＥｅ．－／"
 
 def text(value) -> str:
     """A cell as trimmed text; whole numbers lose their '.0'."""
+    if type(value) is str:
+        return value.strip()  # also strips the ideographic space U+3000
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -59,12 +62,38 @@ def id_number(value) -> idcard.IdInfo:
     raw = text(value).translate(_FULLWIDTH).lstrip("'").replace(" ", "")
     if re.fullmatch(r"\d(\.\d+)?E\+?\d+", raw, flags=re.IGNORECASE):
         raise _excel_number_error("身份证号", raw)
+    if len(raw) == 18 and (found := _quick_id(raw)) is not None:
+        return found
     try:
         return idcard.parse(raw)
     except idcard.InvalidIdNumber as exc:
         if exc.code == "id_check_digit" and len(raw) == 18 and raw.endswith("000"):
             raise _excel_number_error("身份证号", raw) from None
         raise CellError(exc.code, exc.message) from None
+
+
+_WEIGHTS = idcard.WEIGHTS
+_TODAY = date.today
+
+
+def _quick_id(raw: str) -> idcard.IdInfo | None:
+    """The common case without regexes: a correct 18-digit number. Anything else → None, and
+    `idcard.parse` gives the reason."""
+    first17 = raw[:17]
+    if not first17.isdigit() or not first17.isascii():
+        return None
+    total = sum(map(operator.mul, map(int, first17), _WEIGHTS))
+    last = raw[17].upper()
+    if idcard.CHECK_CHARS[total % 11] != last:
+        return None
+    try:
+        birth = date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
+    except ValueError:
+        return None
+    if birth.year < 1880 or birth > _TODAY():
+        return None
+    number = first17 + last
+    return idcard.IdInfo(number=number, birth_date=birth, sex="M" if int(raw[16]) % 2 else "F", issue_area_code=raw[:6])
 
 
 def digits(value, label: str, min_len: int, max_len: int) -> str:

@@ -1,0 +1,234 @@
+"""Benchmark: importing a county's household ledger into PostgreSQL.
+
+    .venv/bin/python bench/registry_import.py [--quick] [--households N]
+
+100,000 households (~300,000 persons) from .xlsx, then the same rows from .csv, each read, checked
+(ID check digits, duplicates in the file and against the registry, areas, jurisdiction) and written
+in one transaction; against saving the rows one by one through the ORM services (a small sample,
+projected to the full size). Runs in its own database, created and dropped here; never the dev one.
+"""
+
+import argparse
+import io
+import os
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+TARGET_SECONDS = 15.0
+COUNTY, TOWNSHIP = "430522000000", "430522100000"
+VILLAGES = [f"430522100{n:03d}" for n in range(201, 221)]
+
+
+def _admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(sql)
+
+
+def setup_django(database: str) -> None:
+    os.environ.setdefault("MINZHENG_DEBUG", "1")
+    os.environ["DATABASE_URL"] = f"{PG_SERVER}/{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def make_areas() -> None:
+    from areas.models import Area
+
+    county, _ = Area.objects.get_or_create(code=COUNTY, defaults={"name": "新邵县", "level": "county"})
+    township, _ = Area.objects.get_or_create(
+        code=TOWNSHIP, defaults={"name": "酿溪镇", "level": "township", "parent": county}
+    )
+    for number, code in enumerate(VILLAGES, 1):
+        Area.objects.get_or_create(
+            code=code, defaults={"name": f"第{number}村", "level": "village", "parent": township}
+        )
+
+
+def ledger_rows(households: int, offset: int = 0) -> list[dict]:
+    """About three persons per household (1–5), every ID valid and unique."""
+    from registry.idcard import make_id_number
+    from registry.importing.samples import GIVEN, SURNAMES
+
+    rows, person = [], offset * 3
+    relations = ["户主", "配偶", "子", "女", "母亲"]
+    for index in range(offset, offset + households):
+        size = 1 + (index * 7) % 5
+        surname = SURNAMES[index % len(SURNAMES)]
+        for member in range(size):
+            birth = date(1940, 1, 1) + timedelta(days=(person * 37) % 25000)
+            number = make_id_number(f"{110000 + person // 500:06d}", birth, person % 500, member % 2 == 0)
+            name = surname + GIVEN[(person * 13) % len(GIVEN)] + GIVEN[(person * 7 + index) % len(GIVEN)]
+            row = {"household_key": index + 1, "relation": relations[member], "name": name, "id_number": number}
+            if member == 0:
+                row |= {
+                    "area_code": VILLAGES[index % len(VILLAGES)],
+                    "address": f"新邵县酿溪镇{index % 97 + 1}组{index}号",
+                    "kind": "农村",
+                    "phone": f"138{index:08d}",
+                    "bank_name": "新邵县农商银行",
+                    "bank_account": f"6230{index:015d}",
+                }
+            rows.append(row)
+            person += 1
+    return rows
+
+
+BENCH_COLUMNS = ["household_key", "relation", "name", "id_number", "area_code", "address", "kind", "phone"]
+BENCH_COLUMNS += ["bank_name", "bank_account"]
+
+
+def xlsx_bytes(rows: list[dict]) -> bytes:
+    from openpyxl import Workbook
+
+    from registry.importing.columns import ALL_COLUMNS
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("家庭户台账")
+    sheet.append([ALL_COLUMNS[key].label for key in BENCH_COLUMNS])
+    for row in rows:
+        sheet.append([row.get(key, "") for key in BENCH_COLUMNS])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def csv_bytes(rows: list[dict]) -> bytes:
+    import csv
+
+    from registry.importing.columns import ALL_COLUMNS
+
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow([ALL_COLUMNS[key].label for key in BENCH_COLUMNS])
+    writer.writerows([row.get(key, "") for key in BENCH_COLUMNS] for row in rows)
+    return output.getvalue().encode("utf-8")
+
+
+def empty_registry() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE registry_personnamegram, registry_membership, registry_household, registry_person CASCADE"
+        )
+
+
+def import_file(data: bytes, filename: str) -> tuple[float, dict]:
+    """Read, check and write as the import job does; returns (seconds, counts)."""
+    from areas.jurisdiction import scope_for_area, within
+    from registry.importing.checking import check
+    from registry.importing.reading import read_sheet
+    from registry.importing.writing import write_households
+
+    started = time.perf_counter()
+    with within(scope_for_area(TOWNSHIP)):
+        sheet = read_sheet(data, filename)
+        read = time.perf_counter()
+        plan = check(sheet, default_area=TOWNSHIP)
+        checked = time.perf_counter()
+        assert not plan.problems, plan.problems[:5]
+        counts = write_households(plan.households, source=filename, area_code=TOWNSHIP)
+    finished = time.perf_counter()
+    elapsed = finished - started
+    print(f"  {filename}: read {read - started:.1f} s, check {checked - read:.1f} s, write {finished - checked:.1f} s")
+    return elapsed, counts
+
+
+def orm_one_by_one(rows: list[dict]) -> tuple[float, int, int]:
+    """The same rows saved through the registry services, person by person, household by household."""
+    from django.db import transaction
+
+    from areas.jurisdiction import scope_for_area, within
+    from registry import services
+    from registry.relations import RELATION_BY_LABEL
+
+    households: dict[int, list[dict]] = {}
+    for row in rows:
+        households.setdefault(row["household_key"], []).append(row)
+    started = time.perf_counter()
+    with within(scope_for_area(TOWNSHIP)), transaction.atomic():
+        for members in households.values():
+            head_row = members[0]
+            area = head_row["area_code"]
+            persons = [
+                services.register_person(id_number=m["id_number"], name=m["name"], area_code=area) for m in members
+            ]
+            services.register_household(
+                head=persons[0],
+                members=[
+                    services.NewMember(p, RELATION_BY_LABEL[m["relation"]])
+                    for p, m in zip(persons[1:], members[1:], strict=True)
+                ],
+                address=head_row["address"],
+                area_code=area,
+                on_date=date.today(),  # noqa: DTZ011 - a calendar date
+                phone=head_row["phone"],
+                bank_name=head_row["bank_name"],
+                bank_account=head_row["bank_account"],
+            )
+    return time.perf_counter() - started, len(households), len(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10,000 households (under a minute)")
+    parser.add_argument("--households", type=int, default=None)
+    parser.add_argument("--orm-sample", type=int, default=300, help="households saved one by one")
+    args = parser.parse_args()
+    households = args.households or (10_000 if args.quick else 100_000)
+    database = f"minzheng_bench_import_{uuid.uuid4().hex[:8]}"
+    _admin(f'CREATE DATABASE "{database}"')
+    try:
+        setup_django(database)
+        from areas.jurisdiction import system_scope
+
+        with system_scope():
+            make_areas()
+        rows = ledger_rows(households)
+        persons = len(rows)
+        print(f"generating {households:,} households / {persons:,} persons ...")
+        xlsx, csv_data = xlsx_bytes(rows), csv_bytes(rows)
+        print(f"  xlsx {len(xlsx) / 1e6:.1f} MB, csv {len(csv_data) / 1e6:.1f} MB")
+
+        label = "100k" if households == 100_000 else f"{households // 1000}k"
+        xlsx_seconds, counts = import_file(xlsx, "台账.xlsx")
+        assert counts == {"households": households, "persons": persons}, counts
+        with system_scope():
+            empty_registry()
+        csv_seconds, _ = import_file(csv_data, "台账.csv")
+
+        with system_scope():
+            empty_registry()
+        sample = ledger_rows(args.orm_sample, offset=households + 10)
+        orm_seconds, sample_households, sample_persons = orm_one_by_one(sample)
+        projected = orm_seconds * persons / sample_persons
+
+        verdict = "ok" if xlsx_seconds < TARGET_SECONDS else "MISS"
+        csv_verdict = "ok" if csv_seconds < TARGET_SECONDS else "MISS"
+        print(f"  ORM one by one: {sample_households} households / {sample_persons} persons in {orm_seconds:.1f} s")
+        print(f"BENCH import_xlsx_{label}_households_pg {xlsx_seconds:.2f} s target <{TARGET_SECONDS:.0f} {verdict}")
+        print(f"BENCH import_csv_{label}_households_pg {csv_seconds:.2f} s target <{TARGET_SECONDS:.0f} {csv_verdict}")
+        print(f"BENCH import_orm_one_by_one_projected_pg {projected:.1f} s")
+        print(f"BENCH import_speedup_vs_orm {projected / xlsx_seconds:.1f} x")
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
