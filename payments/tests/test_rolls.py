@@ -66,9 +66,7 @@ def test_frozen_roll_is_unaffected_by_later_registry_and_enrolment_edits(approve
         generate(user=clerk_a)
     assert error.value.code == "frozen"
     may = generate(MAY, user=clerk_a)
-    assert [(x.payee_name, x.bank_account, x.amount_fen) for x in lines(may)] == [
-        ("李四", "9999999999999999", 90000)
-    ]
+    assert [(x.payee_name, x.bank_account, x.amount_fen) for x in lines(may)] == [("李四", "9999999999999999", 90000)]
 
 
 def test_maker_cannot_approve_their_own_roll(approver, clerk_a):
@@ -118,10 +116,18 @@ def test_late_decision_is_paid_as_arrears_and_recovery_is_a_separate_line(approv
     fraud = dibao(household(), "300.00")
     rolls.approve_roll(generate(APRIL, user=clerk_a), user=approver)
     late = dibao(household(), "500.00", decided_on=date(2025, 3, 28))  # entered after April's roll
-    ledger.record_fraud(fraud, decided_on=date(2025, 4, 10), months_paid_wrongly=2, fine_multiple=Decimal("1"), reason="隐瞒收入")
+    ledger.record_fraud(
+        fraud, decided_on=date(2025, 4, 10), months_paid_wrongly=2, fine_multiple=Decimal("1"), reason="隐瞒收入"
+    )
     may = generate(MAY, user=clerk_a)
-    kinds = sorted((x.kind, str(x.pay_month), x.amount_fen) for x in lines(may) if x.enrolment_id in (late.pk, fraud.pk))
-    assert kinds == [("arrears", "2025-04-01", 50000), ("recovery", "2025-05-01", -60000), ("regular", "2025-05-01", 50000)]
+    kinds = sorted(
+        (x.kind, str(x.pay_month), x.amount_fen) for x in lines(may) if x.enrolment_id in (late.pk, fraud.pk)
+    )
+    assert kinds == [
+        ("arrears", "2025-04-01", 50000),
+        ("recovery", "2025-05-01", -60000),
+        ("regular", "2025-05-01", 50000),
+    ]
     assert may.recovery_fen == 60000
     assert not any(x.in_bank_file for x in lines(may, kind="recovery"))
 
