@@ -144,6 +144,7 @@ def import_file(data: bytes, filename: str) -> tuple[float, dict]:
     finished = time.perf_counter()
     elapsed = finished - started
     print(f"  {filename}: read {read - started:.1f} s, check {checked - read:.1f} s, write {finished - checked:.1f} s")
+    print(f"    write steps: {counts['seconds']}")
     return elapsed, counts
 
 
@@ -205,7 +206,7 @@ def main() -> None:
 
         label = "100k" if households == 100_000 else f"{households // 1000}k"
         xlsx_seconds, counts = import_file(xlsx, "台账.xlsx")
-        assert counts == {"households": households, "persons": persons}, counts
+        assert (counts["households"], counts["persons"]) == (households, persons), counts
         with system_scope():
             empty_registry()
         csv_seconds, _ = import_file(csv_data, "台账.csv")

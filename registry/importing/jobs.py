@@ -90,5 +90,6 @@ def run_import(run: JobRun) -> dict:
         "status": "imported",
         "imported_households": written["households"],
         "imported_persons": written["persons"],
+        "write_seconds": written["seconds"],
     }
     return result
