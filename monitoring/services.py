@@ -1,0 +1,307 @@
+"""Monitoring actions, named as the work is named: refresh the monitored population, raise warnings,
+assign them to the village 民生员, record the visit, open an application, close with a reason.
+
+Stage moves are conditional updates on (stage, row_version) and each writes a WarningEvent.
+"""
+
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from accounts.models import Unit, User
+from accounts.roles import RoleCode
+from areas.jurisdiction import current_scope
+from monitoring.errors import MonitoringError
+from monitoring.models import Category, MonitoredHousehold, Risk, SignalRule, Warning, WarningEvent
+from monitoring.signals import raise_signals
+
+Stage = Warning.Stage
+PROGRAMME_CATEGORY = {
+    "dibao": Category.DIBAO,
+    "tekun": Category.TEKUN,
+    "edge": Category.EDGE,
+    "rigid_spending": Category.RIGID,
+}
+HANDLER_ROLES = {RoleCode.LIVELIHOOD_WORKER, RoleCode.CLERK, RoleCode.REVIEWER, RoleCode.APPROVER}
+
+
+def refresh_population(on_date: date) -> dict[str, int]:
+    """Open enrolments of 低保/特困/边缘/刚性支出 are monitored; stopped ones leave (set-based)."""
+    prefix = current_scope().prefix + "%"
+    added = left = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for programme, category in PROGRAMME_CATEGORY.items():
+            cursor.execute(
+                """INSERT INTO monitoring_monitoredhousehold (household_id, category, basis, since, until, note, area_code)
+SELECT e.household_id, %(category)s, 'enrolment', %(today)s, NULL, '', MIN(e.area_code)
+FROM ledger_enrolment e
+WHERE e.programme = %(programme)s AND e.status <> 'stopped' AND e.area_code LIKE %(prefix)s
+  AND NOT EXISTS (SELECT 1 FROM monitoring_monitoredhousehold o
+                  WHERE o.household_id = e.household_id AND o.category = %(category)s AND o.until IS NULL)
+GROUP BY e.household_id""",
+                {"category": category, "programme": programme, "today": on_date, "prefix": prefix},
+            )
+            added += max(cursor.rowcount, 0)
+            cursor.execute(
+                """UPDATE monitoring_monitoredhousehold SET until = %(today)s
+WHERE basis = 'enrolment' AND category = %(category)s AND until IS NULL AND area_code LIKE %(prefix)s
+  AND NOT EXISTS (SELECT 1 FROM ledger_enrolment e WHERE e.household_id = monitoring_monitoredhousehold.household_id
+                  AND e.programme = %(programme)s AND e.status <> 'stopped')""",
+                {"category": category, "programme": programme, "today": on_date, "prefix": prefix},
+            )
+            left += max(cursor.rowcount, 0)
+    return {"added": added, "left": left}
+
+
+def add_to_monitoring(*, household, category: str, on_date: date, note: str = "") -> MonitoredHousehold:
+    """人工纳入监测 (e.g. 边缘 or 其他 low-income households found by a visit)."""
+    if category not in Category.values:
+        raise MonitoringError("bad_category", "监测类别不正确")
+    existing = MonitoredHousehold.objects.filter(household=household, category=category, until__isnull=True).first()
+    if existing:
+        return existing
+    return MonitoredHousehold.objects.create(
+        household=household,
+        category=category,
+        basis=MonitoredHousehold.Basis.MANUAL,
+        since=on_date,
+        note=note[:200],
+        area_code=household.area_code,
+    )
+
+
+def _event(warning: Warning, stage: str, on_date: date, user=None, text: str = "") -> None:
+    WarningEvent.objects.create(
+        warning=warning,
+        stage=stage,
+        on_date=on_date,
+        actor=user if getattr(user, "pk", None) else None,
+        actor_name=(user.full_name or user.username) if getattr(user, "pk", None) else "系统",
+        text=text[:300],
+    )
+
+
+def village_worker(area_code: str) -> tuple[Unit | None, User | None]:
+    """The village committee of an area and its 民生员 (units and staff are reference data)."""
+    unit = (
+        Unit.unscoped.filter(kind=Unit.Kind.VILLAGE_COMMITTEE, area_code=area_code[:12], is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if unit is None:
+        return None, None
+    worker = (
+        User.objects.filter(unit=unit, is_active=True, roles__code=RoleCode.LIVELIHOOD_WORKER).order_by("pk").first()
+    )
+    return unit, worker
+
+
+def assign_unassigned(on_date: date) -> int:
+    """Give every unassigned warning to its village 民生员: one update per village, not per warning."""
+    assigned = 0
+    villages = Warning.objects.filter(stage=Stage.UNASSIGNED).values_list("area_code", flat=True).order_by().distinct()
+    for village in {code[:12] for code in villages}:
+        unit, worker = village_worker(village)
+        if unit is None:
+            continue
+        rows = Warning.objects.filter(stage=Stage.UNASSIGNED, area_code__startswith=village)
+        ids = list(rows.values_list("pk", flat=True))
+        updates = {"assigned_unit": unit, "row_version": F("row_version") + 1}
+        if worker is not None:
+            updates.update(assigned_to=worker, stage=Stage.ASSIGNED)
+        Warning.objects.filter(pk__in=ids, stage=Stage.UNASSIGNED).update(**updates)
+        if worker is not None:
+            name = worker.full_name or worker.username
+            WarningEvent.objects.bulk_create(
+                WarningEvent(
+                    warning_id=pk,
+                    stage=Stage.ASSIGNED,
+                    on_date=on_date,
+                    actor_name="系统",
+                    text=f"分派给{unit.name}民生员{name}",
+                )
+                for pk in ids
+            )
+            assigned += len(ids)
+    return assigned
+
+
+def _log_raised(on_date: date, since_id: int) -> None:
+    WarningEvent.objects.bulk_create(
+        WarningEvent(
+            warning_id=pk, stage=Stage.UNASSIGNED, on_date=on_date, actor_name="系统", text="数据比对发现预警信号"
+        )
+        for pk in Warning.unscoped.filter(pk__gt=since_id).values_list("pk", flat=True)
+    )
+
+
+def run_monitoring(on_date: date, batch_id: int | None = None) -> dict:
+    """Refresh the population, raise warnings from the datasets, assign them."""
+    population = refresh_population(on_date)
+    last = Warning.unscoped.order_by("-pk").values_list("pk", flat=True).first() or 0
+    raised = raise_signals(prefix=current_scope().prefix, on_date=on_date, batch_id=batch_id)
+    _log_raised(on_date, last)
+    assigned = assign_unassigned(on_date)
+    return {"population": population, "raised": raised, "assigned": assigned}
+
+
+def raise_warning(
+    *,
+    household,
+    signal: str,
+    on_date: date,
+    natural_key: str,
+    person=None,
+    detail: str = "",
+    finding=None,
+    source: str = "",
+    batch=None,
+    amount=None,
+    event_date=None,
+) -> Warning:
+    """One warning (outreach tasks for missed aid come this way); idempotent on the natural key."""
+    existing = Warning.unscoped.filter(natural_key=natural_key).first()
+    if existing:
+        return existing
+    rule = SignalRule.objects.filter(signal=signal).first()
+    warning = Warning.objects.create(
+        natural_key=natural_key,
+        signal=signal,
+        risk=rule.risk if rule else Risk.MEDIUM,
+        household=household,
+        person=person,
+        source=source,
+        batch=batch,
+        finding=finding,
+        amount=amount,
+        event_date=event_date,
+        detail=detail[:300],
+        raised_on=on_date,
+        due_on=on_date + timedelta(days=rule.due_days if rule else 15),
+        area_code=household.area_code,
+    )
+    _event(warning, Stage.UNASSIGNED, on_date, text=detail or "发现线索")
+    assign_unassigned(on_date)
+    warning.refresh_from_db()
+    return warning
+
+
+def can_handle(user, warning: Warning) -> bool:
+    if not user.is_authenticated or not user.unit_id:
+        return False
+    if not current_scope().allows(warning.area_code):
+        return False
+    return any(user.has_role(role) for role in HANDLER_ROLES)
+
+
+def _move(warning: Warning, user, expected: tuple, **updates) -> None:
+    if not can_handle(user, warning):
+        raise MonitoringError("no_permission", "您不能处置该预警")
+    changed = Warning.objects.filter(pk=warning.pk, stage__in=expected, row_version=warning.row_version).update(
+        row_version=warning.row_version + 1, **updates
+    )
+    if not changed:
+        raise MonitoringError("stage_conflict", "该预警刚被他人处置，请刷新页面")
+    for field, value in updates.items():
+        setattr(warning, field, value)
+    warning.row_version += 1
+
+
+@transaction.atomic
+def record_visit(warning: Warning, *, user, on_date: date, note: str) -> Warning:
+    """入户走访: what the 民生员 saw."""
+    note = (note or "").strip()
+    if not note:
+        raise MonitoringError("note_required", "请填写走访情况")
+    _move(
+        warning,
+        user,
+        (Stage.UNASSIGNED, Stage.ASSIGNED, Stage.VISITED),
+        stage=Stage.VISITED,
+        visited_on=on_date,
+        visit_note=note,
+    )
+    _event(warning, Stage.VISITED, on_date, user, note)
+    return warning
+
+
+@transaction.atomic
+def open_application(warning: Warning, *, user, item_code: str, on_date: date):
+    """Outcome 1: an application accepted through the cases engine and linked to the warning."""
+    from cases.errors import CaseError
+    from cases.models import ServiceItem
+    from cases.services import accept_application
+
+    if warning.stage != Stage.VISITED:
+        raise MonitoringError("visit_first", "请先登记走访情况，再发起申请")
+    item = ServiceItem.objects.filter(code=item_code, is_active=True).first()
+    if item is None:
+        raise MonitoringError("no_item", "找不到该服务事项")
+    applicant = warning.person if warning.person_id else None
+    try:
+        acceptance = accept_application(
+            user=user, item=item, household=warning.household, on_date=on_date, applicant=applicant
+        )
+    except CaseError as exc:
+        raise MonitoringError(f"case_{exc.code}", str(exc)) from None
+    case = acceptance.case
+    _move(warning, user, (Stage.VISITED,), stage=Stage.APPLIED, case=case, closed_on=on_date)
+    _event(warning, Stage.APPLIED, on_date, user, f"已受理{item.name}，受理编号{case.receipt_no}")
+    return case
+
+
+@transaction.atomic
+def close_warning(warning: Warning, *, user, on_date: date, reason: str) -> Warning:
+    """Outcome 2: closed with a written reason (no need, help from elsewhere, moved away...)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MonitoringError("reason_required", "结案须写明理由")
+    if warning.stage == Stage.ASSIGNED or warning.stage == Stage.UNASSIGNED:
+        raise MonitoringError("visit_first", "须先入户走访，才能结案")
+    _move(warning, user, (Stage.VISITED,), stage=Stage.CLOSED, closure_reason=reason[:300], closed_on=on_date)
+    _event(warning, Stage.CLOSED, on_date, user, reason)
+    if warning.finding_id:
+        from verification.work import resolve_finding
+
+        resolve_finding(warning.finding, on_date=on_date, resolution=f"走访结案：{reason}")
+    return warning
+
+
+def board_counts(on_date: date) -> dict:
+    """Every warning by stage, plus the overdue ones: the closed loop at a glance."""
+    rows = Warning.objects.aggregate(
+        total=Count("id"),
+        **{stage: Count("id", filter=Q(stage=stage)) for stage in Stage.values},
+        overdue=Count("id", filter=Q(stage__in=Warning.OPEN_STAGES, due_on__lt=on_date)),
+    )
+    return rows
+
+
+def overdue_warnings(on_date: date):
+    return Warning.objects.filter(stage__in=Warning.OPEN_STAGES, due_on__lt=on_date)
+
+
+def supervision_rows(on_date: date) -> list[dict]:
+    """Overdue warnings per responsible unit, in the shape of cases.supervision.board rows, for the
+    supervision board (督办) to merge: unit, count, oldest due date."""
+    rows = (
+        overdue_warnings(on_date)
+        .values("assigned_unit", "assigned_unit__name", "assigned_unit__area_code")
+        .annotate(overdue_warnings=Count("id"))
+        .order_by("-overdue_warnings")
+    )
+    return [
+        {
+            "responsible_unit": row["assigned_unit"],
+            "responsible_unit__name": row["assigned_unit__name"] or "（未分派）",
+            "responsible_unit__area_code": row["assigned_unit__area_code"] or "",
+            "overdue_warnings": row["overdue_warnings"],
+        }
+        for row in rows
+    ]
+
+
+def warning_for_today() -> date:
+    return timezone.localdate()

@@ -1,0 +1,125 @@
+# ruff: noqa: S608 - SQL assembled from constants and table names only; values are bound parameters
+"""Warning signals as SQL: monitored households' members against the department rows.
+
+One INSERT … SELECT … ON CONFLICT (natural_key) DO NOTHING per active rule; the natural key names
+the signal, the person or household and the batch, so a second run raises nothing new.
+"""
+
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from monitoring.models import Signal, SignalRule
+
+T_ROW = "verification_datasetrow"
+COLUMNS = [
+    "natural_key",
+    "signal",
+    "risk",
+    "household_id",
+    "person_id",
+    "source",
+    "batch_id",
+    "amount",
+    "event_date",
+    "area_code",
+    "finding_id",
+    "detail",
+    "raised_on",
+    "due_on",
+    "stage",
+    "visit_note",
+    "closure_reason",
+    "row_version",
+]
+
+_MEMBERS = """mm AS (SELECT DISTINCT mh.household_id, m.person_id, p.id_number, m.relation, mh.area_code
+  FROM monitoring_monitoredhousehold mh
+  JOIN registry_membership m ON m.household_id = mh.household_id AND m.end_date IS NULL
+  JOIN registry_person p ON p.id = m.person_id
+  WHERE mh.until IS NULL AND mh.area_code LIKE %(prefix)s)"""
+
+# signal → (source condition, key parts, per household?)
+_RULES = {
+    Signal.ILLNESS: ("r.source = 'medical'", "person"),
+    Signal.SCHOOLING: ("r.source = 'education'", "person"),
+    Signal.UNEMPLOYMENT: ("r.source = 'social_insurance' AND r.kind = 'unemployed'", "person"),
+    Signal.DISABILITY: ("r.source = 'disability'", "person_once"),
+    Signal.DISASTER: ("r.source = 'disaster'", "household"),
+}
+
+DETAILS = {
+    Signal.ILLNESS: "医保结算大额医疗费用",
+    Signal.SCHOOLING: "在校生学费支出较大",
+    Signal.UNEMPLOYMENT: "人社部门失业登记",
+    Signal.DISABILITY: "残联新核发残疾人证",
+    Signal.DISASTER: "应急部门登记灾害损失",
+    Signal.EARNER_DEATH: "户主（主要劳动力）死亡",
+}
+
+
+def _s(expr: str) -> str:
+    return f"CAST({expr} AS VARCHAR)"
+
+
+def signal_sql(signal: str, *, batch_only: bool) -> str:
+    batch = "AND r.batch_id = %(batch)s" if batch_only else ""
+    risk = "CASE WHEN %(high_at)s IS NOT NULL AND MAX(r.amount) >= %(high_at)s THEN 'high' ELSE %(risk)s END"
+    amount_ok = "AND (%(threshold)s IS NULL OR r.amount >= %(threshold)s)"
+    if signal == Signal.EARNER_DEATH:
+        return f"""WITH {_MEMBERS}
+SELECT 'earner_death:' || {_s("mm.household_id")} || ':' || {_s("mm.person_id")}, 'earner_death', %(risk)s,
+  mm.household_id, mm.person_id, MIN(r.source), MAX(r.batch_id), CAST(NULL AS DECIMAL(14, 2)), MIN(r.event_date),
+  MIN(mm.area_code)
+FROM mm JOIN {T_ROW} r ON r.id_number = mm.id_number AND r.source IN ('death', 'funeral') {batch}
+WHERE mm.relation = '02' AND r.event_date > %(since)s
+  AND EXISTS (SELECT 1 FROM mm o WHERE o.household_id = mm.household_id AND o.person_id <> mm.person_id)
+GROUP BY mm.household_id, mm.person_id"""
+    condition, grain = _RULES[signal]
+    if grain == "household":
+        key = f"'{signal}:' || {_s('mm.household_id')} || ':' || {_s('MAX(r.batch_id)')}"
+        person, group = "MIN(mm.person_id)", "mm.household_id, r.batch_id"
+    elif grain == "person_once":
+        key = f"'{signal}:' || {_s('mm.person_id')}"
+        person, group = "mm.person_id", "mm.household_id, mm.person_id"
+    else:
+        key = f"'{signal}:' || {_s('mm.person_id')} || ':' || {_s('MAX(r.batch_id)')}"
+        person, group = "mm.person_id", "mm.household_id, mm.person_id, r.batch_id"
+    return f"""WITH {_MEMBERS}
+SELECT {key}, '{signal}', {risk}, mm.household_id, {person}, MIN(r.source), MAX(r.batch_id), MAX(r.amount),
+  MAX(r.event_date), MIN(mm.area_code)
+FROM mm JOIN {T_ROW} r ON r.id_number = mm.id_number AND {condition} {amount_ok} {batch}
+WHERE r.event_date > %(since)s
+GROUP BY {group}"""
+
+
+def insert_sql(candidate: str) -> str:
+    return (
+        f"INSERT INTO monitoring_warning ({', '.join(COLUMNS)})\n"
+        "SELECT c.*, CAST(NULL AS BIGINT), %(detail)s, %(today)s, %(due)s, 'unassigned', '', '', 0 "
+        f"FROM (\n{candidate}\n) c WHERE true\nON CONFLICT (natural_key) DO NOTHING"
+    )
+
+
+def raise_signals(*, prefix: str, on_date: date, batch_id: int | None = None) -> dict[str, int]:
+    """Every active rule over the monitored population of the area (or one new batch)."""
+    counts = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for rule in SignalRule.objects.filter(is_active=True).exclude(signal=Signal.MISSED_AID):
+            high_at = rule.threshold * rule.high_multiple if rule.threshold and rule.high_multiple else None
+            params = {
+                "prefix": prefix + "%",
+                "batch": batch_id,
+                "since": on_date - timedelta(days=rule.window_days),
+                "threshold": rule.threshold,
+                "high_at": high_at,
+                "risk": rule.risk,
+                "detail": DETAILS.get(rule.signal, ""),
+                "today": on_date,
+                "due": on_date + timedelta(days=rule.due_days),
+                "now": timezone.now(),
+            }
+            cursor.execute(insert_sql(signal_sql(rule.signal, batch_only=batch_id is not None)), params)
+            counts[rule.signal] = max(cursor.rowcount, 0)
+    return counts

@@ -1,0 +1,58 @@
+"""Background jobs of verification, each reporting progress (jobs.services)."""
+
+from django.utils import timezone
+
+from jobs.services import JobRun, job_function
+from verification.loading import load_batch
+from verification.models import Batch, Sweep
+from verification.sweeps import run_sweep
+from verification.work import open_work
+
+
+def _user(run: JobRun):
+    return run.job.created_by
+
+
+def sweep_and_open(*, on_date, batch=None, user=None, progress=None) -> dict:
+    """Sweep (findings written), then open work for the new findings, then monitoring signals."""
+    from monitoring.services import run_monitoring
+
+    sweep = run_sweep(
+        on_date=on_date,
+        kind=Sweep.Kind.BATCH if batch else Sweep.Kind.MONTHLY,
+        batch=batch,
+        user=user,
+        progress=progress,
+    )
+    opened = open_work(on_date=on_date, user=user, sweep=sweep)
+    Sweep.objects.filter(pk=sweep.pk).update(work_opened=opened)
+    monitoring = run_monitoring(on_date, batch_id=batch.pk if batch else None)
+    return {"sweep": sweep.pk, "counts": sweep.counts, "work_opened": opened, "monitoring": monitoring["raised"]}
+
+
+@job_function("verification.load_batch")
+def load_batch_job(run: JobRun) -> dict:
+    batch = Batch.unscoped.get(pk=run.params["batch_id"])
+
+    def progress(done, message):
+        run.progress(done, None, message)
+
+    run.progress(0, 3, "校验中")
+    batch = load_batch(batch, progress=progress)
+    if batch.status != Batch.Status.LOADED:
+        run.log(f"校验未通过：{batch.error_count}行有错误，整批未入库")
+        return {"status": batch.status, "errors": batch.error_count}
+    run.progress(1, 3, f"已入库{batch.row_count}行，开始比对")
+    result = sweep_and_open(on_date=timezone.localdate(), batch=batch, user=_user(run))
+    run.progress(3, 3, f"比对完成：转办{result['work_opened']}条")
+    return {"status": batch.status, "rows": batch.row_count, **result}
+
+
+@job_function("verification.sweep")
+def sweep_job(run: JobRun) -> dict:
+    def progress(done, total, message):
+        run.progress(done, total + 2, message)
+
+    result = sweep_and_open(on_date=timezone.localdate(), user=_user(run), progress=progress)
+    run.log(f"新增发现：{result['counts']}；转办{result['work_opened']}条")
+    return result

@@ -1,0 +1,286 @@
+# ruff: noqa: S608 - SQL assembled from constants and table names only; values are bound parameters
+"""The sweep as SQL text: one statement per finding kind, the same text on PostgreSQL, SQLite and
+DuckDB (bench/verification.py runs exactly these over Parquet files).
+
+`enrolled_sql` materialises everyone in an open enrolment of the area, one row per (enrolment,
+person), into a temporary table `vs_enrolled`; each `candidates()` entry is a SELECT of finding
+candidates with a natural key, wrapped by `insert_sql` into
+`INSERT … SELECT … ON CONFLICT (natural_key) DO NOTHING`, so a second run adds nothing.
+
+Parameters are pyformat (`%(name)s`); values: prefix, batch, month_start, year_ago, cutoff_60,
+std_urban, std_rural, max_vehicles, max_houses, deposit_months. Integers that shape the SQL
+(months after a death) are formatted in, never user text.
+"""
+
+from dataclasses import dataclass
+
+from assistance.programmes import Programme
+
+T_PERSON, T_MEMBERSHIP, T_HOUSEHOLD = "registry_person", "registry_membership", "registry_household"
+T_ENROLMENT, T_ROW, T_FINDING = "ledger_enrolment", "verification_datasetrow", "verification_finding"
+
+MEANS_TESTED = (Programme.DIBAO, Programme.TEKUN, Programme.EDGE, Programme.RIGID_SPENDING)
+DEATH_SOURCES = "('death', 'funeral')"
+# Enrolments that pay for the same need: two at once in one household is 重复救助.
+NEED_GROUPS = {
+    "basic": (Programme.DIBAO, Programme.EDGE),
+    "temporary": (Programme.TEMPORARY_EMERGENCY, Programme.TEMPORARY_SPENDING),
+    "child": (Programme.ORPHAN, Programme.UNSUPPORTED_CHILD),
+}
+
+CANDIDATE_COLUMNS = [
+    "kind",
+    "natural_key",
+    "household_id",
+    "person_id",
+    "enrolment_id",
+    "source",
+    "batch_id",
+    "event_date",
+    "amount",
+    "ref",
+    "due_on",
+    "area_code",
+]
+INSERT_COLUMNS = [*CANDIDATE_COLUMNS, "detail", "sweep_id", "found_at", "status", "work_note", "resolution"]
+
+_NO_ID, _NO_DATE, _NO_AMOUNT = "CAST(NULL AS BIGINT)", "CAST(NULL AS DATE)", "CAST(NULL AS DECIMAL(14, 2))"
+
+
+def _in(values) -> str:
+    return "(" + ", ".join(f"'{v!s}'" for v in values) + ")"
+
+
+def _key(*parts: str) -> str:
+    return " || ':' || ".join(parts)
+
+
+def _s(expr: str) -> str:
+    return f"CAST({expr} AS VARCHAR)"
+
+
+def add_months(expr: str, months: int, vendor: str) -> str:
+    if vendor == "sqlite":
+        return f"date({expr}, '+{int(months)} months')"
+    return f"CAST(({expr}) + INTERVAL '{int(months)} months' AS DATE)"
+
+
+def enrolled_sql(table: str = "vs_enrolled") -> str:
+    means = _in(MEANS_TESTED)
+    columns = (
+        "e.id AS enrolment_id, e.household_id AS household_id, p.id AS person_id, p.id_number AS id_number, "
+        "e.programme AS programme, e.area_code AS area_code, e.last_reviewed_on AS last_reviewed_on, "
+        "e.start_month AS start_month, e.monthly_amount AS monthly_amount, e.covered_members AS covered_members, "
+        "h.kind AS household_kind, h.bank_account AS bank_account, p.life_status AS life_status, "
+        f"CASE WHEN e.programme IN {means} THEN 1 ELSE 0 END AS means"
+    )
+    return f"""CREATE TEMP TABLE {table} AS
+SELECT {columns}, 0 AS personal
+FROM {T_ENROLMENT} e
+JOIN {T_MEMBERSHIP} m ON m.household_id = e.household_id AND m.end_date IS NULL
+JOIN {T_PERSON} p ON p.id = m.person_id
+JOIN {T_HOUSEHOLD} h ON h.id = e.household_id
+WHERE e.status <> 'stopped' AND e.beneficiary_id IS NULL AND e.area_code LIKE %(prefix)s
+UNION ALL
+SELECT {columns}, 1 AS personal
+FROM {T_ENROLMENT} e
+JOIN {T_PERSON} p ON p.id = e.beneficiary_id
+JOIN {T_HOUSEHOLD} h ON h.id = e.household_id
+WHERE e.status <> 'stopped' AND e.beneficiary_id IS NOT NULL AND e.area_code LIKE %(prefix)s"""
+
+
+# Households of the means-tested enrolments, one row each, and their people, one row each.
+_HH = """hh AS (SELECT household_id, MIN(enrolment_id) AS enrolment_id, MAX(covered_members) AS covered,
+    MIN(household_kind) AS household_kind, MAX(last_reviewed_on) AS reviewed, MIN(area_code) AS area_code
+  FROM vs_enrolled WHERE means = 1 AND personal = 0 GROUP BY household_id),
+hp AS (SELECT DISTINCT household_id, person_id, id_number FROM vs_enrolled WHERE means = 1 AND personal = 0)"""
+_STANDARD = "CASE hh.household_kind WHEN 'urban' THEN %(std_urban)s ELSE %(std_rural)s END"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str
+    sql: str
+    uses_rows: bool = True  # reads department rows (restricted to the batch in a batch sweep)
+
+
+def candidates(vendor: str, *, after_death_months: int, batch_only: bool, incompatible: list[tuple[str, str]]):
+    """The SELECTs of finding candidates, one per kind, in the CANDIDATE_COLUMNS order."""
+    batch = "AND r.batch_id = %(batch)s" if batch_only else ""
+    death_rows = f"r.id_number = en.id_number AND r.source IN {DEATH_SOURCES} AND r.event_date IS NOT NULL {batch}"
+    out = [
+        Candidate(
+            "death",
+            f"""SELECT 'death', {_key("'death'", _s("en.household_id"), _s("en.person_id"))},
+  en.household_id, en.person_id, MIN(en.enrolment_id), MIN(r.source), MAX(r.batch_id), MIN(r.event_date),
+  {_NO_AMOUNT}, '', {add_months("MIN(r.event_date)", after_death_months, vendor)}, MIN(en.area_code)
+FROM vs_enrolled en JOIN {T_ROW} r ON {death_rows}
+GROUP BY en.household_id, en.person_id""",
+        ),
+        Candidate(
+            "paid_after_death",
+            f"""SELECT 'paid_after_death', {_key("'paid_after_death'", _s("en.enrolment_id"))},
+  en.household_id, en.person_id, en.enrolment_id, MIN(r.source), MAX(r.batch_id), MIN(r.event_date),
+  {_NO_AMOUNT}, '', {_NO_DATE}, MIN(en.area_code)
+FROM vs_enrolled en JOIN {T_ROW} r ON {death_rows}
+WHERE r.event_date < %(month_start)s AND en.start_month <= %(month_start)s
+  AND (en.personal = 1 OR NOT EXISTS (
+    SELECT 1 FROM vs_enrolled o WHERE o.enrolment_id = en.enrolment_id AND o.person_id <> en.person_id
+      AND o.life_status = 'alive'
+      AND NOT EXISTS (SELECT 1 FROM {T_ROW} d WHERE d.id_number = o.id_number AND d.source IN {DEATH_SOURCES})))
+GROUP BY en.enrolment_id, en.household_id, en.person_id""",
+        ),
+    ]
+    for kind, source, condition, limit in (
+        ("vehicle", "vehicle", "r.kind <> 'disabled_mobility'", "%(max_vehicles)s"),
+        ("property", "real_estate", "r.kind = 'house'", "%(max_houses)s"),
+        ("business", "business", "r.kind = 'active'", "0"),
+    ):
+        out.append(
+            Candidate(
+                kind,
+                f"""SELECT '{kind}', {_key(f"'{kind}'", _s("hh.household_id"), "r.ref")},
+  hh.household_id, MIN(hp.person_id), hh.enrolment_id, '{source}', MAX(r.batch_id), MAX(r.event_date), MAX(r.amount),
+  r.ref, {_NO_DATE}, hh.area_code
+FROM (WITH {_HH}, owned AS (
+    SELECT hp.household_id, COUNT(DISTINCT r.ref) AS n FROM hp JOIN {T_ROW} r
+      ON r.id_number = hp.id_number AND r.source = '{source}' AND {condition} GROUP BY hp.household_id)
+  SELECT hh.*, owned.n FROM hh JOIN owned ON owned.household_id = hh.household_id WHERE owned.n > {limit}) hh
+JOIN (SELECT DISTINCT household_id, person_id, id_number FROM vs_enrolled WHERE means = 1 AND personal = 0) hp
+  ON hp.household_id = hh.household_id
+JOIN {T_ROW} r ON r.id_number = hp.id_number AND r.source = '{source}' AND {condition} {batch}
+WHERE r.event_date > hh.reviewed
+GROUP BY hh.household_id, hh.enrolment_id, hh.area_code, r.ref""",
+            )
+        )
+    out += [
+        Candidate(
+            "income",
+            f"""SELECT 'income', {_key("'income'", _s("hh.household_id"), _s("hh.reviewed"))},
+  hh.household_id, {_NO_ID}, hh.enrolment_id, 'wage', MAX(r.batch_id), MAX(r.event_date),
+  CAST(SUM(r.amount) / 12 / hh.covered AS DECIMAL(14, 2)), '', {_NO_DATE}, hh.area_code
+FROM (WITH {_HH} SELECT hh.*, {_STANDARD} AS standard FROM hh) hh
+JOIN (SELECT DISTINCT household_id, id_number FROM vs_enrolled WHERE means = 1 AND personal = 0) hp
+  ON hp.household_id = hh.household_id
+JOIN {T_ROW} r ON r.id_number = hp.id_number AND r.source IN ('wage', 'pension')
+  AND r.kind <> 'pension_basic' AND r.event_date > %(year_ago)s
+GROUP BY hh.household_id, hh.enrolment_id, hh.area_code, hh.covered, hh.reviewed, hh.standard
+HAVING SUM(r.amount) / 12 / hh.covered > hh.standard""",
+        ),
+        Candidate(
+            "deposit",
+            f"""SELECT 'deposit', {_key("'deposit'", _s("hh.household_id"), _s("hh.reviewed"))},
+  hh.household_id, {_NO_ID}, hh.enrolment_id, 'deposit', MAX(b.batch_id), MAX(b.event_date), {_NO_AMOUNT}, '',
+  {_NO_DATE}, hh.area_code
+FROM (WITH {_HH} SELECT hh.*, {_STANDARD} AS standard FROM hh) hh
+JOIN (SELECT hp.household_id, hp.person_id, MAX(r.amount) AS balance, MAX(r.batch_id) AS batch_id,
+        MAX(r.event_date) AS event_date
+      FROM (SELECT DISTINCT household_id, person_id, id_number FROM vs_enrolled WHERE means = 1 AND personal = 0) hp
+      JOIN {T_ROW} r ON r.id_number = hp.id_number AND r.source = 'deposit' AND r.event_date > %(year_ago)s
+      GROUP BY hp.household_id, hp.person_id) b ON b.household_id = hh.household_id
+GROUP BY hh.household_id, hh.enrolment_id, hh.area_code, hh.covered, hh.reviewed, hh.standard
+HAVING SUM(b.balance) > hh.standard * %(deposit_months)s * hh.covered""",
+        ),
+    ]
+    out += _duplicate_candidates(incompatible)
+    out += _missed_candidates()
+    return out
+
+
+def _duplicate_candidates(incompatible: list[tuple[str, str]]) -> list[Candidate]:
+    pairs = (
+        " OR ".join(f"(a.programme = '{min(x, y)}' AND b.programme = '{max(x, y)}')" for x, y in incompatible)
+        or "1 = 0"
+    )
+    groups = " OR ".join(
+        f"(a.programme IN {_in(members)} AND b.programme IN {_in(members)})" for members in NEED_GROUPS.values()
+    )
+    return [
+        Candidate(
+            "incompatible",
+            f"""SELECT 'incompatible', {_key("'incompatible'", _s("a.person_id"), "a.programme", "b.programme")},
+  a.household_id, a.person_id, a.enrolment_id, '', {_NO_ID}, {_NO_DATE}, {_NO_AMOUNT}, '', {_NO_DATE}, a.area_code
+FROM vs_enrolled a JOIN vs_enrolled b ON b.person_id = a.person_id AND b.enrolment_id <> a.enrolment_id
+WHERE {pairs}""",
+            uses_rows=False,
+        ),
+        Candidate(
+            "two_households",
+            f"""SELECT 'two_households', {_key("'two_households'", _s("a.person_id"), _s("a.household_id"), _s("b.household_id"))},
+  a.household_id, a.person_id, MIN(a.enrolment_id), '', {_NO_ID}, {_NO_DATE}, {_NO_AMOUNT}, '', {_NO_DATE}, MIN(a.area_code)
+FROM vs_enrolled a JOIN vs_enrolled b ON b.person_id = a.person_id AND b.household_id > a.household_id
+GROUP BY a.person_id, a.household_id, b.household_id""",
+            uses_rows=False,
+        ),
+        Candidate(
+            "same_need",
+            f"""SELECT 'same_need', {_key("'same_need'", _s("a.enrolment_id"), _s("b.enrolment_id"))},
+  a.household_id, {_NO_ID}, a.enrolment_id, '', {_NO_ID}, {_NO_DATE}, {_NO_AMOUNT}, '', {_NO_DATE}, MIN(a.area_code)
+FROM vs_enrolled a JOIN vs_enrolled b ON b.household_id = a.household_id AND b.enrolment_id > a.enrolment_id
+  AND b.personal = a.personal AND (a.personal = 0 OR b.person_id = a.person_id)
+WHERE {groups}
+GROUP BY a.household_id, a.enrolment_id, b.enrolment_id""",
+            uses_rows=False,
+        ),
+        Candidate(
+            "shared_account",
+            f"""SELECT 'shared_account', {_key("'shared_account'", _s("a.household_id"))},
+  a.household_id, {_NO_ID}, MIN(a.enrolment_id), '', {_NO_ID}, {_NO_DATE}, {_NO_AMOUNT}, '', {_NO_DATE}, MIN(a.area_code)
+FROM vs_enrolled a JOIN (SELECT bank_account FROM vs_enrolled WHERE bank_account <> ''
+    GROUP BY bank_account HAVING COUNT(DISTINCT household_id) > 1) s ON s.bank_account = a.bank_account
+GROUP BY a.household_id""",
+            uses_rows=False,
+        ),
+    ]
+
+
+def _missed_candidates() -> list[Candidate]:
+    personal_open = (
+        f"SELECT beneficiary_id FROM {T_ENROLMENT} WHERE status <> 'stopped' AND programme = '{{}}' "
+        "AND beneficiary_id IS NOT NULL"
+    )
+    return [
+        Candidate(
+            "missed_care",
+            f"""SELECT 'missed_care', {_key("'missed_care'", _s("p.id"))},
+  m.household_id, p.id, {_NO_ID}, '', {_NO_ID}, {_NO_DATE}, {_NO_AMOUNT}, '', {_NO_DATE}, p.area_code
+FROM {T_PERSON} p JOIN {T_MEMBERSHIP} m ON m.person_id = p.id AND m.end_date IS NULL
+WHERE p.area_code LIKE %(prefix)s AND p.life_status = 'alive' AND p.disability_grade IN (1, 2)
+  AND p.id NOT IN ({personal_open.format(Programme.DISABILITY_CARE)})
+  AND NOT EXISTS (SELECT 1 FROM {T_ROW} d WHERE d.id_number = p.id_number AND d.source IN {DEATH_SOURCES})""",
+            uses_rows=False,
+        ),
+        Candidate(
+            "missed_living",
+            f"""SELECT 'missed_living', {_key("'missed_living'", _s("en.person_id"))},
+  en.household_id, en.person_id, MIN(en.enrolment_id), '', {_NO_ID}, {_NO_DATE}, {_NO_AMOUNT}, '', {_NO_DATE},
+  MIN(en.area_code)
+FROM vs_enrolled en JOIN {T_PERSON} p ON p.id = en.person_id
+WHERE en.programme = '{Programme.DIBAO}' AND en.personal = 0 AND p.disability_type <> ''
+  AND p.life_status = 'alive' AND p.id NOT IN ({personal_open.format(Programme.DISABILITY_LIVING)})
+GROUP BY en.household_id, en.person_id""",
+            uses_rows=False,
+        ),
+        Candidate(
+            "missed_tekun",
+            f"""SELECT 'missed_tekun', {_key("'missed_tekun'", _s("p.id"))},
+  m.household_id, p.id, {_NO_ID}, '', {_NO_ID}, {_NO_DATE}, {_NO_AMOUNT}, '', {_NO_DATE}, p.area_code
+FROM {T_PERSON} p JOIN {T_MEMBERSHIP} m ON m.person_id = p.id AND m.end_date IS NULL
+JOIN (SELECT household_id FROM {T_MEMBERSHIP} WHERE end_date IS NULL GROUP BY household_id
+      HAVING COUNT(*) = 1) alone ON alone.household_id = m.household_id
+WHERE p.area_code LIKE %(prefix)s AND p.life_status = 'alive' AND p.birth_date <= %(cutoff_60)s
+  AND p.id NOT IN ({personal_open.format(Programme.TEKUN)})
+  AND NOT EXISTS (SELECT 1 FROM {T_ROW} d WHERE d.id_number = p.id_number
+    AND (d.source IN {DEATH_SOURCES} OR (d.source IN ('wage', 'pension') AND d.event_date > %(year_ago)s)))""",
+            uses_rows=False,
+        ),
+    ]
+
+
+def insert_sql(candidate_sql: str) -> str:
+    """Wrap a candidate SELECT: new findings only (the natural key is unique)."""
+    return (
+        f"INSERT INTO {T_FINDING} ({', '.join(INSERT_COLUMNS)})\n"
+        f"SELECT c.*, %(detail)s, %(sweep)s, %(now)s, 'open', '', '' FROM (\n{candidate_sql}\n) c WHERE true\n"
+        "ON CONFLICT (natural_key) DO NOTHING"
+    )
