@@ -10,8 +10,10 @@ from ninja.security import SessionAuth
 from accounts.api import TokenAuth
 from accounts.api import router as accounts_router
 from cases.api import router as cases_router
+from monitoring.api import router as monitoring_router
 from payments.api import router as payments_router
 from registry.api import router as registry_router
+from verification.api import router as verification_router
 
 api = NinjaAPI(
     title="民政一体化服务平台 API",
@@ -23,3 +25,5 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/registry", registry_router)
 api.add_router("/cases", cases_router)
 api.add_router("/payments", payments_router)
+api.add_router("/verification", verification_router)
+api.add_router("/monitoring", monitoring_router)

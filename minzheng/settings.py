@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "assistance",
     "ledger",
     "payments",
+    "verification",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
