@@ -75,3 +75,27 @@ DAY = date(2025, 9, 26)  # a Friday before National Day 2025; Sunday 28 Sep is a
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def restore_reference_data() -> None:
+    """Transactional tests (threads, live server) empty every table afterwards, data migrations'
+    rows included: put back roles, document types and the catalogue (with its materials)."""
+    import importlib
+
+    from django.apps import apps
+
+    from accounts.models import Role
+    from accounts.roles import RoleCode
+    from cases.catalogue import load_service_catalogue
+    from cases.models import ServiceItemVersion, StepDefinition
+    from registry.models import DocumentType
+
+    for code in RoleCode.values:
+        Role.objects.get_or_create(code=code)
+    if not DocumentType.objects.exists():
+        importlib.import_module("registry.migrations.0002_document_types").create(apps, None)
+    if not ServiceItemVersion.objects.filter(required_documents__isnull=False).exists():
+        StepDefinition.objects.all().delete()
+        ServiceItemVersion.objects.all().delete()
+        ServiceItem.objects.all().delete()
+    load_service_catalogue()
