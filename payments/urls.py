@@ -1,10 +1,25 @@
 from django.urls import path
 
-from payments import views
+from payments import views, views_funds, views_public
 
 app_name = "payments"
 urlpatterns = [
     path("rolls/", views.roll_list, name="roll_list"),
-    path("funds/", views.fund_list, name="fund_list"),
-    path("three-checks/", views.three_checks, name="three_checks"),
+    path("rolls/generate/", views.roll_generate, name="roll_generate"),
+    path("rolls/<int:pk>/", views.roll_detail, name="roll_detail"),
+    path("rolls/<int:pk>/approve/", views.roll_approve, name="roll_approve"),
+    path("rolls/<int:pk>/reject/", views.roll_reject, name="roll_reject"),
+    path("rolls/<int:pk>/publish/", views.roll_publish, name="roll_publish"),
+    path("rolls/<int:pk>/bank-file/", views.roll_bank_file, name="roll_bank_file"),
+    path("rolls/<int:pk>/return/", views.roll_return, name="roll_return"),
+    path("rolls/<int:pk>/lines/<int:seq>/correct/", views.line_correct, name="line_correct"),
+    path("funds/", views_funds.fund_list, name="fund_list"),
+    path("funds/open/", views_funds.fund_open, name="fund_open"),
+    path("funds/<int:pk>/", views_funds.fund_detail, name="fund_detail"),
+    path("three-checks/", views_funds.three_checks, name="three_checks"),
+    path("public/", views_public.public_index, name="public_index"),
+    path("public/<str:code>/", views_public.public_area, name="public_area"),
+    path("public/<str:code>/rolls/<int:roll_id>/", views_public.public_roll, name="public_roll"),
+    path("public/<str:code>/standards/", views_public.public_standards, name="public_standards"),
+    path("public/<str:code>/complaints/", views_public.public_complaints, name="public_complaints"),
 ]

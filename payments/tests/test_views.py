@@ -1,0 +1,128 @@
+"""Pages: jurisdiction (another township gets 404), maker-checker in the UI, public pages leak nothing."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import StaffFactory
+from assistance.programmes import Programme
+from payments import funds, rolls
+from payments.models import PaymentRoll
+from payments.tests.conftest import APRIL, VILLAGE_A, dibao, household
+from registry.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+TOWNSHIP_A = "430522100000"
+
+
+@pytest.fixture
+def roll_a(clerk_a, approver):
+    h = household(VILLAGE_A, name="欧阳娜娜")
+    h.phone = "13812345678"
+    h.save()
+    dibao(h, "810.00", members=3)
+    roll = rolls.generate_roll(programme=Programme.DIBAO, month=APRIL, area_code=TOWNSHIP_A, user=clerk_a)
+    return roll
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_another_township_gets_404_for_rolls_lines_and_fund_accounts(client, roll_a, clerk_b, clerk_a):
+    account = funds.open_account(programme=Programme.DIBAO, level="township", year=2025, area_code=TOWNSHIP_A)
+    login(client, clerk_b)
+    assert client.get(reverse("payments:roll_detail", args=[roll_a.pk])).status_code == 404
+    assert client.get(reverse("payments:line_correct", args=[roll_a.pk, 1])).status_code == 404
+    assert client.get(reverse("payments:fund_detail", args=[account.pk])).status_code == 404
+    assert roll_a.number not in client.get(reverse("payments:roll_list")).content.decode()
+    assert client.post(reverse("payments:roll_approve", args=[roll_a.pk])).status_code == 404
+    login(client, clerk_a)
+    page = client.get(reverse("payments:roll_detail", args=[roll_a.pk])).content.decode()
+    assert roll_a.number in page and "欧阳娜娜" in page
+
+
+def test_township_clerk_cannot_generate_for_another_township(client, clerk_b):
+    login(client, clerk_b)
+    response = client.post(
+        reverse("payments:roll_generate"), {"programme": "dibao", "month": "2025-04", "area": TOWNSHIP_A}
+    )
+    assert response.status_code == 302 and not PaymentRoll.objects.exists()
+
+
+def test_maker_sees_no_approve_button_and_cannot_approve_by_post(client, approver):
+    dibao(household())
+    roll = rolls.generate_roll(programme=Programme.DIBAO, month=APRIL, area_code="430522000000", user=approver)
+    login(client, approver)
+    page = client.get(reverse("payments:roll_detail", args=[roll.pk])).content.decode()
+    assert 'data-testid="approve"' not in page and "须由生成人以外的审批人审批" in page
+    response = client.post(reverse("payments:roll_approve", args=[roll.pk]), follow=True)
+    assert "名册生成人不能审批自己生成的名册" in response.content.decode()
+    roll.refresh_from_db()
+    assert roll.status == "generated"
+
+
+def test_pages_render_and_export(client, roll_a, approver, county_bureau):
+    login(client, approver)
+    for name in ("payments:roll_list", "payments:fund_list", "payments:three_checks"):
+        assert client.get(reverse(name)).status_code == 200
+        assert client.get(reverse(name) + "?export=xlsx")["Content-Type"].startswith("application/vnd.openxml")
+    assert client.get(reverse("payments:roll_detail", args=[roll_a.pk]) + "?export=xlsx").status_code == 200
+
+
+def test_three_checks_per_township(client, roll_a, clerk_a, approver, township_a, township_b):
+    rolls.approve_roll(roll_a, user=approver)
+    login(client, approver)
+    page = client.get(reverse("payments:three_checks") + "?month=2025-04").content.decode()
+    assert "酿溪镇" in page and "严塘镇" in page
+    assert "缺证照1" in page  # the household has no document in the library
+    assert f"未公示：{roll_a.number}" in page and "待回盘1" in page
+
+
+def test_public_list_shows_only_masked_name_household_size_and_amount(client, roll_a, approver, township_a):
+    from areas.models import Area
+
+    rolls.approve_roll(roll_a, user=approver)
+    line = roll_a.lines.get()
+    PaymentRoll.objects.filter(pk=roll_a.pk).update(published_at=timezone.now())
+    Area.objects.get_or_create(
+        code=VILLAGE_A, defaults={"name": "城西社区", "level": "village", "parent": Area.objects.get(code=TOWNSHIP_A)}
+    )
+    client.logout()
+    for code in (TOWNSHIP_A, VILLAGE_A):
+        area_page = client.get(reverse("payments:public_area", args=[code])).content.decode()
+        assert "2025年04月" in area_page
+        page = client.get(reverse("payments:public_roll", args=[code, roll_a.pk])).content.decode()
+        assert "欧**娜" in page and "810.00" in page and "<td>3</td>" in page
+        head = line.head
+        for secret in ("欧阳娜娜", head.id_number, head.id_number[-4:], line.bank_account, line.bank_account[-4:],
+                       "13812345678", "5678", line.household_number, "城西社区1", "农村商业银行"):  # fmt: skip
+            assert secret not in page, secret
+    assert client.get(reverse("payments:public_roll", args=["430522101000", roll_a.pk])).status_code in (200, 404)
+
+
+def test_unpublished_rolls_and_children_lists_are_not_public(client, roll_a, approver, township_a):
+    rolls.approve_roll(roll_a, user=approver)
+    client.logout()
+    assert client.get(reverse("payments:public_roll", args=[TOWNSHIP_A, roll_a.pk])).status_code == 404
+    orphan = PersonFactory(area_code=VILLAGE_A, birth_date=date(2015, 1, 1))
+    h = household(VILLAGE_A)
+    from ledger import services
+    from decimal import Decimal
+
+    services.enrol(programme=Programme.ORPHAN, household=h, beneficiary=orphan, monthly_amount=Decimal("1200"),
+                   decided_on=date(2025, 3, 1))  # fmt: skip
+    roll = rolls.generate_roll(programme=Programme.ORPHAN, month=APRIL, area_code=TOWNSHIP_A, user=None)
+    StaffFactory(username="approver2", unit=approver.unit, roles=["approver"])
+    PaymentRoll.objects.filter(pk=roll.pk).update(status="approved", published_at=timezone.now())
+    assert client.get(reverse("payments:public_roll", args=[TOWNSHIP_A, roll.pk])).status_code == 404
+
+
+def test_public_standards_and_complaints_pages(client, township_a):
+    client.logout()
+    assert "低保标准" in client.get(reverse("payments:public_standards", args=[TOWNSHIP_A])).content.decode()
+    assert "12345" in client.get(reverse("payments:public_complaints", args=[TOWNSHIP_A])).content.decode()
+    assert client.get(reverse("payments:public_index")).status_code == 200
