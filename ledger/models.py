@@ -26,7 +26,7 @@ class Enrolment(Audited, AreaOwned):
         STABLE = "stable", _("收入稳定")
         UNSTABLE = "unstable", _("收入不稳定或有劳动能力成员")
 
-    programme = models.CharField(_("救助项目"), max_length=30, choices=Programme.choices, db_index=True)
+    programme = models.CharField(_("救助项目"), max_length=30, choices=Programme.choices)
     household = models.ForeignKey(
         "registry.Household", verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="enrolments"
     )
@@ -49,7 +49,9 @@ class Enrolment(Audited, AreaOwned):
         _("复核类别"), max_length=10, choices=ReviewBasis.choices, default=ReviewBasis.STABLE
     )
     last_reviewed_on = models.DateField(_("上次审核/复核日期"))
-    review_due_on = models.DateField(_("下次复核期限"), null=True, blank=True, db_index=True)
+    # Not indexed: the review job rewrites it for every enrolment, and an index would turn each
+    # of those writes into extra index maintenance; reading "due soon" is a cheap scan per county.
+    review_due_on = models.DateField(_("下次复核期限"), null=True, blank=True)
     review_reason = models.CharField(_("复核原因"), max_length=100, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
