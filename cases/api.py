@@ -1,3 +1,208 @@
-from ninja import Router
+"""REST API of the one-window engine (/api/v1/cases): accept, act on a step, view a case, queues.
+
+Same services and scoping as the pages; errors come back as {code, message} with 400/403/404/409.
+"""
+
+from datetime import date
+
+from django.utils import timezone
+from ninja import Router, Schema
+
+from cases import actions
+from cases.access import is_department_officer
+from cases.errors import CaseError
+from cases.models import Case, CaseStep, ServiceItem
+from cases.services import accept_application
+from cases.transfers import department_units, transfer_case
+from registry.models import Household
 
 router = Router(tags=["一门受理"])
+
+STATUS = {"no_permission": 403, "not_found": 404, "step_conflict": 409, "transfer_conflict": 409, "reply_issued": 409}
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class StepOut(Schema):
+    id: int
+    order: int
+    name: str
+    state: str
+    unit: str
+    due_on: date | None
+    version: int
+
+
+class CaseOut(Schema):
+    id: int
+    receipt_no: str
+    item: str
+    status: str
+    due_on: date | None
+    missing: list[str] = []
+    current_step: StepOut | None = None
+    steps: list[StepOut] = []
+
+
+class AcceptIn(Schema):
+    item: str
+    household_id: int
+    applicant_id: int | None = None
+    document_ids: list[int] = []
+    phone: str = ""
+
+
+class ActIn(Schema):
+    action: str  # approve / correct / reject / transfer
+    version: int
+    text: str = ""
+    to_unit_id: int | None = None
+
+
+class QueueRow(Schema):
+    case_id: int
+    receipt_no: str
+    item: str
+    step_id: int
+    step: str
+    due_on: date | None
+    version: int
+
+
+def _error(error: CaseError):
+    return STATUS.get(error.code, 400), ErrorOut(code=error.code, message=error.message)
+
+
+def _forbidden():
+    return 403, ErrorOut(code="no_permission", message="部门人员请通过转办事项办理")
+
+
+def _step_out(step: CaseStep, unit_name: str = "") -> StepOut:
+    return StepOut(
+        id=step.pk,
+        order=step.order,
+        name=step.name,
+        state=step.state,
+        unit=unit_name,
+        due_on=step.due_on,
+        version=step.row_version,
+    )
+
+
+def _case_out(case: Case, missing: list[str] | None = None, with_steps: bool = False) -> CaseOut:
+    steps = list(case.steps.select_related("responsible_unit").order_by("order"))
+    current = next((s for s in steps if s.state in ("active", "correction")), None)
+    return CaseOut(
+        id=case.pk,
+        receipt_no=case.receipt_no,
+        item=case.item.name,
+        status=case.status,
+        due_on=case.due_on,
+        missing=missing or [],
+        current_step=_step_out(current, current.responsible_unit.name) if current else None,
+        steps=[_step_out(s, s.responsible_unit.name if s.responsible_unit_id else "") for s in steps]
+        if with_steps
+        else [],
+    )
+
+
+@router.post("/accept", response={200: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="受理申请")
+def accept(request, payload: AcceptIn):
+    if is_department_officer(request.user):
+        return _forbidden()
+    item = ServiceItem.objects.filter(code=payload.item).first()
+    household = Household.objects.select_related("head").filter(pk=payload.household_id).first()
+    if item is None or household is None:
+        return 404, ErrorOut(code="not_found", message="找不到该事项或家庭，或不在您的辖区")
+    applicant = None
+    if payload.applicant_id:
+        applicant = next(
+            (m.person for m in household.current_memberships() if m.person_id == payload.applicant_id), None
+        )
+    try:
+        result = accept_application(
+            user=request.user,
+            item=item,
+            household=household,
+            applicant=applicant,
+            documents=payload.document_ids,
+            phone=payload.phone,
+            on_date=timezone.localdate(),
+        )
+    except CaseError as error:
+        return _error(error)
+    return 200, _case_out(result.case, [m.text for m in result.missing])
+
+
+@router.get("/queue/{name}", response={200: list[QueueRow], 403: ErrorOut, 404: ErrorOut}, summary="工作队列")
+def queue(request, name: str, limit: int = 50):
+    from django.http import Http404
+
+    from cases.views.queues import queue_queryset
+
+    if is_department_officer(request.user):
+        return _forbidden()
+    if name not in ("todo", "overdue", "returned", "done"):
+        return 404, ErrorOut(code="not_found", message="没有这个工作队列")
+    try:
+        rows = queue_queryset(request.user, name, timezone.localdate())[: min(limit, 200)]
+    except Http404:
+        return 404, ErrorOut(code="not_found", message="没有这个工作队列")
+    return 200, [
+        QueueRow(
+            case_id=s.case_id,
+            receipt_no=s.case.receipt_no,
+            item=s.case.item.name,
+            step_id=s.pk,
+            step=s.name,
+            due_on=s.due_on,
+            version=s.row_version,
+        )
+        for s in rows
+    ]
+
+
+@router.get("/{case_id}", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut}, summary="办件详情")
+def case_detail(request, case_id: int):
+    if is_department_officer(request.user):
+        return _forbidden()
+    case = Case.objects.select_related("item").filter(pk=case_id).first()
+    if case is None:
+        return 404, ErrorOut(code="not_found", message="找不到该办件，或不在您的辖区")
+    return 200, _case_out(case, with_steps=True)
+
+
+@router.post(
+    "/{case_id}/steps/{step_id}/act",
+    response={200: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="办理环节：通过 / 退回补正 / 不予通过 / 转办",
+)
+def act(request, case_id: int, step_id: int, payload: ActIn):
+    if is_department_officer(request.user):
+        return _forbidden()
+    case = Case.objects.select_related("item").filter(pk=case_id).first()
+    if case is None:
+        return 404, ErrorOut(code="not_found", message="找不到该办件，或不在您的辖区")
+    common = {"user": request.user, "step_id": step_id, "expected_version": payload.version}
+    common["on_date"] = timezone.localdate()
+    try:
+        if payload.action == "approve":
+            actions.approve_step(**common, opinion=payload.text)
+        elif payload.action == "correct":
+            actions.return_for_correction(**common, reason=payload.text)
+        elif payload.action == "reject":
+            actions.reject_case(**common, reason=payload.text)
+        elif payload.action == "transfer":
+            to_unit = department_units(case.area_code).filter(pk=payload.to_unit_id).first()
+            if to_unit is None:
+                raise CaseError("transfer_target", "请选择转办部门")
+            transfer_case(**common, to_unit=to_unit, request=payload.text)
+        else:
+            raise CaseError("bad_action", "未知的办理动作")
+    except CaseError as error:
+        return _error(error)
+    case.refresh_from_db(fields=["status", "due_on"])
+    return 200, _case_out(case)

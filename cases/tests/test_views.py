@@ -136,3 +136,24 @@ def test_public_pages_need_no_login(client, worker_a, household):
     assert household.head.name not in body  # nothing personal
     wrong = client.get(reverse("cases:public_progress"), {"receipt_no": case.receipt_no, "id_tail": "000000"})
     assert "没有找到办件" in wrong.content.decode()
+
+
+def test_api_accept_act_view_queue(logged_in, worker_a, cl_officer, household):
+    give_documents(household, [*DOCS, "disability_certificate"])
+    client = logged_in(worker_a)
+    created = client.post(
+        "/api/v1/cases/accept",
+        {"item": "disability_living", "household_id": household.pk},
+        content_type="application/json",
+    ).json()
+    assert created["status"] == "in_progress" and created["current_step"]["name"] == "受理审查"
+    step = created["current_step"]
+    url = f"/api/v1/cases/{created['id']}/steps/{step['id']}/act"
+    ok = client.post(url, {"action": "approve", "version": step["version"]}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["current_step"]["name"] == "乡镇审核"
+    again = client.post(url, {"action": "approve", "version": step["version"]}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "step_conflict"
+    detail = client.get(f"/api/v1/cases/{created['id']}").json()
+    assert [s["state"] for s in detail["steps"]] == ["done", "active", "pending"]
+    assert client.get("/api/v1/cases/queue/done").json()[0]["receipt_no"] == created["receipt_no"]
+    assert logged_in(cl_officer).get(f"/api/v1/cases/{created['id']}").status_code == 403
