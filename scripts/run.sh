@@ -24,7 +24,9 @@ worker=$!
 stop_worker() {
     if kill -0 "$worker" 2>/dev/null; then
         say "停止后台任务进程 stopping the task worker"
-        kill "$worker" 2>/dev/null || true
+        # In the dev profile db_worker runs under Django's autoreloader: stop its child too.
+        pkill -TERM -P "$worker" 2>/dev/null || true
+        kill -TERM "$worker" 2>/dev/null || true
         wait "$worker" 2>/dev/null || true
     fi
 }

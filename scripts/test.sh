@@ -39,9 +39,17 @@ bash scripts/test_postgres.sh "${PYTEST[@]}" --junitxml="$RESULTS/postgres.xml"
 postgres_rc=$?
 postgres_seconds=$((SECONDS - started))
 
-verdict() { if (($1 == 0)); then echo "通过 passed"; else echo "失败 FAILED (exit $1)"; fi; }
+verdict() {
+    if (($1 != 0)); then
+        echo "失败 FAILED (exit $1)"
+    elif [[ ! -f $2 ]]; then
+        echo "跳过 SKIPPED (no $2)"
+    else
+        echo "通过 passed"
+    fi
+}
 say "结果 summary"
-echo "  SQLite:     $(verdict $sqlite_rc) in ${sqlite_seconds}s  -> $RESULTS/sqlite.xml"
-echo "  PostgreSQL: $(verdict $postgres_rc) in ${postgres_seconds}s  -> $RESULTS/postgres.xml"
+echo "  SQLite:     $(verdict $sqlite_rc "$RESULTS/sqlite.xml") in ${sqlite_seconds}s"
+echo "  PostgreSQL: $(verdict $postgres_rc "$RESULTS/postgres.xml") in ${postgres_seconds}s"
 echo "  screenshots: $RESULTS/screenshots/"
 ((sqlite_rc == 0 && postgres_rc == 0))
