@@ -268,7 +268,8 @@ class Document(Audited, AreaOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.doc_type.name} {self.number}".strip()
+        # Never the number: it is often an ID number and this text reaches the audit log.
+        return self.doc_type.name
 
     def is_valid_on(self, day: date) -> bool:
         if not self.is_current:

@@ -107,6 +107,25 @@ def update_person(person: Person, **fields) -> Person:
     return person
 
 
+HOUSEHOLD_EDITABLE = {"address", "kind", "phone", "bank_name", "bank_account_name", "bank_account"}
+
+
+def update_household(household: Household, **fields) -> Household:
+    """Change a household's address, type, phone or bank details (members change by moving)."""
+    unknown = set(fields) - HOUSEHOLD_EDITABLE
+    if unknown:
+        raise RegistryError("field_not_editable", f"不能在此修改：{', '.join(sorted(unknown))}")
+    if "address" in fields and not (fields["address"] or "").strip():
+        raise RegistryError("address_missing", "家庭住址不能为空")
+    account = (fields.get("bank_account") or "").replace(" ", "")
+    if account and not account.isdigit():
+        raise RegistryError("bank_account_format", "银行账号只能是数字")
+    for field, value in fields.items():
+        setattr(household, field, value.strip() if isinstance(value, str) else value)
+    household.save()
+    return household
+
+
 def _next_household_number(area_code: str) -> str:
     village = area_code[:12]
     last = Household.unscoped.filter(number__startswith=village).aggregate(n=Max("number"))["n"]
@@ -238,9 +257,9 @@ def attach_document(
     if valid_from and valid_until and valid_until < valid_from:
         raise RegistryError("validity", "有效期截止日期早于起始日期")
     holder = person or household
-    Document.objects.filter(doc_type=doc_type, person=person, household=household, is_current=True).update(
-        is_current=False
-    )
+    for older in Document.objects.filter(doc_type=doc_type, person=person, household=household, is_current=True):
+        older.is_current = False
+        older.save(update_fields=["is_current"])  # audited: the replacement is on record
     document = Document(
         doc_type=doc_type,
         person=person,

@@ -115,3 +115,29 @@ def test_a_new_document_supersedes_the_old_one(village):
     old.refresh_from_db()
     assert not old.is_current
     assert Document.objects.filter(person=person, is_current=True).count() == 1
+
+
+def test_update_household_refuses_a_non_numeric_account_and_logs_changes(village):
+    from audit.models import AuditEntry
+
+    household = HouseholdFactory()
+    with pytest.raises(RegistryError, match="只能是数字"):
+        services.update_household(household, bank_account="6217-ABC")
+    services.update_household(household, bank_account="6217002920001234567", bank_name="农业银行")
+    entry = (
+        AuditEntry.unscoped.filter(object_type="registry.household", object_id=str(household.pk)).order_by("id").last()
+    )
+    assert entry.changes["bank_account"] == ["", "****4567"]
+    assert entry.changes["bank_name"] == ["", "农业银行"]
+
+
+def test_replacing_a_document_is_on_record_and_its_number_never_reaches_the_log(village):
+    from audit.models import AuditEntry
+
+    person = PersonFactory()
+    id_card = DocumentType.objects.get(code="id_card")
+    old = services.attach_document(doc_type=id_card, person=person, number=person.id_number)
+    services.attach_document(doc_type=id_card, person=person, number=person.id_number)
+    entries = AuditEntry.unscoped.filter(object_type="registry.document")
+    assert entries.filter(object_id=str(old.pk), changes__is_current=["True", "False"]).exists()
+    assert not any(person.id_number in e.object_repr or person.id_number in str(e.changes) for e in entries)

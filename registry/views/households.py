@@ -237,7 +237,7 @@ def household_edit(request, pk: int):
     form = HouseholdEditForm(request.POST or None, instance=household)
     if request.method == "POST" and form.is_valid():
         if form.has_changed():
-            form.save()  # Audited: the change is logged field by field
+            services.update_household(household, **form.cleaned_data)
             messages.success(request, "已保存修改。")
         return redirect("registry:household_detail", pk=pk)
     return render(request, "registry/household_edit.html", {"form": form, "household": household})
