@@ -65,8 +65,9 @@ def _s(expr: str) -> str:
 
 def signal_sql(signal: str, *, batch_only: bool) -> str:
     batch = "AND r.batch_id = %(batch)s" if batch_only else ""
-    risk = "CASE WHEN %(high_at)s IS NOT NULL AND MAX(r.amount) >= %(high_at)s THEN 'high' ELSE %(risk)s END"
-    amount_ok = "AND (%(threshold)s IS NULL OR r.amount >= %(threshold)s)"
+    high_at, threshold = "CAST(%(high_at)s AS DECIMAL(14, 2))", "CAST(%(threshold)s AS DECIMAL(14, 2))"
+    risk = f"CASE WHEN {high_at} IS NOT NULL AND MAX(r.amount) >= {high_at} THEN 'high' ELSE %(risk)s END"
+    amount_ok = f"AND ({threshold} IS NULL OR r.amount >= {threshold})"
     if signal == Signal.EARNER_DEATH:
         return f"""WITH {_MEMBERS}
 SELECT 'earner_death:' || {_s("mm.household_id")} || ':' || {_s("mm.person_id")}, 'earner_death', %(risk)s,

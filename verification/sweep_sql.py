@@ -94,7 +94,10 @@ _HH = """hh AS (SELECT household_id, MIN(enrolment_id) AS enrolment_id, MAX(cove
     MIN(household_kind) AS household_kind, MAX(last_reviewed_on) AS reviewed, MIN(area_code) AS area_code
   FROM vs_enrolled WHERE means = 1 AND personal = 0 GROUP BY household_id),
 hp AS (SELECT DISTINCT household_id, person_id, id_number FROM vs_enrolled WHERE means = 1 AND personal = 0)"""
-_STANDARD = "CASE hh.household_kind WHEN 'urban' THEN %(std_urban)s ELSE %(std_rural)s END"
+_STANDARD = (
+    "CASE hh.household_kind WHEN 'urban' THEN CAST(%(std_urban)s AS DECIMAL(14, 2)) "
+    "ELSE CAST(%(std_rural)s AS DECIMAL(14, 2)) END"
+)
 
 
 @dataclass(frozen=True)
