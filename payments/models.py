@@ -231,14 +231,24 @@ class RollLine(AreaOwned):
         MANUAL_NAME = "manual_name", _("生僻字需人工处理")
         CORRECTED = "corrected", _("已更正，转下期重发")
 
-    roll = models.ForeignKey(PaymentRoll, on_delete=models.CASCADE, related_name="lines")
+    # Lines are snapshots written set-based: the references below are copied, not enforced by
+    # foreign-key triggers (each one costs a lookup per inserted row) and indexed only where read.
+    roll = models.ForeignKey(PaymentRoll, on_delete=models.CASCADE, related_name="lines", db_index=False)
     seq = models.PositiveIntegerField(_("序号"))
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
-    enrolment = models.ForeignKey("ledger.Enrolment", on_delete=models.PROTECT, related_name="+")
+    enrolment = models.ForeignKey(
+        "ledger.Enrolment", on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
     pay_month = models.DateField(_("所属月份"))
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
-    head = models.ForeignKey("registry.Person", null=True, on_delete=models.PROTECT, related_name="+")
-    beneficiary = models.ForeignKey("registry.Person", null=True, on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
+    head = models.ForeignKey(
+        "registry.Person", null=True, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
+    beneficiary = models.ForeignKey(
+        "registry.Person", null=True, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
     household_number = models.CharField(_("户编号"), max_length=30)
     head_name = models.CharField(_("户主姓名"), max_length=50)
     head_id_number = models.CharField(_("户主身份证号"), max_length=18)
@@ -255,11 +265,30 @@ class RollLine(AreaOwned):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
     hold_reason = models.CharField(_("暂缓原因"), max_length=12, choices=Hold.choices, blank=True)
     source_line = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text=_("补发/重发所依据的行")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("补发/重发所依据的行"),
+        db_index=False,
     )
-    source_event = models.ForeignKey("ledger.EnrolmentEvent", null=True, blank=True, on_delete=models.PROTECT)
+    source_event = models.ForeignKey(
+        "ledger.EnrolmentEvent",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        db_constraint=False,
+    )
     released_to = models.ForeignKey(
-        PaymentRoll, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("转入名册")
+        PaymentRoll,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("转入名册"),
+        db_index=False,
     )
     failure_reason = models.CharField(_("失败原因"), max_length=200, blank=True)
     status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
@@ -275,6 +304,15 @@ class RollLine(AreaOwned):
         indexes = [
             models.Index(fields=["enrolment", "pay_month"], name="rollline_enrolment_month_idx"),
             models.Index(fields=["roll", "status"], name="rollline_roll_status_idx"),
+            models.Index(
+                fields=["source_event"], name="rollline_source_event_idx", condition=Q(source_event__isnull=False)
+            ),
+            models.Index(
+                fields=["source_line"], name="rollline_source_line_idx", condition=Q(source_line__isnull=False)
+            ),
+            models.Index(
+                fields=["released_to"], name="rollline_released_to_idx", condition=Q(released_to__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

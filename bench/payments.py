@@ -1,0 +1,175 @@
+"""Payment roll benchmark on PostgreSQL: 300,000 enrolments → roll generated, checked, approved,
+GBK bank file written. Creates and drops its own database (cloned from a migrated template database
+kept per migration set, so repeated runs skip the migrations), fills it set-based with
+INSERT … SELECT generate_series, never touches the dev database.
+
+    python bench/payments.py            # 300,000 enrolments
+    python bench/payments.py --quick    # 20,000, under a minute once the template exists
+"""
+
+import argparse
+import hashlib
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB = f"minzheng_bench_pay_{os.getpid()}"
+
+
+def admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def template_name() -> str:
+    digest = hashlib.sha1()
+    for path in sorted(ROOT.glob("*/migrations/0*.py")):
+        digest.update(path.name.encode())
+        digest.update(str(path.stat().st_size).encode())
+    return f"minzheng_bench_tpl_{digest.hexdigest()[:10]}"
+
+
+def ensure_template() -> str:
+    import psycopg
+
+    name = template_name()
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'minzheng_bench_tpl_%%'").fetchall()
+        existing = {r[0] for r in rows}
+        for old in existing - {name}:
+            conn.execute(f'DROP DATABASE IF EXISTS "{old}"')
+        if name in existing:
+            return name
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": f"{PG}/{name}", "MINZHENG_DEBUG": "1"}
+    import subprocess
+
+    print(f"BENCH info migrating template database {name} (first run only)", flush=True)
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True)
+    return name
+
+
+FILL = """
+INSERT INTO registry_person (id, area_code, id_number, name, name_pinyin, name_initials, sex, birth_date, ethnicity,
+  phone, hukou_area_code, marital_status, disability_type, disability_grade, disability_certificate, serious_illness,
+  labour_capacity, employment, education, life_status, death_date, created_at, updated_at)
+SELECT 1000000 + g, '430522' || lpad((100 + g %% 20)::text, 3, '0') || lpad((201 + g %% 30)::text, 3, '0'),
+  '430522198001' || lpad(g::text, 6, '0'), (ARRAY['张','李','王','刘','陈','杨','赵','黄'])[1 + g %% 8] ||
+  (ARRAY['伟','芳','娜','敏','静','丽','强','磊','军','洋'])[1 + (g / 8) %% 10] || CASE WHEN g %% 5000 = 0 THEN '䶮' ELSE '' END,
+  '', '', 'M', DATE '1980-01-01', '汉族', '', '', '', '', NULL, '', '', '', '', '', 'alive', NULL, now(), now()
+FROM generate_series(1, %(n)s) g;
+INSERT INTO registry_household (id, area_code, number, kind, address, phone, bank_name, bank_account_name, bank_account,
+  is_active, created_at, updated_at, head_id)
+SELECT p.id, p.area_code, 'H' || p.id, 'rural', '新邵县', '', '农村商业银行', p.name, '62215800' || lpad(p.id::text, 11, '0'),
+  TRUE, now(), now(), p.id
+FROM registry_person p;
+INSERT INTO ledger_enrolment (id, area_code, programme, certificate_number, status, covered_members, monthly_amount,
+  start_month, end_month, review_basis, last_reviewed_on, review_due_on, review_reason, version, created_at,
+  updated_at, beneficiary_id, household_id)
+SELECT h.id, h.area_code, 'dibao', '', CASE WHEN h.id %% 97 = 0 THEN 'suspended' WHEN h.id %% 89 = 0 THEN 'gradual_exit'
+  WHEN h.id %% 83 = 0 THEN 'stopped' ELSE 'in_payment' END, 1 + h.id %% 4, 300 + (h.id %% 500) + 0.5,
+  DATE '2024-01-01', CASE WHEN h.id %% 83 = 0 THEN DATE '2025-03-01' WHEN h.id %% 89 = 0 THEN DATE '2025-07-01' END,
+  'stable', DATE '2024-01-01', NULL, '', 1, now(), now(), NULL, h.id
+FROM registry_household h;
+INSERT INTO ledger_gradualexitstep (area_code, month, amount, enrolment_id)
+SELECT e.area_code, m::date, round(e.monthly_amount * 0.5, 2), e.id
+FROM ledger_enrolment e, generate_series(DATE '2025-01-01', DATE '2025-06-01', interval '1 month') m
+WHERE e.status = 'gradual_exit';
+ANALYZE;
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    n = 20_000 if args.quick else 300_000
+    template = ensure_template()
+    admin(f'CREATE DATABASE "{DB}" TEMPLATE "{template}"')
+    os.environ.update(
+        {"DATABASE_URL": f"{PG}/{DB}", "MINZHENG_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "minzheng.settings"}
+    )
+    try:
+        return run(n)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        admin(f'DROP DATABASE IF EXISTS "{DB}"')
+
+
+def run(n: int) -> int:
+    import django
+
+    django.setup()
+    from datetime import date
+
+    from django.db import connection
+
+    from accounts.tests.factories import StaffFactory, UnitFactory, ensure_area
+    from areas.jurisdiction import system_scope
+    from payments import bankfile, rolls
+    from payments.models import BankLayout
+
+    if os.environ.get("BENCH_PROFILE"):  # time each set-based statement of the roll
+        original = rolls._execute
+
+        def timed(sql, params):
+            t = time.perf_counter()
+            rows = original(sql, params)
+            print(f"BENCH info   {time.perf_counter() - t:.2f} s {rows} rows: {' '.join(sql.split())[:70]}")
+            return rows
+
+        rolls._execute = timed
+
+    with system_scope():
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = off")
+            for statement in FILL.split(";\n"):
+                if statement.strip():
+                    cursor.execute(statement, {"n": n})
+        print(f"BENCH info filled {n} enrolments in {time.perf_counter() - started:.1f} s", flush=True)
+        ensure_area("430522000000", "新邵县")
+        unit = UnitFactory(name="新邵县民政局", area_code="430522000000")
+        maker = StaffFactory(username="bench_clerk", unit=unit, roles=["clerk"])
+        checker = StaffFactory(username="bench_approver", unit=unit, roles=["approver"])
+        layout = BankLayout.objects.get(code="bank-daifa-pipe")
+
+        t0 = time.perf_counter()
+        roll = rolls.generate_roll(programme="dibao", month=date(2025, 4, 1), area_code="430522000000", user=maker)
+        t_generate = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        rolls.approve_roll(roll, user=checker)
+        t_approve = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        result = bankfile.write_bank_file(roll, layout, user=checker)
+        with tempfile.NamedTemporaryFile(suffix=".txt") as out:
+            while chunk := result.file.read(1024 * 1024):
+                out.write(chunk)
+            size = out.tell()
+        t_file = time.perf_counter() - t2
+        total = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    label = "300k" if n == 300_000 else f"{n // 1000}k"
+    print(f"BENCH info roll {roll.number}: {roll.line_count} lines, payable {roll.payable_count} "
+          f"({roll.payable_fen / 100:.2f} yuan), held {roll.held_count}, issues {roll.issue_count}; "
+          f"bank file {result.bank_file.line_count} lines, {size / 1e6:.1f} MB, manual {len(result.manual)}")  # fmt: skip
+    print(f"BENCH payroll_{label}_generate_pg {t_generate:.2f} s target <2.5")
+    print(f"BENCH payroll_{label}_approve_pg {t_approve:.2f} s")
+    print(f"BENCH payroll_{label}_bankfile_pg {t_file:.2f} s")
+    print(f"BENCH payroll_{label}_total_pg {total:.2f} s target <5 {'ok' if total < 5 else 'MISS'}")
+    print(f"BENCH payroll_peak_rss {peak:.0f} MB target <200 {'ok' if peak < 200 else 'MISS'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
