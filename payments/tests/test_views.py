@@ -126,3 +126,15 @@ def test_public_standards_and_complaints_pages(client, township_a):
     assert "低保标准" in client.get(reverse("payments:public_standards", args=[TOWNSHIP_A])).content.decode()
     assert "12345" in client.get(reverse("payments:public_complaints", args=[TOWNSHIP_A])).content.decode()
     assert client.get(reverse("payments:public_index")).status_code == 200
+
+
+def test_api_lists_scoped_rolls_and_refuses_the_maker(client, roll_a, clerk_a, clerk_b, approver):
+    login(client, clerk_b)
+    assert client.get("/api/v1/payments/rolls").json() == []
+    assert client.get(f"/api/v1/payments/rolls/{roll_a.pk}").status_code == 404
+    login(client, clerk_a)
+    (row,) = client.get("/api/v1/payments/rolls").json()
+    assert (row["number"], row["planned"], row["balanced"]) == (roll_a.number, "810.00", True)
+    login(client, approver)
+    response = client.post(f"/api/v1/payments/rolls/{roll_a.pk}/approve")
+    assert response.status_code == 200 and response.json()["status"] == "approved"
