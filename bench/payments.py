@@ -30,7 +30,7 @@ def admin(sql: str) -> None:
 
 
 def template_name() -> str:
-    digest = hashlib.sha1()
+    digest = hashlib.sha256()
     for path in sorted(ROOT.glob("*/migrations/0*.py")):
         digest.update(path.name.encode())
         digest.update(str(path.stat().st_size).encode())
@@ -53,7 +53,7 @@ def ensure_template() -> str:
     import subprocess
 
     print(f"BENCH info migrating template database {name} (first run only)", flush=True)
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True)
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True)  # noqa: S603
     return name
 
 

@@ -372,6 +372,9 @@ class LineCorrection(models.Model):
         verbose_name = _("失败更正")
         verbose_name_plural = _("失败更正")
 
+    def __str__(self) -> str:
+        return f"更正 {self.line_id}"
+
 
 class BankFile(models.Model):
     """A bank file produced for a roll: the layout as it was, the digest, count and total.
@@ -394,6 +397,9 @@ class BankFile(models.Model):
         verbose_name_plural = _("银行文件")
         constraints = [models.UniqueConstraint(fields=["roll", "layout"], name="one_bank_file_per_roll_layout")]
 
+    def __str__(self) -> str:
+        return f"{self.roll_id} {self.layout_id} {self.sha256[:12]}"
+
 
 class BankReturn(models.Model):
     """An imported bank return (回盘) file; the same file imported twice changes nothing."""
@@ -411,6 +417,9 @@ class BankReturn(models.Model):
         verbose_name = _("银行回盘")
         verbose_name_plural = _("银行回盘")
         constraints = [models.UniqueConstraint(fields=["roll", "sha256"], name="one_import_per_return_file")]
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 Q_PAYABLE = Q(kind__in=[RollLine.Kind.REGULAR, RollLine.Kind.ARREARS, RollLine.Kind.REISSUE])

@@ -59,7 +59,7 @@ FROM ledger_enrolment e {_JOINS}
 WHERE e.programme = %(programme)s AND e.area_code LIKE %(prefix)s
  AND e.start_month <= %(month)s AND (e.end_month IS NULL OR e.end_month > %(month)s)
  AND NOT (e.status = 'gradual_exit' AND g.amount IS NULL)
-"""
+"""  # noqa: S608 - constant fragments only; every value is a parameter
 
 ARREARS_SQL = f"""
 INSERT INTO payments_rollline ({_COLUMNS})
@@ -84,7 +84,7 @@ WHERE NOT (e.status = 'gradual_exit' AND g.amount IS NULL)
  AND NOT EXISTS (
   SELECT 1 FROM payments_rollline o JOIN payments_paymentroll ro ON ro.id = o.roll_id
   WHERE o.enrolment_id = e.id AND o.pay_month = missed.m AND o.kind <> 'recovery' AND ro.status = 'approved')
-"""
+"""  # noqa: S608 - constant fragments only; every value is a parameter
 
 RELEASED_SQL = f"""
 INSERT INTO payments_rollline ({_COLUMNS})
@@ -107,7 +107,7 @@ WHERE sr.programme = %(programme)s AND sr.status = 'approved' AND sr.month < %(m
  AND (s.hold_reason = 'corrected'
       OR (s.hold_reason = 'suspended' AND e.status IN ('in_payment', 'gradual_exit') AND h.bank_account <> '')
       OR (s.hold_reason = 'no_account' AND e.status <> 'suspended' AND h.bank_account <> ''))
-"""
+"""  # noqa: S608 - constant fragments only; every value is a parameter
 
 RECOVERY_SQL = f"""
 INSERT INTO payments_rollline ({_COLUMNS})
@@ -121,7 +121,7 @@ WHERE ev.kind = 'recovery' AND ev.money IS NOT NULL AND e.programme = %(programm
  AND NOT EXISTS (
   SELECT 1 FROM payments_rollline o JOIN payments_paymentroll ro ON ro.id = o.roll_id
   WHERE o.source_event_id = ev.id AND ro.status <> 'rejected' AND o.roll_id <> %(roll)s)
-"""
+"""  # noqa: S608 - constant fragments only; every value is a parameter
 
 DECEASED_SQL = """
 INSERT INTO payments_rollissue (roll_id, line_id, code, other_roll_id, death_date)

@@ -2,12 +2,11 @@
 exactly three things per row — partly masked name, household size (保障人口), amount — and the
 queries select only those columns, so nothing else about a person can reach the page."""
 
-from datetime import date
-
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from accounts.models import Unit
 from areas.codes import InvalidAreaCode, prefix_of, validate_code
@@ -101,7 +100,7 @@ def public_roll(request, code: str, roll_id: int):
 
 def public_standards(request, code: str):
     area = _area(code)
-    policy = Policy.for_area(area.code, date.today())
+    policy = Policy.for_area(area.code, timezone.localdate())
     standards = []
     for key in PUBLIC_STANDARDS:
         try:

@@ -4,6 +4,7 @@ imported, one failure is corrected, and the reconciliation balances to the fen."
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -84,12 +85,12 @@ def test_generate_review_approve_export_return_correct_and_reconcile(page, live_
     page.select_option("[data-testid=bank-file-form] select", "bank-daifa-pipe")
     with page.expect_download() as info:
         page.get_by_test_id("bank-file").click()
-    data = open(info.value.path(), "rb").read()
+    data = Path(info.value.path()).read_bytes()
     text = data.decode("gbk")
     assert text.split("\r\n")[0].endswith("|1|1|6|3618.00|")
     with page.expect_download() as again:
         page.get_by_test_id("bank-file").click()
-    assert open(again.value.path(), "rb").read() == data  # byte-identical
+    assert Path(again.value.path()).read_bytes() == data  # byte-identical
 
     page.select_option("[data-testid=return-form] select", "bank-daifa-pipe")
     page.get_by_test_id("return-file").set_input_files(

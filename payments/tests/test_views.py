@@ -110,8 +110,9 @@ def test_unpublished_rolls_and_children_lists_are_not_public(client, roll_a, app
     assert client.get(reverse("payments:public_roll", args=[TOWNSHIP_A, roll_a.pk])).status_code == 404
     orphan = PersonFactory(area_code=VILLAGE_A, birth_date=date(2015, 1, 1))
     h = household(VILLAGE_A)
-    from ledger import services
     from decimal import Decimal
+
+    from ledger import services
 
     services.enrol(programme=Programme.ORPHAN, household=h, beneficiary=orphan, monthly_amount=Decimal("1200"),
                    decided_on=date(2025, 3, 1))  # fmt: skip
