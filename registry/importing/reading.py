@@ -51,15 +51,14 @@ class Sheet:
 
 
 def row_kind(cells: list) -> str:
-    values = [text(cell) for cell in cells if cell not in (None, "")]
-    values = [value for value in values if value]
+    values = [cell for cell in cells if cell is not None and (cell.strip() if type(cell) is str else cell != "")]
     if not values:
         return "empty"
-    if any(_TOTAL_RE.match(value) for value in values[:3]):
+    strings = [value.strip() for value in values[:3] if type(value) is str]
+    if any(_TOTAL_RE.match(value) for value in strings):
         return "合计行"
-    if any(_SIGNATURE_RE.search(value) for value in values) and not any(
-        re.search(r"\d{15,}", value) for value in values
-    ):
+    joined = "|".join(value for value in values if type(value) is str)
+    if _SIGNATURE_RE.search(joined) and not re.search(r"\d{15,}", joined):
         return "签字行"
     return "data"
 
