@@ -126,11 +126,13 @@ GROUP BY en.household_id, en.person_id""",
   en.household_id, en.person_id, en.enrolment_id, MIN(r.source), MAX(r.batch_id), MIN(r.event_date),
   {_NO_AMOUNT}, '', {_NO_DATE}, MIN(en.area_code)
 FROM vs_enrolled en JOIN {T_ROW} r ON {death_rows}
+JOIN (SELECT enrolment_id, SUM(CASE WHEN life_status = 'alive' THEN 1 ELSE 0 END) AS alive
+      FROM vs_enrolled GROUP BY enrolment_id) a ON a.enrolment_id = en.enrolment_id
+LEFT JOIN (SELECT d.enrolment_id, COUNT(DISTINCT d.person_id) AS dead FROM vs_enrolled d
+      JOIN {T_ROW} x ON x.id_number = d.id_number AND x.source IN {DEATH_SOURCES}
+      WHERE d.life_status = 'alive' GROUP BY d.enrolment_id) k ON k.enrolment_id = en.enrolment_id
 WHERE r.event_date < %(month_start)s AND en.start_month <= %(month_start)s
-  AND (en.personal = 1 OR NOT EXISTS (
-    SELECT 1 FROM vs_enrolled o WHERE o.enrolment_id = en.enrolment_id AND o.person_id <> en.person_id
-      AND o.life_status = 'alive'
-      AND NOT EXISTS (SELECT 1 FROM {T_ROW} d WHERE d.id_number = o.id_number AND d.source IN {DEATH_SOURCES})))
+  AND (en.personal = 1 OR a.alive <= COALESCE(k.dead, 0))
 GROUP BY en.enrolment_id, en.household_id, en.person_id""",
         ),
     ]

@@ -1,0 +1,325 @@
+"""Verification sweep benchmark: the application's own sweep SQL (verification/sweep_sql.py and
+monitoring/signals.py) on PostgreSQL and on DuckDB over Parquet files.
+
+    .venv/bin/python bench/verification.py            # 1,000,000 residents, 10 sources × 1,000,000 rows
+    .venv/bin/python bench/verification.py --quick    # 100,000 residents, 10 × 100,000 rows (< 1 minute)
+
+PostgreSQL: creates and drops its own database (never the dev database) on BENCH_PG_URL (default
+postgres://postgres@127.0.0.1:5432/postgres), fills it set-based with generate_series, then times
+the full sweep (findings written). DuckDB: the same data written to Parquet by DuckDB itself
+(COPY … TO, no pyarrow), the same SQL run over read_parquet views. The naive per-person,
+per-source query loop is timed on a 10,000-person sample and projected.
+"""
+
+import argparse
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings")
+os.environ.setdefault("MINZHENG_DEBUG", "1")
+
+import django
+
+django.setup()
+
+import duckdb  # noqa: E402
+import psycopg  # noqa: E402
+
+from monitoring.signals import insert_sql as signal_insert  # noqa: E402
+from monitoring.signals import signal_sql  # noqa: E402
+from verification import sweep_sql  # noqa: E402
+
+SOURCES = [
+    "death",
+    "funeral",
+    "vehicle",
+    "business",
+    "real_estate",
+    "wage",
+    "pension",
+    "deposit",
+    "medical",
+    "disaster",
+]
+KINDS = {"vehicle": "car", "business": "active", "real_estate": "house", "pension": "pension_employee"}
+ON = date(2025, 9, 10)
+PARAMS = {
+    "prefix": "430522%",
+    "batch": None,
+    "month_start": date(2025, 9, 1),
+    "year_ago": date(2024, 9, 10),
+    "cutoff_60": date(1965, 9, 10),
+    "std_urban": Decimal("700"),
+    "std_rural": Decimal("470"),
+    "max_vehicles": 0,
+    "max_houses": 1,
+    "deposit_months": 24,
+    "sweep": 1,
+    "now": "2025-09-10 00:00:00+08",
+    "detail": "bench",
+}
+SIGNALS = {  # monitoring signals in the same run: medical bills and disaster losses
+    "illness": {"threshold": Decimal("20000"), "high_at": Decimal("50000"), "risk": "medium"},
+    "disaster": {"threshold": Decimal("10000"), "high_at": None, "risk": "high"},
+}
+
+DDL = """
+CREATE TABLE registry_person (id bigint PRIMARY KEY, id_number varchar(18) NOT NULL, area_code varchar(15) NOT NULL,
+  birth_date date NOT NULL, life_status varchar(10) NOT NULL, disability_type varchar(1) NOT NULL,
+  disability_grade smallint);
+CREATE TABLE registry_household (id bigint PRIMARY KEY, kind varchar(5) NOT NULL, bank_account varchar(32) NOT NULL,
+  area_code varchar(15) NOT NULL);
+CREATE TABLE registry_membership (id bigint PRIMARY KEY, household_id bigint NOT NULL, person_id bigint NOT NULL,
+  relation varchar(2) NOT NULL, end_date date, area_code varchar(15) NOT NULL);
+CREATE TABLE ledger_enrolment (id bigint PRIMARY KEY, programme varchar(30) NOT NULL, household_id bigint NOT NULL,
+  beneficiary_id bigint, status varchar(15) NOT NULL, covered_members smallint NOT NULL,
+  monthly_amount numeric(10, 2) NOT NULL, start_month date NOT NULL, last_reviewed_on date NOT NULL,
+  area_code varchar(15) NOT NULL);
+CREATE TABLE verification_datasetrow (id bigint PRIMARY KEY, batch_id bigint NOT NULL, source varchar(20) NOT NULL,
+  id_number varchar(18) NOT NULL, name varchar(50) NOT NULL, kind varchar(20) NOT NULL, amount numeric(14, 2),
+  event_date date, ref varchar(60) NOT NULL);
+CREATE TABLE verification_finding (id bigserial PRIMARY KEY, kind varchar(20) NOT NULL, natural_key varchar(120) NOT NULL UNIQUE,
+  household_id bigint, person_id bigint, enrolment_id bigint, source varchar(20) NOT NULL, batch_id bigint,
+  event_date date, amount numeric(14, 2), ref varchar(60) NOT NULL, due_on date, area_code varchar(15) NOT NULL,
+  detail varchar(300) NOT NULL, sweep_id bigint, found_at timestamptz NOT NULL, status varchar(12) NOT NULL,
+  work_note varchar(200) NOT NULL, resolution varchar(300) NOT NULL);
+CREATE TABLE monitoring_monitoredhousehold (id bigserial PRIMARY KEY, household_id bigint NOT NULL,
+  category varchar(10) NOT NULL, until date, area_code varchar(15) NOT NULL);
+CREATE TABLE monitoring_warning (id bigserial PRIMARY KEY, natural_key varchar(120) NOT NULL UNIQUE,
+  signal varchar(20) NOT NULL, risk varchar(6) NOT NULL, household_id bigint NOT NULL, person_id bigint,
+  source varchar(20) NOT NULL, batch_id bigint, amount numeric(14, 2), event_date date, area_code varchar(15) NOT NULL,
+  finding_id bigint, detail varchar(300) NOT NULL, raised_on date NOT NULL, due_on date NOT NULL,
+  stage varchar(12) NOT NULL, visit_note text NOT NULL, closure_reason varchar(300) NOT NULL, row_version int NOT NULL);
+"""
+
+
+def fill_sql(n: int, rows: int) -> list[str]:
+    """Set-based fill, the same formulas on PostgreSQL (generate_series) and DuckDB (range)."""
+    series = "generate_series(1, {n}) AS g(i)"
+    idn = "'430522' || lpad(CAST({x} AS VARCHAR), 12, '0')"
+    area = (
+        "'430522' || lpad(CAST(100 + ({x} % 20) AS VARCHAR), 3, '0') || lpad(CAST(200 + ({x} % 30) AS VARCHAR), 3, '0')"
+    )
+    households = n // 3
+    statements = [
+        f"""INSERT INTO registry_person SELECT i, {idn.format(x="i")}, {area.format(x="((i - 1) / 3)")},
+  DATE '1940-01-01' + CAST(i % 30000 AS INTEGER), 'alive', CASE WHEN i % 40 = 0 THEN '4' ELSE '' END,
+  CASE WHEN i % 40 = 0 THEN CAST(1 + i % 4 AS SMALLINT) END FROM {series.format(n=n)}""",
+        f"""INSERT INTO registry_household SELECT i, CASE WHEN i % 4 = 0 THEN 'urban' ELSE 'rural' END,
+  CASE WHEN i % 997 = 0 THEN 'ACC' || CAST(i % 5 AS VARCHAR) ELSE '' END, {area.format(x="(i - 1)")}
+  FROM {series.format(n=households)}""",
+        f"""INSERT INTO registry_membership SELECT i, (i - 1) / 3 + 1, i, CASE WHEN i % 3 = 1 THEN '02' ELSE '20' END,
+  NULL, {area.format(x="((i - 1) / 3)")} FROM {series.format(n=households * 3)}""",
+        f"""INSERT INTO ledger_enrolment SELECT i, 'dibao', i, NULL, 'in_payment', 3, 500, DATE '2025-02-01',
+  DATE '2025-01-10', {area.format(x="(i - 1)")} FROM {series.format(n=households)} WHERE i % 10 < 3""",
+    ]
+    for number, source in enumerate(SOURCES, start=1):
+        kind = KINDS.get(source, source)
+        # 10 × the residents' ID space: most department rows are about people outside the county
+        person = f"((CAST(i AS BIGINT) * 7919 + {number * 104729}) % ({n * 10})) + 1"
+        statements.append(
+            f"""INSERT INTO verification_datasetrow SELECT {(number - 1) * rows} + i, {number}, '{source}',
+  {idn.format(x=person)}, '', '{kind}', CAST(i % 60000 AS DECIMAL(14, 2)),
+  DATE '2024-01-01' + CAST(i % 600 AS INTEGER), 'R' || CAST(i AS VARCHAR) FROM {series.format(n=rows)}"""
+        )
+    statements.append(
+        """INSERT INTO monitoring_monitoredhousehold (id, household_id, category, until, area_code)
+  SELECT id, household_id, 'dibao', NULL, area_code FROM ledger_enrolment"""
+    )
+    return statements
+
+
+def statements() -> list[tuple[str, str, dict]]:
+    out = [("enrolled", sweep_sql.enrolled_sql(), {"prefix": PARAMS["prefix"]})]
+    for candidate in sweep_sql.candidates(
+        "postgresql", after_death_months=3, batch_only=False, incompatible=[("dibao", "tekun")]
+    ):
+        out.append((candidate.kind, sweep_sql.insert_sql(candidate.sql), PARAMS))
+    for signal, extra in SIGNALS.items():
+        params = {**PARAMS, **extra, "since": date(2024, 3, 10), "today": ON, "due": date(2025, 9, 17)}
+        out.append((signal, signal_insert(signal_sql(signal, batch_only=False)), params))
+    return out
+
+
+def _literal(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def duck_sql(sql: str, params: dict) -> str:
+    return re.sub(r"%\((\w+)\)s", lambda m: _literal(params[m.group(1)]), sql)
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------
+
+
+def pg_run(n: int, rows: int, sample: int) -> tuple[float, float, dict]:
+    url = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    name = f"mz_bench_verification_{os.getpid()}"
+    admin = psycopg.connect(url, autocommit=True)
+    admin.execute(f"CREATE DATABASE {name}")
+    try:
+        bench_url = url.rsplit("/", 1)[0] + "/" + name
+        with psycopg.connect(bench_url, autocommit=True, cursor_factory=psycopg.ClientCursor) as con:
+            started = time.perf_counter()
+            con.execute(DDL)
+            for statement in fill_sql(n, rows):
+                con.execute(statement)
+            con.execute("CREATE INDEX ON verification_datasetrow (id_number, source)")
+            con.execute("CREATE INDEX ON verification_datasetrow (source, batch_id)")
+            con.execute("CREATE INDEX ON registry_membership (household_id)")
+            con.execute("CREATE INDEX ON registry_membership (person_id)")
+            con.execute("VACUUM ANALYZE")
+            print(f"  PostgreSQL filled in {time.perf_counter() - started:.1f} s", flush=True)
+            timings = {}
+            started = time.perf_counter()
+            with con.transaction():
+                con.execute("SET LOCAL enable_mergejoin = off")
+                con.execute("SET LOCAL work_mem = '256MB'")
+                for kind, sql, params in statements():
+                    t = time.perf_counter()
+                    con.execute(sql, params)
+                    if kind == "enrolled":
+                        con.execute("ANALYZE vs_enrolled")
+                    timings[kind] = time.perf_counter() - t
+                con.execute("DROP TABLE vs_enrolled")
+            sweep = time.perf_counter() - started
+            found = con.execute("SELECT count(*) FROM verification_finding").fetchone()[0]
+            warned = con.execute("SELECT count(*) FROM monitoring_warning").fetchone()[0]
+            enrolled = con.execute(
+                "SELECT count(*) FROM registry_membership m JOIN ledger_enrolment e ON e.household_id = m.household_id"
+            ).fetchone()[0]
+            print(f"  {enrolled:,} enrolled residents; {found:,} findings and {warned:,} warnings written")
+            print("  per statement: " + ", ".join(f"{k} {v:.2f}" for k, v in timings.items()))
+            naive = naive_per_person(con, sample)
+            projected = naive * enrolled / sample
+            return sweep, projected, timings
+    finally:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+
+
+def naive_per_person(con, sample: int) -> float:
+    """What a Python loop would do: for each enrolled person, one query per source."""
+    people = con.execute(
+        "SELECT p.id_number FROM registry_person p JOIN registry_membership m ON m.person_id = p.id "
+        "JOIN ledger_enrolment e ON e.household_id = m.household_id ORDER BY p.id LIMIT %s",
+        [sample],
+    ).fetchall()
+    started = time.perf_counter()
+    with con.cursor() as cursor:
+        for (id_number,) in people:
+            for source in SOURCES:
+                cursor.execute(
+                    "SELECT kind, amount, event_date, ref FROM verification_datasetrow WHERE id_number = %s AND source = %s",
+                    [id_number, source],
+                )
+                cursor.fetchall()
+    return time.perf_counter() - started
+
+
+# --- DuckDB --------------------------------------------------------------------------------------
+
+
+TABLES = [
+    "registry_person",
+    "registry_household",
+    "registry_membership",
+    "ledger_enrolment",
+    "verification_datasetrow",
+    "monitoring_monitoredhousehold",
+]
+
+
+def duck_prepare(n: int, rows: int, folder: Path) -> None:
+    con = duckdb.connect()
+    con.execute(DDL.replace("bigserial", "bigint").replace("timestamptz", "timestamp"))
+    for statement in fill_sql(n, rows):
+        con.execute(statement.replace("generate_series(1,", "range(1, 1 +").replace("AS g(i)", "AS g(i)"))
+    for table in TABLES:
+        con.execute(f"COPY {table} TO '{folder / table}.parquet' (FORMAT parquet)")
+    con.close()
+
+
+def duck_run(folder: Path) -> tuple[float, int]:
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    for table in TABLES:
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{folder / table}.parquet')")
+    ddl = DDL.split("CREATE TABLE verification_finding", 1)[1]
+    con.execute("CREATE SEQUENCE finding_id; CREATE SEQUENCE warning_id")
+    ddl = "CREATE TABLE verification_finding" + ddl
+    ddl = ddl.replace("CREATE TABLE monitoring_monitoredhousehold", "CREATE TABLE unused_mh")
+    ddl = ddl.replace("id bigserial PRIMARY KEY, kind", "id bigint DEFAULT nextval('finding_id'), kind")
+    ddl = ddl.replace("id bigserial PRIMARY KEY, natural_key", "id bigint DEFAULT nextval('warning_id'), natural_key")
+    con.execute(ddl.replace("bigserial", "bigint").replace("timestamptz", "timestamp"))
+    started = time.perf_counter()
+    for _kind, sql, params in statements():
+        con.execute(duck_sql(sql, {**params, "now": "2025-09-10"}))
+    seconds = time.perf_counter() - started
+    found = con.execute("SELECT count(*) FROM verification_finding").fetchone()[0]
+    con.close()
+    return seconds, found
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="100,000 residents, no 10M run (under a minute)")
+    args = parser.parse_args()
+    n = 100_000 if args.quick else 1_000_000
+    rows = n
+    label = "100k" if args.quick else "1m"
+    print(f"verification sweep: {n:,} residents, {len(SOURCES)} sources × {rows:,} rows", flush=True)
+
+    pg_seconds, projected, _ = pg_run(n, rows, sample=min(10_000, n // 10))
+    target = 8
+    print(
+        f"BENCH verification_sweep_{label}_pg {pg_seconds:.2f} s target <{target} {'ok' if pg_seconds < target else 'MISS'}"
+    )
+    print(
+        f"BENCH verification_naive_projected_ratio {projected / pg_seconds:.0f} x (naive loop projected {projected:.0f} s)"
+    )
+
+    with tempfile.TemporaryDirectory(prefix="mz_bench_") as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        duck_prepare(n, rows, folder)
+        print(f"  Parquet files written in {time.perf_counter() - started:.1f} s", flush=True)
+        duck_seconds, found = duck_run(folder)
+        print(f"  DuckDB: {found:,} findings")
+        print(
+            f"BENCH verification_sweep_{label}_duckdb {duck_seconds:.2f} s target <2 {'ok' if duck_seconds < 2 else 'MISS'}"
+        )
+    if not args.quick:
+        with tempfile.TemporaryDirectory(prefix="mz_bench_10m_") as tmp:
+            folder = Path(tmp)
+            started = time.perf_counter()
+            duck_prepare(10_000_000, 1_000_000, folder)
+            print(f"  10M residents: Parquet written in {time.perf_counter() - started:.1f} s", flush=True)
+            seconds, found = duck_run(folder)
+            print(f"  DuckDB 10M: {found:,} findings")
+            print(f"BENCH verification_sweep_10m_duckdb {seconds:.2f} s")
+    print(
+        f"BENCH verification_peak_memory {peak_mb():.0f} MB (this process incl. DuckDB; PostgreSQL server not counted)"
+    )
+
+
+if __name__ == "__main__":
+    main()
