@@ -1,0 +1,449 @@
+"""Bench: 50 and 200 concurrent simulated clerks working cases through the HTTP stack.
+
+    .venv/bin/python bench/cases.py [--quick] [--seconds N] [--workers N] [--keep]
+
+A dedicated PostgreSQL database is cloned from a migrated template (created on first run, named
+after the migrations) and dropped afterwards; the dev database is never touched. gunicorn serves
+the project on loopback; every simulated clerk has its own logged-in session (session rows
+created directly, as a login would) and loops: accept a 困难残疾人生活补贴 application (documents
+complete), view the case, approve the window's step, look at its to-do queue, approve the
+township step, view the case again — through the JSON API with CSRF like a browser client.
+In the same run the floor is measured: a minimal logged-in view doing one indexed query, on the
+same server. Prints throughput and p95 per phase and per operation, and the ratio to the floor:
+
+    BENCH cases_50_clients_rps <n> req/s target >250 ok|MISS
+    BENCH cases_50_clients_p95 <ms> ms target <150 ok|MISS
+"""
+
+import argparse
+import asyncio
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+TEMPLATE_PREFIX = "minzheng_bench_cases_tpl_"
+COUNTY = "430522000000"
+TOWNSHIPS = 10
+HOUSEHOLDS_PER_TOWNSHIP = 5
+ITEM = "disability_living"
+DOCS = ["id_card", "household_booklet", "application_form", "disability_certificate", "bank_card"]
+TARGET_RPS, TARGET_P95 = 250, 150
+
+
+# --- the floor view, served by the same gunicorn (this module is its WSGI entry point) ----------
+
+_app = None
+
+
+def floor_view(request):
+    """One indexed query behind the full middleware stack and a logged-in session."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import HttpResponse
+
+    from accounts.models import Unit
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    name = Unit.unscoped.filter(pk=request.user.unit_id).values_list("name", flat=True).first()
+    return HttpResponse(name or "", content_type="text/plain; charset=utf-8")
+
+
+def application(environ, start_response):
+    global _app
+    if _app is None:
+        from django.core.wsgi import get_wsgi_application
+
+        _app = get_wsgi_application()
+        from django.urls import clear_url_caches, path
+
+        import minzheng.urls
+
+        minzheng.urls.urlpatterns.append(path("bench-floor/", floor_view))
+        clear_url_caches()
+    return _app(environ, start_response)
+
+
+# --- database ------------------------------------------------------------------------------------
+
+
+def admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def template_name() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("*/migrations/0*.py")):
+        digest.update(path.name.encode())
+        digest.update(str(path.stat().st_size).encode())
+    return f"{TEMPLATE_PREFIX}{digest.hexdigest()[:10]}"
+
+
+def ensure_template() -> str:
+    import psycopg
+
+    name = template_name()
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [TEMPLATE_PREFIX + "%"]).fetchall()
+        existing = {r[0] for r in rows}
+        for old in existing - {name}:
+            conn.execute(f'DROP DATABASE IF EXISTS "{old}"')
+        if name in existing:
+            return name
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": f"{PG}/{name}", "MINZHENG_DEBUG": "1"}
+    print(f"BENCH info migrating template database {name} (first run only)", flush=True)
+    try:
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True)  # noqa: S603
+    except subprocess.CalledProcessError:
+        admin(f'DROP DATABASE IF EXISTS "{name}"')
+        raise
+    return name
+
+
+def seed(clients: int) -> list[dict]:
+    """Units, clerks, households with complete documents; one logged-in session per clerk."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import Role, Unit, User
+    from accounts.tests.factories import ensure_area
+    from areas.jurisdiction import system_scope
+    from registry.idcard import make_id_number
+    from registry.models import Document, DocumentType, Household, Membership, Person
+
+    settings.DEBUG = False
+    with system_scope():
+        ensure_area(COUNTY, "新邵县")
+        bureau = Unit.objects.create(name="新邵县民政局", kind=Unit.Kind.BUREAU, area_code=COUNTY)
+        townships, households = [], {}
+        types = {t.code: t for t in DocumentType.objects.filter(code__in=DOCS)}
+        sequence = 0
+        for t in range(TOWNSHIPS):
+            code = f"430522{100 + t:03d}000"
+            village = f"430522{100 + t:03d}201"
+            ensure_area(code, f"镇{t}")
+            ensure_area(village, f"村{t}")
+            township = Unit.objects.create(
+                name=f"镇{t}民政办", kind=Unit.Kind.TOWNSHIP_OFFICE, area_code=code, parent=bureau
+            )
+            Unit.objects.create(
+                name=f"村{t}村委会", kind=Unit.Kind.VILLAGE_COMMITTEE, area_code=village, parent=township
+            )
+            townships.append(township)
+            households[township.pk] = []
+            for h in range(HOUSEHOLDS_PER_TOWNSHIP):
+                sequence += 1
+                person = Person.objects.create(
+                    id_number=make_id_number("430522", date(1960, 1, 1 + sequence % 28), sequence % 500, True),
+                    name=f"申请人{sequence}",
+                    sex="M",
+                    birth_date=date(1960, 1, 1 + sequence % 28),
+                    area_code=village,
+                )
+                household = Household.objects.create(
+                    number=f"{village}{h:05d}", head=person, address="新邵县", area_code=village, phone="13800000000"
+                )
+                Membership.objects.create(
+                    household=household, person=person, relation="02", start_date=date(2020, 1, 1), area_code=village
+                )
+                for code_ in DOCS:
+                    holder = {"household": household} if types[code_].holder == "household" else {"person": person}
+                    Document.objects.create(doc_type=types[code_], number="1", area_code=village, **holder)
+                households[township.pk].append(household.pk)
+        clerk_role = Role.objects.get(code="clerk")
+        users = User.objects.bulk_create(
+            User(
+                username=f"bench_clerk_{i}",
+                full_name=f"经办{i}",
+                unit=townships[i % TOWNSHIPS],
+                area_code=townships[i % TOWNSHIPS].area_code,
+                password="!bench",  # noqa: S106 - no password login in the bench: sessions are made directly
+                must_change_password=False,
+            )
+            for i in range(clients)
+        )
+        User.roles.through.objects.bulk_create(User.roles.through(user_id=u.pk, role_id=clerk_role.pk) for u in users)
+        sessions = []
+        for user in users:
+            store = SessionStore()
+            store[SESSION_KEY] = str(user.pk)
+            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            store.create()
+            sessions.append(
+                {
+                    "session": store.session_key,
+                    "csrf": secrets.token_hex(16),
+                    "households": households[user.unit_id],
+                }
+            )
+    return sessions
+
+
+# --- gunicorn --------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(port: int, workers: int, worker_class: str, threads: int) -> subprocess.Popen:
+    cmd = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "bench.cases:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        worker_class,
+        "--threads",
+        str(threads),
+        "--backlog",
+        "2048",
+        "--log-level",
+        "warning",
+    ]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "minzheng.settings", "MINZHENG_DEBUG": "0"}
+    env.update({"MINZHENG_SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost", "MINZHENG_LOG_LEVEL": "ERROR"})
+    process = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return process
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGTERM)
+    raise SystemExit("gunicorn did not start")
+
+
+# --- the load -----------------------------------------------------------------------------------------
+
+
+class Client:
+    def __init__(self, port: int, session: dict):
+        self.port = port
+        self.cookie = f"sessionid={session['session']}; csrftoken={session['csrf']}"
+        self.csrf = session["csrf"]
+        self.households = session["households"]
+
+    async def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict | None]:
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        data = json.dumps(body).encode() if body is not None else b""
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {self.cookie}\r\nX-CSRFToken: {self.csrf}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\nConnection: close\r\n\r\n"
+        )
+        writer.write(head.encode() + data)
+        await writer.drain()
+        raw = await reader.read()
+        writer.close()
+        header, _, payload = raw.partition(b"\r\n\r\n")
+        status = int(header.split(b" ", 2)[1]) if header else 0
+        parsed = None
+        if payload[:1] in (b"{", b"["):
+            with contextlib.suppress(ValueError):
+                parsed = json.loads(payload)
+        return status, parsed
+
+
+async def timed(samples, op, coroutine):
+    started = time.perf_counter()
+    status, body = await coroutine
+    samples.append((op, (time.perf_counter() - started) * 1000, status, time.perf_counter()))
+    return status, body
+
+
+async def clerk_loop(client: Client, samples: list, stop_at: float, index: int) -> None:
+    turn = index
+    while time.perf_counter() < stop_at:
+        turn += 1
+        household = client.households[turn % len(client.households)]
+        status, case = await timed(
+            samples, "accept", client.request("POST", "/api/v1/cases/accept", {"item": ITEM, "household_id": household})
+        )
+        if status != 200 or not case or not case.get("current_step"):
+            await asyncio.sleep(0.05)
+            continue
+        await timed(samples, "view", client.request("GET", f"/api/v1/cases/{case['id']}"))
+        step = case["current_step"]
+        status, after = await timed(
+            samples,
+            "act",
+            client.request(
+                "POST",
+                f"/api/v1/cases/{case['id']}/steps/{step['id']}/act",
+                {"action": "approve", "version": step["version"], "text": "属实"},
+            ),
+        )
+        await timed(samples, "queue", client.request("GET", "/api/v1/cases/queue/todo?limit=20"))
+        if status == 200 and after and after.get("current_step"):
+            step = after["current_step"]
+            await timed(
+                samples,
+                "act",
+                client.request(
+                    "POST",
+                    f"/api/v1/cases/{case['id']}/steps/{step['id']}/act",
+                    {"action": "approve", "version": step["version"], "text": "同意上报"},
+                ),
+            )
+        await timed(samples, "view", client.request("GET", f"/api/v1/cases/{case['id']}"))
+
+
+async def floor_loop(client: Client, samples: list, stop_at: float, index: int) -> None:
+    while time.perf_counter() < stop_at:
+        await timed(samples, "floor", client.request("GET", "/bench-floor/"))
+
+
+async def phase(port: int, sessions: list[dict], clients: int, seconds: float, warmup: float, loop) -> dict:
+    samples: list = []
+    started = time.perf_counter()
+    stop_at = started + warmup + seconds
+    await asyncio.gather(
+        *(loop(Client(port, sessions[i % len(sessions)]), samples, stop_at, i) for i in range(clients))
+    )
+    measured_from = started + warmup
+    kept = [s for s in samples if s[3] >= measured_from]
+    return summarise(kept, time.perf_counter() - measured_from)
+
+
+async def warm_up(port: int, sessions: list[dict]) -> None:
+    """Every worker imports and builds its middleware on its first request (seconds): not measured."""
+    client = Client(port, sessions[0])
+    deadline = time.perf_counter() + 60
+    fast = 0
+    while time.perf_counter() < deadline and fast < 10:
+        started = time.perf_counter()
+        await asyncio.gather(*(client.request("GET", "/bench-floor/") for _ in range(4)))
+        fast = fast + 1 if time.perf_counter() - started < 0.5 else 0
+
+
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} / {five:.1f} on {os.cpu_count()} cores (other processes share this machine)"
+
+
+def p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def summarise(samples: list, seconds: float) -> dict:
+    by_op = defaultdict(list)
+    errors = defaultdict(int)
+    for op, ms, status, _ in samples:
+        by_op[op].append(ms)
+        if status != 200:
+            errors[f"{op}:{status}"] += 1
+    latencies = [s[1] for s in samples]
+    return {
+        "requests": len(samples),
+        "rps": len(samples) / seconds if seconds else 0,
+        "p95": p95(latencies),
+        "p50": statistics.median(latencies) if latencies else 0,
+        "ops": {op: {"n": len(v), "p95": p95(v), "p50": statistics.median(v)} for op, v in sorted(by_op.items())},
+        "errors": dict(errors),
+    }
+
+
+def report(name: str, result: dict, targets: bool) -> None:
+    rps, p95_ms = result["rps"], result["p95"]
+    if targets:
+        print(f"BENCH {name}_rps {rps:.0f} req/s target >{TARGET_RPS} {'ok' if rps > TARGET_RPS else 'MISS'}")
+        print(f"BENCH {name}_p95 {p95_ms:.1f} ms target <{TARGET_P95} {'ok' if p95_ms < TARGET_P95 else 'MISS'}")
+    else:
+        print(f"BENCH {name}_rps {rps:.0f} req/s")
+        print(f"BENCH {name}_p95 {p95_ms:.1f} ms")
+    for op, stats in result["ops"].items():
+        print(f"BENCH {name}_{op} n={stats['n']} p50 {stats['p50']:.1f} ms p95 {stats['p95']:.1f} ms")
+    if result["errors"]:
+        print(f"BENCH {name}_errors {json.dumps(result['errors'])}")
+    sys.stdout.flush()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="short phases: the whole run in under a minute")
+    parser.add_argument("--seconds", type=float, help="measured seconds per phase (default 20, quick 6)")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "2")))
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    args = parser.parse_args()
+    seconds = args.seconds or (6 if args.quick else 20)
+    warmup = 1.5 if args.quick else 3
+    template = ensure_template()
+    database = f"minzheng_bench_cases_{os.getpid()}"
+    admin(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+    os.environ.update({"DATABASE_URL": f"{PG}/{database}", "DJANGO_SETTINGS_MODULE": "minzheng.settings"})
+    os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))  # the same key signs sessions here and in gunicorn
+    os.environ["MINZHENG_DEBUG"] = "0"
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    gunicorn = None
+    try:
+        import django
+
+        django.setup()
+        sessions = seed(200)
+        from django.db import connections
+
+        connections.close_all()
+        port = free_port()
+        gunicorn = start_gunicorn(port, args.workers, args.worker_class, args.threads)
+        asyncio.run(warm_up(port, sessions))
+        print(f"BENCH info {load_average()}", flush=True)
+        print(
+            f"BENCH info gunicorn {args.workers} {args.worker_class} workers x {args.threads} threads; "
+            f"{seconds:g} s per phase; {os.cpu_count()} cores",
+            flush=True,
+        )
+        floor = asyncio.run(phase(port, sessions, 50, seconds, warmup, floor_loop))
+        fifty = asyncio.run(phase(port, sessions, 50, seconds, warmup, clerk_loop))
+        two_hundred = asyncio.run(phase(port, sessions, 200, seconds, warmup, clerk_loop))
+        report("cases_50_clients", fifty, targets=True)
+        report("cases_200_clients", two_hundred, targets=False)
+        report("cases_floor_50_clients", floor, targets=False)
+        print(f"BENCH info {load_average()}")
+        print(
+            f"BENCH cases_50_clients_ratio_to_floor {fifty['rps'] / floor['rps']:.2f} (throughput; floor p95 {floor['p95']:.1f} ms)"
+        )
+        ok = fifty["rps"] > TARGET_RPS and fifty["p95"] < TARGET_P95
+        return 0 if ok else 1
+    finally:
+        if gunicorn is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(gunicorn.pid, signal.SIGTERM)
+            gunicorn.wait(10)
+        with contextlib.suppress(Exception):
+            from django.db import connections
+
+            connections.close_all()
+        if args.keep:
+            print(f"BENCH info kept database {database}")
+        else:
+            admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    sys.exit(main())
