@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Unit
@@ -63,7 +64,7 @@ def county():
     StaffFactory(username="approver_v", full_name="刘审批", unit=bureau, roles=["approver"])
     StaffFactory(username="clerk_v", full_name="李经办", unit=township, roles=["clerk"])
     worker = StaffFactory(username="worker_v", full_name="赵民生", unit=village, roles=["livelihood_worker"])
-    today = date.today()
+    today = timezone.localdate()
     decided = today - timedelta(days=200)
     widow = HouseholdFactory(area_code=VILLAGE, head__name="孤老汉", head__area_code=VILLAGE)
     enrol(programme=Programme.DIBAO, household=widow, monthly_amount=Decimal("600"), decided_on=decided)
@@ -84,7 +85,7 @@ def upload(page, live_server, source_label: str, filename: str, content: bytes):
     page.select_option("#id_source", label=source_label)
     page.set_input_files("#id_file", {"name": filename, "mimeType": "text/csv", "buffer": content})
     page.fill("#id_provider", "新邵县公安局 户政科 张警官")
-    page.fill("#id_data_as_of", date.today().isoformat())
+    page.fill("#id_data_as_of", timezone.localdate().isoformat())
     page.get_by_test_id("upload-batch").click()
     expect(page.get_by_test_id("batch-status")).to_have_text("已入库")
 
