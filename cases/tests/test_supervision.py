@@ -99,3 +99,15 @@ def test_daily_job_runs_as_a_background_job(case, django_capture_on_commit_callb
         job = start_job("cases.recompute_deadlines", "时限", user=None, area_code="", params={"on_date": "2025-10-09"})
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED and job.result["raised"] == 1
+
+
+def test_daily_command_inline(case):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("cases_daily", "--date", "2025-10-09", "--inline", stdout=out)
+    assert "'raised': 1" in out.getvalue()
+    call_command("cases_daily", "--date", "2025-10-09", "--inline", stdout=out)
+    assert Supervision.objects.count() == 1

@@ -157,3 +157,12 @@ def test_api_accept_act_view_queue(logged_in, worker_a, cl_officer, household):
     assert [s["state"] for s in detail["steps"]] == ["done", "active", "pending"]
     assert client.get("/api/v1/cases/queue/done").json()[0]["receipt_no"] == created["receipt_no"]
     assert logged_in(cl_officer).get(f"/api/v1/cases/{created['id']}").status_code == 403
+
+
+def test_household_360_timeline_shows_its_cases(logged_in, worker_a, household):
+    from registry.timeline import timeline_for
+
+    give_documents(household, [*DOCS, "disability_certificate"])
+    case = _accept(logged_in(worker_a), household)
+    events = [e for e in timeline_for(household) if e.kind == "application"]
+    assert events and case.receipt_no in events[0].detail and events[0].title.startswith("申请困难残疾人生活补贴")
