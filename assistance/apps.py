@@ -4,3 +4,22 @@ from django.apps import AppConfig
 class AssistanceConfig(AppConfig):
     name = "assistance"
     verbose_name = "社会救助"
+
+    def ready(self):
+        from accounts.roles import Capability
+        from assistance.procedure import approval_guard
+        from cases.hooks import register_approval_guard
+        from core.navigation import NavItem, register_nav
+
+        register_approval_guard(approval_guard)
+        register_nav(
+            NavItem(
+                "社会救助",
+                "assistance:applications",
+                Capability.ACCEPT_APPLICATIONS,
+                30,
+                "低保、特困、临时救助等申请办理",
+            )
+        )
+        register_nav(NavItem("保障对象", "assistance:recipients", None, 31, "按项目查看在保对象，导出台账"))
+        register_nav(NavItem("政策参数", "assistance:policy", None, 32, "现行标准、依据文件与历史"))

@@ -56,3 +56,18 @@ class PolicyParameter(Audited, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_key_display()} {self.area_code or '全国'} {self.effective_from}: {self.value}"
+
+
+# Casework models live in their own module (one concept per file); importing them here registers them.
+from assistance.casework import (  # noqa: E402, F401
+    Application,
+    Appraisal,
+    CloseRelative,
+    LocalPractice,
+    Objection,
+    PublicNotice,
+    ReviewCase,
+    SpotCheck,
+    SpotCheckItem,
+    Survey,
+)

@@ -1,0 +1,72 @@
+"""Reading the assistance pages' forms into the plain values the services take."""
+
+from datetime import date
+
+from django import forms
+
+from assistance.models import PolicyDocument, PolicyParameter
+from assistance.programmes import ParameterKey
+
+INVESTIGATOR_SLOTS = 3
+INCOME_SLOTS = 4
+NEIGHBOUR_SLOTS = 2
+
+
+def survey_values(post) -> dict:
+    """The home-visit form: numbered investigator, income and neighbour rows."""
+    return {
+        "investigators": [
+            {"name": post.get(f"inv_name_{i}", ""), "confirmed": post.get(f"inv_confirmed_{i}") == "on"}
+            for i in range(INVESTIGATOR_SLOTS)
+        ],
+        "income_items": [
+            {"kind": post.get(f"income_kind_{i}", "wages"), "annual_amount": post.get(f"income_amount_{i}", "")}
+            for i in range(INCOME_SLOTS)
+        ],
+        "neighbours": [
+            {"name": post.get(f"nb_name_{i}", ""), "statement": post.get(f"nb_statement_{i}", "")}
+            for i in range(NEIGHBOUR_SLOTS)
+        ],
+        "deposits": post.get("deposits", "0") or "0",
+        "vehicles": int(post.get("vehicles") or 0),
+        "houses": int(post.get("houses") or 1),
+        "finding": post.get("finding", ""),
+    }
+
+
+def member_inputs(post, person_ids: list[int]) -> dict:
+    return {
+        pk: {
+            "exclusion": post.get(f"exclusion_{pk}", ""),
+            "in_school": post.get(f"in_school_{pk}") == "on",
+            "adult_dependent": post.get(f"dependent_{pk}") == "on",
+            "lives_together": post.get(f"apart_{pk}") != "on",
+        }
+        for pk in person_ids
+    }
+
+
+def day(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+class ParameterForm(forms.ModelForm):
+    """A new value of a parameter from a date; amounts as text, lists and tables as JSON."""
+
+    key = forms.ChoiceField(label="参数", choices=ParameterKey.choices)
+    value = forms.JSONField(label="取值", help_text='金额写成 "700.00"（带引号）；分档、按等级的金额写成 JSON')
+
+    class Meta:
+        model = PolicyParameter
+        fields = ["key", "value", "effective_from", "document", "note"]
+        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = PolicyDocument
+        fields = ["title", "number", "issued_by", "issued_on", "file"]
+        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"})}

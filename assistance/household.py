@@ -1,0 +1,102 @@
+"""The assistance household from the registry (共同生活的家庭成员) and the close-relative check."""
+
+from datetime import date
+
+from assistance import rules
+from assistance.casework import CloseRelative
+from assistance.errors import AssistanceError
+from registry.models import Household, Person
+
+# 与户主关系 (GB/T 4761) → the kinship the 低保 household rules speak of, seen from the head.
+KIN_BY_RELATION = {
+    "10": "spouse",
+    "11": "spouse",
+    "12": "spouse",
+    "20": "child",
+    "30": "child",
+    "50": "parent",
+    "51": "parent",
+    "52": "parent",
+    "53": "parent",
+    "40": "other_supported",
+    "41": "other_supported",
+    "43": "other_supported",
+    "60": "other_supported",
+}
+
+
+def age_on(person: Person, day: date) -> int:
+    born = person.birth_date
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def member_facts(household: Household, applicant: Person, on_date: date, inputs: dict | None = None):
+    """(person, MemberFacts) for every current member; `inputs` per person id carries what the
+    clerk established at the window: exclusion, in_school, adult_dependent, lives_together."""
+    inputs = inputs or {}
+    out = []
+    for membership in household.current_memberships():
+        person = membership.person
+        given = inputs.get(person.pk, {})
+        kin = "applicant" if person.pk == applicant.pk else KIN_BY_RELATION.get(membership.relation, "other")
+        out.append(
+            (
+                person,
+                rules.MemberFacts(
+                    name=person.name,
+                    kin=kin,
+                    age=age_on(person, on_date),
+                    in_school_up_to_bachelor=bool(given.get("in_school")),
+                    adult_dependent=bool(given.get("adult_dependent")),
+                    lives_together=given.get("lives_together", True),
+                    exclusion=given.get("exclusion", ""),
+                    disability_grade=person.disability_grade,
+                    serious_illness=bool(person.serious_illness),
+                    able_to_work=person.labour_capacity == "full" if person.labour_capacity else False,
+                ),
+            )
+        )
+    return out
+
+
+def compose(
+    household: Household,
+    applicant: Person,
+    on_date: date,
+    inputs: dict | None = None,
+    *,
+    alone: bool = False,
+    family_is_edge: bool = False,
+    unemployed: bool = False,
+) -> dict:
+    """Who counts and who is left out (with the rule's reason), as stored on the application."""
+    facts = member_facts(household, applicant, on_date, inputs)
+    if alone:
+        person, mine = next((p, f) for p, f in facts if p.pk == applicant.pk)
+        ok, why = rules.may_apply_alone(mine, family_is_edge=family_is_edge, unemployed=unemployed)
+        if not ok:
+            raise AssistanceError("not_alone", why)
+        counted = [(person, mine)]
+        left = [(p, f, "单人户申请，其他成员不计入") for p, f in facts if p.pk != applicant.pk]
+        note = why
+    else:
+        composition = rules.dibao_household([f for _, f in facts])
+        keyed = {id(f): p for p, f in facts}
+        counted = [(keyed[id(f)], f) for f in composition.counted]
+        left = [(keyed[id(f)], f, reason) for f, reason in composition.left_out]
+        note = ""
+    if not counted:
+        raise AssistanceError("no_members", "没有可计入的共同生活家庭成员")
+    return {
+        "counted": [{"person_id": p.pk, "name": f.name, "kin": f.kin, "age": f.age} for p, f in counted],
+        "left_out": [{"person_id": p.pk, "name": f.name, "kin": f.kin, "reason": r} for p, f, r in left],
+        "alone": alone,
+        "note": note,
+    }
+
+
+def close_relative_links(person_ids: list[int]) -> list[CloseRelative]:
+    """Registered close-relative relations of these residents still in force."""
+    return list(
+        CloseRelative.objects.filter(person_id__in=person_ids, ended_on__isnull=True).select_related("person", "staff")
+    )

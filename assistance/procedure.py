@@ -1,0 +1,394 @@
+"""Assistance applications on the one-window engine: accept (受理) with the household assembled
+from the registry and the signed authorisation, pass the engine's steps under the programme's own
+rules, confirm (审核确认 → ledger.enrol) or refuse (不予确认, written notice within 3 working days).
+
+The engine (cases.*) owns steps, clocks and the timeline; this module owns what the regulation asks
+before a step may pass. Every check is also registered as an approval guard (cases.hooks)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from assistance import rules
+from assistance.casework import Application, Appraisal, LocalPractice, SpotCheckItem, Survey
+from assistance.errors import AssistanceError
+from assistance.household import close_relative_links, compose
+from assistance.policy import Policy
+from assistance.programmes import ParameterKey as K
+from assistance.programmes import Programme
+from cases import hooks
+from cases.actions import approve_step, reject_case
+from cases.errors import CaseError
+from cases.models import CaseStep, ServiceItem, StepDefinition
+from cases.services import accept_application
+from cases.workdays import WorkCalendar
+from ledger.errors import LedgerError
+from ledger.models import Enrolment
+from ledger.services import enrol
+from registry.models import Household, Person
+
+ITEM_OF = {
+    Programme.DIBAO: "dibao",
+    Programme.EDGE: "dibao_edge",
+    Programme.TEKUN: "tekun",
+    Programme.TEMPORARY_EMERGENCY: "temp_emergency",
+    Programme.TEMPORARY_SPENDING: "temp_expense",
+    Programme.RIGID_SPENDING: "rigid_expense",
+    Programme.DISABILITY_LIVING: "disability_living",
+    Programme.DISABILITY_CARE: "disability_care",
+    Programme.ORPHAN: "orphan",
+    Programme.UNSUPPORTED_CHILD: "unsupported_child",
+}
+PROGRAMME_OF_ITEM = {code: programme for programme, code in ITEM_OF.items()}
+MEANS_TESTED = {
+    Programme.DIBAO,
+    Programme.EDGE,
+    Programme.TEKUN,
+    Programme.TEMPORARY_SPENDING,
+    Programme.RIGID_SPENDING,
+}
+HOUSEHOLD_PROGRAMMES = {Programme.DIBAO, Programme.EDGE, Programme.TEMPORARY_SPENDING, Programme.RIGID_SPENDING}
+TEMPORARY = {Programme.TEMPORARY_EMERGENCY, Programme.TEMPORARY_SPENDING}
+REFUSAL_NOTICE_WD = 3
+
+
+def variant_for(area_code: str, programme: str, on_date: date) -> str:
+    """The county's configured way of running a programme (LocalPractice), standard by default."""
+    practice = (
+        LocalPractice.objects.filter(programme=programme, effective_from__lte=on_date)
+        .filter(area_code__in=[area_code[:6] + "000000", area_code[:6], area_code[:2] + "0" * 10, ""])
+        .order_by("-area_code", "-effective_from")
+        .first()
+    )
+    return practice.variant if practice else LocalPractice.Variant.STANDARD
+
+
+@transaction.atomic
+def apply_for_assistance(
+    *,
+    user,
+    programme: str,
+    household: Household,
+    on_date: date,
+    applicant: Person | None = None,
+    beneficiary: Person | None = None,
+    member_inputs: dict | None = None,
+    alone: bool = False,
+    family_is_edge: bool = False,
+    unemployed: bool = False,
+    authorisation_signed: bool = False,
+    facts: dict | None = None,
+    documents=(),
+    phone: str = "",
+    calendar: WorkCalendar | None = None,
+) -> Application:
+    """受理: the household by the 共同生活 rules, the signed authorisation, 近亲属备案, then the case."""
+    applicant = applicant or household.head
+    if programme in MEANS_TESTED and not authorisation_signed:
+        raise AssistanceError("authorisation_missing", "须由申请人及共同生活家庭成员签署经济状况核对授权书后方可受理")
+    if programme in HOUSEHOLD_PROGRAMMES:
+        composition = compose(
+            household,
+            applicant,
+            on_date,
+            member_inputs,
+            alone=alone,
+            family_is_edge=family_is_edge,
+            unemployed=unemployed,
+        )
+        beneficiary = None
+    else:
+        beneficiary = beneficiary or applicant
+        if beneficiary is None:
+            raise AssistanceError("beneficiary_missing", "请指定享受人")
+        composition = {
+            "counted": [{"person_id": beneficiary.pk, "name": beneficiary.name, "kin": "beneficiary", "age": None}],
+            "left_out": [],
+            "alone": True,
+            "note": "按人享受",
+        }
+    links = close_relative_links([m["person_id"] for m in composition["counted"]])
+    item = ServiceItem.objects.get(code=ITEM_OF[programme])
+    try:
+        acceptance = accept_application(
+            user=user,
+            item=item,
+            household=household,
+            on_date=on_date,
+            applicant=applicant,
+            documents=documents,
+            phone=phone,
+            calendar=calendar,
+        )
+    except CaseError as error:
+        raise AssistanceError(error.code, error.message) from error
+    case = acceptance.case
+    application = Application.objects.create(
+        case=case,
+        programme=programme,
+        household=household,
+        beneficiary=beneficiary,
+        urban=household.kind == Household.Kind.URBAN,
+        accepted_on=on_date,
+        authorisation_signed_on=on_date if authorisation_signed else None,
+        close_relative=bool(links),
+        close_relative_note="；".join(str(link) for link in links),
+        composition=composition,
+        covered_members=len(composition["counted"]),
+        variant=variant_for(household.area_code, programme, on_date) if programme in TEMPORARY else "",
+        facts=facts or {},
+        area_code=case.area_code,
+    )
+    if authorisation_signed:
+        hooks.note(case, user, on_date, "已签署家庭经济状况核对授权书")
+    if links:
+        hooks.note(
+            case,
+            user,
+            on_date,
+            f"近亲属备案：{application.close_relative_note}。本案单独登记，县级须入户核查",
+            data={"close_relative": True},
+        )
+    return application
+
+
+# ------------------------------------------------------------------------------ step rules
+
+
+def current_step(application: Application) -> CaseStep | None:
+    return (
+        application.case.steps.select_related("definition", "responsible_unit")
+        .filter(state__in=[CaseStep.State.ACTIVE, CaseStep.State.CORRECTION])
+        .first()
+    )
+
+
+def _require(condition: bool, code: str, message: str) -> None:
+    if not condition:
+        raise AssistanceError(code, message)
+
+
+def check_step(application: Application, step: CaseStep, on_date: date | None = None) -> None:
+    """What the programme requires before `step` may pass (raises AssistanceError)."""
+    code, programme = step.definition.code, application.programme
+    if code == "investigate" and programme in (Programme.DIBAO, Programme.EDGE, Programme.RIGID_SPENDING):
+        _require(
+            application.surveys.filter(kind=Survey.Kind.HOME_VISIT).exists(),
+            "survey_missing",
+            "请先录入家庭经济状况调查（入户调查表）",
+        )
+    if code == "investigate" and programme == Programme.TEKUN:
+        _require("self_care" in application.facts, "assessment_missing", "请先完成生活自理能力评估")
+    if code == "intake" and application.variant == LocalPractice.Variant.XINSHAO:
+        _require(application.appraisals.exists(), "appraisal_missing", "四位一体：请先录入村民代表评议结果")
+    if step.definition.kind == StepDefinition.Kind.NOTICE:
+        from assistance.notice import check_notice_may_end
+
+        check_notice_may_end(application, on_date)
+    if code == "confirm" or step.order == application.case.steps.count():
+        check_confirmable(application)
+
+
+def check_confirmable(application: Application) -> None:
+    from assistance.notice import open_objections
+
+    _require(not open_objections(application).exists(), "objection_open", "公示异议尚未复查处理，不能审核确认")
+    if application.close_relative:
+        _require(
+            application.surveys.filter(kind=Survey.Kind.COUNTY_VISIT).exists(),
+            "county_visit_missing",
+            "近亲属备案案件须由县级民政部门入户核查后方可确认",
+        )
+    pending = SpotCheckItem.objects.filter(application=application, result=SpotCheckItem.Result.PENDING)
+    _require(not pending.exists(), "spot_check_pending", "本案被抽中县级抽查，请先录入抽查核查结果")
+
+
+def approval_guard(step: CaseStep) -> None:
+    """Registered with cases.hooks: the engine's own approve refuses what these rules refuse."""
+    application = Application.objects.filter(case_id=step.case_id).first()
+    if application is None:
+        return
+    try:
+        check_step(application, step)
+    except AssistanceError as error:
+        raise CaseError(error.code, error.message) from error
+
+
+def pass_step(*, user, application: Application, on_date: date, opinion: str = "", calendar=None) -> CaseStep:
+    """通过 the current step after the programme's checks; a following notice step opens its notice."""
+    step = current_step(application)
+    _require(step is not None, "wrong_step", "该申请没有正在办理的环节")
+    if step.definition.code == "confirm":
+        raise AssistanceError("wrong_step", "县级审核确认请使用“确认”或“不予确认”")
+    check_step(application, step, on_date)
+    with transaction.atomic():
+        try:
+            approve_step(
+                user=user,
+                step_id=step.pk,
+                expected_version=step.row_version,
+                on_date=on_date,
+                opinion=opinion,
+                calendar=calendar,
+            )
+        except CaseError as error:
+            raise AssistanceError(error.code, error.message) from error
+        if step.definition.kind == StepDefinition.Kind.NOTICE:
+            from assistance.notice import complete_notice
+
+            complete_notice(application)
+        following = current_step(application)
+        if following is not None and following.definition.kind == StepDefinition.Kind.NOTICE:
+            from assistance.notice import start_public_notice
+
+            start_public_notice(application, following, on_date)
+    return step
+
+
+# ------------------------------------------------------------------------------ amounts
+
+
+def compute_amount(application: Application, on_date: date) -> tuple[Decimal, str]:
+    """The monthly amount (or the one-off grant of temporary aid) and its working, by the programme's
+    rule and the policy in force for the household's area."""
+    policy = Policy.for_area(application.area_code, application.accepted_on)
+    programme = application.programme
+    if programme in (Programme.DIBAO, Programme.EDGE, Programme.RIGID_SPENDING):
+        _require(application.monthly_per_capita is not None, "survey_missing", "尚未调查核算家庭收入")
+        return application.proposed_amount or Decimal("0"), "；".join(application.working.get("lines", []))
+    if programme == Programme.TEKUN:
+        level = application.facts.get("self_care")
+        _require(bool(level), "assessment_missing", "尚未完成生活自理能力评估")
+        basic, care = rules.tekun_monthly(policy, urban=application.urban, care_level=level)
+        label = rules.SELF_CARE_LABELS[level]
+        return basic + care, f"基本生活费{basic}元 + 照料护理费{care}元（{label}）= {basic + care}元/月"
+    if programme in (Programme.DISABILITY_LIVING, Programme.DISABILITY_CARE):
+        person = application.beneficiary
+        in_dibao = Enrolment.objects.filter(
+            household=application.household, programme=Programme.DIBAO, status__in=["in_payment", "gradual_exit"]
+        ).exists()
+        amounts = rules.disability_subsidies(policy, grade=person.disability_grade, in_dibao_family=in_dibao)
+        amount = amounts.get(programme)
+        if amount is None:
+            why = "非低保家庭残疾人" if programme == Programme.DISABILITY_LIVING else "残疾等级不是一级或二级"
+            raise AssistanceError("not_eligible", f"不符合{Programme(programme).label}条件：{why}")
+        return amount, f"{Programme(programme).label}{amount}元/月（残疾等级{person.disability_grade}级）"
+    if programme in (Programme.ORPHAN, Programme.UNSUPPORTED_CHILD):
+        key = K.ORPHAN_AMOUNT if programme == Programme.ORPHAN else K.UNSUPPORTED_CHILD_AMOUNT
+        amount = policy.amount(key)
+        return amount, f"基本生活费{amount}元/月"
+    amount = Decimal(str(application.facts.get("requested_amount", "0")))
+    _require(amount > 0, "amount", "请填写救助金额")
+    return amount, f"一次性救助{amount}元"
+
+
+# ------------------------------------------------------------------------------ decision
+
+
+def confirm_application(*, user, application: Application, on_date: date, opinion: str = "") -> Application:
+    """审核确认: the last step passes and the household (or person) is enrolled from next month."""
+    _require(application.decision == Application.Decision.PENDING, "closed", "该申请已作出决定")
+    step = current_step(application)
+    _require(
+        step is not None and step.order == application.case.steps.count(),
+        "wrong_step",
+        "尚未到审核确认环节",
+    )
+    if application.programme in TEMPORARY:
+        from assistance.temporary import check_approval_level
+
+        check_approval_level(application, step)
+    check_step(application, step, on_date)
+    amount, working = compute_amount(application, on_date)
+    with transaction.atomic():
+        enrolment = None
+        if application.programme not in TEMPORARY:
+            try:
+                enrolment = enrol(
+                    programme=application.programme,
+                    household=application.household,
+                    beneficiary=application.beneficiary,
+                    monthly_amount=amount,
+                    decided_on=on_date,
+                    covered_members=application.covered_members,
+                    case_reference=application.case.receipt_no,
+                    user=user,
+                    working={"working": working},
+                )
+            except LedgerError as error:
+                raise AssistanceError(error.code, error.message) from error
+        try:
+            approve_step(
+                user=user, step_id=step.pk, expected_version=step.row_version, on_date=on_date, opinion=opinion
+            )
+        except CaseError as error:
+            raise AssistanceError(error.code, error.message) from error
+        Application.objects.filter(pk=application.pk).update(
+            decision=Application.Decision.CONFIRMED,
+            decided_on=on_date,
+            decided_by=user,
+            decision_reason=opinion or working,
+            proposed_amount=amount,
+            enrolment=enrolment,
+        )
+        application.refresh_from_db()
+    return application
+
+
+def refuse_application(*, user, application: Application, on_date: date, reason: str) -> Application:
+    """不予确认 with reasons; the written notice is due within 3 working days."""
+    _require(application.decision == Application.Decision.PENDING, "closed", "该申请已作出决定")
+    step = current_step(application)
+    _require(step is not None, "wrong_step", "该申请没有正在办理的环节")
+    with transaction.atomic():
+        try:
+            reject_case(user=user, step_id=step.pk, expected_version=step.row_version, on_date=on_date, reason=reason)
+        except CaseError as error:
+            raise AssistanceError(error.code, error.message) from error
+        Application.objects.filter(pk=application.pk).update(
+            decision=Application.Decision.REFUSED,
+            decided_on=on_date,
+            decided_by=user,
+            decision_reason=reason,
+            refusal_notice_due_on=WorkCalendar().add_working_days(on_date, REFUSAL_NOTICE_WD),
+        )
+        application.refresh_from_db()
+    return application
+
+
+def issue_refusal_notice(*, user, application: Application, on_date: date) -> Application:
+    """The written refusal notice is handed over (recorded once, on the day it is first printed)."""
+    _require(application.decision == Application.Decision.REFUSED, "wrong_step", "该申请不是不予确认")
+    if application.refusal_notice_issued_on is None:
+        Application.objects.filter(pk=application.pk, refusal_notice_issued_on__isnull=True).update(
+            refusal_notice_issued_on=on_date
+        )
+        hooks.note(application.case, user, on_date, "送达不予确认通知书")
+        application.refresh_from_db()
+    return application
+
+
+def record_appraisal(
+    *, user, application: Application, held_on: date, participants: int, agree: int, disagree: int, conclusion: str
+) -> Appraisal:
+    """民主评议 / 村民代表评议: who took part, how they voted, what they concluded."""
+    _require(participants > 0 and agree + disagree <= participants, "amount", "评议人数与表决票数不一致")
+    _require(bool(conclusion.strip()), "amount", "请填写评议结论")
+    appraisal = Appraisal.objects.create(
+        application=application,
+        held_on=held_on,
+        participants=participants,
+        agree=agree,
+        disagree=disagree,
+        conclusion=conclusion.strip(),
+        recorded_by=user,
+        area_code=application.area_code,
+    )
+    hooks.note(
+        application.case,
+        user,
+        held_on,
+        f"民主评议：{participants}人参加，同意{agree}、不同意{disagree}；{conclusion.strip()}",
+    )
+    return appraisal

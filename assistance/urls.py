@@ -1,0 +1,19 @@
+from django.urls import path
+
+from assistance.views import applications, documents, policy, public, recipients
+
+app_name = "assistance"
+urlpatterns = [
+    path("", applications.applications, name="applications"),
+    path("apply/", applications.apply, name="apply"),
+    path("<int:pk>/", applications.detail, name="detail"),
+    path("<int:pk>/act/", applications.act, name="act"),
+    path("<int:pk>/notice/", applications.print_notice, name="print_notice"),
+    path("<int:pk>/pdf/approval/", documents.approval_form, name="pdf_approval"),
+    path("<int:pk>/pdf/decision/", documents.decision_notice, name="pdf_decision"),
+    path("policy/", policy.policy, name="policy"),
+    path("recipients/", recipients.recipients, name="recipients"),
+    path("public/notices/<uuid:token>/", public.notice, name="public_notice"),
+    path("public/village/<str:code>/", public.village, name="public_village"),
+    path("public/publication/<str:code>/", public.publication, name="public_publication"),
+]

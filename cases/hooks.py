@@ -1,0 +1,92 @@
+"""Extension points of the cases engine for business lines built on it (assistance first).
+
+- `note`: a business line adds a line to a case's timeline (survey recorded, objection lodged …).
+- `restart_notice`: a public notice starts over (公示有异议 → 复查 → 重新公示): the notice step gets a
+  fresh period from the restart date and the case clock is credited with the new notice days, minus
+  the days of the interrupted notice that were credited but never ran.
+- approval guards: a business line may refuse the approval of a step its rules do not allow yet
+  (an open objection blocks the end of a notice). `check_approval_guards(step)` is meant to be called
+  by `cases.actions.approve_step` before it claims the step; until it is, business lines call it
+  from their own services before they call `approve_step`.
+"""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from cases import events
+from cases.errors import CaseError
+from cases.models import Case, CaseEvent, CaseStep, PauseInterval, StepDefinition
+from cases.workdays import WorkCalendar
+
+ApprovalGuard = Callable[[CaseStep], None]
+_GUARDS: list[ApprovalGuard] = []
+
+
+def register_approval_guard(guard: ApprovalGuard) -> ApprovalGuard:
+    """Register a function that raises CaseError when a step may not be approved yet."""
+    if guard not in _GUARDS:
+        _GUARDS.append(guard)
+    return guard
+
+
+def check_approval_guards(step: CaseStep) -> None:
+    for guard in _GUARDS:
+        guard(step)
+
+
+def note(case: Case, user, on_date: date, text: str, *, step: CaseStep | None = None, data=None, attachment=None):
+    """A business line's own line on the case timeline (append-only, like every event)."""
+    return events._write(
+        case, CaseEvent.Kind.NOTE, on_date=on_date, user=user, step=step, text=text, data=data, attachment=attachment
+    )
+
+
+def _shift_working_days(calendar: WorkCalendar, day: date, days: int) -> date:
+    if days >= 0:
+        return calendar.add_working_days(day, days) if days else day
+    for _ in range(-days):
+        day -= timedelta(days=1)
+        while not calendar.is_workday(day):
+            day -= timedelta(days=1)
+    return day
+
+
+def restart_notice(
+    step: CaseStep, *, user, on_date: date, reason: str, calendar: WorkCalendar | None = None
+) -> CaseStep:
+    """Run the public notice of `step` again for its full period from `on_date`."""
+    calendar = calendar or WorkCalendar()
+    definition = step.definition
+    if definition.kind != StepDefinition.Kind.NOTICE or step.state != CaseStep.State.ACTIVE:
+        raise CaseError("step_not_active", "只有进行中的公示环节可以重新公示")
+    case = Case.objects.get(pk=step.case_id)
+    days = case.version.notice_days or definition.calendar_days or 7
+    new_due = calendar.add_calendar_days(on_date, days, roll_to_workday=definition.rolls_to_workday)
+    pauses_clock = case.version.notice_pauses_clock or definition.pauses_case_clock
+    with transaction.atomic():
+        if not CaseStep.objects.filter(pk=step.pk, state=CaseStep.State.ACTIVE, row_version=step.row_version).update(
+            due_on=new_due, row_version=step.row_version + 1
+        ):
+            raise CaseError("step_conflict", f"“{step.name}”刚刚被他人处理，请刷新页面查看最新情况")
+        step.due_on, step.row_version = new_due, step.row_version + 1
+        if pauses_clock:
+            unused = 0
+            for pause in PauseInterval.objects.filter(step=step, kind=PauseInterval.Kind.NOTICE, ended_on__gt=on_date):
+                ran = max(0, calendar.working_days_between(pause.started_on, on_date))
+                unused += pause.working_days - ran
+                PauseInterval.objects.filter(pk=pause.pk).update(ended_on=on_date, working_days=ran)
+            credit = max(0, calendar.working_days_between(on_date, new_due))
+            PauseInterval.objects.create(
+                case=case,
+                step=step,
+                kind=PauseInterval.Kind.NOTICE,
+                started_on=on_date,
+                ended_on=new_due,
+                working_days=credit,
+            )
+            case.due_on = _shift_working_days(calendar, case.due_on, credit - unused)
+            Case.objects.filter(pk=case.pk).update(due_on=case.due_on)
+        note(case, user, on_date, f"重新公示至{new_due}：{reason}", step=step, data={"notice_due_on": str(new_due)})
+    return step
