@@ -19,5 +19,6 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("verification/", include("verification.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("assistance/", include("assistance.urls")),
     path("admin/", admin.site.urls),
 ]
