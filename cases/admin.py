@@ -7,7 +7,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import ServiceItem, ServiceItemVersion, StepDefinition, SupervisionPolicy, WorkdayOverride
+from cases.models import (
+    Case,
+    CaseEvent,
+    ServiceItem,
+    ServiceItemVersion,
+    StepDefinition,
+    SupervisionPolicy,
+    WorkdayOverride,
+)
 
 
 class VersionInline(admin.TabularInline):
@@ -99,3 +107,29 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
 @admin.register(SupervisionPolicy)
 class SupervisionPolicyAdmin(admin.ModelAdmin):
     list_display = ("effective_from", "warn_working_days", "escalate_after_wd", "max_level")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Cases change only through the services (conditional updates, timeline); the admin just looks."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ("receipt_no", "item", "status", "accepting_unit", "accepted_on", "due_on", "area_code")
+    list_filter = ("status", "item")
+    search_fields = ("receipt_no",)
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ("case", "kind", "at", "actor_name", "unit_name")
+    list_filter = ("kind",)

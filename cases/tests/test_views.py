@@ -107,6 +107,7 @@ def test_department_officer_sees_only_the_transfer(
     assert officer.get(reverse("cases:queue")).url == reverse("cases:inbox")
     inbox = officer.get(reverse("cases:inbox")).content.decode()
     assert "请核实残疾等级" in inbox
+    assert officer.get(reverse("cases:inbox"), {"export": "xlsx"})["Content-Type"].startswith("application/vnd")
     transfer = case.transfers.get()
     page = officer.get(reverse("cases:transfer_detail", args=[transfer.pk])).content.decode()
     assert case.receipt_no in page and household.head.id_number not in page

@@ -162,6 +162,22 @@ def inbox(request):
     """A department's transfers and joint-opinion requests (转办/会办)."""
     state = request.GET.get("state", Transfer.State.OPEN)
     rows = transfers_for_department(request.user).filter(state=state).order_by("due_on", "id")
+    if request.GET.get("export") == "xlsx":
+        lines = (
+            (
+                t.get_kind_display(),
+                t.case.receipt_no,
+                t.case.item.name,
+                t.from_unit.name,
+                t.request,
+                t.due_on,
+                t.get_state_display(),
+                t.reply,
+            )
+            for t in rows.iterator(chunk_size=2000)
+        )
+        headers = ["类型", "受理编号", "服务事项", "转出单位", "转办事项", "答复期限", "状态", "答复意见"]
+        return xlsx_response("转办事项", headers, lines, "转办事项")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "cases/inbox.html", {"page": page, "state": state, "today": timezone.localdate()})
 
