@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assistance.views import applications, documents, policy, public, recipients
+from assistance.views import applications, documents, management, policy, public, recipients
 
 app_name = "assistance"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:pk>/pdf/approval/", documents.approval_form, name="pdf_approval"),
     path("<int:pk>/pdf/decision/", documents.decision_notice, name="pdf_decision"),
     path("policy/", policy.policy, name="policy"),
+    path("reviews/", management.reviews, name="reviews"),
+    path("reviews/<int:pk>/decide/", management.review_decide, name="review_decide"),
+    path("spot-checks/", management.spot_checks, name="spot_checks"),
     path("recipients/", recipients.recipients, name="recipients"),
     path("public/notices/<uuid:token>/", public.notice, name="public_notice"),
     path("public/village/<str:code>/", public.village, name="public_village"),

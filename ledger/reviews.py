@@ -102,3 +102,81 @@ def schedule_reviews(on_date: date, window_days: int = 30) -> ScheduleReport:
     horizon = date.fromordinal(on_date.toordinal() + window_days)
     due = Enrolment.objects.filter(status__in=["in_payment", "suspended"], review_due_on__lte=horizon).count()
     return ScheduleReport(counties=len(counties), changed=changed, due_within_window=due)
+
+
+# ------------------------------------------------------------------ review cases (复核案件)
+
+
+@dataclass(frozen=True)
+class ReviewOpening:
+    opened: int
+    already_open: int
+    without_clerk: list[str]
+
+
+def _township_clerks(township_codes: set[str]) -> dict[str, object]:
+    """One acting clerk per township office (the lowest id, so re-runs pick the same person)."""
+    from accounts.models import Unit, User
+    from accounts.roles import RoleCode
+
+    clerks = (
+        User.objects.filter(
+            is_active=True,
+            unit__kind=Unit.Kind.TOWNSHIP_OFFICE,
+            unit__area_code__in=township_codes,
+            roles__code=RoleCode.CLERK,
+        )
+        .select_related("unit")
+        .order_by("pk")
+    )
+    chosen: dict[str, object] = {}
+    for clerk in clerks:
+        chosen.setdefault(clerk.unit.area_code, clerk)
+    return chosen
+
+
+def open_review_cases(on_date: date, window_days: int = 30, item_code: str = "dibao_change") -> ReviewOpening:
+    """After `schedule_reviews`: a review case in the responsible township's queue for every open
+    enrolment due within the window that has no open review case. The due set is selected in one
+    query; each case is then accepted through the cases engine (a few per township per month)."""
+    from assistance.casework import ReviewCase
+    from cases.models import Case, ServiceItem
+    from cases.services import accept_application
+
+    horizon = date.fromordinal(on_date.toordinal() + window_days)
+    open_reviews = ReviewCase.objects.filter(case__status__in=Case.OPEN).values("enrolment_id")
+    due_filter = {"status__in": ["in_payment", "suspended"], "review_due_on__lte": horizon}
+    already = Enrolment.objects.filter(**due_filter, pk__in=open_reviews).count()
+    due = list(
+        Enrolment.objects.filter(**due_filter)
+        .exclude(pk__in=open_reviews)
+        .select_related("household__head", "beneficiary")
+        .order_by("area_code", "pk")
+    )
+    clerks = _township_clerks({e.area_code[:9] + "000" for e in due})
+    item = ServiceItem.objects.get(code=item_code)
+    opened, missing = 0, set()
+    for enrolment in due:
+        clerk = clerks.get(enrolment.area_code[:9] + "000")
+        if clerk is None:
+            missing.add(enrolment.area_code[:9] + "000")
+            continue
+        with transaction.atomic():
+            case = accept_application(
+                user=clerk,
+                item=item,
+                household=enrolment.household,
+                on_date=on_date,
+                applicant=enrolment.beneficiary or enrolment.household.head,
+                proxy=False,
+            ).case
+            ReviewCase.objects.create(
+                enrolment=enrolment,
+                case=case,
+                opened_on=on_date,
+                due_on=enrolment.review_due_on,
+                reason=enrolment.review_reason,
+                area_code=enrolment.area_code,
+            )
+        opened += 1
+    return ReviewOpening(opened=opened, already_open=already, without_clerk=sorted(missing))

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from cases.tests.conftest import _fast_passwords, give_documents, reviewer_a  # noqa: F401
+from cases.tests.conftest import _fast_passwords, give_documents, household, reviewer_a  # noqa: F401
 from registry.models import Membership
 from registry.tests.factories import HouseholdFactory, PersonFactory
 
@@ -20,21 +20,22 @@ DIBAO_DOCS = [
 ]
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def demo_policy(db):
+    """The demo county's local amounts (used by the procedure tests, not by the policy tests)."""
     from assistance.demo import load_demo_policy
 
     load_demo_policy()
 
 
-def add_member(household, name, relation, birth, **person):
-    person = PersonFactory(name=name, birth_date=birth, area_code=household.area_code, **person)
+def add_member(home, name, relation, birth, **person):
+    person = PersonFactory(name=name, birth_date=birth, area_code=home.area_code, **person)
     Membership.objects.create(
-        household=household,
+        household=home,
         person=person,
         relation=relation,
         start_date=date(2020, 1, 1),
-        area_code=household.area_code,
+        area_code=home.area_code,
     )
     from registry.models import Document, DocumentType
 
@@ -48,11 +49,11 @@ def add_member(household, name, relation, birth, **person):
 @pytest.fixture
 def wang_family(worker_a):
     """王秀兰's household in 城西社区: husband, a daughter at school, an adult son working away."""
-    household = HouseholdFactory(
+    family = HouseholdFactory(
         head__name="王秀兰", head__sex="F", head__birth_date=date(1978, 3, 2), phone="13807390001"
     )
-    add_member(household, "李建国", "11", date(1976, 8, 9))
-    add_member(household, "李小雨", "30", date(2012, 4, 1), sex="F")
-    add_member(household, "李大山", "20", date(1999, 1, 5))
-    give_documents(household, DIBAO_DOCS)
-    return household
+    add_member(family, "李建国", "11", date(1976, 8, 9))
+    add_member(family, "李小雨", "30", date(2012, 4, 1), sex="F")
+    add_member(family, "李大山", "20", date(1999, 1, 5))
+    give_documents(family, DIBAO_DOCS)
+    return family

@@ -24,7 +24,7 @@ from cases.hooks import check_approval_guards
 from cases.models import Case
 from ledger.models import Enrolment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_policy")]
 
 ACCEPTED = date(2025, 9, 22)  # Monday; National Day holidays 1–8 Oct 2025
 ON = date(2025, 9, 24)
