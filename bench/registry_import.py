@@ -13,35 +13,23 @@ import io
 import os
 import sys
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+from bench import common  # noqa: E402 - the path above first
+
 TARGET_SECONDS = 15.0
 COUNTY, TOWNSHIP = "430522000000", "430522100000"
 VILLAGES = [f"430522100{n:03d}" for n in range(201, 221)]
 
 
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(sql)
-
-
-def setup_django(database: str) -> None:
-    os.environ.setdefault("MINZHENG_DEBUG", "1")
-    os.environ["DATABASE_URL"] = f"{PG_SERVER}/{database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings")
-    import django
-
-    django.setup()
+def setup_django(database_label: str) -> None:
+    common.setup_django()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0, interactive=False)
 
 
 def make_areas() -> None:
@@ -141,10 +129,6 @@ def backend_cpu() -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def load() -> str:
-    return " ".join(f"{value:.1f}" for value in os.getloadavg())
-
-
 def import_file(data: bytes, filename: str) -> tuple[float, dict]:
     """Read, check and write as the import job does; returns (seconds, counts)."""
     from areas.jurisdiction import scope_for_area, within
@@ -166,7 +150,7 @@ def import_file(data: bytes, filename: str) -> tuple[float, dict]:
     print(f"    write steps: {counts['seconds']}")
     python_cpu, postgres_cpu = time.process_time() - cpu, backend_cpu() - pg_cpu
     print(
-        f"    cpu: python {python_cpu:.1f} s + postgres backend {postgres_cpu:.1f} s (wall {elapsed:.1f} s, load {load()})"
+        f"    cpu: python {python_cpu:.1f} s + postgres backend {postgres_cpu:.1f} s (wall {elapsed:.1f} s, {common.load_average()})"
     )
     return elapsed, counts
 
@@ -213,8 +197,7 @@ def main() -> None:
     parser.add_argument("--orm-sample", type=int, default=300, help="households saved one by one")
     args = parser.parse_args()
     households = args.households or (10_000 if args.quick else 100_000)
-    database = f"minzheng_bench_import_{uuid.uuid4().hex[:8]}"
-    _admin(f'CREATE DATABASE "{database}"')
+    database = common.use_database("postgres", "import")
     try:
         setup_django(database)
         from areas.jurisdiction import system_scope
@@ -243,18 +226,14 @@ def main() -> None:
         orm_seconds, sample_households, sample_persons = orm_one_by_one(sample)
         projected = orm_seconds * persons / sample_persons
 
-        verdict = "ok" if xlsx_seconds < TARGET_SECONDS else "MISS"
-        csv_verdict = "ok" if csv_seconds < TARGET_SECONDS else "MISS"
         print(f"  ORM one by one: {sample_households} households / {sample_persons} persons in {orm_seconds:.1f} s")
-        print(f"BENCH import_xlsx_{label}_households_pg {xlsx_seconds:.2f} s target <{TARGET_SECONDS:.0f} {verdict}")
-        print(f"BENCH import_csv_{label}_households_pg {csv_seconds:.2f} s target <{TARGET_SECONDS:.0f} {csv_verdict}")
+        common.bench_line(f"import_xlsx_{label}_households_pg", xlsx_seconds, "s", TARGET_SECONDS)
+        common.bench_line(f"import_csv_{label}_households_pg", csv_seconds, "s", TARGET_SECONDS)
         print(f"BENCH import_orm_one_by_one_projected_pg {projected:.1f} s")
         print(f"BENCH import_speedup_vs_orm {projected / xlsx_seconds:.1f} x")
+        print(common.load_average())
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        common.drop_pg_database(database)
 
 
 if __name__ == "__main__":
