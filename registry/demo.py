@@ -834,6 +834,10 @@ def clear_demo(county: str) -> int:
                 Household.unscoped.filter(pk__in=household_ids[start : start + 5000])._raw_delete(connection.alias)
             for start in range(0, len(persons), 5000):
                 Person.unscoped.filter(pk__in=persons[start : start + 5000])._raw_delete(connection.alias)
+            if connection.vendor == "postgresql":  # check the deferred foreign keys here, not at commit
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     except IntegrityError as exc:
         raise DemoError(f"演示居民已被其他业务数据（申请、救助等）引用，无法清除：{exc}") from None
     return count

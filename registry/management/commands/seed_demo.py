@@ -1,6 +1,7 @@
 """manage.py seed_demo --county 430522 --households 3000 --seed 1: demo residents (registry/demo.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 
 from areas.jurisdiction import system_scope
 from registry.demo import DemoError, seed_demo
@@ -23,6 +24,8 @@ class Command(BaseCommand):
                 result = seed_demo(county, households, seed, replace=replace)
         except DemoError as exc:
             raise CommandError(str(exc)) from None
+        except IntegrityError as exc:  # SQLite checks deferred foreign keys only at commit
+            raise CommandError(f"演示居民已被其他业务数据引用，无法清除或生成：{exc}") from None
         if result.skipped:
             self.stdout.write(
                 f"{county} 已有演示居民数据（{result.households}户），未重复生成；如需重新生成请加 --replace"
