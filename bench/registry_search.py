@@ -154,6 +154,7 @@ def run_one(db: str, persons: int, keep: bool, rounds: int) -> dict:
 
     port = free_port()
     server = start_gunicorn(port)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops gunicorn
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         headers = {"Authorization": f"Bearer {token}", "Host": "127.0.0.1"}
