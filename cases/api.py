@@ -92,8 +92,11 @@ def _step_out(step: CaseStep, unit_name: str = "") -> StepOut:
     )
 
 
-def _case_out(case: Case, missing: list[str] | None = None, with_steps: bool = False) -> CaseOut:
-    steps = list(case.steps.select_related("responsible_unit").order_by("order"))
+def _case_out(
+    case: Case, missing: list[str] | None = None, with_steps: bool = False, steps: list[CaseStep] | None = None
+) -> CaseOut:
+    if steps is None:
+        steps = list(case.steps.select_related("responsible_unit").order_by("order"))
     current = next((s for s in steps if s.state in ("active", "correction")), None)
     return CaseOut(
         id=case.pk,
@@ -134,7 +137,7 @@ def accept(request, payload: AcceptIn):
         )
     except CaseError as error:
         return _error(error)
-    return 200, _case_out(result.case, [m.text for m in result.missing])
+    return 200, _case_out(result.case, [m.text for m in result.missing], steps=result.steps)
 
 
 @router.get("/queue/{name}", response={200: list[QueueRow], 403: ErrorOut, 404: ErrorOut}, summary="工作队列")
@@ -183,9 +186,6 @@ def case_detail(request, case_id: int):
 def act(request, case_id: int, step_id: int, payload: ActIn):
     if is_department_officer(request.user):
         return _forbidden()
-    case = Case.objects.select_related("item").filter(pk=case_id).first()
-    if case is None:
-        return 404, ErrorOut(code="not_found", message="找不到该办件，或不在您的辖区")
     common = {"user": request.user, "step_id": step_id, "expected_version": payload.version}
     common["on_date"] = timezone.localdate()
     try:
@@ -196,7 +196,7 @@ def act(request, case_id: int, step_id: int, payload: ActIn):
         elif payload.action == "reject":
             actions.reject_case(**common, reason=payload.text)
         elif payload.action == "transfer":
-            to_unit = department_units(case.area_code).filter(pk=payload.to_unit_id).first()
+            to_unit = department_units(request.user.area_code).filter(pk=payload.to_unit_id).first()
             if to_unit is None:
                 raise CaseError("transfer_target", "请选择转办部门")
             transfer_case(**common, to_unit=to_unit, request=payload.text)
@@ -204,5 +204,7 @@ def act(request, case_id: int, step_id: int, payload: ActIn):
             raise CaseError("bad_action", "未知的办理动作")
     except CaseError as error:
         return _error(error)
-    case.refresh_from_db(fields=["status", "due_on"])
+    case = Case.objects.select_related("item").filter(pk=case_id).first()  # the step's case: in scope
+    if case is None:
+        return 404, ErrorOut(code="not_found", message="找不到该办件，或不在您的辖区")
     return 200, _case_out(case)

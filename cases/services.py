@@ -36,6 +36,7 @@ LEVEL_LABEL = dict(Level.choices)
 class Acceptance:
     case: Case
     missing: list[MissingDocument]
+    steps: list[CaseStep]
 
 
 def next_receipt_no(county_code: str, on_date: date) -> str:
@@ -53,25 +54,36 @@ def next_receipt_no(county_code: str, on_date: date) -> str:
     return f"{key}{value:04d}"
 
 
-def responsible_unit(definition: StepDefinition, area_code: str, accepting_unit: Unit) -> Unit | None:
-    """The unit answering for a step: the accepting window, or the unit of the step's level in the
-    household's area, climbing to the next level when that area has no such unit.
-
-    Units are reference data, read unscoped: a village window must be able to route a case up."""
-    if definition.level == StepDefinition.ACCEPTING:
-        return accepting_unit
-    chain = [Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY]
-    codes = {
+def _level_codes(area_code: str) -> dict[str, str]:
+    return {
         Level.VILLAGE: area_code[:12],
         Level.TOWNSHIP: area_code[:9] + "000",
         Level.COUNTY: area_code[:6] + "000000",
     }
-    for level in chain[chain.index(definition.level) :]:
-        kind = definition.responsible_kind if level == definition.level else LEVEL_UNIT_KIND[level]
-        unit = Unit.unscoped.filter(kind=kind, area_code=codes[level], is_active=True).order_by("pk").first()
-        if unit is not None:
-            return unit
-    return None
+
+
+def responsible_units(definitions: list[StepDefinition], area_code: str, accepting_unit: Unit) -> list[Unit | None]:
+    """The unit answering for each step: the accepting window, or the unit of the step's level in the
+    household's area, climbing to the next level when that area has no such unit.
+
+    Units are reference data, read unscoped (one query): a village window must route a case up."""
+    codes = _level_codes(area_code)
+    candidates = {
+        (unit.kind, unit.area_code): unit
+        for unit in Unit.unscoped.filter(area_code__in=codes.values(), is_active=True).order_by("-pk")
+    }
+    chain = [Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY]
+    result = []
+    for definition in definitions:
+        unit = accepting_unit if definition.level == StepDefinition.ACCEPTING else None
+        if unit is None:
+            for level in chain[chain.index(definition.level) :]:
+                kind = definition.responsible_kind if level == definition.level else LEVEL_UNIT_KIND[level]
+                unit = candidates.get((kind, codes[level]))
+                if unit is not None:
+                    break
+        result.append(unit)
+    return result
 
 
 def accept_application(
@@ -106,7 +118,7 @@ def accept_application(
     definitions = list(version.steps.order_by("order"))
     if not definitions:
         raise CaseError("no_version", f"“{item.name}”的流程没有设置办理环节")
-    units = [responsible_unit(d, household.area_code, user.unit) for d in definitions]
+    units = responsible_units(definitions, household.area_code, user.unit)
     if any(unit is None for unit in units):
         raise CaseError("no_unit", "找不到某个环节的责任单位，请联系管理员配置单位")
     receipt_no = next_receipt_no(household.area_code, on_date)
@@ -137,19 +149,21 @@ def accept_application(
             )
             for definition, unit in zip(definitions, units, strict=True)
         )
-        link_documents(case, required, documents, on_date, members=list(members))
+        link_documents(case, required, documents, on_date, members=list(members), new_case=True)
         events.case_accepted(case, user, on_date)
         if missing:
             PauseInterval.objects.create(case=case, kind=PauseInterval.Kind.MATERIALS, started_on=on_date)
             events.materials_notice_issued(case, user, on_date, [m.text for m in missing])
         else:
             start_clock(case, steps[0], on_date, calendar)
-    return Acceptance(case=case, missing=missing)
+    return Acceptance(case=case, missing=missing, steps=steps)
 
 
-def link_documents(case: Case, required: list[str], chosen: Iterable[int], on_date: date, members: list[int]) -> None:
+def link_documents(
+    case: Case, required: list[str], chosen: Iterable[int], on_date: date, members: list[int], new_case: bool = False
+) -> None:
     """Record which library documents the case uses: those picked at the window, else the current ones."""
-    already = set(CaseDocument.objects.filter(case=case).values_list("document_id", flat=True))
+    already = set() if new_case else set(CaseDocument.objects.filter(case=case).values_list("document_id", flat=True))
     library = Document.objects.filter(is_current=True, doc_type_id__in=required).filter(
         Q(household_id=case.household_id) | Q(person_id__in=members)
     )
@@ -194,8 +208,7 @@ def supply_materials(*, user, case: Case, on_date: date, calendar: WorkCalendar 
 def start_clock(case: Case, first: CaseStep, on_date: date, calendar: WorkCalendar) -> None:
     case.clock_started_on = on_date
     case.due_on = calendar.add_working_days(on_date, case.version.total_limit_wd)
-    Case.objects.filter(pk=case.pk).update(clock_started_on=case.clock_started_on, due_on=case.due_on)
-    activate_step(case, first, on_date, calendar)
+    activate_step(case, first, on_date, calendar)  # writes the clock with the current step
 
 
 def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalendar) -> CaseStep:
@@ -223,7 +236,9 @@ def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalen
     ):
         raise CaseError("step_conflict", "该环节已开始办理，请刷新页面")
     step.state, step.started_on, step.due_on = CaseStep.State.ACTIVE, on_date, due
-    Case.objects.filter(pk=case.pk).update(current_step=step, due_on=case.due_on)
+    Case.objects.filter(pk=case.pk).update(
+        current_step=step, due_on=case.due_on, clock_started_on=case.clock_started_on
+    )
     case.current_step = step
     events.step_started(step, on_date)
     if definition.joint_departments:
