@@ -378,8 +378,10 @@ async def floor_loop(client: Client, samples: list, stop_at: float, index: int) 
             await timed(samples, "floor", lambda: client.request("GET", "/bench-floor/"), stop_at)
 
 
-async def phase(port: int, sessions: list[dict], clients: int, seconds: float, warmup: float, loop) -> dict:
-    """Run `clients` loops; requests still in flight 10 s after the end are abandoned (not counted)."""
+async def phase(
+    port: int, sessions: list[dict], clients: int, seconds: float, warmup: float, loop, grace: float = 10
+) -> dict:
+    """Run `clients` loops; requests still in flight `grace` s after the end are abandoned (not counted)."""
     samples: list = []
     started = time.perf_counter()
     stop_at = started + warmup + seconds
@@ -387,7 +389,7 @@ async def phase(port: int, sessions: list[dict], clients: int, seconds: float, w
         asyncio.create_task(loop(Client(port, sessions[i % len(sessions)]), samples, stop_at, i))
         for i in range(clients)
     ]
-    _done, pending = await asyncio.wait(tasks, timeout=warmup + seconds + 10)
+    _done, pending = await asyncio.wait(tasks, timeout=warmup + seconds + grace)
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
@@ -460,7 +462,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
-    seconds = args.seconds or (6 if args.quick else 20)
+    seconds = args.seconds or (5 if args.quick else 20)
+    grace = 2 if args.quick else 10
     warmup = 1.5 if args.quick else 3
     template = ensure_template()
     database = f"minzheng_bench_cases_{os.getpid()}"
@@ -479,7 +482,7 @@ def main() -> int:
 
         _install_floor_url()
         with system_scope():
-            service = calibrate(5 if args.quick else 20)
+            service = calibrate(3 if args.quick else 20)
         from django.db import connections
 
         connections.close_all()
@@ -492,9 +495,9 @@ def main() -> int:
             f"{seconds:g} s per phase; {os.cpu_count()} cores",
             flush=True,
         )
-        floor = asyncio.run(phase(port, sessions, 50, seconds, warmup, floor_loop))
-        fifty = asyncio.run(phase(port, sessions, 50, seconds, warmup, clerk_loop))
-        two_hundred = asyncio.run(phase(port, sessions, 200, seconds, warmup, clerk_loop))
+        floor = asyncio.run(phase(port, sessions, 50, seconds, warmup, floor_loop, grace))
+        fifty = asyncio.run(phase(port, sessions, 50, seconds, warmup, clerk_loop, grace))
+        two_hundred = asyncio.run(phase(port, sessions, 200, seconds, warmup, clerk_loop, grace))
         _floor_wall, floor_cpu = service["floor"]
         for op, (wall, cpu) in service.items():
             print(f"BENCH cases_service_{op} wall {wall:.1f} ms cpu {cpu:.1f} ms ({cpu / floor_cpu:.1f}x floor cpu)")
