@@ -209,6 +209,8 @@ def approval_guard(step: CaseStep) -> None:
     application = Application.objects.filter(case_id=step.case_id).first()
     if application is None:
         return
+    if step.order == application.case.steps.count() and application.decision == Application.Decision.PENDING:
+        raise CaseError("confirm_via_assistance", "该环节须在救助申请页面办理“确认”或“不予确认”，以便同时记入保障台账")
     try:
         check_step(application, step)
     except AssistanceError as error:
@@ -318,12 +320,8 @@ def confirm_application(*, user, application: Application, on_date: date, opinio
                 )
             except LedgerError as error:
                 raise AssistanceError(error.code, error.message) from error
-        try:
-            approve_step(
-                user=user, step_id=step.pk, expected_version=step.row_version, on_date=on_date, opinion=opinion
-            )
-        except CaseError as error:
-            raise AssistanceError(error.code, error.message) from error
+        # The decision is recorded first: the engine's approval guard lets the last step pass only
+        # for an application that has one, so nobody can confirm around the ledger.
         Application.objects.filter(pk=application.pk).update(
             decision=Application.Decision.CONFIRMED,
             decided_on=on_date,
@@ -332,6 +330,13 @@ def confirm_application(*, user, application: Application, on_date: date, opinio
             proposed_amount=amount,
             enrolment=enrolment,
         )
+        application.decision = Application.Decision.CONFIRMED
+        try:
+            approve_step(
+                user=user, step_id=step.pk, expected_version=step.row_version, on_date=on_date, opinion=opinion
+            )
+        except CaseError as error:
+            raise AssistanceError(error.code, error.message) from error
         application.refresh_from_db()
     return application
 

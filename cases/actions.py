@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import record
-from cases import events
+from cases import events, hooks
 from cases.access import can_accept, can_act_on
 from cases.errors import CaseError
 from cases.models import Case, CaseStep, PauseInterval, StepDefinition, Transfer
@@ -90,6 +90,7 @@ def approve_step(
 ) -> CaseStep:
     step = load_step(step_id)
     _check(user, step, expected_version)
+    hooks.check_approval_guards(step)  # a business line's rules (e.g. an open 公示 objection) come first
     kind = step.definition.kind
     if kind != StepDefinition.Kind.HANDLE and on_date < step.due_on:
         code, what = (

@@ -19,6 +19,7 @@ from assistance.procedure import (
     refuse_application,
 )
 from assistance.survey import record_survey
+from cases.actions import approve_step
 from cases.errors import CaseError
 from cases.hooks import check_approval_guards
 from cases.models import Case
@@ -163,6 +164,11 @@ def test_objection_blocks_until_appraised_and_the_notice_runs_again_with_the_clo
     assert Objection.objects.get().status == "resolved"
 
     decided = date(2025, 10, 20)
+    # The generic case page cannot confirm around the ledger: the last step passes only here.
+    last = current_step(application)
+    with pytest.raises(CaseError) as error:
+        approve_step(user=approver, step_id=last.pk, expected_version=last.row_version, on_date=decided)
+    assert error.value.code == "confirm_via_assistance"
     confirm_application(user=approver, application=application, on_date=decided, opinion="准予")
     application.refresh_from_db()
     enrolment = application.enrolment
