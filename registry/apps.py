@@ -7,8 +7,19 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from core.navigation import NavItem, register_nav
+        from accounts.roles import Capability
         from registry import timeline  # noqa: F401 - registers the registry's own timeline provider
+        from registry.importing import jobs  # noqa: F401 - the worker process must know the import job
 
         register_nav(NavItem("居民", "registry:person_list", None, 100, "查找居民，查看360°档案，导出Excel"))
         register_nav(NavItem("家庭户", "registry:household_list", None, 110, "登记新户、分户并户、家庭成员"))
         register_nav(NavItem("证照材料", "registry:document_list", None, 120, "一次采集、反复使用的证照材料库"))
+        register_nav(
+            NavItem(
+                "台账导入",
+                "registry:registry_import:home",
+                Capability.ACCEPT_APPLICATIONS,
+                115,
+                "Excel批量导入家庭户，错误逐行标注",
+            )
+        )
