@@ -6,8 +6,8 @@ class RegistryConfig(AppConfig):
     verbose_name = "居民户籍库"
 
     def ready(self) -> None:
-        from core.navigation import NavItem, register_nav
         from accounts.roles import Capability
+        from core.navigation import NavItem, register_nav
         from registry import timeline  # noqa: F401 - registers the registry's own timeline provider
         from registry.importing import jobs  # noqa: F401 - the worker process must know the import job
 

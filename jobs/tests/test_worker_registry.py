@@ -17,7 +17,7 @@ def test_every_job_kind_is_known_to_a_fresh_worker_process():
     declared = {
         kind
         for path in root.glob("*/**/*.py")
-        if ".venv" not in path.parts and "tests" not in path.parts
+        if ".venv" not in path.parts and "tests" not in path.parts and path.name != "services.py"
         for kind in DECORATOR.findall(path.read_text(encoding="utf-8"))
     }
     script = (
@@ -25,7 +25,7 @@ def test_every_job_kind_is_known_to_a_fresh_worker_process():
         "from jobs.services import _FUNCTIONS; print(json.dumps(sorted(_FUNCTIONS)))"
     )
     env = {"PATH": "/usr/bin:/bin", "MINZHENG_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "minzheng.settings"}
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
