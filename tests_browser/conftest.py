@@ -47,7 +47,16 @@ def browser():
     except ImportError:
         _unavailable("the Python package playwright is not installed (pip install -r requirements-dev.txt)")
 
+    # Once Playwright's event loop runs in this thread, Django's thread-critical connection handler
+    # hands out new connection objects (same test database, fresh attributes). Carry over the
+    # snapshot that serialized rollback (see _migration_data) restores from.
+    from django.db import connections
+
+    snapshots = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as playwright:
+        for alias, snapshot in snapshots.items():
+            if snapshot is not None:
+                connections[alias]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
@@ -105,13 +114,10 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
-def _roles(transactional_db):
-    """Role rows come from a data migration; a transactional test's flush removes them, so put them back."""
-    from accounts.models import Role
-    from accounts.roles import RoleCode
-
-    for code in RoleCode.values:
-        Role.objects.get_or_create(code=code)
+def _migration_data(django_db_serialized_rollback):
+    """live_server tests are transactional, and each one ends by emptying every table — also the rows
+    that data migrations made (roles, the service catalogue, policy parameters). Serialized rollback
+    restores those rows before each browser test, whatever ran before it on this worker."""
 
 
 @pytest.fixture(autouse=True)
