@@ -72,6 +72,8 @@ def parse(raw: str) -> IdInfo:
 
 def make_id_number(area6: str, birth: date, sequence: int, male: bool) -> str:
     """Build a valid 18-digit number (demo data and tests): sequence 0–499."""
+    if not 0 <= sequence < 500:
+        raise ValueError("sequence must be 0–499 (three digits, the last one odd for men)")
     seq = sequence * 2 + (1 if male else 0)
     first17 = f"{area6}{birth:%Y%m%d}{seq:03d}"
     return first17 + check_char(first17)

@@ -76,7 +76,7 @@ def generate(county: str, seed: int, on: date) -> dict[str, tuple[list[str], lis
             chosen = [p for p in people if p.age_on(on) >= 60 and rng.random() < 0.9]
         rows = [row for person in chosen for row in _row(source, person, rng, on)]
         for n in range(len(rows) // 5):  # people outside the county: no match, as in real deliveries
-            outsider = make_id_number("430521", date(1960 + n % 40, 1 + n % 12, 1 + n % 28), n % 900, n % 2 == 0)
+            outsider = make_id_number("430521", date(1960 + n % 40, 1 + n % 12, 1 + n % 28), n % 500, n % 2 == 0)
             rows.append([outsider, "外县居民", *rows[n % len(rows)][2:]])
         out[source] = (_header(source), rows)
     return out
