@@ -17,6 +17,18 @@ say "载入行政区划 manage.py load_areas"
 $PY manage.py load_areas
 say "载入演示数据 manage.py load_demo"
 $PY manage.py load_demo
+if ! $PY manage.py shell -c "from registry.models import Household; import sys; sys.exit(0 if Household.unscoped.exists() else 1)" 2>/dev/null; then
+    say "生成演示居民 manage.py seed_demo（3000户）"
+    $PY manage.py seed_demo --county 430522 --households 3000 --seed 1
+fi
+say "演示县救助标准 manage.py load_demo_policy"
+$PY manage.py load_demo_policy
+say "演示保障对象 manage.py seed_demo_recipients"
+$PY manage.py seed_demo_recipients
+if ! $PY manage.py shell -c "from verification.models import Batch; import sys; sys.exit(0 if Batch.unscoped.exists() else 1)" 2>/dev/null; then
+    say "演示部门数据并比对 manage.py seed_verification_demo"
+    $PY manage.py seed_verification_demo
+fi
 
 say "启动后台任务进程 starting the task worker (manage.py db_worker)"
 $PY manage.py db_worker &
