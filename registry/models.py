@@ -75,9 +75,9 @@ class Person(Audited, AreaOwned):
         MOVED_OUT = "moved_out", _("迁出")
 
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
-    name = models.CharField(_("姓名"), max_length=50, db_index=True)
-    name_pinyin = models.CharField(_("姓名全拼"), max_length=200, blank=True, db_index=True, editable=False)
-    name_initials = models.CharField(_("姓名首字母"), max_length=50, blank=True, db_index=True, editable=False)
+    name = models.CharField(_("姓名"), max_length=50)  # indexed with area_code in Meta
+    name_pinyin = models.CharField(_("姓名全拼"), max_length=200, blank=True, editable=False)
+    name_initials = models.CharField(_("姓名首字母"), max_length=50, blank=True, editable=False)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
