@@ -16,7 +16,10 @@ BEGIN RAISE EXCEPTION '{table}: {MESSAGE}'; END; $$ LANGUAGE plpgsql;""",
 
 
 def _pg_allow(table: str) -> list[str]:
-    return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};", f"DROP FUNCTION IF EXISTS {table}_append_only();"]
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};",
+        f"DROP FUNCTION IF EXISTS {table}_append_only();",
+    ]
 
 
 def _sqlite_forbid(table: str) -> list[str]:

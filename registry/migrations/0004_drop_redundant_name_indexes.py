@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0003_search_indexes'),
+        ("registry", "0003_search_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='person',
-            name='name',
-            field=models.CharField(max_length=50, verbose_name='姓名'),
+            model_name="person",
+            name="name",
+            field=models.CharField(max_length=50, verbose_name="姓名"),
         ),
         migrations.AlterField(
-            model_name='person',
-            name='name_initials',
-            field=models.CharField(blank=True, editable=False, max_length=50, verbose_name='姓名首字母'),
+            model_name="person",
+            name="name_initials",
+            field=models.CharField(blank=True, editable=False, max_length=50, verbose_name="姓名首字母"),
         ),
         migrations.AlterField(
-            model_name='person',
-            name='name_pinyin',
-            field=models.CharField(blank=True, editable=False, max_length=200, verbose_name='姓名全拼'),
+            model_name="person",
+            name="name_pinyin",
+            field=models.CharField(blank=True, editable=False, max_length=200, verbose_name="姓名全拼"),
         ),
     ]

@@ -55,7 +55,7 @@ def test_every_id_number_is_valid_unique_and_matches_the_person(areas):
     rows = list(Person.unscoped.values_list("id_number", "sex", "birth_date", "area_code", "name", "name_pinyin"))
     assert len(rows) == result.persons
     assert len({r[0] for r in rows}) == len(rows)
-    for number, sex, birth, area_code, name, pinyin in rows:
+    for number, sex, birth, area_code, name, _pinyin in rows:
         info = idcard.parse(number)
         assert (info.sex, info.birth_date, info.issue_area_code) == (sex, birth, COUNTY)
         assert area_code in (COMMUNITY, GRID, OTHER_VILLAGE)  # the village with a grid gets its grid
