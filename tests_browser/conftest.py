@@ -5,6 +5,7 @@ Never `playwright install`: the browser is the system package `chromium` (instal
 where they fail: CI must not pass with its browser tests silently gone.
 """
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -47,16 +48,7 @@ def browser():
     except ImportError:
         _unavailable("the Python package playwright is not installed (pip install -r requirements-dev.txt)")
 
-    # Once Playwright's event loop runs in this thread, Django's thread-critical connection handler
-    # hands out new connection objects (same test database, fresh attributes). Carry over the
-    # snapshot that serialized rollback (see _migration_data) restores from.
-    from django.db import connections
-
-    snapshots = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as playwright:
-        for alias, snapshot in snapshots.items():
-            if snapshot is not None:
-                connections[alias]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
@@ -113,11 +105,59 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Rows made by data migrations (roles, the service catalogue, policy parameters ...), as pytest-django
+# serialized them when it created the test database, by database alias and model label.
+_MIGRATION_ROWS: dict[str, dict[str, list[dict]]] = {}
+# Recreated by post_migrate after every flush, with new ids: never restored from the snapshot.
+_NOT_RESTORED = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migration_snapshot(django_db_setup):
+    """Take over the snapshot that pytest-django made for serialized rollback (requested below).
+
+    Django's own restore cannot be used here: after a flush by an ordinary transactional test,
+    post_migrate has recreated the content types with new ids and restoring the old ones collides.
+    Also, once Playwright's event loop runs in this thread Django hands out new connection objects,
+    which do not carry the snapshot. So keep it here, and let _migration_data restore what is missing.
+    """
+    from django.db import connections
+
+    for connection in connections.all():
+        snapshot = getattr(connection, "_test_serialized_contents", None)
+        if snapshot is None:
+            continue
+        del connection._test_serialized_contents  # Django's restore and its post_migrate skip stay off
+        rows: dict[str, list[dict]] = {}
+        for row in json.loads(snapshot):
+            if row["model"] not in _NOT_RESTORED:
+                rows.setdefault(row["model"], []).append(row)
+        _MIGRATION_ROWS[connection.alias] = rows
+
+
 @pytest.fixture(autouse=True)
 def _migration_data(django_db_serialized_rollback):
-    """live_server tests are transactional, and each one ends by emptying every table — also the rows
-    that data migrations made (roles, the service catalogue, policy parameters). Serialized rollback
-    restores those rows before each browser test, whatever ran before it on this worker."""
+    """live_server tests are transactional, and every transactional test ends by emptying all tables,
+    also the rows that data migrations made. Put those back into every table that is empty, so a browser
+    test sees the same reference data whatever ran before it on this worker."""
+    from django.apps import apps
+    from django.core import serializers
+    from django.core.management.color import no_style
+    from django.db import connections, transaction
+
+    for alias, rows_by_model in _MIGRATION_ROWS.items():
+        connection = connections[alias]
+        empty = [label for label in rows_by_model if not apps.get_model(label)._base_manager.using(alias).exists()]
+        if not empty:
+            continue
+        rows = [row for label in empty for row in rows_by_model[label]]
+        with transaction.atomic(using=alias), connection.constraint_checks_disabled():
+            for obj in serializers.deserialize("python", rows, using=alias):
+                obj.save()
+        models = [apps.get_model(label) for label in empty]
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
 
 
 @pytest.fixture(autouse=True)
