@@ -138,7 +138,7 @@ def fill_sql(n: int, rows: int) -> list[str]:
 
 
 def statements() -> list[tuple[str, str, dict]]:
-    out = [("enrolled", sweep_sql.enrolled_sql(), {"prefix": PARAMS["prefix"]})]
+    out = [(table, create, PARAMS) for table, create in sweep_sql.prepare()]
     for candidate in sweep_sql.candidates(
         "postgresql", after_death_months=3, batch_only=False, incompatible=[("dibao", "tekun")]
     ):
@@ -166,7 +166,20 @@ def duck_sql(sql: str, params: dict) -> str:
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
 
-def pg_run(n: int, rows: int, sample: int) -> tuple[float, float, dict]:
+def backend_cpu(con) -> float:
+    """CPU seconds of the PostgreSQL backend serving `con` (same machine: /proc), else 0."""
+    try:
+        fields = Path(f"/proc/{con.info.backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def pg_run(n: int, rows: int, sample: int) -> tuple[float, float, float]:
     url = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     name = f"mz_bench_verification_{os.getpid()}"
     admin = psycopg.connect(url, autocommit=True)
@@ -186,17 +199,20 @@ def pg_run(n: int, rows: int, sample: int) -> tuple[float, float, dict]:
             print(f"  PostgreSQL filled in {time.perf_counter() - started:.1f} s", flush=True)
             timings = {}
             started = time.perf_counter()
+            cpu = backend_cpu(con)
             with con.transaction():
-                con.execute("SET LOCAL enable_mergejoin = off")
-                con.execute("SET LOCAL work_mem = '256MB'")
+                for setting in sweep_sql.PG_SETTINGS:
+                    con.execute(setting)
                 for kind, sql, params in statements():
                     t = time.perf_counter()
                     con.execute(sql, params)
-                    if kind == "enrolled":
-                        con.execute("ANALYZE vs_enrolled")
+                    if kind in (sweep_sql.T_ENROLLED, sweep_sql.T_HITS):
+                        con.execute(f"ANALYZE {kind}")
                     timings[kind] = time.perf_counter() - t
-                con.execute("DROP TABLE vs_enrolled")
+                for table, _create in sweep_sql.prepare():
+                    con.execute(f"DROP TABLE {table}")
             sweep = time.perf_counter() - started
+            cpu = backend_cpu(con) - cpu
             found = con.execute("SELECT count(*) FROM verification_finding").fetchone()[0]
             warned = con.execute("SELECT count(*) FROM monitoring_warning").fetchone()[0]
             enrolled = con.execute(
@@ -206,7 +222,7 @@ def pg_run(n: int, rows: int, sample: int) -> tuple[float, float, dict]:
             print("  per statement: " + ", ".join(f"{k} {v:.2f}" for k, v in timings.items()))
             naive = naive_per_person(con, sample)
             projected = naive * enrolled / sample
-            return sweep, projected, timings
+            return sweep, cpu, projected
     finally:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.close()
@@ -266,13 +282,13 @@ def duck_run(folder: Path) -> tuple[float, int]:
     ddl = ddl.replace("id bigserial PRIMARY KEY, kind", "id bigint DEFAULT nextval('finding_id'), kind")
     ddl = ddl.replace("id bigserial PRIMARY KEY, natural_key", "id bigint DEFAULT nextval('warning_id'), natural_key")
     con.execute(ddl.replace("bigserial", "bigint").replace("timestamptz", "timestamp"))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for _kind, sql, params in statements():
         con.execute(duck_sql(sql, {**params, "now": "2025-09-10"}))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     found = con.execute("SELECT count(*) FROM verification_finding").fetchone()[0]
     con.close()
-    return seconds, found
+    return seconds, cpu, found
 
 
 def peak_mb() -> float:
@@ -288,10 +304,11 @@ def main() -> None:
     label = "100k" if args.quick else "1m"
     print(f"verification sweep: {n:,} residents, {len(SOURCES)} sources × {rows:,} rows", flush=True)
 
-    pg_seconds, projected, _ = pg_run(n, rows, sample=min(10_000, n // 10))
+    pg_seconds, pg_cpu, projected = pg_run(n, rows, sample=min(10_000, n // 10))
     target = 8
     print(
         f"BENCH verification_sweep_{label}_pg {pg_seconds:.2f} s target <{target} {'ok' if pg_seconds < target else 'MISS'}"
+        f" (backend cpu {pg_cpu:.2f} s; {load()})"
     )
     print(
         f"BENCH verification_naive_projected_ratio {projected / pg_seconds:.0f} x (naive loop projected {projected:.0f} s)"
@@ -302,10 +319,11 @@ def main() -> None:
         started = time.perf_counter()
         duck_prepare(n, rows, folder)
         print(f"  Parquet files written in {time.perf_counter() - started:.1f} s", flush=True)
-        duck_seconds, found = duck_run(folder)
+        duck_seconds, duck_cpu, found = duck_run(folder)
         print(f"  DuckDB: {found:,} findings")
         print(
             f"BENCH verification_sweep_{label}_duckdb {duck_seconds:.2f} s target <2 {'ok' if duck_seconds < 2 else 'MISS'}"
+            f" (cpu {duck_cpu:.2f} s; {load()})"
         )
     if not args.quick:
         with tempfile.TemporaryDirectory(prefix="mz_bench_10m_") as tmp:
@@ -313,9 +331,9 @@ def main() -> None:
             started = time.perf_counter()
             duck_prepare(10_000_000, 1_000_000, folder)
             print(f"  10M residents: Parquet written in {time.perf_counter() - started:.1f} s", flush=True)
-            seconds, found = duck_run(folder)
+            seconds, cpu, found = duck_run(folder)
             print(f"  DuckDB 10M: {found:,} findings")
-            print(f"BENCH verification_sweep_10m_duckdb {seconds:.2f} s")
+            print(f"BENCH verification_sweep_10m_duckdb {seconds:.2f} s (cpu {cpu:.2f} s; {load()})")
     print(
         f"BENCH verification_peak_memory {peak_mb():.0f} MB (this process incl. DuckDB; PostgreSQL server not counted)"
     )

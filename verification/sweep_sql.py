@@ -3,9 +3,14 @@
 DuckDB (bench/verification.py runs exactly these over Parquet files).
 
 `enrolled_sql` materialises everyone in an open enrolment of the area, one row per (enrolment,
-person), into a temporary table `vs_enrolled`; each `candidates()` entry is a SELECT of finding
-candidates with a natural key, wrapped by `insert_sql` into
-`INSERT … SELECT … ON CONFLICT (natural_key) DO NOTHING`, so a second run adds nothing.
+person), into a temporary table `vs_enrolled`; `hits_sql` then joins it once to the department
+rows, keeping only the rows of enrolled people that a finding rule can use, into `vs_hits` (the
+one expensive join: millions of rows in, a few per cent out). Each `candidates()` entry is a
+SELECT of finding candidates with a natural key over these two small tables, wrapped by
+`insert_sql` into `INSERT … SELECT … ON CONFLICT (natural_key) DO NOTHING`, so a second run adds
+nothing. Only the missed-aid kinds, about people who need not be enrolled, read the department
+rows directly (an anti-join on the (id_number, source) index). `prepare()` lists the two
+CREATE statements, `PG_SETTINGS` the PostgreSQL settings of the sweep transaction.
 
 Parameters are pyformat (`%(name)s`); values: prefix, batch, month_start, year_ago, cutoff_60,
 std_urban, std_rural, max_vehicles, max_houses, deposit_months. Integers that shape the SQL
@@ -18,6 +23,10 @@ from assistance.programmes import Programme
 
 T_PERSON, T_MEMBERSHIP, T_HOUSEHOLD = "registry_person", "registry_membership", "registry_household"
 T_ENROLMENT, T_ROW, T_FINDING = "ledger_enrolment", "verification_datasetrow", "verification_finding"
+T_ENROLLED, T_HITS = "vs_enrolled", "vs_hits"  # temporary tables of one sweep
+# PostgreSQL, for the sweep transaction: its merge-join plans are 3× slower than hash joins here
+# (bench/verification.py), and the hashes of a county's enrolled people fit in memory.
+PG_SETTINGS = ("SET LOCAL enable_mergejoin = off", "SET LOCAL work_mem = '256MB'")
 
 MEANS_TESTED = (Programme.DIBAO, Programme.TEKUN, Programme.EDGE, Programme.RIGID_SPENDING)
 DEATH_SOURCES = "('death', 'funeral')"
@@ -65,7 +74,7 @@ def add_months(expr: str, months: int, vendor: str) -> str:
     return f"CAST(({expr}) + INTERVAL '{int(months)} months' AS DATE)"
 
 
-def enrolled_sql(table: str = "vs_enrolled") -> str:
+def enrolled_sql(table: str = T_ENROLLED) -> str:
     means = _in(MEANS_TESTED)
     columns = (
         "e.id AS enrolment_id, e.household_id AS household_id, p.id AS person_id, p.id_number AS id_number, "
@@ -87,6 +96,32 @@ FROM {T_ENROLMENT} e
 JOIN {T_PERSON} p ON p.id = e.beneficiary_id
 JOIN {T_HOUSEHOLD} h ON h.id = e.household_id
 WHERE e.status <> 'stopped' AND e.beneficiary_id IS NOT NULL AND e.area_code LIKE %(prefix)s"""
+
+
+# The department rows a rule reads about an enrolled person, as the rules filter them (each rule
+# repeats its own filter, so this is only a superset): deaths and funerals (any date), vehicles
+# other than disabled-mobility cars, houses, active businesses, a year of wages, non-basic pensions
+# and deposits. All batches: a batch sweep still counts a household's earlier cars and houses.
+HIT_ROWS = f"""(r.source IN {DEATH_SOURCES}
+    OR (r.source = 'vehicle' AND r.kind <> 'disabled_mobility')
+    OR (r.source = 'real_estate' AND r.kind = 'house')
+    OR (r.source = 'business' AND r.kind = 'active')
+    OR (r.source IN ('wage', 'pension') AND r.kind <> 'pension_basic' AND r.event_date > %(year_ago)s)
+    OR (r.source = 'deposit' AND r.event_date > %(year_ago)s))"""
+
+
+def hits_sql(table: str = T_HITS, enrolled: str = T_ENROLLED) -> str:
+    """The one join of the department rows to the enrolled people, by ID number."""
+    return f"""CREATE TEMP TABLE {table} AS
+SELECT r.id_number AS id_number, r.source AS source, r.kind AS kind, r.amount AS amount,
+  r.event_date AS event_date, r.ref AS ref, r.batch_id AS batch_id
+FROM {T_ROW} r
+WHERE r.id_number IN (SELECT id_number FROM {enrolled}) AND {HIT_ROWS}"""
+
+
+def prepare() -> list[tuple[str, str]]:
+    """The statements that fill the sweep's temporary tables, in order: (table, CREATE … AS)."""
+    return [(T_ENROLLED, enrolled_sql()), (T_HITS, hits_sql())]
 
 
 # Households of the means-tested enrolments, one row each, and their people, one row each.
@@ -117,7 +152,7 @@ def candidates(vendor: str, *, after_death_months: int, batch_only: bool, incomp
             f"""SELECT 'death', {_key("'death'", _s("en.household_id"), _s("en.person_id"))},
   en.household_id, en.person_id, MIN(en.enrolment_id), MIN(r.source), MAX(r.batch_id), MIN(r.event_date),
   {_NO_AMOUNT}, '', {add_months("MIN(r.event_date)", after_death_months, vendor)}, MIN(en.area_code)
-FROM vs_enrolled en JOIN {T_ROW} r ON {death_rows}
+FROM vs_enrolled en JOIN {T_HITS} r ON {death_rows}
 GROUP BY en.household_id, en.person_id""",
         ),
         Candidate(
@@ -125,11 +160,11 @@ GROUP BY en.household_id, en.person_id""",
             f"""SELECT 'paid_after_death', {_key("'paid_after_death'", _s("en.enrolment_id"))},
   en.household_id, en.person_id, en.enrolment_id, MIN(r.source), MAX(r.batch_id), MIN(r.event_date),
   {_NO_AMOUNT}, '', {_NO_DATE}, MIN(en.area_code)
-FROM vs_enrolled en JOIN {T_ROW} r ON {death_rows}
+FROM vs_enrolled en JOIN {T_HITS} r ON {death_rows}
 JOIN (SELECT enrolment_id, SUM(CASE WHEN life_status = 'alive' THEN 1 ELSE 0 END) AS alive
       FROM vs_enrolled GROUP BY enrolment_id) a ON a.enrolment_id = en.enrolment_id
 LEFT JOIN (SELECT d.enrolment_id, COUNT(DISTINCT d.person_id) AS dead FROM vs_enrolled d
-      JOIN {T_ROW} x ON x.id_number = d.id_number AND x.source IN {DEATH_SOURCES}
+      JOIN {T_HITS} x ON x.id_number = d.id_number AND x.source IN {DEATH_SOURCES}
       WHERE d.life_status = 'alive' GROUP BY d.enrolment_id) k ON k.enrolment_id = en.enrolment_id
 WHERE r.event_date < %(month_start)s AND en.start_month <= %(month_start)s
   AND (en.personal = 1 OR a.alive <= COALESCE(k.dead, 0))
@@ -148,12 +183,12 @@ GROUP BY en.enrolment_id, en.household_id, en.person_id""",
   hh.household_id, MIN(hp.person_id), hh.enrolment_id, '{source}', MAX(r.batch_id), MAX(r.event_date), MAX(r.amount),
   r.ref, {_NO_DATE}, hh.area_code
 FROM (WITH {_HH}, owned AS (
-    SELECT hp.household_id, COUNT(DISTINCT r.ref) AS n FROM hp JOIN {T_ROW} r
+    SELECT hp.household_id, COUNT(DISTINCT r.ref) AS n FROM hp JOIN {T_HITS} r
       ON r.id_number = hp.id_number AND r.source = '{source}' AND {condition} GROUP BY hp.household_id)
   SELECT hh.*, owned.n FROM hh JOIN owned ON owned.household_id = hh.household_id WHERE owned.n > {limit}) hh
 JOIN (SELECT DISTINCT household_id, person_id, id_number FROM vs_enrolled WHERE means = 1 AND personal = 0) hp
   ON hp.household_id = hh.household_id
-JOIN {T_ROW} r ON r.id_number = hp.id_number AND r.source = '{source}' AND {condition} {batch}
+JOIN {T_HITS} r ON r.id_number = hp.id_number AND r.source = '{source}' AND {condition} {batch}
 WHERE r.event_date > hh.reviewed
 GROUP BY hh.household_id, hh.enrolment_id, hh.area_code, r.ref""",
             )
@@ -167,7 +202,7 @@ GROUP BY hh.household_id, hh.enrolment_id, hh.area_code, r.ref""",
 FROM (WITH {_HH} SELECT hh.*, {_STANDARD} AS standard FROM hh) hh
 JOIN (SELECT DISTINCT household_id, id_number FROM vs_enrolled WHERE means = 1 AND personal = 0) hp
   ON hp.household_id = hh.household_id
-JOIN {T_ROW} r ON r.id_number = hp.id_number AND r.source IN ('wage', 'pension')
+JOIN {T_HITS} r ON r.id_number = hp.id_number AND r.source IN ('wage', 'pension')
   AND r.kind <> 'pension_basic' AND r.event_date > %(year_ago)s
 GROUP BY hh.household_id, hh.enrolment_id, hh.area_code, hh.covered, hh.reviewed, hh.standard
 HAVING SUM(r.amount) / 12 / hh.covered > hh.standard""",
@@ -181,7 +216,7 @@ FROM (WITH {_HH} SELECT hh.*, {_STANDARD} AS standard FROM hh) hh
 JOIN (SELECT hp.household_id, hp.person_id, MAX(r.amount) AS balance, MAX(r.batch_id) AS batch_id,
         MAX(r.event_date) AS event_date
       FROM (SELECT DISTINCT household_id, person_id, id_number FROM vs_enrolled WHERE means = 1 AND personal = 0) hp
-      JOIN {T_ROW} r ON r.id_number = hp.id_number AND r.source = 'deposit' AND r.event_date > %(year_ago)s
+      JOIN {T_HITS} r ON r.id_number = hp.id_number AND r.source = 'deposit' AND r.event_date > %(year_ago)s
       GROUP BY hp.household_id, hp.person_id) b ON b.household_id = hh.household_id
 GROUP BY hh.household_id, hh.enrolment_id, hh.area_code, hh.covered, hh.reviewed, hh.standard
 HAVING SUM(b.balance) > hh.standard * %(deposit_months)s * hh.covered""",

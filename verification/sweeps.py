@@ -1,9 +1,10 @@
 """Sweeps (比对): everyone enrolled in an area against every source, set-based.
 
-`run_sweep` writes findings only (INSERT … SELECT … ON CONFLICT DO NOTHING per kind, see
-sweep_sql.py); `open_work` then turns each new finding into work through verification.casework —
-a review case, a recovery flag on that case, or an outreach task for the village 民生员. Nothing
-here touches an enrolment: a case decision does that, through the ledger.
+`run_sweep` writes findings only (the enrolled people, then their department rows, into two
+temporary tables once; then INSERT … SELECT … ON CONFLICT DO NOTHING per kind, see sweep_sql.py);
+`open_work` then turns each new finding into work through verification.casework — a review case,
+a recovery flag on that case, or an outreach task for the village 民生员. Nothing here touches an
+enrolment: a case decision does that, through the ledger.
 """
 
 from datetime import date, timedelta
@@ -107,12 +108,17 @@ def run_sweep(
     del sql_params["incompatible"], sql_params["after_death_months"]
     counts = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_mergejoin = off")  # the hash join is 3× faster here (bench)
-        cursor.execute("DROP TABLE IF EXISTS vs_enrolled")
-        cursor.execute(sweep_sql.enrolled_sql(), {"prefix": params["prefix"]})
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE vs_enrolled")
+        postgres = connection.vendor == "postgresql"
+        for setting in sweep_sql.PG_SETTINGS if postgres else ():
+            cursor.execute(setting)
+        # Everyone enrolled, then their department rows: the one expensive join, done once.
+        reads_rows = any(s.uses_rows for s in statements)
+        tables = [(t, sql) for t, sql in sweep_sql.prepare() if reads_rows or t != sweep_sql.T_HITS]
+        for table, create in tables:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(create, {"prefix": params["prefix"], "year_ago": params["year_ago"]})
+            if postgres:
+                cursor.execute(f"ANALYZE {table}")
         for number, statement in enumerate(statements, start=1):
             detail = DETAILS[statement.kind].format(months=params["after_death_months"], **params)
             cursor.execute(sweep_sql.insert_sql(statement.sql), {**sql_params, "detail": detail})
@@ -121,7 +127,8 @@ def run_sweep(
                 progress(
                     number, len(statements), f"{Finding.Kind(statement.kind).label}：新增{counts[statement.kind]}条"
                 )
-        cursor.execute("DROP TABLE vs_enrolled")
+        for table, _create in reversed(tables):
+            cursor.execute(f"DROP TABLE {table}")
     _price_recoveries(sweep, on_date)
     Sweep.objects.filter(pk=sweep.pk).update(counts=counts, finished_at=timezone.now())
     sweep.counts = counts
