@@ -4,7 +4,8 @@
 #
 # Which server, first that works:
 #   1. TEST_DATABASE_URL, when set (used as it is);
-#   2. the local server on 127.0.0.1:5432 as user postgres, when it answers;
+#   2. the local server on 127.0.0.1:5432 as user postgres, when it answers (database name minzheng_<pid>,
+#      so concurrent runs on one server do not collide);
 #   3. a throwaway cluster from the installed PostgreSQL binaries (initdb + pg_ctl) in a temp
 #      directory on a free port, stopped and removed afterwards.
 # When none is possible the PostgreSQL run is skipped loudly — and under CI=true it fails instead.
@@ -13,7 +14,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
-LOCAL_URL="postgres://postgres@127.0.0.1:5432/minzheng"
+LOCAL_SERVER="postgres://postgres@127.0.0.1:5432"
+# pytest-django creates test_<name> (test_<name>_gw0, _gw1 with xdist). A name of this run's own keeps
+# two runs on one shared server (two engineers, or CI beside a developer) out of each other's way.
+LOCAL_DB="minzheng_$$"
 
 say() { printf '[postgres] %s\n' "$*"; }
 under_ci() { [[ ${CI:-} =~ ^([Tt][Rr][Uu][Ee]|1|[Yy][Ee][Ss])$ ]]; }
@@ -63,10 +67,27 @@ if [[ -n ${TEST_DATABASE_URL:-} ]]; then
     exit $?
 fi
 
+# Drops this run's test databases if pytest was interrupted before it could.
+drop_local_test_databases() {
+    "$PY" - "$LOCAL_SERVER" "test_$LOCAL_DB" <<'PYTHON' 2>/dev/null
+import sys
+
+import psycopg
+
+with psycopg.connect(f"{sys.argv[1]}/postgres", autocommit=True, connect_timeout=3) as conn:
+    names = conn.execute(
+        "SELECT datname FROM pg_database WHERE datname = %s OR datname LIKE %s", [sys.argv[2], sys.argv[2] + "_gw%"]
+    ).fetchall()
+    for (name,) in names:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+PYTHON
+}
+
 # 2. the local server
-if [[ ${MINZHENG_TEST_PG:-auto} != throwaway ]] && answers "$LOCAL_URL"; then
-    say "使用本机服务器 using the local server: $LOCAL_URL"
-    DATABASE_URL="$LOCAL_URL" "$@"
+if [[ ${MINZHENG_TEST_PG:-auto} != throwaway ]] && answers "$LOCAL_SERVER/postgres"; then
+    say "使用本机服务器 using the local server: $LOCAL_SERVER/$LOCAL_DB (pytest-django creates test_$LOCAL_DB*)"
+    trap drop_local_test_databases EXIT
+    DATABASE_URL="$LOCAL_SERVER/$LOCAL_DB" "$@"
     exit $?
 fi
 
