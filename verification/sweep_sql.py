@@ -9,8 +9,10 @@ one expensive join: millions of rows in, a few per cent out). Each `candidates()
 SELECT of finding candidates with a natural key over these two small tables, wrapped by
 `insert_sql` into `INSERT … SELECT … ON CONFLICT (natural_key) DO NOTHING`, so a second run adds
 nothing. Only the missed-aid kinds, about people who need not be enrolled, read the department
-rows directly (an anti-join on the (id_number, source) index). `prepare()` lists the two
-CREATE statements, `PG_SETTINGS` the PostgreSQL settings of the sweep transaction.
+rows directly (an anti-join on the (id_number, source) index). The means-tested households
+(`vs_hh`) and their people (`vs_hp`) are also materialised once, not regrouped per kind.
+`prepare()` lists the CREATE statements in order, `PG_SETTINGS` the PostgreSQL settings of the
+sweep transaction.
 
 Parameters are pyformat (`%(name)s`); values: prefix, batch, month_start, year_ago, cutoff_60,
 std_urban, std_rural, max_vehicles, max_houses, deposit_months. Integers that shape the SQL
@@ -23,7 +25,7 @@ from assistance.programmes import Programme
 
 T_PERSON, T_MEMBERSHIP, T_HOUSEHOLD = "registry_person", "registry_membership", "registry_household"
 T_ENROLMENT, T_ROW, T_FINDING = "ledger_enrolment", "verification_datasetrow", "verification_finding"
-T_ENROLLED, T_HITS = "vs_enrolled", "vs_hits"  # temporary tables of one sweep
+T_ENROLLED, T_HH, T_HP, T_HITS = "vs_enrolled", "vs_hh", "vs_hp", "vs_hits"  # temporary tables of one sweep
 # PostgreSQL, for the sweep transaction: its merge-join plans are 3× slower than hash joins here
 # (bench/verification.py), and the hashes of a county's enrolled people fit in memory.
 PG_SETTINGS = ("SET LOCAL enable_mergejoin = off", "SET LOCAL work_mem = '256MB'")
@@ -121,14 +123,16 @@ WHERE r.id_number IN (SELECT id_number FROM {enrolled}) AND {HIT_ROWS}"""
 
 def prepare() -> list[tuple[str, str]]:
     """The statements that fill the sweep's temporary tables, in order: (table, CREATE … AS)."""
-    return [(T_ENROLLED, enrolled_sql()), (T_HITS, hits_sql())]
+    return [(T_ENROLLED, enrolled_sql()), (T_HH, HH_SQL), (T_HP, HP_SQL), (T_HITS, hits_sql())]
 
 
 # Households of the means-tested enrolments, one row each, and their people, one row each.
-_HH = """hh AS (SELECT household_id, MIN(enrolment_id) AS enrolment_id, MAX(covered_members) AS covered,
-    MIN(household_kind) AS household_kind, MAX(last_reviewed_on) AS reviewed, MIN(area_code) AS area_code
-  FROM vs_enrolled WHERE means = 1 AND personal = 0 GROUP BY household_id),
-hp AS (SELECT DISTINCT household_id, person_id, id_number FROM vs_enrolled WHERE means = 1 AND personal = 0)"""
+HH_SQL = f"""CREATE TEMP TABLE {T_HH} AS
+SELECT household_id, MIN(enrolment_id) AS enrolment_id, MAX(covered_members) AS covered,
+  MIN(household_kind) AS household_kind, MAX(last_reviewed_on) AS reviewed, MIN(area_code) AS area_code
+FROM {T_ENROLLED} WHERE means = 1 AND personal = 0 GROUP BY household_id"""
+HP_SQL = f"""CREATE TEMP TABLE {T_HP} AS
+SELECT DISTINCT household_id, person_id, id_number FROM {T_ENROLLED} WHERE means = 1 AND personal = 0"""
 _STANDARD = (
     "CASE hh.household_kind WHEN 'urban' THEN CAST(%(std_urban)s AS DECIMAL(14, 2)) "
     "ELSE CAST(%(std_rural)s AS DECIMAL(14, 2)) END"
@@ -182,12 +186,11 @@ GROUP BY en.enrolment_id, en.household_id, en.person_id""",
                 f"""SELECT '{kind}', {_key(f"'{kind}'", _s("hh.household_id"), "r.ref")},
   hh.household_id, MIN(hp.person_id), hh.enrolment_id, '{source}', MAX(r.batch_id), MAX(r.event_date), MAX(r.amount),
   r.ref, {_NO_DATE}, hh.area_code
-FROM (WITH {_HH}, owned AS (
-    SELECT hp.household_id, COUNT(DISTINCT r.ref) AS n FROM hp JOIN {T_HITS} r
+FROM (WITH owned AS (
+    SELECT hp.household_id, COUNT(DISTINCT r.ref) AS n FROM {T_HP} hp JOIN {T_HITS} r
       ON r.id_number = hp.id_number AND r.source = '{source}' AND {condition} GROUP BY hp.household_id)
-  SELECT hh.*, owned.n FROM hh JOIN owned ON owned.household_id = hh.household_id WHERE owned.n > {limit}) hh
-JOIN (SELECT DISTINCT household_id, person_id, id_number FROM vs_enrolled WHERE means = 1 AND personal = 0) hp
-  ON hp.household_id = hh.household_id
+  SELECT hh.*, owned.n FROM {T_HH} hh JOIN owned ON owned.household_id = hh.household_id WHERE owned.n > {limit}) hh
+JOIN {T_HP} hp ON hp.household_id = hh.household_id
 JOIN {T_HITS} r ON r.id_number = hp.id_number AND r.source = '{source}' AND {condition} {batch}
 WHERE r.event_date > hh.reviewed
 GROUP BY hh.household_id, hh.enrolment_id, hh.area_code, r.ref""",
@@ -199,8 +202,8 @@ GROUP BY hh.household_id, hh.enrolment_id, hh.area_code, r.ref""",
             f"""SELECT 'income', {_key("'income'", _s("hh.household_id"), _s("hh.reviewed"))},
   hh.household_id, {_NO_ID}, hh.enrolment_id, 'wage', MAX(r.batch_id), MAX(r.event_date),
   CAST(SUM(r.amount) / 12 / hh.covered AS DECIMAL(14, 2)), '', {_NO_DATE}, hh.area_code
-FROM (WITH {_HH} SELECT hh.*, {_STANDARD} AS standard FROM hh) hh
-JOIN (SELECT DISTINCT household_id, id_number FROM vs_enrolled WHERE means = 1 AND personal = 0) hp
+FROM (SELECT hh.*, {_STANDARD} AS standard FROM {T_HH} hh) hh
+JOIN (SELECT DISTINCT household_id, id_number FROM {T_HP}) hp
   ON hp.household_id = hh.household_id
 JOIN {T_HITS} r ON r.id_number = hp.id_number AND r.source IN ('wage', 'pension')
   AND r.kind <> 'pension_basic' AND r.event_date > %(year_ago)s
@@ -212,10 +215,10 @@ HAVING SUM(r.amount) / 12 / hh.covered > hh.standard""",
             f"""SELECT 'deposit', {_key("'deposit'", _s("hh.household_id"), _s("hh.reviewed"))},
   hh.household_id, {_NO_ID}, hh.enrolment_id, 'deposit', MAX(b.batch_id), MAX(b.event_date), {_NO_AMOUNT}, '',
   {_NO_DATE}, hh.area_code
-FROM (WITH {_HH} SELECT hh.*, {_STANDARD} AS standard FROM hh) hh
+FROM (SELECT hh.*, {_STANDARD} AS standard FROM {T_HH} hh) hh
 JOIN (SELECT hp.household_id, hp.person_id, MAX(r.amount) AS balance, MAX(r.batch_id) AS batch_id,
         MAX(r.event_date) AS event_date
-      FROM (SELECT DISTINCT household_id, person_id, id_number FROM vs_enrolled WHERE means = 1 AND personal = 0) hp
+      FROM {T_HP} hp
       JOIN {T_HITS} r ON r.id_number = hp.id_number AND r.source = 'deposit' AND r.event_date > %(year_ago)s
       GROUP BY hp.household_id, hp.person_id) b ON b.household_id = hh.household_id
 GROUP BY hh.household_id, hh.enrolment_id, hh.area_code, hh.covered, hh.reviewed, hh.standard
