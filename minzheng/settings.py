@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
     # the five shared cores
     "core",
     "areas",
@@ -142,6 +143,7 @@ STORAGES = {
 # Background work: database queue by default; MINZHENG_TASK_BACKEND=rq with Redis for many workers.
 _TASK_BACKENDS = {
     "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",  # workers: manage.py rqworker default
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 _task_backend = os.environ.get("MINZHENG_TASK_BACKEND", "db")
@@ -150,6 +152,7 @@ if _task_backend not in _TASK_BACKENDS:
         f"环境变量 MINZHENG_TASK_BACKEND 只能是 {', '.join(_TASK_BACKENDS)}，当前为 {_task_backend!r}"
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+RQ_QUEUES = {"default": {"URL": os.environ.get("MINZHENG_REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 LOGGING = {
     "version": 1,

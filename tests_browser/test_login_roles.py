@@ -138,7 +138,7 @@ def test_initial_password_must_be_changed_first(page, live_server):
     page.goto(f"{live_server.url}/")  # any other page sends the user back
     expect(page).to_have_url(password_page)
 
-    new_password = "Xinshao#2027go"  # noqa: S105 - a test password
+    new_password = "Xinshao#2027go"
     page.fill("#id_old_password", TEST_PASSWORD)
     page.fill("#id_new_password1", new_password)
     page.fill("#id_new_password2", new_password)

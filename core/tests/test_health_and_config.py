@@ -36,3 +36,9 @@ def test_production_profile_refuses_to_start_without_secret_key():
     result = _start_with({"MINZHENG_DEBUG": "0"})
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_the_redis_task_backend_can_be_chosen_and_a_wrong_one_is_refused():
+    assert _start_with({"MINZHENG_TASK_BACKEND": "rq"}).returncode == 0
+    wrong = _start_with({"MINZHENG_TASK_BACKEND": "celery"})
+    assert wrong.returncode != 0 and "MINZHENG_TASK_BACKEND" in wrong.stderr
