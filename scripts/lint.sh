@@ -6,3 +6,8 @@ echo "[lint] ruff check ."
 .venv/bin/ruff check .
 echo "[lint] ruff format --check ."
 .venv/bin/ruff format --check .
+echo "[lint] manage.py makemigrations --check (models and migrations in step)"
+MINZHENG_DEBUG=1 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
+    echo "[lint] 模型与迁移不一致 models and migrations differ: run manage.py makemigrations" >&2
+    exit 1
+}
