@@ -81,3 +81,28 @@ def add_registry_error(form, error, field: str | None = None) -> None:
     }
     target = field or by_code.get(error.code)
     form.add_error(target if target in form.fields else None, error.message)
+
+
+def attach_from_form(request, form, **holder) -> bool:
+    """Put the uploaded document into the library for `holder` (person= or household=); a refusal
+    lands on the form. Returns whether it was collected."""
+    from django.contrib import messages
+
+    from registry import services
+    from registry.errors import RegistryError
+
+    if not form.is_valid():
+        return False
+    try:
+        services.attach_document(
+            doc_type=form.cleaned_data["doc_type"],
+            upload=form.cleaned_data["file"] or None,
+            uploaded_by=request.user,
+            **holder,
+            **form.service_fields(),
+        )
+    except RegistryError as error:
+        add_registry_error(form, error)
+        return False
+    messages.success(request, f"已采集{form.cleaned_data['doc_type'].name}。")
+    return True

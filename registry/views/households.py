@@ -29,6 +29,7 @@ from registry.timeline import timeline_for
 from registry.views.common import (
     add_registry_error,
     area_names,
+    attach_from_form,
     export_is_full,
     paginate,
     record_export,
@@ -288,18 +289,6 @@ def household_merge(request, pk: int):
 def household_document(request, pk: int):
     household = get_object_or_404(Household.objects.select_related("head"), pk=pk)
     form = DocumentForm(request.POST, request.FILES, holder=DocumentType.Holder.HOUSEHOLD)
-    if form.is_valid():
-        try:
-            services.attach_document(
-                doc_type=form.cleaned_data["doc_type"],
-                household=household,
-                upload=form.cleaned_data["file"] or None,
-                uploaded_by=request.user,
-                **form.service_fields(),
-            )
-        except RegistryError as error:
-            add_registry_error(form, error)
-        else:
-            messages.success(request, f"已采集{form.cleaned_data['doc_type'].name}。")
-            return redirect("registry:household_detail", pk=pk)
+    if attach_from_form(request, form, household=household):
+        return redirect("registry:household_detail", pk=pk)
     return render(request, "registry/household_detail.html", _household_context(request, household, document_form=form))

@@ -19,6 +19,7 @@ from registry.timeline import timeline_for
 from registry.views.common import (
     add_registry_error,
     area_names,
+    attach_from_form,
     export_is_full,
     paginate,
     record_export,
@@ -231,18 +232,6 @@ def person_move(request, pk: int):
 def person_document(request, pk: int):
     person = get_object_or_404(Person.objects, pk=pk)
     form = DocumentForm(request.POST, request.FILES, holder=DocumentType.Holder.PERSON)
-    if form.is_valid():
-        try:
-            services.attach_document(
-                doc_type=form.cleaned_data["doc_type"],
-                person=person,
-                upload=form.cleaned_data["file"] or None,
-                uploaded_by=request.user,
-                **form.service_fields(),
-            )
-        except RegistryError as error:
-            add_registry_error(form, error)
-        else:
-            messages.success(request, f"已采集{form.cleaned_data['doc_type'].name}。")
-            return redirect("registry:person_detail", pk=pk)
+    if attach_from_form(request, form, person=person):
+        return redirect("registry:person_detail", pk=pk)
     return render(request, "registry/person_detail.html", _person_context(request, person, document_form=form))
