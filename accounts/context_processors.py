@@ -4,4 +4,4 @@ from core.navigation import nav_for
 
 
 def staff_context(request) -> dict:
-    return {"site_name": settings.MINZHENG["SITE_NAME"], "nav_items": nav_for(request.user)}
+    return {"site_name": settings.MINZHENG["SITE_NAME"], "nav_groups": nav_for(request.user)}

@@ -1,4 +1,9 @@
-"""The menu: each app registers its entries (in AppConfig.ready) with the capability they need."""
+"""The menu: each app registers its entries (in AppConfig.ready) with the capability they need.
+
+Entries fall into menu groups by their `order` band, so an app places an entry by its number alone
+and the top bar stays one line at 1280 px: 0–99 business handling, 100–299 the registry, 300–399
+money, 400–899 verification and monitoring, 900+ system.
+"""
 
 from dataclasses import dataclass
 
@@ -23,11 +28,27 @@ def register_nav(item: NavItem) -> None:
         _ITEMS.sort(key=lambda i: (i.order, i.label))
 
 
+# (highest order in the band, group label)
+GROUPS: list[tuple[int, str]] = [
+    (99, "业务办理"),
+    (299, "居民档案"),
+    (399, "资金发放"),
+    (899, "核对监测"),
+    (10**9, "系统管理"),
+]
+
+
+def _group_of(item: NavItem) -> str:
+    return next(label for upper, label in GROUPS if item.order <= upper)
+
+
 def nav_for(user) -> list[dict]:
+    """The menu groups this user may see, in order, each with its entries; empty groups left out."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return [
-        {"label": item.label, "url": reverse(item.url_name), "description": item.description}
-        for item in _ITEMS
-        if item.capability is None or user.can(item.capability)
-    ]
+    groups: dict[str, list[dict]] = {}
+    for item in _ITEMS:
+        if item.capability is None or user.can(item.capability):
+            entry = {"label": item.label, "url": reverse(item.url_name), "description": item.description}
+            groups.setdefault(_group_of(item), []).append(entry)
+    return [{"label": label, "items": groups[label]} for _, label in GROUPS if label in groups]
