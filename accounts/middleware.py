@@ -1,5 +1,26 @@
+import time
+
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+
+# A session's expiry is pushed back at most this often: the idle timeout then counts from the last
+# request to within a minute, without an UPDATE of the session row on every request.
+SESSION_REFRESH_SECONDS = 60
+_REFRESHED_AT = "_refreshed_at"
+
+
+class IdleTimeoutSessionMiddleware(SessionMiddleware):
+    """Sessions expire SESSION_COOKIE_AGE after the last request (the idle timeout), refreshed at
+    most once a minute instead of written on every request (SESSION_SAVE_EVERY_REQUEST)."""
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            if session.modified or now - session.get(_REFRESHED_AT, 0) >= SESSION_REFRESH_SECONDS:
+                session[_REFRESHED_AT] = now
+        return super().process_response(request, response)
 
 
 class ForcePasswordChangeMiddleware:

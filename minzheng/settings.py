@@ -55,7 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.IdleTimeoutSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,7 +95,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.StaffBackend",  # ModelBackend, loading the unit with the user
 ]
 # 等保三级: ≥8 characters of 3 classes; lockout after 5 failures for 15 minutes; 30 minutes idle.
 AUTH_PASSWORD_VALIDATORS = [
@@ -110,7 +110,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 SESSION_COOKIE_AGE = env_int("MINZHENG_IDLE_TIMEOUT_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the 30 minutes count from the last request: an idle timeout
+# The 30 minutes count from the last request (an idle timeout): IdleTimeoutSessionMiddleware pushes
+# the expiry back at most once a minute rather than writing the session row on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"

@@ -1,9 +1,15 @@
 """Level-3 (等保三级) account rules: password strength, lockout, forced change, idle timeout."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from freezegun import freeze_time
 
 from accounts.tests.factories import TEST_PASSWORD
 
@@ -48,9 +54,24 @@ def test_initial_password_must_be_changed_before_anything_else(client, clerk_a):
     assert client.get("/accounts/staff/").status_code == 200
 
 
-def test_sessions_expire_after_thirty_idle_minutes():
+def test_sessions_expire_after_thirty_idle_minutes(client, clerk_a):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    with freeze_time("2026-03-02 09:00:00") as clock:
+        client.force_login(clerk_a)
+        assert client.get("/").status_code == 200
+        session = Session.objects.get()
+        first_expiry = session.expire_date
+        clock.tick(30)  # within a minute: no write of the session row
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        assert not any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in queries.captured_queries)
+        clock.tick(29 * 60)  # active again after 29 minutes: the 30 minutes start over
+        assert client.get("/").status_code == 200
+        assert Session.objects.get().expire_date == first_expiry + timedelta(seconds=30 + 29 * 60)
+        clock.tick(29 * 60)
+        assert client.get("/").status_code == 200
+        clock.tick(30 * 60 + 1)  # idle for more than 30 minutes: logged out
+        assert client.get("/")["Location"].startswith("/accounts/login/")
 
 
 def test_home_page_names_the_role(client, worker_a):
