@@ -37,7 +37,7 @@ def record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
         area_code = area_code or getattr(obj, "area_code", "") or ""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # a failed insert fails the caller's transaction anyway
         _lock_chain()
         prev = AuditEntry.unscoped.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
         entry = AuditEntry(

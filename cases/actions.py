@@ -119,7 +119,8 @@ def approve_step(
         )
         events.step_approved(step, user, on_date, opinion, attachment)
         _close_supervisions(step, on_date)
-        following = case.steps.filter(order__gt=step.order, state=State.PENDING).select_related("definition")
+        following = case.steps.filter(order__gt=step.order, state=State.PENDING)
+        following = following.select_related("definition", "responsible_unit")
         following = following.order_by("order").first()
         if following is not None:
             activate_step(case, following, on_date, calendar)

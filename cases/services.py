@@ -5,8 +5,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
 
 from accounts.models import Unit
 from accounts.roles import RoleCode
@@ -40,17 +40,18 @@ class Acceptance:
 
 
 def next_receipt_no(county_code: str, on_date: date) -> str:
-    """受理编号: county (6) + date (8) + daily sequence (4). Taken in its own short transaction so
-    the counter row is not held while the case is written (a failed acceptance leaves a gap)."""
+    """受理编号: county (6) + date (8) + daily sequence (4). One upsert statement of its own (autocommit
+    outside a transaction), so the counter row is not held while the case is written (a failed
+    acceptance leaves a gap)."""
     key = f"{county_code[:6]}{on_date:%Y%m%d}"
-    with transaction.atomic():
-        if not ReceiptCounter.objects.filter(key=key).update(value=F("value") + 1):
-            try:
-                with transaction.atomic():
-                    ReceiptCounter.objects.create(key=key, value=1)
-            except IntegrityError:  # created by another window a moment ago
-                ReceiptCounter.objects.filter(key=key).update(value=F("value") + 1)
-        value = ReceiptCounter.objects.filter(key=key).values_list("value", flat=True).get()
+    table = connection.ops.quote_name(ReceiptCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("key", "value") VALUES (%s, 1) '  # noqa: S608 - the table name is ours
+            f'ON CONFLICT ("key") DO UPDATE SET "value" = {table}."value" + 1 RETURNING "value"',
+            [key],
+        )
+        value = cursor.fetchone()[0]
     return f"{key}{value:04d}"
 
 
