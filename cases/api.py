@@ -186,6 +186,8 @@ def case_detail(request, case_id: int):
 def act(request, case_id: int, step_id: int, payload: ActIn):
     if is_department_officer(request.user):
         return _forbidden()
+    if not CaseStep.objects.filter(pk=step_id, case_id=case_id).exists():  # a step of another case: 404
+        return 404, ErrorOut(code="not_found", message="找不到该办理环节，或不在您的辖区")
     common = {"user": request.user, "step_id": step_id, "expected_version": payload.version}
     common["on_date"] = timezone.localdate()
     try:

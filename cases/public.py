@@ -7,6 +7,8 @@ item, the current step and the expected finish date."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.cache import cache
+
 from cases.models import Case, ServiceItem
 
 LEVELS = {"village": "村(社区)", "township": "乡镇(街道)", "county": "县(区)"}
@@ -38,6 +40,30 @@ def find_progress(receipt_no: str, id_tail: str) -> Progress | None:
     else:
         step = case.current_step.name if case.current_step else "—"
     return Progress(case.item.name, case.get_status_display(), step, case.due_on)
+
+
+# Guessing the six ID characters for a known receipt number: at most this many failed lookups per
+# client address in the window. The counter lives in the cache (per process with the default local
+# memory cache, so the effective limit is this times the worker count).
+PROGRESS_FAILURES_ALLOWED = 10
+PROGRESS_WINDOW_SECONDS = 15 * 60
+
+
+def _failures_key(ip: str) -> str:
+    return f"cases:progress-failures:{ip}"
+
+
+def progress_blocked(ip: str) -> bool:
+    return cache.get(_failures_key(ip), 0) >= PROGRESS_FAILURES_ALLOWED
+
+
+def note_failed_progress(ip: str) -> None:
+    key = _failures_key(ip)
+    if not cache.add(key, 1, PROGRESS_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, PROGRESS_WINDOW_SECONDS)
 
 
 def catalogue_for_area(area_code: str, on_date: date) -> list[dict]:

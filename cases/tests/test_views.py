@@ -2,6 +2,7 @@
 the department's narrow access, public pages."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from cases.models import Case, CaseStep
@@ -139,6 +140,25 @@ def test_public_pages_need_no_login(client, worker_a, household):
     assert "没有找到办件" in wrong.content.decode()
 
 
+def test_public_progress_stops_guessing_after_ten_failures(logged_in, worker_a, household):
+    from django.core.cache import cache
+
+    cache.clear()
+    give_documents(household, [*DOCS, "disability_certificate"])
+    case = _accept(logged_in(worker_a), household)
+    url, tail = reverse("cases:public_progress"), household.head.id_number[-6:]
+    guesser, neighbour = {"REMOTE_ADDR": "203.0.113.7"}, {"REMOTE_ADDR": "203.0.113.8"}
+    for guess in range(10):
+        page = Client().get(url, {"receipt_no": case.receipt_no, "id_tail": f"{guess:06d}"}, **guesser)
+        assert page.status_code == 200 and "没有找到办件" in page.content.decode()
+    blocked = Client().get(url, {"receipt_no": case.receipt_no, "id_tail": tail}, **guesser)
+    assert blocked.status_code == 429
+    assert "查询失败次数过多" in blocked.content.decode() and "受理审查" not in blocked.content.decode()
+    other = Client().get(url, {"receipt_no": case.receipt_no, "id_tail": tail}, **neighbour)
+    assert other.status_code == 200 and "受理审查" in other.content.decode()
+    cache.clear()
+
+
 def test_api_accept_act_view_queue(logged_in, worker_a, cl_officer, household):
     give_documents(household, [*DOCS, "disability_certificate"])
     client = logged_in(worker_a)
@@ -158,6 +178,28 @@ def test_api_accept_act_view_queue(logged_in, worker_a, cl_officer, household):
     assert [s["state"] for s in detail["steps"]] == ["done", "active", "pending"]
     assert client.get("/api/v1/cases/queue/done").json()[0]["receipt_no"] == created["receipt_no"]
     assert logged_in(cl_officer).get(f"/api/v1/cases/{created['id']}").status_code == 403
+
+
+def test_api_act_refuses_a_step_of_another_case(logged_in, worker_a, household):
+    give_documents(household, [*DOCS, "disability_certificate"])
+    client = logged_in(worker_a)
+
+    def accept():
+        return client.post(
+            "/api/v1/cases/accept",
+            {"item": "disability_living", "household_id": household.pk},
+            content_type="application/json",
+        ).json()
+
+    first, second = accept(), accept()
+    step = first["current_step"]
+    response = client.post(
+        f"/api/v1/cases/{second['id']}/steps/{step['id']}/act",
+        {"action": "approve", "version": step["version"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert CaseStep.objects.get(pk=step["id"]).state == CaseStep.State.ACTIVE  # nothing was done
 
 
 def test_household_360_timeline_shows_its_cases(logged_in, worker_a, household):

@@ -5,8 +5,15 @@ from django.utils import timezone
 
 from areas.jurisdiction import system_scope
 from areas.models import Area
+from audit.context import client_ip
 from cases.forms import ProgressForm
-from cases.public import catalogue_for_area, find_progress
+from cases.public import (
+    PROGRESS_WINDOW_SECONDS,
+    catalogue_for_area,
+    find_progress,
+    note_failed_progress,
+    progress_blocked,
+)
 
 
 def catalogue(request):
@@ -28,8 +35,15 @@ def catalogue(request):
 
 def progress(request):
     form = ProgressForm(request.GET or None)
-    result, searched = None, False
+    result, searched, blocked = None, False, False
+    ip = client_ip(request)
     if form.is_valid():
-        searched = True
-        result = find_progress(form.cleaned_data["receipt_no"], form.cleaned_data["id_tail"])
-    return render(request, "cases/public_progress.html", {"form": form, "result": result, "searched": searched})
+        blocked = progress_blocked(ip)
+        if not blocked:
+            searched = True
+            result = find_progress(form.cleaned_data["receipt_no"], form.cleaned_data["id_tail"])
+            if result is None:
+                note_failed_progress(ip)
+    context = {"form": form, "result": result, "searched": searched, "blocked": blocked}
+    context["retry_minutes"] = PROGRESS_WINDOW_SECONDS // 60
+    return render(request, "cases/public_progress.html", context, status=429 if blocked else 200)
