@@ -161,7 +161,7 @@ def transfer_replied(transfer, user, on_date: date, attachment=None) -> CaseEven
 
 
 def supervised(supervision, user, on_date: date) -> CaseEvent:
-    who = "系统自动" if supervision.kind == "auto" else "领导"
+    who = "领导" if supervision.kind == "manual" else "系统自动"
     return _write(
         supervision.case,
         Kind.SUPERVISED,

@@ -1,5 +1,5 @@
-"""督办: lights recomputed daily, automatic supervision of overdue steps with escalation, and manual
-supervision by leaders. `recompute_deadlines` is idempotent: a second run on the same day changes
+"""督办: lights recomputed daily, automatic supervision of overdue steps and of overdue transfers
+(the department's own deadline) with escalation, and manual supervision by leaders. `recompute_deadlines` is idempotent: a second run on the same day changes
 nothing (set-based light updates, one automatic supervision per step and level)."""
 
 from datetime import date
@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from cases import events
 from cases.access import can_supervise
 from cases.errors import CaseError
-from cases.models import Case, CaseStep, Notification, Supervision, SupervisionPolicy
+from cases.models import Case, CaseStep, Notification, Supervision, SupervisionPolicy, Transfer
 from cases.workdays import WorkCalendar
 
 State, Light = CaseStep.State, CaseStep.Light
@@ -34,32 +34,69 @@ def _notify(supervision: Supervision) -> None:
     )
 
 
-def _raise_auto(step: CaseStep, level: int, on_date: date, calendar: WorkCalendar, policy) -> Supervision | None:
-    overdue = -calendar.working_days_between(on_date, step.due_on)
-    supervision = Supervision(
-        case=step.case,
-        step=step,
-        kind=Supervision.Kind.AUTO,
-        level=level,
-        target_unit=step.responsible_unit,
-        superior_unit=_superior(step.responsible_unit, level),
-        reason=f"已超过办理期限（{step.due_on}）{overdue}个工作日",
-        issued_on=on_date,
-        due_on=calendar.add_working_days(on_date, policy.escalate_after_wd),
-        area_code=step.area_code,
-    )
+def _raise(supervision: Supervision) -> Supervision | None:
     try:
         with transaction.atomic():
             supervision.save()
             _notify(supervision)
-            events.supervised(supervision, None, on_date)
+            events.supervised(supervision, None, on_date=supervision.issued_on)
     except IntegrityError:  # another run raised it a moment ago
         return None
     return supervision
 
 
+def _raise_auto(step: CaseStep, level: int, on_date: date, calendar: WorkCalendar, policy) -> Supervision | None:
+    overdue = -calendar.working_days_between(on_date, step.due_on)
+    return _raise(
+        Supervision(
+            case=step.case,
+            step=step,
+            kind=Supervision.Kind.AUTO,
+            level=level,
+            target_unit=step.responsible_unit,
+            superior_unit=_superior(step.responsible_unit, level),
+            reason=f"已超过办理期限（{step.due_on}）{overdue}个工作日",
+            issued_on=on_date,
+            due_on=calendar.add_working_days(on_date, policy.escalate_after_wd),
+            area_code=step.area_code,
+        )
+    )
+
+
+def _raise_transfer(
+    transfer: Transfer, level: int, on_date: date, calendar: WorkCalendar, policy
+) -> Supervision | None:
+    """The department has not answered a 转办/会办 by its own deadline: 督办 the department."""
+    overdue = -calendar.working_days_between(on_date, transfer.due_on)
+    return _raise(
+        Supervision(
+            case=transfer.case,
+            step=transfer.step,
+            transfer=transfer,
+            kind=Supervision.Kind.TRANSFER,
+            level=level,
+            target_unit=transfer.to_unit,
+            superior_unit=_superior(transfer.to_unit, level),
+            reason=f"{transfer.get_kind_display()}答复已超过期限（{transfer.due_on}）{overdue}个工作日",
+            issued_on=on_date,
+            due_on=calendar.add_working_days(on_date, policy.escalate_after_wd),
+            area_code=transfer.case.area_code,
+        )
+    )
+
+
+def _due_for_escalation(supervision: Supervision, on_date: date, calendar: WorkCalendar, policy) -> bool:
+    if calendar.add_working_days(supervision.issued_on, policy.escalate_after_wd) > on_date:
+        return False
+    same = {"transfer": supervision.transfer} if supervision.kind == Supervision.Kind.TRANSFER else {}
+    return not Supervision.objects.filter(
+        step=supervision.step, kind=supervision.kind, level=supervision.level + 1, **same
+    ).exists()
+
+
 def recompute_deadlines(on_date: date, calendar: WorkCalendar | None = None, progress=None) -> dict:
-    """The daily job: lights of every open step, automatic 督办 of overdue steps, escalation."""
+    """The daily job: lights of every open step, automatic 督办 of overdue steps and of transfers
+    the department has not answered in time, escalation of both."""
     calendar = calendar or WorkCalendar()
     policy = SupervisionPolicy.on(on_date)
     warn_until = calendar.add_working_days(on_date, policy.warn_working_days)
@@ -81,32 +118,59 @@ def recompute_deadlines(on_date: date, calendar: WorkCalendar | None = None, pro
         .select_related("case", "case__item", "responsible_unit__parent__parent__parent")
     )
     raised = sum(1 for step in overdue.iterator(chunk_size=500) if _raise_auto(step, 1, on_date, calendar, policy))
+    # Transfers belong to the department's area: the job reads them through the cases in scope.
+    supervised = Supervision.objects.filter(kind=Supervision.Kind.TRANSFER, level=1).values("transfer_id")
+    late_transfers = (
+        Transfer.unscoped.filter(
+            state=Transfer.State.OPEN, due_on__lt=on_date, case__in=Case.objects.filter(status__in=Case.OPEN)
+        )
+        .exclude(pk__in=supervised)
+        .select_related("case", "case__item", "step", "to_unit__parent__parent__parent")
+    )
+    raised_transfers = sum(
+        1 for t in late_transfers.iterator(chunk_size=500) if _raise_transfer(t, 1, on_date, calendar, policy)
+    )
     if progress:
-        progress(2, 3, f"新增超期督办{raised}件")
+        progress(2, 3, f"新增超期督办{raised}件，转办超期督办{raised_transfers}件")
     escalated = 0
-    candidates = Supervision.objects.filter(
-        kind=Supervision.Kind.AUTO,
-        closed_on__isnull=True,
-        level__lt=policy.max_level,
-        step__state=State.ACTIVE,
-    ).select_related("step", "case", "case__item", "step__responsible_unit__parent__parent__parent")
+    candidates = (
+        Supervision.objects.filter(closed_on__isnull=True, level__lt=policy.max_level)
+        .filter(
+            Q(kind=Supervision.Kind.AUTO, step__state=State.ACTIVE)
+            | Q(kind=Supervision.Kind.TRANSFER, transfer__state=Transfer.State.OPEN)
+        )
+        .select_related(
+            "step",
+            "case",
+            "case__item",
+            "step__responsible_unit__parent__parent__parent",
+            "transfer__case__item",
+            "transfer__step",
+            "transfer__to_unit__parent__parent__parent",
+        )
+    )
     for supervision in candidates.iterator(chunk_size=500):
-        if calendar.add_working_days(supervision.issued_on, policy.escalate_after_wd) > on_date:
+        if not _due_for_escalation(supervision, on_date, calendar, policy):
             continue
-        if Supervision.objects.filter(
-            step=supervision.step, kind=Supervision.Kind.AUTO, level=supervision.level + 1
-        ).exists():
-            continue
-        if _raise_auto(supervision.step, supervision.level + 1, on_date, calendar, policy):
-            escalated += 1
+        level = supervision.level + 1
+        if supervision.kind == Supervision.Kind.TRANSFER:
+            raised_now = _raise_transfer(supervision.transfer, level, on_date, calendar, policy)
+        else:
+            raised_now = _raise_auto(supervision.step, level, on_date, calendar, policy)
+        escalated += 1 if raised_now else 0
     if progress:
         progress(3, 3, f"升级督办{escalated}件")
-    return {"lights": changed, "raised": raised, "escalated": escalated}
+    return {"lights": changed, "raised": raised, "raised_transfers": raised_transfers, "escalated": escalated}
 
 
 def close_supervisions(step: CaseStep, on_date: date) -> int:
     """The step was dealt with: every open 督办 on it is closed (read through the step, not the scope)."""
     return Supervision.unscoped.filter(step=step, closed_on__isnull=True).update(closed_on=on_date)
+
+
+def close_transfer_supervisions(transfer: Transfer, on_date: date) -> int:
+    """The department answered: its 督办 on the transfer is closed."""
+    return Supervision.unscoped.filter(transfer=transfer, closed_on__isnull=True).update(closed_on=on_date)
 
 
 def issue_supervision(*, user, case: Case, on_date: date, due_on: date, reason: str) -> Supervision:

@@ -13,6 +13,7 @@ from cases.access import transfers_for_department
 from cases.actions import _check, _claim, load_step
 from cases.errors import CaseError
 from cases.models import CaseStep, Transfer
+from cases.supervision import close_transfer_supervisions
 from cases.workdays import WorkCalendar
 
 
@@ -103,6 +104,7 @@ def reply_transfer(*, user, transfer_id: int, on_date: date, reply: str, attachm
             raise CaseError("transfer_conflict", "该转办事项已答复或已撤回，请刷新页面")
         transfer.state, transfer.reply, transfer.replied_on = Transfer.State.REPLIED, reply, on_date
         events.transfer_replied(transfer, user, on_date, attachment)
+        close_transfer_supervisions(transfer, on_date)
     return transfer
 
 

@@ -11,11 +11,13 @@ from areas.jurisdiction import AreaOwned
 class Supervision(AreaOwned):
     """A 督办 addressed to the unit responsible for a step and to its superior unit.
 
-    Automatic ones are raised by the daily job when a step is overdue, one per (step, level):
-    running the job twice changes nothing. Owned by the case's area."""
+    Automatic ones are raised by the daily job when a step is overdue, one per (step, level), and
+    when a department has not answered a transfer (转办/会办) by its deadline, one per (transfer,
+    level): running the job twice changes nothing. Owned by the case's area."""
 
     class Kind(models.TextChoices):
         AUTO = "auto", _("超期自动督办")
+        TRANSFER = "transfer", _("转办超期督办")
         MANUAL = "manual", _("领导督办")
 
     case = models.ForeignKey(
@@ -23,6 +25,14 @@ class Supervision(AreaOwned):
     )
     step = models.ForeignKey(
         "cases.CaseStep", verbose_name=_("环节"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    transfer = models.ForeignKey(
+        "cases.Transfer",
+        verbose_name=_("转办事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervisions",
     )
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     level = models.PositiveSmallIntegerField(_("督办级别"), default=1)
@@ -57,7 +67,12 @@ class Supervision(AreaOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["step", "level"], condition=Q(kind="auto"), name="cases_one_auto_supervision_per_level"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["transfer", "level"],
+                condition=Q(kind="transfer"),
+                name="cases_one_transfer_supervision_per_level",
+            ),
         ]
         indexes = [models.Index(fields=["target_unit", "closed_on"], name="cases_supervision_open")]
 

@@ -55,6 +55,7 @@ def test_overdue_step_is_supervised_then_escalated_and_the_job_is_idempotent(cas
     assert recompute_deadlines(date(2025, 10, 9)) == {
         "lights": {"red": 0, "yellow": 0, "green": 0, "paused": 0},
         "raised": 0,
+        "raised_transfers": 0,
         "escalated": 0,
     }
     assert snapshot() == before
@@ -111,3 +112,44 @@ def test_daily_command_inline(case):
     assert "'raised': 1" in out.getvalue()
     call_command("cases_daily", "--date", "2025-10-09", "--inline", stdout=out)
     assert Supervision.objects.count() == 1
+
+
+def test_a_transfer_unanswered_past_its_deadline_is_supervised(
+    case, worker_a, clerk_a, cl_officer, disabled_federation
+):
+    from areas.jurisdiction import scope_for_user, within
+    from cases.transfers import reply_transfer, transfer_case
+
+    step = intake(case)
+    approve_step(user=worker_a, step_id=step.pk, expected_version=step.row_version, on_date=DAY)
+    review = case.steps.get(order=2)
+    transfer = transfer_case(
+        user=clerk_a,
+        step_id=review.pk,
+        expected_version=review.row_version,
+        to_unit=disabled_federation,
+        request="请核实残疾等级",
+        on_date=date(2025, 9, 29),
+        limit_wd=1,
+    )
+    assert transfer.due_on == date(2025, 9, 30)
+
+    result = recompute_deadlines(date(2025, 10, 9))
+    assert (result["raised"], result["raised_transfers"]) == (0, 1)  # the step itself is still in time
+    supervision = Supervision.objects.get()
+    assert (supervision.kind, supervision.level, supervision.transfer) == ("transfer", 1, transfer)
+    assert supervision.target_unit == disabled_federation and "转办答复已超过期限（2025-09-30）" in supervision.reason
+    assert Notification.objects.filter(unit=disabled_federation, supervision=supervision).exists()
+    assert case.events.filter(kind="supervised", text__startswith="系统自动督办").count() == 1
+
+    before = snapshot()
+    assert recompute_deadlines(date(2025, 10, 9))["raised_transfers"] == 0
+    assert snapshot() == before
+    assert recompute_deadlines(date(2025, 10, 13))["escalated"] == 1  # 3 WD later, still unanswered
+    assert Supervision.objects.filter(transfer=transfer, level=2).exists()
+
+    with within(scope_for_user(cl_officer)):
+        reply_transfer(user=cl_officer, transfer_id=transfer.pk, on_date=date(2025, 10, 13), reply="经核实为肢体二级")
+    assert not Supervision.objects.filter(closed_on__isnull=True).exists()
+    rows = {r["responsible_unit"]: r for r in board(date(2025, 10, 13))}
+    assert disabled_federation.pk not in rows or rows[disabled_federation.pk]["supervisions"] == 0
