@@ -5,11 +5,13 @@ anything is written at all (only when there are no problems, or when the user as
 households only).
 """
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.utils import timezone
 
 from areas.jurisdiction import current_scope
@@ -112,6 +114,7 @@ class _Checker:
         # Only the columns the sheet has are looked at, row after row.
         self.choice_columns = [c for c in choices if c[0] in self.columns]
         self.text_columns = [c for c in texts if c[0] in self.columns]
+        self.money_columns = [key for key in self.columns if key.startswith(("amount:", "month:"))]
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -243,9 +246,7 @@ class _Checker:
         self.roster_money(row, cells, plan)
 
     def roster_money(self, row: int, cells: list, plan: HouseholdPlan | None) -> None:
-        for key in self.columns:
-            if not key.startswith(("amount:", "month:")):
-                continue
+        for key in self.money_columns:
             raw = self.cell(cells, key)
             try:
                 if key.startswith("amount:"):
@@ -427,19 +428,14 @@ class _Checker:
     def duplicates_in_registry(self) -> None:
         scope = current_scope()
         by_id = {p.id_number: (p, h) for h in self.households.values() for p in h.persons}
-        numbers = list(by_id)
-        for start in range(0, len(numbers), 5000):
-            found = Person.unscoped.filter(id_number__in=numbers[start : start + 5000]).values_list(
-                "id_number", "name", "area_code"
-            )
-            for number, name, area_code in found:
-                person, plan = by_id[number]
-                if scope.allows(area_code):
-                    message = f"身份证号已登记：{name}（区划{area_code}），不能重复导入，请在原记录上修改"
-                else:
-                    message = "该身份证号已在其他辖区登记，不能导入；请联系其常住地乡镇办理迁入"
-                self.problems.append(Problem(person.row, person.id_column, message))
-                plan.bad = True
+        for number, name, area_code in _registered(list(by_id)):
+            person, plan = by_id[number]
+            if scope.allows(area_code):
+                message = f"身份证号已登记：{name}（区划{area_code}），不能重复导入，请在原记录上修改"
+            else:
+                message = "该身份证号已在其他辖区登记，不能导入；请联系其常住地乡镇办理迁入"
+            self.problems.append(Problem(person.row, person.id_column, message))
+            plan.bad = True
 
     def areas(self) -> None:
         scope = current_scope()
@@ -504,6 +500,25 @@ class _Checker:
             self.notices.append(f"已跳过{number}个{reason}")
         self.problems.sort(key=lambda p: (p.row, p.column if p.column is not None else -1))
         return Plan(self.sheet, list(self.households.values()), self.problems, self.notices)
+
+
+def _registered(numbers: list[str]) -> list[tuple[str, str, str]]:
+    """(id_number, name, area_code) of the numbers already in the registry, in any jurisdiction.
+
+    One array (PostgreSQL) or JSON (SQLite) parameter per 50,000 numbers: the ORM's `__in` spent
+    longer building 300,000 placeholders than the database spent on the unique index.
+    """
+    if connection.vendor == "postgresql":
+        where, wrap = "id_number = ANY(%s)", list
+    else:
+        where, wrap = "id_number IN (SELECT value FROM json_each(%s))", json.dumps
+    sql = f"SELECT id_number, name, area_code FROM {Person._meta.db_table} WHERE {where}"  # noqa: S608 - our table
+    found = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(numbers), 50_000):
+            cursor.execute(sql, [wrap(numbers[start : start + 50_000])])
+            found += cursor.fetchall()
+    return found
 
 
 def check(sheet: Sheet, default_area: str, progress: Callable[[int, int], None] | None = None) -> Plan:

@@ -50,7 +50,15 @@ class Sheet:
             yield index + 1, cells
 
 
+# Every character that can start a 合计 row or appear in a signature marker: a row without any of
+# them is data (or empty), decided by one regex over the joined row instead of a look at each cell.
+_MARKER_CHARS = re.compile(r"[合总小本累制填审负签盖经复]")
+
+
 def row_kind(cells: list) -> str:
+    joined = "\x1f".join([cell if type(cell) is str else "" if cell is None else str(cell) for cell in cells])
+    if not _MARKER_CHARS.search(joined):
+        return "data" if joined.replace("\x1f", "").strip() else "empty"
     values = [cell for cell in cells if cell is not None and (cell.strip() if type(cell) is str else cell != "")]
     if not values:
         return "empty"

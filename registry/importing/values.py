@@ -4,6 +4,7 @@ The mistakes handled here are the ones found in real ledgers (DOMAIN.md §8): ID
 that Excel stored as numbers (the tail becomes 000), amounts in words (伍佰元), dates typed as text.
 """
 
+import functools
 import operator
 import re
 from datetime import date, datetime, timedelta
@@ -76,24 +77,47 @@ _WEIGHTS = idcard.WEIGHTS
 _TODAY = date.today
 
 
+@functools.lru_cache(maxsize=8192)
+def _area_sum(digits: str) -> int:
+    return sum(map(operator.mul, map(int, digits), _WEIGHTS[:6]))
+
+
+@functools.lru_cache(maxsize=65536)
+def _birth(digits: str) -> tuple[date, int] | None:
+    """The birth date in digits 7–14 with their weighted sum, None if no such day from 1880 on."""
+    try:
+        birth = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
+    if birth.year < 1880:
+        return None
+    return birth, sum(map(operator.mul, map(int, digits), _WEIGHTS[6:14]))
+
+
+@functools.lru_cache(maxsize=1024)
+def _sequence_sum(digits: str) -> int:
+    return sum(map(operator.mul, map(int, digits), _WEIGHTS[14:]))
+
+
 def _quick_id(raw: str) -> idcard.IdInfo | None:
     """The common case without regexes: a correct 18-digit number. Anything else → None, and
-    `idcard.parse` gives the reason."""
+    `idcard.parse` gives the reason. The check sum is added from cached sums of the area, birth
+    date and sequence (a ledger repeats a few areas and days)."""
     first17 = raw[:17]
     if not first17.isdigit() or not first17.isascii():
         return None
-    total = sum(map(operator.mul, map(int, first17), _WEIGHTS))
+    born = _birth(raw[6:14])
+    if born is None:
+        return None
+    birth, birth_sum = born
     last = raw[17].upper()
-    if idcard.CHECK_CHARS[total % 11] != last:
+    if idcard.CHECK_CHARS[(_area_sum(raw[:6]) + birth_sum + _sequence_sum(raw[14:17])) % 11] != last:
         return None
-    try:
-        birth = date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
-    except ValueError:
+    if birth > _TODAY():
         return None
-    if birth.year < 1880 or birth > _TODAY():
-        return None
-    number = first17 + last
-    return idcard.IdInfo(number=number, birth_date=birth, sex="M" if int(raw[16]) % 2 else "F", issue_area_code=raw[:6])
+    return idcard.IdInfo(
+        number=first17 + last, birth_date=birth, sex="M" if int(raw[16]) % 2 else "F", issue_area_code=raw[:6]
+    )
 
 
 def digits(value, label: str, min_len: int, max_len: int) -> str:

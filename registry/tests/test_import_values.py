@@ -8,7 +8,7 @@ import pytest
 from registry import idcard
 from registry.importing import samples
 from registry.importing import values as v
-from registry.importing.reading import read_sheet
+from registry.importing.reading import read_sheet, row_kind
 
 
 def test_id_typed_as_a_number_is_reported_not_guessed():
@@ -84,3 +84,19 @@ def test_roster_header_below_title_rows_and_total_and_signature_skipped():
     assert sheet.header_index == 2 and sheet.layout == "roster"
     assert [row for row, _cells in sheet.data_rows()] == [4]
     assert sheet.skipped == {"合计行": 1, "签字行": 1}
+
+
+@pytest.mark.parametrize(
+    ("cells", "kind"),
+    [
+        (["1", "户主", "张小合", "430522196004050013", "审计局宿舍"], "data"),  # marker characters inside data
+        (["2", "子", "李四", 430522196004050013.0], "data"),
+        (["", None, "  ", "\u3000"], "empty"),
+        (["合 计", "", 3, 1950.0], "合计行"),
+        ([None, "小计", 2], "合计行"),
+        (["制表人：王五", "", "审核人：赵六"], "签字行"),
+        (["签字", "430522196004050013"], "data"),  # a person's row mentioning 签字 keeps its ID
+    ],
+)
+def test_row_kinds(cells, kind):
+    assert row_kind(cells) == kind
