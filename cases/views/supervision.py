@@ -8,17 +8,39 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
+from areas.codes import prefix_of
 from areas.models import Area
 from cases.access import can_supervise
 from cases.models import Supervision
 from cases.supervision import board as board_rows
 from core.excel import xlsx_response
 from jobs.services import start_job
+from monitoring.services import supervision_rows as warning_rows
 
 
 def _ensure_leader(user):
     if not (can_supervise(user) or user.can(Capability.VIEW_DASHBOARD)):
         raise PermissionDenied
+
+
+def with_overdue_warnings(rows: list[dict], warnings: list[dict], area: str) -> list[dict]:
+    """The case board's rows with each unit's overdue low-income monitoring warnings (监测预警超期)
+    merged in; a unit with only warnings gets a row of its own. Warnings are already limited to the
+    viewer's jurisdiction; an area filter keeps the units in that area."""
+    prefix = prefix_of(area) if area else ""
+    by_unit = {row["responsible_unit"]: row for row in rows}
+    for row in rows:
+        row["overdue_warnings"] = 0
+    for warning in warnings:
+        if prefix and not warning["responsible_unit__area_code"].startswith(prefix):
+            continue
+        row = by_unit.get(warning["responsible_unit"])
+        if row is None:
+            row = {**warning, "open": 0, "red": 0, "yellow": 0, "paused": 0, "supervisions": 0}
+            rows.append(row)
+        else:
+            row["overdue_warnings"] = warning["overdue_warnings"]
+    return rows
 
 
 @login_required
@@ -28,7 +50,7 @@ def board(request):
     area = request.GET.get("area", "").strip()
     if area and not (area.isdigit() and len(area) in (12, 15)):
         area = ""
-    rows = board_rows(today, area_code=area)
+    rows = with_overdue_warnings(board_rows(today, area_code=area), warning_rows(today), area)
     open_supervisions = Supervision.objects.filter(closed_on__isnull=True).select_related(
         "case", "case__item", "step", "target_unit", "superior_unit"
     )
@@ -44,12 +66,12 @@ def board(request):
                 r["red"],
                 r["paused"],
                 r["supervisions"],
+                r["overdue_warnings"],
             )
             for r in rows
         )
-        return xlsx_response(
-            "督办看板", ["责任单位", "区划", "在办", "临期", "超期", "暂停", "未结督办"], lines, "督办看板"
-        )
+        headers = ["责任单位", "区划", "在办", "临期", "超期", "暂停", "未结督办", "超期预警"]
+        return xlsx_response("督办看板", headers, lines, "督办看板")
     prefix = request.user.area_code[:6] if request.user.area_code else ""
     areas = Area.objects.current().filter(code__startswith=prefix, level__in=["county", "township"])[:200]
     return render(
