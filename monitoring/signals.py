@@ -1,8 +1,12 @@
 # ruff: noqa: S608 - SQL assembled from constants and table names only; values are bound parameters
 """Warning signals as SQL: monitored households' members against the department rows.
 
-One INSERT … SELECT … ON CONFLICT (natural_key) DO NOTHING per active rule; the natural key names
-the signal, the person or household and the batch, so a second run raises nothing new.
+The monitored members of the area are materialised once into a working table `ms_members`
+(`members_sql`; for a new batch only the members the batch names, found through the batch's rows),
+then one INSERT … SELECT … ON CONFLICT (natural_key) DO NOTHING per active rule joins them to the
+rule's source; the natural key names the signal, the person or household and the batch, so a
+second run raises nothing new. Working tables as in verification/sweep_sql.py (UNLOGGED on
+PostgreSQL, under the same transaction lock and settings).
 """
 
 from datetime import date, timedelta
@@ -11,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from monitoring.models import Signal, SignalRule
+from verification.sweep_sql import PG_SETTINGS, create_table
 
 T_ROW = "verification_datasetrow"
 COLUMNS = [
@@ -34,11 +39,19 @@ COLUMNS = [
     "row_version",
 ]
 
-_MEMBERS = """mm AS (SELECT DISTINCT mh.household_id, m.person_id, p.id_number, m.relation, mh.area_code
-  FROM monitoring_monitoredhousehold mh
-  JOIN registry_membership m ON m.household_id = mh.household_id AND m.end_date IS NULL
-  JOIN registry_person p ON p.id = m.person_id
-  WHERE mh.until IS NULL AND mh.area_code LIKE %(prefix)s)"""
+T_MEMBERS = "ms_members"  # working table of one run
+
+
+def members_sql(vendor: str, *, batch_only: bool) -> str:
+    """The monitored households' current members (of one batch's people, for a batch run)."""
+    batch = f"AND p.id_number IN (SELECT id_number FROM {T_ROW} WHERE batch_id = %(batch)s)" if batch_only else ""
+    return f"""{create_table(vendor)} {T_MEMBERS} AS
+SELECT DISTINCT mh.household_id, m.person_id, p.id_number, m.relation, mh.area_code
+FROM monitoring_monitoredhousehold mh
+JOIN registry_membership m ON m.household_id = mh.household_id AND m.end_date IS NULL
+JOIN registry_person p ON p.id = m.person_id
+WHERE mh.until IS NULL AND mh.area_code LIKE %(prefix)s {batch}"""
+
 
 # signal → (source condition, key parts, per household?)
 _RULES = {
@@ -69,13 +82,13 @@ def signal_sql(signal: str, *, batch_only: bool) -> str:
     risk = f"CASE WHEN {high_at} IS NOT NULL AND MAX(r.amount) >= {high_at} THEN 'high' ELSE %(risk)s END"
     amount_ok = f"AND ({threshold} IS NULL OR r.amount >= {threshold})"
     if signal == Signal.EARNER_DEATH:
-        return f"""WITH {_MEMBERS}
-SELECT 'earner_death:' || {_s("mm.household_id")} || ':' || {_s("mm.person_id")}, 'earner_death', %(risk)s,
-  mm.household_id, mm.person_id, MIN(r.source), MAX(r.batch_id), CAST(NULL AS DECIMAL(14, 2)), MIN(r.event_date),
-  MIN(mm.area_code)
-FROM mm JOIN {T_ROW} r ON r.id_number = mm.id_number AND r.source IN ('death', 'funeral') {batch}
+        return f"""SELECT 'earner_death:' || {_s("mm.household_id")} || ':' || {_s("mm.person_id")}, 'earner_death',
+  %(risk)s, mm.household_id, mm.person_id, MIN(r.source), MAX(r.batch_id), CAST(NULL AS DECIMAL(14, 2)),
+  MIN(r.event_date), MIN(mm.area_code)
+FROM {T_MEMBERS} mm JOIN {T_ROW} r ON r.id_number = mm.id_number AND r.source IN ('death', 'funeral') {batch}
 WHERE mm.relation = '02' AND r.event_date > %(since)s
-  AND EXISTS (SELECT 1 FROM mm o WHERE o.household_id = mm.household_id AND o.person_id <> mm.person_id)
+  AND EXISTS (SELECT 1 FROM registry_membership o WHERE o.household_id = mm.household_id AND o.end_date IS NULL
+    AND o.person_id <> mm.person_id)
 GROUP BY mm.household_id, mm.person_id"""
     condition, grain = _RULES[signal]
     if grain == "household":
@@ -87,10 +100,9 @@ GROUP BY mm.household_id, mm.person_id"""
     else:
         key = f"'{signal}:' || {_s('mm.person_id')} || ':' || {_s('MAX(r.batch_id)')}"
         person, group = "mm.person_id", "mm.household_id, mm.person_id, r.batch_id"
-    return f"""WITH {_MEMBERS}
-SELECT {key}, '{signal}', {risk}, mm.household_id, {person}, MIN(r.source), MAX(r.batch_id), MAX(r.amount),
+    return f"""SELECT {key}, '{signal}', {risk}, mm.household_id, {person}, MIN(r.source), MAX(r.batch_id), MAX(r.amount),
   MAX(r.event_date), MIN(mm.area_code)
-FROM mm JOIN {T_ROW} r ON r.id_number = mm.id_number AND {condition} {amount_ok} {batch}
+FROM {T_MEMBERS} mm JOIN {T_ROW} r ON r.id_number = mm.id_number AND {condition} {amount_ok} {batch}
 WHERE r.event_date > %(since)s
 GROUP BY {group}"""
 
@@ -106,8 +118,20 @@ def insert_sql(candidate: str) -> str:
 def raise_signals(*, prefix: str, on_date: date, batch_id: int | None = None) -> dict[str, int]:
     """Every active rule over the monitored population of the area (or one new batch)."""
     counts = {}
+    rules = list(SignalRule.objects.filter(is_active=True).exclude(signal=Signal.MISSED_AID))
+    if not rules:
+        return counts
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cursor:
-        for rule in SignalRule.objects.filter(is_active=True).exclude(signal=Signal.MISSED_AID):
+        for setting in PG_SETTINGS if postgres else ():
+            cursor.execute(setting)
+        cursor.execute(f"DROP TABLE IF EXISTS {T_MEMBERS}")
+        cursor.execute(
+            members_sql(connection.vendor, batch_only=batch_id is not None), {"prefix": prefix + "%", "batch": batch_id}
+        )
+        if postgres:
+            cursor.execute(f"ANALYZE {T_MEMBERS}")
+        for rule in rules:
             high_at = rule.threshold * rule.high_multiple if rule.threshold and rule.high_multiple else None
             params = {
                 "prefix": prefix + "%",
@@ -123,4 +147,5 @@ def raise_signals(*, prefix: str, on_date: date, batch_id: int | None = None) ->
             }
             cursor.execute(insert_sql(signal_sql(rule.signal, batch_only=batch_id is not None)), params)
             counts[rule.signal] = max(cursor.rowcount, 0)
+        cursor.execute(f"DROP TABLE {T_MEMBERS}")
     return counts

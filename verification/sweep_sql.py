@@ -3,7 +3,7 @@
 DuckDB (bench/verification.py runs exactly these over Parquet files).
 
 `enrolled_sql` materialises everyone in an open enrolment of the area, one row per (enrolment,
-person), into a temporary table `vs_enrolled`; `hits_sql` then joins it once to the department
+person), into a working table `vs_enrolled`; `hits_sql` then joins it once to the department
 rows, keeping only the rows of enrolled people that a finding rule can use, into `vs_hits` (the
 one expensive join: millions of rows in, a few per cent out). Each `candidates()` entry is a
 SELECT of finding candidates with a natural key over these two small tables, wrapped by
@@ -11,8 +11,12 @@ SELECT of finding candidates with a natural key over these two small tables, wra
 nothing. Only the missed-aid kinds, about people who need not be enrolled, read the department
 rows directly (an anti-join on the (id_number, source) index). The means-tested households
 (`vs_hh`) and their people (`vs_hp`) are also materialised once, not regrouped per kind.
-`prepare()` lists the CREATE statements in order, `PG_SETTINGS` the PostgreSQL settings of the
-sweep transaction.
+`prepare(vendor)` lists the CREATE statements in order, `PG_SETTINGS` the PostgreSQL settings of
+the sweep transaction. On PostgreSQL the working tables are UNLOGGED tables, not temporary ones:
+a temporary table is private to its backend, so every plan reading one runs without parallel
+workers, and the one expensive join (10 million department rows) needs both cores. They live only
+inside the sweep's transaction (created and dropped there, invisible to other sessions until
+commit), and `PG_SETTINGS` takes a transaction advisory lock so two sweeps never share the names.
 
 Parameters are pyformat (`%(name)s`); values: prefix, batch, month_start, year_ago, cutoff_60,
 std_urban, std_rural, max_vehicles, max_houses, deposit_months. Integers that shape the SQL
@@ -25,10 +29,16 @@ from assistance.programmes import Programme
 
 T_PERSON, T_MEMBERSHIP, T_HOUSEHOLD = "registry_person", "registry_membership", "registry_household"
 T_ENROLMENT, T_ROW, T_FINDING = "ledger_enrolment", "verification_datasetrow", "verification_finding"
-T_ENROLLED, T_HH, T_HP, T_HITS = "vs_enrolled", "vs_hh", "vs_hp", "vs_hits"  # temporary tables of one sweep
+T_ENROLLED, T_HH, T_HP, T_HITS = "vs_enrolled", "vs_hh", "vs_hp", "vs_hits"  # working tables of one sweep
 # PostgreSQL, for the sweep transaction: its merge-join plans are 3× slower than hash joins here
-# (bench/verification.py), and the hashes of a county's enrolled people fit in memory.
-PG_SETTINGS = ("SET LOCAL enable_mergejoin = off", "SET LOCAL work_mem = '256MB'")
+# (bench/verification.py), and the hashes of a county's enrolled people fit in memory; JIT
+# compiles each statement again in every parallel worker (~0.3 s each) for no gain on these scans.
+PG_SETTINGS = (
+    "SELECT pg_advisory_xact_lock(hashtext('verification_working_tables'))",
+    "SET LOCAL enable_mergejoin = off",
+    "SET LOCAL work_mem = '256MB'",
+    "SET LOCAL jit = off",
+)
 
 MEANS_TESTED = (Programme.DIBAO, Programme.TEKUN, Programme.EDGE, Programme.RIGID_SPENDING)
 DEATH_SOURCES = "('death', 'funeral')"
@@ -76,7 +86,12 @@ def add_months(expr: str, months: int, vendor: str) -> str:
     return f"CAST(({expr}) + INTERVAL '{int(months)} months' AS DATE)"
 
 
-def enrolled_sql(table: str = T_ENROLLED) -> str:
+def create_table(vendor: str) -> str:
+    """How a working table is created: UNLOGGED on PostgreSQL (parallel plans), else TEMP."""
+    return "CREATE UNLOGGED TABLE" if vendor == "postgresql" else "CREATE TEMP TABLE"
+
+
+def enrolled_sql(vendor: str, table: str = T_ENROLLED) -> str:
     means = _in(MEANS_TESTED)
     columns = (
         "e.id AS enrolment_id, e.household_id AS household_id, p.id AS person_id, p.id_number AS id_number, "
@@ -85,7 +100,7 @@ def enrolled_sql(table: str = T_ENROLLED) -> str:
         "h.kind AS household_kind, h.bank_account AS bank_account, p.life_status AS life_status, "
         f"CASE WHEN e.programme IN {means} THEN 1 ELSE 0 END AS means"
     )
-    return f"""CREATE TEMP TABLE {table} AS
+    return f"""{create_table(vendor)} {table} AS
 SELECT {columns}, 0 AS personal
 FROM {T_ENROLMENT} e
 JOIN {T_MEMBERSHIP} m ON m.household_id = e.household_id AND m.end_date IS NULL
@@ -112,26 +127,32 @@ HIT_ROWS = f"""(r.source IN {DEATH_SOURCES}
     OR (r.source = 'deposit' AND r.event_date > %(year_ago)s))"""
 
 
-def hits_sql(table: str = T_HITS, enrolled: str = T_ENROLLED) -> str:
+def hits_sql(vendor: str, table: str = T_HITS, enrolled: str = T_ENROLLED) -> str:
     """The one join of the department rows to the enrolled people, by ID number."""
-    return f"""CREATE TEMP TABLE {table} AS
+    return f"""{create_table(vendor)} {table} AS
 SELECT r.id_number AS id_number, r.source AS source, r.kind AS kind, r.amount AS amount,
   r.event_date AS event_date, r.ref AS ref, r.batch_id AS batch_id
 FROM {T_ROW} r
 WHERE r.id_number IN (SELECT id_number FROM {enrolled}) AND {HIT_ROWS}"""
 
 
-def prepare() -> list[tuple[str, str]]:
-    """The statements that fill the sweep's temporary tables, in order: (table, CREATE … AS)."""
-    return [(T_ENROLLED, enrolled_sql()), (T_HH, HH_SQL), (T_HP, HP_SQL), (T_HITS, hits_sql())]
+def prepare(vendor: str) -> list[tuple[str, str]]:
+    """The statements that fill the sweep's working tables, in order: (table, CREATE … AS)."""
+    create = create_table(vendor)
+    return [
+        (T_ENROLLED, enrolled_sql(vendor)),
+        (T_HH, HH_SQL.format(create=create)),
+        (T_HP, HP_SQL.format(create=create)),
+        (T_HITS, hits_sql(vendor)),
+    ]
 
 
 # Households of the means-tested enrolments, one row each, and their people, one row each.
-HH_SQL = f"""CREATE TEMP TABLE {T_HH} AS
+HH_SQL = f"""{{create}} {T_HH} AS
 SELECT household_id, MIN(enrolment_id) AS enrolment_id, MAX(covered_members) AS covered,
   MIN(household_kind) AS household_kind, MAX(last_reviewed_on) AS reviewed, MIN(area_code) AS area_code
 FROM {T_ENROLLED} WHERE means = 1 AND personal = 0 GROUP BY household_id"""
-HP_SQL = f"""CREATE TEMP TABLE {T_HP} AS
+HP_SQL = f"""{{create}} {T_HP} AS
 SELECT DISTINCT household_id, person_id, id_number FROM {T_ENROLLED} WHERE means = 1 AND personal = 0"""
 _STANDARD = (
     "CASE hh.household_kind WHEN 'urban' THEN CAST(%(std_urban)s AS DECIMAL(14, 2)) "

@@ -1,7 +1,7 @@
 """Sweeps (比对): everyone enrolled in an area against every source, set-based.
 
-`run_sweep` writes findings only (the enrolled people, then their department rows, into two
-temporary tables once; then INSERT … SELECT … ON CONFLICT DO NOTHING per kind, see sweep_sql.py);
+`run_sweep` writes findings only (the enrolled people, then their department rows, into working
+tables once; then INSERT … SELECT … ON CONFLICT DO NOTHING per kind, see sweep_sql.py);
 `open_work` then turns each new finding into work through verification.casework — a review case,
 a recovery flag on that case, or an outreach task for the village 民生员. Nothing here touches an
 enrolment: a case decision does that, through the ledger.
@@ -113,7 +113,7 @@ def run_sweep(
             cursor.execute(setting)
         # Everyone enrolled, then their department rows: the one expensive join, done once.
         reads_rows = any(s.uses_rows for s in statements)
-        tables = [(t, sql) for t, sql in sweep_sql.prepare() if reads_rows or t != sweep_sql.T_HITS]
+        tables = [(t, sql) for t, sql in sweep_sql.prepare(connection.vendor) if reads_rows or t != sweep_sql.T_HITS]
         for table, create in tables:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
             cursor.execute(create, {"prefix": params["prefix"], "year_ago": params["year_ago"]})
