@@ -170,7 +170,33 @@ def verify_household(*, user, household, authorisation, programme: str, on_date:
         + int(report.summary["deposit_over"])
     )
     VerificationReport.objects.filter(pk=report.pk).update(summary=report.summary)
+    if case is not None:
+        _note_on_case(case, user, on_date, report, [line for line in all_lines if line["breach"]])
     return report
+
+
+def _note_on_case(case, user, on_date: date, report: VerificationReport, breaches: list[dict]) -> None:
+    """The report feeds the survey: its summary and each breach on the case timeline, at the step in
+    progress (the household survey when the application asks for a verification)."""
+    from cases import hooks
+    from cases.models import CaseStep
+
+    summary = report.summary
+    step = case.steps.filter(state=CaseStep.State.ACTIVE).order_by("pk").first()
+    items = [f"{SOURCES[line['source']].name}：{line['text']}（{line['threshold']}）" for line in breaches]
+    if summary["income_over"]:
+        items.append(f"月人均收入{summary['income_per_capita']}元，高于标准{summary['standard']}元")
+    if summary["deposit_over"]:
+        items.append(f"金融资产超过上限（{summary['deposit_threshold']}）")
+    text = f"信息核对报告{report.number}：" + ("；".join(items) if items else "未发现超出规定的情况")
+    hooks.note(
+        case,
+        user,
+        on_date,
+        text,
+        step=step,
+        data={"verification_report": report.pk, "breaches": summary["breaches"]},
+    )
 
 
 def request_recheck(line: ReportLine, *, user, reason: str) -> ReportLine:

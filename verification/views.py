@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Capability, RoleCode
 from audit.models import AuditEntry
 from audit.services import record
+from cases.models import Case
 from core.excel import xlsx_response
 from core.masking import mask_id_number
 from jobs.services import start_job
@@ -239,6 +240,7 @@ def report_new(request, household_id: int):
     _require(can_verify(request.user))
     household = get_object_or_404(Household.objects.select_related("head"), pk=household_id)
     authorisations = list(reports.authorisations_for(household).select_related("doc_type"))
+    cases = list(Case.objects.filter(household=household, status__in=Case.OPEN).select_related("item").order_by("-pk"))
     if request.method == "POST":
         chosen = next((a for a in authorisations if str(a.pk) == request.POST.get("authorisation")), None)
         try:
@@ -248,12 +250,17 @@ def report_new(request, household_id: int):
                 authorisation=chosen,
                 programme=request.POST.get("programme", "").strip() or "最低生活保障",
                 on_date=timezone.localdate(),
+                case=next((c for c in cases if str(c.pk) == request.POST.get("case")), None),
             )
         except VerificationError as exc:
             messages.error(request, exc.message)
         else:
             return redirect("verification:report_detail", report.pk)
-    return render(request, "verification/report_new.html", {"household": household, "authorisations": authorisations})
+    return render(
+        request,
+        "verification/report_new.html",
+        {"household": household, "authorisations": authorisations, "cases": cases},
+    )
 
 
 @login_required

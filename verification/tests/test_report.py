@@ -54,3 +54,29 @@ def test_report_lists_each_result_with_source_batch_and_limit_and_hides_deposit_
         request_recheck(line, user=approver, reason="再次")
     line = record_recheck(line, user=approver, corrected=True, outcome="车管所复查：已过户他人")
     assert (line.recheck, line.breach) == (ReportLine.Recheck.CORRECTED, False)
+
+
+def test_report_for_an_application_is_written_on_the_case_timeline(approver, clerk_a):
+    from cases.models import CaseEvent
+    from verification.casework import open_review_case
+
+    household = family({"name": "车主"})
+    load(
+        "vehicle",
+        ["所有人身份证号", "姓名", "号牌号码", "初次登记日期"],
+        [[household.head.id_number, "车主", "湘E12345", "2025-03-01"]],
+    )
+    case, why = open_review_case(household, reason="核对", due=None, on_date=DAY, user=clerk_a)
+    assert case is not None, why
+    report = verify_household(
+        user=approver,
+        household=household,
+        authorisation=authorisation(household),
+        programme="最低生活保障",
+        on_date=DAY,
+        case=case,
+    )
+    note = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.NOTE, data__verification_report=report.pk)
+    assert note.text.startswith(f"信息核对报告{report.number}：")
+    assert "湘E12345" in note.text and "机动车上限0辆" in note.text
+    assert note.actor == approver
