@@ -17,6 +17,14 @@ class Programme(models.TextChoices):
     UNSUPPORTED_CHILD = "unsupported_child", _("事实无人抚养儿童基本生活费")
 
 
+class ReviewReason(models.TextChoices):
+    """Why an enrolment is due for review (动态管理): its regular interval, or a member's death."""
+
+    STABLE = "stable", _("收入稳定家庭定期复核")
+    UNSTABLE = "unstable", _("收入不稳定或有劳动能力成员家庭定期复核")
+    DEATH = "death", _("家庭成员死亡，须在规定期限内复核")
+
+
 class ParameterKey(models.TextChoices):
     """Every number DOMAIN.md marks *configurable*. Amounts are yuan; periods as named."""
 

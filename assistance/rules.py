@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from assistance.policy import Policy
 from assistance.programmes import ParameterKey as K
-from assistance.programmes import Programme
+from assistance.programmes import Programme, ReviewReason
 
 ZERO = Decimal("0")
 FEN = Decimal("0.01")
@@ -335,20 +335,18 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, days_in_month[month - 1]))
 
 
-def next_review_due(policy: Policy, facts: ReviewFacts) -> tuple[date, str]:
+def next_review_due(policy: Policy, facts: ReviewFacts) -> tuple[date, ReviewReason]:
     """Stable households yearly; irregular income or members able to work every 6 months;
-    a death triggers a review within 3 months — whichever comes first."""
+    a death triggers a review within 3 months — whichever comes first.
+    (ledger.reviews computes the same set-based in SQL for the whole schedule.)"""
     if facts.income_stable and not facts.has_member_able_to_work:
-        due, reason = _add_months(facts.decided_on, policy.months(K.REVIEW_STABLE_MONTHS)), "收入稳定家庭定期复核"
+        due, reason = _add_months(facts.decided_on, policy.months(K.REVIEW_STABLE_MONTHS)), ReviewReason.STABLE
     else:
-        due, reason = (
-            _add_months(facts.decided_on, policy.months(K.REVIEW_UNSTABLE_MONTHS)),
-            "收入不稳定或有劳动能力成员家庭定期复核",
-        )
+        due, reason = _add_months(facts.decided_on, policy.months(K.REVIEW_UNSTABLE_MONTHS)), ReviewReason.UNSTABLE
     if facts.member_died_on:
         after_death = _add_months(facts.member_died_on, policy.months(K.REVIEW_AFTER_DEATH_MONTHS))
         if after_death < due:
-            due, reason = after_death, "家庭成员死亡，须在规定期限内复核"
+            due, reason = after_death, ReviewReason.DEATH
     return due, reason
 
 

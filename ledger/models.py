@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.jurisdiction import AreaOwned
-from assistance.programmes import Programme
+from assistance.programmes import Programme, ReviewReason
 from audit.tracking import Audited
 
 
@@ -49,10 +49,6 @@ class Enrolment(Audited, AreaOwned):
         _("复核类别"), max_length=10, choices=ReviewBasis.choices, default=ReviewBasis.STABLE
     )
     last_reviewed_on = models.DateField(_("上次审核/复核日期"))
-    # Not indexed: the review job rewrites it for every enrolment, and an index would turn each
-    # of those writes into extra index maintenance; reading "due soon" is a cheap scan per county.
-    review_due_on = models.DateField(_("下次复核期限"), null=True, blank=True)
-    review_reason = models.CharField(_("复核原因"), max_length=100, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -81,6 +77,39 @@ class Enrolment(Audited, AreaOwned):
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.STOPPED
+
+
+class ReviewSchedule(AreaOwned):
+    """When an open enrolment is next due for review, and why (动态管理); no row once it is
+    stopped or in gradual exit.
+
+    A narrow table of its own because the schedule job recomputes it for every enrolment: on the
+    wide enrolment row each change would be a new row version plus an entry in each of its seven
+    indexes (19 s for 300,000). For the same reason the only index is the primary key (a county's
+    "due soon" is a scan of a few MB), and the enrolment is not a database foreign key: rows are
+    written by the statement that reads them from ledger_enrolment, and the deferred check per row
+    would cost as much as the insert itself.
+    """
+
+    enrolment = models.OneToOneField(
+        Enrolment,
+        verbose_name=_("保障对象"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="review_schedule",
+    )
+    area_code = models.CharField(_("区划代码"), max_length=15)
+    due_on = models.DateField(_("下次复核期限"))
+    reason = models.CharField(_("复核原因"), max_length=10, choices=ReviewReason.choices)
+
+    class Meta:
+        verbose_name = _("复核计划")
+        verbose_name_plural = _("复核计划")
+        ordering = ["due_on", "enrolment"]
+
+    def __str__(self) -> str:
+        return f"{self.due_on} {self.get_reason_display()}"
 
 
 class EnrolmentEvent(AreaOwned):

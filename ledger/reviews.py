@@ -2,9 +2,11 @@
 
 Stable households are reviewed yearly, households with irregular income or members able to work
 every 6 months, and a household where a member died within 3 months of the death — whichever
-comes first. The periods are policy parameters of each county, so the job runs one UPDATE per
-county and review basis; it never loops over enrolments in Python. Running it twice changes
-nothing the second time.
+comes first (assistance.rules.next_review_due says the same for one enrolment). The periods are
+policy parameters of each county, so the job runs one statement per county: it computes every open
+enrolment's due date and upserts it into the narrow ledger_reviewschedule table, writing only the
+rows whose date or reason changed; it never loops over enrolments in Python and never rewrites
+the wide enrolment rows. Running it twice changes nothing the second time.
 """
 
 from dataclasses import dataclass
@@ -15,11 +17,10 @@ from django.db import connection, transaction
 from areas.jurisdiction import current_scope
 from assistance.policy import Policy
 from assistance.programmes import ParameterKey as K
-from ledger.models import Enrolment
+from assistance.programmes import ReviewReason
+from ledger.models import Enrolment, ReviewSchedule
 
-REASON_STABLE = "收入稳定家庭定期复核"
-REASON_UNSTABLE = "收入不稳定或有劳动能力成员家庭定期复核"
-REASON_DEATH = "家庭成员死亡，须在规定期限内复核"
+OPEN_STATUSES = (Enrolment.Status.IN_PAYMENT, Enrolment.Status.SUSPENDED)
 
 
 def _add_months_sql(column: str, months_param: str) -> str:
@@ -32,40 +33,40 @@ def _add_months_sql(column: str, months_param: str) -> str:
     return f"(CASE WHEN strftime('%%d', {shifted}) = strftime('%%d', {column}) THEN {shifted} ELSE {clamped} END)"
 
 
-def _update_sql() -> str:
+def _upsert_sql() -> str:
     periodic = _add_months_sql(
         "e.last_reviewed_on", "(CASE WHEN e.review_basis = 'stable' THEN %(stable)s ELSE %(unstable)s END)"
     )
     after_death = _add_months_sql("d.died", "%(death)s")
     least = "LEAST" if connection.vendor == "postgresql" else "MIN"
     # Only the fixed fragments above are interpolated; every value is a bound parameter.
+    # "WHERE true": SQLite needs it to read ON CONFLICT as the upsert clause, not a join condition.
+    # The INSERT comes first (CTEs inside it): Python's sqlite3 reports a row count only for
+    # statements that start with INSERT/UPDATE/DELETE.
     return f"""
-UPDATE ledger_enrolment SET review_due_on = due.due_on, review_reason = due.reason
-FROM (
-    WITH deaths AS (
-        SELECT m.household_id, MAX(p.death_date) AS died
-        FROM registry_membership m JOIN registry_person p ON p.id = m.person_id
-        WHERE p.death_date IS NOT NULL
-        GROUP BY m.household_id
-    ),
-    calc AS (
-        SELECT e.id,
-               {periodic} AS periodic,
-               CASE WHEN d.died > e.last_reviewed_on THEN {after_death} END AS after_death,
-               e.review_basis
-        FROM ledger_enrolment e LEFT JOIN deaths d ON d.household_id = e.household_id
-        WHERE e.status IN ('in_payment', 'suspended') AND e.area_code LIKE %(prefix)s
-    )
-    SELECT id,
-           {least}(periodic, COALESCE(after_death, periodic)) AS due_on,
-           CASE WHEN after_death < periodic THEN %(reason_death)s
-                WHEN review_basis = 'stable' THEN %(reason_stable)s
-                ELSE %(reason_unstable)s END AS reason
-    FROM calc
-) AS due
-WHERE ledger_enrolment.id = due.id
-  AND (ledger_enrolment.review_due_on IS NULL OR ledger_enrolment.review_due_on <> due.due_on
-       OR ledger_enrolment.review_reason <> due.reason)
+INSERT INTO ledger_reviewschedule (enrolment_id, area_code, due_on, reason)
+WITH deaths AS (
+    SELECT m.household_id, MAX(p.death_date) AS died
+    FROM registry_person p JOIN registry_membership m ON m.person_id = p.id
+    WHERE p.death_date IS NOT NULL
+    GROUP BY m.household_id
+),
+calc AS (
+    SELECT e.id, e.area_code, e.review_basis,
+           {periodic} AS periodic,
+           CASE WHEN d.died > e.last_reviewed_on THEN {after_death} END AS after_death
+    FROM ledger_enrolment e LEFT JOIN deaths d ON d.household_id = e.household_id
+    WHERE e.status IN (%(in_payment)s, %(suspended)s) AND e.area_code LIKE %(prefix)s
+)
+SELECT id, area_code,
+       {least}(periodic, COALESCE(after_death, periodic)),
+       CASE WHEN after_death < periodic THEN %(reason_death)s
+            WHEN review_basis = 'stable' THEN %(reason_stable)s
+            ELSE %(reason_unstable)s END
+FROM calc
+WHERE true
+ON CONFLICT (enrolment_id) DO UPDATE SET due_on = excluded.due_on, reason = excluded.reason
+WHERE ledger_reviewschedule.due_on <> excluded.due_on OR ledger_reviewschedule.reason <> excluded.reason
 """  # noqa: S608
 
 
@@ -81,7 +82,7 @@ def schedule_reviews(on_date: date, window_days: int = 30) -> ScheduleReport:
     scope = current_scope()
     counties = sorted({code[:6] for code in Enrolment.objects.values_list("area_code", flat=True).distinct()})
     changed = 0
-    sql = _update_sql()
+    sql = _upsert_sql()
     with transaction.atomic(), connection.cursor() as cursor:
         for county in counties:
             policy = Policy.for_area(county + "000000", on_date)
@@ -93,14 +94,16 @@ def schedule_reviews(on_date: date, window_days: int = 30) -> ScheduleReport:
                     "unstable": policy.months(K.REVIEW_UNSTABLE_MONTHS),
                     "death": policy.months(K.REVIEW_AFTER_DEATH_MONTHS),
                     "prefix": prefix + "%",
-                    "reason_death": REASON_DEATH,
-                    "reason_stable": REASON_STABLE,
-                    "reason_unstable": REASON_UNSTABLE,
+                    "in_payment": Enrolment.Status.IN_PAYMENT,
+                    "suspended": Enrolment.Status.SUSPENDED,
+                    "reason_death": ReviewReason.DEATH,
+                    "reason_stable": ReviewReason.STABLE,
+                    "reason_unstable": ReviewReason.UNSTABLE,
                 },
             )
             changed += max(cursor.rowcount, 0)
     horizon = date.fromordinal(on_date.toordinal() + window_days)
-    due = Enrolment.objects.filter(status__in=["in_payment", "suspended"], review_due_on__lte=horizon).count()
+    due = ReviewSchedule.objects.filter(due_on__lte=horizon).count()
     return ScheduleReport(counties=len(counties), changed=changed, due_within_window=due)
 
 
@@ -145,21 +148,21 @@ def open_review_cases(on_date: date, window_days: int = 30, item_code: str = "di
 
     horizon = date.fromordinal(on_date.toordinal() + window_days)
     open_reviews = ReviewCase.objects.filter(case__status__in=Case.OPEN).values("enrolment_id")
-    due_filter = {"status__in": ["in_payment", "suspended"], "review_due_on__lte": horizon}
-    already = Enrolment.objects.filter(**due_filter, pk__in=open_reviews).count()
+    due_now = ReviewSchedule.objects.filter(due_on__lte=horizon)
+    already = due_now.filter(enrolment_id__in=open_reviews).count()
     due = list(
-        Enrolment.objects.filter(**due_filter)
-        .exclude(pk__in=open_reviews)
-        .select_related("household__head", "beneficiary")
-        .order_by("area_code", "pk")
+        due_now.exclude(enrolment_id__in=open_reviews)
+        .select_related("enrolment__household__head", "enrolment__beneficiary")
+        .order_by("area_code", "enrolment_id")
     )
-    clerks = _township_clerks({e.area_code[:9] + "000" for e in due})
+    clerks = _township_clerks({s.area_code[:9] + "000" for s in due})
     item = ServiceItem.objects.get(code=item_code)
     opened, missing = 0, set()
-    for enrolment in due:
-        clerk = clerks.get(enrolment.area_code[:9] + "000")
+    for schedule in due:
+        enrolment = schedule.enrolment
+        clerk = clerks.get(schedule.area_code[:9] + "000")
         if clerk is None:
-            missing.add(enrolment.area_code[:9] + "000")
+            missing.add(schedule.area_code[:9] + "000")
             continue
         with transaction.atomic():
             case = accept_application(
@@ -174,8 +177,8 @@ def open_review_cases(on_date: date, window_days: int = 30, item_code: str = "di
                 enrolment=enrolment,
                 case=case,
                 opened_on=on_date,
-                due_on=enrolment.review_due_on,
-                reason=enrolment.review_reason,
+                due_on=schedule.due_on,
+                reason=schedule.get_reason_display(),
                 area_code=enrolment.area_code,
             )
         opened += 1

@@ -11,7 +11,7 @@ from assistance import rules
 from assistance.policy import Policy
 from assistance.programmes import Programme
 from ledger.errors import LedgerError
-from ledger.models import Enrolment, EnrolmentEvent, GradualExitStep
+from ledger.models import Enrolment, EnrolmentEvent, GradualExitStep, ReviewSchedule
 from registry.models import Household, Membership, Person
 
 PERSONAL_PROGRAMMES = {
@@ -82,6 +82,15 @@ def _record(
     )
 
 
+def _schedule_review(enrolment: Enrolment, policy: Policy, reviewed_on: date, review_basis: str) -> None:
+    """The next review from a decision; the schedule job later brings it forward after a death."""
+    stable = review_basis == Enrolment.ReviewBasis.STABLE
+    due, reason = rules.next_review_due(policy, rules.ReviewFacts(reviewed_on, stable, not stable))
+    ReviewSchedule.objects.update_or_create(
+        enrolment=enrolment, defaults={"area_code": enrolment.area_code, "due_on": due, "reason": reason}
+    )
+
+
 def _move(enrolment: Enrolment, **changes) -> None:
     """Apply changes only if nobody changed the enrolment since we read it."""
     updated = Enrolment.unscoped.filter(pk=enrolment.pk, version=enrolment.version).update(
@@ -116,12 +125,6 @@ def enrol(
     policy = Policy.for_area(household.area_code, decided_on)
     people = [beneficiary] if beneficiary else [m.person for m in household.current_memberships()]
     check_compatible(programme, people, policy)
-    due, reason = rules.next_review_due(
-        policy,
-        rules.ReviewFacts(
-            decided_on, review_basis == Enrolment.ReviewBasis.STABLE, review_basis != Enrolment.ReviewBasis.STABLE
-        ),
-    )
     enrolment = Enrolment.objects.create(
         programme=programme,
         household=household,
@@ -132,9 +135,8 @@ def enrol(
         start_month=first_of_next_month(decided_on),
         review_basis=review_basis,
         last_reviewed_on=decided_on,
-        review_due_on=due,
-        review_reason=reason,
     )
+    _schedule_review(enrolment, policy, decided_on, review_basis)
     _record(
         enrolment,
         EnrolmentEvent.Kind.ENROLLED,
@@ -210,7 +212,8 @@ def stop(
     if not enrolment.is_open:
         raise LedgerError("stopped", "该对象已停保")
     end = first_of_next_month(decided_on)
-    _move(enrolment, status=Enrolment.Status.STOPPED, end_month=end, review_due_on=None)
+    _move(enrolment, status=Enrolment.Status.STOPPED, end_month=end)
+    ReviewSchedule.objects.filter(enrolment=enrolment).delete()
     _record(
         enrolment,
         EnrolmentEvent.Kind.STOPPED,
@@ -242,9 +245,8 @@ def start_gradual_exit(
         GradualExitStep(enrolment=enrolment, area_code=enrolment.area_code, month=m, amount=a)
         for m, a in zip(months, schedule, strict=True)
     )
-    _move(
-        enrolment, status=Enrolment.Status.GRADUAL_EXIT, end_month=first_of_next_month(months[-1]), review_due_on=None
-    )
+    _move(enrolment, status=Enrolment.Status.GRADUAL_EXIT, end_month=first_of_next_month(months[-1]))
+    ReviewSchedule.objects.filter(enrolment=enrolment).delete()
     _record(
         enrolment,
         EnrolmentEvent.Kind.GRADUAL_EXIT,
@@ -317,10 +319,8 @@ def keep_after_review(
     enrolment: Enrolment, *, reviewed_on: date, review_basis: str, user=None, case_reference: str = ""
 ) -> Enrolment:
     """复核维持: the next review is scheduled from this one."""
-    policy = Policy.for_area(enrolment.area_code, reviewed_on)
-    stable = review_basis == Enrolment.ReviewBasis.STABLE
-    due, reason = rules.next_review_due(policy, rules.ReviewFacts(reviewed_on, stable, not stable))
-    _move(enrolment, last_reviewed_on=reviewed_on, review_basis=review_basis, review_due_on=due, review_reason=reason)
+    _move(enrolment, last_reviewed_on=reviewed_on, review_basis=review_basis)
+    _schedule_review(enrolment, Policy.for_area(enrolment.area_code, reviewed_on), reviewed_on, review_basis)
     _record(
         enrolment,
         EnrolmentEvent.Kind.REVIEWED,

@@ -17,13 +17,16 @@ def recipients(request):
     ensure_case_staff(request.user)
     programme = request.GET.get("programme", Programme.DIBAO)
     status = request.GET.get("status", "")
-    rows = Enrolment.objects.filter(programme=programme).select_related("household__head", "beneficiary")
+    rows = Enrolment.objects.filter(programme=programme).select_related(
+        "household__head", "beneficiary", "review_schedule"
+    )
     if status:
         rows = rows.filter(status=status)
     rows = rows.order_by("area_code", "id")
 
     def line(e):
         head = e.household.head
+        schedule = getattr(e, "review_schedule", None)  # none once stopped or in gradual exit
         return [
             e.get_programme_display(),
             head.name if head else "",
@@ -34,7 +37,7 @@ def recipients(request):
             e.get_status_display(),
             e.start_month,
             e.end_month,
-            e.review_due_on,
+            schedule.due_on if schedule else None,
         ]
 
     if request.GET.get("export") == "xlsx":

@@ -38,7 +38,7 @@ def dibao(household, decided_on=date(2025, 3, 20), amount="810", basis=Enrolment
 def test_payment_starts_the_month_after_the_decision_and_review_is_scheduled():
     enrolment = dibao(HouseholdFactory())
     assert enrolment.start_month == date(2025, 4, 1)
-    assert enrolment.review_due_on == date(2026, 3, 20)
+    assert enrolment.review_schedule.due_on == date(2026, 3, 20)
     event = enrolment.events.get()
     assert (event.kind, event.amount_after, event.case_reference) == (
         EnrolmentEvent.Kind.ENROLLED,
@@ -49,7 +49,7 @@ def test_payment_starts_the_month_after_the_decision_and_review_is_scheduled():
 
 def test_unstable_income_is_reviewed_every_six_months():
     enrolment = dibao(HouseholdFactory(), basis=Enrolment.ReviewBasis.UNSTABLE)
-    assert enrolment.review_due_on == date(2025, 9, 20)
+    assert enrolment.review_schedule.due_on == date(2025, 9, 20)
 
 
 def test_dibao_and_tekun_for_the_same_person_are_refused_with_the_reason():
