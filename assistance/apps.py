@@ -7,11 +7,12 @@ class AssistanceConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import Capability
-        from assistance.procedure import approval_guard
+        from assistance import procedure, reviews
         from cases.hooks import register_approval_guard
         from core.navigation import NavItem, register_nav
 
-        register_approval_guard(approval_guard)
+        register_approval_guard(procedure.approval_guard)
+        register_approval_guard(reviews.approval_guard)
         register_nav(
             NavItem(
                 "社会救助",

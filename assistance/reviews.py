@@ -1,5 +1,8 @@
 """The outcome of a review case (复核): keep, adjust, gradually exit, stop, or fraud — each through
-the ledger's own service, named on the review case and the case timeline."""
+the ledger's own service. The outcome is the county's decision on the review case's last step
+(审核确认): recording it approves that step through the cases engine, so the case is closed in the
+township's queue with the outcome as its opinion. The earlier steps (受理审查, 乡镇核查) are passed
+on the case page like any other case's."""
 
 from datetime import date
 from decimal import Decimal
@@ -8,32 +11,50 @@ from django.db import transaction
 
 from assistance.casework import ReviewCase
 from assistance.errors import AssistanceError
-from cases import hooks
+from cases.access import can_act_on
+from cases.actions import approve_step
+from cases.errors import CaseError
+from cases.models import CaseStep
 from ledger import services as ledger
 from ledger.errors import LedgerError
 
 Outcome = ReviewCase.Outcome
 
 
-@transaction.atomic
-def decide_review(
-    *,
+def active_step(review: ReviewCase) -> CaseStep | None:
+    return (
+        review.case.steps.select_related("definition", "responsible_unit")
+        .filter(state__in=[CaseStep.State.ACTIVE, CaseStep.State.CORRECTION])
+        .first()
+    )
+
+
+def is_last_step(step: CaseStep) -> bool:
+    return not CaseStep.objects.filter(case_id=step.case_id, order__gt=step.order).exists()
+
+
+def approval_guard(step: CaseStep) -> None:
+    """Registered with cases.hooks: a review case's last step passes only with an outcome recorded
+    here, so no review is closed without the ledger knowing what was decided."""
+    review = ReviewCase.objects.filter(case_id=step.case_id).only("outcome").first()
+    if review is not None and not review.outcome and is_last_step(step):
+        raise CaseError("review_outcome_required", "复核案件的审核确认须在“复核案件”页面记录复核结果")
+
+
+def _apply_outcome(
     user,
     review: ReviewCase,
     on_date: date,
     outcome: str,
     reason: str,
-    new_amount: Decimal | None = None,
-    review_basis: str = "stable",
-    months_paid_wrongly: int = 0,
-    fine_multiple: Decimal = Decimal("1"),
-) -> ReviewCase:
-    if review.outcome:
-        raise AssistanceError("closed", "该复核已有结果")
-    if not (reason or "").strip():
-        raise AssistanceError("amount", "请填写复核结论")
-    enrolment, ref = review.enrolment, review.case.receipt_no
-    common = {"user": user, "case_reference": ref}
+    new_amount: Decimal | None,
+    review_basis: str,
+    months_paid_wrongly: int,
+    fine_multiple: Decimal,
+) -> str:
+    """The ledger change the outcome means; returns the conclusion as recorded."""
+    enrolment = review.enrolment
+    common = {"user": user, "case_reference": review.case.receipt_no}
     try:
         if outcome == Outcome.KEPT:
             ledger.keep_after_review(enrolment, reviewed_on=on_date, review_basis=review_basis, **common)
@@ -62,7 +83,50 @@ def decide_review(
         raise AssistanceError(error.code, error.message) from error
     except ValueError as error:
         raise AssistanceError("amount", str(error)) from error
-    ReviewCase.objects.filter(pk=review.pk, outcome="").update(outcome=outcome, outcome_on=on_date, outcome_note=reason)
+    return reason
+
+
+@transaction.atomic
+def decide_review(
+    *,
+    user,
+    review: ReviewCase,
+    on_date: date,
+    outcome: str,
+    reason: str,
+    new_amount: Decimal | None = None,
+    review_basis: str = "stable",
+    months_paid_wrongly: int = 0,
+    fine_multiple: Decimal = Decimal("1"),
+) -> ReviewCase:
+    """Record the outcome at the review case's last step, apply it to the ledger and close the case."""
+    if review.outcome:
+        raise AssistanceError("closed", "该复核已有结果")
+    if not (reason or "").strip():
+        raise AssistanceError("amount", "请填写复核结论")
+    step = active_step(review)
+    if step is None or step.state != CaseStep.State.ACTIVE or not is_last_step(step):
+        where = f"正在“{step.name}”环节" if step else "不在办理中"
+        raise AssistanceError("wrong_step", f"该复核案件{where}，前面环节办结后方可记录复核结果")
+    if not can_act_on(user, step):
+        unit = step.responsible_unit.name if step.responsible_unit_id else "—"
+        raise AssistanceError("no_permission", f"您不能办理“{step.name}”（责任单位：{unit}）")
+    conclusion = _apply_outcome(
+        user, review, on_date, outcome, reason.strip(), new_amount, review_basis, months_paid_wrongly, fine_multiple
+    )
+    if not ReviewCase.objects.filter(pk=review.pk, outcome="").update(
+        outcome=outcome, outcome_on=on_date, outcome_note=conclusion
+    ):
+        raise AssistanceError("closed", "该复核已有结果")
     review.refresh_from_db()
-    hooks.note(review.case, user, on_date, f"复核结果：{review.get_outcome_display()}。{reason}")
+    try:
+        approve_step(
+            user=user,
+            step_id=step.pk,
+            expected_version=step.row_version,
+            on_date=on_date,
+            opinion=f"复核结果：{review.get_outcome_display()}。{conclusion}",
+        )
+    except CaseError as error:
+        raise AssistanceError(error.code, error.message) from error
     return review

@@ -1,5 +1,6 @@
 """Review cases from the schedule: one per enrolment due in the window, in the township's queue,
-never twice; the review keeps, adjusts, exits gradually, stops or records fraud through the ledger."""
+never twice; the review keeps, adjusts, exits gradually, stops or records fraud through the ledger,
+and recording the outcome closes the review case at its county step."""
 
 from datetime import date
 from decimal import Decimal
@@ -8,7 +9,11 @@ import pytest
 
 from assistance.casework import ReviewCase
 from assistance.errors import AssistanceError
-from assistance.reviews import decide_review
+from assistance.reviews import active_step, decide_review
+from cases.actions import approve_step
+from cases.errors import CaseError
+from cases.models import Case, CaseStep
+from cases.tests.conftest import give_documents
 from ledger.models import Enrolment, EnrolmentEvent
 from ledger.reviews import open_review_cases, schedule_reviews
 from ledger.services import enrol
@@ -19,6 +24,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_policy")]
 
 def enrolled(decided_on, basis="stable"):
     household = HouseholdFactory()
+    give_documents(household, ["id_card", "household_booklet", "income_proof"])  # what 低保变更 requires
     return enrol(
         programme="dibao",
         household=household,
@@ -44,11 +50,18 @@ def test_due_enrolments_get_one_review_case_each_in_the_township_queue(clerk_a, 
     assert again.opened == 0 and again.already_open == 2
 
 
-def test_review_outcomes_go_through_the_ledger(clerk_a, approver):
+def pass_step(review, user, on_date):
+    step = active_step(review)
+    approve_step(user=user, step_id=step.pk, expected_version=step.row_version, on_date=on_date)
+
+
+def test_review_outcomes_go_through_the_ledger(clerk_a, reviewer_a, approver):
     enrolment = enrolled(date(2024, 10, 15))
     schedule_reviews(date(2025, 10, 1))
     open_review_cases(date(2025, 10, 1))
     review = ReviewCase.objects.get()
+    pass_step(review, clerk_a, date(2025, 10, 10))
+    pass_step(review, reviewer_a, date(2025, 10, 15))
     with pytest.raises(AssistanceError):
         decide_review(
             user=approver,
@@ -75,3 +88,30 @@ def test_review_outcomes_go_through_the_ledger(clerk_a, approver):
     )
     assert money == {"recovery": Decimal("3600.00"), "fine": Decimal("7200.00")}
     assert "追回3600" in ReviewCase.objects.get().outcome_note
+
+
+def test_the_outcome_is_recorded_at_the_county_step_and_closes_the_review_case(clerk_a, reviewer_a, approver):
+    enrolment = enrolled(date(2024, 10, 15))
+    schedule_reviews(date(2025, 10, 1))
+    open_review_cases(date(2025, 10, 1))
+    review = ReviewCase.objects.select_related("case").get()
+    decide = {"on_date": date(2025, 10, 20), "outcome": "kept", "reason": "收入未变化"}
+    with pytest.raises(AssistanceError) as early:
+        decide_review(user=approver, review=review, **decide)
+    assert early.value.code == "wrong_step" and "受理审查" in early.value.message
+    pass_step(review, clerk_a, date(2025, 10, 10))
+    pass_step(review, reviewer_a, date(2025, 10, 15))
+    last = active_step(review)
+    with pytest.raises(CaseError) as bypass:  # the case page cannot close it without an outcome
+        approve_step(user=approver, step_id=last.pk, expected_version=last.row_version, on_date=date(2025, 10, 20))
+    assert bypass.value.code == "review_outcome_required"
+    with pytest.raises(AssistanceError) as township:
+        decide_review(user=reviewer_a, review=review, **decide)
+    assert township.value.code == "no_permission"
+    decide_review(user=approver, review=review, **decide)
+    case = Case.objects.get(pk=review.case_id)
+    assert case.status == Case.Status.APPROVED
+    assert CaseStep.objects.get(pk=last.pk).opinion == "复核结果：维持。收入未变化"
+    enrolment.refresh_from_db()
+    assert enrolment.last_reviewed_on == date(2025, 10, 20)
+    assert enrolment.review_schedule.due_on == date(2026, 10, 20)
