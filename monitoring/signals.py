@@ -107,11 +107,18 @@ WHERE r.event_date > %(since)s
 GROUP BY {group}"""
 
 
+def warning_rows_sql(candidate: str) -> str:
+    """A signal's SELECT with the columns every new warning gets, in the COLUMNS order."""
+    return (
+        "SELECT c.*, CAST(NULL AS BIGINT), %(detail)s, %(today)s, %(due)s, 'unassigned', '', '', 0 "
+        f"FROM (\n{candidate}\n) c"
+    )
+
+
 def insert_sql(candidate: str) -> str:
     return (
-        f"INSERT INTO monitoring_warning ({', '.join(COLUMNS)})\n"
-        "SELECT c.*, CAST(NULL AS BIGINT), %(detail)s, %(today)s, %(due)s, 'unassigned', '', '', 0 "
-        f"FROM (\n{candidate}\n) c WHERE true\nON CONFLICT (natural_key) DO NOTHING"
+        f"INSERT INTO monitoring_warning ({', '.join(COLUMNS)})\n{warning_rows_sql(candidate)} WHERE true\n"
+        "ON CONFLICT (natural_key) DO NOTHING"
     )
 
 

@@ -341,10 +341,14 @@ WHERE p.area_code LIKE %(prefix)s AND p.life_status = 'alive' AND p.birth_date <
     ]
 
 
+def finding_rows_sql(candidate_sql: str) -> str:
+    """A candidate SELECT with the columns every new finding gets, in the INSERT_COLUMNS order."""
+    return f"SELECT c.*, %(detail)s, %(sweep)s, %(now)s, 'open', '', '' FROM (\n{candidate_sql}\n) c"
+
+
 def insert_sql(candidate_sql: str) -> str:
     """Wrap a candidate SELECT: new findings only (the natural key is unique)."""
     return (
-        f"INSERT INTO {T_FINDING} ({', '.join(INSERT_COLUMNS)})\n"
-        f"SELECT c.*, %(detail)s, %(sweep)s, %(now)s, 'open', '', '' FROM (\n{candidate_sql}\n) c WHERE true\n"
+        f"INSERT INTO {T_FINDING} ({', '.join(INSERT_COLUMNS)})\n{finding_rows_sql(candidate_sql)} WHERE true\n"
         "ON CONFLICT (natural_key) DO NOTHING"
     )
