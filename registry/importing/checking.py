@@ -18,6 +18,7 @@ from areas.jurisdiction import current_scope
 from areas.models import Area
 from registry.importing import columns as cols
 from registry.importing import values as v
+from registry.importing.bulk import gc_paused
 from registry.importing.reading import Sheet
 from registry.models import Person
 from registry.relations import Relation
@@ -521,6 +522,7 @@ def _registered(numbers: list[str]) -> list[tuple[str, str, str]]:
     return found
 
 
+@gc_paused()
 def check(sheet: Sheet, default_area: str, progress: Callable[[int, int], None] | None = None) -> Plan:
     """Check every row of a sheet inside the current jurisdiction; nothing is written."""
     return _Checker(sheet, default_area, progress).run()

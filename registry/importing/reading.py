@@ -10,6 +10,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from registry.importing.bulk import gc_paused
 from registry.importing.columns import ALIASES, normalise_header
 from registry.importing.values import text
 
@@ -140,5 +141,6 @@ def find_header(rows: list[list]) -> Sheet:
     return Sheet(rows=rows, header_index=best_index, columns=best_columns, headers=headers)
 
 
+@gc_paused()
 def read_sheet(data: bytes, filename: str) -> Sheet:
     return find_header(read_rows(data, filename))

@@ -1,7 +1,8 @@
 """Writing checked households, set-based, in one transaction.
 
-On PostgreSQL the ids are drawn from the tables' sequences up front and the rows go in with COPY;
-elsewhere bulk_create in batches. Household numbers are assigned per village the way
+Ids are reserved up front (so memberships and search grams can name their persons and households),
+the rows are built as tuples and go in with COPY on PostgreSQL, executemany on SQLite. The tables
+keep their indexes: an import goes into a live registry. Household numbers are assigned per village the way
 `services._next_household_number` does, but once per batch instead of once per household.
 Bulk loads bypass the per-row audit signals, so one summary entry records the import.
 """
@@ -17,13 +18,12 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import record
+from registry.importing.bulk import gc_paused
 from registry.importing.checking import HouseholdPlan
 from registry.importing.names import PinyinCache
 from registry.models import Household, Membership, Person, PersonNameGram
 from registry.relations import Relation
 from registry.search import gram_rows
-
-BATCH = 5000
 
 
 def _defaults(model) -> dict:
@@ -59,20 +59,55 @@ def _next_numbers(plans: list[HouseholdPlan]) -> list[str]:
 
 
 def _reserve_ids(model, count: int) -> list[int]:
+    """Primary keys for `count` new rows, so memberships and grams can refer to them before they exist.
+
+    PostgreSQL draws them from the table's sequence (concurrent inserts get others); SQLite continues
+    after the highest id ever used (AUTOINCREMENT's sqlite_sequence), safe inside the write
+    transaction, which holds the database's write lock.
+    """
     table = model._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
-        return [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT MAX(n) FROM (SELECT MAX(id) AS n FROM {table} UNION ALL "  # noqa: S608 - our table
+            "SELECT seq FROM sqlite_sequence WHERE name = %s)",
+            [table],
+        )
+        first = (cursor.fetchone()[0] or 0) + 1
+        return list(range(first, first + count))
 
 
-def _copy(model, columns: list[str], rows) -> None:
+def _insert(model, columns: list[str], rows) -> None:
+    """PostgreSQL COPY, SQLite executemany: the rows are tuples in the order of `columns`."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
+class _Table:
+    """A table's columns (id first, then every other concrete column) and a row of their defaults,
+    which each new row copies and then fills in by position."""
+
+    def __init__(self, model, **fixed):
+        defaults = _defaults(model) | fixed
+        self.model = model
+        self.columns = ["id", *defaults]
+        self.base = [None, *defaults.values()]
+        self.at = {column: index for index, column in enumerate(self.columns)}
+
+
+@gc_paused()
 def write_households(
     plans: list[HouseholdPlan],
     *,
@@ -85,96 +120,67 @@ def write_households(
     """Create the households, their persons and memberships; returns the counts."""
     progress = progress or (lambda done, total, message: None)
     on_date = on_date or timezone.localdate()
-    now = timezone.now()
-    pinyin = PinyinCache()
-    person_defaults = _defaults(Person) | {"created_at": now, "updated_at": now}
-    household_defaults = _defaults(Household) | {"created_at": now, "updated_at": now}
-    membership_defaults = _defaults(Membership)
-
-    persons: list[dict] = []
-    for plan in plans:
-        area = plan.fields["area_code"]
-        for person in plan.persons:
-            full, initials = pinyin(person.name)
-            persons.append(
-                person_defaults
-                | person.fields
-                | {
-                    "id_number": person.id_number,
-                    "name": person.name,
-                    "name_pinyin": full,
-                    "name_initials": initials,
-                    "sex": person.sex,
-                    "birth_date": person.birth_date,
-                    "area_code": area,
-                    "hukou_area_code": area,
-                }
-            )
-    total = len(persons)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    person = _Table(Person, created_at=now, updated_at=now)
+    household = _Table(Household, created_at=now, updated_at=now)
+    membership = _Table(Membership)
+    total = sum(len(plan.persons) for plan in plans)
     progress(0, total, "正在写入居民、家庭户和家庭成员……")
     clock = _Clock()
-    postgres = connection.vendor == "postgresql"
     with transaction.atomic():
         numbers = _next_numbers(plans)
-        if postgres:
-            person_ids = _reserve_ids(Person, len(persons))
-            household_ids = _reserve_ids(Household, len(plans))
-            columns = ["id", *person_defaults]
-            _copy(
-                Person,
-                columns,
-                [(pk, *(row[c] for c in person_defaults)) for pk, row in zip(person_ids, persons, strict=True)],
-            )
-        else:
-            person_ids = []
-            for start in range(0, total, BATCH):
-                created = Person.objects.bulk_create([Person(**row) for row in persons[start : start + BATCH]])
-                person_ids.extend(p.pk for p in created)
+        person_ids = iter(_reserve_ids(Person, total))
+        household_ids = _reserve_ids(Household, len(plans))
+        membership_ids = iter(_reserve_ids(Membership, total))
+        clock.lap("ids")
+        pinyin = PinyinCache()
+        at = person.at
+        p_id, p_number, p_name, p_sex, p_birth = at["id"], at["id_number"], at["name"], at["sex"], at["birth_date"]
+        p_pinyin, p_initials, p_area, p_hukou = (
+            at["name_pinyin"],
+            at["name_initials"],
+            at["area_code"],
+            at["hukou_area_code"],
+        )
+        m_area, m_household, m_person, m_relation, m_start = (
+            membership.at[c] for c in ("area_code", "household_id", "person_id", "relation", "start_date")
+        )
+        persons, households, memberships, grams = [], [], [], []
+        for plan, household_id, number in zip(plans, household_ids, numbers, strict=True):
+            area = plan.fields["area_code"]
+            start = (plan.start_date or on_date).isoformat()
+            head_id = None
+            for member in plan.persons:
+                row = person.base.copy()
+                for key, value in member.fields.items():
+                    row[at[key]] = value
+                pk = row[p_id] = next(person_ids)
+                row[p_number], row[p_name], row[p_sex] = member.id_number, member.name, member.sex
+                row[p_birth] = member.birth_date.isoformat()
+                row[p_pinyin], row[p_initials] = pinyin(member.name)
+                row[p_area] = row[p_hukou] = area
+                persons.append(row)
+                grams.append((pk, member.name, area))
+                if member.relation == Relation.HEAD:
+                    head_id = pk
+                row = membership.base.copy()
+                row[0], row[m_area], row[m_household], row[m_person] = next(membership_ids), area, household_id, pk
+                row[m_relation], row[m_start] = member.relation, start
+                memberships.append(row)
+            row = household.base.copy()
+            for key, value in plan.fields.items():
+                row[household.at[key]] = value
+            row[0], row[household.at["number"]], row[household.at["head_id"]] = household_id, number, head_id
+            households.append(row)
+        clock.lap("rows")
+        _insert(Person, person.columns, persons)
         clock.lap("persons")
         progress(total // 2, total, "居民已写入，正在写入家庭户……")
-
-        households, memberships, cursor = [], [], 0
-        for index, plan in enumerate(plans):
-            ids = person_ids[cursor : cursor + len(plan.persons)]
-            cursor += len(plan.persons)
-            head_id = next(pk for pk, p in zip(ids, plan.persons, strict=True) if p.relation == Relation.HEAD)
-            households.append(household_defaults | plan.fields | {"number": numbers[index], "head_id": head_id})
-            start = plan.start_date or on_date
-            for pk, person in zip(ids, plan.persons, strict=True):
-                memberships.append(
-                    membership_defaults
-                    | {
-                        "person_id": pk,
-                        "relation": person.relation,
-                        "start_date": start,
-                        "area_code": plan.fields["area_code"],
-                    }
-                )
-        if postgres:
-            columns = ["id", *household_defaults]
-            _copy(
-                Household,
-                columns,
-                [
-                    (pk, *(row[c] for c in household_defaults))
-                    for pk, row in zip(household_ids, households, strict=True)
-                ],
-            )
-            for membership, plan_index in zip(memberships, _household_index(plans), strict=True):
-                membership["household_id"] = household_ids[plan_index]
-            _copy(
-                Membership, list(membership_defaults), [tuple(m[c] for c in membership_defaults) for m in memberships]
-            )
-        else:
-            household_ids = []
-            for start in range(0, len(households), BATCH):
-                created = Household.objects.bulk_create([Household(**row) for row in households[start : start + BATCH]])
-                household_ids.extend(h.pk for h in created)
-            for membership, plan_index in zip(memberships, _household_index(plans), strict=True):
-                membership["household_id"] = household_ids[plan_index]
-            Membership.objects.bulk_create([Membership(**m) for m in memberships], batch_size=BATCH)
+        _insert(Household, household.columns, households)
+        _insert(Membership, membership.columns, memberships)
         clock.lap("households_memberships")
-        _fill_search_index(person_ids, persons, postgres)
+        # The name-gram search table (registry/search.py), filled for the new persons.
+        _insert(PersonNameGram, ["gram", "area_code", "person_id"], gram_rows(grams))
         clock.lap("name_grams")
         record(
             AuditEntry.Action.IMPORT,
@@ -201,19 +207,3 @@ class _Clock:
         now = time.perf_counter()
         self.laps[step] = round(now - self.last, 2)
         self.last = now
-
-
-def _household_index(plans: list[HouseholdPlan]):
-    for index, plan in enumerate(plans):
-        for _person in plan.persons:
-            yield index
-
-
-def _fill_search_index(person_ids: list[int], persons: list[dict], postgres: bool) -> None:
-    """The name-gram search table (registry/search.py), filled for the new persons."""
-    triples = ((pk, row["name"], row["area_code"]) for pk, row in zip(person_ids, persons, strict=True))
-    if postgres:
-        _copy(PersonNameGram, ["gram", "area_code", "person_id"], gram_rows(triples))
-        return
-    rows = [PersonNameGram(gram=g, area_code=a, person_id=p) for g, a, p in gram_rows(triples)]
-    PersonNameGram.objects.bulk_create(rows, batch_size=BATCH)
