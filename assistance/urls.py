@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assistance.views import applications, documents, management, policy, public, recipients
+from assistance.views import applications, documents, management, policy, public, recipients, relatives
 
 app_name = "assistance"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("reviews/<int:pk>/decide/", management.review_decide, name="review_decide"),
     path("spot-checks/", management.spot_checks, name="spot_checks"),
     path("recipients/", recipients.recipients, name="recipients"),
+    path("close-relatives/", relatives.close_relatives, name="close_relatives"),
+    path("close-relatives/<int:pk>/end/", relatives.close_relative_end, name="close_relative_end"),
     path("public/notices/<uuid:token>/", public.notice, name="public_notice"),
     path("public/village/<str:code>/", public.village, name="public_village"),
     path("public/publication/<str:code>/", public.publication, name="public_publication"),

@@ -1,0 +1,85 @@
+"""近亲属备案: residents who are close relatives of a 低保 case worker, civil-affairs staff or a
+village cadre. Township and county staff keep the register; an application whose household
+includes one of these residents is registered separately (assistance.household.close_relative_links)."""
+
+from datetime import date
+
+from django.db import transaction
+
+from accounts.models import Unit, User
+from areas.jurisdiction import current_scope
+from assistance.casework import CloseRelative
+from assistance.errors import AssistanceError
+from registry.idcard import normalize
+from registry.models import Person
+
+Position = CloseRelative.Position
+KEEPER_UNITS = (Unit.Kind.BUREAU, Unit.Kind.TOWNSHIP_OFFICE)
+
+
+def can_keep_register(user) -> bool:
+    return bool(user.unit_id) and user.unit.kind in KEEPER_UNITS
+
+
+def staff_choices():
+    """Civil-affairs staff (not other departments) of units inside the current jurisdiction."""
+    prefix = current_scope().prefix or ""
+    return (
+        User.objects.filter(is_active=True, unit__area_code__startswith=prefix)
+        .exclude(unit__kind=Unit.Kind.DEPARTMENT)
+        .select_related("unit")
+        .order_by("unit__area_code", "full_name", "pk")
+    )
+
+
+@transaction.atomic
+def record_close_relative(
+    *,
+    user,
+    id_number: str,
+    position: str,
+    relation: str,
+    on_date: date,
+    staff_id: int | None = None,
+    cadre_name: str = "",
+) -> CloseRelative:
+    if not can_keep_register(user):
+        raise AssistanceError("no_permission", "只有乡镇（街道）和县级民政工作人员可以登记近亲属关系")
+    person = Person.objects.filter(id_number=normalize(id_number)).first()
+    if person is None:
+        raise AssistanceError("person_not_found", "本辖区查无该身份证号的居民")
+    if position not in Position.values or relation not in CloseRelative.Relation.values:
+        raise AssistanceError("relation_invalid", "请选择工作人员身份和亲属关系")
+    staff, cadre_name = None, (cadre_name or "").strip()
+    if position == Position.VILLAGE_CADRE:
+        if not cadre_name:
+            raise AssistanceError("relation_invalid", "请填写村(居)干部姓名")
+    else:
+        staff = staff_choices().filter(pk=staff_id).first() if staff_id else None
+        if staff is None:
+            raise AssistanceError("relation_invalid", "请选择本辖区的工作人员")
+        cadre_name = ""
+    if CloseRelative.objects.filter(
+        person=person, staff=staff, cadre_name=cadre_name, position=position, ended_on__isnull=True
+    ).exists():
+        raise AssistanceError("duplicate", "该近亲属关系已登记")
+    return CloseRelative.objects.create(
+        person=person,
+        staff=staff,
+        cadre_name=cadre_name,
+        position=position,
+        relation=relation,
+        recorded_on=on_date,
+        area_code=person.area_code,
+    )
+
+
+def end_close_relative(*, user, relation: CloseRelative, on_date: date) -> CloseRelative:
+    """The relation no longer applies (the staff member left the post): kept, with its end date."""
+    if not can_keep_register(user):
+        raise AssistanceError("no_permission", "只有乡镇（街道）和县级民政工作人员可以登记近亲属关系")
+    if relation.ended_on:
+        raise AssistanceError("closed", "该近亲属关系已终止")
+    relation.ended_on = on_date
+    relation.save(update_fields=["ended_on"])  # through save, so the audit log has old → new
+    return relation
