@@ -81,7 +81,7 @@ class Person(Audited, AreaOwned):
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)  # indexed by its last 4 digits in Meta
     hukou_area_code = models.CharField(_("户籍地区划"), max_length=15, blank=True)
     marital_status = models.CharField(
         _("婚姻状况"), max_length=2, choices=MaritalStatus.choices, default=MaritalStatus.UNKNOWN
@@ -107,14 +107,17 @@ class Person(Audited, AreaOwned):
         verbose_name_plural = _("居民")
         ordering = ["area_code", "name"]
         indexes = [
-            models.Index(Right("id_number", 6), name="person_id_tail6_idx"),
-            # Search (registry/search.py, docs/decisions/0006): each composite index ends in the area
-            # code and id so a jurisdiction range and the result order come out of the index itself.
+            # Search (registry/search.py, docs/decisions/0006): each index carries the area code and id
+            # after what is searched, so the jurisdiction range and the result order come out of the
+            # index itself (an index-only scan that stops at LIMIT) and the planner never prefers to
+            # walk the area_code index filtering every row.
             models.Index(fields=["name", "area_code", "id"], name="person_name_area_idx"),
             models.Index(fields=["name_initials", "area_code", "id"], name="person_initials_area_idx"),
             models.Index(fields=["name_pinyin", "area_code", "id"], name="person_pinyin_area_idx"),
-            models.Index(Right("id_number", 4), name="person_id_tail4_idx"),
-            models.Index(Right("phone", 4), name="person_phone_tail4_idx"),
+            models.Index(Right("id_number", 6), "area_code", "id", name="person_id_tail6_area_idx"),
+            models.Index(Right("id_number", 4), "area_code", "id", name="person_id_tail4_area_idx"),
+            # Serves the full number too (right(phone, 4) = its tail AND phone = it): one index, not two.
+            models.Index(Right("phone", 4), "phone", "area_code", "id", name="person_phone_tail_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,17 +4,19 @@ Always inside the current jurisdiction: candidates are found through indexes res
 scope's area-code range, and the persons are then read through `Person.objects`, whose default
 manager applies the jurisdiction again. Design and measurements: docs/decisions/0006-registry-search.md.
 
-Which index serves what (the same on SQLite and PostgreSQL):
+Which index serves what (the same on SQLite and PostgreSQL unless said):
 
 - exact name ............ person (name, area_code, id)
 - name fragment ......... at the start of the name: the same index as a range (name >= q < q+1);
                           further in: PersonNameGram (gram, area_code, person_id) of 1–2 character
                           pieces; longer fragments probe their first 2 characters and check the rest
 - full pinyin / initials  person (name_pinyin | name_initials, area_code, id), as a prefix range
-- ID number ............. unique id_number; last 4–5 digits right(id, 4), 6+ digits right(id, 6)
-- phone ................. phone; last 4+ digits right(phone, 4)
-- address fragment ...... household address, only when the query looks like an address or
-                          nothing else matched (a scan of the households in scope)
+- ID number ............. unique id_number; last 4–5 digits person (right(id, 4), area_code, id),
+                          6+ digits person (right(id, 6), area_code, id)
+- phone, its last 4+ .... person (right(phone, 4), phone, area_code, id)
+- address fragment ...... 3+ characters, when the query looks like an address or no name matched:
+                          household address through an FTS5 trigram table (SQLite) or a pg_trgm
+                          GIN index (PostgreSQL)
 """
 
 import re
@@ -101,8 +103,10 @@ class _Finder:
 
     Plain SQL because the ORM spent ~1 ms compiling each of these tiny queries, more than the
     database spent answering them; the persons themselves are then read through Person.objects.
-    Every statement carries the jurisdiction as a range on area_code (the prefix as a range is
-    what a B-tree can use on both databases; LIKE cannot on PostgreSQL without a C collation).
+    Every branch carries the jurisdiction as a range on area_code (the prefix as a range is what a
+    B-tree can use on both databases; LIKE cannot on PostgreSQL without a C collation) and is its
+    own `ORDER BY … LIMIT` served by one index; the branches of a query go to the database as one
+    UNION ALL statement, so a search is one round trip for the candidates, not one per branch.
     """
 
     def __init__(self, prefix: str, limit: int):
@@ -112,23 +116,42 @@ class _Finder:
         if prefix:
             self.area_sql = " AND {t}area_code >= %s AND {t}area_code < %s"
             self.area_params = [prefix, _next_prefix(prefix)]
-        self.ids: list[int] = []
+        self.branches: list[tuple[str, list]] = []
 
     def area(self, alias: str = "") -> str:
         return self.area_sql.format(t=f"{alias}." if alias else "")
 
-    def run(self, sql: str, params: list) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            self.ids += [row[0] for row in cursor.fetchall()]
+    def branch(self, select: str, where: str, params: list, order: str, alias: str = "") -> None:
+        """One ranked part of the answer: `select` yields (key, area_code, id), ordered by `order`.
 
-    def persons(self, where: str, params: list, order: str = "area_code, id") -> None:
-        sql = f"SELECT id FROM {PERSON} WHERE {where}{self.area()} ORDER BY {order} LIMIT %s"  # noqa: S608
-        self.run(sql, [*params, *self.area_params, self.limit + len(self.ids)])
+        Each branch may repeat persons of the branches before it (an exact name is also a prefix),
+        so it takes as many rows as they all did plus the limit: `limit` distinct ids are always there.
+        """
+        take = self.limit + sum(p[-1] for _, p in self.branches)
+        rank = len(self.branches)
+        sql = f"SELECT * FROM (SELECT {rank} AS r, {select} WHERE {where}{self.area(alias)} ORDER BY {order} LIMIT %s) b{rank}"  # noqa: S608
+        self.branches.append((sql, [*params, *self.area_params, take]))
+
+    def persons(self, where: str, params: list, key: str = "''", order: str = "area_code, id") -> None:
+        self.branch(f"{key} AS k, area_code, id FROM {PERSON}", where, params, order)
+
+    def run(self) -> list[int]:
+        if not self.branches:
+            return []
+        sql = " UNION ALL ".join(s for s, _ in self.branches) + " ORDER BY r, k, area_code, id"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [p for _, params in self.branches for p in params])
+            return [row[3] for row in cursor.fetchall()]
 
     def right(self, column: str, n: int) -> str:
         """The SQL text of Django's Right(column, n) index expression, so the planner matches it."""
         return f'SUBSTR("{column}", ({n} * -1), {n})' if self.sqlite else f'RIGHT("{column}", {n})'
+
+    def contains(self, column: str, text: str) -> tuple[str, str]:
+        """`column LIKE '%text%'` (SQL and its parameter) with the text's own % and _ taken literally."""
+        text = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        # PostgreSQL's default escape is the backslash already; SQLite has none unless told.
+        return f"{column} LIKE %s" + (" ESCAPE '\\'" if self.sqlite else ""), f"%{text}%"
 
     # kinds of query ------------------------------------------------------------------------------
     def digits(self, q: str) -> None:
@@ -141,51 +164,59 @@ class _Finder:
         if len(q) < MIN_DIGITS:
             return
         if q[-1] != "X":
-            if len(q) == 11 and q.startswith("1"):
-                self.persons("phone = %s", [q])
             self.suffix("phone", q)
         self.suffix("id_number", q)
 
     def suffix(self, column: str, digits: str) -> None:
+        """The last digits of a phone (4+) or an ID number (4–5, 6+); a whole phone number is a suffix too."""
         tail = 6 if len(digits) >= 6 and column == "id_number" else 4
         where, params = f"{self.right(column, tail)} = %s", [digits[-tail:]]
         if len(digits) > tail:
+            # phone: checked inside (right(phone, 4), phone, …) itself; id_number: on the few rows found
             where += f" AND {column} LIKE %s"
-            params.append("%" + digits)
+            params.append("%" + digits)  # digits and X only: nothing to escape
         self.persons(where, params)
 
     def latin(self, q: str) -> None:
         q = q.lower()
         for column in ("name_initials", "name_pinyin") if len(q) <= 4 else ("name_pinyin", "name_initials"):
-            self.persons(f"{column} >= %s AND {column} < %s", [q, _next_prefix(q)], f"{column}, area_code, id")
+            self.persons(f"{column} >= %s AND {column} < %s", [q, _next_prefix(q)], column, f"{column}, area_code, id")
 
     def name(self, q: str) -> None:
         """Exact name first, then names starting with q, then names containing q further in."""
         self.persons("name = %s", [q])
-        self.persons("name >= %s AND name < %s", [q, _next_prefix(q)], "name, area_code, id")
+        self.persons("name >= %s AND name < %s", [q, _next_prefix(q)], "name", "name, area_code, id")
         grams = f"SELECT person_id FROM {GRAM} WHERE gram = %s{self.area()}"  # noqa: S608
         if len(q) <= GRAM_MAX:
-            sql = f"{grams} ORDER BY area_code, person_id LIMIT %s"
-            self.run(sql, [q, *self.area_params, self.limit + len(self.ids)])
+            select = f"'' AS k, area_code, person_id AS id FROM {GRAM}"
+            self.branch(select, "gram = %s", [q], "area_code, person_id")
         else:
-            pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where = f"name LIKE %s ESCAPE '\\' AND id IN ({grams})"
-            self.persons(where, [pattern, q[:GRAM_MAX], *self.area_params])
+            like, pattern = self.contains("name", q)
+            self.persons(f"{like} AND id IN ({grams})", [pattern, q[:GRAM_MAX], *self.area_params])
 
     def address(self, q: str) -> None:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        sql = (
-            f"SELECT m.person_id FROM {MEMBERSHIP} m JOIN {HOUSEHOLD} h ON h.id = m.household_id "  # noqa: S608
-            f"WHERE m.end_date IS NULL AND h.address LIKE %s ESCAPE '\\'{self.area('h')} "
-            f"ORDER BY m.area_code, m.person_id LIMIT %s"
+        """Current members of households whose address contains q (3+ characters): an FTS5 trigram
+        table on SQLite, a pg_trgm GIN index on PostgreSQL (migration registry/0005)."""
+        if self.sqlite:
+            households = f"SELECT rowid FROM {ADDRESS_FTS} WHERE {ADDRESS_FTS} MATCH %s"  # noqa: S608
+            params = ['"' + q.replace('"', '""') + '"']  # one phrase: the characters in this order
+        else:
+            like, pattern = self.contains("address", q)
+            households = f"SELECT id FROM {HOUSEHOLD} WHERE {like}"  # noqa: S608
+            params = [pattern]
+        select = (
+            f"'' AS k, h.area_code, m.person_id AS id FROM {HOUSEHOLD} h JOIN {MEMBERSHIP} m ON m.household_id = h.id"
         )
-        self.run(sql, [pattern, *self.area_params, self.limit])
+        # in household order, which the FTS5 table yields without sorting, so LIMIT stops early
+        self.branch(select, f"h.id IN ({households}) AND m.end_date IS NULL", params, "h.id, m.person_id", "h")
 
 
 PERSON = Person._meta.db_table
 GRAM = PersonNameGram._meta.db_table
 MEMBERSHIP = Membership._meta.db_table
 HOUSEHOLD = Household._meta.db_table
+ADDRESS_FTS = "registry_household_address_fts"  # SQLite only: migration registry/0005_address_search
+ADDRESS_MIN = 3  # trigram indexes serve 3+ characters
 
 
 def _next_prefix(prefix: str) -> str:
@@ -209,9 +240,15 @@ def search_ids(query: str, limit: int = 50) -> list[int]:
         finder.latin(q)
     else:
         finder.name(q)
-        if not finder.ids or (_looks_like_address(q) and len(set(finder.ids)) < limit):
+        if len(q) >= ADDRESS_MIN and _looks_like_address(q):
             finder.address(q)
-    return list(dict.fromkeys(finder.ids))[:limit]
+        elif len(q) >= ADDRESS_MIN:
+            ids = finder.run()
+            if ids:
+                return list(dict.fromkeys(ids))[:limit]
+            finder = _Finder(scope.prefix, limit)  # no name matched: perhaps a piece of an address
+            finder.address(q)
+    return list(dict.fromkeys(finder.run()))[:limit]
 
 
 def search_persons(query: str, limit: int = 50) -> list[Person]:

@@ -114,6 +114,23 @@ def test_household_address_fragment(people):
     assert names("胜利路18号") == ["张三", "张小明"]
     assert names("严塘村七组") == ["李小明"]
     assert names("胜利路") == ["张三", "张小明"]  # no name matches: the address is searched
+    assert names("路18") == ["张三", "张小明"]
+    # address pieces are served by trigram indexes: 2 characters search names only
+    assert names("七组") == []
+    # the query's own % _ " are plain characters, not patterns or FTS syntax
+    for query in ("胜利%", "胜_路", '胜利"路', "路%18", "18号\\"):
+        assert names(query) == [], query
+
+
+def test_address_search_follows_changes_to_the_household(people):
+    household = people["李小明"].current_membership().household
+    services.update_household(household, address="新邵县严塘镇严塘村八组6号")
+    assert names("七组") == [] and names("严塘村七组") == []
+    assert names("严塘村八组") == ["李小明"]
+    assert names("八组6号") == ["李小明"]
+    services.move_person(people["张小明"], to=household, relation="20", on_date=date(2024, 5, 1))
+    assert names("胜利路18号") == ["张三"]  # a former member is not found by the old address
+    assert names("严塘村八组") == ["张小明", "李小明"]
 
 
 def test_a_clerk_of_another_township_finds_nothing_of_township_a(people):
@@ -125,7 +142,10 @@ def test_a_clerk_of_another_township_finds_nothing_of_township_a(people):
             "zhangxiaoming",
             people["张小明"].id_number[-6:],
             "13907391234",
+            "7391234",
+            "1234",
             "胜利路",
+            "胜利路18号",
         ):
             assert "张小明" not in names(query), query
             assert all(p.area_code.startswith("430522101") for p in search_persons(query))
