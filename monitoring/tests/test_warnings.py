@@ -118,3 +118,19 @@ def test_stopped_enrolments_leave_the_monitored_population(monitored):
     stop(monitored.enrolments.get(), decided_on=DAY, reason="收入超标")
     assert services.refresh_population(DAY + timedelta(days=31)) == {"added": 0, "left": 1}
     assert MonitoredHousehold.objects.get().until == DAY + timedelta(days=31)
+
+
+def test_a_new_batch_raises_warnings_only_for_the_people_it_names_and_never_twice(monitored, worker_a):
+    other = family({"name": "户主丙"}, {"name": "丙妻"})
+    enrol(other)
+    sick = monitored.current_memberships()[1].person
+    first = load("medical", BILL, [[sick.id_number, sick.name, "2025-08-20", "60000"]])
+    assert sum(services.run_monitoring(DAY, batch_id=first.pk)["raised"].values()) == 1
+    death = load("death", ["身份证号", "姓名", "死亡日期"], [[other.head.id_number, "户主丙", "2025-09-01"]])
+    raised = services.run_monitoring(DAY, batch_id=death.pk)["raised"]
+    assert {signal: n for signal, n in raised.items() if n} == {"earner_death": 1}
+    warning = Warning.objects.get(signal="earner_death")
+    assert (warning.household, warning.person, warning.risk) == (other, other.head, "high")
+    assert sum(services.run_monitoring(DAY, batch_id=death.pk)["raised"].values()) == 0
+    assert sum(services.run_monitoring(DAY)["raised"].values()) == 0  # the monthly run finds the same two
+    assert Warning.objects.count() == 2
