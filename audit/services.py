@@ -1,5 +1,8 @@
 """Writing and checking the audit log. Nothing else writes AuditEntry rows."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection, models, transaction
@@ -20,6 +23,47 @@ def _lock_chain() -> None:
     # SQLite: transactions are BEGIN IMMEDIATE (settings), so writers are already serialised.
 
 
+# Entries of the current `chained_at_end` block, appended to the chain together at its end.
+_pending: ContextVar[list[AuditEntry] | None] = ContextVar("minzheng_audit_pending", default=None)
+
+
+@contextmanager
+def chained_at_end() -> Iterator[None]:
+    """`transaction.atomic()` whose audit entries join the chain in one go just before the block
+    commits: the chain lock is then held for one INSERT and the commit, not for the whole block,
+    so concurrent writers are serialised only briefly. The entries are still written in the same
+    transaction as the changes they describe. Not for blocks that catch database errors of inner
+    savepoints (an entry of a rolled-back savepoint would be kept)."""
+    if _pending.get() is not None:  # nested: the outermost block appends
+        with transaction.atomic():
+            yield
+        return
+    entries: list[AuditEntry] = []
+    token = _pending.set(entries)
+    try:
+        with transaction.atomic():
+            yield
+            _pending.reset(token)
+            token = None
+            _append(entries)
+    finally:
+        if token is not None:
+            _pending.reset(token)
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Link `entries` to the end of the chain and insert them, under the chain lock."""
+    if not entries:
+        return
+    with transaction.atomic(savepoint=False):  # a failed insert fails the caller's transaction anyway
+        _lock_chain()
+        prev = AuditEntry.unscoped.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+        for entry in entries:
+            entry.prev_hash = prev
+            entry.hash = prev = entry.compute_hash()
+        AuditEntry.unscoped.bulk_create(entries)
+
+
 def record(
     action: str,
     *,
@@ -30,32 +74,31 @@ def record(
     area_code: str = "",
     changes: dict | None = None,
 ) -> AuditEntry:
-    """Append one entry for what the current actor did."""
+    """Append one entry for what the current actor did (inside `chained_at_end`: at the block's end)."""
     actor = current_actor()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
         area_code = area_code or getattr(obj, "area_code", "") or ""
-    with transaction.atomic(savepoint=False):  # a failed insert fails the caller's transaction anyway
-        _lock_chain()
-        prev = AuditEntry.unscoped.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
-        entry = AuditEntry(
-            created_at=timezone.now(),
-            user_id_at_time=actor.user_id,
-            username=actor.username,
-            unit_name=actor.unit_name,
-            ip=actor.ip,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr[:200],
-            area_code=area_code or actor.area_code,
-            changes=changes or {},
-            prev_hash=prev,
-        )
-        entry.hash = entry.compute_hash()
-        entry.save(force_insert=True)
+    entry = AuditEntry(
+        created_at=timezone.now(),
+        user_id_at_time=actor.user_id,
+        username=actor.username,
+        unit_name=actor.unit_name,
+        ip=actor.ip,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        area_code=area_code or actor.area_code,
+        changes=changes or {},
+    )
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(entry)
+    else:
+        _append([entry])
     return entry
 
 

@@ -6,11 +6,10 @@ the same step at once exactly one succeeds; the other gets `step_conflict` with 
 
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from audit.services import record
+from audit.services import chained_at_end, record
 from cases import events, hooks
 from cases.access import can_accept, can_act_on
 from cases.errors import CaseError
@@ -106,7 +105,7 @@ def approve_step(
         raise CaseError("transfers_open", "转办尚未答复：" + "、".join(name for _, name in pending))
     calendar = calendar or WorkCalendar()
     case = step.case
-    with transaction.atomic():
+    with chained_at_end():
         _claim(
             step,
             expected_version,
@@ -139,7 +138,7 @@ def return_for_correction(
         raise CaseError("reason_required", "退回补正须写明需要补正的内容")
     step = load_step(step_id)
     _check(user, step, expected_version)
-    with transaction.atomic():
+    with chained_at_end():
         _claim(step, expected_version, state=State.CORRECTION, paused_on=on_date, acted_by=user)
         Case.objects.filter(pk=step.case_id, status=Case.Status.IN_PROGRESS).update(
             status=Case.Status.CORRECTION, paused_on=on_date
@@ -164,7 +163,7 @@ def resume_after_correction(
     lost = max(0, calendar.working_days_between(step.paused_on, on_date))
     step_due = calendar.add_working_days(step.due_on, lost) if lost else step.due_on
     case_due = calendar.add_working_days(case.due_on, lost) if lost else case.due_on
-    with transaction.atomic():
+    with chained_at_end():
         _claim(step, expected_version, state_from=State.CORRECTION, state=State.ACTIVE, paused_on=None, due_on=step_due)
         Case.objects.filter(pk=case.pk, status=Case.Status.CORRECTION).update(
             status=Case.Status.IN_PROGRESS, paused_on=None, due_on=case_due
@@ -184,7 +183,7 @@ def reject_case(*, user, step_id: int, expected_version: int, on_date: date, rea
         raise CaseError("reason_required", "不予通过须写明理由")
     step = load_step(step_id)
     _check(user, step, expected_version)
-    with transaction.atomic():
+    with chained_at_end():
         _claim(
             step,
             expected_version,

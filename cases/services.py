@@ -5,12 +5,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 
 from accounts.models import Unit
 from accounts.roles import RoleCode
 from areas.jurisdiction import current_scope
+from audit.services import chained_at_end
 from cases import events
 from cases.access import can_accept
 from cases.catalogue import current_version, window_level
@@ -123,7 +124,7 @@ def accept_application(
     if any(unit is None for unit in units):
         raise CaseError("no_unit", "找不到某个环节的责任单位，请联系管理员配置单位")
     receipt_no = next_receipt_no(household.area_code, on_date)
-    with transaction.atomic():
+    with chained_at_end():
         case = Case.objects.create(
             receipt_no=receipt_no,
             item=item,
@@ -190,7 +191,7 @@ def supply_materials(*, user, case: Case, on_date: date, calendar: WorkCalendar 
         raise CaseError(
             "materials_missing", "仍缺少材料：" + "；".join(m.text for m in missing), missing=[m.text for m in missing]
         )
-    with transaction.atomic():
+    with chained_at_end():
         if not Case.objects.filter(pk=case.pk, status=Case.Status.MATERIALS).update(
             status=Case.Status.IN_PROGRESS, paused_on=None
         ):

@@ -4,10 +4,10 @@ step definition asks for when the step starts; the step cannot pass until every 
 
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Unit
+from audit.services import chained_at_end
 from cases import events
 from cases.access import transfers_for_department
 from cases.actions import _check, _claim, load_step
@@ -47,7 +47,7 @@ def transfer_case(
         raise CaseError("transfer_target", "只能转办本县（区）的职能部门")
     calendar = calendar or WorkCalendar()
     due = calendar.add_working_days(on_date, limit_wd or step.definition.transfer_limit_wd)
-    with transaction.atomic():
+    with chained_at_end():
         _claim(step, expected_version)  # serialises with other actions on the step
         transfer = Transfer.objects.create(
             case=step.case,
@@ -97,7 +97,7 @@ def reply_transfer(*, user, transfer_id: int, on_date: date, reply: str, attachm
     transfer = transfers_for_department(user).filter(pk=transfer_id).first()
     if transfer is None:
         raise CaseError("not_found", "找不到该转办事项，或不是发给本单位的")
-    with transaction.atomic():
+    with chained_at_end():
         if not Transfer.objects.filter(pk=transfer.pk, state=Transfer.State.OPEN).update(
             state=Transfer.State.REPLIED, reply=reply, replied_on=on_date, replied_by=user
         ):

@@ -8,7 +8,7 @@ from accounts.models import Unit
 from accounts.tests.factories import TEST_PASSWORD
 from audit.context import Actor, acting_as
 from audit.models import AuditEntry
-from audit.services import record_personal_data_view, verify_chain
+from audit.services import chained_at_end, record_personal_data_view, verify_chain
 from core.append_only import allow_changes
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,28 @@ def test_verify_audit_reports_a_removed_entry(county_bureau):
     _drop_append_only_triggers()
     AuditEntry.unscoped.filter(pk=entries[2].pk).delete()
     assert verify_chain().broken_at == entries[3].pk
+
+
+def test_a_blocks_entries_join_the_chain_at_its_end_and_vanish_with_a_rollback(county_bureau, township_a):
+    before = AuditEntry.unscoped.count()
+    with chained_at_end():
+        county_bureau.phone = "0739-1111111"
+        county_bureau.save()
+        assert AuditEntry.unscoped.count() == before  # not yet: the chain lock is taken at the end
+        with chained_at_end():  # nested blocks append with the outermost one
+            township_a.phone = "0739-2222222"
+            township_a.save()
+    added = list(AuditEntry.unscoped.order_by("id")[before:])
+    assert [e.object_id for e in added] == [str(county_bureau.pk), str(township_a.pk)]
+    assert added[1].prev_hash == added[0].hash
+    assert verify_chain().ok
+
+    with pytest.raises(RuntimeError), chained_at_end():
+        county_bureau.phone = "0739-3333333"
+        county_bureau.save()
+        raise RuntimeError
+    assert AuditEntry.unscoped.count() == before + 2
+    county_bureau.phone = "0739-4444444"
+    county_bureau.save()  # outside a block: appended at once, linked to the last entry
+    assert AuditEntry.unscoped.order_by("-id").first().prev_hash == added[1].hash
+    assert verify_chain().ok
