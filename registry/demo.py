@@ -6,8 +6,9 @@ are assigned here so heads, memberships, documents and search grams can referenc
 entry summarises the load (bulk paths bypass the per-row audit signals).
 
 Speed (100,000 households ≈ 320,000 persons in < 30 s on two cores): random draws are table
-look-ups on `random()`, ID check digits come from cached partial sums, pinyin from a per-character
-cache; a second process generates the next chunk while this one loads the previous; for a large
+look-ups on `random()`, ID check digits come from cached partial sums, pinyin from the importer's
+per-character cache (PinyinCache), COPY text from one %-format per table, and the cycle collector
+is paused in both processes; a second process generates the next chunk while this one loads the previous; for a large
 load the non-unique indexes of the five tables are dropped and rebuilt afterwards (a sort is much
 cheaper than 320,000 random B-tree inserts into each of a dozen indexes) — inside the transaction.
 
@@ -34,8 +35,9 @@ from areas.models import Area
 from audit.models import AuditEntry
 from audit.services import record
 from registry.idcard import CHECK_CHARS, WEIGHTS
+from registry.importing.bulk import gc_paused
+from registry.importing.names import PinyinCache
 from registry.models import Document, Household, Membership, Person, PersonNameGram
-from registry.pinyin import pinyin_of
 from registry.search import gram_rows
 
 DEMO_PREFIX = "YS"  # 演示
@@ -160,9 +162,6 @@ FEMALE_CHARS = (
     "佳嘉琼勤珍贞莉桂娣叶璐娅琦晶妍茜秋珊莎锦青倩婷婉娴瑾颖露瑶怡婵雁蓓仪荷丹蓉君琴蕊薇菁梦岚婕馨韵园"
     "艺咏卿聪澜纯悦昭冰爽茗羽希欣滢筠柔竹凝晓欢芸菲寒伊亚宜可舒影丽妮宝初晴容睿雯萱彦宇雨洋曼紫逸贤"
 )
-# Characters whose reading depends on their neighbour in some demo names (叶韵 xieyun, 冯河 pinghe,
-# 于思 yusai): names containing them get pypinyin's reading of the whole name.
-_CONTEXT_CHARS = frozenset("叶韵冯河于思")
 
 ILLNESSES = ["恶性肿瘤", "尿毒症", "白血病", "重症精神病", "脑卒中后遗症", "重型再生障碍性贫血", "慢性心力衰竭"]
 BANKS = ["中国农业银行新邵县支行", "湖南新邵农村商业银行", "中国邮政储蓄银行新邵县支行", "中国建设银行新邵支行"]
@@ -364,28 +363,13 @@ class Generator:
         self.now = now
         self.null = null  # None for executemany, "\\N" for COPY text
         self.id_seq: dict[int, int] = {}
-        self.chars: dict[str, tuple[str, str]] = {}
-        self.names: dict[str, tuple[str, str]] = {}
+        self.pinyin = PinyinCache()
         self.days: dict[int, tuple[str, str, int]] = {}
         self.area_sum = sum(int(d) * w for d, w in zip(county, WEIGHTS[:6], strict=True))
         self.seq_sum = [sum(int(d) * w for d, w in zip(f"{s:03d}", WEIGHTS[14:], strict=True)) for s in range(1000)]
         self.year_start = {y: date(y, 1, 1).toordinal() for y in range(1890, REF_YEAR + 1)}
 
     # pieces -----------------------------------------------------------------------------------
-    def pinyin(self, name: str) -> tuple[str, str]:
-        """pinyin_of(name) from a per-character cache (pypinyin costs ~0.25 ms a name); the
-        characters of demo names read the same alone as together, except _CONTEXT_CHARS."""
-        if _CONTEXT_CHARS.isdisjoint(name):
-            chars = self.chars
-            for ch in name:
-                if ch not in chars:
-                    chars[ch] = pinyin_of(ch)
-            return "".join([chars[ch][0] for ch in name]), "".join([chars[ch][1] for ch in name])
-        found = self.names.get(name)
-        if found is None:
-            found = self.names[name] = pinyin_of(name)
-        return found
-
     def day(self, ordinal: int) -> tuple[str, str, int]:
         """(ISO date, YYYYMMDD, weighted sum of the date digits) of a day."""
         found = self.days.get(ordinal)
@@ -643,10 +627,14 @@ class Generator:
 
 
 def _as_copy_text(t: Tables) -> Tables:
-    """The rows as PostgreSQL COPY text (done in the generating process)."""
+    """The rows as PostgreSQL COPY text (done in the generating process): one %-format per table,
+    in C. The generated values hold no tab, newline or backslash, so nothing needs escaping."""
 
     def text(rows):
-        return "".join(["\t".join(map(str, row)) + "\n" for row in rows])
+        if not rows:
+            return ""
+        line = "\t".join(["%s"] * len(rows[0])) + "\n"
+        return (line * len(rows)) % tuple(itertools.chain.from_iterable(rows))
 
     return Tables(text(t.persons), text(t.households), text(t.memberships), text(t.documents), text(t.grams))
 
@@ -774,6 +762,7 @@ def _chunks(generator: Generator, households: int, chunk: int, ids, as_text: boo
         yield _as_copy_text(tables) if as_text else tables
 
 
+@gc_paused()
 def _produce(queue, generator, households, chunk, ids, as_text) -> None:  # in the child process
     try:
         for tables in _chunks(generator, households, chunk, ids, as_text):
@@ -891,7 +880,7 @@ def seed_demo(
             if households > chunk
             else _chunks(generator, households, chunk, ids, postgres)
         )
-        with _bulk_session():
+        with _bulk_session(), gc_paused():
             for tables in chunks:
                 _load(tables, result.timings)
                 result.count(tables, postgres)
