@@ -122,26 +122,23 @@ class _Finder:
         return self.area_sql.format(t=f"{alias}." if alias else "")
 
     def branch(self, select: str, where: str, params: list, order: str, alias: str = "") -> None:
-        """One ranked part of the answer: `select` yields (key, area_code, id), ordered by `order`.
-
-        Each branch may repeat persons of the branches before it (an exact name is also a prefix),
-        so it takes as many rows as they all did plus the limit: `limit` distinct ids are always there.
-        """
-        take = self.limit + sum(p[-1] for _, p in self.branches)
+        """One ranked part of the answer: `select` yields (key, area_code, id), ordered by `order`."""
         rank = len(self.branches)
         sql = f"SELECT * FROM (SELECT {rank} AS r, {select} WHERE {where}{self.area(alias)} ORDER BY {order} LIMIT %s) b{rank}"  # noqa: S608
-        self.branches.append((sql, [*params, *self.area_params, take]))
+        self.branches.append((sql, [*params, *self.area_params]))
 
     def persons(self, where: str, params: list, key: str = "''", order: str = "area_code, id") -> None:
         self.branch(f"{key} AS k, area_code, id FROM {PERSON}", where, params, order)
 
     def run(self) -> list[int]:
+        """Distinct ids, best first, at most `limit`. Each branch takes `limit` rows: no branch
+        repeats a person within itself, so a branch cut off at the limit alone holds enough."""
         if not self.branches:
             return []
         sql = " UNION ALL ".join(s for s, _ in self.branches) + " ORDER BY r, k, area_code, id"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [p for _, params in self.branches for p in params])
-            return [row[3] for row in cursor.fetchall()]
+            cursor.execute(sql, [p for _, params in self.branches for p in [*params, self.limit]])
+            return list(dict.fromkeys(row[3] for row in cursor.fetchall()))[: self.limit]
 
     def right(self, column: str, n: int) -> str:
         """The SQL text of Django's Right(column, n) index expression, so the planner matches it."""
@@ -245,10 +242,10 @@ def search_ids(query: str, limit: int = 50) -> list[int]:
         elif len(q) >= ADDRESS_MIN:
             ids = finder.run()
             if ids:
-                return list(dict.fromkeys(ids))[:limit]
+                return ids
             finder = _Finder(scope.prefix, limit)  # no name matched: perhaps a piece of an address
             finder.address(q)
-    return list(dict.fromkeys(finder.run()))[:limit]
+    return finder.run()
 
 
 def search_persons(query: str, limit: int = 50) -> list[Person]:
