@@ -1,6 +1,6 @@
 """Writing checked households, set-based, in one transaction.
 
-Ids are reserved up front (so memberships and search grams can name their persons and households),
+Person and household ids are reserved up front (so memberships and search grams can name them),
 the rows are built as tuples and go in with COPY on PostgreSQL, executemany on SQLite. The tables
 keep their indexes: an import goes into a live registry. Household numbers are assigned per village the way
 `services._next_household_number` does, but once per batch instead of once per household.
@@ -96,14 +96,13 @@ def _insert(model, columns: list[str], rows) -> None:
 
 
 class _Table:
-    """A table's columns (id first, then every other concrete column) and a row of their defaults,
-    which each new row copies and then fills in by position."""
+    """A table's columns (id first unless the database assigns it, then every other concrete column)
+    and a row of their defaults, which each new row copies and then fills in by position."""
 
-    def __init__(self, model, **fixed):
+    def __init__(self, model, with_id: bool = True, **fixed):
         defaults = _defaults(model) | fixed
-        self.model = model
-        self.columns = ["id", *defaults]
-        self.base = [None, *defaults.values()]
+        self.columns = ["id", *defaults] if with_id else list(defaults)
+        self.base = [None, *defaults.values()] if with_id else list(defaults.values())
         self.at = {column: index for index, column in enumerate(self.columns)}
 
 
@@ -123,7 +122,7 @@ def write_households(
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     person = _Table(Person, created_at=now, updated_at=now)
     household = _Table(Household, created_at=now, updated_at=now)
-    membership = _Table(Membership)
+    membership = _Table(Membership, with_id=False)  # nothing refers to a new membership
     total = sum(len(plan.persons) for plan in plans)
     progress(0, total, "正在写入居民、家庭户和家庭成员……")
     clock = _Clock()
@@ -131,7 +130,6 @@ def write_households(
         numbers = _next_numbers(plans)
         person_ids = iter(_reserve_ids(Person, total))
         household_ids = _reserve_ids(Household, len(plans))
-        membership_ids = iter(_reserve_ids(Membership, total))
         clock.lap("ids")
         pinyin = PinyinCache()
         at = person.at
@@ -164,7 +162,7 @@ def write_households(
                 if member.relation == Relation.HEAD:
                     head_id = pk
                 row = membership.base.copy()
-                row[0], row[m_area], row[m_household], row[m_person] = next(membership_ids), area, household_id, pk
+                row[m_area], row[m_household], row[m_person] = area, household_id, pk
                 row[m_relation], row[m_start] = member.relation, start
                 memberships.append(row)
             row = household.base.copy()
