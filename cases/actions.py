@@ -20,12 +20,12 @@ from cases.workdays import WorkCalendar
 State = CaseStep.State
 
 
-def load_step(step_id: int) -> CaseStep:
-    step = (
-        CaseStep.objects.select_related("case", "case__version", "case__item", "definition", "responsible_unit")
-        .filter(pk=step_id)
-        .first()
-    )
+def load_step(step_id: int, case_id: int | None = None) -> CaseStep:
+    """The step with its case; `case_id` (the case in a URL) must be the step's own case."""
+    steps = CaseStep.objects.select_related("case", "case__version", "case__item", "definition", "responsible_unit")
+    if case_id is not None:
+        steps = steps.filter(case_id=case_id)
+    step = steps.filter(pk=step_id).first()
     if step is None:
         raise CaseError("not_found", "找不到该办理环节，或不在您的辖区")
     return step
@@ -86,8 +86,9 @@ def approve_step(
     opinion: str = "",
     attachment=None,
     calendar: WorkCalendar | None = None,
+    case_id: int | None = None,
 ) -> CaseStep:
-    step = load_step(step_id)
+    step = load_step(step_id, case_id)
     _check(user, step, expected_version)
     hooks.check_approval_guards(step)  # a business line's rules (e.g. an open 公示 objection) come first
     kind = step.definition.kind
@@ -130,19 +131,27 @@ def approve_step(
 
 
 def return_for_correction(
-    *, user, step_id: int, expected_version: int, on_date: date, reason: str, attachment=None
+    *,
+    user,
+    step_id: int,
+    expected_version: int,
+    on_date: date,
+    reason: str,
+    attachment=None,
+    case_id: int | None = None,
 ) -> CaseStep:
     """退回补正: the applicant must supply or correct something; the clocks stop until they do."""
     reason = (reason or "").strip()
     if not reason:
         raise CaseError("reason_required", "退回补正须写明需要补正的内容")
-    step = load_step(step_id)
+    step = load_step(step_id, case_id)
     _check(user, step, expected_version)
     with chained_at_end():
         _claim(step, expected_version, state=State.CORRECTION, paused_on=on_date, acted_by=user)
-        Case.objects.filter(pk=step.case_id, status=Case.Status.IN_PROGRESS).update(
+        if Case.objects.filter(pk=step.case_id, status=Case.Status.IN_PROGRESS).update(
             status=Case.Status.CORRECTION, paused_on=on_date
-        )
+        ):
+            step.case.status, step.case.paused_on = Case.Status.CORRECTION, on_date
         PauseInterval.objects.create(case=step.case, step=step, kind=PauseInterval.Kind.CORRECTION, started_on=on_date)
         events.correction_requested(step, user, on_date, reason, attachment)
     return step
@@ -176,12 +185,21 @@ def resume_after_correction(
     return step
 
 
-def reject_case(*, user, step_id: int, expected_version: int, on_date: date, reason: str, attachment=None) -> CaseStep:
+def reject_case(
+    *,
+    user,
+    step_id: int,
+    expected_version: int,
+    on_date: date,
+    reason: str,
+    attachment=None,
+    case_id: int | None = None,
+) -> CaseStep:
     """不予通过 with written reasons; the case ends and the window replies once."""
     reason = (reason or "").strip()
     if not reason:
         raise CaseError("reason_required", "不予通过须写明理由")
-    step = load_step(step_id)
+    step = load_step(step_id, case_id)
     _check(user, step, expected_version)
     with chained_at_end():
         _claim(

@@ -186,27 +186,22 @@ def case_detail(request, case_id: int):
 def act(request, case_id: int, step_id: int, payload: ActIn):
     if is_department_officer(request.user):
         return _forbidden()
-    if not CaseStep.objects.filter(pk=step_id, case_id=case_id).exists():  # a step of another case: 404
-        return 404, ErrorOut(code="not_found", message="找不到该办理环节，或不在您的辖区")
-    common = {"user": request.user, "step_id": step_id, "expected_version": payload.version}
+    common = {"user": request.user, "step_id": step_id, "expected_version": payload.version, "case_id": case_id}
     common["on_date"] = timezone.localdate()
     try:
         if payload.action == "approve":
-            actions.approve_step(**common, opinion=payload.text)
+            step = actions.approve_step(**common, opinion=payload.text)
         elif payload.action == "correct":
-            actions.return_for_correction(**common, reason=payload.text)
+            step = actions.return_for_correction(**common, reason=payload.text)
         elif payload.action == "reject":
-            actions.reject_case(**common, reason=payload.text)
+            step = actions.reject_case(**common, reason=payload.text)
         elif payload.action == "transfer":
             to_unit = department_units(request.user.area_code).filter(pk=payload.to_unit_id).first()
             if to_unit is None:
                 raise CaseError("transfer_target", "请选择转办部门")
-            transfer_case(**common, to_unit=to_unit, request=payload.text)
+            step = transfer_case(**common, to_unit=to_unit, request=payload.text).step
         else:
             raise CaseError("bad_action", "未知的办理动作")
     except CaseError as error:
         return _error(error)
-    case = Case.objects.select_related("item").filter(pk=case_id).first()  # the step's case: in scope
-    if case is None:
-        return 404, ErrorOut(code="not_found", message="找不到该办件，或不在您的辖区")
-    return 200, _case_out(case)
+    return 200, _case_out(step.case)  # the step's case (in scope), as the action left it

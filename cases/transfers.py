@@ -34,6 +34,7 @@ def transfer_case(
     on_date: date,
     limit_wd: int | None = None,
     calendar: WorkCalendar | None = None,
+    case_id: int | None = None,
 ) -> Transfer:
     """转办: the step stays with its unit and waits for the department's reply."""
     request = (request or "").strip()
@@ -41,7 +42,7 @@ def transfer_case(
         raise CaseError("reason_required", "转办须写明需要对方办理或答复的事项")
     if to_unit.kind != Unit.Kind.DEPARTMENT or not to_unit.is_active:
         raise CaseError("transfer_target", "转办对象须为其他职能部门（人社、卫健、残联等）")
-    step = load_step(step_id)
+    step = load_step(step_id, case_id)
     _check(user, step, expected_version)
     if not to_unit.area_code.startswith(step.case.area_code[:6]):
         raise CaseError("transfer_target", "只能转办本县（区）的职能部门")
