@@ -9,6 +9,7 @@ from ninja.security import SessionAuth
 
 from accounts.api import TokenAuth
 from accounts.api import router as accounts_router
+from assistance.api import router as assistance_router
 from cases.api import router as cases_router
 from monitoring.api import router as monitoring_router
 from payments.api import router as payments_router
@@ -27,3 +28,4 @@ api.add_router("/cases", cases_router)
 api.add_router("/payments", payments_router)
 api.add_router("/verification", verification_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/assistance", assistance_router)
