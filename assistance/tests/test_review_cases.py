@@ -115,3 +115,20 @@ def test_the_outcome_is_recorded_at_the_county_step_and_closes_the_review_case(c
     enrolment.refresh_from_db()
     assert enrolment.last_reviewed_on == date(2025, 10, 20)
     assert enrolment.review_schedule.due_on == date(2026, 10, 20)
+
+
+def test_the_review_page_offers_the_outcome_form_only_at_the_county_step(client, clerk_a, reviewer_a, approver):
+    enrolled(date(2024, 10, 15))
+    schedule_reviews(date(2025, 10, 1))
+    open_review_cases(date(2025, 10, 1))
+    review = ReviewCase.objects.get()
+    client.force_login(approver)
+    page = client.get("/assistance/reviews/").content.decode()
+    assert "正在“受理审查”环节" in page and 'name="outcome"' not in page
+    pass_step(review, clerk_a, date(2025, 10, 10))
+    pass_step(review, reviewer_a, date(2025, 10, 15))
+    page = client.get("/assistance/reviews/").content.decode()
+    assert 'name="outcome"' in page
+    client.post(f"/assistance/reviews/{review.pk}/decide/", {"outcome": "kept", "reason": "收入未变化"})
+    assert ReviewCase.objects.get().outcome == "kept"
+    assert Case.objects.get(pk=review.case_id).status == Case.Status.APPROVED

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,7 +20,11 @@ from cases.access import ensure_case_staff
 @login_required
 def reviews(request):
     ensure_case_staff(request.user)
-    rows = ReviewCase.objects.select_related("enrolment__household__head", "case").order_by("outcome", "due_on")[:300]
+    rows = (
+        ReviewCase.objects.select_related("enrolment__household__head", "case__current_step")
+        .annotate(steps_total=Count("case__steps"))
+        .order_by("outcome", "due_on")[:300]
+    )
     return render(request, "assistance/reviews.html", {"rows": rows, "outcomes": ReviewCase.Outcome.choices[1:]})
 
 
