@@ -122,9 +122,10 @@ class _Finder:
         return self.area_sql.format(t=f"{alias}." if alias else "")
 
     def branch(self, select: str, where: str, params: list, order: str, alias: str = "") -> None:
-        """One ranked part of the answer: `select` yields (key, area_code, id), ordered by `order`."""
+        """One ranked part of the answer: `select` yields (key, area_code, id), taken in `order`."""
         rank = len(self.branches)
-        sql = f"SELECT * FROM (SELECT {rank} AS r, {select} WHERE {where}{self.area(alias)} ORDER BY {order} LIMIT %s) b{rank}"  # noqa: S608
+        order_by = f" ORDER BY {order}" if order else ""
+        sql = f"SELECT * FROM (SELECT {rank} AS r, {select} WHERE {where}{self.area(alias)}{order_by} LIMIT %s) b{rank}"  # noqa: S608
         self.branches.append((sql, [*params, *self.area_params]))
 
     def persons(self, where: str, params: list, key: str = "''", order: str = "area_code, id") -> None:
@@ -193,19 +194,21 @@ class _Finder:
 
     def address(self, q: str) -> None:
         """Current members of households whose address contains q (3+ characters): an FTS5 trigram
-        table on SQLite, a pg_trgm GIN index on PostgreSQL (migration registry/0005)."""
+        table on SQLite, a pg_trgm GIN index on PostgreSQL (migration registry/0005).
+
+        Every match is as good as another, so the branch takes the first `limit` the index yields,
+        unsorted: sorting them first meant reading every match (431 households for 3组32号 in a
+        county, 600 ms from a cold cache) to return 50.
+        """
+        members = f"JOIN {MEMBERSHIP} m ON m.household_id = h.id"
+        households = f"{HOUSEHOLD} h {members}"
         if self.sqlite:
-            households = f"SELECT rowid FROM {ADDRESS_FTS} WHERE {ADDRESS_FTS} MATCH %s"  # noqa: S608
-            params = ['"' + q.replace('"', '""') + '"']  # one phrase: the characters in this order
+            households = f"{ADDRESS_FTS} JOIN {HOUSEHOLD} h ON h.id = {ADDRESS_FTS}.rowid {members}"
+            where, param = f"{ADDRESS_FTS} MATCH %s", '"' + q.replace('"', '""') + '"'  # one phrase
         else:
-            like, pattern = self.contains("address", q)
-            households = f"SELECT id FROM {HOUSEHOLD} WHERE {like}"  # noqa: S608
-            params = [pattern]
-        select = (
-            f"'' AS k, h.area_code, m.person_id AS id FROM {HOUSEHOLD} h JOIN {MEMBERSHIP} m ON m.household_id = h.id"
-        )
-        # in household order, which the FTS5 table yields without sorting, so LIMIT stops early
-        self.branch(select, f"h.id IN ({households}) AND m.end_date IS NULL", params, "h.id, m.person_id", "h")
+            where, param = self.contains("h.address", q)
+        where += " AND m.end_date IS NULL"
+        self.branch(f"'' AS k, h.area_code, m.person_id AS id FROM {households}", where, [param], "", "h")
 
 
 PERSON = Person._meta.db_table
