@@ -25,7 +25,7 @@ from registry import services
 from registry.errors import RegistryError
 from registry.models import Document, DocumentType, Household, Membership, Person
 from registry.relations import Relation
-from registry.search import search_persons
+from registry.search import search_ids, search_persons
 from registry.views.intake import MemberRow, RowError, register_household_with_members
 
 router = Router(tags=["居民户籍库"])
@@ -156,7 +156,7 @@ def list_persons(
     """q: 姓名、拼音、首字母、身份证号后几位、电话、住址；disability: any / none / 残疾类别代码。"""
     queryset = Person.objects.prefetch_related(_with_current()).order_by("area_code", "name", "id")
     if q:
-        queryset = queryset.filter(pk__in=[p.pk for p in search_persons(q, limit=1000)])
+        queryset = queryset.filter(pk__in=search_ids(q, limit=1000))
     if area_code:
         queryset = _in_area(queryset, area_code)
     if sex:
@@ -308,7 +308,7 @@ def list_households(request, q: str = "", area_code: str = "", kind: str = "", i
     if not include_closed:
         queryset = queryset.filter(is_active=True)
     if q:
-        people = [p.pk for p in search_persons(q, limit=1000)]
+        people = search_ids(q, limit=1000)
         in_household = Membership.objects.filter(person_id__in=people, end_date__isnull=True).values("household_id")
         queryset = queryset.filter(Q(pk__in=in_household) | Q(number=q) | Q(address__contains=q))
     if area_code:
