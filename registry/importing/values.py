@@ -21,6 +21,8 @@ class CellError(ValueError):
         self.message = message
 
 
+_E_NOTATION = re.compile(r"\d(\.\d+)?E\+?\d+", flags=re.IGNORECASE)  # 4.30522198005E+17 typed or pasted
+_PHONE = re.compile(r"1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8}")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９ＸｘＥｅ．－／", "0123456789XxEe.-/")
 
 
@@ -61,10 +63,10 @@ def id_number(value) -> idcard.IdInfo:
             raise _excel_number_error("身份证号", value)
         value = str(int(value))  # a 15-digit legacy number survives as a number
     raw = text(value).translate(_FULLWIDTH).lstrip("'").replace(" ", "")
-    if re.fullmatch(r"\d(\.\d+)?E\+?\d+", raw, flags=re.IGNORECASE):
-        raise _excel_number_error("身份证号", raw)
     if len(raw) == 18 and (found := _quick_id(raw)) is not None:
         return found
+    if _E_NOTATION.fullmatch(raw):
+        raise _excel_number_error("身份证号", raw)
     try:
         return idcard.parse(raw)
     except idcard.InvalidIdNumber as exc:
@@ -129,7 +131,7 @@ def digits(value, label: str, min_len: int, max_len: int) -> str:
     raw = text(value).translate(_FULLWIDTH).lstrip("'").replace(" ", "").replace("-", "")
     if not raw:
         return ""
-    if re.fullmatch(r"\d(\.\d+)?E\+?\d+", raw, flags=re.IGNORECASE):
+    if _E_NOTATION.fullmatch(raw):
         raise _excel_number_error(label, raw)
     if not raw.isdigit() or not min_len <= len(raw) <= max_len:
         raise CellError("digits", f"{label}“{raw}”格式错误：应为{min_len}～{max_len}位数字")
@@ -140,7 +142,7 @@ def phone(value) -> str:
     raw = text(value).translate(_FULLWIDTH).replace(" ", "")
     if not raw:
         return ""
-    if not re.fullmatch(r"1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8}", raw):
+    if not _PHONE.fullmatch(raw):
         raise CellError("phone", f"联系电话“{raw}”格式错误：应为11位手机号或带区号的固定电话")
     return raw
 
