@@ -50,6 +50,13 @@ def test_the_same_seed_gives_the_same_county_and_another_seed_another(areas):
     assert snapshot()[0] != before[0]
 
 
+def test_the_rows_do_not_depend_on_how_the_load_is_chunked(areas):
+    demo.seed_demo(COUNTY, 130, seed=5)
+    whole = snapshot()
+    demo.seed_demo(COUNTY, 130, seed=5, replace=True, chunk=40)
+    assert snapshot() == whole
+
+
 def test_every_id_number_is_valid_unique_and_matches_the_person(areas):
     result = demo.seed_demo(COUNTY, 300, seed=1)
     rows = list(Person.unscoped.values_list("id_number", "sex", "birth_date", "area_code", "name", "name_pinyin"))
