@@ -11,12 +11,15 @@ for manual handling — never written as '?'.
 import csv
 import hashlib
 import io
+import string
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
+from itertools import islice
 
-from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db import connection, transaction
+from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Abs, Cast, Coalesce, ExtractMonth, ExtractYear, NullIf
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -26,50 +29,60 @@ from audit.services import record
 from payments.errors import PaymentError
 from payments.models import BankFile, BankLayout, PaymentRoll, RollLine, yuan
 
+_BATCH = 5000
+
+KIND_LABELS = dict(RollLine.Kind.choices)
+
+# What each line of a file is made of: values computed in SQL (money split into yuan and fen, the
+# 享受人 defaulting to the head, the village name), in this order.
 _ROW = (
     "seq",
-    "payee_name",
-    "amount_fen",
-    "bank_account",
+    "name",
+    "fen",
+    "sign",
+    "yuan",
+    "cents",
+    "account",
     "bank_name",
-    "payee_id_number",
+    "id_number",
     "head_name",
     "head_id_number",
     "beneficiary_name",
     "beneficiary_id_number",
-    "area_code",
-    "standard_fen",
+    "village",
+    "standard_yuan",
+    "standard_cents",
     "kind",
-    "pay_month",
+    "year",
+    "month",
 )
-(SEQ, NAME, FEN, ACCOUNT, BANK, PAYEE_ID, HEAD, HEAD_ID, BEN, BEN_ID, AREA, STD, KIND, MONTH) = range(len(_ROW))
+SEQ, NAME, FEN = 0, 1, 2
 
-KIND_LABELS = dict(RollLine.Kind.choices)
-
-# field name → (Chinese title, value from (row, context, running number))
+# field name → (Chinese title, str.format template over the row's values; {n} is the running
+# number, {roll_id} {unit} {date} {date_dash} are the file's constants)
 FIELDS = {
-    "ref": ("业务流水号", lambda r, c, n: f"{c.roll_id:06d}{r[SEQ]:07d}"),
-    "seq": ("排序序号", lambda r, c, n: str(n)),
-    "name": ("收款人姓名", lambda r, c, n: r[NAME]),
-    "amount": ("金额", lambda r, c, n: yuan(r[FEN])),
-    "amount_fen": ("金额（分）", lambda r, c, n: str(r[FEN])),
-    "account": ("银行账号", lambda r, c, n: r[ACCOUNT]),
-    "bank_name": ("开户银行", lambda r, c, n: r[BANK]),
-    "unit": ("代发单位", lambda r, c, n: c.unit),
-    "id_type": ("证件类型", lambda r, c, n: "1"),
-    "id_number": ("收款人身份证号", lambda r, c, n: r[PAYEE_ID]),
-    "times": ("发放次数", lambda r, c, n: "1"),
-    "head_name": ("户主姓名", lambda r, c, n: r[HEAD]),
-    "head_id_number": ("户主身份证号", lambda r, c, n: r[HEAD_ID]),
-    "beneficiary_name": ("享受人", lambda r, c, n: r[BEN] or r[HEAD]),
-    "beneficiary_id_number": ("享受人身份证号", lambda r, c, n: r[BEN_ID] or r[HEAD_ID]),
-    "village": ("村(居)委会", lambda r, c, n: c.area_names.get(r[AREA], r[AREA])),
-    "standard": ("补贴标准", lambda r, c, n: yuan(r[STD])),
-    "date": ("日期", lambda r, c, n: c.date),
-    "date_dash": ("填报日期", lambda r, c, n: c.date_dash),
-    "remark": ("备注", lambda r, c, n: f"{r[MONTH]:%Y年%m月}{KIND_LABELS[r[KIND]]}"),
-    "pay_month": ("所属月份", lambda r, c, n: f"{r[MONTH]:%Y%m}"),
-    "blank": ("", lambda r, c, n: ""),
+    "ref": ("业务流水号", "{roll_id:06d}{seq:07d}"),
+    "seq": ("排序序号", "{n}"),
+    "name": ("收款人姓名", "{name}"),
+    "amount": ("金额", "{sign}{yuan}.{cents:02d}"),
+    "amount_fen": ("金额（分）", "{fen}"),
+    "account": ("银行账号", "{account}"),
+    "bank_name": ("开户银行", "{bank_name}"),
+    "unit": ("代发单位", "{unit}"),
+    "id_type": ("证件类型", "1"),
+    "id_number": ("收款人身份证号", "{id_number}"),
+    "times": ("发放次数", "1"),
+    "head_name": ("户主姓名", "{head_name}"),
+    "head_id_number": ("户主身份证号", "{head_id_number}"),
+    "beneficiary_name": ("享受人", "{beneficiary_name}"),
+    "beneficiary_id_number": ("享受人身份证号", "{beneficiary_id_number}"),
+    "village": ("村(居)委会", "{village}"),
+    "standard": ("补贴标准", "{standard_yuan}.{standard_cents:02d}"),
+    "date": ("日期", "{date}"),
+    "date_dash": ("填报日期", "{date_dash}"),
+    "remark": ("备注", "{year}年{month:02d}月{kind}"),
+    "pay_month": ("所属月份", "{year}{month:02d}"),
+    "blank": ("", ""),
 }
 
 LAYOUT_FIELDS = (
@@ -93,13 +106,32 @@ def snapshot_of(layout: BankLayout) -> dict:
     return {name: getattr(layout, name) for name in LAYOUT_FIELDS}
 
 
+def _literal(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 @dataclass
 class Context:
     roll_id: int
     unit: str
     date: str
     date_dash: str
-    area_names: dict
+
+    def compile(self, template: str) -> str:
+        """A field template as a positional template over a row: constants filled in, braces kept
+        only around row values and {n}."""
+        constants = {"roll_id": self.roll_id, "unit": self.unit, "date": self.date, "date_dash": self.date_dash}
+        out = []
+        for literal, name, spec, conversion in string.Formatter().parse(template):
+            out.append(_literal(literal))
+            if name is None:
+                continue
+            if name in constants:
+                out.append(_literal(format(constants[name], spec)))
+                continue
+            key = "n" if name == "n" else str(_ROW.index(name))
+            out.append("{" + key + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
+        return "".join(out)
 
 
 @dataclass
@@ -158,55 +190,152 @@ def _text_line(values: list[str], snapshot: dict, encoding: str) -> bytes:
     return line.encode(encoding) + end
 
 
-def _lines(roll: PaymentRoll):
-    return (
+def _lines(roll: PaymentRoll, snapshot: dict):
+    """The rows of the roll's bank-file lines in seq order, values as in _ROW (server-side cursor);
+    the village name is looked up only for a layout that shows it."""
+    amount, standard = Abs(F("amount_fen")), F("standard_fen")
+    labels = [When(kind=kind, then=Value(str(label))) for kind, label in KIND_LABELS.items()]
+    village = F("area_code")
+    if any(col["field"] == "village" for col in snapshot["columns"]):
+        village = Coalesce(Subquery(Area.objects.filter(code=OuterRef("area_code")).values("name")[:1]), "area_code")
+    query = (
         RollLine.unscoped.filter(roll=roll, in_bank_file=True)
         .order_by("seq")
-        .values_list(*_ROW)
-        .iterator(chunk_size=5000)
+        .annotate(
+            _sign=Case(When(amount_fen__lt=0, then=Value("-")), default=Value("")),
+            _yuan=amount / 100,
+            _cents=amount - amount / 100 * 100,  # not MOD: SQLite's is a float
+            _beneficiary_name=Coalesce(NullIf("beneficiary_name", Value("")), "head_name"),
+            _beneficiary_id_number=Coalesce(NullIf("beneficiary_id_number", Value("")), "head_id_number"),
+            _village=village,
+            _standard_yuan=standard / 100,
+            _standard_cents=standard - standard / 100 * 100,
+            _kind=Case(*labels, output_field=CharField()),
+            _year=Cast(ExtractYear("pay_month"), IntegerField()),  # PostgreSQL's EXTRACT is numeric
+            _month=Cast(ExtractMonth("pay_month"), IntegerField()),
+        )
+        .values_list(
+            "seq",
+            "payee_name",
+            "amount_fen",
+            "_sign",
+            "_yuan",
+            "_cents",
+            "bank_account",
+            "bank_name",
+            "payee_id_number",
+            "head_name",
+            "head_id_number",
+            "_beneficiary_name",
+            "_beneficiary_id_number",
+            "_village",
+            "_standard_yuan",
+            "_standard_cents",
+            "_kind",
+            "_year",
+            "_month",
+        )
     )
+    # plain tuples from the cursor: every value is already a str or an int, so no ORM conversions
+    sql, params = query.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(_BATCH):
+            yield from rows
 
 
 def _context(roll: PaymentRoll, snapshot: dict) -> Context:
-    codes = RollLine.unscoped.filter(roll=roll, in_bank_file=True).values("area_code").distinct()
-    names = dict(Area.objects.filter(code__in=codes).values_list("code", "name"))
     approved = timezone.localtime(roll.approved_at) if roll.approved_at else None
     return Context(
         roll_id=roll.pk,
         unit=snapshot["unit_name"] or "民政局",
         date=f"{approved:%Y%m%d}" if approved else "",
         date_dash=f"{approved:%Y-%m-%d}" if approved else "",
-        area_names=names,
     )
 
 
+class _Lines:
+    """Turns batches of rows into encoded lines. The fast way formats and encodes a whole batch at
+    once; a batch where that fails (a name the encoding cannot hold, a value containing the
+    delimiter) is written line by line, and the lines that cannot be written go to `manual`."""
+
+    def __init__(self, snapshot: dict, ctx: Context):
+        self.snapshot, self.encoding = snapshot, _encoding(snapshot)
+        self.end = snapshot["line_ending"]
+        self.format = snapshot["format"]
+        self.fields = [ctx.compile(FIELDS[col["field"]][1]) for col in snapshot["columns"]]
+        self.numbered = any("{n" in template for template in self.fields)
+        delimiter = snapshot["delimiter"] if self.format == "delimited" else ""
+        self.delimiter = delimiter
+        trailing = delimiter if snapshot["trailing_delimiter"] else ""
+        self.line = _literal(delimiter).join(self.fields) + _literal(trailing)
+        self.delimiters = (len(self.fields) - 1 + len(trailing)) if delimiter else 0
+        self.count, self.total, self.manual = 0, 0, []
+
+    def batch(self, rows: list) -> bytes:
+        if self.format != "delimited":
+            return b"".join(self._one(row) for row in rows)
+        first = self.count + 1
+        texts = [self.line.format(*row, n=first + i) for i, row in enumerate(rows)]
+        text = self.end.join(texts) + self.end
+        try:
+            if self.delimiter and text.count(self.delimiter) != self.delimiters * len(rows):
+                raise ValueError
+            data = text.encode(self.encoding)
+        except (ValueError, UnicodeEncodeError):
+            if self.numbered:  # the running number must skip the lines left out: format again
+                return b"".join(self._one(row) for row in rows)
+            return b"".join(self._checked(row, text) for row, text in zip(rows, texts, strict=True))
+        self.count += len(rows)
+        self.total += sum(row[FEN] for row in rows)
+        return data
+
+    def _checked(self, row, text: str) -> bytes:
+        """One line of a batch that failed as a whole."""
+        if self.delimiter and text.count(self.delimiter) != self.delimiters:
+            return self._leave_out(row, "内容含分隔符")
+        try:
+            data = (text + self.end).encode(self.encoding)
+        except UnicodeEncodeError:
+            return self._leave_out(row, f"含{self.snapshot['encoding'].upper()}无法编码的生僻字")
+        return self._written(row, data)
+
+    def _one(self, row) -> bytes:
+        values = [template.format(*row, n=self.count + 1) for template in self.fields]
+        try:
+            data = _text_line(values, self.snapshot, self.encoding)
+        except UnicodeEncodeError:
+            return self._leave_out(row, f"含{self.snapshot['encoding'].upper()}无法编码的生僻字")
+        except ValueError as exc:
+            return self._leave_out(row, str(exc))
+        return self._written(row, data)
+
+    def _written(self, row, data: bytes) -> bytes:
+        self.count += 1
+        self.total += row[FEN]
+        return data
+
+    def _leave_out(self, row, reason: str) -> bytes:
+        self.manual.append((row[SEQ], row[NAME], row[FEN], reason))
+        return b""
+
+
 def _write_text(roll, snapshot, ctx, out: _Hashing):
-    encoding = _encoding(snapshot)
-    getters = [FIELDS[col["field"]][1] for col in snapshot["columns"]]
-    manual, count, total = [], 0, 0
+    lines = _Lines(snapshot, ctx)
     body = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - closed below
     if snapshot["header_row"]:
         titles = [col.get("title") or FIELDS[col["field"]][0] for col in snapshot["columns"]]
-        body.write(_text_line(titles, {**snapshot, "format": "csv"}, encoding))
-    for row in _lines(roll):
-        values = [get(row, ctx, count + 1) for get in getters]
-        try:
-            data = _text_line(values, snapshot, encoding)
-        except UnicodeEncodeError:
-            manual.append((row[SEQ], row[NAME], row[FEN], f"含{snapshot['encoding'].upper()}无法编码的生僻字"))
-            continue
-        except ValueError as exc:
-            manual.append((row[SEQ], row[NAME], row[FEN], str(exc)))
-            continue
-        body.write(data)
-        count += 1
-        total += row[FEN]
+        body.write(_text_line(titles, {**snapshot, "format": "csv"}, lines.encoding))
+    rows = _lines(roll, snapshot)
+    while batch := list(islice(rows, _BATCH)):
+        body.write(lines.batch(batch))
+    count, total = lines.count, lines.total
     summary = b""
     if snapshot["summary"] != "none":
         text = snapshot["summary_template"].format(
             count=count, total=yuan(total), total_fen=total, date=ctx.date, unit=ctx.unit
         )
-        summary = text.encode(encoding) + snapshot["line_ending"].encode("ascii")
+        summary = text.encode(lines.encoding) + snapshot["line_ending"].encode("ascii")
     if snapshot["summary"] == "first":
         out.write(summary)
     body.seek(0)
@@ -215,7 +344,7 @@ def _write_text(roll, snapshot, ctx, out: _Hashing):
     body.close()
     if snapshot["summary"] == "last":
         out.write(summary)
-    return count, total, manual
+    return count, total, lines.manual
 
 
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
@@ -225,11 +354,11 @@ def _write_xlsx(roll, snapshot, ctx, out: _Hashing):
     """Write-only workbook; the zip is rewritten with fixed timestamps so the bytes repeat."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="发放名册")
-    getters = [FIELDS[col["field"]][1] for col in snapshot["columns"]]
+    fields = [ctx.compile(FIELDS[col["field"]][1]) for col in snapshot["columns"]]
     sheet.append([col.get("title") or FIELDS[col["field"]][0] for col in snapshot["columns"]])
     count, total = 0, 0
-    for row in _lines(roll):
-        sheet.append([get(row, ctx, count + 1) for get in getters])
+    for row in _lines(roll, snapshot):
+        sheet.append([template.format(*row, n=count + 1) for template in fields])
         count += 1
         total += row[FEN]
     if snapshot["summary"] != "none":

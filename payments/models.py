@@ -231,9 +231,14 @@ class RollLine(AreaOwned):
         MANUAL_NAME = "manual_name", _("生僻字需人工处理")
         CORRECTED = "corrected", _("已更正，转下期重发")
 
-    # Lines are snapshots written set-based: the references below are copied, not enforced by
-    # foreign-key triggers (each one costs a lookup per inserted row) and indexed only where read.
-    roll = models.ForeignKey(PaymentRoll, on_delete=models.CASCADE, related_name="lines", db_index=False)
+    # Lines are snapshots written set-based, 300,000 at a time: the references below are copied,
+    # not enforced by foreign-key triggers (each one costs a lookup per inserted row), and indexed
+    # only where read. Only generate_roll writes roll, source_line and released_to; lines are read
+    # through their roll, so area_code (scoping only) needs no index of its own.
+    area_code = models.CharField(_("区划代码"), max_length=15)
+    roll = models.ForeignKey(
+        PaymentRoll, on_delete=models.CASCADE, related_name="lines", db_index=False, db_constraint=False
+    )
     seq = models.PositiveIntegerField(_("序号"))
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     enrolment = models.ForeignKey(
@@ -272,6 +277,7 @@ class RollLine(AreaOwned):
         related_name="+",
         help_text=_("补发/重发所依据的行"),
         db_index=False,
+        db_constraint=False,
     )
     source_event = models.ForeignKey(
         "ledger.EnrolmentEvent",
@@ -289,6 +295,7 @@ class RollLine(AreaOwned):
         related_name="+",
         verbose_name=_("转入名册"),
         db_index=False,
+        db_constraint=False,
     )
     failure_reason = models.CharField(_("失败原因"), max_length=200, blank=True)
     status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
@@ -303,7 +310,8 @@ class RollLine(AreaOwned):
         constraints = [models.UniqueConstraint(fields=["roll", "seq"], name="one_seq_per_roll")]
         indexes = [
             models.Index(fields=["enrolment", "pay_month"], name="rollline_enrolment_month_idx"),
-            models.Index(fields=["roll", "status"], name="rollline_roll_status_idx"),
+            # failed and held lines are few and looked up across rolls (release, overdue lists)
+            models.Index(fields=["roll"], name="rollline_open_idx", condition=Q(status__in=["failed", "held"])),
             models.Index(
                 fields=["source_event"], name="rollline_source_event_idx", condition=Q(source_event__isnull=False)
             ),
@@ -374,6 +382,24 @@ class LineCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"更正 {self.line_id}"
+
+
+class CounterPayment(models.Model):
+    """A rare-name line left out of the bank file and paid at the counter (柜台发放): who paid it,
+    on which day, against which voucher (append-only)."""
+
+    line = models.OneToOneField(RollLine, on_delete=models.PROTECT, related_name="counter_payment")
+    voucher_number = models.CharField(_("发放凭证号"), max_length=40)
+    paid_on = models.DateField(_("发放日期"))
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("柜台发放")
+        verbose_name_plural = _("柜台发放")
+
+    def __str__(self) -> str:
+        return f"柜台发放 {self.line_id} {self.voucher_number}"
 
 
 class BankFile(models.Model):

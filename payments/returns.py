@@ -3,13 +3,14 @@
 planned = paid + failed + held + in transit, to the fen, for every roll. A failed payment stays on
 its roll as failed until corrected; the correction is recorded (LineCorrection, append-only) and
 the line becomes held "corrected": the next roll pays it as a reissue line to the corrected account.
+A rare-name line the bank file could not hold is paid at the counter and recorded as paid.
 """
 
 import csv
 import hashlib
 import io
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -20,7 +21,7 @@ from audit.models import AuditEntry
 from audit.services import record
 from payments.errors import PaymentError
 from payments.funds import post_roll_refund
-from payments.models import BankLayout, BankReturn, LineCorrection, PaymentRoll, RollLine, yuan
+from payments.models import BankLayout, BankReturn, CounterPayment, LineCorrection, PaymentRoll, RollLine, yuan
 
 DEFAULT_RETURN_COLUMNS = ["ref", "name", "amount", "account", "result", "message"]
 DEFAULT_SUCCESS = ["0", "00", "0000", "S", "成功", "success"]
@@ -155,6 +156,30 @@ def correct_failed_line(line: RollLine, *, payee_name: str, bank_name: str, bank
         changes={"bank_account": ["****", "****" + bank_account[-4:]], "reason": reason},
     )
     return correction
+
+
+@transaction.atomic
+def record_counter_payment(line: RollLine, *, voucher_number: str, paid_on: date, user) -> CounterPayment:
+    """柜台发放: a line held because its name cannot go into the bank file, paid at the counter;
+    the line counts as paid from then on."""
+    voucher_number = voucher_number.strip()
+    if not voucher_number:
+        raise PaymentError("voucher_missing", "请填写发放凭证号")
+    if paid_on > timezone.localdate():
+        raise PaymentError("paid_in_future", "发放日期不能晚于今天")
+    moved = RollLine.unscoped.filter(
+        pk=line.pk, status=RollLine.Status.HELD, hold_reason=RollLine.Hold.MANUAL_NAME
+    ).update(status=RollLine.Status.PAID, status_changed_at=timezone.now())
+    if moved != 1:
+        raise PaymentError("not_manual", "只有因生僻字未写入银行文件的明细可以登记柜台发放")
+    payment = CounterPayment.objects.create(line=line, voucher_number=voucher_number, paid_on=paid_on, paid_by=user)
+    record(
+        AuditEntry.Action.UPDATE,
+        obj=line,
+        object_repr=f"柜台发放 {line.roll_id}-{line.seq}",
+        changes={"status": ["held", "paid"], "voucher_number": voucher_number, "paid_on": str(paid_on)},
+    )
+    return payment
 
 
 @dataclass

@@ -13,6 +13,7 @@ urlpatterns = [
     path("rolls/<int:pk>/bank-file/", views.roll_bank_file, name="roll_bank_file"),
     path("rolls/<int:pk>/return/", views.roll_return, name="roll_return"),
     path("rolls/<int:pk>/lines/<int:seq>/correct/", views.line_correct, name="line_correct"),
+    path("rolls/<int:pk>/lines/<int:seq>/counter/", views.line_counter_payment, name="line_counter_payment"),
     path("funds/", views_funds.fund_list, name="fund_list"),
     path("funds/open/", views_funds.fund_open, name="fund_open"),
     path("funds/<int:pk>/", views_funds.fund_detail, name="fund_detail"),

@@ -22,7 +22,7 @@ from core.masking import mask_bank_account, mask_id_number
 from payments import bankfile, rolls
 from payments.errors import PaymentError
 from payments.models import BankLayout, PaymentRoll, RollLine, yuan
-from payments.returns import correct_failed_line, import_return, reconcile
+from payments.returns import correct_failed_line, import_return, reconcile, record_counter_payment
 
 
 class GenerateForm(forms.Form):
@@ -44,6 +44,11 @@ class CorrectionForm(forms.Form):
     bank_name = forms.CharField(label="开户银行", max_length=50, required=False)
     bank_account = forms.CharField(label="银行账号", max_length=32)
     reason = forms.CharField(label="更正说明", max_length=200)
+
+
+class CounterPaymentForm(forms.Form):
+    voucher_number = forms.CharField(label="发放凭证号", max_length=40)
+    paid_on = forms.DateField(label="发放日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 def request_prefix(user) -> str:
@@ -196,7 +201,8 @@ def roll_detail(request, pk: int):
         "rec": rec,
         "issues": roll.issues.select_related("line", "other_roll")[:200],
         "failed": RollLine.objects.filter(roll=roll, status=RollLine.Status.FAILED).order_by("seq")[:200],
-        "manual": bankfile.manual_lines(roll)[:200],
+        "manual": bankfile.manual_lines(roll).select_related("counter_payment__paid_by")[:200],
+        "today": timezone.localdate(),
         "layouts": BankLayout.objects.filter(is_active=True),
         "bank_files": roll.bank_files.select_related("layout"),
         "returns": roll.returns.all(),
@@ -309,3 +315,22 @@ def line_correct(request, pk: int, seq: int):
             form.add_error(None, error.message)
     record_personal_data_view(line, ["bank_account", "payee_id_number"], reason="更正失败发放")
     return render(request, "payments/line_correct.html", {"roll": roll, "line": line, "form": form})
+
+
+@login_required
+@require_POST
+def line_counter_payment(request, pk: int, seq: int):
+    """柜台发放 of a rare-name line the bank file could not hold."""
+    roll = get_object_or_404(PaymentRoll.objects, pk=pk)
+    line = get_object_or_404(RollLine.objects, roll=roll, seq=seq)
+    _require(request.user, rolls.can_prepare(request.user))
+    form = CounterPaymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写发放凭证号和发放日期")
+        return redirect("payments:roll_detail", roll.pk)
+    try:
+        record_counter_payment(line, user=request.user, **form.cleaned_data)
+        messages.success(request, f"第{line.seq}行已登记柜台发放")
+    except PaymentError as error:
+        messages.error(request, error.message)
+    return redirect("payments:roll_detail", roll.pk)

@@ -56,8 +56,8 @@ def test_regeneration_uses_the_layout_as_it_was_at_first_export(approved_roll):
 def test_a_file_whose_count_or_total_would_not_match_cannot_be_produced(approved_roll, monkeypatch):
     real = bankfile._lines
 
-    def one_line_lost(roll):
-        rows = list(real(roll))
+    def one_line_lost(roll, snapshot):
+        rows = list(real(roll, snapshot))
         return iter(rows[1:])
 
     monkeypatch.setattr(bankfile, "_lines", one_line_lost)
@@ -118,3 +118,27 @@ def test_fixed_width_and_csv_layouts(approved_roll):
     assert summary == b"T00000003000000000214364"
     _, csv_data = export(approved_roll, "yikatong-csv")
     assert csv_data.decode("gb18030").startswith("排序序号,户主姓名")
+
+
+def test_rare_name_line_paid_at_the_counter_counts_as_paid_and_the_roll_balances(rare_name_roll, clerk_a):
+    from datetime import date
+
+    from payments.returns import reconcile, record_counter_payment
+
+    export(rare_name_roll, "bank-daifa-pipe")
+    line = RollLine.objects.get(roll=rare_name_roll, payee_name="王䶮")
+    with pytest.raises(PaymentError) as error:
+        record_counter_payment(line, voucher_number=" ", paid_on=date(2025, 4, 20), user=clerk_a)
+    assert error.value.code == "voucher_missing"
+    payment = record_counter_payment(line, voucher_number="GT-0001", paid_on=date(2025, 4, 20), user=clerk_a)
+    line.refresh_from_db()
+    assert (line.status, payment.paid_by, payment.voucher_number) == ("paid", clerk_a, "GT-0001")
+    (rec,) = reconcile(type(rare_name_roll).objects.filter(pk=rare_name_roll.pk))
+    assert rec.balanced and (rec.paid_count, rec.paid_fen, rec.held_count) == (1, 50000, 0)
+    with pytest.raises(PaymentError) as error:
+        record_counter_payment(line, voucher_number="GT-0002", paid_on=date(2025, 4, 20), user=clerk_a)
+    assert error.value.code == "not_manual"
+    bank_line = RollLine.objects.get(roll=rare_name_roll, payee_name="张三")
+    with pytest.raises(PaymentError) as error:
+        record_counter_payment(bank_line, voucher_number="GT-0003", paid_on=date(2025, 4, 20), user=clerk_a)
+    assert error.value.code == "not_manual"

@@ -112,6 +112,37 @@ def test_two_rolls_cannot_pay_the_same_enrolment_for_the_same_month(approver, cl
     assert error.value.code == "blocked"
 
 
+def test_death_recorded_after_generation_still_blocks_approval_and_the_roll_says_why(approver, clerk_a):
+    h = household(name="王芳")
+    dibao(h)
+    roll = generate(user=clerk_a)
+    assert roll.issue_count == 0
+    h.head.life_status = "dead"
+    h.head.death_date = date(2025, 3, 10)
+    h.head.save()
+    with pytest.raises(PaymentError) as error:
+        rolls.approve_roll(roll, user=approver)
+    assert error.value.code == "blocked"
+    roll.refresh_from_db()
+    assert (roll.status, roll.issue_count) == (PaymentRoll.Status.GENERATED, 1)
+    (issue,) = roll.issues.all()
+    assert issue.code == "deceased" and "王芳已于2025-03-10死亡" in issue.message
+
+
+def test_roll_approved_after_generation_still_blocks_a_double_payment(approver, clerk_a):
+    dibao(household())
+    county_roll = generate(user=clerk_a)
+    township_roll = generate(user=clerk_a, area="430522100000")
+    rolls.approve_roll(township_roll, user=approver)
+    with pytest.raises(PaymentError) as error:
+        rolls.approve_roll(county_roll, user=approver)
+    assert error.value.code == "blocked"
+    (issue,) = county_roll.issues.all()
+    assert issue.other_roll == township_roll and "不得重复发放" in issue.message
+    county_roll.refresh_from_db()
+    assert county_roll.status == PaymentRoll.Status.GENERATED
+
+
 def test_late_decision_is_paid_as_arrears_and_recovery_is_a_separate_line(approver, clerk_a):
     fraud = dibao(household(), "300.00")
     rolls.approve_roll(generate(APRIL, user=clerk_a), user=approver)

@@ -40,6 +40,8 @@ def test_another_township_gets_404_for_rolls_lines_and_fund_accounts(client, rol
     assert client.get(reverse("payments:fund_detail", args=[account.pk])).status_code == 404
     assert roll_a.number not in client.get(reverse("payments:roll_list")).content.decode()
     assert client.post(reverse("payments:roll_approve", args=[roll_a.pk])).status_code == 404
+    counter = {"voucher_number": "GT-1", "paid_on": "2025-04-20"}
+    assert client.post(reverse("payments:line_counter_payment", args=[roll_a.pk, 1]), counter).status_code == 404
     login(client, clerk_a)
     page = client.get(reverse("payments:roll_detail", args=[roll_a.pk])).content.decode()
     assert roll_a.number in page and "欧阳娜娜" in page
