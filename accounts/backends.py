@@ -7,5 +7,9 @@ class StaffBackend(ModelBackend):
     (jurisdiction, audit actor), so one query instead of two."""
 
     def get_user(self, user_id):
-        user = get_user_model()._default_manager.select_related("unit").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        User = get_user_model()
+        try:
+            user = User._default_manager.select_related("unit").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
