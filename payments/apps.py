@@ -7,6 +7,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.navigation import NavItem, register_nav
+        from payments import jobs  # noqa: F401 - the worker process must know the roll generation job
 
         register_nav(
             NavItem("发放名册", "payments:roll_list", None, 300, "按月生成、审批发放名册，导出银行文件，回盘对账")

@@ -33,30 +33,11 @@ _BATCH = 5000
 
 KIND_LABELS = dict(RollLine.Kind.choices)
 
-# What each line of a file is made of: values computed in SQL (money split into yuan and fen, the
-# 享受人 defaulting to the head, the village name), in this order.
-_ROW = (
-    "seq",
-    "name",
-    "fen",
-    "sign",
-    "yuan",
-    "cents",
-    "account",
-    "bank_name",
-    "id_number",
-    "head_name",
-    "head_id_number",
-    "beneficiary_name",
-    "beneficiary_id_number",
-    "village",
-    "standard_yuan",
-    "standard_cents",
-    "kind",
-    "year",
-    "month",
-)
+# What the lines of a file are made of: values computed in SQL (money split into yuan and fen, the
+# 享受人 defaulting to the head, the village name), named in FIELDS' templates. Only the values a
+# layout uses are read; every row starts with seq, name and fen (for the count, total and manual list).
 SEQ, NAME, FEN = 0, 1, 2
+CONSTANTS = ("roll_id", "unit", "date", "date_dash")  # the file's; {n} is the running number
 
 # field name → (Chinese title, str.format template over the row's values; {n} is the running
 # number, {roll_id} {unit} {date} {date_dash} are the file's constants)
@@ -116,11 +97,12 @@ class Context:
     unit: str
     date: str
     date_dash: str
+    names: list[str]  # the values of a row, in order
 
     def compile(self, template: str) -> str:
         """A field template as a positional template over a row: constants filled in, braces kept
         only around row values and {n}."""
-        constants = {"roll_id": self.roll_id, "unit": self.unit, "date": self.date, "date_dash": self.date_dash}
+        constants = {name: getattr(self, name) for name in CONSTANTS}
         out = []
         for literal, name, spec, conversion in string.Formatter().parse(template):
             out.append(_literal(literal))
@@ -129,7 +111,7 @@ class Context:
             if name in constants:
                 out.append(_literal(format(constants[name], spec)))
                 continue
-            key = "n" if name == "n" else str(_ROW.index(name))
+            key = "n" if name == "n" else str(self.names.index(name))
             out.append("{" + key + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
         return "".join(out)
 
@@ -190,53 +172,57 @@ def _text_line(values: list[str], snapshot: dict, encoding: str) -> bytes:
     return line.encode(encoding) + end
 
 
-def _lines(roll: PaymentRoll, snapshot: dict):
-    """The rows of the roll's bank-file lines in seq order, values as in _ROW (server-side cursor);
-    the village name is looked up only for a layout that shows it."""
+def _expressions(names: list[str]) -> dict:
     amount, standard = Abs(F("amount_fen")), F("standard_fen")
-    labels = [When(kind=kind, then=Value(str(label))) for kind, label in KIND_LABELS.items()]
-    village = F("area_code")
-    if any(col["field"] == "village" for col in snapshot["columns"]):
-        village = Coalesce(Subquery(Area.objects.filter(code=OuterRef("area_code")).values("name")[:1]), "area_code")
+    everything = {
+        "seq": lambda: F("seq"),
+        "name": lambda: F("payee_name"),
+        "fen": lambda: F("amount_fen"),
+        "sign": lambda: Case(When(amount_fen__lt=0, then=Value("-")), default=Value("")),
+        "yuan": lambda: amount / 100,
+        "cents": lambda: amount - amount / 100 * 100,  # not MOD: SQLite's is a float
+        "account": lambda: F("bank_account"),
+        "bank_name": lambda: F("bank_name"),
+        "id_number": lambda: F("payee_id_number"),
+        "head_name": lambda: F("head_name"),
+        "head_id_number": lambda: F("head_id_number"),
+        "beneficiary_name": lambda: Coalesce(NullIf("beneficiary_name", Value("")), "head_name"),
+        "beneficiary_id_number": lambda: Coalesce(NullIf("beneficiary_id_number", Value("")), "head_id_number"),
+        "village": lambda: Coalesce(
+            Subquery(Area.objects.filter(code=OuterRef("area_code")).values("name")[:1]), "area_code"
+        ),
+        "standard_yuan": lambda: standard / 100,
+        "standard_cents": lambda: standard - standard / 100 * 100,
+        "kind": lambda: Case(
+            *[When(kind=kind, then=Value(str(label))) for kind, label in KIND_LABELS.items()], output_field=CharField()
+        ),
+        "year": lambda: Cast(ExtractYear("pay_month"), IntegerField()),  # PostgreSQL's EXTRACT is numeric
+        "month": lambda: Cast(ExtractMonth("pay_month"), IntegerField()),
+    }
+    return {f"_{name}": everything[name]() for name in names}
+
+
+def row_names(snapshot: dict) -> list[str]:
+    """seq, name, fen, then the values the layout's columns use, in order of first use."""
+    names = ["seq", "name", "fen"]
+    for column in snapshot["columns"]:
+        for _literal_text, name, _spec, _conversion in string.Formatter().parse(FIELDS[column["field"]][1]):
+            if name and name != "n" and name not in CONSTANTS and name not in names:
+                names.append(name)
+    return names
+
+
+def _lines(roll: PaymentRoll, snapshot: dict):
+    """The rows of the roll's bank-file lines in seq order, with the values row_names lists, from a
+    server-side cursor as plain tuples: every value is a str or an int, so no ORM conversions."""
+    names = row_names(snapshot)
+    expressions = _expressions(names)
     query = (
         RollLine.unscoped.filter(roll=roll, in_bank_file=True)
         .order_by("seq")
-        .annotate(
-            _sign=Case(When(amount_fen__lt=0, then=Value("-")), default=Value("")),
-            _yuan=amount / 100,
-            _cents=amount - amount / 100 * 100,  # not MOD: SQLite's is a float
-            _beneficiary_name=Coalesce(NullIf("beneficiary_name", Value("")), "head_name"),
-            _beneficiary_id_number=Coalesce(NullIf("beneficiary_id_number", Value("")), "head_id_number"),
-            _village=village,
-            _standard_yuan=standard / 100,
-            _standard_cents=standard - standard / 100 * 100,
-            _kind=Case(*labels, output_field=CharField()),
-            _year=Cast(ExtractYear("pay_month"), IntegerField()),  # PostgreSQL's EXTRACT is numeric
-            _month=Cast(ExtractMonth("pay_month"), IntegerField()),
-        )
-        .values_list(
-            "seq",
-            "payee_name",
-            "amount_fen",
-            "_sign",
-            "_yuan",
-            "_cents",
-            "bank_account",
-            "bank_name",
-            "payee_id_number",
-            "head_name",
-            "head_id_number",
-            "_beneficiary_name",
-            "_beneficiary_id_number",
-            "_village",
-            "_standard_yuan",
-            "_standard_cents",
-            "_kind",
-            "_year",
-            "_month",
-        )
+        .annotate(**expressions)
+        .values_list(*expressions)
     )
-    # plain tuples from the cursor: every value is already a str or an int, so no ORM conversions
     sql, params = query.query.sql_with_params()
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
@@ -251,6 +237,7 @@ def _context(roll: PaymentRoll, snapshot: dict) -> Context:
         unit=snapshot["unit_name"] or "民政局",
         date=f"{approved:%Y%m%d}" if approved else "",
         date_dash=f"{approved:%Y-%m-%d}" if approved else "",
+        names=row_names(snapshot),
     )
 
 

@@ -6,6 +6,7 @@ app_name = "payments"
 urlpatterns = [
     path("rolls/", views.roll_list, name="roll_list"),
     path("rolls/generate/", views.roll_generate, name="roll_generate"),
+    path("rolls/generate/<int:job_pk>/", views.roll_generation, name="roll_generation"),
     path("rolls/<int:pk>/", views.roll_detail, name="roll_detail"),
     path("rolls/<int:pk>/approve/", views.roll_approve, name="roll_approve"),
     path("rolls/<int:pk>/reject/", views.roll_reject, name="roll_reject"),

@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -19,9 +20,12 @@ from audit.models import AuditEntry
 from audit.services import record, record_personal_data_view
 from core.excel import xlsx_response
 from core.masking import mask_bank_account, mask_id_number
+from jobs.models import Job
 from payments import bankfile, rolls
 from payments.errors import PaymentError
-from payments.models import BankLayout, PaymentRoll, RollLine, yuan
+from payments.jobs import KIND as GENERATION_KIND
+from payments.jobs import start_generation
+from payments.models import BankLayout, PaymentRoll, RollLine
 from payments.returns import correct_failed_line, import_return, reconcile, record_counter_payment
 
 
@@ -131,15 +135,24 @@ def roll_generate(request):
         messages.error(request, "请选择项目、月份和区域")
         return redirect("payments:roll_list")
     data = form.cleaned_data
-    try:
-        roll = rolls.generate_roll(
-            programme=data["programme"], month=data["month"], area_code=data["area"].code, user=request.user
-        )
-    except PaymentError as error:
-        messages.error(request, error.message)
-        return redirect("payments:roll_list")
-    messages.success(request, f"已生成名册 {roll.number}：{roll.line_count} 行，应发 {yuan(roll.payable_fen)} 元")
-    return redirect("payments:roll_detail", roll.pk)
+    job = start_generation(
+        programme=data["programme"], month=data["month"], area_code=data["area"].code, user=request.user
+    )
+    return redirect("payments:roll_generation", job.pk)
+
+
+@login_required
+def roll_generation(request, job_pk: int):
+    """The generation job's progress; once the roll is written, the browser goes to it."""
+    job = get_object_or_404(Job.objects.filter(kind=GENERATION_KIND), pk=job_pk)
+    roll_id = (job.result or {}).get("roll_id")
+    if request.htmx:  # the page's poller: redirect when done, stop polling (286) on failure
+        if job.status == Job.Status.SUCCEEDED and roll_id:
+            return HttpResponse(headers={"HX-Redirect": reverse("payments:roll_detail", args=[roll_id])})
+        return HttpResponse(status=286 if job.is_finished else 204)
+    if job.status == Job.Status.SUCCEEDED and roll_id:
+        return redirect("payments:roll_detail", roll_id)
+    return render(request, "payments/roll_generation.html", {"job": job})
 
 
 LINE_HEADERS = [

@@ -47,6 +47,32 @@ def test_another_township_gets_404_for_rolls_lines_and_fund_accounts(client, rol
     assert roll_a.number in page and "欧阳娜娜" in page
 
 
+@pytest.fixture
+def jobs_run_on_commit(monkeypatch):
+    """The test transaction never commits: run each job's on-commit start at once."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+def test_roll_is_generated_by_a_background_job_and_the_clerk_lands_on_the_roll(
+    client, clerk_a, approver, jobs_run_on_commit
+):
+    dibao(household(VILLAGE_A, name="欧阳娜娜"), "810.00")
+    login(client, clerk_a)
+    form = {"programme": "dibao", "month": "2025-04", "area": TOWNSHIP_A}
+    response = client.post(reverse("payments:roll_generate"), form, follow=True)
+    roll = PaymentRoll.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("payments:roll_detail", args=[roll.pk])
+    assert "欧阳娜娜" in response.content.decode() and roll.generated_by == clerk_a
+    rolls.approve_roll(roll, user=approver)
+    response = client.post(reverse("payments:roll_generate"), form, follow=True)
+    page = response.content.decode()
+    assert 'data-status="failed"' in page and "已审批冻结" in page  # the job says why
+    job_url = response.redirect_chain[-1][0]
+    assert client.get(job_url, headers={"HX-Request": "true"}).status_code == 286  # the poller stops
+
+
 def test_township_clerk_cannot_generate_for_another_township(client, clerk_b):
     login(client, clerk_b)
     response = client.post(
