@@ -290,7 +290,8 @@ def duck_prepare(n: int, rows: int, folder: Path) -> None:
     con = duckdb.connect()
     con.execute(DDL.replace("bigserial", "bigint").replace("timestamptz", "timestamp"))
     for statement in fill_sql(n, rows):
-        con.execute(statement.replace("generate_series(1,", "range(1, 1 +").replace("AS g(i)", "AS g(i)"))
+        # DuckDB's `/` divides exactly (2 / 3 = 0.67); `//` is PostgreSQL's integer division
+        con.execute(statement.replace("generate_series(1,", "range(1, 1 +").replace(") / 3", ") // 3"))
     for table in TABLES:
         con.execute(f"COPY {table} TO '{folder / table}.parquet' (FORMAT parquet)")
     con.close()
