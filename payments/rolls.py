@@ -7,6 +7,9 @@ Generation is four INSERT … SELECT statements, portable between SQLite and Pos
   3. released holds: lines held in earlier rolls that may now be paid (suspension lifted, failed
      payment corrected → reissue with the corrected account);
   4. recoveries: RECOVERY events not yet listed, as negative lines outside the bank file.
+Then the checks write their findings as RollIssue rows (death before the month, the same
+enrolment-month twice or already in an approved roll). Approval, under a per-programme lock,
+checks again only what can have changed since: deaths recorded, rolls approved in the meantime.
 """
 
 from datetime import date
@@ -23,6 +26,9 @@ from audit.services import record
 from payments.errors import PaymentError
 from payments.models import PaymentRoll, RollIssue, RollLine
 
+# How far back a late decision is paid as arrears. A legal parameter belongs in the policy table
+# (assistance.PolicyParameter, with an effective date), but its keys are the ParameterKey choices of
+# the assistance app; until a key for it is added there, the window is this constant.
 ARREARS_LOOKBACK_MONTHS = 12
 
 _COLUMNS = """roll_id, area_code, seq, kind, enrolment_id, pay_month, household_id, head_id, beneficiary_id,
