@@ -137,16 +137,36 @@ WHERE l.roll_id = %(roll)s AND l.kind <> 'recovery' AND l.status <> 'held'
  AND p.death_date IS NOT NULL AND p.death_date < l.pay_month
 """
 
-# the same enrolment-month twice in this roll, or already in an approved roll
+# the same enrolment-month twice in this roll, or already in an approved roll: a line of this
+# month can only be in a roll of this month or later (read from their side: usually none), a line
+# of an earlier month (arrears, reissue: few) in any
 DOUBLE_SQL = """
 INSERT INTO payments_rollissue (roll_id, line_id, code, other_roll_id, death_date)
-SELECT l.roll_id, l.id, 'double_payment', MIN(o.roll_id), NULL
-FROM payments_rollline l
-JOIN payments_rollline o ON o.enrolment_id = l.enrolment_id AND o.pay_month = l.pay_month AND o.id <> l.id
-JOIN payments_paymentroll ro ON ro.id = o.roll_id
-WHERE l.roll_id = %(roll)s AND l.kind <> 'recovery' AND l.status <> 'held'
- AND o.kind <> 'recovery' AND o.status <> 'held' AND (ro.status = 'approved' OR o.roll_id = l.roll_id)
-GROUP BY l.roll_id, l.id
+SELECT %(roll)s, d.line_id, 'double_payment', MIN(d.other_roll_id), NULL FROM (
+  SELECT l.id AS line_id, l.roll_id AS other_roll_id
+  FROM payments_rollline l JOIN (
+    SELECT enrolment_id, pay_month FROM payments_rollline
+    WHERE roll_id = %(roll)s AND kind <> 'recovery' AND status <> 'held'
+    GROUP BY enrolment_id, pay_month HAVING COUNT(*) > 1
+  ) twice ON twice.enrolment_id = l.enrolment_id AND twice.pay_month = l.pay_month
+  WHERE l.roll_id = %(roll)s AND l.kind <> 'recovery' AND l.status <> 'held'
+  UNION ALL
+  SELECT l.id, o.roll_id
+  FROM payments_paymentroll ro
+  JOIN payments_rollline o ON o.roll_id = ro.id
+  JOIN payments_rollline l ON l.enrolment_id = o.enrolment_id AND l.pay_month = o.pay_month
+  WHERE ro.programme = %(programme)s AND ro.status = 'approved' AND ro.month >= %(month)s AND ro.id <> %(roll)s
+   AND o.kind <> 'recovery' AND o.status <> 'held'
+   AND l.roll_id = %(roll)s AND l.kind <> 'recovery' AND l.status <> 'held'
+  UNION ALL
+  SELECT l.id, o.roll_id
+  FROM payments_rollline l
+  JOIN payments_rollline o ON o.enrolment_id = l.enrolment_id AND o.pay_month = l.pay_month
+  JOIN payments_paymentroll ro ON ro.id = o.roll_id
+  WHERE l.roll_id = %(roll)s AND l.pay_month < %(month)s AND l.kind <> 'recovery' AND l.status <> 'held'
+   AND ro.status = 'approved' AND ro.id <> %(roll)s AND o.kind <> 'recovery' AND o.status <> 'held'
+) d
+GROUP BY d.line_id
 """
 
 # at approval, under the programme lock: rolls approved since this one was generated, read from
@@ -268,7 +288,7 @@ def check_roll(roll: PaymentRoll) -> int:
     """Write the roll's issues (death, double payment) set-based; returns how many there are."""
     RollIssue.objects.filter(roll=roll).delete()
     _execute(DECEASED_SQL, {"roll": roll.pk})
-    _execute(DOUBLE_SQL, {"roll": roll.pk})
+    _execute(DOUBLE_SQL, {"roll": roll.pk, "programme": roll.programme, "month": roll.month})
     return _count_issues(roll)
 
 

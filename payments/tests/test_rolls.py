@@ -112,6 +112,16 @@ def test_two_rolls_cannot_pay_the_same_enrolment_for_the_same_month(approver, cl
     assert error.value.code == "blocked"
 
 
+def test_the_same_enrolment_month_twice_in_one_roll_is_an_issue(clerk_a):
+    dibao(household())
+    roll = generate(user=clerk_a)
+    (line,) = lines(roll)
+    line.pk, line.seq = None, 2
+    line.save()
+    assert rolls.check_roll(roll) == 2
+    assert {(i.code, i.other_roll_id) for i in roll.issues.all()} == {("double_payment", roll.pk)}
+
+
 def test_death_recorded_after_generation_still_blocks_approval_and_the_roll_says_why(approver, clerk_a):
     h = household(name="王芳")
     dibao(h)
