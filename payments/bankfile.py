@@ -16,6 +16,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from itertools import islice
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Subquery, Sum, Value, When
@@ -262,8 +263,8 @@ class _Lines:
     def batch(self, rows: list) -> bytes:
         if self.format != "delimited":
             return b"".join(self._one(row) for row in rows)
-        first = self.count + 1
-        texts = [self.line.format(*row, n=first + i) for i, row in enumerate(rows)]
+        fmt, first = self.line.format, self.count + 1
+        texts = [fmt(*row, n=first + i) for i, row in enumerate(rows)] if self.numbered else [fmt(*row) for row in rows]
         text = self.end.join(texts) + self.end
         try:
             if self.delimiter and text.count(self.delimiter) != self.delimiters * len(rows):
@@ -274,7 +275,7 @@ class _Lines:
                 return b"".join(self._one(row) for row in rows)
             return b"".join(self._checked(row, text) for row, text in zip(rows, texts, strict=True))
         self.count += len(rows)
-        self.total += sum(row[FEN] for row in rows)
+        self.total += sum(map(itemgetter(FEN), rows))
         return data
 
     def _checked(self, row, text: str) -> bytes:
