@@ -98,6 +98,7 @@ def enrolled_sql(vendor: str, table: str = T_ENROLLED) -> str:
         "e.programme AS programme, e.area_code AS area_code, e.last_reviewed_on AS last_reviewed_on, "
         "e.start_month AS start_month, e.monthly_amount AS monthly_amount, e.covered_members AS covered_members, "
         "h.kind AS household_kind, h.bank_account AS bank_account, p.life_status AS life_status, "
+        "p.disability_type AS disability_type, "
         f"CASE WHEN e.programme IN {means} THEN 1 ELSE 0 END AS means"
     )
     return f"""{create_table(vendor)} {table} AS
@@ -319,9 +320,9 @@ WHERE p.area_code LIKE %(prefix)s AND p.life_status = 'alive' AND p.disability_g
             f"""SELECT 'missed_living', {_key("'missed_living'", _s("en.person_id"))},
   en.household_id, en.person_id, MIN(en.enrolment_id), '', {_NO_ID}, {_NO_DATE}, {_NO_AMOUNT}, '', {_NO_DATE},
   MIN(en.area_code)
-FROM vs_enrolled en JOIN {T_PERSON} p ON p.id = en.person_id
-WHERE en.programme = '{Programme.DIBAO}' AND en.personal = 0 AND p.disability_type <> ''
-  AND p.life_status = 'alive' AND p.id NOT IN ({personal_open.format(Programme.DISABILITY_LIVING)})
+FROM vs_enrolled en
+WHERE en.programme = '{Programme.DIBAO}' AND en.personal = 0 AND en.disability_type <> ''
+  AND en.life_status = 'alive' AND en.person_id NOT IN ({personal_open.format(Programme.DISABILITY_LIVING)})
 GROUP BY en.household_id, en.person_id""",
             uses_rows=False,
         ),
