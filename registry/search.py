@@ -181,8 +181,10 @@ class _Finder:
             self.persons(f"{column} >= %s AND {column} < %s", [q, _next_prefix(q)], column, f"{column}, area_code, id")
 
     def name(self, q: str) -> None:
-        """Exact name first, then names starting with q, then names containing q further in."""
-        self.persons("name = %s", [q])
+        """Exact name first, then names starting with q, then names containing q further in.
+
+        One range serves the first two: in name order a name sorts before every longer name it starts.
+        """
         self.persons("name >= %s AND name < %s", [q, _next_prefix(q)], "name", "name, area_code, id")
         grams = f"SELECT person_id FROM {GRAM} WHERE gram = %s{self.area()}"  # noqa: S608
         if len(q) <= GRAM_MAX:
