@@ -54,3 +54,4 @@ class ParameterKey(models.TextChoices):
     UNSUPPORTED_CHILD_AMOUNT = "child.unsupported_amount", _("事实无人抚养儿童基本生活费（元/人·月）")
     RIGID_SPENDING_SHARE = "rigid.spending_share", _("刚性支出占家庭收入比例下限")
     INCOMPATIBLE = "enrolment.incompatible_pairs", _("不得同时享受的救助项目")
+    ARREARS_MONTHS = "payments.arrears_months", _("迟批补发追溯期（月，按已审批名册补发）")

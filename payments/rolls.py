@@ -3,7 +3,8 @@
 Generation is four INSERT … SELECT statements, portable between SQLite and PostgreSQL:
   1. regular lines: enrolments in force for the month, amounts exactly as
      ledger.services.amount_for_month reads them (渐退 from GradualExitStep; suspended → held);
-  2. arrears: enrolments an earlier approved roll of the last 12 months missed (decided late);
+  2. arrears: enrolments an earlier approved roll within the arrears window missed (decided late;
+     the window is the policy parameter payments.arrears_months, 12 by national default);
   3. released holds: lines held in earlier rolls that may now be paid (suspension lifted, failed
      payment corrected → reissue with the corrected account);
   4. recoveries: RECOVERY events not yet listed, as negative lines outside the bank file.
@@ -21,15 +22,12 @@ from django.utils import timezone
 from accounts.roles import Capability
 from areas.codes import prefix_of, validate_code
 from areas.jurisdiction import current_scope
+from assistance.policy import Policy
+from assistance.programmes import ParameterKey
 from audit.models import AuditEntry
 from audit.services import record
 from payments.errors import PaymentError
 from payments.models import PaymentRoll, RollIssue, RollLine
-
-# How far back a late decision is paid as arrears. A legal parameter belongs in the policy table
-# (assistance.PolicyParameter, with an effective date), but its keys are the ParameterKey choices of
-# the assistance app; until a key for it is added there, the window is this constant.
-ARREARS_LOOKBACK_MONTHS = 12
 
 _COLUMNS = """roll_id, area_code, seq, kind, enrolment_id, pay_month, household_id, head_id, beneficiary_id,
  household_number, head_name, head_id_number, beneficiary_name, beneficiary_id_number, covered_members,
@@ -267,7 +265,8 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
         "programme": programme,
         "month": month,
         "prefix": prefix + "%",
-        "lookback": months_before(month, ARREARS_LOOKBACK_MONTHS),
+        # how far back a late decision is paid as arrears: policy data, per area and date
+        "lookback": months_before(month, Policy.for_area(area_code, month).months(ParameterKey.ARREARS_MONTHS)),
     }
     for sql in (REGULAR_SQL, ARREARS_SQL, RELEASED_SQL, RECOVERY_SQL):
         params["offset"] = _next_seq(roll)

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from assistance.programmes import Programme
+from assistance.models import PolicyParameter
+from assistance.programmes import ParameterKey, Programme
 from ledger import services as ledger
 from payments import rolls
 from payments.errors import PaymentError
@@ -179,3 +180,16 @@ def test_amounts_become_exact_fen():
     roll = generate()
     assert sorted(x.amount_fen for x in lines(roll)) == [29, 115, 33333, 81005]
     assert roll.payable_fen == 29 + 115 + 33333 + 81005
+
+
+def test_arrears_window_is_the_countys_policy_parameter(approver, clerk_a):
+    rolls.approve_roll(generate(APRIL, user=clerk_a), user=approver)
+    late = dibao(household(), "500.00", decided_on=date(2025, 3, 28))  # entered after April's roll
+    june = date(2025, 6, 1)
+    arrears = lines(generate(june, user=clerk_a), kind="arrears")
+    assert [(x.enrolment_id, x.pay_month) for x in arrears] == [(late.pk, APRIL)]  # national default: 12 months
+
+    PolicyParameter.objects.create(
+        area_code="430522000000", key=ParameterKey.ARREARS_MONTHS, value=1, effective_from=date(2025, 6, 1)
+    )
+    assert lines(generate(june, user=clerk_a), kind="arrears") == []  # April lies outside a one-month window
