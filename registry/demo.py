@@ -38,7 +38,7 @@ from registry.idcard import CHECK_CHARS, WEIGHTS
 from registry.importing.bulk import gc_paused
 from registry.importing.names import PinyinCache
 from registry.models import Document, Household, Membership, Person, PersonNameGram
-from registry.search import gram_rows
+from registry.search import ADDRESS_FTS, gram_rows
 
 DEMO_PREFIX = "YS"  # 演示
 REF_YEAR = 2025  # ages are counted against this year, so a seed gives the same people every year
@@ -724,6 +724,36 @@ def _create_indexes(indexes: list[tuple[str, str]], constraints: list[tuple[str,
             cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'.replace("%", "%%"))
 
 
+def _insert_triggers() -> list[tuple[str, str]]:
+    """SQLite: (name, CREATE statement) of the AFTER INSERT triggers on the five tables — the one
+    that feeds the address FTS table a row at a time. Around a bulk load the FTS table is rebuilt
+    in one pass instead (~10× cheaper for 100,000 households)."""
+    tables = [model._meta.db_table for model, _columns, _attr in TABLES]
+    marks = ", ".join(["%s"] * len(tables))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks}) "  # noqa: S608
+            "AND sql LIKE '%%AFTER INSERT%%'",
+            tables,
+        )
+        return list(cursor.fetchall())
+
+
+def _drop_triggers(triggers: list[tuple[str, str]]) -> None:
+    with connection.cursor() as cursor:
+        for name, _sql in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+
+
+def _restore_triggers(triggers: list[tuple[str, str]]) -> None:
+    if not triggers:
+        return
+    with connection.cursor() as cursor:
+        for _name, sql in triggers:
+            cursor.execute(sql.replace("%", "%%"))
+        cursor.execute(f"INSERT INTO {ADDRESS_FTS}({ADDRESS_FTS}) VALUES ('rebuild')")  # noqa: S608
+
+
 @contextlib.contextmanager
 def _bulk_session():
     """SQLite: a page cache big enough for the unique indexes, so a long transaction does not
@@ -885,7 +915,9 @@ def seed_demo(
         ids = _next_ids()
         indexes = _indexes() if rebuild_indexes else []
         constraints = _constraints() if rebuild_indexes and postgres else []
+        triggers = _insert_triggers() if rebuild_indexes and not postgres else []
         _drop_indexes(indexes, constraints)
+        _drop_triggers(triggers)
         chunks = (
             _pipelined(generator, households, chunk, ids, postgres)
             if households > chunk
@@ -897,6 +929,7 @@ def seed_demo(
                 result.count(tables, postgres)
             index_started = time.perf_counter()
             _create_indexes(indexes, constraints)
+            _restore_triggers(triggers)
             result.timings["indexes"] = time.perf_counter() - index_started
         _reset_sequences()
         record(
