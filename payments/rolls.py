@@ -36,14 +36,15 @@ _COLUMNS = """roll_id, area_code, seq, kind, enrolment_id, pay_month, household_
  corrected_payee_name, corrected_bank_name, corrected_bank_account"""
 
 # what a household / person contributes to every line; payee = the household's bank account
-_PEOPLE = """h.id, h.head_id, e.beneficiary_id, h.number, COALESCE(hp.name, ''), COALESCE(hp.id_number, ''),
- COALESCE(bp.name, ''), COALESCE(bp.id_number, ''), e.covered_members"""
+_BENEFICIARY_JOINED = "COALESCE(bp.name, ''), COALESCE(bp.id_number, '')"
+_PEOPLE = f"""h.id, h.head_id, e.beneficiary_id, h.number, COALESCE(hp.name, ''), COALESCE(hp.id_number, ''),
+ {_BENEFICIARY_JOINED}, e.covered_members"""
 _PAYEE = (
     "COALESCE(NULLIF(h.bank_account_name, ''), hp.name, ''), COALESCE(hp.id_number, ''), h.bank_name, h.bank_account"
 )
-_JOINS = """JOIN registry_household h ON h.id = e.household_id
- LEFT JOIN registry_person hp ON hp.id = h.head_id
- LEFT JOIN registry_person bp ON bp.id = e.beneficiary_id"""
+_BENEFICIARY_JOIN = "\n LEFT JOIN registry_person bp ON bp.id = e.beneficiary_id"
+_JOINS = f"""JOIN registry_household h ON h.id = e.household_id
+ LEFT JOIN registry_person hp ON hp.id = h.head_id{_BENEFICIARY_JOIN}"""
 _FEN = "CAST(ROUND({} * 100) AS BIGINT)"
 _PAY_FEN = (
     f"CASE WHEN e.status = 'gradual_exit' THEN {_FEN.format('g.amount')} ELSE {_FEN.format('e.monthly_amount')} END"
@@ -64,6 +65,20 @@ WHERE e.programme = %(programme)s AND e.area_code LIKE %(prefix)s
  AND e.start_month <= %(month)s AND (e.end_month IS NULL OR e.end_month > %(month)s)
  AND NOT (e.status = 'gradual_exit' AND g.amount IS NULL)
 """  # noqa: S608 - constant fragments only; every value is a parameter
+
+# a household-level programme (no enrolment names a beneficiary): the same lines without hashing
+# every person a second time for a join that matches nothing; a beneficiary the check before it
+# did not see (enrolled meanwhile) is still looked up, line by line
+_BENEFICIARY_LOOKED_UP = """CASE WHEN e.beneficiary_id IS NULL THEN ''
+ ELSE COALESCE((SELECT bp.name FROM registry_person bp WHERE bp.id = e.beneficiary_id), '') END,
+ CASE WHEN e.beneficiary_id IS NULL THEN ''
+ ELSE COALESCE((SELECT bp.id_number FROM registry_person bp WHERE bp.id = e.beneficiary_id), '') END"""
+REGULAR_HOUSEHOLDS_SQL = REGULAR_SQL.replace(_BENEFICIARY_JOIN, "").replace(_BENEFICIARY_JOINED, _BENEFICIARY_LOOKED_UP)
+
+HAS_BENEFICIARIES_SQL = """
+SELECT 1 FROM ledger_enrolment
+WHERE programme = %(programme)s AND area_code LIKE %(prefix)s AND beneficiary_id IS NOT NULL LIMIT 1
+"""
 
 ARREARS_SQL = f"""
 INSERT INTO payments_rollline ({_COLUMNS})
@@ -202,6 +217,12 @@ def _execute(sql: str, params: dict) -> int:
         return cursor.rowcount
 
 
+def _exists(sql: str, params: dict) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
+
+
 def _next_seq(roll: PaymentRoll) -> int:
     return RollLine.unscoped.filter(roll=roll).aggregate(m=Max("seq"))["m"] or 0
 
@@ -268,7 +289,8 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
         # how far back a late decision is paid as arrears: policy data, per area and date
         "lookback": months_before(month, Policy.for_area(area_code, month).months(ParameterKey.ARREARS_MONTHS)),
     }
-    for sql in (REGULAR_SQL, ARREARS_SQL, RELEASED_SQL, RECOVERY_SQL):
+    regular = REGULAR_SQL if _exists(HAS_BENEFICIARIES_SQL, params) else REGULAR_HOUSEHOLDS_SQL
+    for sql in (regular, ARREARS_SQL, RELEASED_SQL, RECOVERY_SQL):
         params["offset"] = _next_seq(roll)
         _execute(sql, params)
     _execute(

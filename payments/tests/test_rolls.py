@@ -193,3 +193,38 @@ def test_arrears_window_is_the_countys_policy_parameter(approver, clerk_a):
         area_code="430522000000", key=ParameterKey.ARREARS_MONTHS, value=1, effective_from=date(2025, 6, 1)
     )
     assert lines(generate(june, user=clerk_a), kind="arrears") == []  # April lies outside a one-month window
+
+
+@pytest.mark.parametrize("seen_beneficiaries", [True, False])
+def test_a_beneficiary_is_named_on_the_line_whichever_statement_writes_it(monkeypatch, seen_beneficiaries):
+    """A household-level programme is written without the beneficiary join; a beneficiary enrolled
+    after that choice was made (the check says none) is still looked up line by line."""
+    from registry.tests.factories import PersonFactory
+
+    h = household()
+    orphan = PersonFactory(area_code=h.area_code, birth_date=date(2015, 1, 1))
+    ledger.enrol(programme=Programme.ORPHAN, household=h, beneficiary=orphan, monthly_amount=Decimal("1200"),
+                 decided_on=date(2025, 3, 1))  # fmt: skip
+    monkeypatch.setattr(rolls, "_exists", lambda sql, params: seen_beneficiaries)
+    roll = rolls.generate_roll(programme=Programme.ORPHAN, month=APRIL, area_code=COUNTY, user=None)
+    (line,) = lines(roll)
+    assert (line.beneficiary_id, line.beneficiary_name, line.beneficiary_id_number) == (
+        orphan.pk, orphan.name, orphan.id_number)  # fmt: skip
+    assert (line.head_name, line.payee_name) == (h.head.name, h.bank_account_name)
+    dibao(household())
+    household_roll = generate()
+    assert [(x.beneficiary_id, x.beneficiary_name, x.beneficiary_id_number) for x in lines(household_roll)] == [
+        (None, "", "")]  # fmt: skip
+
+
+def test_the_household_statement_is_chosen_only_when_no_enrolment_names_a_beneficiary():
+    params = {"programme": Programme.DIBAO, "prefix": "430522%"}
+    dibao(household())
+    assert not rolls._exists(rolls.HAS_BENEFICIARIES_SQL, params)
+    from registry.tests.factories import PersonFactory
+
+    h = household()
+    ledger.enrol(programme=Programme.ORPHAN, household=h, beneficiary=PersonFactory(area_code=h.area_code),
+                 monthly_amount=Decimal("1200"), decided_on=date(2025, 3, 1))  # fmt: skip
+    assert not rolls._exists(rolls.HAS_BENEFICIARIES_SQL, params)
+    assert rolls._exists(rolls.HAS_BENEFICIARIES_SQL, {**params, "programme": Programme.ORPHAN})
