@@ -231,7 +231,12 @@ def pg_run(n: int, rows: int, sample: int) -> tuple[float, float, float]:
                     con.execute(setting)
                 for phase, name, sql, params in statements("postgresql"):
                     t = time.perf_counter()
+                    probe = sweep_sql.PG_INDEX_PROBE.get(name)
+                    if probe:
+                        con.execute(probe[0])
                     con.execute(pg_statement(phase, sql), params)
+                    if probe:
+                        con.execute(probe[1])
                     if name in WORKING_TABLES:
                         con.execute(f"ANALYZE {name}")  # as run_sweep and raise_signals do
                     timings.append((phase, name, time.perf_counter() - t))

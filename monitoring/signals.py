@@ -43,14 +43,19 @@ T_MEMBERS = "ms_members"  # working table of one run
 
 
 def members_sql(vendor: str, *, batch_only: bool) -> str:
-    """The monitored households' current members (of one batch's people, for a batch run)."""
+    """The monitored households' current members (of one batch's people, for a batch run).
+
+    A household monitored under two categories is taken once before its members are joined, and a
+    person has one current household (registry constraint), so no DISTINCT over the members is
+    needed and PostgreSQL joins them in parallel."""
     batch = f"AND p.id_number IN (SELECT id_number FROM {T_ROW} WHERE batch_id = %(batch)s)" if batch_only else ""
     return f"""{create_table(vendor)} {T_MEMBERS} AS
-SELECT DISTINCT mh.household_id, m.person_id, p.id_number, m.relation, mh.area_code
-FROM monitoring_monitoredhousehold mh
+SELECT mh.household_id, m.person_id, p.id_number, m.relation, mh.area_code
+FROM (SELECT household_id, MIN(area_code) AS area_code FROM monitoring_monitoredhousehold
+      WHERE until IS NULL AND area_code LIKE %(prefix)s GROUP BY household_id) mh
 JOIN registry_membership m ON m.household_id = mh.household_id AND m.end_date IS NULL
 JOIN registry_person p ON p.id = m.person_id
-WHERE mh.until IS NULL AND mh.area_code LIKE %(prefix)s {batch}"""
+WHERE true {batch}"""
 
 
 # signal → (source condition, key parts, per household?)

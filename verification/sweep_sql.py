@@ -129,12 +129,28 @@ HIT_ROWS = f"""(r.source IN {DEATH_SOURCES}
 
 
 def hits_sql(vendor: str, table: str = T_HITS, enrolled: str = T_ENROLLED) -> str:
-    """The one join of the department rows to the enrolled people, by ID number."""
+    """The one join of the department rows to the enrolled people, by ID number.
+
+    PostgreSQL probes the (id_number, source) index from each enrolled row, in parallel (the
+    statement runs with the hash join off, `PG_INDEX_PROBE`), and drops the repeats of a person
+    enrolled twice by the row id: the work grows with the enrolled people, not with the
+    department rows (a hash join reads all ~10M of them every time, 2.4 s against 1.3 s here).
+    SQLite and DuckDB keep the semi-join (DuckDB hash-joins its Parquet scan fastest)."""
+    columns = """r.id_number AS id_number, r.source AS source, r.kind AS kind, r.amount AS amount,
+  r.event_date AS event_date, r.ref AS ref, r.batch_id AS batch_id"""
+    if vendor == "postgresql":
+        return f"""{create_table(vendor)} {table} AS
+SELECT DISTINCT r.id AS id, {columns}
+FROM {enrolled} en JOIN {T_ROW} r ON r.id_number = en.id_number
+WHERE {HIT_ROWS}"""
     return f"""{create_table(vendor)} {table} AS
-SELECT r.id_number AS id_number, r.source AS source, r.kind AS kind, r.amount AS amount,
-  r.event_date AS event_date, r.ref AS ref, r.batch_id AS batch_id
+SELECT {columns}
 FROM {T_ROW} r
 WHERE r.id_number IN (SELECT id_number FROM {enrolled}) AND {HIT_ROWS}"""
+
+
+# PostgreSQL: working tables planned as index probes, created between these two settings.
+PG_INDEX_PROBE = {T_HITS: ("SET LOCAL enable_hashjoin = off", "SET LOCAL enable_hashjoin = on")}
 
 
 def prepare(vendor: str) -> list[tuple[str, str]]:
@@ -274,6 +290,8 @@ WHERE {pairs}""",
             f"""SELECT 'two_households', {_key("'two_households'", _s("a.person_id"), _s("a.household_id"), _s("b.household_id"))},
   a.household_id, a.person_id, MIN(a.enrolment_id), '', {_NO_ID}, {_NO_DATE}, {_NO_AMOUNT}, '', {_NO_DATE}, MIN(a.area_code)
 FROM vs_enrolled a JOIN vs_enrolled b ON b.person_id = a.person_id AND b.household_id > a.household_id
+WHERE a.person_id IN (SELECT person_id FROM vs_enrolled GROUP BY person_id
+  HAVING MIN(household_id) < MAX(household_id))
 GROUP BY a.person_id, a.household_id, b.household_id""",
             uses_rows=False,
         ),
@@ -283,7 +301,8 @@ GROUP BY a.person_id, a.household_id, b.household_id""",
   a.household_id, {_NO_ID}, a.enrolment_id, '', {_NO_ID}, {_NO_DATE}, {_NO_AMOUNT}, '', {_NO_DATE}, MIN(a.area_code)
 FROM vs_enrolled a JOIN vs_enrolled b ON b.household_id = a.household_id AND b.enrolment_id > a.enrolment_id
   AND b.personal = a.personal AND (a.personal = 0 OR b.person_id = a.person_id)
-WHERE {groups}
+WHERE ({groups}) AND a.household_id IN (SELECT household_id FROM vs_enrolled GROUP BY household_id
+  HAVING MIN(enrolment_id) < MAX(enrolment_id))
 GROUP BY a.household_id, a.enrolment_id, b.enrolment_id""",
             uses_rows=False,
         ),

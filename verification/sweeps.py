@@ -116,7 +116,12 @@ def run_sweep(
         tables = [(t, sql) for t, sql in sweep_sql.prepare(connection.vendor) if reads_rows or t != sweep_sql.T_HITS]
         for table, create in tables:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            probe = sweep_sql.PG_INDEX_PROBE.get(table) if postgres else None
+            if probe:
+                cursor.execute(probe[0])
             cursor.execute(create, {"prefix": params["prefix"], "year_ago": params["year_ago"]})
+            if probe:
+                cursor.execute(probe[1])
             if postgres:
                 cursor.execute(f"ANALYZE {table}")
         for number, statement in enumerate(statements, start=1):
