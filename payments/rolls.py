@@ -290,14 +290,16 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
         "lookback": months_before(month, Policy.for_area(area_code, month).months(ParameterKey.ARREARS_MONTHS)),
     }
     regular = REGULAR_SQL if _exists(HAS_BENEFICIARIES_SQL, params) else REGULAR_HOUSEHOLDS_SQL
+    written = {}
     for sql in (regular, ARREARS_SQL, RELEASED_SQL, RECOVERY_SQL):
         params["offset"] = _next_seq(roll)
-        _execute(sql, params)
-    _execute(
-        "UPDATE payments_rollline SET released_to_id = %(roll)s WHERE id IN "
-        "(SELECT source_line_id FROM payments_rollline WHERE roll_id = %(roll)s AND source_line_id IS NOT NULL)",
-        params,
-    )
+        written[sql] = _execute(sql, params)
+    if written[RELEASED_SQL]:  # usually none: no pass over the roll's lines to find them
+        _execute(
+            "UPDATE payments_rollline SET released_to_id = %(roll)s WHERE id IN "
+            "(SELECT source_line_id FROM payments_rollline WHERE roll_id = %(roll)s AND source_line_id IS NOT NULL)",
+            params,
+        )
     roll.status = PaymentRoll.Status.GENERATED
     roll.generated_by = user
     roll.generated_at = timezone.now()
