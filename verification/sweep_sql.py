@@ -164,7 +164,8 @@ def prepare(vendor: str) -> list[tuple[str, str]]:
     ]
 
 
-# Households of the means-tested enrolments, one row each, and their people, one row each.
+# Households of the means-tested enrolments, one row each, and their people, one row each (an ID
+# number is one person's, so a household's ID numbers in vs_hp are distinct as well).
 HH_SQL = f"""{{create}} {T_HH} AS
 SELECT household_id, MIN(enrolment_id) AS enrolment_id, MAX(covered_members) AS covered,
   MIN(household_kind) AS household_kind, MAX(last_reviewed_on) AS reviewed, MIN(area_code) AS area_code
@@ -241,8 +242,7 @@ GROUP BY hh.household_id, hh.enrolment_id, hh.area_code, r.ref""",
   hh.household_id, {_NO_ID}, hh.enrolment_id, 'wage', MAX(r.batch_id), MAX(r.event_date),
   CAST(SUM(r.amount) / 12 / hh.covered AS DECIMAL(14, 2)), '', {_NO_DATE}, hh.area_code
 FROM (SELECT hh.*, {_STANDARD} AS standard FROM {T_HH} hh) hh
-JOIN (SELECT DISTINCT household_id, id_number FROM {T_HP}) hp
-  ON hp.household_id = hh.household_id
+JOIN {T_HP} hp ON hp.household_id = hh.household_id
 JOIN {T_HITS} r ON r.id_number = hp.id_number AND r.source IN ('wage', 'pension')
   AND r.kind <> 'pension_basic' AND r.event_date > %(year_ago)s
 GROUP BY hh.household_id, hh.enrolment_id, hh.area_code, hh.covered, hh.reviewed, hh.standard
