@@ -153,6 +153,16 @@ def run(n: int) -> int:
             return rows
 
         rolls._execute = timed
+        for name in ("refresh_totals", "_next_seq", "_exists", "_count_issues"):
+            function = getattr(rolls, name)
+
+            def timed_call(*args, _function=function, _name=name, **kwargs):
+                t = time.perf_counter()
+                value = _function(*args, **kwargs)
+                print(f"BENCH info   {time.perf_counter() - t:.2f} s {_name}")
+                return value
+
+            setattr(rolls, name, timed_call)
 
     with system_scope():
         started = time.perf_counter()
