@@ -198,11 +198,17 @@ def candidates(vendor: str, *, after_death_months: int, batch_only: bool, incomp
 FROM vs_enrolled en JOIN {T_HITS} r ON {death_rows}
 GROUP BY en.household_id, en.person_id""",
         ),
+        # One row per enrolment: of a household's deceased members, the last death (payments
+        # after it are unfounded), so no candidate repeats a natural key and every engine keeps the same.
         Candidate(
             "paid_after_death",
-            f"""SELECT 'paid_after_death', {_key("'paid_after_death'", _s("en.enrolment_id"))},
-  en.household_id, en.person_id, en.enrolment_id, MIN(r.source), MAX(r.batch_id), MIN(r.event_date),
-  {_NO_AMOUNT}, '', {_NO_DATE}, MIN(en.area_code)
+            f"""SELECT kind, natural_key, household_id, person_id, enrolment_id, source, batch_id, event_date, amount,
+  ref, due_on, area_code FROM (
+SELECT 'paid_after_death' AS kind, {_key("'paid_after_death'", _s("en.enrolment_id"))} AS natural_key,
+  en.household_id AS household_id, en.person_id AS person_id, en.enrolment_id AS enrolment_id,
+  MIN(r.source) AS source, MAX(r.batch_id) AS batch_id, MIN(r.event_date) AS event_date, {_NO_AMOUNT} AS amount,
+  '' AS ref, {_NO_DATE} AS due_on, MIN(en.area_code) AS area_code,
+  ROW_NUMBER() OVER (PARTITION BY en.enrolment_id ORDER BY MIN(r.event_date) DESC, en.person_id DESC) AS nth
 FROM vs_enrolled en JOIN {T_HITS} r ON {death_rows}
 JOIN (SELECT enrolment_id, SUM(CASE WHEN life_status = 'alive' THEN 1 ELSE 0 END) AS alive
       FROM vs_enrolled GROUP BY enrolment_id) a ON a.enrolment_id = en.enrolment_id
@@ -211,7 +217,7 @@ LEFT JOIN (SELECT d.enrolment_id, COUNT(DISTINCT d.person_id) AS dead FROM vs_en
       WHERE d.life_status = 'alive' GROUP BY d.enrolment_id) k ON k.enrolment_id = en.enrolment_id
 WHERE r.event_date < %(month_start)s AND en.start_month <= %(month_start)s
   AND (en.personal = 1 OR a.alive <= COALESCE(k.dead, 0))
-GROUP BY en.enrolment_id, en.household_id, en.person_id""",
+GROUP BY en.enrolment_id, en.household_id, en.person_id) last_death WHERE nth = 1""",
         ),
     ]
     for kind, source, condition, limit in (
