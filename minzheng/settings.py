@@ -156,6 +156,17 @@ if _task_backend not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 RQ_QUEUES = {"default": {"URL": os.environ.get("MINZHENG_REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
+# Cache (counters such as the public progress page's look-up limit): per process by default; with
+# several workers or machines a shared Redis makes such limits exact.
+_cache_url = os.environ.get("MINZHENG_CACHE_URL", "")
+if _cache_url and not _cache_url.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(f"环境变量 MINZHENG_CACHE_URL 只支持 redis:// 地址，当前为 {_cache_url!r}")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+    if _cache_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -12,10 +12,11 @@ def test_healthz_reports_database_status(client):
     assert response.json()["database"] == "ok"
 
 
-def _start_with(env_overrides: dict) -> subprocess.CompletedProcess:
+def _start_with(env_overrides: dict, *command: str) -> subprocess.CompletedProcess:
+    """manage.py `command` (default: check) in a fresh process with these environment variables."""
     env = {"PATH": "/usr/bin:/bin", "MINZHENG_DEBUG": "1", **env_overrides}
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+    return subprocess.run(  # noqa: S603 - our own manage.py with arguments from these tests
+        [sys.executable, "manage.py", *(command or ("check",))],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
@@ -42,3 +43,11 @@ def test_the_redis_task_backend_can_be_chosen_and_a_wrong_one_is_refused():
     assert _start_with({"MINZHENG_TASK_BACKEND": "rq"}).returncode == 0
     wrong = _start_with({"MINZHENG_TASK_BACKEND": "celery"})
     assert wrong.returncode != 0 and "MINZHENG_TASK_BACKEND" in wrong.stderr
+
+
+def test_a_shared_redis_cache_can_be_configured_and_a_wrong_address_is_refused():
+    code = "from django.core.cache import caches; c = caches['default']; c.set('mz-test', 7); print(type(c).__name__, c.get('mz-test'))"
+    shared = _start_with({"MINZHENG_CACHE_URL": "redis://127.0.0.1:6379/1"}, "shell", "-v", "0", "-c", code)
+    assert shared.stdout.split() == ["RedisCache", "7"], shared.stderr
+    wrong = _start_with({"MINZHENG_CACHE_URL": "memcached://127.0.0.1:11211"})
+    assert wrong.returncode != 0 and "MINZHENG_CACHE_URL" in wrong.stderr
