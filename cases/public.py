@@ -43,8 +43,8 @@ def find_progress(receipt_no: str, id_tail: str) -> Progress | None:
 
 
 # Guessing the six ID characters for a known receipt number: at most this many failed lookups per
-# client address in the window. The counter lives in the cache (per process with the default local
-# memory cache, so the effective limit is this times the worker count).
+# client address in the window. The counter lives in the cache: per process with the default local
+# memory cache (the effective limit is then this times the worker count), exact with MINZHENG_CACHE_URL.
 PROGRESS_FAILURES_ALLOWED = 10
 PROGRESS_WINDOW_SECONDS = 15 * 60
 
