@@ -207,11 +207,11 @@ def load() -> str:
 
 def pg_run(n: int, rows: int, sample: int) -> tuple[float, float, float]:
     url = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    name = f"mz_bench_verification_{os.getpid()}"
+    database = f"mz_bench_verification_{os.getpid()}"
     admin = psycopg.connect(url, autocommit=True)
-    admin.execute(f"CREATE DATABASE {name}")
+    admin.execute(f"CREATE DATABASE {database}")
     try:
-        bench_url = url.rsplit("/", 1)[0] + "/" + name
+        bench_url = url.rsplit("/", 1)[0] + "/" + database
         with psycopg.connect(bench_url, autocommit=True, cursor_factory=psycopg.ClientCursor) as con:
             started = time.perf_counter()
             con.execute(DDL)
@@ -255,7 +255,7 @@ def pg_run(n: int, rows: int, sample: int) -> tuple[float, float, float]:
             projected = naive * enrolled / sample
             return sweep, cpu, projected
     finally:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         admin.close()
 
 
