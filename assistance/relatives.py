@@ -7,7 +7,6 @@ from datetime import date
 from django.db import transaction
 
 from accounts.models import Unit, User
-from areas.jurisdiction import current_scope
 from assistance.casework import CloseRelative
 from assistance.errors import AssistanceError
 from registry.idcard import normalize
@@ -23,9 +22,8 @@ def can_keep_register(user) -> bool:
 
 def staff_choices():
     """Civil-affairs staff (not other departments) of units inside the current jurisdiction."""
-    prefix = current_scope().prefix or ""
     return (
-        User.objects.filter(is_active=True, unit__area_code__startswith=prefix)
+        User.in_jurisdiction.filter(is_active=True)
         .exclude(unit__kind=Unit.Kind.DEPARTMENT)
         .select_related("unit")
         .order_by("unit__area_code", "full_name", "pk")
