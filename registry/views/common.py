@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from accounts.roles import Capability
 from audit.models import AuditEntry
 from audit.services import record
-from registry.search import search_persons
+from registry.search import search_ids
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 1000  # the search box narrows; the filters and pages do the rest
@@ -15,7 +15,7 @@ SEARCH_LIMIT = 1000  # the search box narrows; the filters and pages do the rest
 
 def searched_person_ids(query: str) -> list[int]:
     """The persons the one search box finds (scoped by registry.search)."""
-    return [p.pk for p in search_persons(query, limit=SEARCH_LIMIT)]
+    return search_ids(query, limit=SEARCH_LIMIT)
 
 
 def paginate(request, queryset: QuerySet):
