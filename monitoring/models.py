@@ -105,18 +105,40 @@ class Warning(AreaOwned):
 
     OPEN_STAGES = (Stage.UNASSIGNED, Stage.ASSIGNED, Stage.VISITED)
 
-    natural_key = models.CharField(_("识别键"), max_length=120, unique=True)
-    signal = models.CharField(_("预警信号"), max_length=20, choices=Signal.choices, db_index=True)
+    # raise_signals writes tens of thousands at once (verification/models.py Finding: the same
+    # reasoning): each index serves a query named beside it, and the references the signal SQL takes
+    # from the rows it joins carry no foreign-key triggers (the ORM protects them, nothing deletes).
+    area_code = models.CharField(_("区划代码"), max_length=15)  # indexed for prefix scoping (Meta)
+    natural_key = models.CharField(_("识别键"), max_length=120)  # unique (Meta): ON CONFLICT target
+    signal = models.CharField(_("预警信号"), max_length=20, choices=Signal.choices)
     risk = models.CharField(_("风险等级"), max_length=6, choices=Risk.choices)
     household = models.ForeignKey(
-        "registry.Household", verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="+"
+        "registry.Household",
+        verbose_name=_("家庭户"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     person = models.ForeignKey(
-        "registry.Person", verbose_name=_("相关人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.Person",
+        verbose_name=_("相关人员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     source = models.CharField(_("数据源"), max_length=20, blank=True)
     batch = models.ForeignKey(
-        "verification.Batch", verbose_name=_("数据批次"), null=True, blank=True, on_delete=models.PROTECT
+        "verification.Batch",
+        verbose_name=_("数据批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
     )
     finding = models.ForeignKey(
         "verification.Finding",
@@ -130,10 +152,16 @@ class Warning(AreaOwned):
     event_date = models.DateField(_("事件日期"), null=True, blank=True)
     detail = models.CharField(_("说明"), max_length=300, blank=True)
     raised_on = models.DateField(_("预警日期"))
-    due_on = models.DateField(_("走访期限"), db_index=True)
-    stage = models.CharField(_("环节"), max_length=12, choices=Stage.choices, default=Stage.UNASSIGNED, db_index=True)
+    due_on = models.DateField(_("走访期限"), db_index=True)  # the lists' order (due_on, id)
+    stage = models.CharField(_("环节"), max_length=12, choices=Stage.choices, default=Stage.UNASSIGNED)
     assigned_unit = models.ForeignKey(
-        "accounts.Unit", verbose_name=_("责任单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.Unit",
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -146,7 +174,13 @@ class Warning(AreaOwned):
     visited_on = models.DateField(_("走访日期"), null=True, blank=True)
     visit_note = models.TextField(_("走访情况"), blank=True)
     case = models.ForeignKey(
-        "cases.Case", verbose_name=_("已发起申请"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "cases.Case",
+        verbose_name=_("已发起申请"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     closure_reason = models.CharField(_("结案理由"), max_length=300, blank=True)
@@ -156,8 +190,17 @@ class Warning(AreaOwned):
         verbose_name = _("预警")
         verbose_name_plural = _("预警")
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["stage", "due_on", "area_code"], name="monitoring_warning_board")]
+        indexes = [
+            # the board and the overdue list: open stages by due date, within the scope
+            models.Index(fields=["stage", "due_on", "area_code"], name="monitoring_warning_board"),
+            # jurisdiction scoping (area_code LIKE 'prefix%') and assignment per village
+            models.Index(fields=["area_code"], name="monitoring_warning_area", opclasses=["varchar_pattern_ops"]),
+        ]
         constraints = [
+            # raise_signals' ON CONFLICT target (byte-wise: a key is compared, never sorted)
+            models.UniqueConstraint(
+                fields=["natural_key"], name="monitoring_warning_natural_key", opclasses=["varchar_pattern_ops"]
+            ),
             models.CheckConstraint(
                 condition=~Q(stage="closed") | ~Q(closure_reason=""), name="monitoring_closed_has_reason"
             ),
