@@ -5,14 +5,18 @@ monitoring/signals.py) on PostgreSQL and on DuckDB over Parquet files.
     .venv/bin/python bench/verification.py --quick    # 100,000 residents, 10 × 100,000 rows (< 1 minute)
 
 PostgreSQL: creates and drops its own database (never the dev database) on BENCH_PG_URL (default
-postgres://postgres@127.0.0.1:5432/postgres), fills it set-based with generate_series, then times
+postgres://postgres@127.0.0.1:5432/postgres), runs the project's migrations there, so the sweep
+writes into the production tables with every index, constraint and foreign key they have, fills
+them set-based with generate_series (triggers off, indexes rebuilt after the fill), then times
 the full sweep (findings written) as run_sweep and raise_signals run it: working tables, one
 INSERT … ON CONFLICT DO NOTHING per finding kind and per signal rule, in one transaction with the
 sweep's settings. DuckDB: the same data written to Parquet by DuckDB itself (COPY … TO, no
 pyarrow); the same working-table and candidate SQL over read_parquet views (2 threads), with every
 finding kind in one INSERT and every signal in another (new natural keys only). Per-phase and
-per-statement times are printed for both. The naive per-person, per-source query loop is timed
-on a 10,000-person sample and projected.
+per-statement times are printed for both (on PostgreSQL the commit too: deferred foreign-key
+checks run there). The naive per-person, per-source query loop is timed on a 10,000-person sample
+(2,000 with --quick) and projected. --only pg|duckdb runs one engine, --keep keeps the PostgreSQL
+database to study plans.
 """
 
 import argparse
@@ -494,7 +498,7 @@ def main() -> None:
     print(f"verification sweep: {n:,} residents, {len(SOURCES)} sources × {rows:,} rows", flush=True)
 
     if args.only != "duckdb":
-        pg_seconds, pg_cpu, projected = pg_run(n, rows, sample=min(10_000, n // 10), keep=args.keep)
+        pg_seconds, pg_cpu, projected = pg_run(n, rows, sample=2_000 if args.quick else 10_000, keep=args.keep)
         bench_line(f"verification_sweep_{label}_pg", pg_seconds, "s", 8)
         print(f"  (backend cpu {pg_cpu:.2f} s, parallel workers not counted; {load()})")
         ratio = projected / pg_seconds

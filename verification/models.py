@@ -221,13 +221,10 @@ class Finding(AreaOwned):
             )
         ]
         indexes = [
-            # open_work (status = open) and the list's status/kind filters within the scope
-            models.Index(
-                fields=["status", "kind", "area_code"],
-                name="verification_finding_queue",
-                opclasses=["varchar_pattern_ops"] * 3,
-            ),
-            # jurisdiction scoping of the list and its export: area_code LIKE 'prefix%'
+            # open_work: the open findings, newest first (an integer key: a text index over
+            # status, kind and area cost the sweep ~0.4 s per 60,000 findings written)
+            models.Index(fields=["-id"], name="verification_finding_open", condition=models.Q(status="open")),
+            # jurisdiction scoping of the list, its status/kind filters and its export: area_code LIKE 'prefix%'
             models.Index(fields=["area_code"], name="verification_finding_area", opclasses=["varchar_pattern_ops"]),
         ]
 
