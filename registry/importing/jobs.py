@@ -90,6 +90,7 @@ def run_import(run: JobRun) -> dict:
         "status": "imported",
         "imported_households": written["households"],
         "imported_persons": written["persons"],
+        "bulk": written["bulk"],
         "write_seconds": written["seconds"],
     }
     return result
