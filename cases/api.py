@@ -191,6 +191,8 @@ def act(request, case_id: int, step_id: int, payload: ActIn):
     try:
         if payload.action == "approve":
             step = actions.approve_step(**common, opinion=payload.text)
+            # The case's steps as loaded and then changed by the approval: no need to read them again.
+            return 200, _case_out(step.case, steps=step.case.loaded_steps)
         elif payload.action == "correct":
             step = actions.return_for_correction(**common, reason=payload.text)
         elif payload.action == "reject":

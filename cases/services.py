@@ -237,7 +237,7 @@ def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalen
         state=CaseStep.State.ACTIVE, started_on=on_date, due_on=due, light=CaseStep.Light.GREEN
     ):
         raise CaseError("step_conflict", "该环节已开始办理，请刷新页面")
-    step.state, step.started_on, step.due_on = CaseStep.State.ACTIVE, on_date, due
+    step.state, step.started_on, step.due_on, step.light = CaseStep.State.ACTIVE, on_date, due, CaseStep.Light.GREEN
     Case.objects.filter(pk=case.pk).update(
         current_step=step, due_on=case.due_on, clock_started_on=case.clock_started_on
     )

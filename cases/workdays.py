@@ -6,15 +6,43 @@ package does not know yet, Monday to Friday. Counting follows Civil Code art. 20
 period starts is not counted. Calendar-day periods (公示 7 days, 离婚冷静期 30 days) are separate
 and, where the rule says so, an end falling on a day off moves to the next working day.
 
-A `WorkCalendar` loads the overrides of a year with one query the first time it needs that year;
-make a new one per request or job (nothing is shared between requests).
+A `WorkCalendar` takes the overrides of a year from a per-process table, read with one query the
+first time a process needs that year and again once it is `OVERRIDES_TTL` seconds old: the table
+changes a few times a year, while every accepted case and every approval needs it. An edit clears
+this process's copy at once (signals below); other workers see it within `OVERRIDES_TTL` seconds.
 """
 
+import time
 from datetime import date, timedelta
 
 import chinese_calendar
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from cases.models import WorkdayOverride
+
+OVERRIDES_TTL = 60
+_overrides_by_year: dict[int, tuple[float, dict[date, bool]]] = {}
+
+
+def overrides_of_year(year: int) -> dict[date, bool]:
+    cached = _overrides_by_year.get(year)
+    if cached is not None and time.monotonic() - cached[0] < OVERRIDES_TTL:
+        return cached[1]
+    rows = dict(WorkdayOverride.objects.filter(date__year=year).values_list("date", "is_workday"))
+    _overrides_by_year[year] = (time.monotonic(), rows)
+    return rows
+
+
+@receiver(post_save, sender=WorkdayOverride)
+@receiver(post_delete, sender=WorkdayOverride)
+def forget_overrides(**kwargs) -> None:
+    """Now (this transaction's own deadlines) and after the commit (another request may have read
+    the old rows meanwhile)."""
+    _overrides_by_year.clear()
+    transaction.on_commit(_overrides_by_year.clear)
+
 
 # Guards against loops on a misconfigured calendar (a year of overrides all marked as days off).
 _MAX_SCAN_DAYS = 3 * 366
@@ -29,8 +57,7 @@ class WorkCalendar:
     def _load(self, year: int) -> None:
         if self._static or year in self._loaded_years:
             return
-        rows = WorkdayOverride.objects.filter(date__year=year).values_list("date", "is_workday")
-        self._overrides.update(dict(rows))
+        self._overrides.update(overrides_of_year(year))
         self._loaded_years.add(year)
 
     def is_workday(self, day: date) -> bool:

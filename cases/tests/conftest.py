@@ -8,11 +8,19 @@ import pytest
 
 from accounts.models import Unit
 from accounts.tests.factories import StaffFactory, UnitFactory
+from cases import workdays
 from cases.models import ServiceItem
 from registry.models import Document
 from registry.tests.factories import HouseholdFactory
 
 COUNTY = "430522000000"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_workday_overrides():
+    """A test's overrides are rolled back without a signal: the next test must not see them cached."""
+    yield
+    workdays._overrides_by_year.clear()
 
 
 @pytest.fixture
