@@ -115,6 +115,28 @@ def current_version(item: ServiceItem, on_date: date) -> ServiceItemVersion:
     return version
 
 
+# Materials and steps of versions that cases already use: frozen (`ServiceItemVersion.in_use`), so a
+# process keeps them instead of reading them again for every acceptance. Keyed with the creation
+# time too, so a primary key reused after rows were deleted (tests) never finds another version's.
+_frozen_rules: dict[tuple[int, object], tuple[list[str], list[StepDefinition]]] = {}
+
+
+def version_rules(version: ServiceItemVersion) -> tuple[list[str], list[StepDefinition]]:
+    """(required document codes, step definitions in order) of a version."""
+    key = (version.pk, version.created_at)
+    rules = _frozen_rules.get(key)
+    if rules is None:
+        rules = (version.required_codes(), list(version.steps.order_by("order")))
+    return rules
+
+
+def remember_rules(version: ServiceItemVersion, rules: tuple[list[str], list[StepDefinition]]) -> None:
+    """Once a case on `version` is committed the version is frozen: keep its rules from then on."""
+    key = (version.pk, version.created_at)
+    if key not in _frozen_rules:
+        transaction.on_commit(lambda: _frozen_rules.setdefault(key, rules))
+
+
 def window_level(unit_area_code: str) -> str:
     """The level of a window from its unit's area: village, township or county."""
     return WINDOW_LEVEL.get(level_of(unit_area_code), "county")

@@ -14,7 +14,7 @@ from areas.jurisdiction import current_scope
 from audit.services import chained_at_end
 from cases import events
 from cases.access import can_accept
-from cases.catalogue import current_version, window_level
+from cases.catalogue import current_version, remember_rules, version_rules, window_level
 from cases.errors import CaseError
 from cases.models import (
     Case,
@@ -115,9 +115,8 @@ def accept_application(
     if applicant is None or applicant.pk not in members:
         raise CaseError("applicant_not_member", "申请人须为该户现有成员")
     calendar = calendar or WorkCalendar()
-    required = version.required_codes()
+    required, definitions = rules = version_rules(version)
     missing = missing_documents(household, required, on_date)
-    definitions = list(version.steps.order_by("order"))
     if not definitions:
         raise CaseError("no_version", f"“{item.name}”的流程没有设置办理环节")
     units = responsible_units(definitions, household.area_code, user.unit)
@@ -158,6 +157,7 @@ def accept_application(
             events.materials_notice_issued(case, user, on_date, [m.text for m in missing])
         else:
             start_clock(case, steps[0], on_date, calendar)
+        remember_rules(version, rules)
     return Acceptance(case=case, missing=missing, steps=steps)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from areas.jurisdiction import scope_for_user, within
 from cases.actions import approve_step, reject_case
+from cases.catalogue import publish_version
 from cases.errors import CaseError
 from cases.models import Case, CaseEvent, CaseStep, Transfer
 from cases.services import accept_application, supply_materials
@@ -180,3 +181,25 @@ def test_joint_opinions_must_all_come_in(worker_a, clerk_a, county_bureau, house
     act(clerk_a, case, on_date=DAY)
     assert active(case).definition.kind == "notice"
     assert case.events.filter(kind=CaseEvent.Kind.OPINION_GIVEN).count() == 2
+
+
+def test_a_version_published_after_cases_ran_applies_to_the_next_acceptance(
+    worker_a, household, django_capture_on_commit_callbacks
+):
+    """The steps of a version in use are kept per process: a newer version must still take over."""
+    give_documents(household, DISABILITY_DOCS)
+    disability = item("disability_living")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = accept_application(user=worker_a, item=disability, household=household, on_date=DAY).case
+    publish_version(
+        disability,
+        effective_from=date(2025, 10, 1),
+        total_limit_wd=10,
+        steps=[
+            {"code": "confirm", "name": "县级一次审定", "kind": "handle", "level": "county", "limit": 8, "role": ""}
+        ],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        later = accept_application(user=worker_a, item=disability, household=household, on_date=date(2025, 10, 9)).case
+    assert list(later.steps.values_list("name", flat=True)) == ["县级一次审定"]
+    assert first.steps.count() > 1 and "县级一次审定" not in first.steps.values_list("name", flat=True)
