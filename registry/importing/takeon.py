@@ -15,8 +15,7 @@ the migrations made — Meta indexes, `db_index` columns with their `_like` twin
 of a RunPython migration — comes back exactly, and nothing here can drift from them.
 """
 
-import contextlib
-from collections.abc import Iterator
+import threading
 
 from django.db import connection
 
@@ -38,48 +37,96 @@ def is_take_on(model, new_rows: int) -> bool:
         return cursor.fetchone()[0] <= new_rows
 
 
-@contextlib.contextmanager
-def indexes_built_after(models) -> Iterator[None]:
+class IndexesSetAside:
     """Around a bulk load of `models`' tables, inside the caller's transaction (PostgreSQL).
 
     Kept: primary keys that a foreign key anywhere refers to (dropping them would take the other
     tables' foreign keys along) and CHECK constraints (evaluated per row anyway, at no index cost).
-    Everything else on these tables is dropped here and made again on the way out; on an exception
-    nothing is made again: the caller's rollback restores it all.
+    Everything else on these tables is dropped on entry and made again on a normal exit; on an
+    exception nothing is made again: the caller's rollback restores it all.
     """
-    tables = [model._meta.db_table for model in models]
-    quoted = ", ".join(connection.ops.quote_name(table) for table in tables)
-    with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE")
-        # Deferred checks already queued on these tables by the caller's transaction would forbid
-        # ALTER TABLE ("pending trigger events"): run them now, then defer again as Django's are.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        constraints = _droppable_constraints(cursor, tables)
-        indexes = _droppable_indexes(cursor, tables)
-        for table, name, _definition in constraints:
-            cursor.execute(f"ALTER TABLE {_q(table)} DROP CONSTRAINT {_q(name)}")
-        for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {_q(name)}")
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
-        for _name, definition in indexes:
-            cursor.execute(definition.replace("%", "%%"))
-        # Unique and primary keys before the foreign keys that may need them.
-        for table, name, definition in reversed(constraints):
-            cursor.execute(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {definition}".replace("%", "%%"))
+
+    def __init__(self, models):
+        self.tables = [model._meta.db_table for model in models]
+        self.rebuild: dict[str, list[str]] = {}  # table → its indexes, then its unique/primary keys
+        self.foreign_keys: list[str] = []
+        self.background: threading.Thread | None = None
+        self.failure: BaseException | None = None
+
+    def __enter__(self) -> "IndexesSetAside":
+        quoted = ", ".join(_q(table) for table in self.tables)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE")
+            # Deferred checks already queued on these tables by the caller's transaction would forbid
+            # ALTER TABLE ("pending trigger events"): run them now, then defer again as Django's are.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+            constraints = _droppable_constraints(cursor, self.tables)
+            indexes = _droppable_indexes(cursor, self.tables)
+            for table, name, _kind, _definition in constraints:
+                cursor.execute(f"ALTER TABLE {_q(table)} DROP CONSTRAINT {_q(name)}")
+            for _table, name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {_q(name)}")
+        for table, _name, definition in indexes:
+            self.rebuild.setdefault(table, []).append(definition)
+        for table, name, kind, definition in constraints:
+            sql = f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {definition}"
+            if kind == "f":  # after every unique and primary key they may need
+                self.foreign_keys.append(sql)
+            else:
+                self.rebuild.setdefault(table, []).append(sql)
+        return self
+
+    def rebuild_in_background(self, model) -> None:
+        """Start making one table's indexes again, on this connection from another thread, while the
+        caller prepares the next tables' rows in Python: the database sorts on one core while Python
+        works on the other. The caller must not use the database until `wait()`."""
+        statements = self.rebuild.pop(model._meta.db_table, [])
+        raw = connection.connection
+
+        def run() -> None:
+            try:
+                for sql in statements:
+                    raw.execute(sql)
+            except BaseException as exc:  # re-raised by wait() in the caller's thread
+                self.failure = exc
+
+        self.background = threading.Thread(target=run, name="registry-import-indexes")
+        self.background.start()
+
+    def wait(self) -> None:
+        if self.background is not None:
+            self.background.join()
+            self.background = None
+        if self.failure is not None:
+            failure, self.failure = self.failure, None
+            with connection.wrap_database_errors:  # psycopg's error as Django's (IntegrityError, ...)
+                raise failure
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if exc_type is not None:
+            if self.background is not None:
+                self.background.join()  # never roll back under a statement still running
+            return
+        self.wait()
+        with connection.cursor() as cursor:
+            for statements in self.rebuild.values():
+                for sql in statements:
+                    cursor.execute(sql)
+            for sql in self.foreign_keys:
+                cursor.execute(sql)
 
 
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _droppable_constraints(cursor, tables: list[str]) -> list[tuple[str, str, str]]:
-    """(table, name, definition): the tables' foreign keys first, then their primary-key and unique
-    constraints that no foreign key depends on; dropped in this order, added back in reverse."""
+def _droppable_constraints(cursor, tables: list[str]) -> list[tuple[str, str, str, str]]:
+    """(table, name, kind, definition): the tables' foreign keys first (dropped first), then their
+    primary-key and unique constraints that no foreign key depends on."""
     cursor.execute(
-        "SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+        "SELECT t.relname, c.conname, c.contype, pg_get_constraintdef(c.oid) FROM pg_constraint c "
         "JOIN pg_class t ON t.oid = c.conrelid "
         "WHERE t.relname = ANY(%s) AND pg_table_is_visible(t.oid) AND (c.contype = 'f' OR "
         "(c.contype IN ('p', 'u') AND NOT EXISTS "
@@ -90,10 +137,10 @@ def _droppable_constraints(cursor, tables: list[str]) -> list[tuple[str, str, st
     return cursor.fetchall()
 
 
-def _droppable_indexes(cursor, tables: list[str]) -> list[tuple[str, str]]:
-    """(name, CREATE INDEX statement) of the tables' indexes that no constraint owns."""
+def _droppable_indexes(cursor, tables: list[str]) -> list[tuple[str, str, str]]:
+    """(table, name, CREATE INDEX statement) of the tables' indexes that no constraint owns."""
     cursor.execute(
-        "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+        "SELECT t.relname, i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
         "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
         "WHERE t.relname = ANY(%s) AND pg_table_is_visible(t.oid) "
         "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "

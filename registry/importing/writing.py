@@ -25,7 +25,7 @@ from audit.services import record
 from registry.importing.bulk import gc_paused
 from registry.importing.checking import HouseholdPlan
 from registry.importing.names import PinyinCache
-from registry.importing.takeon import indexes_built_after, is_take_on
+from registry.importing.takeon import IndexesSetAside, is_take_on
 from registry.models import Household, Membership, Person, PersonNameGram
 from registry.relations import Relation
 from registry.search import name_grams
@@ -98,17 +98,43 @@ def _reserve_ids(model, count: int, locked: bool = False) -> list[int]:
 
 
 def _insert(model, columns: list[str], rows) -> None:
-    """PostgreSQL COPY, SQLite executemany: the rows are tuples in the order of `columns`."""
+    """PostgreSQL COPY, SQLite executemany: the rows are tuples in the order of `columns`, or on
+    PostgreSQL already COPY text (`_copy_text`)."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                if isinstance(rows, bytes):
+                    copy.write(rows)
+                    return
                 for row in rows:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+_NULL = "\\N"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(rows: list) -> bytes:
+    """Rows as PostgreSQL COPY text, made in Python ahead of the COPY (while the database is busy
+    with something else). Values are str, int, bool, None or datetimes. A line whose text holds a
+    backslash, tab or line break that is not ours (an address typed over two lines) is made again
+    with every string escaped."""
+    lines = []
+    for row in rows:
+        line = "\t".join([v if type(v) is str else _NULL if v is None else str(v) for v in row])
+        nulls = row.count(None)
+        if line.count("\t") != len(row) - 1 or line.count("\\") != nulls or "\n" in line or "\r" in line:
+            line = "\t".join(
+                [v.translate(_COPY_ESCAPES) if type(v) is str else _NULL if v is None else str(v) for v in row]
+            )
+        lines.append(line)
+    lines.append("")
+    return "\n".join(lines).encode()
 
 
 class _Table:
@@ -145,7 +171,7 @@ def write_households(
     clock = _Clock()
     with transaction.atomic():
         bulk = is_take_on(Person, total) if bulk is None else bulk
-        with indexes_built_after(BULK_TABLES) if bulk else contextlib.nullcontext():
+        with IndexesSetAside(BULK_TABLES) if bulk else contextlib.nullcontext() as aside:
             clock.lap("set_aside")
             numbers = _next_numbers(plans)
             person_ids = _reserve_ids(Person, total, locked=bulk)
@@ -157,10 +183,16 @@ def write_households(
             _insert(Person, rows.person.columns, rows.persons)
             clock.lap("persons")
             progress(total // 2, total, "居民已写入，正在写入家庭户……")
-            _insert(Household, rows.household.columns, rows.households)
-            _insert(Membership, rows.membership.columns, rows.memberships)
+            households, memberships, grams = rows.households, rows.memberships, rows.name_grams()
+            if aside:  # the person indexes are built while Python makes the other tables' COPY text
+                aside.rebuild_in_background(Person)
+                households, memberships, grams = _copy_text(households), _copy_text(memberships), _copy_text(grams)
+                aside.wait()
+                clock.lap("person_indexes")
+            _insert(Household, rows.household.columns, households)
+            _insert(Membership, rows.membership.columns, memberships)
             clock.lap("households_memberships")
-            _insert(PersonNameGram, ["gram", "area_code", "person_id"], rows.name_grams())
+            _insert(PersonNameGram, ["gram", "area_code", "person_id"], grams)
             clock.lap("name_grams")
             if bulk:
                 progress(total, total, "数据已写入，正在重建索引……")
