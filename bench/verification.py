@@ -8,9 +8,9 @@ PostgreSQL: creates and drops its own database (never the dev database) on BENCH
 postgres://postgres@127.0.0.1:5432/postgres), runs the project's migrations there, so the sweep
 writes into the production tables with every index, constraint and foreign key they have, fills
 them set-based with generate_series (triggers off, indexes rebuilt after the fill), then times
-the full sweep (findings written) as run_sweep and raise_signals run it: working tables, one
-INSERT … ON CONFLICT DO NOTHING per finding kind and per signal rule, in one transaction with the
-sweep's settings. DuckDB: the same data written to Parquet by DuckDB itself (COPY … TO, no
+the full sweep (findings written) as run_sweep and raise_signals run it, through the same code
+(core/parallel_sql.py): working tables filled and committed, then one INSERT … ON CONFLICT DO
+NOTHING per finding kind and per signal rule, two at a time on two connections. DuckDB: the same data written to Parquet by DuckDB itself (COPY … TO, no
 pyarrow); the same working-table and candidate SQL over read_parquet views (2 threads), with every
 finding kind in one INSERT and every signal in another (new natural keys only). Per-phase and
 per-statement times are printed for both (on PostgreSQL the commit too: deferred foreign-key
@@ -35,14 +35,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings")
 os.environ.setdefault("MINZHENG_DEBUG", "1")
 
-import django
+# The sweep runs through Django's connections, as the job does: pointed at the bench's own database
+# (created in pg_run under this name; Django connects only when first used).
+PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres").rsplit("/", 1)[0]
+PG_DATABASE = f"mz_bench_verification_{os.getpid()}"
+os.environ["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
+
+import django  # noqa: E402
 
 django.setup()
 
 import duckdb  # noqa: E402
 import psycopg  # noqa: E402
+from django.db import connections  # noqa: E402
 
 from bench.common import bench_line  # noqa: E402
+from core.parallel_sql import Statement, run_side_by_side, working_tables  # noqa: E402
 from monitoring import signals  # noqa: E402
 from verification import sweep_sql  # noqa: E402
 
@@ -229,9 +237,6 @@ def fill_sql(n: int, rows: int, *, full: bool) -> list[str]:
     return statements
 
 
-WORKING_TABLES = [sweep_sql.T_ENROLLED, sweep_sql.T_HH, sweep_sql.T_HP, sweep_sql.T_HITS, signals.T_MEMBERS]
-
-
 def statements(vendor: str) -> list[tuple[str, str, str, dict]]:
     """(phase, name, SQL, parameters) in the order the application runs them: the sweep's working
     tables ("prepare", CREATE … AS), one candidate SELECT per finding kind ("findings"), the
@@ -248,11 +253,20 @@ def statements(vendor: str) -> list[tuple[str, str, str, dict]]:
     return out
 
 
-def pg_statement(phase: str, sql: str) -> str:
-    """As run_sweep and raise_signals run it: one INSERT … ON CONFLICT DO NOTHING per kind or rule."""
-    if phase == "findings":
-        return sweep_sql.insert_sql(sql)
-    return signals.insert_sql(sql) if phase == "signals" else sql
+def pg_batches() -> list[tuple[str, list, list]]:
+    """As run_sweep and raise_signals run them: (phase, working-table fills, INSERT statements run side
+    by side), the finding kinds first, then the signal rules."""
+    fills = {"findings": [], "signals": []}
+    inserts = {"findings": [], "signals": []}
+    for phase, name, sql, params in statements("postgresql"):
+        if phase in ("prepare", "members"):
+            probe = sweep_sql.PG_INDEX_PROBE.get(name, ())
+            fills["findings" if phase == "prepare" else "signals"].append((name, [*probe[:1], sql, *probe[1:]], params))
+        elif phase == "findings":
+            inserts[phase].append(Statement(name, sweep_sql.insert_sql(sql), params))
+        else:
+            inserts["signals"].append(Statement(name, signals.insert_sql(sql), params))
+    return [(phase, fills[phase], inserts[phase]) for phase in ("findings", "signals")]
 
 
 def report_phases(timings: list[tuple[str, str, float]]) -> None:
@@ -280,15 +294,6 @@ def duck_sql(sql: str, params: dict) -> str:
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
 
-def backend_cpu(con) -> float:
-    """CPU seconds of the PostgreSQL backend serving `con` (same machine: /proc), else 0."""
-    try:
-        fields = Path(f"/proc/{con.info.backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
 def load() -> str:
     return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -314,13 +319,12 @@ INSERT INTO verification_sweep (id, area_code, kind, on_date, started_at, counts
 VALUES (1, '430522000000', 'monthly', DATE '2025-09-10', now(), '{{}}', 0)"""
 
 
-def pg_run(n: int, rows: int, sample: int, keep: bool = False) -> tuple[float, float, float]:
-    url = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    database = f"mz_bench_verification_{os.getpid()}"
-    admin = psycopg.connect(url, autocommit=True)
+def pg_run(n: int, rows: int, sample: int, keep: bool = False) -> tuple[float, float]:
+    database = PG_DATABASE
+    admin = psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True)
     admin.execute(f"CREATE DATABASE {database}")
     try:
-        bench_url = url.rsplit("/", 1)[0] + "/" + database
+        bench_url = os.environ["DATABASE_URL"]
         with psycopg.connect(bench_url, autocommit=True, cursor_factory=psycopg.ClientCursor) as con:
             started = time.perf_counter()
             migrate(bench_url)
@@ -341,29 +345,27 @@ def pg_run(n: int, rows: int, sample: int, keep: bool = False) -> tuple[float, f
                 con.execute(definition)
             con.execute("VACUUM ANALYZE")
             print(f"  PostgreSQL filled in {time.perf_counter() - started:.1f} s", flush=True)
+            connections.close_all()  # the timed part runs through Django's connections, as the job does
             timings = []
             started = time.perf_counter()
-            cpu = backend_cpu(con)
-            with con.transaction():
-                for setting in sweep_sql.PG_SETTINGS:
-                    con.execute(setting)
-                for phase, name, sql, params in statements("postgresql"):
-                    t = time.perf_counter()
-                    probe = sweep_sql.PG_INDEX_PROBE.get(name)
-                    if probe:
-                        con.execute(probe[0])
-                    con.execute(pg_statement(phase, sql), params)
-                    if probe:
-                        con.execute(probe[1])
-                    if name in WORKING_TABLES:
-                        con.execute(f"ANALYZE {name}")  # as run_sweep and raise_signals do
-                    timings.append((phase, name, time.perf_counter() - t))
+            for phase, fills, inserts in pg_batches():
                 t = time.perf_counter()
-                for table in WORKING_TABLES:
-                    con.execute(f"DROP TABLE {table}")
-            timings.append(("commit", "drop+commit", time.perf_counter() - t))  # deferred FK checks run here
+                with working_tables(fills, lock=sweep_sql.WORKING_TABLES_LOCK, settings=sweep_sql.PG_PLAN_SETTINGS):
+                    timings.append(
+                        ("prepare" if phase == "findings" else "members", fills[0][0], time.perf_counter() - t)
+                    )
+                    t = last = time.perf_counter()
+
+                    def done(statement, rows, phase=phase):
+                        nonlocal last
+                        now = time.perf_counter()
+                        timings.append((phase, statement.name, now - last))  # side by side: time since the last finish
+                        last = now
+
+                    run_side_by_side(inserts, settings=sweep_sql.PG_PLAN_SETTINGS, done=done)
+                    t = time.perf_counter()
+                timings.append(("drop", f"drop {phase}", time.perf_counter() - t))
             sweep = time.perf_counter() - started
-            cpu = backend_cpu(con) - cpu
             found = con.execute("SELECT count(*) FROM verification_finding").fetchone()[0]
             warned = con.execute("SELECT count(*) FROM monitoring_warning").fetchone()[0]
             enrolled = con.execute(
@@ -373,8 +375,9 @@ def pg_run(n: int, rows: int, sample: int, keep: bool = False) -> tuple[float, f
             report_phases(timings)
             naive = naive_per_person(con, sample)
             projected = naive * enrolled / sample
-            return sweep, cpu, projected
+            return sweep, projected
     finally:
+        connections.close_all()
         if keep:
             print(f"  kept database {database}")
         else:
@@ -498,9 +501,9 @@ def main() -> None:
     print(f"verification sweep: {n:,} residents, {len(SOURCES)} sources × {rows:,} rows", flush=True)
 
     if args.only != "duckdb":
-        pg_seconds, pg_cpu, projected = pg_run(n, rows, sample=2_000 if args.quick else 10_000, keep=args.keep)
+        pg_seconds, projected = pg_run(n, rows, sample=2_000 if args.quick else 10_000, keep=args.keep)
         bench_line(f"verification_sweep_{label}_pg", pg_seconds, "s", 8)
-        print(f"  (backend cpu {pg_cpu:.2f} s, parallel workers not counted; {load()})")
+        print(f"  ({load()})")
         ratio = projected / pg_seconds
         print(f"BENCH verification_naive_projected_ratio {ratio:.0f} x (naive loop projected {projected:.0f} s)")
     if args.only == "pg":

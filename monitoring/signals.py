@@ -6,16 +6,17 @@ The monitored members of the area are materialised once into a working table `ms
 then one INSERT … SELECT … ON CONFLICT (natural_key) DO NOTHING per active rule joins them to the
 rule's source; the natural key names the signal, the person or household and the batch, so a
 second run raises nothing new. Working tables as in verification/sweep_sql.py (UNLOGGED on
-PostgreSQL, under the same transaction lock and settings).
+PostgreSQL, under the same lock and settings; the rules run side by side as the finding kinds do).
 """
 
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
+from core.parallel_sql import Statement, run_side_by_side, working_tables
 from monitoring.models import Signal, SignalRule
-from verification.sweep_sql import PG_SETTINGS, create_table
+from verification.sweep_sql import PG_PLAN_SETTINGS, WORKING_TABLES_LOCK, create_table
 
 T_ROW = "verification_datasetrow"
 COLUMNS = [
@@ -133,31 +134,30 @@ def raise_signals(*, prefix: str, on_date: date, batch_id: int | None = None) ->
     rules = list(SignalRule.objects.filter(is_active=True).exclude(signal=Signal.MISSED_AID))
     if not rules:
         return counts
-    postgres = connection.vendor == "postgresql"
-    with transaction.atomic(), connection.cursor() as cursor:
-        for setting in PG_SETTINGS if postgres else ():
-            cursor.execute(setting)
-        cursor.execute(f"DROP TABLE IF EXISTS {T_MEMBERS}")
-        cursor.execute(
-            members_sql(connection.vendor, batch_only=batch_id is not None), {"prefix": prefix + "%", "batch": batch_id}
+    fill = (
+        T_MEMBERS,
+        [members_sql(connection.vendor, batch_only=batch_id is not None)],
+        {"prefix": prefix + "%", "batch": batch_id},
+    )
+    inserts = []
+    for rule in rules:
+        high_at = rule.threshold * rule.high_multiple if rule.threshold and rule.high_multiple else None
+        params = {
+            "prefix": prefix + "%",
+            "batch": batch_id,
+            "since": on_date - timedelta(days=rule.window_days),
+            "threshold": rule.threshold,
+            "high_at": high_at,
+            "risk": rule.risk,
+            "detail": DETAILS.get(rule.signal, ""),
+            "today": on_date,
+            "due": on_date + timedelta(days=rule.due_days),
+            "now": timezone.now(),
+        }
+        inserts.append(
+            Statement(rule.signal, insert_sql(signal_sql(rule.signal, batch_only=batch_id is not None)), params)
         )
-        if postgres:
-            cursor.execute(f"ANALYZE {T_MEMBERS}")
-        for rule in rules:
-            high_at = rule.threshold * rule.high_multiple if rule.threshold and rule.high_multiple else None
-            params = {
-                "prefix": prefix + "%",
-                "batch": batch_id,
-                "since": on_date - timedelta(days=rule.window_days),
-                "threshold": rule.threshold,
-                "high_at": high_at,
-                "risk": rule.risk,
-                "detail": DETAILS.get(rule.signal, ""),
-                "today": on_date,
-                "due": on_date + timedelta(days=rule.due_days),
-                "now": timezone.now(),
-            }
-            cursor.execute(insert_sql(signal_sql(rule.signal, batch_only=batch_id is not None)), params)
-            counts[rule.signal] = max(cursor.rowcount, 0)
-        cursor.execute(f"DROP TABLE {T_MEMBERS}")
+    with working_tables([fill], lock=WORKING_TABLES_LOCK, settings=PG_PLAN_SETTINGS):
+        written = run_side_by_side(inserts, settings=PG_PLAN_SETTINGS)
+    counts = {statement.name: written[statement.name] for statement in inserts}
     return counts

@@ -14,9 +14,10 @@ rows directly (an anti-join on the (id_number, source) index). The means-tested 
 `prepare(vendor)` lists the CREATE statements in order, `PG_SETTINGS` the PostgreSQL settings of
 the sweep transaction. On PostgreSQL the working tables are UNLOGGED tables, not temporary ones:
 a temporary table is private to its backend, so every plan reading one runs without parallel
-workers, and the one expensive join (10 million department rows) needs both cores. They live only
-inside the sweep's transaction (created and dropped there, invisible to other sessions until
-commit), and `PG_SETTINGS` takes a transaction advisory lock so two sweeps never share the names.
+workers, and the one expensive join (10 million department rows) needs both cores. Outside a
+transaction they are committed once filled, and the finding kinds then run two at a time on two
+connections (core/parallel_sql.py; an INSERT … SELECT never gets parallel workers itself); inside
+one (tests) they live only in it. An advisory lock keeps two sweeps from sharing the names.
 
 Parameters are pyformat (`%(name)s`); values: prefix, batch, month_start, year_ago, cutoff_60,
 std_urban, std_rural, max_vehicles, max_houses, deposit_months. Integers that shape the SQL
@@ -33,12 +34,15 @@ T_ENROLLED, T_HH, T_HP, T_HITS = "vs_enrolled", "vs_hh", "vs_hp", "vs_hits"  # w
 # PostgreSQL, for the sweep transaction: its merge-join plans are 3× slower than hash joins here
 # (bench/verification.py), and the hashes of a county's enrolled people fit in memory; JIT
 # compiles each statement again in every parallel worker (~0.3 s each) for no gain on these scans.
-PG_SETTINGS = (
-    "SELECT pg_advisory_xact_lock(hashtext('verification_working_tables'))",
+PG_PLAN_SETTINGS = (
     "SET LOCAL enable_mergejoin = off",
     "SET LOCAL work_mem = '256MB'",
     "SET LOCAL jit = off",
 )
+# Two sweeps (or a sweep and a monitoring run) never share the working tables' names: a transaction
+# lock when everything runs in one transaction, a session lock around a sweep run side by side.
+WORKING_TABLES_LOCK = "hashtext('verification_working_tables')"
+PG_SETTINGS = (f"SELECT pg_advisory_xact_lock({WORKING_TABLES_LOCK})", *PG_PLAN_SETTINGS)
 
 MEANS_TESTED = (Programme.DIBAO, Programme.TEKUN, Programme.EDGE, Programme.RIGID_SPENDING)
 DEATH_SOURCES = "('death', 'funeral')"

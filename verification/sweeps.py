@@ -9,7 +9,7 @@ enrolment: a case decision does that, through the ledger.
 
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from areas.jurisdiction import current_scope
@@ -17,6 +17,7 @@ from assistance.policy import MissingParameter, Policy
 from assistance.programmes import ParameterKey as K
 from audit.models import AuditEntry
 from audit.services import record
+from core.parallel_sql import Statement, run_side_by_side, working_tables
 from verification import sweep_sql
 from verification.models import Batch, Finding, Sweep
 
@@ -106,34 +107,34 @@ def run_sweep(
         statements = [s for s in statements if s.kind in kinds]
     sql_params = {**params, "batch": batch.pk if batch else None, "sweep": sweep.pk, "now": timezone.now()}
     del sql_params["incompatible"], sql_params["after_death_months"]
-    counts = {}
-    with transaction.atomic(), connection.cursor() as cursor:
-        postgres = connection.vendor == "postgresql"
-        for setting in sweep_sql.PG_SETTINGS if postgres else ():
-            cursor.execute(setting)
-        # Everyone enrolled, then their department rows: the one expensive join, done once.
-        reads_rows = any(s.uses_rows for s in statements)
-        tables = [(t, sql) for t, sql in sweep_sql.prepare(connection.vendor) if reads_rows or t != sweep_sql.T_HITS]
-        for table, create in tables:
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            probe = sweep_sql.PG_INDEX_PROBE.get(table) if postgres else None
-            if probe:
-                cursor.execute(probe[0])
-            cursor.execute(create, {"prefix": params["prefix"], "year_ago": params["year_ago"]})
-            if probe:
-                cursor.execute(probe[1])
-            if postgres:
-                cursor.execute(f"ANALYZE {table}")
-        for number, statement in enumerate(statements, start=1):
-            detail = DETAILS[statement.kind].format(months=params["after_death_months"], **params)
-            cursor.execute(sweep_sql.insert_sql(statement.sql), {**sql_params, "detail": detail})
-            counts[statement.kind] = max(cursor.rowcount, 0)
-            if progress:
-                progress(
-                    number, len(statements), f"{Finding.Kind(statement.kind).label}：新增{counts[statement.kind]}条"
-                )
-        for table, _create in reversed(tables):
-            cursor.execute(f"DROP TABLE {table}")
+    # Everyone enrolled, then their department rows: the one expensive join, done once.
+    reads_rows = any(s.uses_rows for s in statements)
+    postgres = connection.vendor == "postgresql"
+    fills = []
+    for table, create in sweep_sql.prepare(connection.vendor):
+        if reads_rows or table != sweep_sql.T_HITS:
+            probe = sweep_sql.PG_INDEX_PROBE.get(table, ()) if postgres else ()
+            fills.append(
+                (table, [*probe[:1], create, *probe[1:]], {"prefix": params["prefix"], "year_ago": params["year_ago"]})
+            )
+    inserts = [
+        Statement(
+            s.kind,
+            sweep_sql.insert_sql(s.sql),
+            {**sql_params, "detail": DETAILS[s.kind].format(months=params["after_death_months"], **params)},
+        )
+        for s in statements
+    ]
+    finished = []
+
+    def done(statement: Statement, rows: int) -> None:
+        finished.append(statement)
+        if progress:
+            progress(len(finished), len(inserts), f"{Finding.Kind(statement.name).label}：新增{rows}条")
+
+    with working_tables(fills, lock=sweep_sql.WORKING_TABLES_LOCK, settings=sweep_sql.PG_PLAN_SETTINGS):
+        written = run_side_by_side(inserts, settings=sweep_sql.PG_PLAN_SETTINGS, done=done)
+    counts = {s.name: written[s.name] for s in inserts}
     _price_recoveries(sweep, on_date)
     Sweep.objects.filter(pk=sweep.pk).update(counts=counts, finished_at=timezone.now())
     sweep.counts = counts

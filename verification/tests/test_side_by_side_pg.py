@@ -1,0 +1,69 @@
+"""A sweep outside any transaction, as the background job runs it: the working tables committed, the
+finding kinds and the signal rules two at a time on two connections (core/parallel_sql.py).
+PostgreSQL only: elsewhere, and inside a test's transaction, the same SQL runs one statement after
+the other (every other sweep test)."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.db import connection
+
+from cases.tests.conftest import restore_reference_data
+from monitoring.models import Warning
+from verification.jobs import sweep_and_open
+from verification.models import Finding
+from verification.sweep_sql import T_ENROLLED, T_HITS
+from verification.tests.conftest import DAY, enrol, family, load
+
+# Skipped before any fixture runs: the package's autouse fixtures open the transactional database,
+# whose flush afterwards SQLite's append-only triggers refuse.
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="需要 PostgreSQL：两个连接同时写入"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data():
+    restore_reference_data()
+    importlib.import_module("monitoring.migrations.0003_signal_rules_append_only").load_rules(apps, None)
+
+
+def _working_tables() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relname = ANY(%s)", [[T_ENROLLED, T_HITS, "ms_members"]])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_findings_and_warnings_side_by_side_match_the_rules_and_a_rerun_adds_nothing(clerk_a, worker_a):
+    couple = family({"name": "王大"}, {"name": "李二"})
+    alone = family({"name": "赵孤"})
+    enrol(couple)
+    enrol(alone, amount="600")
+    wife = couple.current_memberships()[1].person
+    load(
+        "death",
+        ["身份证号", "姓名", "死亡日期"],
+        [[wife.id_number, wife.name, "2025-05-20"], [alone.head.id_number, "赵孤", "2025-06-15"]],
+    )
+    load(
+        "medical",
+        ["身份证号", "姓名", "结算日期", "医疗总费用"],
+        [[couple.head.id_number, "王大", "2025-08-20", "60000"]],
+    )
+    assert not connection.in_atomic_block  # the job's situation, not a test transaction
+
+    first = sweep_and_open(on_date=DAY)
+
+    assert sorted(Finding.objects.values_list("kind", "household_id")) == sorted(
+        [("death", couple.pk), ("death", alone.pk), ("paid_after_death", alone.pk)]
+    )
+    assert first["counts"]["death"] == 2 and first["work_opened"] == 3
+    warning = Warning.objects.get()
+    assert (warning.signal, warning.person_id, warning.risk) == ("illness", couple.head.pk, "high")
+    assert _working_tables() == []  # dropped, and the lock released: a second run gets it
+    second = sweep_and_open(on_date=DAY)
+    assert sum(second["counts"].values()) == 0 and sum(second["monitoring"].values()) == 0
+    assert (Finding.objects.count(), Warning.objects.count()) == (3, 1)
