@@ -87,3 +87,19 @@ def load(source, header, rows, *, user=None, name=None, data_as_of=DAY):
         start=False,
     )
     return load_batch(batch)
+
+
+def two_deaths():
+    """A couple (the wife died 2025-05-20) and a man living alone (died 2025-06-15), both enrolled
+    in 低保 (his at 600 a month), and the death batch that reports them: (couple, alone)."""
+    couple = family({"name": "王大"}, {"name": "李二"})
+    alone = family({"name": "赵孤"})
+    enrol(couple)
+    enrol(alone, amount="600")
+    wife = couple.current_memberships()[1].person
+    load(
+        "death",
+        ["身份证号", "姓名", "死亡日期"],
+        [[wife.id_number, wife.name, "2025-05-20"], [alone.head.id_number, "赵孤", "2025-06-15"]],
+    )
+    return couple, alone

@@ -14,7 +14,7 @@ from monitoring.models import Warning
 from verification.jobs import sweep_and_open
 from verification.models import Finding
 from verification.sweep_sql import T_ENROLLED, T_HITS
-from verification.tests.conftest import DAY, enrol, family, load
+from verification.tests.conftest import DAY, load, two_deaths
 
 # Skipped before any fixture runs: the package's autouse fixtures open the transactional database,
 # whose flush afterwards SQLite's append-only triggers refuse.
@@ -38,16 +38,7 @@ def _working_tables() -> list[str]:
 
 
 def test_findings_and_warnings_side_by_side_match_the_rules_and_a_rerun_adds_nothing(clerk_a, worker_a):
-    couple = family({"name": "王大"}, {"name": "李二"})
-    alone = family({"name": "赵孤"})
-    enrol(couple)
-    enrol(alone, amount="600")
-    wife = couple.current_memberships()[1].person
-    load(
-        "death",
-        ["身份证号", "姓名", "死亡日期"],
-        [[wife.id_number, wife.name, "2025-05-20"], [alone.head.id_number, "赵孤", "2025-06-15"]],
-    )
+    couple, alone = two_deaths()
     load(
         "medical",
         ["身份证号", "姓名", "结算日期", "医疗总费用"],

@@ -12,7 +12,7 @@ from monitoring.models import Warning
 from verification.jobs import sweep_and_open
 from verification.models import Finding
 from verification.sweeps import run_sweep
-from verification.tests.conftest import DAY, enrol, family, load, raw_enrolment
+from verification.tests.conftest import DAY, enrol, family, load, raw_enrolment, two_deaths
 
 pytestmark = pytest.mark.django_db
 K = Finding.Kind
@@ -23,16 +23,7 @@ def kinds():
 
 
 def test_a_death_opens_a_review_within_three_months_and_flags_payments_after_it(clerk_a, worker_a):
-    couple = family({"name": "王大"}, {"name": "李二"})
-    alone = family({"name": "赵孤"})
-    enrol(couple)
-    enrol(alone, amount="600")
-    wife = couple.current_memberships()[1].person
-    load(
-        "death",
-        ["身份证号", "姓名", "死亡日期"],
-        [[wife.id_number, wife.name, "2025-05-20"], [alone.head.id_number, "赵孤", "2025-06-15"]],
-    )
+    couple, alone = two_deaths()
     result = sweep_and_open(on_date=DAY)
 
     deaths = Finding.objects.filter(kind=K.DEATH).order_by("due_on")
