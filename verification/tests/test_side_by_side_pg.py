@@ -27,8 +27,14 @@ pytestmark = [
 
 @pytest.fixture(autouse=True)
 def _reference_data():
+    """A transactional test that ran before this one emptied every table, data migrations' rows too."""
     restore_reference_data()
-    importlib.import_module("monitoring.migrations.0003_signal_rules_append_only").load_rules(apps, None)
+    for module, function in (
+        ("assistance.migrations.0002_national_defaults", "load"),
+        ("assistance.migrations.0004_arrears_window", "national_default"),
+        ("monitoring.migrations.0003_signal_rules_append_only", "load_rules"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 def _working_tables() -> list[str]:
