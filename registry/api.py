@@ -23,7 +23,7 @@ from audit.services import record_personal_data_view
 from core.masking import mask_address, mask_bank_account, mask_id_number, mask_phone
 from registry import services
 from registry.errors import RegistryError
-from registry.models import Document, DocumentType, Household, Membership, Person
+from registry.models import Document, DocumentType, Household, Membership, Person, with_current_household
 from registry.relations import Relation
 from registry.search import search_ids, search_persons
 from registry.views.intake import MemberRow, RowError, register_household_with_members
@@ -107,11 +107,7 @@ class PersonIn(Schema):
 
 
 def person_out(person: Person, full: bool = False, detail: bool = False) -> dict:
-    membership = getattr(person, "current", None)
-    if membership is None:
-        membership = person.current_membership()
-    elif isinstance(membership, list):
-        membership = membership[0] if membership else None
+    current = person.current_household
     data = {
         "id": person.pk,
         "name": person.name,
@@ -121,9 +117,9 @@ def person_out(person: Person, full: bool = False, detail: bool = False) -> dict
         "phone": person.phone if full else mask_phone(person.phone),
         "area_code": person.area_code,
         "life_status": person.life_status,
-        "household_id": membership.household_id if membership else None,
-        "household_number": membership.household.number if membership else "",
-        "relation": membership.relation if membership else "",
+        "household_id": current.household_id if current else None,
+        "household_number": current.number if current else "",
+        "relation": current.relation if current else "",
     }
     if detail:
         for name in PersonDetailOut.model_fields:
@@ -131,16 +127,6 @@ def person_out(person: Person, full: bool = False, detail: bool = False) -> dict
                 data[name] = getattr(person, name)
         data["unmasked"] = full
     return data
-
-
-def _with_current():
-    from django.db.models import Prefetch
-
-    return Prefetch(
-        "memberships",
-        queryset=Membership.objects.filter(end_date__isnull=True).select_related("household"),
-        to_attr="current",
-    )
 
 
 @router.get("/persons", response=list[PersonOut], summary="居民列表（脱敏）")
@@ -154,7 +140,7 @@ def list_persons(
     life_status: str = "",
 ):
     """q: 姓名、拼音、首字母、身份证号后几位、电话、住址；disability: any / none / 残疾类别代码。"""
-    queryset = Person.objects.prefetch_related(_with_current()).order_by("area_code", "name", "id")
+    queryset = with_current_household(Person.objects.order_by("area_code", "name", "id"))
     if q:
         queryset = queryset.filter(pk__in=search_ids(q, limit=1000))
     if area_code:

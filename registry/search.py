@@ -23,11 +23,10 @@ import re
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
 
 from areas.jurisdiction import current_scope
 from registry.idcard import normalize as normalize_id
-from registry.models import Household, Membership, Person, PersonNameGram
+from registry.models import Household, Membership, Person, PersonNameGram, with_current_household
 
 GRAM_MAX = 2
 MIN_DIGITS = 4
@@ -263,12 +262,5 @@ def search_persons(query: str, limit: int = 50) -> list[Person]:
     ids = search_ids(query, limit)
     if not ids:
         return []
-    # Each result carries its current membership and household (`person.current`, a list), in one
-    # more query, so a result list never costs a query per person.
-    current = Prefetch(
-        "memberships",
-        queryset=Membership.objects.filter(end_date__isnull=True).select_related("household"),
-        to_attr="current",
-    )
-    found = Person.objects.prefetch_related(current).in_bulk(ids)
+    found = with_current_household(Person.objects).in_bulk(ids)
     return [found[i] for i in ids if i in found]

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,7 +13,7 @@ from core.masking import mask_id_number, mask_phone
 from registry import services
 from registry.errors import RegistryError
 from registry.forms import DeathForm, DocumentForm, MoveForm, PersonEditForm, PersonFilterForm
-from registry.models import Document, DocumentType, Membership, Person
+from registry.models import Document, DocumentType, Membership, Person, with_current_household
 from registry.timeline import timeline_for
 from registry.views.common import (
     add_registry_error,
@@ -27,14 +26,6 @@ from registry.views.common import (
     searched_person_ids,
     wants_export,
 )
-
-
-def _current_memberships():
-    return Prefetch(
-        "memberships",
-        queryset=Membership.objects.filter(end_date__isnull=True).select_related("household"),
-        to_attr="current",
-    )
 
 
 def person_queryset(form: PersonFilterForm):
@@ -55,7 +46,7 @@ def person_queryset(form: PersonFilterForm):
             queryset = queryset.filter(disability_type=data["disability"])
         if data["life_status"]:
             queryset = queryset.filter(life_status=data["life_status"])
-    return queryset.prefetch_related(_current_memberships()).order_by("area_code", "name", "id")
+    return with_current_household(queryset.order_by("area_code", "name", "id"))
 
 
 PERSON_EXPORT_HEADERS = [
@@ -77,7 +68,7 @@ PERSON_EXPORT_HEADERS = [
 
 
 def _export_row(person: Person, full: bool) -> list:
-    membership = person.current[0] if person.current else None
+    membership = person.current_household
     return [
         person.name,
         person.id_number if full else mask_id_number(person.id_number),
@@ -86,7 +77,7 @@ def _export_row(person: Person, full: bool) -> list:
         person.ethnicity,
         person.phone if full else mask_phone(person.phone),
         person.area_code,
-        membership.household.number if membership else "",
+        membership.number if membership else "",
         membership.get_relation_display() if membership else "",
         person.get_disability_type_display() if person.disability_type else "",
         f"{person.disability_grade}级" if person.disability_grade else "",
@@ -111,7 +102,7 @@ def person_list(request):
         person.masked_id = mask_id_number(person.id_number)
         person.masked_phone = mask_phone(person.phone)
         person.area_name = names.get(person.area_code, person.area_code)
-        person.membership = person.current[0] if person.current else None
+        person.membership = person.current_household
     context = {
         "form": form,
         "page": page,
