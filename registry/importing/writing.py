@@ -28,7 +28,7 @@ from registry.importing.names import PinyinCache
 from registry.importing.takeon import IndexesSetAside, is_take_on
 from registry.models import Household, Membership, Person, PersonNameGram
 from registry.relations import Relation
-from registry.search import name_grams
+from registry.search import gram_rows
 
 BULK_TABLES = (Person, Household, Membership, PersonNameGram)
 
@@ -272,17 +272,12 @@ class _Rows:
         of its primary key: the key's index grows at its right end (or, rebuilt after a bulk load,
         its sort finds the rows already sorted) instead of taking 700,000 rows in random places."""
         by_gram: dict[str, list[tuple[str, int]]] = {}
-        pieces: dict[str, set[str]] = {}
         # By area (a stable sort keeps the ids ascending within it), so each gram's list is in order.
-        for pk, name, area in sorted(self.named, key=itemgetter(2)):
-            grams = pieces.get(name)
-            if grams is None:
-                grams = pieces[name] = name_grams(name)
-            for gram in grams:
-                entries = by_gram.get(gram)
-                if entries is None:
-                    entries = by_gram[gram] = []
-                entries.append((area, pk))
+        for gram, area, pk in gram_rows(sorted(self.named, key=itemgetter(2))):
+            entries = by_gram.get(gram)
+            if entries is None:
+                entries = by_gram[gram] = []
+            entries.append((area, pk))
         return [(gram, area, pk) for gram in sorted(by_gram) for area, pk in by_gram[gram]]
 
 
