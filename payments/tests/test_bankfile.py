@@ -54,13 +54,13 @@ def test_regeneration_uses_the_layout_as_it_was_at_first_export(approved_roll):
 
 
 def test_a_file_whose_count_or_total_would_not_match_cannot_be_produced(approved_roll, monkeypatch):
-    real = bankfile._lines
+    real = bankfile._batches
 
     def one_line_lost(roll, snapshot):
-        rows = list(real(roll, snapshot))
-        return iter(rows[1:])
+        rows = [row for batch in real(roll, snapshot) for row in batch]
+        return iter([rows[1:]])
 
-    monkeypatch.setattr(bankfile, "_lines", one_line_lost)
+    monkeypatch.setattr(bankfile, "_batches", one_line_lost)
     with pytest.raises(PaymentError) as error:
         export(approved_roll, "bank-daifa-pipe")
     assert error.value.code == "file_mismatch"
