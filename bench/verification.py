@@ -9,8 +9,9 @@ postgres://postgres@127.0.0.1:5432/postgres), runs the project's migrations ther
 writes into the production tables with every index, constraint and foreign key they have, fills
 them set-based with generate_series (triggers off, indexes rebuilt after the fill), then times
 the full sweep (findings written) as run_sweep and raise_signals run it, through the same code
-(core/parallel_sql.py): working tables filled and committed, then one INSERT … ON CONFLICT DO
-NOTHING per finding kind and per signal rule, two at a time on two connections. DuckDB: the same data written to Parquet by DuckDB itself (COPY … TO, no
+(core/parallel_sql.py): the working tables and one INSERT … ON CONFLICT DO NOTHING per finding kind
+and per signal rule, two at a time on two connections, each once the working tables it reads are
+committed. DuckDB: the same data written to Parquet by DuckDB itself (COPY … TO, no
 pyarrow); the same working-table and candidate SQL over read_parquet views (2 threads), with every
 finding kind in one INSERT and every signal in another (new natural keys only). Per-phase and
 per-statement times are printed for both (on PostgreSQL the commit too: deferred foreign-key
@@ -52,7 +53,7 @@ from django.db import connections  # noqa: E402
 from bench.common import bench_line  # noqa: E402
 from core.parallel_sql import Statement, run_side_by_side, working_tables  # noqa: E402
 from monitoring import signals  # noqa: E402
-from verification import sweep_sql  # noqa: E402
+from verification import sweep_sql, sweeps  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -253,20 +254,20 @@ def statements(vendor: str) -> list[tuple[str, str, str, dict]]:
     return out
 
 
-def pg_batches() -> list[tuple[str, list, list]]:
-    """As run_sweep and raise_signals run them: (phase, working-table fills, INSERT statements run side
-    by side), the finding kinds first, then the signal rules."""
-    fills = {"findings": [], "signals": []}
-    inserts = {"findings": [], "signals": []}
+def pg_batches() -> list[tuple[str, list[Statement]]]:
+    """As run_sweep and raise_signals run them: (phase, statements run side by side, the working tables
+    among them after their inputs), the finding kinds first, then the signal rules."""
+    candidates = sweep_sql.candidates(
+        "postgresql", after_death_months=3, batch_only=False, incompatible=[("dibao", "tekun")]
+    )
+    sweep = sweeps.sweep_statements("postgresql", candidates, PARAMS, {c.kind: PARAMS["detail"] for c in candidates})
+    monitoring = []
     for phase, name, sql, params in statements("postgresql"):
-        if phase in ("prepare", "members"):
-            probe = sweep_sql.PG_INDEX_PROBE.get(name, ())
-            fills["findings" if phase == "prepare" else "signals"].append((name, [*probe[:1], sql, *probe[1:]], params))
-        elif phase == "findings":
-            inserts[phase].append(Statement(name, sweep_sql.insert_sql(sql), params))
-        else:
-            inserts["signals"].append(Statement(name, signals.insert_sql(sql), params))
-    return [(phase, fills[phase], inserts[phase]) for phase in ("findings", "signals")]
+        if phase == "members":
+            monitoring.append(Statement(name, sql, params, creates=name))
+        elif phase == "signals":
+            monitoring.append(Statement(name, signals.insert_sql(sql), params, after=(signals.T_MEMBERS,)))
+    return [("findings", sweep), ("signals", monitoring)]
 
 
 def report_phases(timings: list[tuple[str, str, float]]) -> None:
@@ -347,25 +348,20 @@ def pg_run(n: int, rows: int, sample: int, keep: bool = False) -> tuple[float, f
             con.execute("CHECKPOINT")  # the fill's gigabytes written out now, not by the checkpointer during the sweep
             print(f"  PostgreSQL filled in {time.perf_counter() - started:.1f} s", flush=True)
             connections.close_all()  # the timed part runs through Django's connections, as the job does
-            timings = []
+            timings, statement_times = [], []
             started = time.perf_counter()
-            for phase, fills, inserts in pg_batches():
+            for phase, batch in pg_batches():
                 t = time.perf_counter()
-                with working_tables(fills, lock=sweep_sql.WORKING_TABLES_LOCK, settings=sweep_sql.PG_PLAN_SETTINGS):
-                    timings.append(
-                        ("prepare" if phase == "findings" else "members", fills[0][0], time.perf_counter() - t)
+                tables = [statement.creates for statement in batch if statement.creates]
+                with working_tables(tables, lock=sweep_sql.WORKING_TABLES_LOCK):
+                    run_side_by_side(
+                        batch,
+                        settings=sweep_sql.PG_PLAN_SETTINGS,
+                        # each statement's own time; two run at once, so they add up to about twice the wall time
+                        done=lambda statement, rows, seconds: statement_times.append((statement.name, seconds)),
                     )
-                    t = last = time.perf_counter()
-
-                    def done(statement, rows, phase=phase):
-                        nonlocal last
-                        now = time.perf_counter()
-                        timings.append((phase, statement.name, now - last))  # side by side: time since the last finish
-                        last = now
-
-                    run_side_by_side(inserts, settings=sweep_sql.PG_PLAN_SETTINGS, done=done)
-                    t = time.perf_counter()
-                timings.append(("drop", f"drop {phase}", time.perf_counter() - t))
+                    statement_times.append((f"{phase} ends", time.perf_counter() - t))
+                timings.append((phase, phase, time.perf_counter() - t))
             sweep = time.perf_counter() - started
             found = con.execute("SELECT count(*) FROM verification_finding").fetchone()[0]
             warned = con.execute("SELECT count(*) FROM monitoring_warning").fetchone()[0]
@@ -373,7 +369,8 @@ def pg_run(n: int, rows: int, sample: int, keep: bool = False) -> tuple[float, f
                 "SELECT count(*) FROM registry_membership m JOIN ledger_enrolment e ON e.household_id = m.household_id"
             ).fetchone()[0]
             print(f"  {enrolled:,} enrolled residents; {found:,} findings and {warned:,} warnings written")
-            report_phases(timings)
+            print("  wall: " + ", ".join(f"{phase} {seconds:.2f} s" for phase, _name, seconds in timings))
+            print("  per statement: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in statement_times))
             naive = naive_per_person(con, sample)
             projected = naive * enrolled / sample
             return sweep, projected

@@ -134,10 +134,11 @@ def raise_signals(*, prefix: str, on_date: date, batch_id: int | None = None) ->
     rules = list(SignalRule.objects.filter(is_active=True).exclude(signal=Signal.MISSED_AID))
     if not rules:
         return counts
-    fill = (
+    fill = Statement(
         T_MEMBERS,
-        [members_sql(connection.vendor, batch_only=batch_id is not None)],
+        members_sql(connection.vendor, batch_only=batch_id is not None),
         {"prefix": prefix + "%", "batch": batch_id},
+        creates=T_MEMBERS,
     )
     inserts = []
     for rule in rules:
@@ -155,9 +156,14 @@ def raise_signals(*, prefix: str, on_date: date, batch_id: int | None = None) ->
             "now": timezone.now(),
         }
         inserts.append(
-            Statement(rule.signal, insert_sql(signal_sql(rule.signal, batch_only=batch_id is not None)), params)
+            Statement(
+                rule.signal,
+                insert_sql(signal_sql(rule.signal, batch_only=batch_id is not None)),
+                params,
+                after=(T_MEMBERS,),
+            )
         )
-    with working_tables([fill], lock=WORKING_TABLES_LOCK, settings=PG_PLAN_SETTINGS):
-        written = run_side_by_side(inserts, settings=PG_PLAN_SETTINGS)
+    with working_tables([T_MEMBERS], lock=WORKING_TABLES_LOCK):
+        written = run_side_by_side([fill, *inserts], settings=PG_PLAN_SETTINGS)
     counts = {statement.name: written[statement.name] for statement in inserts}
     return counts

@@ -11,19 +11,21 @@ SELECT of finding candidates with a natural key over these two small tables, wra
 nothing. Only the missed-aid kinds, about people who need not be enrolled, read the department
 rows directly (an anti-join on the (id_number, source) index). The means-tested households
 (`vs_hh`) and their people (`vs_hp`) are also materialised once, not regrouped per kind.
-`prepare(vendor)` lists the CREATE statements in order, `PG_SETTINGS` the PostgreSQL settings of
-the sweep transaction. On PostgreSQL the working tables are UNLOGGED tables, not temporary ones:
+`prepare(vendor)` lists the CREATE statements, `PG_PLAN_SETTINGS` the PostgreSQL settings of the
+sweep's transactions, `reads(sql)` the working tables a statement reads. On PostgreSQL the working tables are UNLOGGED tables, not temporary ones:
 a temporary table is private to its backend, so every plan reading one runs without parallel
 workers, and the one expensive join (10 million department rows) needs both cores. Outside a
-transaction they are committed once filled, and the finding kinds then run two at a time on two
-connections (core/parallel_sql.py; an INSERT … SELECT never gets parallel workers itself); inside
-one (tests) they live only in it. An advisory lock keeps two sweeps from sharing the names.
+transaction every statement runs on one of two connections (core/parallel_sql.py; an INSERT …
+SELECT never gets parallel workers itself) as soon as the working tables it reads are committed —
+the kinds that read none, or only `vs_enrolled`, beside the fills of the others; inside one
+(tests) they run in list order and the tables live only in it. An advisory lock keeps two sweeps from sharing the names.
 
 Parameters are pyformat (`%(name)s`); values: prefix, batch, month_start, year_ago, cutoff_60,
 std_urban, std_rural, max_vehicles, max_houses, deposit_months. Integers that shape the SQL
 (months after a death) are formatted in, never user text.
 """
 
+import re
 from dataclasses import dataclass
 
 from assistance.programmes import Programme
@@ -42,7 +44,6 @@ PG_PLAN_SETTINGS = (
 # Two sweeps (or a sweep and a monitoring run) never share the working tables' names: a transaction
 # lock when everything runs in one transaction, a session lock around a sweep run side by side.
 WORKING_TABLES_LOCK = "hashtext('verification_working_tables')"
-PG_SETTINGS = (f"SELECT pg_advisory_xact_lock({WORKING_TABLES_LOCK})", *PG_PLAN_SETTINGS)
 
 MEANS_TESTED = (Programme.DIBAO, Programme.TEKUN, Programme.EDGE, Programme.RIGID_SPENDING)
 DEATH_SOURCES = "('death', 'funeral')"
@@ -136,7 +137,7 @@ def hits_sql(vendor: str, table: str = T_HITS, enrolled: str = T_ENROLLED) -> st
     """The one join of the department rows to the enrolled people, by ID number.
 
     PostgreSQL probes the (id_number, source) index from each enrolled row, in parallel (the
-    statement runs with the hash join off, `PG_INDEX_PROBE`), and drops the repeats of a person
+    statement runs with the hash join off, `PG_STATEMENT_SETTINGS`), and drops the repeats of a person
     enrolled twice by the row id: the work grows with the enrolled people, not with the
     department rows (a hash join reads all ~10M of them every time, 2.4 s against 1.3 s here).
     SQLite and DuckDB keep the semi-join (DuckDB hash-joins its Parquet scan fastest)."""
@@ -153,19 +154,26 @@ FROM {T_ROW} r
 WHERE r.id_number IN (SELECT id_number FROM {enrolled}) AND {HIT_ROWS}"""
 
 
-# PostgreSQL: working tables planned as index probes, created between these two settings.
-PG_INDEX_PROBE = {T_HITS: ("SET LOCAL enable_hashjoin = off", "SET LOCAL enable_hashjoin = on")}
+# PostgreSQL: working tables planned as index probes (settings of that one statement).
+PG_STATEMENT_SETTINGS = {T_HITS: {"enable_hashjoin": "off"}}
+WORKING_TABLES = (T_ENROLLED, T_HITS, T_HH, T_HP)
 
 
 def prepare(vendor: str) -> list[tuple[str, str]]:
-    """The statements that fill the sweep's working tables, in order: (table, CREATE … AS)."""
+    """The statements that fill the sweep's working tables: (table, CREATE … AS), each after the
+    tables it reads; the longest first (vs_hits, while vs_hh and vs_hp are filled beside it)."""
     create = create_table(vendor)
     return [
         (T_ENROLLED, enrolled_sql(vendor)),
+        (T_HITS, hits_sql(vendor)),
         (T_HH, HH_SQL.format(create=create)),
         (T_HP, HP_SQL.format(create=create)),
-        (T_HITS, hits_sql(vendor)),
     ]
+
+
+def reads(sql: str, *, creates: str = "") -> tuple[str, ...]:
+    """The working tables a statement reads (other than the one it creates): it runs once they are filled."""
+    return tuple(t for t in WORKING_TABLES if t != creates and re.search(rf"\b{t}\b", sql))
 
 
 # Households of the means-tested enrolments, one row each, and their people, one row each (an ID

@@ -107,33 +107,21 @@ def run_sweep(
         statements = [s for s in statements if s.kind in kinds]
     sql_params = {**params, "batch": batch.pk if batch else None, "sweep": sweep.pk, "now": timezone.now()}
     del sql_params["incompatible"], sql_params["after_death_months"]
-    # Everyone enrolled, then their department rows: the one expensive join, done once.
-    reads_rows = any(s.uses_rows for s in statements)
-    postgres = connection.vendor == "postgresql"
-    fills = []
-    for table, create in sweep_sql.prepare(connection.vendor):
-        if reads_rows or table != sweep_sql.T_HITS:
-            probe = sweep_sql.PG_INDEX_PROBE.get(table, ()) if postgres else ()
-            fills.append(
-                (table, [*probe[:1], create, *probe[1:]], {"prefix": params["prefix"], "year_ago": params["year_ago"]})
-            )
-    inserts = [
-        Statement(
-            s.kind,
-            sweep_sql.insert_sql(s.sql),
-            {**sql_params, "detail": DETAILS[s.kind].format(months=params["after_death_months"], **params)},
-        )
-        for s in statements
-    ]
+    details = {s.kind: DETAILS[s.kind].format(months=params["after_death_months"], **params) for s in statements}
+    batch_statements = sweep_statements(connection.vendor, statements, sql_params, details)
+    inserts = [s for s in batch_statements if not s.creates]
     finished = []
 
-    def done(statement: Statement, rows: int) -> None:
+    def done(statement: Statement, rows: int, _seconds: float) -> None:
+        if statement.creates:
+            return
         finished.append(statement)
         if progress:
             progress(len(finished), len(inserts), f"{Finding.Kind(statement.name).label}：新增{rows}条")
 
-    with working_tables(fills, lock=sweep_sql.WORKING_TABLES_LOCK, settings=sweep_sql.PG_PLAN_SETTINGS):
-        written = run_side_by_side(inserts, settings=sweep_sql.PG_PLAN_SETTINGS, done=done)
+    tables = [s.creates for s in batch_statements if s.creates]
+    with working_tables(tables, lock=sweep_sql.WORKING_TABLES_LOCK):
+        written = run_side_by_side(batch_statements, settings=sweep_sql.PG_PLAN_SETTINGS, done=done)
     counts = {s.name: written[s.name] for s in inserts}
     _price_recoveries(sweep, on_date)
     Sweep.objects.filter(pk=sweep.pk).update(counts=counts, finished_at=timezone.now())
@@ -144,6 +132,30 @@ def run_sweep(
         changes={"counts": counts, "batch": batch.pk if batch else None},
     )
     return sweep
+
+
+def sweep_statements(
+    vendor: str, candidates: list[sweep_sql.Candidate], params: dict, details: dict[str, str]
+) -> list[Statement]:
+    """The sweep as one batch for core.parallel_sql: the working tables the kinds read (everyone
+    enrolled, then their department rows: the one expensive join, done once), then one INSERT per
+    kind; every statement after the working tables it reads."""
+    inserts = [
+        Statement(
+            c.kind, sweep_sql.insert_sql(c.sql), {**params, "detail": details[c.kind]}, after=sweep_sql.reads(c.sql)
+        )
+        for c in candidates
+    ]
+    needed = {table for statement in inserts for table in statement.after}
+    fills = []
+    for table, create in reversed(sweep_sql.prepare(vendor)):  # a table's own inputs are listed before it
+        if table in needed:
+            after = sweep_sql.reads(create, creates=table)
+            needed.update(after)
+            settings = sweep_sql.PG_STATEMENT_SETTINGS.get(table, {})
+            fill_params = {"prefix": params["prefix"], "year_ago": params["year_ago"]}
+            fills.insert(0, Statement(table, create, fill_params, after=after, creates=table, settings=settings))
+    return [*fills, *inserts]
 
 
 def _months_between(first: date, last: date) -> int:
