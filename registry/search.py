@@ -19,8 +19,11 @@ Which index serves what (the same on SQLite and PostgreSQL unless said):
                           GIN index (PostgreSQL)
 """
 
+import hashlib
+import json
 import re
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db import connection, transaction
 
@@ -109,7 +112,7 @@ class _Finder:
     """
 
     def __init__(self, prefix: str, limit: int):
-        self.limit = limit
+        self.prefix, self.limit = prefix, limit
         self.sqlite = connection.vendor == "sqlite"
         self.area_sql, self.area_params = "", []
         if prefix:
@@ -120,25 +123,58 @@ class _Finder:
     def area(self, alias: str = "") -> str:
         return self.area_sql.format(t=f"{alias}." if alias else "")
 
-    def branch(self, select: str, where: str, params: list, order: str, alias: str = "") -> None:
-        """One ranked part of the answer: `select` yields (key, area_code, id), taken in `order`."""
+    def branch(
+        self, select: str, where: str, params: list, order: str, alias: str = "", area: tuple[str, list] | None = None
+    ) -> None:
+        """One ranked part of the answer: `select` yields (key, area_code, id), taken in `order`,
+        within the jurisdiction (the area-code range unless `area` gives the condition instead)."""
         rank = len(self.branches)
         order_by = f" ORDER BY {order}" if order else ""
-        sql = f"SELECT * FROM (SELECT {rank} AS r, {select} WHERE {where}{self.area(alias)}{order_by} LIMIT %s) b{rank}"  # noqa: S608
-        self.branches.append((sql, [*params, *self.area_params]))
+        area_sql, area_params = area or (self.area(alias), self.area_params)
+        sql = f"SELECT * FROM (SELECT {rank} AS r, {select} WHERE {where}{area_sql}{order_by} LIMIT %s) b{rank}"  # noqa: S608
+        self.branches.append((sql, [*params, *area_params]))
 
     def persons(self, where: str, params: list, key: str = "''", order: str = "area_code, id") -> None:
         self.branch(f"{key} AS k, area_code, id FROM {PERSON}", where, params, order)
 
-    def run(self) -> list[int]:
-        """Distinct ids, best first, at most `limit`. Each branch takes `limit` rows: no branch
-        repeats a person within itself, so a branch cut off at the limit alone holds enough."""
+    def ranked(self) -> tuple[str, list]:
+        """SQL of the distinct candidate ids with their position (`id`, `pos`), best first, at most
+        `limit`. Each branch takes `limit` rows: no branch repeats a person within itself, so a
+        branch cut off at the limit alone holds enough; a person found by several keeps its best."""
+        union = " UNION ALL ".join(s for s, _ in self.branches)
+        sql = (
+            "SELECT id, MIN(pos) AS pos FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY r, k, area_code, id) AS pos"  # noqa: S608
+            f" FROM ({union}) u) n GROUP BY id ORDER BY pos LIMIT %s"
+        )
+        return sql, [p for _, params in self.branches for p in [*params, self.limit]] + [self.limit]
+
+    def read_ids(self) -> list[int]:
+        """The candidate ids, best first: one statement."""
         if not self.branches:
             return []
-        sql = " UNION ALL ".join(s for s, _ in self.branches) + " ORDER BY r, k, area_code, id"
+        sql, params = self.ranked()
         with connection.cursor() as cursor:
-            cursor.execute(sql, [p for _, params in self.branches for p in [*params, self.limit]])
-            return list(dict.fromkeys(row[3] for row in cursor.fetchall()))[: self.limit]
+            cursor.execute(*_prepared(sql, params))
+            return [row[0] for row in cursor.fetchall()]
+
+    def read_persons(self) -> list[Person]:
+        """The candidates as persons with their current household, best first: one statement, the
+        candidates joined to the persons as `Person.objects` reads them (its scope applied again)."""
+        if not self.branches:
+            return []
+        ranked, ranked_params = self.ranked()
+        scoped = with_current_household(Person.objects).order_by()
+        persons, persons_params = scoped.query.get_compiler(connection=connection).as_sql()
+        sql = (
+            f"WITH found AS ({ranked}) SELECT p.* FROM ({persons}) p"  # noqa: S608
+            " JOIN found ON found.id = p.id ORDER BY found.pos"
+        )
+        found = list(Person.objects.raw(*_prepared(sql, [*ranked_params, *persons_params])))
+        for person in found:
+            # A raw query returns the annotation as the database sent it: JSON text on both engines.
+            data = person.current_household_data
+            person.current_household_data = json.loads(data) if isinstance(data, str) else data
+        return found
 
     def right(self, column: str, n: int) -> str:
         """The SQL text of Django's Right(column, n) index expression, so the planner matches it."""
@@ -203,13 +239,19 @@ class _Finder:
         """
         members = f"JOIN {MEMBERSHIP} m ON m.household_id = h.id"
         households = f"{HOUSEHOLD} h {members}"
+        area = None
         if self.sqlite:
             households = f"{ADDRESS_FTS} JOIN {HOUSEHOLD} h ON h.id = {ADDRESS_FTS}.rowid {members}"
             where, param = f"{ADDRESS_FTS} MATCH %s", '"' + q.replace('"', '""') + '"'  # one phrase
         else:
             where, param = self.contains("h.address", q)
+            # The jurisdiction as a test on the rows the trigram index finds, not as a range the
+            # area_code index could serve: the statement is prepared (_prepared), and the generic
+            # plan, blind to how many households the range holds, ANDed that index's bitmap with
+            # the trigram one — 300,000 households read for a county clerk, 9 ms instead of 0.3.
+            area = (" AND starts_with(h.area_code, %s)", [self.prefix]) if self.prefix else ("", [])
         where += " AND m.end_date IS NULL"
-        self.branch(f"'' AS k, h.area_code, m.person_id AS id FROM {households}", where, [param], "", "h")
+        self.branch(f"'' AS k, h.area_code, m.person_id AS id FROM {households}", where, [param], "", "h", area)
 
 
 PERSON = Person._meta.db_table
@@ -228,8 +270,8 @@ def _looks_like_address(q: str) -> bool:
     return any(marker in q for marker in _ADDRESS_MARKERS) or any(ch.isdigit() for ch in q)
 
 
-def search_ids(query: str, limit: int = 50) -> list[int]:
-    """Ids of matching persons in the current jurisdiction, best first."""
+def _search(query: str, limit: int, read: Callable[["_Finder"], list]) -> list:
+    """What `read` makes of the candidates for what a clerk typed, in the current jurisdiction."""
     q = re.sub(r"\s+", "", query or "")
     scope = current_scope()
     if not q or scope.nothing or limit <= 0:
@@ -244,23 +286,49 @@ def search_ids(query: str, limit: int = 50) -> list[int]:
         if len(q) >= ADDRESS_MIN and _looks_like_address(q):
             finder.address(q)
         elif len(q) >= ADDRESS_MIN:
-            ids = finder.run()
-            if ids:
-                return ids
+            found = read(finder)
+            if found:
+                return found
             finder = _Finder(scope.prefix, limit)  # no name matched: perhaps a piece of an address
             finder.address(q)
-    return finder.run()
+    return read(finder)
+
+
+def search_ids(query: str, limit: int = 50) -> list[int]:
+    """Ids of matching persons in the current jurisdiction, best first."""
+    return _search(query, limit, _Finder.read_ids)
 
 
 def search_persons(query: str, limit: int = 50) -> list[Person]:
-    """Persons matching what a clerk typed into the one search box, best matches first.
+    """Persons matching what a clerk typed into the one search box, best matches first, each with
+    their current household (`person.current_household`).
 
     One box for: exact name, a fragment of a name (1, 2, 3+ characters), full pinyin ("zhangsan"),
     pinyin initials ("zs"), the full ID number or its last 4+ digits, a phone number or its last 4+
     digits, a fragment of the household address.
     """
-    ids = search_ids(query, limit)
-    if not ids:
-        return []
-    found = with_current_household(Person.objects).in_bulk(ids)
-    return [found[i] for i in ids if i in found]
+    return _search(query, limit, _Finder.read_persons)
+
+
+# The names of the statements prepared on each PostgreSQL connection, by the driver's connection
+# object: a new connection starts with none.
+_PREPARED: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
+
+
+def _prepared(sql: str, params: list) -> tuple[str, list]:
+    """The statement to send for `sql`: on PostgreSQL, EXECUTE of a statement prepared once per
+    connection. Django's driver binds parameters in the client, so PostgreSQL would otherwise parse
+    and plan every search afresh — more time than executing it (ADR 0006). SQLite's driver keeps
+    its compiled statements already."""
+    if connection.vendor != "postgresql":
+        return sql, params
+    connection.ensure_connection()
+    prepared = _PREPARED.setdefault(connection.connection, set())
+    name = "registry_search_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:20]
+    if name not in prepared:
+        numbers = iter(range(1, len(params) + 1))
+        body = re.sub(r"%[s%]", lambda m: f"${next(numbers)}" if m.group() == "%s" else "%", sql)
+        with connection.cursor() as cursor:
+            cursor.execute(f"PREPARE {name} AS {body}")
+        prepared.add(name)
+    return f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params

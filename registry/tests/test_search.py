@@ -186,3 +186,14 @@ def test_name_grams():
     assert name_grams("张小明") == {"小", "明", "小明"}  # pieces at the start are served by the name index
     assert name_grams("欧阳娜娜") == {"阳", "娜", "阳娜", "娜娜"}
     assert name_grams("张 张") == {"张"}
+
+
+def test_results_show_each_persons_current_household(people):
+    zhang_household = people["张三"].current_membership().household
+    li_household = people["李小明"].current_membership().household
+    found = {p.name: p.current_household for p in search_persons("小明")}
+    assert found["张小明"].number == zhang_household.number and found["张小明"].relation == "20"
+    assert found["李小明"].household_id == li_household.pk
+    assert [p.current_household for p in search_persons("王芳")] == [None]  # in no household
+    services.move_person(people["张小明"], to=li_household, relation="20", on_date=date(2024, 5, 1))
+    assert [p.current_household.number for p in search_persons("张小明")] == [li_household.number]
