@@ -6,8 +6,10 @@ Per database (in a process of its own, on a database of its own): load ~1M perso
 seed_demo, ANALYZE, then for each typical kind of query (exact name, 2-character fragment, pinyin
 initials, last 6 ID digits, phone, a piece of the household address) time
   - the database work of `search_persons(q)` inside a county clerk's jurisdiction: the time spent
-    in the database driver by every query it runs (candidates, the person rows and their current
-    household): p95 < 5 ms; the whole in-process call (`fn_...`) is printed as information;
+    in the database driver by every statement it sends (one a search: candidates, the person rows
+    and their current household; on PostgreSQL a prepared one, whose PREPARE the first search of
+    each shape sends, in the warm-up): p95 < 5 ms; the whole in-process call (`fn_...`) is printed
+    as information;
   - the HTTP API: GET /api/v1/registry/search?q= against gunicorn on loopback with an API token
     of the same clerk (keep-alive connection): p95 < 50 ms.
 Other kinds (1-character, 3+ characters, full pinyin, last 4 ID digits, phone tail, a township
