@@ -1,8 +1,9 @@
 """The one search box of the registry: name, fragment, pinyin, initials, ID number, phone, address.
 
 Always inside the current jurisdiction: candidates are found through indexes restricted to the
-scope's area-code range, and the persons are then read through `Person.objects`, whose default
-manager applies the jurisdiction again. Design and measurements: docs/decisions/0006-registry-search.md.
+scope's area-code range, and the persons are then read as `Person.objects` reads them, whose default
+manager applies the jurisdiction again — in the same statement, prepared once per connection on
+PostgreSQL. Design and measurements: docs/decisions/0006-registry-search.md.
 
 Which index serves what (the same on SQLite and PostgreSQL unless said):
 
@@ -104,11 +105,11 @@ class _Finder:
     """Candidate ids, best first, by plain SQL on the indexes named in the module docstring.
 
     Plain SQL because the ORM spent ~1 ms compiling each of these tiny queries, more than the
-    database spent answering them; the persons themselves are then read through Person.objects.
+    database spent answering them; the persons themselves are read as Person.objects reads them.
     Every branch carries the jurisdiction as a range on area_code (the prefix as a range is what a
     B-tree can use on both databases; LIKE cannot on PostgreSQL without a C collation) and is its
-    own `ORDER BY … LIMIT` served by one index; the branches of a query go to the database as one
-    UNION ALL statement, so a search is one round trip for the candidates, not one per branch.
+    own `ORDER BY … LIMIT` served by one index; the branches of a query and the persons they find
+    go to the database as one statement, so a search is one round trip, not one per branch.
     """
 
     def __init__(self, prefix: str, limit: int):
