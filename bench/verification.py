@@ -264,7 +264,7 @@ def pg_batches() -> list[tuple[str, list[Statement]]]:
     monitoring = []
     for phase, name, sql, params in statements("postgresql"):
         if phase == "members":
-            monitoring.append(Statement(name, sql, params, creates=name))
+            monitoring.append(Statement(name, sql, params, creates=name, settings=signals.PG_MEMBERS_SETTINGS))
         elif phase == "signals":
             monitoring.append(Statement(name, signals.insert_sql(sql), params, after=(signals.T_MEMBERS,)))
     return [("findings", sweep), ("signals", monitoring)]
