@@ -157,8 +157,10 @@ FROM {T_ROW} r
 WHERE r.id_number IN (SELECT id_number FROM {enrolled}) AND {HIT_ROWS}"""
 
 
-# PostgreSQL: working tables planned as index probes (settings of that one statement).
-PG_STATEMENT_SETTINGS = {T_HITS: {"enable_hashjoin": "off"}}
+# PostgreSQL, settings of one statement (by its name), planned as index probes: vs_hits (above) and
+# missed_care, which reaches the few grade 1–2 people's current membership through its person index
+# instead of hashing every membership of the county (0.7–1.1 s → 0.5–0.7 s at 1M residents).
+PG_STATEMENT_SETTINGS = {T_HITS: {"enable_hashjoin": "off"}, "missed_care": {"enable_hashjoin": "off"}}
 WORKING_TABLES = (T_ENROLLED, T_HITS, T_HH, T_HP)
 
 

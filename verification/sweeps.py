@@ -142,7 +142,11 @@ def sweep_statements(
     kind; every statement after the working tables it reads."""
     inserts = [
         Statement(
-            c.kind, sweep_sql.insert_sql(c.sql), {**params, "detail": details[c.kind]}, after=sweep_sql.reads(c.sql)
+            c.kind,
+            sweep_sql.insert_sql(c.sql),
+            {**params, "detail": details[c.kind]},
+            after=sweep_sql.reads(c.sql),
+            settings=sweep_sql.PG_STATEMENT_SETTINGS.get(c.kind, {}),
         )
         for c in candidates
     ]
