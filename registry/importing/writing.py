@@ -166,6 +166,10 @@ def write_households(
     """
     progress = progress or (lambda done, total, message: None)
     on_date = on_date or timezone.localdate()
+    # Village by village (a stable sort: the file's order within each village, so the same household
+    # numbers): ids then ascend with the area code, and the rebuilt area-code indexes of persons,
+    # households and memberships find their keys already sorted (half the time to build).
+    plans = sorted(plans, key=lambda plan: plan.fields["area_code"])
     total = sum(len(plan.persons) for plan in plans)
     progress(0, total, "正在写入居民、家庭户和家庭成员……")
     clock = _Clock()

@@ -9,12 +9,15 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.tests.factories import ensure_area
-from areas.jurisdiction import within
+from areas.jurisdiction import scope_for_area, within
 from audit.models import AuditEntry
 from jobs.models import Job
 from registry.idcard import make_id_number
 from registry.importing import samples
+from registry.importing.checking import check
 from registry.importing.jobs import KIND
+from registry.importing.reading import read_sheet
+from registry.importing.writing import write_households
 from registry.models import Household, Membership, Person, PersonNameGram
 from registry.relations import Relation
 from registry.search import name_grams
@@ -271,11 +274,29 @@ def test_person_needs_the_capability(client, villages):
 
 
 def test_job_runs_inside_the_starters_jurisdiction(clerk_a, villages):
-    from registry.importing.checking import check
-    from registry.importing.reading import read_sheet
-
     sheet = read_sheet(samples.template_workbook_bytes(good_rows(1, VILLAGE_B)), "x.xlsx")
     with within(__import__("areas.jurisdiction", fromlist=["scope_for_user"]).scope_for_user(clerk_a)):
         plan = check(sheet, default_area=clerk_a.area_code)
     assert plan.households[0].bad
     assert "不在您的辖区内" in plan.problems[0].message
+
+
+def test_households_are_numbered_in_the_files_order_within_each_village(villages):
+    # The file alternates between two villages; each village numbers its own households 1, 2, ...
+    rows = []
+    for key, village in enumerate([VILLAGE_B, VILLAGE_A, VILLAGE_B, VILLAGE_A], 1):
+        rows += samples.household_rows(key, village, key)
+    sheet = read_sheet(samples.template_workbook_bytes(rows), "台账.xlsx")
+    with within(scope_for_area(VILLAGE_A[:6] + "000000")):
+        plan = check(sheet, default_area=VILLAGE_A)
+        assert not plan.problems, plan.problems
+        write_households(plan.households, source="台账.xlsx")
+
+    heads = {row["household_key"]: row["id_number"] for row in rows if row["relation"] == "户主"}
+    numbers = dict(Household.unscoped.values_list("head__id_number", "number"))
+    assert numbers == {
+        heads[1]: f"{VILLAGE_B}00001",
+        heads[2]: f"{VILLAGE_A}00001",
+        heads[3]: f"{VILLAGE_B}00002",
+        heads[4]: f"{VILLAGE_A}00002",
+    }
