@@ -506,11 +506,13 @@ class _Checker:
 def _registered(numbers: list[str]) -> list[tuple[str, str, str]]:
     """(id_number, name, area_code) of the numbers already in the registry, in any jurisdiction.
 
-    One array (PostgreSQL) or JSON (SQLite) parameter per 50,000 numbers: the ORM's `__in` spent
-    longer building 300,000 placeholders than the database spent on the unique index.
+    One parameter per 50,000 numbers: the ORM's `__in` spent longer building 300,000 placeholders
+    than the database spent on the unique index. On PostgreSQL the numbers go as one comma-joined
+    string that the server splits (checked numbers are digits and X, never a comma): psycopg
+    dumps a list element by element in Python (300,000 numbers: 0.45 → 0.19 s). SQLite: JSON.
     """
     if connection.vendor == "postgresql":
-        where, wrap = "id_number = ANY(%s)", list
+        where, wrap = "id_number = ANY(string_to_array(%s, ','))", ",".join
     else:
         where, wrap = "id_number IN (SELECT value FROM json_each(%s))", json.dumps
     sql = f"SELECT id_number, name, area_code FROM {Person._meta.db_table} WHERE {where}"  # noqa: S608 - our table
