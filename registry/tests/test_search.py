@@ -197,3 +197,16 @@ def test_results_show_each_persons_current_household(people):
     assert [p.current_household for p in search_persons("王芳")] == [None]  # in no household
     services.move_person(people["张小明"], to=li_household, relation="20", on_date=date(2024, 5, 1))
     assert [p.current_household.number for p in search_persons("张小明")] == [li_household.number]
+
+
+def test_the_same_search_in_two_jurisdictions_gives_each_its_own(people):
+    # On PostgreSQL a search is prepared once per connection and run again with other parameters;
+    # past five runs the server may switch to a generic plan. The scope must hold on every run.
+    for _ in range(7):
+        with within(scope_for_area("430522100000")):
+            assert [p.area_code for p in search_persons("张三")] == [VILLAGE_A]
+            assert names("胜利路") == ["张三", "张小明"]
+        with within(scope_for_area("430522101000")):
+            assert [p.area_code for p in search_persons("张三")] == [VILLAGE_B]
+            assert names("胜利路") == []
+            assert names("严塘村七组") == ["李小明"]
