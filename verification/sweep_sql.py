@@ -12,13 +12,14 @@ nothing. Only the missed-aid kinds, about people who need not be enrolled, read 
 rows directly (an anti-join on the (id_number, source) index). The means-tested households
 (`vs_hh`) and their people (`vs_hp`) are also materialised once, not regrouped per kind.
 `prepare(vendor)` lists the CREATE statements, `PG_PLAN_SETTINGS` the PostgreSQL settings of the
-sweep's transactions, `reads(sql)` the working tables a statement reads. On PostgreSQL the working tables are UNLOGGED tables, not temporary ones:
-a temporary table is private to its backend, so every plan reading one runs without parallel
-workers, and the one expensive join (10 million department rows) needs both cores. Outside a
-transaction every statement runs on one of two connections (core/parallel_sql.py; an INSERT …
-SELECT never gets parallel workers itself) as soon as the working tables it reads are committed —
-the kinds that read none, or only `vs_enrolled`, beside the fills of the others; inside one
-(tests) they run in list order and the tables live only in it. An advisory lock keeps two sweeps from sharing the names.
+sweep's transactions, `reads(sql)` the working tables a statement reads. On PostgreSQL the working
+tables are UNLOGGED tables, not temporary ones: a temporary table is private to its backend, so
+every plan reading one runs without parallel workers, and the one expensive join (10 million
+department rows) needs both cores. Outside a transaction every statement runs on one of two
+connections (core/parallel_sql.py; an INSERT … SELECT never gets parallel workers itself) as soon
+as the working tables it reads are committed — the kinds that read none, or only `vs_enrolled`,
+beside the fills of the others; inside one (tests) they run in list order and the tables live only
+in it. An advisory lock keeps two sweeps from sharing the names.
 
 Parameters are pyformat (`%(name)s`); values: prefix, batch, month_start, year_ago, cutoff_60,
 std_urban, std_rural, max_vehicles, max_houses, deposit_months. Integers that shape the SQL
