@@ -219,7 +219,7 @@ def _batches(roll: PaymentRoll, snapshot: dict) -> Iterator[list]:
     """The rows of the roll's bank-file lines in seq order, with the values row_names lists, in
     batches from a server-side cursor as plain tuples: every value is a str or an int, so no ORM
     conversions. The next batch is fetched while the caller writes this one: the database produces
-    rows on one core while Python formats them on the other (300,000 lines: 1.45 → ~1.0 s)."""
+    rows on one core while Python formats them on the other (300,000 lines: 1.41–1.47 → 1.24–1.30 s)."""
     names = row_names(snapshot)
     expressions = _expressions(names)
     query = (
