@@ -113,6 +113,7 @@ SESSION_COOKIE_AGE = env_int("MINZHENG_IDLE_TIMEOUT_MINUTES", 30) * 60
 # The 30 minutes count from the last request (an idle timeout): IdleTimeoutSessionMiddleware pushes
 # the expiry back at most once a minute rather than writing the session row on every request.
 SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"

@@ -1,0 +1,70 @@
+"""Who is asking, read on every request: the session row and the user with unit and roles."""
+
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.backends import load_staff
+from accounts.models import Role, User
+from accounts.tests.factories import StaffFactory
+
+
+def test_the_user_of_a_session_is_the_user_the_orm_loads(clerk_a):
+    clerk_a.last_login = timezone.now()
+    clerk_a.save()
+    expected = User.objects.select_related("unit").get(pk=clerk_a.pk)
+
+    loaded = load_staff(clerk_a.pk)
+
+    for field in User._meta.concrete_fields:  # same values and types (SQLite returns 0/1 and text)
+        value = getattr(loaded, field.attname)
+        assert value == getattr(expected, field.attname), field.name
+        assert type(value) is type(getattr(expected, field.attname)), field.name
+    assert loaded.unit.name == "酿溪镇民政办" and loaded.unit.is_active is True
+    assert loaded.role_codes == {"clerk"}
+    assert load_staff(clerk_a.pk + 1000) is None
+
+
+def test_a_request_reads_session_and_user_in_two_statements_and_sees_role_changes_at_once(client, clerk_a):
+    client.force_login(clerk_a)
+    client.get("/api/v1/accounts/me")  # the first request after login stamps the idle-timeout refresh
+    with CaptureQueriesContext(connection) as queries:
+        me = client.get("/api/v1/accounts/me").json()
+    assert me == {
+        "username": "clerk_a",
+        "full_name": "李经办",
+        "unit": "酿溪镇民政办",
+        "area_code": "430522100000",
+        "roles": ["clerk"],
+    }
+    assert len(queries) == 2, [q["sql"] for q in queries]
+
+    clerk_a.roles.add(Role.objects.get(code="reviewer"))
+    clerk_a.unit.name = "酿溪镇社会事务办"
+    clerk_a.unit.save()
+    me = client.get("/api/v1/accounts/me").json()
+    assert me["roles"] == ["clerk", "reviewer"] and me["unit"] == "酿溪镇社会事务办"
+
+
+def test_a_user_without_unit_or_roles_is_loaded_as_such(client, county_bureau):
+    client.force_login(StaffFactory(username="no_unit", unit=None))
+    me = client.get("/api/v1/accounts/me").json()
+    assert (me["unit"], me["area_code"], me["roles"]) == ("", "", [])
+
+
+def test_deactivated_user_and_expired_session_are_logged_out_on_the_next_request(client, clerk_a, clerk_b):
+    client.force_login(clerk_a)
+    assert client.get("/api/v1/accounts/me").status_code == 200
+    User.objects.filter(pk=clerk_a.pk).update(is_active=False)
+    assert client.get("/api/v1/accounts/me").status_code == 401
+
+    client.force_login(clerk_b)
+    assert client.get("/api/v1/accounts/me").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/api/v1/accounts/me").status_code == 401
+
+    client.cookies["sessionid"] = "not a session key"
+    assert client.get("/api/v1/accounts/me").status_code == 401
