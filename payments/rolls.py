@@ -50,14 +50,14 @@ _PAY_FEN = (
     f"CASE WHEN e.status = 'gradual_exit' THEN {_FEN.format('g.amount')} ELSE {_FEN.format('e.monthly_amount')} END"
 )
 _TAIL = "NULL, NULL, NULL, '', NULL, '', '', ''"
-# lines are numbered in area-code order; the codes are digit strings, so byte order is their order,
-# and PostgreSQL sorts by bytes (abbreviated keys) where the database collation (C.UTF-8) calls
-# strcoll for every comparison: 1.0 → 0.4 s for the 300,000 lines of a county
-_BYTES = " /*bytes*/"
+# Each statement numbers (and writes) its lines in enrolment order: the double-payment index
+# (enrolment, month) then receives its keys in order, as the primary key and (roll, seq) do, instead
+# of one random leaf page per line, and the sort is on one integer (area order: a text key that
+# ties 500 times per village)
 
 REGULAR_SQL = f"""
 INSERT INTO payments_rollline ({_COLUMNS})
-SELECT %(roll)s, e.area_code, %(offset)s + ROW_NUMBER() OVER (ORDER BY e.area_code{_BYTES}, e.id), 'regular', e.id, %(month)s,
+SELECT %(roll)s, e.area_code, %(offset)s + ROW_NUMBER() OVER (ORDER BY e.id), 'regular', e.id, %(month)s,
  {_PEOPLE}, {_PAYEE}, {_FEN.format("e.monthly_amount")}, {_PAY_FEN},
  CASE WHEN e.status = 'suspended' OR h.bank_account = '' THEN FALSE ELSE TRUE END,
  CASE WHEN e.status = 'suspended' OR h.bank_account = '' THEN 'held' ELSE 'pending' END,
@@ -86,7 +86,7 @@ WHERE programme = %(programme)s AND area_code LIKE %(prefix)s AND beneficiary_id
 
 ARREARS_SQL = f"""
 INSERT INTO payments_rollline ({_COLUMNS})
-SELECT %(roll)s, e.area_code, %(offset)s + ROW_NUMBER() OVER (ORDER BY e.area_code{_BYTES}, e.id, missed.m), 'arrears', e.id,
+SELECT %(roll)s, e.area_code, %(offset)s + ROW_NUMBER() OVER (ORDER BY e.id, missed.m), 'arrears', e.id,
  missed.m, {_PEOPLE}, {_PAYEE}, {_FEN.format("e.monthly_amount")}, {_PAY_FEN},
  CASE WHEN h.bank_account = '' THEN FALSE ELSE TRUE END,
  CASE WHEN h.bank_account = '' THEN 'held' ELSE 'pending' END,
@@ -111,7 +111,7 @@ WHERE NOT (e.status = 'gradual_exit' AND g.amount IS NULL)
 
 RELEASED_SQL = f"""
 INSERT INTO payments_rollline ({_COLUMNS})
-SELECT %(roll)s, s.area_code, %(offset)s + ROW_NUMBER() OVER (ORDER BY s.area_code{_BYTES}, s.roll_id, s.seq),
+SELECT %(roll)s, s.area_code, %(offset)s + ROW_NUMBER() OVER (ORDER BY s.enrolment_id, s.pay_month, s.id),
  CASE WHEN s.hold_reason = 'corrected' THEN 'reissue' ELSE 'arrears' END, s.enrolment_id, s.pay_month,
  s.household_id, s.head_id, s.beneficiary_id, s.household_number, s.head_name, s.head_id_number,
  s.beneficiary_name, s.beneficiary_id_number, s.covered_members,
@@ -134,7 +134,7 @@ WHERE sr.programme = %(programme)s AND sr.status = 'approved' AND sr.month < %(m
 
 RECOVERY_SQL = f"""
 INSERT INTO payments_rollline ({_COLUMNS})
-SELECT %(roll)s, e.area_code, %(offset)s + ROW_NUMBER() OVER (ORDER BY e.area_code{_BYTES}, ev.id), 'recovery', e.id,
+SELECT %(roll)s, e.area_code, %(offset)s + ROW_NUMBER() OVER (ORDER BY e.id, ev.id), 'recovery', e.id,
  ev.effective_month, {_PEOPLE}, {_PAYEE}, {_FEN.format("e.monthly_amount")}, -{_FEN.format("ev.money")},
  FALSE, 'recovery', '', NULL, ev.id, NULL, '', NULL, '', '', ''
 FROM ledger_enrolmentevent ev
@@ -213,10 +213,6 @@ def months_before(month: date, n: int) -> date:
 def can_prepare(user) -> bool:
     """经办: whoever accepts, reviews or approves may prepare rolls, files and corrections."""
     return any(user.can(c) for c in (Capability.ACCEPT_APPLICATIONS, Capability.REVIEW, Capability.APPROVE))
-
-
-def _in_byte_order(sql: str) -> str:
-    return sql.replace(_BYTES, ' COLLATE "C"' if connection.vendor == "postgresql" else "")
 
 
 def _execute(sql: str, params: dict) -> int:
@@ -301,7 +297,7 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
     written = {}
     for sql in (regular, ARREARS_SQL, RELEASED_SQL, RECOVERY_SQL):
         params["offset"] = _next_seq(roll)
-        written[sql] = _execute(_in_byte_order(sql), params)
+        written[sql] = _execute(sql, params)
     if written[RELEASED_SQL]:  # usually none: no pass over the roll's lines to find them
         _execute(
             "UPDATE payments_rollline SET released_to_id = %(roll)s WHERE id IN "

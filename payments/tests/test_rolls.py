@@ -11,7 +11,7 @@ from ledger import services as ledger
 from payments import rolls
 from payments.errors import PaymentError
 from payments.models import PaymentRoll, RollLine
-from payments.tests.conftest import APRIL, MAY, dibao, household
+from payments.tests.conftest import APRIL, MAY, VILLAGE_A, VILLAGE_B, dibao, household
 
 pytestmark = pytest.mark.django_db
 COUNTY = "430522000000"
@@ -68,6 +68,14 @@ def test_frozen_roll_is_unaffected_by_later_registry_and_enrolment_edits(approve
     assert error.value.code == "frozen"
     may = generate(MAY, user=clerk_a)
     assert [(x.payee_name, x.bank_account, x.amount_fen) for x in lines(may)] == [("李四", "9999999999999999", 90000)]
+
+
+def test_lines_are_numbered_in_enrolment_order_across_villages():
+    enrolments = [dibao(household(area)) for area in (VILLAGE_B, VILLAGE_A, VILLAGE_B, VILLAGE_A)]
+    roll = generate()
+    assert [(x.seq, x.enrolment_id, x.area_code) for x in lines(roll)] == [
+        (n, e.pk, e.area_code) for n, e in enumerate(enrolments, start=1)
+    ]
 
 
 def test_maker_cannot_approve_their_own_roll(approver, clerk_a):
