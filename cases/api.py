@@ -151,20 +151,15 @@ def queue(request, name: str, limit: int = 50):
     if name not in ("todo", "overdue", "returned", "done"):
         return 404, ErrorOut(code="not_found", message="没有这个工作队列")
     try:
-        rows = queue_queryset(request.user, name, timezone.localdate())[: min(limit, 200)]
+        steps = queue_queryset(request.user, name, timezone.localdate())
     except Http404:
         return 404, ErrorOut(code="not_found", message="没有这个工作队列")
+    # The row's fields only: a queue page of model instances with five related objects each cost
+    # more CPU than its query.
+    fields = ("case_id", "case__receipt_no", "case__item__name", "id", "name", "due_on", "row_version")
     return 200, [
-        QueueRow(
-            case_id=s.case_id,
-            receipt_no=s.case.receipt_no,
-            item=s.case.item.name,
-            step_id=s.pk,
-            step=s.name,
-            due_on=s.due_on,
-            version=s.row_version,
-        )
-        for s in rows
+        QueueRow(case_id=c, receipt_no=r, item=i, step_id=s, step=n, due_on=d, version=v)
+        for c, r, i, s, n, d, v in steps.values_list(*fields)[: min(limit, 200)]
     ]
 
 

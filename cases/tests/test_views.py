@@ -159,7 +159,7 @@ def test_public_progress_stops_guessing_after_ten_failures(logged_in, worker_a, 
     cache.clear()
 
 
-def test_api_accept_act_view_queue(logged_in, worker_a, cl_officer, household):
+def test_api_accept_act_view_queue(logged_in, worker_a, clerk_a, cl_officer, household):
     give_documents(household, [*DOCS, "disability_certificate"])
     client = logged_in(worker_a)
     created = client.post(
@@ -176,7 +176,22 @@ def test_api_accept_act_view_queue(logged_in, worker_a, cl_officer, household):
     assert again.status_code == 409 and again.json()["code"] == "step_conflict"
     detail = client.get(f"/api/v1/cases/{created['id']}").json()
     assert [s["state"] for s in detail["steps"]] == ["done", "active", "pending"]
-    assert client.get("/api/v1/cases/queue/done").json()[0]["receipt_no"] == created["receipt_no"]
+    assert client.get("/api/v1/cases/queue/done").json() == [
+        {
+            "case_id": created["id"],
+            "receipt_no": created["receipt_no"],
+            "item": "困难残疾人生活补贴",
+            "step_id": step["id"],
+            "step": "受理审查",
+            "due_on": step["due_on"],
+            "version": step["version"] + 1,
+        }
+    ]
+    assert client.get("/api/v1/cases/queue/todo").json() == []  # the next step is the township's
+    township_todo = logged_in(clerk_a).get("/api/v1/cases/queue/todo").json()
+    assert [(row["receipt_no"], row["step"], row["version"]) for row in township_todo] == [
+        (created["receipt_no"], "乡镇审核", 0)
+    ]
     assert logged_in(cl_officer).get(f"/api/v1/cases/{created['id']}").status_code == 403
 
 
