@@ -250,8 +250,9 @@ def _context(roll: PaymentRoll, snapshot: dict) -> Context:
 
 class _Lines:
     """Turns batches of rows into encoded lines. The fast way formats and encodes a whole batch at
-    once; a batch where that fails (a name the encoding cannot hold, a value containing the
-    delimiter) is written line by line, and the lines that cannot be written go to `manual`."""
+    once; in a batch where that fails (a name the encoding cannot hold, a value containing the
+    delimiter: one line in a few thousand) the lines that cannot be written are found by halving,
+    go to `manual`, and the rest are encoded together."""
 
     def __init__(self, snapshot: dict, ctx: Context):
         self.snapshot, self.encoding = snapshot, _encoding(snapshot)
@@ -269,30 +270,50 @@ class _Lines:
     def batch(self, rows: list) -> bytes:
         if self.format != "delimited":
             return b"".join(self._one(row) for row in rows)
-        fmt, first = self.line.format, self.count + 1
-        texts = [fmt(*row, n=first + i) for i, row in enumerate(rows)] if self.numbered else [fmt(*row) for row in rows]
-        text = self.end.join(texts) + self.end
-        try:
-            if self.delimiter and text.count(self.delimiter) != self.delimiters * len(rows):
-                raise ValueError
-            data = text.encode(self.encoding)
-        except (ValueError, UnicodeEncodeError):
-            if self.numbered:  # the running number must skip the lines left out: format again
-                return b"".join(self._one(row) for row in rows)
-            return b"".join(self._checked(row, text) for row, text in zip(rows, texts, strict=True))
+        texts = self._texts(rows)
+        data = self._encoded(texts)
+        if data is None:
+            left_out = {}
+            self._find_unwritable(texts, 0, left_out)
+            for i in sorted(left_out):
+                self._leave_out(rows[i], left_out[i])
+            kept = [i for i in range(len(rows)) if i not in left_out]
+            rows = [rows[i] for i in kept]
+            # numbered lines are formatted again: the running number skips the lines left out
+            data = self._encoded(self._texts(rows) if self.numbered else [texts[i] for i in kept])
         self.count += len(rows)
         self.total += sum(map(itemgetter(FEN), rows))
         return data
 
-    def _checked(self, row, text: str) -> bytes:
-        """One line of a batch that failed as a whole."""
-        if self.delimiter and text.count(self.delimiter) != self.delimiters:
-            return self._leave_out(row, "内容含分隔符")
+    def _texts(self, rows: list) -> list[str]:
+        fmt, first = self.line.format, self.count + 1
+        return [fmt(*row, n=first + i) for i, row in enumerate(rows)] if self.numbered else [fmt(*row) for row in rows]
+
+    def _encoded(self, texts: list[str]) -> bytes | None:
+        """The lines encoded together, or None if one of them cannot be written."""
+        if not texts:
+            return b""
+        text = self.end.join(texts) + self.end
+        if self.delimiter and text.count(self.delimiter) != self.delimiters * len(texts):
+            return None
         try:
-            data = (text + self.end).encode(self.encoding)
+            return text.encode(self.encoding)
         except UnicodeEncodeError:
-            return self._leave_out(row, f"含{self.snapshot['encoding'].upper()}无法编码的生僻字")
-        return self._written(row, data)
+            return None
+
+    def _find_unwritable(self, texts: list[str], offset: int, found: dict) -> None:
+        """Index (from offset) → reason of every line of texts that cannot be written."""
+        if self._encoded(texts) is not None:
+            return
+        if len(texts) == 1:
+            if self.delimiter and texts[0].count(self.delimiter) != self.delimiters:
+                found[offset] = "内容含分隔符"
+            else:
+                found[offset] = f"含{self.snapshot['encoding'].upper()}无法编码的生僻字"
+            return
+        half = len(texts) // 2
+        self._find_unwritable(texts[:half], offset, found)
+        self._find_unwritable(texts[half:], offset + half, found)
 
     def _one(self, row) -> bytes:
         values = [template.format(*row, n=self.count + 1) for template in self.fields]

@@ -153,3 +153,28 @@ def test_rare_name_line_paid_at_the_counter_counts_as_paid_and_the_roll_balances
     with pytest.raises(PaymentError) as error:
         record_counter_payment(bank_line, voucher_number="GT-0003", paid_on=date(2025, 4, 20), user=clerk_a)
     assert error.value.code == "not_manual"
+
+
+@pytest.mark.parametrize("batch", [1, 2, 5000])
+def test_rare_names_among_others_are_left_out_and_the_rest_keep_roll_order_and_running_numbers(
+    clerk_a, approver, monkeypatch, batch
+):
+    for name in ("张三", "王䶮", "李四", "赵䶮", "王芳"):
+        dibao(household(name=name), "100.00")
+    roll = rolls.approve_roll(
+        rolls.generate_roll(programme=Programme.DIBAO, month=APRIL, area_code="430522000000", user=clerk_a),
+        user=approver,
+    )
+    BankLayout.objects.create(
+        code="numbered-pipe", name="带序号", format="delimited", delimiter="|", line_ending="\r\n",
+        columns=[{"field": "seq"}, {"field": "name"}, {"field": "amount"}],
+    )  # fmt: skip
+    monkeypatch.setattr(bankfile, "_BATCH", batch)
+    result, data = export(roll, "numbered-pipe")
+    assert data.decode("gbk") == "1|张三|100.00\r\n2|李四|100.00\r\n3|王芳|100.00\r\n"
+    assert [(m[1], m[3]) for m in result.manual] == [
+        ("王䶮", "含GBK无法编码的生僻字"),
+        ("赵䶮", "含GBK无法编码的生僻字"),
+    ]
+    _, daifa = export(roll, "bank-daifa-pipe")
+    assert [line.split("|")[1] for line in daifa.decode("gbk").split("\r\n")[1:-1]] == ["张三", "李四", "王芳"]
