@@ -167,8 +167,9 @@ def queue(request, name: str, limit: int = 50):
 def case_detail(request, case_id: int):
     if is_department_officer(request.user):
         return _forbidden()
-    case = Case.objects.select_related("item").filter(pk=case_id).first()
-    if case is None:
+    try:
+        case = Case.objects.select_related("item").get(pk=case_id)  # get(): no ORDER BY to build
+    except Case.DoesNotExist:
         return 404, ErrorOut(code="not_found", message="找不到该办件，或不在您的辖区")
     return 200, _case_out(case, with_steps=True)
 

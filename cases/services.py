@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Q
 
 from accounts.models import Unit
 from accounts.roles import RoleCode
@@ -28,7 +27,7 @@ from cases.models import (
 from cases.models.catalogue import LEVEL_UNIT_KIND, Level
 from cases.workdays import WorkCalendar
 from registry.models import Document, Household, Person
-from registry.services import MissingDocument, missing_documents
+from registry.services import MissingDocument, library_documents, missing_documents
 
 LEVEL_LABEL = dict(Level.choices)
 
@@ -116,7 +115,8 @@ def accept_application(
         raise CaseError("applicant_not_member", "申请人须为该户现有成员")
     calendar = calendar or WorkCalendar()
     required, definitions = rules = version_rules(version)
-    missing = missing_documents(household, required, on_date)
+    library = library_documents(household.pk, required, list(members))
+    missing = missing_documents(household, required, on_date, members=list(members.values()), documents=library)
     if not definitions:
         raise CaseError("no_version", f"“{item.name}”的流程没有设置办理环节")
     units = responsible_units(definitions, household.area_code, user.unit)
@@ -150,7 +150,7 @@ def accept_application(
             )
             for definition, unit in zip(definitions, units, strict=True)
         )
-        link_documents(case, required, documents, on_date, members=list(members), new_case=True)
+        link_documents(case, required, documents, on_date, members=list(members), library=library)
         events.case_accepted(case, user, on_date)
         if missing:
             PauseInterval.objects.create(case=case, kind=PauseInterval.Kind.MATERIALS, started_on=on_date)
@@ -162,20 +162,26 @@ def accept_application(
 
 
 def link_documents(
-    case: Case, required: list[str], chosen: Iterable[int], on_date: date, members: list[int], new_case: bool = False
+    case: Case,
+    required: list[str],
+    chosen: Iterable[int],
+    on_date: date,
+    members: list[int],
+    library: list[Document] | None = None,
 ) -> None:
-    """Record which library documents the case uses: those picked at the window, else the current ones."""
-    already = set() if new_case else set(CaseDocument.objects.filter(case=case).values_list("document_id", flat=True))
-    library = Document.objects.filter(is_current=True, doc_type_id__in=required).filter(
-        Q(household_id=case.household_id) | Q(person_id__in=members)
-    )
-    chosen = [int(pk) for pk in chosen]
-    if chosen:
-        library = library.filter(pk__in=chosen)
+    """Record which library documents the case uses: those picked at the window, else the current ones.
+
+    `library` is given for a new case (`library_documents`, read once for the acceptance)."""
+    if library is None:
+        already = set(CaseDocument.objects.filter(case=case).values_list("document_id", flat=True))
+        library = library_documents(case.household_id, required, members)
+    else:
+        already = set()
+    chosen = {int(pk) for pk in chosen}
     CaseDocument.objects.bulk_create(
         CaseDocument(case=case, doc_type_id=doc.doc_type_id, document=doc, linked_on=on_date)
         for doc in library
-        if doc.pk not in already
+        if doc.pk not in already and (not chosen or doc.pk in chosen)
     )
 
 

@@ -288,15 +288,32 @@ class MissingDocument:
         return f"{self.holder_name}：{self.doc_type.name}{what}"
 
 
-def missing_documents(household: Household, required: list[str], on_date: date) -> list[MissingDocument]:
-    """Everything missing or expired for an application, all at once (一次性告知)."""
-    types = {t.code: t for t in DocumentType.objects.filter(code__in=required)}
-    members = [m.person for m in household.current_memberships()]
-    documents = list(
+def library_documents(household_id: int, required: list[str], person_ids: list[int]) -> list[Document]:
+    """The current documents of the required types held by the household or by these members."""
+    return list(
         Document.objects.filter(is_current=True, doc_type_id__in=required).filter(
-            Q(household=household) | Q(person_id__in=[p.pk for p in members])
+            Q(household_id=household_id) | Q(person_id__in=person_ids)
         )
     )
+
+
+def missing_documents(
+    household: Household,
+    required: list[str],
+    on_date: date,
+    *,
+    members: list[Person] | None = None,
+    documents: list[Document] | None = None,
+) -> list[MissingDocument]:
+    """Everything missing or expired for an application, all at once (一次性告知).
+
+    `members` (current, in household order) and `documents` (`library_documents`) when the caller
+    has already read them."""
+    types = {t.code: t for t in DocumentType.objects.filter(code__in=required)}
+    if members is None:
+        members = [m.person for m in household.current_memberships()]
+    if documents is None:
+        documents = library_documents(household.pk, required, [p.pk for p in members])
     result: list[MissingDocument] = []
     for code in required:
         doc_type = types.get(code)

@@ -12,6 +12,7 @@ from cases.models import Case, CaseEvent, CaseStep, Transfer
 from cases.services import accept_application, supply_materials
 from cases.tests.conftest import DAY, give_documents, item
 from cases.transfers import reply_transfer, transfer_case
+from registry.tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,27 @@ def test_missing_document_gives_one_time_notice_and_holds_the_clock(worker_a, ho
     intake = active(case)
     assert intake.responsible_unit == worker_a.unit and intake.due_on == date(2025, 10, 11)  # 3 WD
     assert case.pauses.get(kind="materials").ended_on == date(2025, 9, 30)
+
+
+def test_a_case_links_the_library_documents_it_uses_picked_or_current_once_each(worker_a, household):
+    unrelated = give_documents(household, ["death_certificate"])[0]
+    picked, *_ = give_documents(household, DISABILITY_DOCS)
+    chosen = accept_application(
+        user=worker_a, item=item("disability_living"), household=household, on_date=DAY, documents=[picked.pk]
+    ).case
+    assert list(chosen.documents.values_list("document_id", flat=True)) == [picked.pk]
+
+    withheld = give_documents(HouseholdFactory(), ["disability_certificate"])[0]  # another household's
+    held = give_documents(household, ["id_card", "household_booklet", "application_form", "bank_card"])
+    other = HouseholdFactory(area_code=household.area_code)
+    give_documents(other, ["id_card", "household_booklet", "application_form", "bank_card"])
+    waiting = accept_application(user=worker_a, item=item("disability_living"), household=other, on_date=DAY).case
+    assert waiting.status == Case.Status.MATERIALS and waiting.documents.count() == 4
+    certificate = give_documents(other, ["disability_certificate"])[0]
+    supply_materials(user=worker_a, case=waiting, on_date=DAY)
+    linked = list(waiting.documents.values_list("doc_type_id", "document_id"))
+    assert len(linked) == 5 and ("disability_certificate", certificate.pk) in linked
+    assert {unrelated.pk, withheld.pk, *(d.pk for d in held)}.isdisjoint(d for _, d in linked)
 
 
 def test_village_to_township_to_county_with_a_transfer_to_the_disabled_federation(
