@@ -25,6 +25,11 @@ from registry.relations import Relation
 
 HEAD = str(Relation.HEAD.value)  # a plain str: compared once per row
 _SPLIT = re.compile(r"[、，,；;/\n]+")
+_AREA_CODE_JUNK = str.maketrans("", "", " '")
+# The cells read for each person and for each household, fetched in one go per row.
+_PERSON_CELLS = ("sex", "disability_grade", "phone")
+_HOUSEHOLD_CELLS = ("address", "kind", "bank_name", "bank_account_name", "bank_account", "phone", "start_date")
+_HOUSEHOLD_CELLS += ("area_code", "village", "township")
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,8 @@ class _Checker:
         self.choice_columns = [c for c in choices if c[0] in self.columns]
         self.text_columns = [c for c in texts if c[0] in self.columns]
         self.money_columns = [key for key in self.columns if key.startswith(("amount:", "month:"))]
+        self.person_cells = [self.columns.get(key) for key in _PERSON_CELLS]
+        self.household_cells = [self.columns.get(key) for key in _HOUSEHOLD_CELLS]
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -148,21 +155,21 @@ class _Checker:
             self.problem(row, "name", f"姓名“{name[:10]}…”过长")
             ok = False
         try:
-            info = v.id_number(id_value)
+            number, sex, birth_date = v.id_number(id_value)
         except v.CellError as exc:
             self.problem(row, id_key, exc.message)
             return None
         if not ok:
             return None
         fields = {"ethnicity": "汉族"}
-        plan = PersonPlan(row, name, info.number, info.sex, info.birth_date, relation, fields, self.columns.get(id_key))
+        plan = PersonPlan(row, name, number, sex, birth_date, relation, fields, self.columns.get(id_key))
         if id_key == "id_number":
             self.person_details(row, cells, plan)
         return plan
 
     def person_details(self, row: int, cells: list, plan: PersonPlan) -> None:
         fields = plan.fields
-        sex = self.cell(cells, "sex")
+        sex, grade, phone = ["" if at is None else cells[at] for at in self.person_cells]
         if sex not in ("", None):
             try:
                 given = v.choice(sex, "性别", cols.SEX_OPTIONS)
@@ -182,7 +189,6 @@ class _Checker:
                 continue
             if value:
                 fields[key] = value
-        grade = self.cell(cells, "disability_grade")
         if grade not in ("", None):
             try:
                 fields["disability_grade"] = int(v.choice(grade, "残疾等级", cols.GRADE_OPTIONS))
@@ -198,7 +204,7 @@ class _Checker:
                 self.problem(row, key, f"{cols.label_of(key)}过长（不超过{limit}字）")
             elif value:
                 fields[key] = value
-        if (phone := self.cell(cells, "phone")) not in ("", None):
+        if phone not in ("", None):
             try:
                 fields["phone"] = v.phone(phone)
             except v.CellError as exc:
@@ -208,43 +214,43 @@ class _Checker:
 
     def household_details(self, row: int, cells: list, plan: HouseholdPlan) -> None:
         fields = plan.fields
-        address = v.text(self.cell(cells, "address"))
+        address, kind, bank_name, bank_account_name, bank_account, phone, start_date, area_code, village, township = [
+            "" if at is None else cells[at] for at in self.household_cells
+        ]
+        address = v.text(address)
         if not address:
             self.problem(row, "address", "家庭住址不能为空（填在户主所在行）", plan)
         elif len(address) > 200:
             self.problem(row, "address", "家庭住址过长（不超过200字）", plan)
         fields["address"] = address
         try:
-            kind = v.choice(self.cell(cells, "kind"), "城乡类别", cols.KIND_OPTIONS)
+            kind = v.choice(kind, "城乡类别", cols.KIND_OPTIONS)
             fields["kind"] = kind or "rural"
         except v.CellError as exc:
             self.problem(row, "kind", exc.message, plan)
-        for key, limit in (("bank_name", 50), ("bank_account_name", 50)):
-            value = v.text(self.cell(cells, key))
-            if len(value) > limit:
+        for key, value in (("bank_name", bank_name), ("bank_account_name", bank_account_name)):
+            value = v.text(value)
+            if len(value) > 50:
                 self.problem(row, key, f"{cols.label_of(key)}过长", plan)
             fields[key] = value
         try:
-            fields["bank_account"] = v.digits(self.cell(cells, "bank_account"), "银行账号", 8, 32)
+            fields["bank_account"] = v.digits(bank_account, "银行账号", 8, 32)
         except v.CellError as exc:
             self.problem(row, "bank_account", exc.message, plan)
         try:
-            fields["phone"] = v.phone(self.cell(cells, "phone"))
+            fields["phone"] = v.phone(phone)
         except v.CellError:
             fields["phone"] = ""  # reported on the person
         try:
-            plan.start_date = v.a_date(self.cell(cells, "start_date"), "入户日期")
+            plan.start_date = v.a_date(start_date, "入户日期")
             if plan.start_date and plan.start_date > self.today:
                 self.problem(row, "start_date", "入户日期不能晚于今天", plan)
         except v.CellError as exc:
             self.problem(row, "start_date", exc.message, plan)
-        plan.area_ref = (
-            v.text(self.cell(cells, "area_code")).translate(str.maketrans("", "", " '")),
-            v.text(self.cell(cells, "village")),
-            v.text(self.cell(cells, "township")),
-        )
+        plan.area_ref = (v.text(area_code).translate(_AREA_CODE_JUNK), v.text(village), v.text(township))
         plan.area_cell = (row, "area_code" if plan.area_ref[0] else "village")
-        self.roster_money(row, cells, plan)
+        if self.money_columns:
+            self.roster_money(row, cells, plan)
 
     def roster_money(self, row: int, cells: list, plan: HouseholdPlan | None) -> None:
         for key in self.money_columns:
@@ -260,20 +266,27 @@ class _Checker:
     # -- layouts ---------------------------------------------------------------------------------
 
     def ledger(self, rows: list) -> None:
-        has_key = "household_key" in self.columns
+        key_at, relation_at = self.columns.get("household_key"), self.columns.get("relation")
+        name_at, id_at = self.columns["name"], self.columns["id_number"]
+        relations: dict[str, str] = {}  # a ledger writes a handful of relations, each a hundred thousand times
         current_key = ""
         for number, (row, cells) in enumerate(rows, 1):
             if number % 20000 == 0:
                 self.progress(number, len(rows))
-            relation_raw = self.cell(cells, "relation")
             relation = ""
-            try:
-                relation = v.relation(relation_raw) if "relation" in self.columns else ""
-            except v.CellError as exc:
-                relation = "?"
-                relation_error = exc.message
-            if has_key:
-                key = v.text(self.cell(cells, "household_key"))
+            if relation_at is not None:
+                relation_raw = cells[relation_at]
+                relation = relations.get(relation_raw) if type(relation_raw) is str else None
+                if relation is None:
+                    try:
+                        relation = v.relation(relation_raw)
+                        if type(relation_raw) is str:
+                            relations[relation_raw] = relation
+                    except v.CellError as exc:
+                        relation = "?"
+                        relation_error = exc.message
+            if key_at is not None:
+                key = v.text(cells[key_at])
             else:  # no key column: a 户主 row opens a household, the rows below it belong to it
                 if relation == HEAD or not current_key:
                     current_key = f"第{row}行起的户"
@@ -294,11 +307,9 @@ class _Checker:
                 plan.head_rows.append(row)
                 if len(plan.head_rows) == 1:
                     self.household_details(row, cells, plan)
-            else:
+            elif self.money_columns:
                 self.roster_money(row, cells, plan)
-            person = self.person(
-                row, cells, self.cell(cells, "name"), self.cell(cells, "id_number"), relation, "id_number"
-            )
+            person = self.person(row, cells, cells[name_at], cells[id_at], relation, "id_number")
             if person is None:
                 plan.bad = True
                 plan.unreadable_persons += 1
@@ -482,7 +493,7 @@ class _Checker:
             plan.fields["area_code"] = code
 
     def run(self) -> Plan:
-        rows = list(self.sheet.data_rows())
+        rows = self.sheet.data_rows()
         self.progress(0, len(rows))
         if self.sheet.layout == "roster":
             self.roster(rows)

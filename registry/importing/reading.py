@@ -36,19 +36,19 @@ class Sheet:
     def layout(self) -> str:
         return "roster" if "head_name" in self.columns else "ledger"
 
-    def data_rows(self):
-        """(sheet row number, cells) for each row below the header that holds a person or household."""
+    def data_rows(self) -> list[tuple[int, list]]:
+        """(sheet row number, cells) of each row below the header that holds a person or household."""
         width = len(self.headers)
-        for index in range(self.header_index + 1, len(self.rows)):
-            cells = self.rows[index]
+        found = []
+        for number, cells in enumerate(self.rows[self.header_index + 1 :], self.header_index + 2):
             if len(cells) < width:
-                cells = list(cells) + [""] * (width - len(cells))
+                cells = [*cells, *[""] * (width - len(cells))]
             kind = row_kind(cells)
-            if kind != "data":
-                if kind != "empty":
-                    self.skipped[kind] = self.skipped.get(kind, 0) + 1
-                continue
-            yield index + 1, cells
+            if kind == "data":
+                found.append((number, cells))
+            elif kind != "empty":
+                self.skipped[kind] = self.skipped.get(kind, 0) + 1
+        return found
 
 
 # Every character that can start a 合计 row or appear in a signature marker: a row without any of
@@ -59,7 +59,7 @@ _MARKER_CHARS = re.compile(r"[合总小本累制填审负签盖经复]")
 def row_kind(cells: list) -> str:
     joined = "\x1f".join([cell if type(cell) is str else "" if cell is None else str(cell) for cell in cells])
     if not _MARKER_CHARS.search(joined):
-        return "data" if joined.replace("\x1f", "").strip() else "empty"
+        return "data" if joined.strip() else "empty"  # the separator \x1f is whitespace to strip()
     values = [cell for cell in cells if cell is not None and (cell.strip() if type(cell) is str else cell != "")]
     if not values:
         return "empty"

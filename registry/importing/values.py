@@ -55,28 +55,40 @@ def _excel_number_error(label: str, value) -> CellError:
     )
 
 
-def id_number(value) -> idcard.IdInfo:
+def id_number(value) -> tuple[str, str, date]:
+    """An ID cell → (number, sex "M"/"F", birth date), or a `CellError` with the reason.
+
+    A tuple, not an `idcard.IdInfo`: a take-on checks 300,000 numbers and a frozen dataclass costs
+    more to make than the rest of the common case."""
+    if type(value) is str and len(value) == 18 and (found := _quick_id(value)) is not None:
+        return found
     if isinstance(value, bool):
         value = ""
     if isinstance(value, float | int):
         if (isinstance(value, float) and not value.is_integer()) or abs(value) >= 1e15:
             raise _excel_number_error("身份证号", value)
         value = str(int(value))  # a 15-digit legacy number survives as a number
-    raw = text(value).translate(_FULLWIDTH).lstrip("'").replace(" ", "")
+    raw = _halfwidth(text(value)).lstrip("'").replace(" ", "")
     if len(raw) == 18 and (found := _quick_id(raw)) is not None:
         return found
     if _E_NOTATION.fullmatch(raw):
         raise _excel_number_error("身份证号", raw)
     try:
-        return idcard.parse(raw)
+        info = idcard.parse(raw)
     except idcard.InvalidIdNumber as exc:
         if exc.code == "id_check_digit" and len(raw) == 18 and raw.endswith("000"):
             raise _excel_number_error("身份证号", raw) from None
         raise CellError(exc.code, exc.message) from None
+    return info.number, info.sex, info.birth_date
+
+
+def _halfwidth(raw: str) -> str:
+    """Full-width digits and signs as ASCII; ASCII text is returned as it is (the common case,
+    without translate's look-up per character)."""
+    return raw if raw.isascii() else raw.translate(_FULLWIDTH)
 
 
 _WEIGHTS = idcard.WEIGHTS
-_TODAY = date.today
 
 
 @functools.lru_cache(maxsize=8192)
@@ -86,12 +98,14 @@ def _area_sum(digits: str) -> int:
 
 @functools.lru_cache(maxsize=65536)
 def _birth(digits: str) -> tuple[date, int] | None:
-    """The birth date in digits 7–14 with their weighted sum, None if no such day from 1880 on."""
+    """The birth date in digits 7–14 with their weighted sum; None if no such day from 1880 on, or
+    not yet past when first asked (a day in the future stays cached as None and takes the slow
+    path of `idcard.parse`, which judges it on the day it is asked: time only moves forward)."""
     try:
         birth = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
         return None
-    if birth.year < 1880:
+    if birth.year < 1880 or birth > date.today():  # noqa: DTZ011 - a calendar date
         return None
     return birth, sum(map(operator.mul, map(int, digits), _WEIGHTS[6:14]))
 
@@ -101,7 +115,7 @@ def _sequence_sum(digits: str) -> int:
     return sum(map(operator.mul, map(int, digits), _WEIGHTS[14:]))
 
 
-def _quick_id(raw: str) -> idcard.IdInfo | None:
+def _quick_id(raw: str) -> tuple[str, str, date] | None:
     """The common case without regexes: a correct 18-digit number. Anything else → None, and
     `idcard.parse` gives the reason. The check sum is added from cached sums of the area, birth
     date and sequence (a ledger repeats a few areas and days)."""
@@ -115,11 +129,7 @@ def _quick_id(raw: str) -> idcard.IdInfo | None:
     last = raw[17].upper()
     if idcard.CHECK_CHARS[(_area_sum(raw[:6]) + birth_sum + _sequence_sum(raw[14:17])) % 11] != last:
         return None
-    if birth > _TODAY():
-        return None
-    return idcard.IdInfo(
-        number=first17 + last, birth_date=birth, sex="M" if int(raw[16]) % 2 else "F", issue_area_code=raw[:6]
-    )
+    return first17 + last, "M" if raw[16] in "13579" else "F", birth
 
 
 def digits(value, label: str, min_len: int, max_len: int) -> str:
@@ -128,18 +138,16 @@ def digits(value, label: str, min_len: int, max_len: int) -> str:
         if (isinstance(value, float) and not value.is_integer()) or abs(value) >= 1e15:
             raise _excel_number_error(label, value)
         value = str(int(value))
-    raw = text(value).translate(_FULLWIDTH).lstrip("'").replace(" ", "").replace("-", "")
-    if not raw:
-        return ""
+    raw = _halfwidth(text(value)).lstrip("'").replace(" ", "").replace("-", "")
+    if not raw or (raw.isdigit() and min_len <= len(raw) <= max_len):
+        return raw
     if _E_NOTATION.fullmatch(raw):
         raise _excel_number_error(label, raw)
-    if not raw.isdigit() or not min_len <= len(raw) <= max_len:
-        raise CellError("digits", f"{label}“{raw}”格式错误：应为{min_len}～{max_len}位数字")
-    return raw
+    raise CellError("digits", f"{label}“{raw}”格式错误：应为{min_len}～{max_len}位数字")
 
 
 def phone(value) -> str:
-    raw = text(value).translate(_FULLWIDTH).replace(" ", "")
+    raw = _halfwidth(text(value)).replace(" ", "")
     if not raw:
         return ""
     if not _PHONE.fullmatch(raw):
@@ -177,7 +185,7 @@ def a_date(value, label: str = "日期") -> date | None:
             return _make_date(label, raw, int(raw[:4]), int(raw[4:6]), int(raw[6:]))
         if 1 <= value < 80000:
             return _EXCEL_EPOCH + timedelta(days=int(value))
-    raw = text(value).translate(_FULLWIDTH).replace(" ", "")
+    raw = _halfwidth(text(value)).replace(" ", "")
     if match := _YMD.match(raw):
         return _make_date(label, raw, *map(int, match.groups()))
     if re.fullmatch(r"\d{8}", raw):
@@ -199,7 +207,7 @@ def a_date(value, label: str = "日期") -> date | None:
 
 def a_month(value, label: str = "月份") -> date | None:
     """A month such as 最初享受月: 2019-03, 2019.3, 2019年3月, 201903, or a full date."""
-    raw = text(value).translate(_FULLWIDTH).replace(" ", "")
+    raw = _halfwidth(text(value)).replace(" ", "")
     if match := _YM.match(raw):
         return _make_date(label, raw, int(match[1]), int(match[2]), 1)
     if re.fullmatch(r"\d{6}", raw):
@@ -253,7 +261,7 @@ def amount(value, label: str = "金额") -> Decimal | None:
         if result < 0:
             raise CellError("amount_negative", f"{label}“{text(value)}”不能为负数")
         return result.quantize(Decimal("0.01"))
-    raw = text(value).translate(_FULLWIDTH).replace(" ", "").replace(",", "").replace("，", "")
+    raw = _halfwidth(text(value)).replace(" ", "").replace(",", "").replace("，", "")
     raw = raw.removeprefix("¥").removeprefix("￥")
     if re.fullmatch(r"\d{1,10}(\.\d{1,2})?元?", raw):
         return Decimal(raw.removesuffix("元"))

@@ -1,7 +1,7 @@
 """The cell cleaners and the header finder: the clerks' real mistakes, each with its Chinese reason."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -18,7 +18,7 @@ def test_id_typed_as_a_number_is_reported_not_guessed():
     with pytest.raises(v.CellError) as error:
         v.id_number("430522198005170000")  # pasted back as text: the tail is already 000
     assert error.value.code == "excel_number"
-    assert v.id_number(430522800517001.0).number == idcard.normalize("430522800517001")  # 15 digits survive
+    assert v.id_number(430522800517001.0)[0] == idcard.normalize("430522800517001")  # 15 digits survive
 
 
 def test_quick_id_path_agrees_with_idcard_parse():
@@ -30,8 +30,17 @@ def test_quick_id_path_agrees_with_idcard_parse():
             rng.randrange(500),
             rng.random() < 0.5,
         )
-        assert v.id_number(number) == idcard.parse(number)
-        assert v.id_number(number.lower()) == idcard.parse(number)
+        info = idcard.parse(number)
+        assert v.id_number(number) == v.id_number(number.lower()) == (info.number, info.sex, info.birth_date)
+
+
+def test_id_born_after_today_is_reported_however_often_it_is_read():
+    tomorrow = date.today() + timedelta(days=1)  # noqa: DTZ011 - a calendar date
+    number = idcard.make_id_number("430522", tomorrow, 1, True)
+    for _ in range(2):  # the second time from the cache of birth dates
+        with pytest.raises(v.CellError) as error:
+            v.id_number(number)
+        assert error.value.code == "id_birth_date"
 
 
 @pytest.mark.parametrize(
