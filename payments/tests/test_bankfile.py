@@ -178,3 +178,18 @@ def test_rare_names_among_others_are_left_out_and_the_rest_keep_roll_order_and_r
     ]
     _, daifa = export(roll, "bank-daifa-pipe")
     assert [line.split("|")[1] for line in daifa.decode("gbk").split("\r\n")[1:-1]] == ["张三", "李四", "王芳"]
+
+
+def test_lines_the_database_writes_are_the_lines_the_templates_give(approved_roll, monkeypatch):
+    every_field = [{"field": name} for name in bankfile.FIELDS if name != "seq"]  # {n} is always Python's
+    for code in ("all-fields", "all-fields-again"):
+        BankLayout.objects.create(
+            code=code, name=code, format="delimited", delimiter="|", trailing_delimiter=True, line_ending="\r\n",
+            summary="first", summary_template="{count}|{total}|{date}", columns=every_field,
+        )  # fmt: skip
+    _, in_sql = export(approved_roll, "all-fields")
+    monkeypatch.setattr(bankfile, "_sql_line", lambda snapshot, ctx: None)
+    _, in_python = export(approved_roll, "all-fields-again")
+    assert in_sql == in_python
+    second = in_sql.decode("gbk").split("\r\n")[2]
+    assert second.startswith(f"{approved_roll.pk:06d}0000002|李四|0.29|29|")
