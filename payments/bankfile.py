@@ -47,7 +47,10 @@ from audit.services import record
 from payments.errors import PaymentError
 from payments.models import BankFile, BankLayout, PaymentRoll, RollLine, yuan
 
-_BATCH = 5000
+# a batch with a line that cannot be written is halved down to it: at one rare name in a few
+# thousand lines most batches hold one, so the smaller the batch the less is encoded twice
+# (293,271 lines, one rare name in 5,000: 0.85–1.12 → 0.62–0.82 s Python CPU from 5,000 to 1,000)
+_BATCH = 1000
 
 KIND_LABELS = dict(RollLine.Kind.choices)
 

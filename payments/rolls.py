@@ -314,6 +314,9 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
         # (the default 30,000 reads every page of a table of one large roll)
         _execute("SET LOCAL default_statistics_target = 10", {})
         _execute("ANALYZE payments_rollline (roll_id, enrolment_id, pay_month)", {})
+        # the roll's (enrolment, month) pairs are grouped by sorting, not hashing: 0.23 instead of
+        # 0.30 s for 300,000 lines (EXPLAIN ANALYZE of the duplicates check)
+        _execute("SET LOCAL enable_hashagg = off", {})
     refresh_totals(roll)
     check_roll(roll)
     return roll
