@@ -439,8 +439,11 @@ class _Checker:
 
     def duplicates_in_registry(self) -> None:
         scope = current_scope()
-        by_id = {p.id_number: (p, h) for h in self.households.values() for p in h.persons}
-        for number, name, area_code in _registered(list(by_id)):
+        numbers = [p.id_number for h in self.households.values() for p in h.persons]
+        registered = {number: (name, area_code) for number, name, area_code in _registered(numbers)}
+        # Rows only for the numbers found (usually none), not a map of all 300,000.
+        by_id = {p.id_number: (p, h) for h in self.households.values() for p in h.persons if p.id_number in registered}
+        for number, (name, area_code) in registered.items():
             person, plan = by_id[number]
             if scope.allows(area_code):
                 message = f"身份证号已登记：{name}（区划{area_code}），不能重复导入，请在原记录上修改"

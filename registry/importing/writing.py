@@ -138,14 +138,11 @@ def _copy_text(rows: list) -> bytes:
     for column in zip(*rows, strict=True):
         first = column[0]
         if (type(first) is str or first is None) and column.count(first) == len(column):
-            text = _NULL if first is None else first.translate(_COPY_ESCAPES)
-            columns.append(repeat(text, len(column)))
-            continue
-        kinds = set(map(type, column))
-        if kinds == {str}:
-            if _COPY_SPECIAL.search("".join(column)):
+            column = repeat(_NULL if first is None else first.translate(_COPY_ESCAPES), len(column))
+        elif (text := _joined_text(column)) is not None:
+            if _COPY_SPECIAL.search(text):
                 column = [value.translate(_COPY_ESCAPES) for value in column]
-        elif kinds == {int}:
+        elif set(map(type, column)) == {int}:
             column = map(str, column)
         else:
             column = [
@@ -154,6 +151,15 @@ def _copy_text(rows: list) -> bytes:
             ]
         columns.append(column)
     return ("\n".join(map("\t".join, zip(*columns, strict=True))) + "\n").encode()
+
+
+def _joined_text(column: tuple) -> str | None:
+    """The column's values joined, or None unless every one is text (`str.join` refuses the others:
+    the type check and the text to search in one C loop)."""
+    try:
+        return "".join(column)
+    except TypeError:
+        return None
 
 
 class _Table:
@@ -212,6 +218,7 @@ def write_households(
             households, memberships, grams = rows.households, rows.memberships, rows.name_grams()
             if aside:
                 households, memberships, grams = _copy_text(households), _copy_text(memberships), _copy_text(grams)
+                clock.lap("rows_beside_person_indexes")
                 aside.wait()
                 clock.lap("person_indexes")
             _insert(Household, rows.household.columns, households)
