@@ -175,7 +175,8 @@ LINE_HEADERS = [
 @login_required
 def roll_detail(request, pk: int):
     roll = get_object_or_404(PaymentRoll.objects.select_related("generated_by", "approved_by"), pk=pk)
-    lines = RollLine.objects.filter(roll=roll).order_by("seq")
+    # Lines are numbered in enrolment order (cheapest to write); reviewers read a roll village by village.
+    lines = RollLine.objects.filter(roll=roll).order_by("area_code", "seq")
     status = request.GET.get("status", "")
     if status:
         lines = lines.filter(status=status)

@@ -1,16 +1,18 @@
 """Pages: jurisdiction (another township gets 404), maker-checker in the UI, public pages leak nothing."""
 
+import io
 from datetime import date
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from accounts.tests.factories import StaffFactory
 from assistance.programmes import Programme
 from payments import funds, rolls
 from payments.models import PaymentRoll
-from payments.tests.conftest import APRIL, VILLAGE_A, dibao, household
+from payments.tests.conftest import APRIL, VILLAGE_A, VILLAGE_B, dibao, household
 from registry.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +101,20 @@ def test_pages_render_and_export(client, roll_a, approver, county_bureau):
         assert client.get(reverse(name)).status_code == 200
         assert client.get(reverse(name) + "?export=xlsx")["Content-Type"].startswith("application/vnd.openxml")
     assert client.get(reverse("payments:roll_detail", args=[roll_a.pk]) + "?export=xlsx").status_code == 200
+
+
+def test_a_county_roll_reads_village_by_village_on_the_page_and_in_the_export(client, approver, county_bureau):
+    heads = ["乙一", "甲一", "乙二", "甲二"]  # enrolled alternately in village B and village A
+    for name, area in zip(heads, (VILLAGE_B, VILLAGE_A, VILLAGE_B, VILLAGE_A), strict=True):
+        dibao(household(area, name=name))
+    roll = rolls.generate_roll(programme=Programme.DIBAO, month=APRIL, area_code="430522000000", user=approver)
+    login(client, approver)
+    url = reverse("payments:roll_detail", args=[roll.pk])
+    page = client.get(url).content.decode()
+    assert sorted(heads, key=page.index) == ["甲一", "甲二", "乙一", "乙二"]
+    sheet = load_workbook(io.BytesIO(b"".join(client.get(url + "?export=xlsx").streaming_content))).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[4]) for row in rows] == [(2, "甲一"), (4, "甲二"), (1, "乙一"), (3, "乙二")]
 
 
 def test_three_checks_per_township(client, roll_a, clerk_a, approver, township_a, township_b):
