@@ -14,7 +14,7 @@ from registry.importing.checking import check
 from registry.importing.reading import read_sheet
 from registry.importing.writing import BULK_TABLES, write_households
 from registry.models import Household, Membership, Person, PersonNameGram
-from registry.search import search_persons
+from registry.search import name_grams, search_persons
 from registry.tests.test_import import VILLAGE_A, good_rows, villages  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db, pytest.mark.usefixtures("villages")]
@@ -71,6 +71,23 @@ def test_take_on_leaves_the_schema_as_migrated_and_the_rows_searchable(clerk_a):
     head = Person.unscoped.order_by("pk").first()
     with within(scope_for_area(VILLAGE_A)):
         assert head in search_persons(head.name[1:])  # found through the rebuilt gram and name indexes
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_every_person_gets_the_grams_of_their_name(clerk_a, bulk):
+    """The name-gram rows go in as COPY text made by hand: each person's grams are exactly those of
+    their name, also for a name holding COPY's own characters (a backslash typed in Excel)."""
+    households = plans(3)
+    households[1].persons[1].name = "阿\\依古丽"
+    write_households(households, source="台账.xlsx", bulk=bulk)
+
+    stored: dict[int, set[str]] = {}
+    for person_id, gram, area_code in PersonNameGram.objects.values_list("person_id", "gram", "area_code"):
+        stored.setdefault(person_id, set()).add(gram)
+        assert area_code == Person.unscoped.get(pk=person_id).area_code
+    persons = Person.unscoped.all()
+    assert {person.pk: grams for person in persons if (grams := name_grams(person.name))} == stored
+    assert "\\依" in stored[Person.unscoped.get(name="阿\\依古丽").pk]
 
 
 def test_small_import_into_a_larger_registry_keeps_the_indexes(clerk_a):
