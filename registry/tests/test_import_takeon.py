@@ -61,12 +61,14 @@ def test_take_on_leaves_the_schema_as_migrated_and_the_rows_searchable(clerk_a):
 
     households = plans(3)
     typed = households[0].fields["address"] = "城西社区\\3组\t5号\n（老屋）"  # COPY's own characters
+    illness = households[0].persons[0].fields["serious_illness"] = "尿毒症\\透析\t每周三次"
     written = write_households(households, source="台账.xlsx")  # an empty registry: a take-on
 
     assert written["bulk"] is True
     assert schema() == migrated
     assert (Person.unscoped.count(), Household.unscoped.count(), Membership.unscoped.count()) == (9, 3, 9)
     assert Household.unscoped.filter(address=typed).count() == 1
+    assert Person.unscoped.filter(serious_illness=illness).count() == 1
     assert PersonNameGram.objects.exists()
     head = Person.unscoped.order_by("pk").first()
     with within(scope_for_area(VILLAGE_A)):
