@@ -11,7 +11,6 @@ projected to the full size). Runs in its own database, created and dropped here;
 """
 
 import argparse
-import io
 import os
 import sys
 import time
@@ -80,54 +79,10 @@ BENCH_COLUMNS = ["household_key", "relation", "name", "id_number", "area_code", 
 BENCH_COLUMNS += ["bank_name", "bank_account"]
 
 
-def xlsx_bytes(rows: list[dict]) -> bytes:
-    """The ledger as Excel or WPS saves it after a clerk filled it in: text in the shared-strings
-    table, the household key a number."""
-    import xlsxwriter
-
+def bench_columns() -> list:
     from registry.importing.columns import ALL_COLUMNS
 
-    output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-    sheet = workbook.add_worksheet("家庭户台账")
-    sheet.write_row(0, 0, [ALL_COLUMNS[key].label for key in BENCH_COLUMNS])
-    for number, row in enumerate(rows, 1):
-        sheet.write_number(number, 0, row["household_key"])
-        for column, key in enumerate(BENCH_COLUMNS[1:], 1):
-            if value := row.get(key):
-                sheet.write_string(number, column, value)
-    workbook.close()
-    return output.getvalue()
-
-
-def streamed_xlsx_bytes(rows: list[dict]) -> bytes:
-    """The same ledger as streaming writers make it (openpyxl's write-only mode, Apache POI's SXSSF
-    behind many systems' exports): every text cell inline in the sheet, 147 MB of XML for
-    300,000 rows instead of Excel's ~75 MB plus the strings table."""
-    from openpyxl import Workbook
-
-    from registry.importing.columns import ALL_COLUMNS
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("家庭户台账")
-    sheet.append([ALL_COLUMNS[key].label for key in BENCH_COLUMNS])
-    for row in rows:
-        sheet.append([row.get(key, "") for key in BENCH_COLUMNS])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-def csv_bytes(rows: list[dict]) -> bytes:
-    import csv
-
-    from registry.importing.columns import ALL_COLUMNS
-
-    output = io.StringIO()
-    writer = csv.writer(output)
-    writer.writerow([ALL_COLUMNS[key].label for key in BENCH_COLUMNS])
-    writer.writerows([row.get(key, "") for key in BENCH_COLUMNS] for row in rows)
-    return output.getvalue().encode("utf-8")
+    return [ALL_COLUMNS[key] for key in BENCH_COLUMNS]
 
 
 def empty_registry() -> None:
@@ -236,7 +191,12 @@ def main() -> None:
         rows = ledger_rows(households)
         persons = len(rows)
         print(f"generating {households:,} households / {persons:,} persons ...")
-        xlsx, streamed, csv_data = xlsx_bytes(rows), streamed_xlsx_bytes(rows), csv_bytes(rows)
+        from registry.importing import samples
+
+        # The ledger as Excel saves it (the headline figure), and as streaming writers make it.
+        xlsx = samples.excel_saved_bytes(rows, columns=bench_columns())
+        streamed = samples.template_workbook_bytes(rows, columns=bench_columns())
+        csv_data = samples.template_csv_bytes(rows, columns=bench_columns())
         print(
             f"  xlsx {len(xlsx) / 1e6:.1f} MB (streamed {len(streamed) / 1e6:.1f} MB), csv {len(csv_data) / 1e6:.1f} MB"
         )

@@ -71,11 +71,14 @@ def unique_area6(index: int) -> str:
     return f"{430000 + index // 400:06d}"
 
 
-def template_workbook_bytes(rows: list[dict], header_labels: list[str] | None = None) -> bytes:
-    """Our template's layout (header on row 1) filled with `rows` (dicts keyed by column key)."""
+def template_workbook_bytes(
+    rows: list[dict], header_labels: list[str] | None = None, columns=TEMPLATE_COLUMNS
+) -> bytes:
+    """Our template's layout (header on row 1) filled with `rows` (dicts keyed by column key), as
+    streaming writers make it (openpyxl's write-only mode, Apache POI's SXSSF behind many systems'
+    exports): every text cell inline in the sheet."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("家庭户台账")
-    columns = TEMPLATE_COLUMNS
     sheet.append(header_labels or [c.label for c in columns])
     for row in rows:
         sheet.append([row.get(c.key, "") for c in columns])
@@ -84,12 +87,32 @@ def template_workbook_bytes(rows: list[dict], header_labels: list[str] | None = 
     return output.getvalue()
 
 
-def template_csv_bytes(rows: list[dict], encoding: str = "utf-8-sig") -> bytes:
+def excel_saved_bytes(rows: list[dict], columns=TEMPLATE_COLUMNS) -> bytes:
+    """The same ledger as Excel or WPS saves it once a clerk has filled it in: text in the
+    shared-strings table, the typed 户编号 a number. For tests and benchmarks: xlsxwriter is a
+    development dependency."""
+    import xlsxwriter
+
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+    sheet = workbook.add_worksheet("家庭户台账")
+    sheet.write_row(0, 0, [c.label for c in columns])
+    for number, row in enumerate(rows, 1):
+        for at, column in enumerate(columns):
+            value = row.get(column.key, "")
+            if column.key == "household_key":
+                sheet.write_number(number, at, int(value))
+            elif value != "":
+                sheet.write_string(number, at, str(value))
+    workbook.close()
+    return output.getvalue()
+
+
+def template_csv_bytes(rows: list[dict], encoding: str = "utf-8-sig", columns=TEMPLATE_COLUMNS) -> bytes:
     output = io.StringIO()
     writer = csv.writer(output)
-    writer.writerow([c.label for c in TEMPLATE_COLUMNS])
-    for row in rows:
-        writer.writerow([row.get(c.key, "") for c in TEMPLATE_COLUMNS])
+    writer.writerow([c.label for c in columns])
+    writer.writerows([row.get(c.key, "") for c in columns] for row in rows)
     return output.getvalue().encode(encoding)
 
 
