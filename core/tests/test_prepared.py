@@ -1,0 +1,105 @@
+"""core.prepared: statements compiled once answer as the ORM would, within the caller's jurisdiction."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.db.models import Q
+
+from accounts.models import Unit, User
+from accounts.tests.factories import StaffFactory, UnitFactory
+from areas.jurisdiction import NOTHING, scope_for_area, system_scope, within
+from core.prepared import prepared, prepared_update
+from registry.models import Person
+from registry.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+_units_named = prepared(
+    lambda start: Unit.objects.select_related("parent").filter(name__startswith=start).order_by("name"), start=str
+)
+_born_before = prepared(
+    lambda day: Person.objects.filter(birth_date__lt=day).order_by("birth_date").values_list("name", flat=True),
+    day=date,
+)
+_rename_unit = prepared_update(lambda pk, name: (Unit.objects.filter(pk=pk), {"name": name}), pk=int, name=str)
+_stamp_login = prepared_update(
+    lambda user_id, at: (User.objects.filter(pk=user_id), {"last_login": at}), user_id=int, at=datetime
+)
+
+
+@pytest.fixture
+def county():
+    with system_scope():
+        bureau = UnitFactory(name="新邵县民政局", kind=Unit.Kind.BUREAU, area_code="430522000000")
+        UnitFactory(name="镇一民政办", area_code="430522100000", parent=bureau)
+        UnitFactory(name="镇二民政办", area_code="430522101000", parent=bureau)
+    return bureau
+
+
+def test_a_prepared_read_gives_the_querysets_objects_and_only_those_of_the_users_area(
+    county, django_assert_num_queries
+):
+    with within(scope_for_area("430522100000")):
+        expected = list(Unit.objects.select_related("parent").filter(name__startswith="镇").order_by("name"))
+        rows = _units_named(start="镇")
+    assert [u.pk for u in rows] == [u.pk for u in expected]
+    assert [u.name for u in rows] == ["镇一民政办"]
+    with django_assert_num_queries(0):  # the related unit came in the same row
+        assert rows[0].parent.name == "新邵县民政局"
+    with system_scope():
+        assert [u.name for u in _units_named(start="镇")] == ["镇一民政办", "镇二民政办"]
+    with within(NOTHING):
+        assert _units_named(start="镇") == []
+
+
+def test_like_characters_in_a_value_match_themselves(county):
+    with system_scope():
+        UnitFactory(name="50%救助站", area_code="430522100000")
+        UnitFactory(name="50元救助站", area_code="430522100000")
+        UnitFactory(name="镇_临时", area_code="430522100000")
+        assert [u.name for u in _units_named(start="50%")] == ["50%救助站"]
+        assert [u.name for u in _units_named(start="镇_")] == ["镇_临时"]
+
+
+def test_dates_are_values_of_the_statement():
+    with system_scope():
+        PersonFactory(name="甲", birth_date=date(1950, 3, 1))
+        PersonFactory(name="乙", birth_date=date(1990, 3, 1))
+        assert _born_before(day=date(1960, 1, 1)) == ["甲"]
+        assert _born_before(day=date(2000, 1, 1)) == ["甲", "乙"]
+
+
+def test_a_constant_that_happens_to_equal_a_placeholder_stays_a_constant(county):
+    either = prepared(lambda pk: Unit.unscoped.filter(Q(pk=pk) | Q(pk=32700)).order_by("pk"), pk=int)
+    with system_scope():
+        fixed = UnitFactory(id=32700, name="固定单位", area_code="430522100000")
+        assert [u.pk for u in either(pk=county.pk)] == [county.pk, fixed.pk]
+
+
+def test_a_prepared_update_changes_only_rows_of_the_users_area(county):
+    with system_scope():
+        other = Unit.objects.get(name="镇二民政办")
+    with within(scope_for_area("430522100000")):
+        assert _rename_unit(pk=other.pk, name="改名") == 0
+    with within(scope_for_area("430522101000")):
+        assert _rename_unit(pk=other.pk, name="镇二民政办（新）") == 1
+    with system_scope():
+        assert Unit.objects.get(pk=other.pk).name == "镇二民政办（新）"
+
+
+def test_a_prepared_update_writes_datetimes_and_empties():
+    user = StaffFactory()
+    at = datetime(2026, 10, 1, 8, 30, tzinfo=UTC)
+    with system_scope():
+        assert _stamp_login(user_id=user.pk, at=at) == 1
+        assert User.objects.get(pk=user.pk).last_login == at
+        assert _stamp_login(user_id=user.pk, at=None) == 1
+        assert User.objects.get(pk=user.pk).last_login is None
+
+
+def test_a_statement_whose_sql_depends_on_the_value_is_refused():
+    with pytest.raises(TypeError, match="int, str, date or datetime"):
+        prepared(lambda ids: Unit.objects.filter(pk__in=ids), ids=list)
+    unused = prepared(lambda pk: Unit.unscoped.filter(name="x"), pk=int)
+    with system_scope(), pytest.raises(TypeError, match="does not take"):
+        unused(pk=1)
