@@ -6,6 +6,7 @@ the same step at once exactly one succeeds; the other gets `step_conflict` with 
 
 from datetime import date
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -16,8 +17,31 @@ from cases.errors import CaseError
 from cases.models import Case, CaseStep, PauseInterval, StepDefinition, Transfer
 from cases.services import activate_step
 from cases.workdays import WorkCalendar
+from core.prepared import PreparedUpdate, field_type, prepared, prepared_update
 
 State = CaseStep.State
+
+
+_STEP_RELATED = ("case", "case__version", "case__item", "definition", "responsible_unit")
+
+
+def _steps():
+    """Steps with what acting on them needs; `has_open_transfers` saves approving a query for the
+    transfers (whichever department's area they belong to) when there are none, as almost always."""
+    open_transfers = Transfer.unscoped.filter(step_id=OuterRef("pk"), state=Transfer.State.OPEN)
+    return CaseStep.objects.select_related(*_STEP_RELATED).annotate(has_open_transfers=Exists(open_transfers))
+
+
+_step = prepared(lambda step_id: _steps().filter(pk=step_id), step_id=int)
+_case_steps = prepared(lambda case_id: _steps().filter(case_id=case_id).order_by("order"), case_id=int)
+
+# The step's own transfers, whichever department's area they belong to.
+_open_transfers = prepared(
+    lambda step_id: Transfer.unscoped.filter(step_id=step_id, state=Transfer.State.OPEN).values_list(
+        "kind", "to_unit__name"
+    ),
+    step_id=int,
+)
 
 
 def load_step(step_id: int, case_id: int | None = None) -> CaseStep:
@@ -26,11 +50,10 @@ def load_step(step_id: int, case_id: int | None = None) -> CaseStep:
     Given `case_id`, every step of the case comes in the same query, in order, as
     `step.case.loaded_steps` (one shared case object): approving needs the next step and the API's
     answer shows them all, which would otherwise be two more queries."""
-    steps = CaseStep.objects.select_related("case", "case__version", "case__item", "definition", "responsible_unit")
     if case_id is None:
-        step = steps.filter(pk=step_id).first()
+        step = next(iter(_step(step_id=step_id)), None)
     else:
-        siblings = list(steps.filter(case_id=case_id).order_by("order"))
+        siblings = _case_steps(case_id=case_id)
         step = next((s for s in siblings if s.pk == step_id), None)
         if step is not None:
             for sibling in siblings:
@@ -59,9 +82,30 @@ def _check(user, step: CaseStep, expected_version: int, state: str = State.ACTIV
         raise _conflict(step)
 
 
+_claims: dict[tuple[str, ...], PreparedUpdate] = {}
+
+
+def _claim_statement(fields: tuple[str, ...]) -> PreparedUpdate:
+    """The conditional update on (state, row_version) setting `fields`, compiled once per set of fields."""
+    if fields not in _claims:
+        _claims[fields] = prepared_update(
+            lambda step_id, state_from, version, new_version, **values: (
+                CaseStep.objects.filter(pk=step_id, state=state_from, row_version=version),
+                {"row_version": new_version, **values},
+            ),
+            step_id=int,
+            state_from=str,
+            version=int,
+            new_version=int,
+            **{name: field_type(CaseStep, name) for name in fields},
+        )
+    return _claims[fields]
+
+
 def _claim(step: CaseStep, expected_version: int, state_from: str = State.ACTIVE, **updates) -> None:
-    changed = CaseStep.objects.filter(pk=step.pk, state=state_from, row_version=expected_version).update(
-        row_version=expected_version + 1, **updates
+    columns = {CaseStep._meta.get_field(name).attname: getattr(value, "pk", value) for name, value in updates.items()}
+    changed = _claim_statement(tuple(columns))(
+        step_id=step.pk, state_from=state_from, version=expected_version, new_version=expected_version + 1, **columns
     )
     if not changed:
         raise _conflict(step)
@@ -115,8 +159,7 @@ def approve_step(
             ("notice_running", "公示期") if kind == StepDefinition.Kind.NOTICE else ("period_running", "法定期间")
         )
         raise CaseError(code, f"{what}至{step.due_on}届满，期满后方可办理")
-    # The step's own transfers, whichever department's area they belong to.
-    pending = list(Transfer.unscoped.filter(step=step, state=Transfer.State.OPEN).values_list("kind", "to_unit__name"))
+    pending = _open_transfers(step_id=step.pk) if step.has_open_transfers else []
     if pending:
         joint = [name for kind_, name in pending if kind_ == Transfer.Kind.JOINT]
         if joint:

@@ -14,6 +14,7 @@ from cases.errors import CaseError
 from cases.models import Case, CaseStep, ServiceItem
 from cases.services import accept_application
 from cases.transfers import department_units, transfer_case
+from core.prepared import prepared
 from registry.models import Household
 
 router = Router(tags=["一门受理"])
@@ -80,6 +81,17 @@ def _forbidden():
     return 403, ErrorOut(code="no_permission", message="部门人员请通过转办事项办理")
 
 
+_item_by_code = prepared(lambda code: ServiceItem.objects.filter(code=code), code=str)
+_household_with_head = prepared(
+    lambda household_id: Household.objects.select_related("head").filter(pk=household_id), household_id=int
+)
+_case_with_item = prepared(lambda case_id: Case.objects.select_related("item").filter(pk=case_id), case_id=int)
+_steps_with_units = prepared(
+    lambda case_id: CaseStep.objects.select_related("responsible_unit").filter(case_id=case_id).order_by("order"),
+    case_id=int,
+)
+
+
 def _step_out(step: CaseStep, unit_name: str = "") -> StepOut:
     return StepOut(
         id=step.pk,
@@ -96,7 +108,7 @@ def _case_out(
     case: Case, missing: list[str] | None = None, with_steps: bool = False, steps: list[CaseStep] | None = None
 ) -> CaseOut:
     if steps is None:
-        steps = list(case.steps.select_related("responsible_unit").order_by("order"))
+        steps = _steps_with_units(case_id=case.pk)
     current = next((s for s in steps if s.state in ("active", "correction")), None)
     return CaseOut(
         id=case.pk,
@@ -116,8 +128,8 @@ def _case_out(
 def accept(request, payload: AcceptIn):
     if is_department_officer(request.user):
         return _forbidden()
-    item = ServiceItem.objects.filter(code=payload.item).first()
-    household = Household.objects.select_related("head").filter(pk=payload.household_id).first()
+    item = next(iter(_item_by_code(code=payload.item)), None)
+    household = next(iter(_household_with_head(household_id=payload.household_id)), None)
     if item is None or household is None:
         return 404, ErrorOut(code="not_found", message="找不到该事项或家庭，或不在您的辖区")
     applicant = None
@@ -167,9 +179,8 @@ def queue(request, name: str, limit: int = 50):
 def case_detail(request, case_id: int):
     if is_department_officer(request.user):
         return _forbidden()
-    try:
-        case = Case.objects.select_related("item").get(pk=case_id)  # get(): no ORDER BY to build
-    except Case.DoesNotExist:
+    case = next(iter(_case_with_item(case_id=case_id)), None)
+    if case is None:
         return 404, ErrorOut(code="not_found", message="找不到该办件，或不在您的辖区")
     return 200, _case_out(case, with_steps=True)
 

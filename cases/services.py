@@ -26,6 +26,7 @@ from cases.models import (
 )
 from cases.models.catalogue import LEVEL_UNIT_KIND, Level
 from cases.workdays import WorkCalendar
+from core.prepared import prepared_update
 from registry.models import Document, Household, Person
 from registry.services import MissingDocument, library_documents, missing_documents
 
@@ -219,6 +220,28 @@ def start_clock(case: Case, first: CaseStep, on_date: date, calendar: WorkCalend
     activate_step(case, first, on_date, calendar)  # writes the clock with the current step
 
 
+# Every acceptance and every approval starts a step: the two updates are compiled once (core.prepared).
+_start_step = prepared_update(
+    lambda step_id, on_date, due: (
+        CaseStep.objects.filter(pk=step_id, state=CaseStep.State.PENDING),
+        {"state": CaseStep.State.ACTIVE, "started_on": on_date, "due_on": due, "light": CaseStep.Light.GREEN},
+    ),
+    step_id=int,
+    on_date=date,
+    due=date,
+)
+_point_case_at_step = prepared_update(
+    lambda case_id, step_id, due, clock_started_on: (
+        Case.objects.filter(pk=case_id),
+        {"current_step_id": step_id, "due_on": due, "clock_started_on": clock_started_on},
+    ),
+    case_id=int,
+    step_id=int,
+    due=date,
+    clock_started_on=date,
+)
+
+
 def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalendar) -> CaseStep:
     """Start a step: its deadline on the calendar; a notice or statutory period may stop the case clock."""
     definition = step.definition
@@ -239,14 +262,10 @@ def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalen
         )
         if extension:
             case.due_on = calendar.add_working_days(case.due_on, extension)
-    if not CaseStep.objects.filter(pk=step.pk, state=CaseStep.State.PENDING).update(
-        state=CaseStep.State.ACTIVE, started_on=on_date, due_on=due, light=CaseStep.Light.GREEN
-    ):
+    if not _start_step(step_id=step.pk, on_date=on_date, due=due):
         raise CaseError("step_conflict", "该环节已开始办理，请刷新页面")
     step.state, step.started_on, step.due_on, step.light = CaseStep.State.ACTIVE, on_date, due, CaseStep.Light.GREEN
-    Case.objects.filter(pk=case.pk).update(
-        current_step=step, due_on=case.due_on, clock_started_on=case.clock_started_on
-    )
+    _point_case_at_step(case_id=case.pk, step_id=step.pk, due=case.due_on, clock_started_on=case.clock_started_on)
     case.current_step = step
     events.step_started(step, on_date)
     if definition.joint_departments:
