@@ -12,6 +12,7 @@ changes a few times a year, while every accepted case and every approval needs i
 this process's copy at once (signals below); other workers see it within `OVERRIDES_TTL` seconds.
 """
 
+import functools
 import time
 from datetime import date, timedelta
 
@@ -44,6 +45,16 @@ def forget_overrides(**kwargs) -> None:
     transaction.on_commit(_overrides_by_year.clear)
 
 
+@functools.lru_cache(maxsize=4096)
+def _statutory_workday(day: date) -> bool:
+    """The package's answer, which never changes for a day: a deadline walks a month of days one by
+    one, for every acceptance and approval."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:  # a year the library has no data for yet
+        return day.weekday() < 5
+
+
 # Guards against loops on a misconfigured calendar (a year of overrides all marked as days off).
 _MAX_SCAN_DAYS = 3 * 366
 
@@ -64,10 +75,7 @@ class WorkCalendar:
         self._load(day.year)
         if day in self._overrides:
             return self._overrides[day]
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:  # a year the library has no data for yet
-            return day.weekday() < 5
+        return _statutory_workday(day)
 
     def add_working_days(self, start: date, days: int) -> date:
         """The `days`-th working day after `start` (start itself not counted); 0 → the next working day
