@@ -8,14 +8,28 @@ from core.rows import instance, select_list
 _ROLE_LIST = {"postgresql": "string_agg(r.role_id, ',')", "sqlite": "group_concat(r.role_id, ',')"}
 
 
-def _user_sql(vendor: str) -> str:
+def staff_columns(vendor: str) -> str:
+    """The select list of a user `u` with their unit `n` (joined by `STAFF_JOIN`) and role codes."""
     roles = User.roles.through._meta.db_table
-    # Table and column names are the models' own.
     return (
-        f"SELECT {select_list(User, 'u')}, {select_list(Unit, 'n')}, "  # noqa: S608
-        f"(SELECT {_ROLE_LIST[vendor]} FROM {roles} r WHERE r.user_id = u.id) "
-        f"FROM {User._meta.db_table} u LEFT JOIN {Unit._meta.db_table} n ON n.id = u.unit_id WHERE u.id = %s"
+        f"{select_list(User, 'u')}, {select_list(Unit, 'n')}, "  # noqa: S608 - the models' own names
+        f"(SELECT {_ROLE_LIST[vendor]} FROM {roles} r WHERE r.user_id = u.id)"
     )
+
+
+STAFF_JOIN = f"LEFT JOIN {Unit._meta.db_table} n ON n.id = u.unit_id"
+
+
+def staff_from_row(row, connection) -> User | None:
+    """The user of a row of `staff_columns()` (None when the user's columns are empty)."""
+    width = len(User._meta.concrete_fields)
+    if row[0] is None:
+        return None
+    user = instance(User, row[:width], connection)
+    if user.unit_id is not None:
+        user.unit = instance(Unit, row[width:-1], connection)
+    user.role_codes = frozenset(row[-1].split(",")) if row[-1] else frozenset()
+    return user
 
 
 def load_staff(user_id) -> User | None:
@@ -23,16 +37,12 @@ def load_staff(user_id) -> User | None:
     jurisdiction, audit actor, permissions)."""
     connection = connections[router.db_for_read(User)]
     with connection.cursor() as cursor:
-        cursor.execute(_user_sql(connection.vendor), [user_id])
+        cursor.execute(
+            f"SELECT {staff_columns(connection.vendor)} FROM {User._meta.db_table} u {STAFF_JOIN} WHERE u.id = %s",  # noqa: S608
+            [user_id],
+        )
         row = cursor.fetchone()
-    if row is None:
-        return None
-    width = len(User._meta.concrete_fields)
-    user = instance(User, row[:width], connection)
-    if user.unit_id is not None:
-        user.unit = instance(Unit, row[width:-1], connection)
-    user.role_codes = frozenset(row[-1].split(",")) if row[-1] else frozenset()
-    return user
+    return None if row is None else staff_from_row(row, connection)
 
 
 class StaffBackend(ModelBackend):

@@ -1,8 +1,11 @@
 import time
 
+from django.contrib import auth
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 # A session's expiry is pushed back at most this often: the idle timeout then counts from the last
 # request to within a minute, without an UPDATE of the session row on every request.
@@ -21,6 +24,23 @@ class IdleTimeoutSessionMiddleware(SessionMiddleware):
             if session.modified or now - session.get(_REFRESHED_AT, 0) >= SESSION_REFRESH_SECONDS:
                 session[_REFRESHED_AT] = now
         return super().process_response(request, response)
+
+
+def _user(request):
+    if not hasattr(request, "_cached_user"):
+        staff_user = getattr(request.session, "staff_user", None)  # accounts.sessions.SessionStore
+        staff = staff_user() if staff_user is not None else None
+        request._cached_user = staff if staff is not None else auth.get_user(request)
+    return request._cached_user
+
+
+class StaffAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware, taking the user that the session store read with the session
+    (one statement, not two) when the signed session data vouches for it; otherwise Django decides."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user(request))
 
 
 class ForcePasswordChangeMiddleware:

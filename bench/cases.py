@@ -133,9 +133,9 @@ def seed(clients: int) -> list[dict]:
     """Units, clerks, households with complete documents; one logged-in session per clerk."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from accounts.models import Role, Unit, User
+    from accounts.sessions import SessionStore
     from accounts.tests.factories import ensure_area
     from areas.jurisdiction import system_scope
     from registry.idcard import make_id_number
@@ -385,13 +385,41 @@ async def floor_loop(client: Client, samples: list, stop_at: float, index: int) 
             await timed(samples, "floor", lambda: client.request("GET", "/bench-floor/"), stop_at)
 
 
+def cpu_seconds(gunicorn_group: int) -> dict[str, float]:
+    """CPU time used so far (user + system) by this process (the clients), gunicorn's processes and
+    PostgreSQL's, from /proc: all three share the machine's cores."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"clients": 0.0, "gunicorn": 0.0, "postgres": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            name, fields = stat.read_text().rsplit(")", 1)
+            fields = fields.split()
+            seconds = (int(fields[11]) + int(fields[12])) / tick
+            if stat.parent.name == str(os.getpid()):
+                used["clients"] += seconds
+            elif int(fields[2]) == gunicorn_group:
+                used["gunicorn"] += seconds
+            elif name.endswith("(postgres"):
+                used["postgres"] += seconds
+    return used
+
+
 async def phase(
-    port: int, sessions: list[dict], clients: int, seconds: float, warmup: float, loop, grace: float = 10
+    port: int, group: int, sessions: list[dict], clients: int, seconds: float, warmup: float, loop, grace: float = 10
 ) -> dict:
-    """Run `clients` loops; requests still in flight `grace` s after the end are abandoned (not counted)."""
+    """Run `clients` loops; requests still in flight `grace` s after the end are abandoned (not counted).
+    `group`: gunicorn's process group, whose CPU time is measured over the same window."""
     samples: list = []
     started = time.perf_counter()
     stop_at = started + warmup + seconds
+    cpu = []
+
+    async def measure_cpu():
+        for moment in (started + warmup, stop_at):
+            await asyncio.sleep(max(0, moment - time.perf_counter()))
+            cpu.append(cpu_seconds(group))
+
+    meter = asyncio.create_task(measure_cpu())
     tasks = [
         asyncio.create_task(loop(Client(port, sessions[i % len(sessions)]), samples, stop_at, i))
         for i in range(clients)
@@ -400,9 +428,12 @@ async def phase(
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
+    await meter
     measured_from = started + warmup
     kept = [s for s in samples if measured_from <= s[3] <= stop_at]
-    return summarise(kept, seconds)
+    result = summarise(kept, seconds)
+    result["cpu_ms"] = {k: (cpu[1][k] - cpu[0][k]) * 1000 / max(len(kept), 1) for k in cpu[0]}
+    return result
 
 
 async def warm_up(port: int, sessions: list[dict]) -> None:
@@ -455,6 +486,12 @@ def report(name: str, result: dict, targets: bool) -> None:
         print(f"BENCH {name}_p95 {p95_ms:.1f} ms")
     for op, stats in result["ops"].items():
         print(f"BENCH {name}_{op} n={stats['n']} p50 {stats['p50']:.1f} ms p95 {stats['p95']:.1f} ms")
+    cpu = result["cpu_ms"]
+    total = sum(cpu.values())
+    print(
+        f"BENCH {name}_cpu_per_request {total:.2f} ms: clients {cpu['clients']:.2f}, gunicorn {cpu['gunicorn']:.2f}, "
+        f"postgres {cpu['postgres']:.2f} (the machine's {os.cpu_count()} cores allow {os.cpu_count() * 1000 / max(total, 0.01):.0f} req/s)"
+    )
     if result["errors"]:
         print(f"BENCH {name}_errors {json.dumps(result['errors'])}")
     sys.stdout.flush()
@@ -502,9 +539,9 @@ def main() -> int:
             f"{seconds:g} s per phase; {os.cpu_count()} cores",
             flush=True,
         )
-        floor = asyncio.run(phase(port, sessions, 50, seconds, warmup, floor_loop, grace))
-        fifty = asyncio.run(phase(port, sessions, 50, seconds, warmup, clerk_loop, grace))
-        two_hundred = asyncio.run(phase(port, sessions, 200, seconds, warmup, clerk_loop, grace))
+        floor = asyncio.run(phase(port, gunicorn.pid, sessions, 50, seconds, warmup, floor_loop, grace))
+        fifty = asyncio.run(phase(port, gunicorn.pid, sessions, 50, seconds, warmup, clerk_loop, grace))
+        two_hundred = asyncio.run(phase(port, gunicorn.pid, sessions, 200, seconds, warmup, clerk_loop, grace))
         _floor_wall, floor_cpu = service["floor"]
         for op, (wall, cpu) in service.items():
             print(f"BENCH cases_service_{op} wall {wall:.1f} ms cpu {cpu:.1f} ms ({cpu / floor_cpu:.1f}x floor cpu)")

@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 
+from accounts.models import StaffSession
 from accounts.tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -59,15 +59,17 @@ def test_sessions_expire_after_thirty_idle_minutes(client, clerk_a):
     with freeze_time("2026-03-02 09:00:00") as clock:
         client.force_login(clerk_a)
         assert client.get("/").status_code == 200
-        session = Session.objects.get()
+        session = StaffSession.objects.get()
         first_expiry = session.expire_date
         clock.tick(30)  # within a minute: no write of the session row
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/").status_code == 200
-        assert not any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in queries.captured_queries)
+        assert not any(
+            StaffSession._meta.db_table in q["sql"] and "UPDATE" in q["sql"] for q in queries.captured_queries
+        )
         clock.tick(29 * 60)  # active again after 29 minutes: the 30 minutes start over
         assert client.get("/").status_code == 200
-        assert Session.objects.get().expire_date == first_expiry + timedelta(seconds=30 + 29 * 60)
+        assert StaffSession.objects.get().expire_date == first_expiry + timedelta(seconds=30 + 29 * 60)
         clock.tick(29 * 60)
         assert client.get("/").status_code == 200
         clock.tick(30 * 60 + 1)  # idle for more than 30 minutes: logged out

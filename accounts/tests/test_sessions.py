@@ -2,13 +2,12 @@
 
 from datetime import timedelta
 
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.backends import load_staff
-from accounts.models import Role, User
+from accounts.models import Role, StaffSession, User
 from accounts.tests.factories import StaffFactory
 
 
@@ -28,7 +27,7 @@ def test_the_user_of_a_session_is_the_user_the_orm_loads(clerk_a):
     assert load_staff(clerk_a.pk + 1000) is None
 
 
-def test_a_request_reads_session_and_user_in_two_statements_and_sees_role_changes_at_once(client, clerk_a):
+def test_a_request_reads_session_and_user_in_one_statement_and_sees_role_changes_at_once(client, clerk_a):
     client.force_login(clerk_a)
     client.get("/api/v1/accounts/me")  # the first request after login stamps the idle-timeout refresh
     with CaptureQueriesContext(connection) as queries:
@@ -40,7 +39,7 @@ def test_a_request_reads_session_and_user_in_two_statements_and_sees_role_change
         "area_code": "430522100000",
         "roles": ["clerk"],
     }
-    assert len(queries) == 2, [q["sql"] for q in queries]
+    assert len(queries) == 1, [q["sql"] for q in queries]
 
     clerk_a.roles.add(Role.objects.get(code="reviewer"))
     clerk_a.unit.name = "酿溪镇社会事务办"
@@ -63,8 +62,31 @@ def test_deactivated_user_and_expired_session_are_logged_out_on_the_next_request
 
     client.force_login(clerk_b)
     assert client.get("/api/v1/accounts/me").status_code == 200
-    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    StaffSession.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get("/api/v1/accounts/me").status_code == 401
 
     client.cookies["sessionid"] = "not a session key"
+    assert client.get("/api/v1/accounts/me").status_code == 401
+
+
+def test_the_session_data_decides_whose_session_it_is(client, clerk_a, clerk_b):
+    client.force_login(clerk_a)
+    assert client.get("/api/v1/accounts/me").json()["username"] == "clerk_a"
+    # The user column is only a shortcut: pointing it at someone else changes nothing, even someone
+    # whose password hash (which signs the session) is the same.
+    User.objects.filter(pk=clerk_b.pk).update(password=User.objects.get(pk=clerk_a.pk).password)
+    StaffSession.objects.update(user_id=clerk_b.pk)
+    assert client.get("/api/v1/accounts/me").json()["username"] == "clerk_a"
+    # Logging in as another user on the same browser: the next request is theirs.
+    clerk_b.refresh_from_db()
+    client.force_login(clerk_b)
+    assert client.get("/api/v1/accounts/me").json()["username"] == "clerk_b"
+    assert StaffSession.objects.get().user_id == clerk_b.pk
+
+
+def test_a_changed_password_ends_the_other_sessions(client, clerk_a):
+    client.force_login(clerk_a)
+    assert client.get("/api/v1/accounts/me").status_code == 200
+    clerk_a.set_password("Another@2026x")
+    clerk_a.save()
     assert client.get("/api/v1/accounts/me").status_code == 401
