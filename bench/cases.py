@@ -387,14 +387,15 @@ async def floor_loop(client: Client, samples: list, stop_at: float, index: int) 
 
 def cpu_seconds(gunicorn_group: int) -> dict[str, float]:
     """CPU time used so far (user + system) by this process (the clients), gunicorn's processes and
-    PostgreSQL's, from /proc: all three share the machine's cores."""
+    PostgreSQL's, from /proc: all three share the machine's cores. A process's reaped children count
+    with it (PostgreSQL ends a backend when Django closes a connection older than CONN_MAX_AGE)."""
     tick = os.sysconf("SC_CLK_TCK")
     used = {"clients": 0.0, "gunicorn": 0.0, "postgres": 0.0}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
             name, fields = stat.read_text().rsplit(")", 1)
             fields = fields.split()
-            seconds = (int(fields[11]) + int(fields[12])) / tick
+            seconds = sum(int(value) for value in fields[11:15]) / tick
             if stat.parent.name == str(os.getpid()):
                 used["clients"] += seconds
             elif int(fields[2]) == gunicorn_group:
