@@ -116,7 +116,7 @@ def accept_application(
         raise CaseError("applicant_not_member", "申请人须为该户现有成员")
     calendar = calendar or WorkCalendar()
     required, definitions = rules = version_rules(version)
-    library = library_documents(household.pk, required, list(members))
+    library = library_documents(household.pk, required)
     missing = missing_documents(household, required, on_date, members=list(members.values()), documents=library)
     if not definitions:
         raise CaseError("no_version", f"“{item.name}”的流程没有设置办理环节")
@@ -151,7 +151,7 @@ def accept_application(
             )
             for definition, unit in zip(definitions, units, strict=True)
         )
-        link_documents(case, required, documents, on_date, members=list(members), library=library)
+        link_documents(case, required, documents, on_date, library=library)
         events.case_accepted(case, user, on_date)
         if missing:
             PauseInterval.objects.create(case=case, kind=PauseInterval.Kind.MATERIALS, started_on=on_date)
@@ -167,7 +167,6 @@ def link_documents(
     required: list[str],
     chosen: Iterable[int],
     on_date: date,
-    members: list[int],
     library: list[Document] | None = None,
 ) -> None:
     """Record which library documents the case uses: those picked at the window, else the current ones.
@@ -175,7 +174,7 @@ def link_documents(
     `library` is given for a new case (`library_documents`, read once for the acceptance)."""
     if library is None:
         already = set(CaseDocument.objects.filter(case=case).values_list("document_id", flat=True))
-        library = library_documents(case.household_id, required, members)
+        library = library_documents(case.household_id, required)
     else:
         already = set()
     chosen = {int(pk) for pk in chosen}
@@ -206,8 +205,7 @@ def supply_materials(*, user, case: Case, on_date: date, calendar: WorkCalendar 
         PauseInterval.objects.filter(case=case, kind=PauseInterval.Kind.MATERIALS, ended_on__isnull=True).update(
             ended_on=on_date, working_days=max(0, calendar.working_days_between(case.paused_on, on_date))
         )
-        members = list(case.household.current_memberships().values_list("person_id", flat=True))
-        link_documents(case, case.version.required_codes(), (), on_date, members)
+        link_documents(case, case.version.required_codes(), (), on_date)
         case.status, case.paused_on = Case.Status.IN_PROGRESS, None
         events.materials_supplied(case, user, on_date)
         start_clock(case, case.steps.order_by("order").first(), on_date, calendar)

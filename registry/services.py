@@ -10,6 +10,7 @@ from django.db.models import Max, Q
 
 from areas.codes import InvalidAreaCode, validate_code
 from areas.models import Area
+from core.prepared import prepared
 from registry import idcard
 from registry.errors import RegistryError
 from registry.models import Document, DocumentType, Household, Membership, Person
@@ -288,13 +289,25 @@ class MissingDocument:
         return f"{self.holder_name}：{self.doc_type.name}{what}"
 
 
-def library_documents(household_id: int, required: list[str], person_ids: list[int]) -> list[Document]:
-    """The current documents of the required types held by the household or by these members."""
-    return list(
-        Document.objects.filter(is_current=True, doc_type_id__in=required).filter(
-            Q(household_id=household_id) | Q(person_id__in=person_ids)
+# Every acceptance reads them: compiled once (core.prepared). The household's current members come
+# in the same statement; the types are picked in Python (a household holds a handful of documents).
+_household_documents = prepared(
+    lambda household_id: Document.objects.filter(is_current=True).filter(
+        Q(household_id=household_id)
+        | Q(
+            person_id__in=Membership.objects.filter(household_id=household_id, end_date__isnull=True).values(
+                "person_id"
+            )
         )
-    )
+    ),
+    household_id=int,
+)
+
+
+def library_documents(household_id: int, required: list[str]) -> list[Document]:
+    """The current documents of the required types held by the household or by its current members."""
+    wanted = set(required)
+    return [doc for doc in _household_documents(household_id=household_id) if doc.doc_type_id in wanted]
 
 
 def missing_documents(
@@ -313,7 +326,7 @@ def missing_documents(
     if members is None:
         members = [m.person for m in household.current_memberships()]
     if documents is None:
-        documents = library_documents(household.pk, required, [p.pk for p in members])
+        documents = library_documents(household.pk, required)
     result: list[MissingDocument] = []
     for code in required:
         doc_type = types.get(code)
