@@ -35,7 +35,7 @@ def refresh_population(on_date: date) -> dict[str, int]:
         for programme, category in PROGRAMME_CATEGORY.items():
             cursor.execute(
                 """INSERT INTO monitoring_monitoredhousehold (household_id, category, basis, since, until, note, area_code)
-SELECT e.household_id, %(category)s, 'enrolment', %(today)s, NULL, '', MIN(e.area_code)
+SELECT e.household_id, CAST(%(category)s AS TEXT), 'enrolment', %(today)s, NULL, '', MIN(e.area_code)
 FROM ledger_enrolment e
 WHERE e.programme = %(programme)s AND e.status <> 'stopped' AND e.area_code LIKE %(prefix)s
   AND NOT EXISTS (SELECT 1 FROM monitoring_monitoredhousehold o

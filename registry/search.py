@@ -2,8 +2,8 @@
 
 Always inside the current jurisdiction: candidates are found through indexes restricted to the
 scope's area-code range, and the persons are then read as `Person.objects` reads them, whose default
-manager applies the jurisdiction again — in the same statement, prepared once per connection on
-PostgreSQL. Design and measurements: docs/decisions/0006-registry-search.md.
+manager applies the jurisdiction again — in the same statement, which PostgreSQL keeps prepared on each
+connection (psycopg prepares a statement after five executions: minzheng/env.py). Design and measurements: docs/decisions/0006-registry-search.md.
 
 Which index serves what (the same on SQLite and PostgreSQL unless said):
 
@@ -20,10 +20,8 @@ Which index serves what (the same on SQLite and PostgreSQL unless said):
                           GIN index (PostgreSQL)
 """
 
-import hashlib
 import json
 import re
-import weakref
 from collections.abc import Callable, Iterable, Iterator
 
 from django.db import connection, transaction
@@ -155,7 +153,7 @@ class _Finder:
             return []
         sql, params = self.ranked()
         with connection.cursor() as cursor:
-            cursor.execute(*_prepared(sql, params))
+            cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
     def read_persons(self) -> list[Person]:
@@ -170,7 +168,7 @@ class _Finder:
             f"WITH found AS ({ranked}) SELECT p.* FROM ({persons}) p"  # noqa: S608
             " JOIN found ON found.id = p.id ORDER BY found.pos"
         )
-        found = list(Person.objects.raw(*_prepared(sql, [*ranked_params, *persons_params])))
+        found = list(Person.objects.raw(sql, [*ranked_params, *persons_params]))
         for person in found:
             # A raw query returns the annotation as the database sent it: JSON text on both engines.
             data = person.current_household_data
@@ -247,7 +245,7 @@ class _Finder:
         else:
             where, param = self.contains("h.address", q)
             # The jurisdiction as a test on the rows the trigram index finds, not as a range the
-            # area_code index could serve: the statement is prepared (_prepared), and the generic
+            # area_code index could serve: the statement is prepared (psycopg), and the generic
             # plan, blind to how many households the range holds, ANDed that index's bitmap with
             # the trigram one — 300,000 households read for a county clerk, 9 ms instead of 0.3.
             area = (" AND starts_with(h.area_code, %s)", [self.prefix]) if self.prefix else ("", [])
@@ -309,27 +307,3 @@ def search_persons(query: str, limit: int = 50) -> list[Person]:
     digits, a fragment of the household address.
     """
     return _search(query, limit, _Finder.read_persons)
-
-
-# The names of the statements prepared on each PostgreSQL connection, by the driver's connection
-# object: a new connection starts with none.
-_PREPARED: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
-
-
-def _prepared(sql: str, params: list) -> tuple[str, list]:
-    """The statement to send for `sql`: on PostgreSQL, EXECUTE of a statement prepared once per
-    connection. Django's driver binds parameters in the client, so PostgreSQL would otherwise parse
-    and plan every search afresh — more time than executing it (ADR 0006). SQLite's driver keeps
-    its compiled statements already."""
-    if connection.vendor != "postgresql":
-        return sql, params
-    connection.ensure_connection()
-    prepared = _PREPARED.setdefault(connection.connection, set())
-    name = "registry_search_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:20]
-    if name not in prepared:
-        numbers = iter(range(1, len(params) + 1))
-        body = re.sub(r"%[s%]", lambda m: f"${next(numbers)}" if m.group() == "%s" else "%", sql)
-        with connection.cursor() as cursor:
-            cursor.execute(f"PREPARE {name} AS {body}")
-        prepared.add(name)
-    return f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params
