@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db import connection
 from django.db.models import Q
 
 from accounts.models import Unit, User
@@ -103,3 +104,15 @@ def test_a_statement_whose_sql_depends_on_the_value_is_refused():
     unused = prepared(lambda pk: Unit.unscoped.filter(name="x"), pk=int)
     with system_scope(), pytest.raises(TypeError, match="does not take"):
         unused(pk=1)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="需要 PostgreSQL：服务器端预编译语句")
+def test_postgresql_keeps_a_statement_run_again_and_again_prepared(county):
+    with system_scope():
+        for _ in range(6):
+            assert [u.name for u in _units_named(start="镇一")] == ["镇一民政办"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared_texts = [row[0] for row in cursor.fetchall()]
+    assert any("accounts_unit" in text and "LIKE" in text for text in prepared_texts), prepared_texts
