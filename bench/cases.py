@@ -557,9 +557,12 @@ def main() -> int:
         )
         # Closed loop without think time: each clerk waits for an answer before the next request, so
         # the mean latency is clients / throughput (Little's law) and p95 lies above it.
+        mean = 50000 / max(fifty["rps"], 1)
+        tail = fifty["p95"] / mean
         print(
-            f"BENCH info closed loop: 50 clients / {fifty['rps']:.0f} req/s = {50000 / max(fifty['rps'], 1):.0f} ms "
-            f"mean latency; p95 < {TARGET_P95} ms needs more than {50000 / TARGET_P95:.0f} req/s"
+            f"BENCH info closed loop: 50 clients / {fifty['rps']:.0f} req/s = {mean:.0f} ms mean latency; "
+            f"p95 is {tail:.2f}x the mean, so p95 < {TARGET_P95} ms needs about {50000 * tail / TARGET_P95:.0f} req/s "
+            f"(more than {50000 / TARGET_P95:.0f} in any case)"
         )
         ok = fifty["rps"] > TARGET_RPS and fifty["p95"] < TARGET_P95
         return 0 if ok else 1
