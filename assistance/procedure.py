@@ -213,7 +213,7 @@ _application_of_case = prepared(
 
 def approval_guard(step: CaseStep) -> None:
     """Registered with cases.hooks: the engine's own approve refuses what these rules refuse."""
-    application = next(iter(_application_of_case(case_id=step.case_id)), None)
+    application = _application_of_case.first(case_id=step.case_id)
     if application is None:
         return
     if step.order == application.case.steps.count() and application.decision == Application.Decision.PENDING:

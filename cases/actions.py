@@ -51,7 +51,7 @@ def load_step(step_id: int, case_id: int | None = None) -> CaseStep:
     `step.case.loaded_steps` (one shared case object): approving needs the next step and the API's
     answer shows them all, which would otherwise be two more queries."""
     if case_id is None:
-        step = next(iter(_step(step_id=step_id)), None)
+        step = _step.first(step_id=step_id)
     else:
         siblings = _case_steps(case_id=case_id)
         step = next((s for s in siblings if s.pk == step_id), None)

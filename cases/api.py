@@ -128,8 +128,8 @@ def _case_out(
 def accept(request, payload: AcceptIn):
     if is_department_officer(request.user):
         return _forbidden()
-    item = next(iter(_item_by_code(code=payload.item)), None)
-    household = next(iter(_household_with_head(household_id=payload.household_id)), None)
+    item = _item_by_code.first(code=payload.item)
+    household = _household_with_head.first(household_id=payload.household_id)
     if item is None or household is None:
         return 404, ErrorOut(code="not_found", message="找不到该事项或家庭，或不在您的辖区")
     applicant = None
@@ -179,7 +179,7 @@ def queue(request, name: str, limit: int = 50):
 def case_detail(request, case_id: int):
     if is_department_officer(request.user):
         return _forbidden()
-    case = next(iter(_case_with_item(case_id=case_id)), None)
+    case = _case_with_item.first(case_id=case_id)
     if case is None:
         return 404, ErrorOut(code="not_found", message="找不到该办件，或不在您的辖区")
     return 200, _case_out(case, with_steps=True)

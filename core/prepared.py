@@ -186,6 +186,11 @@ class Prepared(_Statement):
             objects.append(obj)
         return objects
 
+    def first(self, **values):
+        """The first row, or None (the statement should limit itself to one row)."""
+        rows = self(**values)
+        return rows[0] if rows else None
+
     def _compile(self, alias: str, values: dict) -> _Compiled | None:
         queryset = self.build(**values)
         if queryset._prefetch_related_lookups or queryset._known_related_objects:

@@ -74,7 +74,7 @@ class ServiceItem(models.Model):
 
     def version_on(self, day: date) -> "ServiceItemVersion | None":
         """The workflow in force on `day`: the latest published version that had started by then."""
-        version = next(iter(_version_on(item_id=self.pk, day=day)), None)
+        version = _version_on.first(item_id=self.pk, day=day)
         if version is not None:
             version.item = self
         return version

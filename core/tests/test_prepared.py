@@ -51,6 +51,10 @@ def test_a_prepared_read_gives_the_querysets_objects_and_only_those_of_the_users
         assert [u.name for u in _units_named(start="镇")] == ["镇一民政办", "镇二民政办"]
     with within(NOTHING):
         assert _units_named(start="镇") == []
+        assert _units_named.first(start="镇") is None
+    with system_scope():
+        assert _units_named.first(start="镇").name == "镇一民政办"
+        assert _units_named.first(start="无此") is None
 
 
 def test_like_characters_in_a_value_match_themselves(county):
