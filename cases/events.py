@@ -8,8 +8,10 @@ from datetime import date
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStep
+from core.prepared import prepared_insert
 
 Kind = CaseEvent.Kind
+_insert = prepared_insert(CaseEvent)
 
 
 def _write(
@@ -38,7 +40,7 @@ def _write(
     )
     if attachment is not None:
         event.attachment.save(attachment.name, attachment, save=False)
-    event.save()
+    _insert([event])
     return event
 
 

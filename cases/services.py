@@ -22,13 +22,14 @@ from cases.models import (
     PauseInterval,
     ReceiptCounter,
     ServiceItem,
+    ServiceItemVersion,
     StepDefinition,
 )
 from cases.models.catalogue import LEVEL_UNIT_KIND, Level
 from cases.workdays import WorkCalendar
-from core.prepared import prepared_update
-from registry.models import Document, Household, Person
-from registry.services import MissingDocument, library_documents, missing_documents
+from core.prepared import prepared, prepared_insert, prepared_update
+from registry.models import Document, DocumentType, Household, Person
+from registry.services import MissingDocument, current_members, library_documents, missing_documents
 
 LEVEL_LABEL = dict(Level.choices)
 
@@ -64,16 +65,36 @@ def _level_codes(area_code: str) -> dict[str, str]:
     }
 
 
+# Every acceptance reads the units of the household's three levels and the version's document types,
+# and writes its steps and documents: compiled once (core.prepared).
+_units_of_levels = prepared(
+    lambda village, township, county: Unit.unscoped.filter(
+        area_code__in=[village, township, county], is_active=True
+    ).order_by("-pk"),
+    village=str,
+    township=str,
+    county=str,
+)
+_insert_steps = prepared_insert(CaseStep)
+_insert_documents = prepared_insert(CaseDocument)
+_required_types = prepared(
+    lambda version_id: DocumentType.objects.filter(
+        pk__in=ServiceItemVersion.required_documents.through.objects.filter(serviceitemversion_id=version_id).values(
+            "documenttype_id"
+        )
+    ),
+    version_id=int,
+)
+
+
 def responsible_units(definitions: list[StepDefinition], area_code: str, accepting_unit: Unit) -> list[Unit | None]:
     """The unit answering for each step: the accepting window, or the unit of the step's level in the
     household's area, climbing to the next level when that area has no such unit.
 
     Units are reference data, read unscoped (one query): a village window must route a case up."""
     codes = _level_codes(area_code)
-    candidates = {
-        (unit.kind, unit.area_code): unit
-        for unit in Unit.unscoped.filter(area_code__in=codes.values(), is_active=True).order_by("-pk")
-    }
+    units = _units_of_levels(village=codes[Level.VILLAGE], township=codes[Level.TOWNSHIP], county=codes[Level.COUNTY])
+    candidates = {(unit.kind, unit.area_code): unit for unit in units}
     chain = [Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY]
     result = []
     for definition in definitions:
@@ -110,14 +131,17 @@ def accept_application(
     if not current_scope().allows(household.area_code) or not item.applies_to(household.area_code):
         raise CaseError("outside_jurisdiction", "该家庭不在本窗口辖区，请到其常住地窗口申请")
     version = current_version(item, on_date)
-    members = {m.person_id: m.person for m in household.current_memberships()}
+    members = {person.pk: person for person in current_members(household.pk)}
     applicant = applicant or household.head
     if applicant is None or applicant.pk not in members:
         raise CaseError("applicant_not_member", "申请人须为该户现有成员")
     calendar = calendar or WorkCalendar()
     required, definitions = rules = version_rules(version)
     library = library_documents(household.pk, required)
-    missing = missing_documents(household, required, on_date, members=list(members.values()), documents=library)
+    types = _required_types(version_id=version.pk)
+    missing = missing_documents(
+        household, required, on_date, members=list(members.values()), documents=library, types=types
+    )
     if not definitions:
         raise CaseError("no_version", f"“{item.name}”的流程没有设置办理环节")
     units = responsible_units(definitions, household.area_code, user.unit)
@@ -140,16 +164,18 @@ def accept_application(
             paused_on=on_date if missing else None,
             area_code=household.area_code,
         )
-        steps = CaseStep.objects.bulk_create(
-            CaseStep(
-                case=case,
-                definition=definition,
-                order=definition.order,
-                name=definition.name,
-                responsible_unit=unit,
-                area_code=case.area_code,
-            )
-            for definition, unit in zip(definitions, units, strict=True)
+        steps = _insert_steps(
+            [
+                CaseStep(
+                    case=case,
+                    definition=definition,
+                    order=definition.order,
+                    name=definition.name,
+                    responsible_unit=unit,
+                    area_code=case.area_code,
+                )
+                for definition, unit in zip(definitions, units, strict=True)
+            ]
         )
         link_documents(case, required, documents, on_date, library=library)
         events.case_accepted(case, user, on_date)
@@ -178,10 +204,12 @@ def link_documents(
     else:
         already = set()
     chosen = {int(pk) for pk in chosen}
-    CaseDocument.objects.bulk_create(
-        CaseDocument(case=case, doc_type_id=doc.doc_type_id, document=doc, linked_on=on_date)
-        for doc in library
-        if doc.pk not in already and (not chosen or doc.pk in chosen)
+    _insert_documents(
+        [
+            CaseDocument(case=case, doc_type_id=doc.doc_type_id, document=doc, linked_on=on_date)
+            for doc in library
+            if doc.pk not in already and (not chosen or doc.pk in chosen)
+        ]
     )
 
 

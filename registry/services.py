@@ -304,6 +304,21 @@ _household_documents = prepared(
 )
 
 
+_current_memberships = prepared(
+    lambda household_id: (
+        Membership.objects.filter(household_id=household_id, end_date__isnull=True)
+        .select_related("person")
+        .order_by("relation", "id")
+    ),
+    household_id=int,
+)
+
+
+def current_members(household_id: int) -> list[Person]:
+    """The household's current members in household order (`Household.current_memberships`, compiled once)."""
+    return [membership.person for membership in _current_memberships(household_id=household_id)]
+
+
 def library_documents(household_id: int, required: list[str]) -> list[Document]:
     """The current documents of the required types held by the household or by its current members."""
     wanted = set(required)
@@ -317,14 +332,17 @@ def missing_documents(
     *,
     members: list[Person] | None = None,
     documents: list[Document] | None = None,
+    types: list[DocumentType] | None = None,
 ) -> list[MissingDocument]:
     """Everything missing or expired for an application, all at once (一次性告知).
 
-    `members` (current, in household order) and `documents` (`library_documents`) when the caller
-    has already read them."""
-    types = {t.code: t for t in DocumentType.objects.filter(code__in=required)}
+    `members` (`current_members`), `documents` (`library_documents`) and the required `types` when
+    the caller has already read them."""
+    if types is None:
+        types = DocumentType.objects.filter(code__in=required)
+    types = {t.code: t for t in types}
     if members is None:
-        members = [m.person for m in household.current_memberships()]
+        members = current_members(household.pk)
     if documents is None:
         documents = library_documents(household.pk, required)
     result: list[MissingDocument] = []

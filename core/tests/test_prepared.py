@@ -5,11 +5,13 @@ from datetime import UTC, date, datetime
 import pytest
 from django.db import connection
 from django.db.models import Q
+from django.db.models.functions import Now
 
 from accounts.models import Unit, User
 from accounts.tests.factories import StaffFactory, UnitFactory
 from areas.jurisdiction import NOTHING, scope_for_area, system_scope, within
-from core.prepared import prepared, prepared_update
+from audit.models import AuditEntry
+from core.prepared import prepared, prepared_insert, prepared_update
 from registry.models import Person
 from registry.tests.factories import PersonFactory
 
@@ -23,6 +25,8 @@ _born_before = prepared(
     day=date,
 )
 _rename_unit = prepared_update(lambda pk, name: (Unit.objects.filter(pk=pk), {"name": name}), pk=int, name=str)
+_insert_units = prepared_insert(Unit)
+_insert_entries = prepared_insert(AuditEntry)
 _stamp_login = prepared_update(
     lambda user_id, at: (User.objects.filter(pk=user_id), {"last_login": at}), user_id=int, at=datetime
 )
@@ -100,6 +104,39 @@ def test_a_prepared_update_writes_datetimes_and_empties():
         assert User.objects.get(pk=user.pk).last_login == at
         assert _stamp_login(user_id=user.pk, at=None) == 1
         assert User.objects.get(pk=user.pk).last_login is None
+
+
+def test_a_prepared_insert_stores_the_rows_as_bulk_create_would_and_gives_them_their_keys(county):
+    with system_scope():
+        one = _insert_units([Unit(name="村一村委会", kind=Unit.Kind.VILLAGE_COMMITTEE, area_code="430522100201")])
+        three = _insert_units(
+            [
+                Unit(name=f"村{i}村委会", kind=Unit.Kind.VILLAGE_COMMITTEE, area_code="430522100202", parent=county)
+                for i in range(3)
+            ]
+        )
+        again = _insert_units([Unit(name="村五村委会", kind=Unit.Kind.VILLAGE_COMMITTEE, area_code="430522100203")])
+        saved = {u.pk: u for u in Unit.objects.filter(area_code__startswith="4305221002")}
+    units = one + three + again
+    assert len({u.pk for u in units}) == 5 and all(not u._state.adding for u in units)
+    assert {pk: (u.name, u.parent_id, u.is_active) for pk, u in saved.items()} == {
+        u.pk: (u.name, u.parent_id, True) for u in units
+    }
+
+    at = datetime(2026, 10, 1, 8, 30, tzinfo=UTC)
+    entries = [
+        AuditEntry(created_at=at, username="甲", action="create", changes={"金额": [None, "510.00"]}, hash=f"h{i}")
+        for i in range(2)
+    ]
+    _insert_entries(entries)
+    stored = AuditEntry.unscoped.get(pk=entries[1].pk)
+    assert (stored.created_at, stored.changes, stored.hash) == (at, {"金额": [None, "510.00"]}, "h1")
+
+
+def test_a_prepared_insert_refuses_an_expression_and_stores_nothing():
+    with pytest.raises(TypeError, match="expressions"):
+        _insert_entries([AuditEntry(created_at=Now(), username="甲", action="create", hash="x")])
+    assert not AuditEntry.unscoped.filter(hash="x").exists()
 
 
 def test_a_statement_whose_sql_depends_on_the_value_is_refused():
