@@ -7,12 +7,11 @@ class AssistanceConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import Capability
-        from assistance import procedure, reviews
+        from assistance import guards
         from cases.hooks import register_approval_guard
         from core.navigation import NavItem, register_nav
 
-        register_approval_guard(procedure.approval_guard)
-        register_approval_guard(reviews.approval_guard)
+        register_approval_guard(guards.approval_guard)
         register_nav(
             NavItem(
                 "社会救助",

@@ -23,7 +23,6 @@ from cases.errors import CaseError
 from cases.models import CaseStep, ServiceItem, StepDefinition
 from cases.services import accept_application
 from cases.workdays import WorkCalendar
-from core.prepared import prepared
 from ledger.errors import LedgerError
 from ledger.models import Enrolment
 from ledger.services import enrol
@@ -205,17 +204,9 @@ def check_confirmable(application: Application) -> None:
     _require(not pending.exists(), "spot_check_pending", "本案被抽中县级抽查，请先录入抽查核查结果")
 
 
-# Every approval of every case asks (most cases are no assistance application): compiled once.
-_application_of_case = prepared(
-    lambda case_id: Application.objects.filter(case_id=case_id).order_by("pk")[:1], case_id=int
-)
-
-
-def approval_guard(step: CaseStep) -> None:
-    """Registered with cases.hooks: the engine's own approve refuses what these rules refuse."""
-    application = _application_of_case.first(case_id=step.case_id)
-    if application is None:
-        return
+def check_approval(step: CaseStep, application: Application) -> None:
+    """Before the engine approves a step of an application's case (assistance.guards): it refuses
+    what these rules refuse."""
     if step.order == application.case.steps.count() and application.decision == Application.Decision.PENDING:
         raise CaseError("confirm_via_assistance", "该环节须在救助申请页面办理“确认”或“不予确认”，以便同时记入保障台账")
     try:

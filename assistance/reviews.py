@@ -15,7 +15,6 @@ from cases.access import can_act_on
 from cases.actions import approve_step
 from cases.errors import CaseError
 from cases.models import CaseStep
-from core.prepared import prepared
 from ledger import services as ledger
 from ledger.errors import LedgerError
 
@@ -34,17 +33,11 @@ def is_last_step(step: CaseStep) -> bool:
     return not CaseStep.objects.filter(case_id=step.case_id, order__gt=step.order).exists()
 
 
-# Every approval of every case asks: the one read on that path, compiled once (core.prepared).
-_review_outcome = prepared(
-    lambda case_id: ReviewCase.objects.filter(case_id=case_id).values_list("outcome", flat=True)[:1], case_id=int
-)
-
-
-def approval_guard(step: CaseStep) -> None:
-    """Registered with cases.hooks: a review case's last step passes only with an outcome recorded
-    here, so no review is closed without the ledger knowing what was decided."""
-    outcomes = _review_outcome(case_id=step.case_id)
-    if outcomes and not outcomes[0] and is_last_step(step):
+def check_approval(step: CaseStep, outcome: str) -> None:
+    """Before the engine approves a step of a review case (assistance.guards): its last step passes
+    only with an outcome recorded here, so no review is closed without the ledger knowing what was
+    decided."""
+    if not outcome and is_last_step(step):
         raise CaseError("review_outcome_required", "复核案件的审核确认须在“复核案件”页面记录复核结果")
 
 

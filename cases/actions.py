@@ -14,7 +14,7 @@ from audit.services import chained_at_end, record
 from cases import events, hooks
 from cases.access import can_accept, can_act_on
 from cases.errors import CaseError
-from cases.models import Case, CaseStep, PauseInterval, StepDefinition, Transfer
+from cases.models import Case, CaseStep, PauseInterval, StepDefinition, Supervision, Transfer
 from cases.services import activate_step
 from cases.workdays import WorkCalendar
 from core.prepared import PreparedUpdate, field_type, prepared, prepared_update
@@ -26,10 +26,14 @@ _STEP_RELATED = ("case", "case__version", "case__item", "definition", "responsib
 
 
 def _steps():
-    """Steps with what acting on them needs; `has_open_transfers` saves approving a query for the
-    transfers (whichever department's area they belong to) when there are none, as almost always."""
+    """Steps with what acting on them needs; `has_open_transfers` and `has_open_supervisions` save
+    acting a statement for the transfers (whichever department's area they belong to) and the 督办
+    of the step when there are none, as almost always."""
     open_transfers = Transfer.unscoped.filter(step_id=OuterRef("pk"), state=Transfer.State.OPEN)
-    return CaseStep.objects.select_related(*_STEP_RELATED).annotate(has_open_transfers=Exists(open_transfers))
+    open_supervisions = Supervision.unscoped.filter(step_id=OuterRef("pk"), closed_on__isnull=True)
+    return CaseStep.objects.select_related(*_STEP_RELATED).annotate(
+        has_open_transfers=Exists(open_transfers), has_open_supervisions=Exists(open_supervisions)
+    )
 
 
 _step = prepared(lambda step_id: _steps().filter(pk=step_id), step_id=int)
@@ -117,7 +121,8 @@ def _claim(step: CaseStep, expected_version: int, state_from: str = State.ACTIVE
 def _close_supervisions(step: CaseStep, on_date: date) -> None:
     from cases.supervision import close_supervisions
 
-    close_supervisions(step, on_date)
+    if step.has_open_supervisions:
+        close_supervisions(step, on_date)
 
 
 def _finish(case: Case, status: str, on_date: date, reason: str) -> None:
