@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.context import current_actor
 from audit.models import GENESIS_HASH, AuditEntry
+from audit.tracking import Audited
 from core.masking import mask_value
 from core.prepared import prepared_insert
 
@@ -111,6 +112,17 @@ def record(
     else:
         _append([entry])
     return entry
+
+
+def record_saved(instance: Audited, created: bool) -> None:
+    """The entry for a row of an Audited model just saved (post_save), or inserted without save()
+    by a service on a hot path (`core.prepared.prepared_insert`): its fields old → new."""
+    new = instance.audit_values()
+    old = {} if created else getattr(instance, "_audit_snapshot", {})
+    changes = field_changes(type(instance), old, new)
+    instance._audit_snapshot = new
+    if created or changes:
+        record(AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE, obj=instance, changes=changes)
 
 
 def record_personal_data_view(obj: models.Model, fields: list[str], reason: str = "") -> AuditEntry:

@@ -12,13 +12,7 @@ from audit.tracking import Audited
 def log_save(sender, instance, created, raw=False, **kwargs):
     if raw or not isinstance(instance, Audited):
         return
-    new = instance.audit_values()
-    old = {} if created else getattr(instance, "_audit_snapshot", {})
-    changes = services.field_changes(sender, old, new)
-    instance._audit_snapshot = new
-    if created or changes:
-        action = AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE
-        services.record(action, obj=instance, changes=changes)
+    services.record_saved(instance, created)
 
 
 @receiver(post_delete)

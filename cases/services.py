@@ -10,7 +10,7 @@ from django.db import connection
 from accounts.models import Unit
 from accounts.roles import RoleCode
 from areas.jurisdiction import current_scope
-from audit.services import chained_at_end
+from audit.services import chained_at_end, record_saved
 from cases import events
 from cases.access import can_accept
 from cases.catalogue import current_version, remember_rules, version_rules, window_level
@@ -66,7 +66,7 @@ def _level_codes(area_code: str) -> dict[str, str]:
 
 
 # Every acceptance reads the units of the household's three levels and the version's document types,
-# and writes its steps and documents: compiled once (core.prepared).
+# and writes the case, its steps and documents: compiled once (core.prepared).
 _units_of_levels = prepared(
     lambda village, township, county: Unit.unscoped.filter(
         area_code__in=[village, township, county], is_active=True
@@ -75,6 +75,7 @@ _units_of_levels = prepared(
     township=str,
     county=str,
 )
+_insert_case = prepared_insert(Case)
 _insert_steps = prepared_insert(CaseStep)
 _insert_documents = prepared_insert(CaseDocument)
 _required_types = prepared(
@@ -149,7 +150,7 @@ def accept_application(
         raise CaseError("no_unit", "找不到某个环节的责任单位，请联系管理员配置单位")
     receipt_no = next_receipt_no(household.area_code, on_date)
     with chained_at_end():
-        case = Case.objects.create(
+        case = Case(
             receipt_no=receipt_no,
             item=item,
             version=version,
@@ -164,6 +165,8 @@ def accept_application(
             paused_on=on_date if missing else None,
             area_code=household.area_code,
         )
+        _insert_case([case])
+        record_saved(case, created=True)
         steps = _insert_steps(
             [
                 CaseStep(

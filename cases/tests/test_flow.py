@@ -5,6 +5,9 @@ from datetime import date
 import pytest
 
 from areas.jurisdiction import scope_for_user, within
+from audit.context import acting_as, actor_for_user
+from audit.models import AuditEntry
+from audit.services import verify_chain
 from cases.actions import approve_step, reject_case
 from cases.catalogue import publish_version
 from cases.errors import CaseError
@@ -50,6 +53,16 @@ def test_missing_document_gives_one_time_notice_and_holds_the_clock(worker_a, ho
     intake = active(case)
     assert intake.responsible_unit == worker_a.unit and intake.due_on == date(2025, 10, 11)  # 3 WD
     assert case.pauses.get(kind="materials").ended_on == date(2025, 9, 30)
+
+
+def test_an_acceptance_is_in_the_audit_chain_with_who_accepted_what(worker_a, household):
+    give_documents(household, DISABILITY_DOCS)
+    with acting_as(actor_for_user(worker_a, "10.0.0.8")):
+        case = accept_application(user=worker_a, item=item("disability_living"), household=household, on_date=DAY).case
+    entry = AuditEntry.unscoped.get(object_type="cases.case", object_id=str(case.pk))
+    assert (entry.action, entry.username, entry.ip) == ("create", worker_a.username, "10.0.0.8")
+    assert entry.changes["receipt_no"] == [None, case.receipt_no]
+    assert verify_chain().ok
 
 
 def test_a_case_links_the_library_documents_it_uses_picked_or_current_once_each(worker_a, household):
