@@ -85,9 +85,15 @@ _item_by_code = prepared(lambda code: ServiceItem.objects.filter(code=code), cod
 _household_with_head = prepared(
     lambda household_id: Household.objects.select_related("head").filter(pk=household_id), household_id=int
 )
-_case_with_item = prepared(lambda case_id: Case.objects.select_related("item").filter(pk=case_id), case_id=int)
 _steps_with_units = prepared(
     lambda case_id: CaseStep.objects.select_related("responsible_unit").filter(case_id=case_id).order_by("order"),
+    case_id=int,
+)
+# A case's steps carry its area code: the steps in scope, with their case, are the case in scope.
+_case_steps_with_case = prepared(
+    lambda case_id: (
+        CaseStep.objects.select_related("case__item", "responsible_unit").filter(case_id=case_id).order_by("order")
+    ),
     case_id=int,
 )
 
@@ -179,10 +185,10 @@ def queue(request, name: str, limit: int = 50):
 def case_detail(request, case_id: int):
     if is_department_officer(request.user):
         return _forbidden()
-    case = _case_with_item.first(case_id=case_id)
-    if case is None:
+    steps = _case_steps_with_case(case_id=case_id)
+    if not steps:
         return 404, ErrorOut(code="not_found", message="找不到该办件，或不在您的辖区")
-    return 200, _case_out(case, with_steps=True)
+    return 200, _case_out(steps[0].case, with_steps=True, steps=steps)
 
 
 @router.post(

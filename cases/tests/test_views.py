@@ -159,7 +159,7 @@ def test_public_progress_stops_guessing_after_ten_failures(logged_in, worker_a, 
     cache.clear()
 
 
-def test_api_accept_act_view_queue(logged_in, worker_a, clerk_a, cl_officer, household):
+def test_api_accept_act_view_queue(logged_in, worker_a, clerk_a, clerk_b, cl_officer, household):
     give_documents(household, [*DOCS, "disability_certificate"])
     client = logged_in(worker_a)
     created = client.post(
@@ -176,6 +176,8 @@ def test_api_accept_act_view_queue(logged_in, worker_a, clerk_a, cl_officer, hou
     assert again.status_code == 409 and again.json()["code"] == "step_conflict"
     detail = client.get(f"/api/v1/cases/{created['id']}").json()
     assert [s["state"] for s in detail["steps"]] == ["done", "active", "pending"]
+    assert (detail["receipt_no"], detail["item"]) == (created["receipt_no"], "困难残疾人生活补贴")
+    assert logged_in(clerk_b).get(f"/api/v1/cases/{created['id']}").status_code == 404  # another township
     assert client.get("/api/v1/cases/queue/done").json() == [
         {
             "case_id": created["id"],
