@@ -7,7 +7,8 @@ class Audited(models.Model):
     """Changes to rows of this model are logged with their fields old → new.
 
     `sensitive_fields` are logged masked; `audit_exclude` are not logged at all.
-    Bulk operations (bulk_create, COPY) bypass this: their service writes one summary entry.
+    Bulk operations (bulk_create, COPY) bypass this: their service writes one summary entry; a row
+    inserted by `core.prepared.prepared_insert` is logged by its service (`audit.services.record_saved`).
     """
 
     sensitive_fields: tuple[str, ...] = ()
