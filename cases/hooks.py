@@ -5,9 +5,8 @@
   fresh period from the restart date and the case clock is credited with the new notice days, minus
   the days of the interrupted notice that were credited but never ran.
 - approval guards: a business line may refuse the approval of a step its rules do not allow yet
-  (an open objection blocks the end of a notice). `check_approval_guards(step)` is meant to be called
-  by `cases.actions.approve_step` before it claims the step; until it is, business lines call it
-  from their own services before they call `approve_step`.
+  (an open objection blocks the end of a notice). `cases.actions.approve_step` calls
+  `check_approval_guards(step)` before it claims the step.
 """
 
 from collections.abc import Callable

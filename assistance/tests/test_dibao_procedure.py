@@ -244,6 +244,6 @@ def test_engine_approval_of_investigation_without_survey_is_refused(worker_a, cl
     with pytest.raises(AssistanceError) as error:
         pass_step(user=clerk_a, application=application, on_date=ON)
     assert error.value.code == "survey_missing"
-    # approve_step itself does not yet consult cases.hooks; our guard is there for when it does
+    # the engine's own approve_step consults the same guard (cases.hooks)
     with pytest.raises(CaseError):
         check_approval_guards(step)
