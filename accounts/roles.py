@@ -25,6 +25,7 @@ class Capability(models.TextChoices):
     REVIEW = "review", _("审核")
     APPROVE = "approve", _("审批")
     VIEW_DASHBOARD = "view_dashboard", _("查看统计看板")
+    MANAGE_POLICY = "manage_policy", _("录入政策参数")
 
 
 ROLE_CAPABILITIES: dict[str, set[str]] = {
@@ -36,5 +37,10 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
     RoleCode.AUDITOR: {Capability.VIEW_AUDIT_LOG, Capability.UNMASK_PERSONAL_DATA, Capability.VIEW_STAFF},
     RoleCode.LEADER: {Capability.VIEW_AUDIT_LOG, Capability.VIEW_DASHBOARD, Capability.VIEW_STAFF},
     RoleCode.REGISTRAR: {Capability.ACCEPT_APPLICATIONS},
-    RoleCode.ADMIN: {Capability.MANAGE_STAFF, Capability.VIEW_STAFF, Capability.VIEW_AUDIT_LOG},
+    RoleCode.ADMIN: {
+        Capability.MANAGE_STAFF,
+        Capability.VIEW_STAFF,
+        Capability.VIEW_AUDIT_LOG,
+        Capability.MANAGE_POLICY,
+    },
 }

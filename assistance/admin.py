@@ -5,7 +5,6 @@ from django.contrib import admin
 
 from areas.jurisdiction import system_scope
 from assistance.casework import CloseRelative, LocalPractice
-from assistance.models import PolicyDocument
 
 
 @admin.register(CloseRelative)
@@ -28,8 +27,3 @@ class CloseRelativeAdmin(admin.ModelAdmin):
 @admin.register(LocalPractice)
 class LocalPracticeAdmin(admin.ModelAdmin):
     list_display = ["area_code", "programme", "variant", "effective_from"]
-
-
-@admin.register(PolicyDocument)
-class PolicyDocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "number", "issued_by", "issued_on"]

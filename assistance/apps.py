@@ -23,4 +23,3 @@ class AssistanceConfig(AppConfig):
         )
         register_nav(NavItem("保障对象", "assistance:recipients", None, 31, "按项目查看在保对象，导出台账"))
         register_nav(NavItem("近亲属备案", "assistance:close_relatives", None, 33, "工作人员近亲属关系登记与查询"))
-        register_nav(NavItem("政策参数", "assistance:policy", None, 32, "现行标准、依据文件与历史"))

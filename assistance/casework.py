@@ -10,8 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from areas.jurisdiction import AreaOwned
-from assistance.programmes import Programme
 from audit.tracking import Audited
+from policy.programmes import Programme
 
 
 class CloseRelative(Audited, AreaOwned):

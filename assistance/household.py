@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from assistance import rules
 from assistance.casework import CloseRelative
 from assistance.errors import AssistanceError
+from policy import rules
 from registry.models import Household, Person
 
 # 与户主关系 (GB/T 4761) → the kinship the 低保 household rules speak of, seen from the head.

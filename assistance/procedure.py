@@ -10,13 +10,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from assistance import rules
 from assistance.casework import Application, Appraisal, LocalPractice, SpotCheckItem, Survey
 from assistance.errors import AssistanceError
 from assistance.household import close_relative_links, compose
-from assistance.policy import Policy
-from assistance.programmes import ParameterKey as K
-from assistance.programmes import Programme
 from cases import hooks
 from cases.actions import approve_step, reject_case
 from cases.errors import CaseError
@@ -26,6 +22,10 @@ from cases.workdays import WorkCalendar
 from ledger.errors import LedgerError
 from ledger.models import Enrolment
 from ledger.services import enrol
+from policy import rules
+from policy.parameters import Policy
+from policy.programmes import ParameterKey as K
+from policy.programmes import Programme
 from registry.models import Household, Person
 
 ITEM_OF = {

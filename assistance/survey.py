@@ -6,12 +6,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from assistance import rules
 from assistance.casework import Application, Survey
 from assistance.errors import AssistanceError
-from assistance.policy import Policy
-from assistance.programmes import Programme
 from cases import hooks
+from policy import rules
+from policy.parameters import Policy
+from policy.programmes import Programme
 
 INCOME_KINDS = {
     "wages": "工资性收入",

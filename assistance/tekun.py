@@ -7,13 +7,13 @@ from datetime import date
 
 from django.db import transaction
 
-from assistance import rules
 from assistance.casework import Application, SpotCheck, SpotCheckItem
 from assistance.errors import AssistanceError
-from assistance.policy import Policy
-from assistance.programmes import Programme
 from cases import hooks
 from cases.models import CaseStep
+from policy import rules
+from policy.parameters import Policy
+from policy.programmes import Programme
 
 
 def assess_self_care(*, user, application: Application, on_date: date, able: dict[str, bool]) -> str:

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from assistance import rules
 from assistance.casework import Application, LocalPractice
 from assistance.errors import AssistanceError
-from assistance.policy import Policy
-from assistance.programmes import ParameterKey as K
-from assistance.programmes import Programme
 from cases import hooks
+from policy import rules
+from policy.parameters import Policy
+from policy.programmes import ParameterKey as K
+from policy.programmes import Programme
 
 LEVEL_TEXT = {"township": "乡镇审批，县级备案", "county": "超过乡镇审批限额，由县级审批", "refused": "超过单次救助上限"}
 

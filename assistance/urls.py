@@ -1,6 +1,7 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
-from assistance.views import applications, documents, management, policy, public, recipients, relatives
+from assistance.views import applications, documents, management, public, recipients, relatives
 
 app_name = "assistance"
 urlpatterns = [
@@ -11,7 +12,8 @@ urlpatterns = [
     path("<int:pk>/notice/", applications.print_notice, name="print_notice"),
     path("<int:pk>/pdf/approval/", documents.approval_form, name="pdf_approval"),
     path("<int:pk>/pdf/decision/", documents.decision_notice, name="pdf_decision"),
-    path("policy/", policy.policy, name="policy"),
+    # The policy page moved to its own app; old bookmarks still reach it.
+    path("policy/", RedirectView.as_view(pattern_name="policy:parameters", permanent=True)),
     path("reviews/", management.reviews, name="reviews"),
     path("reviews/<int:pk>/decide/", management.review_decide, name="review_decide"),
     path("spot-checks/", management.spot_checks, name="spot_checks"),

@@ -33,10 +33,10 @@ def run_one(db: str, households: int, keep: bool) -> dict:
     from django.db import connection, transaction
 
     from areas.jurisdiction import system_scope
-    from assistance.defaults import DEMO_AMOUNTS
-    from assistance.models import PolicyParameter
     from ledger.models import Enrolment, ReviewSchedule
     from ledger.reviews import schedule_reviews
+    from policy.defaults import DEMO_AMOUNTS
+    from policy.models import PolicyParameter
     from registry.demo import seed_demo
 
     with system_scope():

@@ -8,12 +8,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Q
 
-from assistance import rules
-from assistance.policy import Policy
-from assistance.programmes import Programme
 from ledger import services
 from ledger.errors import LedgerError
 from ledger.models import Enrolment
+from policy import rules
+from policy.parameters import Policy
+from policy.programmes import Programme
 from registry.models import Household, Person
 
 DECIDED_ON = date(2025, 6, 20)

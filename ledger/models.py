@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.jurisdiction import AreaOwned
-from assistance.programmes import Programme, ReviewReason
 from audit.tracking import Audited
+from policy.programmes import Programme, ReviewReason
 
 
 class Enrolment(Audited, AreaOwned):

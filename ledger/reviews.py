@@ -2,7 +2,7 @@
 
 Stable households are reviewed yearly, households with irregular income or members able to work
 every 6 months, and a household where a member died within 3 months of the death — whichever
-comes first (assistance.rules.next_review_due says the same for one enrolment). The periods are
+comes first (policy.rules.next_review_due says the same for one enrolment). The periods are
 policy parameters of each county, so the job runs one statement per county: it computes every open
 enrolment's due date and upserts it into the narrow ledger_reviewschedule table, writing only the
 rows whose date or reason changed; it never loops over enrolments in Python and never rewrites
@@ -16,10 +16,10 @@ from django.db import connection, transaction
 from django.db.models.functions import Substr
 
 from areas.jurisdiction import current_scope
-from assistance.policy import Policy
-from assistance.programmes import ParameterKey as K
-from assistance.programmes import ReviewReason
 from ledger.models import Enrolment, ReviewSchedule
+from policy.parameters import Policy
+from policy.programmes import ParameterKey as K
+from policy.programmes import ReviewReason
 
 OPEN_STATUSES = (Enrolment.Status.IN_PAYMENT, Enrolment.Status.SUSPENDED)
 

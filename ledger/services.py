@@ -7,11 +7,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Q
 
-from assistance import rules
-from assistance.policy import Policy
-from assistance.programmes import Programme
 from ledger.errors import LedgerError
 from ledger.models import Enrolment, EnrolmentEvent, GradualExitStep, ReviewSchedule
+from policy import rules
+from policy.parameters import Policy
+from policy.programmes import Programme
 from registry.models import Household, Membership, Person
 
 PERSONAL_PROGRAMMES = {

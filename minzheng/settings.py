@@ -36,17 +36,18 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
-    # the five shared cores
-    "core",
+    # the cores, lowest layer first (docs/decisions/0002-app-layout.md; checked by import-linter)
     "areas",
-    "accounts",
+    "core",
     "audit",
     "jobs",
-    # business lines
+    "accounts",
     "registry",
     "cases",
-    "assistance",
+    "policy",
     "ledger",
+    # business lines
+    "assistance",
     "payments",
     "verification",
     "monitoring",

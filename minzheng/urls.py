@@ -20,5 +20,6 @@ urlpatterns = [
     path("verification/", include("verification.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("assistance/", include("assistance.urls")),
+    path("policy/", include("policy.urls")),
     path("admin/", admin.site.urls),
 ]

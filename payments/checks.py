@@ -15,9 +15,9 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from areas.models import Area
-from assistance.programmes import Programme
 from ledger.models import Enrolment, EnrolmentEvent
 from payments.models import PaymentRoll, RollLine
+from policy.programmes import Programme
 from registry.models import Document
 
 # 儿童 programmes are never published (DOMAIN.md §4: no public notice, privacy)

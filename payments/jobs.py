@@ -4,11 +4,11 @@ the progress shown is the step, not a count of lines."""
 
 from datetime import date
 
-from assistance.programmes import Programme
 from jobs.models import Job
 from jobs.services import JobRun, job_function, start_job
 from payments import rolls
 from payments.models import yuan
+from policy.programmes import Programme
 
 KIND = "payments.generate_roll"
 

@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.jurisdiction import AreaOwned
-from assistance.programmes import Programme
 from audit.tracking import Audited
+from policy.programmes import Programme
 
 
 def yuan(fen: int | None) -> str:

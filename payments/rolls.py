@@ -22,12 +22,12 @@ from django.utils import timezone
 from accounts.roles import Capability
 from areas.codes import prefix_of, validate_code
 from areas.jurisdiction import current_scope
-from assistance.policy import Policy
-from assistance.programmes import ParameterKey
 from audit.models import AuditEntry
 from audit.services import record
 from payments.errors import PaymentError
 from payments.models import PaymentRoll, RollIssue, RollLine
+from policy.parameters import Policy
+from policy.programmes import ParameterKey
 
 _COLUMNS = """roll_id, area_code, seq, kind, enrolment_id, pay_month, household_id, head_id, beneficiary_id,
  household_number, head_name, head_id_number, beneficiary_name, beneficiary_id_number, covered_members,

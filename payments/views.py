@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from areas.models import Area
-from assistance.programmes import Programme
 from audit.models import AuditEntry
 from audit.services import record, record_personal_data_view
 from core.excel import xlsx_response
@@ -27,6 +26,7 @@ from payments.jobs import KIND as GENERATION_KIND
 from payments.jobs import start_generation
 from payments.models import BankLayout, PaymentRoll, RollLine
 from payments.returns import correct_failed_line, import_return, reconcile, record_counter_payment
+from policy.programmes import Programme
 
 
 class GenerateForm(forms.Form):

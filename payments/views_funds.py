@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
-from assistance.programmes import Programme
 from audit.models import AuditEntry
 from audit.services import record
 from core.excel import xlsx_response
@@ -21,6 +20,7 @@ from payments.checks import three_checks as compute_three_checks
 from payments.errors import PaymentError
 from payments.models import FundAccount, FundEntry, yuan
 from payments.views import _month_param, request_prefix
+from policy.programmes import Programme
 
 
 def _can_keep_books(user) -> bool:

@@ -11,11 +11,11 @@ from django.utils import timezone
 from accounts.models import Unit
 from areas.codes import InvalidAreaCode, prefix_of, validate_code
 from areas.models import Area
-from assistance.policy import MissingParameter, Policy
-from assistance.programmes import ParameterKey, Programme
 from core.masking import mask_name
 from payments.checks import NOT_PUBLISHED
 from payments.models import PaymentRoll, RollLine, yuan
+from policy.parameters import MissingParameter, Policy
+from policy.programmes import ParameterKey, Programme
 
 PUBLIC_STANDARDS = [
     ParameterKey.DIBAO_STANDARD_URBAN,

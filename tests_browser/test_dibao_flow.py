@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 from accounts.models import Unit
 from accounts.tests.factories import TEST_PASSWORD, StaffFactory, UnitFactory, ensure_area
 from assistance.casework import Application, PublicNotice
-from assistance.demo import load_demo_policy
 from cases.models import CaseStep
 from cases.tests.conftest import give_documents, restore_reference_data
+from policy.demo import load_demo_policy
 from registry.models import Membership
 from registry.tests.factories import HouseholdFactory, PersonFactory
 from tests_browser.conftest import SCREENSHOTS, login
@@ -73,7 +73,7 @@ def importlib_defaults():
 
     from django.apps import apps
 
-    from assistance.models import PolicyParameter
+    from policy.models import PolicyParameter
 
     if not PolicyParameter.objects.filter(area_code="").exists():
         importlib.import_module("assistance.migrations.0002_national_defaults").load(apps, None)

@@ -10,11 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.tests.factories import TEST_PASSWORD
-from assistance.defaults import DEMO_AMOUNTS
-from assistance.models import PolicyParameter
-from assistance.programmes import Programme
 from ledger import services
 from payments.models import RollLine
+from policy.defaults import DEMO_AMOUNTS
+from policy.models import PolicyParameter
+from policy.programmes import Programme
 from registry.tests.factories import HouseholdFactory
 from tests_browser.conftest import SCREENSHOTS, login
 

@@ -11,13 +11,13 @@ from playwright.sync_api import expect
 
 from accounts.models import Unit
 from accounts.tests.factories import TEST_PASSWORD, StaffFactory, UnitFactory, ensure_area
-from assistance.defaults import DEMO_AMOUNTS, NATIONAL_DEFAULTS
-from assistance.models import PolicyParameter
-from assistance.programmes import Programme
 from cases.catalogue import load_service_catalogue
 from cases.models import Case
 from ledger.services import enrol
 from monitoring.models import SignalRule, Warning
+from policy.defaults import DEMO_AMOUNTS, NATIONAL_DEFAULTS
+from policy.models import PolicyParameter
+from policy.programmes import Programme
 from registry.models import Membership
 from registry.tests.factories import HouseholdFactory, PersonFactory
 from tests_browser.conftest import SCREENSHOTS, login

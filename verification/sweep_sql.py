@@ -29,7 +29,7 @@ std_urban, std_rural, max_vehicles, max_houses, deposit_months. Integers that sh
 import re
 from dataclasses import dataclass
 
-from assistance.programmes import Programme
+from policy.programmes import Programme
 
 T_PERSON, T_MEMBERSHIP, T_HOUSEHOLD = "registry_person", "registry_membership", "registry_household"
 T_ENROLMENT, T_ROW, T_FINDING = "ledger_enrolment", "verification_datasetrow", "verification_finding"

@@ -13,11 +13,11 @@ from django.db import connection
 from django.utils import timezone
 
 from areas.jurisdiction import current_scope
-from assistance.policy import MissingParameter, Policy
-from assistance.programmes import ParameterKey as K
 from audit.models import AuditEntry
 from audit.services import record
 from core.parallel_sql import Statement, run_side_by_side, working_tables
+from policy.parameters import MissingParameter, Policy
+from policy.programmes import ParameterKey as K
 from verification import sweep_sql
 from verification.models import Batch, Finding, Sweep
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from assistance.defaults import NATIONAL_DEFAULTS, NATIONAL_DOCUMENT
+from policy.defaults import NATIONAL_DEFAULTS, NATIONAL_DOCUMENT
 
 
 def load(apps, schema_editor):

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from assistance.defaults import NATIONAL_DOCUMENT
+from policy.defaults import NATIONAL_DOCUMENT
 
 
 def national_default(apps, schema_editor):

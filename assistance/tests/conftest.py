@@ -23,7 +23,7 @@ DIBAO_DOCS = [
 @pytest.fixture
 def demo_policy(db):
     """The demo county's local amounts (used by the procedure tests, not by the policy tests)."""
-    from assistance.demo import load_demo_policy
+    from policy.demo import load_demo_policy
 
     load_demo_policy()
 

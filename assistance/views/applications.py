@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 from assistance import forms, notice, procedure, tekun, temporary
 from assistance.casework import Application, Objection, PublicNotice, Survey
 from assistance.errors import AssistanceError
-from assistance.programmes import Programme
-from assistance.rules import DAILY_ACTIVITIES, Exclusion
 from assistance.survey import INCOME_KINDS, record_survey
 from cases.access import can_act_on, ensure_case_staff
 from cases.deadlines import case_clock, step_clock, warn_days_on
 from cases.workdays import WorkCalendar
 from core.excel import xlsx_response
+from policy.programmes import Programme
+from policy.rules import DAILY_ACTIVITIES, Exclusion
 from registry.models import Household
 
 ACTIVITY_LABELS = {

@@ -3,11 +3,11 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from assistance.programmes import Programme
 from cases.access import ensure_case_staff
 from core.excel import xlsx_response
 from core.masking import mask_id_number
 from ledger.models import Enrolment
+from policy.programmes import Programme
 
 HEADERS = ["项目", "户主", "享受人", "身份证号", "保障人口", "月保障金额", "状态", "起始发放月", "停发月", "下次复核"]
 

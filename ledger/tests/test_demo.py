@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from assistance.demo import load_demo_policy
 from ledger.demo import enrol_demo_recipients
 from ledger.models import Enrolment, EnrolmentEvent
+from policy.demo import load_demo_policy
 from registry.tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db

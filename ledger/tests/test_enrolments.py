@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, transaction
 
-from assistance.defaults import DEMO_AMOUNTS
-from assistance.models import PolicyParameter
-from assistance.programmes import Programme
 from ledger import services
 from ledger.errors import LedgerError
 from ledger.models import Enrolment, EnrolmentEvent
+from policy.defaults import DEMO_AMOUNTS
+from policy.models import PolicyParameter
+from policy.programmes import Programme
 from registry.tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,13 +7,13 @@ from decimal import Decimal
 import pytest
 
 from areas.jurisdiction import scope_for_area, within
-from assistance.defaults import DEMO_AMOUNTS
-from assistance.models import PolicyParameter
-from assistance.programmes import ParameterKey as K
-from assistance.programmes import Programme, ReviewReason
 from ledger import services
 from ledger.models import Enrolment, ReviewSchedule
 from ledger.reviews import schedule_reviews
+from policy.defaults import DEMO_AMOUNTS
+from policy.models import PolicyParameter
+from policy.programmes import ParameterKey as K
+from policy.programmes import Programme, ReviewReason
 from registry.models import Person
 from registry.tests.factories import HouseholdFactory
 

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from assistance.defaults import DEMO_AMOUNTS
-from assistance.models import PolicyParameter
-from assistance.programmes import Programme
 from ledger import services
+from policy.defaults import DEMO_AMOUNTS
+from policy.models import PolicyParameter
+from policy.programmes import Programme
 from registry.tests.factories import HouseholdFactory
 
 VILLAGE_A = "430522100201"

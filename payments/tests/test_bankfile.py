@@ -6,11 +6,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from assistance.programmes import Programme
 from payments import bankfile, rolls
 from payments.errors import PaymentError
 from payments.models import BankLayout, RollLine
 from payments.tests.conftest import APRIL, dibao, household
+from policy.programmes import Programme
 
 pytestmark = pytest.mark.django_db
 

@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from assistance.models import PolicyParameter
-from assistance.programmes import ParameterKey, Programme
 from ledger import services as ledger
 from payments import rolls
 from payments.errors import PaymentError
 from payments.models import PaymentRoll, RollLine
 from payments.tests.conftest import APRIL, MAY, VILLAGE_A, VILLAGE_B, dibao, household
+from policy.models import PolicyParameter
+from policy.programmes import ParameterKey, Programme
 
 pytestmark = pytest.mark.django_db
 COUNTY = "430522000000"

@@ -9,10 +9,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.tests.factories import StaffFactory
-from assistance.programmes import Programme
 from payments import funds, rolls
 from payments.models import PaymentRoll
 from payments.tests.conftest import APRIL, VILLAGE_A, VILLAGE_B, dibao, household
+from policy.programmes import Programme
 from registry.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from assistance.defaults import DEMO_AMOUNTS
-from assistance.models import PolicyParameter
-from assistance.programmes import Programme
 from ledger import services as ledger
 from ledger.models import Enrolment
+from policy.defaults import DEMO_AMOUNTS
+from policy.models import PolicyParameter
+from policy.programmes import Programme
 from registry.models import Membership
 from registry.tests.factories import HouseholdFactory, PersonFactory
 from verification.loading import csv_bytes, load_batch, receive_batch, upload_from_bytes

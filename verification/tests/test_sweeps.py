@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from areas.jurisdiction import scope_for_area, within
-from assistance.programmes import Programme
 from cases.models import Case
 from monitoring.models import Warning
+from policy.programmes import Programme
 from verification.jobs import sweep_and_open
 from verification.models import Finding
 from verification.sweeps import run_sweep

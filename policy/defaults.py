@@ -4,8 +4,8 @@ are plausible values for the demo county only."""
 
 from datetime import date
 
-from assistance.programmes import ParameterKey as K
-from assistance.programmes import Programme
+from policy.programmes import ParameterKey as K
+from policy.programmes import Programme
 
 NATIONAL_DOCUMENT = {
     "title": "最低生活保障审核确认办法",

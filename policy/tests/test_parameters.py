@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from assistance.models import PolicyParameter
-from assistance.policy import MissingParameter, Policy
-from assistance.programmes import ParameterKey as K
+from policy.models import PolicyParameter
+from policy.parameters import MissingParameter, Policy
+from policy.programmes import ParameterKey as K
 
 pytestmark = pytest.mark.django_db
 

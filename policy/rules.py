@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from assistance.policy import Policy
-from assistance.programmes import ParameterKey as K
-from assistance.programmes import Programme, ReviewReason
+from policy.parameters import Policy
+from policy.programmes import ParameterKey as K
+from policy.programmes import Programme, ReviewReason
 
 ZERO = Decimal("0")
 FEN = Decimal("0.01")

@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from areas.codes import validate_code
-from assistance.models import PolicyParameter
-from assistance.programmes import ParameterKey
+from policy.models import PolicyParameter
+from policy.programmes import ParameterKey
 
 
 class MissingParameter(LookupError):
@@ -18,7 +18,10 @@ class MissingParameter(LookupError):
 
 
 def ancestor_codes(code: str) -> list[str]:
-    """The national default ("") and every level above and including `code` (12-digit form)."""
+    """The national default ("") and every level above and including `code` (12-digit form);
+    for the national level itself ("") just the national default."""
+    if not code:
+        return [""]
     validate_code(code)
     code = code[:12]
     return ["", code[:2] + "0" * 10, code[:4] + "0" * 8, code[:6] + "0" * 6, code[:9] + "000", code]

@@ -7,23 +7,20 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.roles import RoleCode
-from assistance.forms import DocumentForm, ParameterForm
-from assistance.models import PolicyDocument, PolicyParameter
-from assistance.policy import Policy, ancestor_codes
-from assistance.programmes import ParameterKey
-
-
-def _may_edit(user) -> bool:
-    return user.is_superuser or user.has_role(RoleCode.ADMIN)
+from accounts.roles import Capability
+from policy.forms import DocumentForm, ParameterForm
+from policy.models import PolicyDocument, PolicyParameter
+from policy.parameters import Policy, ancestor_codes
+from policy.programmes import ParameterKey
 
 
 def _area(user) -> str:
-    return (user.area_code or "430522000000")[:12].ljust(12, "0")
+    """The user's own level; staff with no area (a national administrator) see the national defaults ("")."""
+    return user.area_code[:12].ljust(12, "0") if user.area_code else ""
 
 
 @login_required
-def policy(request):
+def parameters(request):
     area = _area(request.user)
     today = timezone.localdate()
     in_force = Policy.for_area(area, today)
@@ -40,7 +37,7 @@ def policy(request):
                 "history": [p for p in history if p.key == key],
             }
         )
-    editable = _may_edit(request.user)
+    editable = request.user.can(Capability.MANAGE_POLICY)
     form = ParameterForm(initial={"effective_from": today})
     doc_form = DocumentForm()
     if request.method == "POST":
@@ -51,7 +48,7 @@ def policy(request):
             if doc_form.is_valid():
                 doc_form.save()
                 messages.success(request, "政策文件已登记")
-                return redirect("assistance:policy")
+                return redirect("policy:parameters")
         else:
             form = ParameterForm(request.POST)
             if form.is_valid():
@@ -66,7 +63,7 @@ def policy(request):
                     messages.success(
                         request, f"已录入：{parameter.get_key_display()}，{parameter.effective_from}起生效"
                     )
-                    return redirect("assistance:policy")
+                    return redirect("policy:parameters")
     form.fields["document"].queryset = PolicyDocument.objects.all()
     context = {"rows": rows, "area": area, "today": today, "editable": editable, "form": form, "doc_form": doc_form}
-    return render(request, "assistance/policy.html", context)
+    return render(request, "policy/parameters.html", context)

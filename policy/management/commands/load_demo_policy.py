@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from assistance.demo import DEMO_COUNTY, load_demo_policy
+from policy.demo import DEMO_COUNTY, load_demo_policy
 
 
 class Command(BaseCommand):

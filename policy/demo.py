@@ -4,8 +4,8 @@ from datetime import date
 
 from django.db import transaction
 
-from assistance.defaults import DEMO_AMOUNTS
-from assistance.models import PolicyDocument, PolicyParameter
+from policy.defaults import DEMO_AMOUNTS
+from policy.models import PolicyDocument, PolicyParameter
 
 DEMO_COUNTY = "430522000000"
 DEMO_EFFECTIVE_FROM = date(2021, 1, 1)

@@ -5,12 +5,12 @@ from decimal import Decimal as D
 
 import pytest
 
-from assistance import rules
-from assistance.defaults import DEMO_AMOUNTS, NATIONAL_DEFAULTS
-from assistance.policy import Policy
-from assistance.programmes import ParameterKey as K
-from assistance.programmes import Programme
-from assistance.rules import Assets, IncomeItem, MemberFacts, ReviewFacts
+from policy import rules
+from policy.defaults import DEMO_AMOUNTS, NATIONAL_DEFAULTS
+from policy.parameters import Policy
+from policy.programmes import ParameterKey as K
+from policy.programmes import Programme
+from policy.rules import Assets, IncomeItem, MemberFacts, ReviewFacts
 
 
 def policy(**overrides) -> Policy:
