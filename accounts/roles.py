@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit import capabilities as audit_capabilities
+
 
 class RoleCode(models.TextChoices):
     LIVELIHOOD_WORKER = "livelihood_worker", _("民生员")
@@ -17,7 +19,7 @@ class RoleCode(models.TextChoices):
 
 
 class Capability(models.TextChoices):
-    VIEW_AUDIT_LOG = "view_audit_log", _("查看操作日志")
+    VIEW_AUDIT_LOG = audit_capabilities.VIEW_AUDIT_LOG, _("查看操作日志")
     MANAGE_STAFF = "manage_staff", _("管理单位与人员")
     VIEW_STAFF = "view_staff", _("查看人员名单")
     UNMASK_PERSONAL_DATA = "unmask_personal_data", _("查看完整个人信息")

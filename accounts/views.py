@@ -27,7 +27,7 @@ def password_change(request):
         User.objects.filter(pk=user.pk).update(must_change_password=False)
         update_session_auth_hash(request, user)
         messages.success(request, _("密码已修改。"))
-        return redirect("core:home")
+        return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 

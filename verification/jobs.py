@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from jobs.services import JobRun, job_function
+from verification.hooks import run_after_sweep
 from verification.loading import load_batch
 from verification.models import Batch, Sweep
 from verification.sweeps import run_sweep
@@ -14,9 +15,8 @@ def _user(run: JobRun):
 
 
 def sweep_and_open(*, on_date, batch=None, user=None, progress=None) -> dict:
-    """Sweep (findings written), then open work for the new findings, then monitoring signals."""
-    from monitoring.services import run_monitoring
-
+    """Sweep (findings written), then open work for the new findings, then the signals of the lines
+    registered to run after a sweep (low-income monitoring)."""
     sweep = run_sweep(
         on_date=on_date,
         kind=Sweep.Kind.BATCH if batch else Sweep.Kind.MONTHLY,
@@ -26,8 +26,8 @@ def sweep_and_open(*, on_date, batch=None, user=None, progress=None) -> dict:
     )
     opened = open_work(on_date=on_date, user=user, sweep=sweep)
     Sweep.objects.filter(pk=sweep.pk).update(work_opened=opened)
-    monitoring = run_monitoring(on_date, batch_id=batch.pk if batch else None)
-    return {"sweep": sweep.pk, "counts": sweep.counts, "work_opened": opened, "monitoring": monitoring["raised"]}
+    after = run_after_sweep(on_date, batch.pk if batch else None)
+    return {"sweep": sweep.pk, "counts": sweep.counts, "work_opened": opened, **after}
 
 
 @job_function("verification.load_batch")

@@ -10,8 +10,9 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from verification.casework import open_outreach_task, open_review_case
+from verification.casework import open_review_case
 from verification.errors import VerificationError
+from verification.hooks import open_outreach_task
 from verification.models import Finding
 
 K = Finding.Kind

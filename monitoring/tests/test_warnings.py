@@ -107,7 +107,7 @@ def test_warnings_are_scoped_and_overdue_ones_reach_supervision(monitored, worke
         assert not Warning.objects.exists()
         assert not services.can_handle(clerk_b, warning)
     rows = services.supervision_rows(DAY)
-    assert rows[0]["overdue_warnings"] == 1 and rows[0]["responsible_unit"] == worker_a.unit_id
+    assert rows[0]["count"] == 1 and rows[0]["responsible_unit"] == worker_a.unit_id
     assert services.board_counts(DAY)["overdue"] == 1
 
 

@@ -1,4 +1,5 @@
-"""The 督办 board shows overdue low-income monitoring warnings next to the cases of each unit."""
+"""The 督办 board shows overdue low-income monitoring warnings (a column monitoring registers through
+cases.hooks) next to the cases of each unit; the column has its heading."""
 
 from datetime import date
 
@@ -6,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.tests.factories import StaffFactory
 from monitoring import services as monitoring
 from monitoring.models import Warning
 from verification.tests.conftest import county_amounts, enrol, family, load  # noqa: F401 - autouse fixture
@@ -26,13 +28,14 @@ def overdue_warning(worker_a):
     return Warning.objects.get()
 
 
-def test_board_lists_overdue_monitoring_warnings_by_unit(overdue_warning, leader, worker_a):
+def test_board_lists_overdue_monitoring_warnings_by_unit(overdue_warning, county_bureau, worker_a):
+    leader = StaffFactory(username="leader", full_name="孙局长", unit=county_bureau, roles=["leader"])
     client = Client()
     client.force_login(leader)
     page = client.get(reverse("cases:board"))
     body = page.content.decode()
-    assert page.status_code == 200
+    assert page.status_code == 200 and "超期监测预警" in body
     row = next(line for line in body.split("<tr>") if worker_a.unit.name in line)
-    assert 'data-testid="board-warnings">1<' in row
+    assert 'data-testid="board-overdue-work">1<' in row
     elsewhere = client.get(reverse("cases:board"), {"area": "430522101000"}).content.decode()
-    assert 'data-testid="board-warnings"' not in elsewhere  # another township's filter
+    assert 'data-testid="board-overdue-work"' not in elsewhere  # another township's filter
