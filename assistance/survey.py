@@ -6,24 +6,15 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
+from areas.codes import is_county_or_above
 from assistance.casework import Application, Survey
 from assistance.errors import AssistanceError
 from cases import hooks
 from policy import rules
 from policy.parameters import Policy
-from policy.programmes import Programme
+from policy.programmes import IncomeKind, Programme
 
-INCOME_KINDS = {
-    "wages": "工资性收入",
-    "business": "经营净收入",
-    "property": "财产净收入",
-    "transfer": "转移净收入",
-    "pension_basic": "基本养老金",
-    "youfu": "优抚金",
-    "scholarship": "奖学金、助学金",
-    "assistance": "社会救助金",
-    "award": "奖励性补助",
-}
+INCOME_KINDS = {kind.value: str(kind.label) for kind in IncomeKind}
 
 
 def _money(value, what: str) -> Decimal:
@@ -106,7 +97,7 @@ def record_survey(
         raise AssistanceError("investigators", "入户调查须有2名以上调查人员")
     if signature_scan is None and not all(i.get("confirmed") for i in named):
         raise AssistanceError("investigators", "每位调查人员须签字确认（上传签字的调查表扫描件，或逐一确认）")
-    if kind == Survey.Kind.COUNTY_VISIT and not (user.unit_id and user.unit.area_code.endswith("000000")):
+    if kind == Survey.Kind.COUNTY_VISIT and not (user.unit_id and is_county_or_above(user.unit.area_code)):
         raise AssistanceError("no_permission", "县级入户核查须由县级民政部门人员录入")
     survey = Survey(
         application=application,

@@ -10,7 +10,11 @@ class ParameterForm(forms.ModelForm):
     """A new value of a parameter from a date; amounts as text, lists and tables as JSON."""
 
     key = forms.ChoiceField(label="参数", choices=ParameterKey.choices)
-    value = forms.JSONField(label="取值", help_text='金额写成 "700.00"（带引号）；分档、按等级的金额写成 JSON')
+    value = forms.JSONField(
+        label="取值",
+        help_text='金额写成 "700.00"（带引号）；分档、按等级的金额写成 JSON',
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
 
     class Meta:
         model = PolicyParameter

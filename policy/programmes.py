@@ -17,6 +17,20 @@ class Programme(models.TextChoices):
     UNSUPPORTED_CHILD = "unsupported_child", _("事实无人抚养儿童基本生活费")
 
 
+class IncomeKind(models.TextChoices):
+    """Kinds of household income a survey records; the policy names those not counted (不计入家庭收入)."""
+
+    WAGES = "wages", _("工资性收入")
+    BUSINESS = "business", _("经营净收入")
+    PROPERTY = "property", _("财产净收入")
+    TRANSFER = "transfer", _("转移净收入")
+    PENSION_BASIC = "pension_basic", _("基本养老金")
+    YOUFU = "youfu", _("优抚金")
+    SCHOLARSHIP = "scholarship", _("奖学金、助学金")
+    ASSISTANCE = "assistance", _("社会救助金")
+    AWARD = "award", _("奖励性补助")
+
+
 class ReviewReason(models.TextChoices):
     """Why an enrolment is due for review (动态管理): its regular interval, or a member's death."""
 
@@ -30,10 +44,10 @@ class ParameterKey(models.TextChoices):
 
     DIBAO_STANDARD_URBAN = "dibao.standard_urban", _("城市低保标准（元/人·月）")
     DIBAO_STANDARD_RURAL = "dibao.standard_rural", _("农村低保标准（元/人·月）")
-    DIBAO_BENEFIT_METHOD = "dibao.benefit_method", _("低保金计算方式（gap=补差，banded=分档）")
+    DIBAO_BENEFIT_METHOD = "dibao.benefit_method", _("低保金计算方式（补差或分档）")
     DIBAO_BANDS = "dibao.bands", _("低保分档（人均收入占标准比例上限→每人每月金额）")
     DIBAO_MINIMUM_BENEFIT = "dibao.minimum_benefit", _("低保最低保障金（元/人·月）")
-    DIBAO_ROUNDING = "dibao.rounding", _("低保金取整（yuan=到元，fen=到分）")
+    DIBAO_ROUNDING = "dibao.rounding", _("低保金取整（到元或到分）")
     EDGE_FACTOR = "edge.factor", _("低保边缘收入倍数")
     ASSET_DEPOSIT_MONTHS = "asset.deposit_months", _("人均存款上限（相当于低保标准的月数）")
     ASSET_MAX_VEHICLES = "asset.max_vehicles", _("机动车辆上限（辆，不含残疾人功能性补偿代步车）")

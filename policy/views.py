@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.roles import Capability
+from areas.models import Area
+from policy.display import describe_value
 from policy.forms import DocumentForm, ParameterForm
 from policy.models import PolicyDocument, PolicyParameter
 from policy.parameters import Policy, ancestor_codes
@@ -24,7 +26,9 @@ def parameters(request):
     area = _area(request.user)
     today = timezone.localdate()
     in_force = Policy.for_area(area, today)
-    history = PolicyParameter.objects.filter(area_code__in=set(ancestor_codes(area))).select_related("document")
+    levels = ancestor_codes(area)
+    history = PolicyParameter.objects.filter(area_code__in=set(levels)).select_related("document")
+    names = {"": "全国", **dict(Area.objects.filter(code__in=levels).values_list("code", "name"))}
     rows = []
     for key, label in ParameterKey.choices:
         source = in_force.sources.get(key)
@@ -32,9 +36,14 @@ def parameters(request):
             {
                 "key": key,
                 "label": label,
-                "value": in_force.values.get(key, "未设置"),
+                "value": describe_value(key, in_force.values.get(key)),
                 "source": source,
-                "history": [p for p in history if p.key == key],
+                "level": names.get(source.area_code, source.area_code) if source else "",
+                "history": [
+                    (names.get(p.area_code, p.area_code), p.effective_from, describe_value(key, p.value))
+                    for p in history
+                    if p.key == key
+                ],
             }
         )
     editable = request.user.can(Capability.MANAGE_POLICY)
@@ -65,5 +74,12 @@ def parameters(request):
                     )
                     return redirect("policy:parameters")
     form.fields["document"].queryset = PolicyDocument.objects.all()
-    context = {"rows": rows, "area": area, "today": today, "editable": editable, "form": form, "doc_form": doc_form}
+    context = {
+        "rows": rows,
+        "area_name": names.get(area, area),
+        "today": today,
+        "editable": editable,
+        "form": form,
+        "doc_form": doc_form,
+    }
     return render(request, "policy/parameters.html", context)

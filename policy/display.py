@@ -1,0 +1,91 @@
+"""Policy values as a clerk reads them (政策参数的中文表述): "700.00元/人·月", "补差", "低保 与 特困",
+never the stored JSON."""
+
+from decimal import Decimal, InvalidOperation
+
+from policy.programmes import IncomeKind, ParameterKey, Programme
+from policy.rules import SELF_CARE_LABELS
+
+K = ParameterKey
+METHODS = {"gap": "补差", "banded": "分档"}
+ROUNDING = {"yuan": "到元", "fen": "到分"}
+GRADES = {"1": "一级", "2": "二级", "3": "三级", "4": "四级"}
+YUAN = {
+    K.DIBAO_STANDARD_URBAN,
+    K.DIBAO_STANDARD_RURAL,
+    K.DIBAO_MINIMUM_BENEFIT,
+    K.TEMPORARY_TOWNSHIP_CAP,
+    K.TEMPORARY_COUNTY_CAP,
+    K.DISABILITY_LIVING_AMOUNT,
+    K.ORPHAN_AMOUNT,
+    K.UNSUPPORTED_CHILD_AMOUNT,
+}
+MONTHS = {
+    K.ASSET_DEPOSIT_MONTHS,
+    K.REVIEW_STABLE_MONTHS,
+    K.REVIEW_UNSTABLE_MONTHS,
+    K.REVIEW_AFTER_DEATH_MONTHS,
+    K.GRADUAL_EXIT_MONTHS,
+    K.ARREARS_MONTHS,
+}
+TIMES = {K.EDGE_FACTOR, K.TEKUN_BASIC_FACTOR}
+SHARES = {K.TEKUN_SPOT_CHECK_SHARE, K.RIGID_SPENDING_SHARE}
+COUNTS = {K.ASSET_MAX_VEHICLES: "辆", K.ASSET_MAX_HOUSES: "套"}
+
+
+def _label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _number(value) -> str:
+    try:
+        return f"{Decimal(str(value)).normalize():f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+def _share(value) -> str:
+    try:
+        return f"{Decimal(str(value)) * 100:.0f}%"
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+def describe_value(key: str, value) -> str:
+    """One parameter's value in words; an unknown shape is shown as it is stored."""
+    if value is None:
+        return "未设置"
+    if key in YUAN:
+        return f"{value}元"
+    if key in MONTHS:
+        return f"{value}个月"
+    if key in TIMES:
+        return f"{_number(value)}倍"
+    if key in SHARES:
+        return _share(value)
+    if key in COUNTS:
+        return f"{value}{COUNTS[key]}"
+    if key == K.DIBAO_BENEFIT_METHOD:
+        return METHODS.get(value, str(value))
+    if key == K.DIBAO_ROUNDING:
+        return ROUNDING.get(value, str(value))
+    if key == K.DIBAO_BANDS and isinstance(value, list):
+        bands = [
+            f"{band.get('name', '')}：人均收入低于标准的{_share(band.get('below_share'))}，每人{band.get('amount')}元"
+            for band in value
+            if isinstance(band, dict)
+        ]
+        return "；".join(bands) or "不分档"
+    if key == K.INCOME_EXCLUDED and isinstance(value, list):
+        return "、".join(_label(IncomeKind, kind) for kind in value) or "无"
+    if key == K.INCOMPATIBLE and isinstance(value, list):
+        pairs = [" 与 ".join(_label(Programme, p) for p in pair) for pair in value if isinstance(pair, list)]
+        return "；".join(pairs) or "无"
+    if key == K.TEKUN_CARE_STANDARDS and isinstance(value, dict):
+        return "；".join(f"{SELF_CARE_LABELS.get(level, level)}{amount}元" for level, amount in value.items())
+    if key == K.DISABILITY_CARE_AMOUNTS and isinstance(value, dict):
+        return "；".join(f"{GRADES.get(str(grade), grade)}{amount}元" for grade, amount in value.items())
+    return str(value)
