@@ -46,3 +46,8 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         Capability.MANAGE_POLICY,
     },
 }
+
+
+def roles_with(capability: str) -> list[str]:
+    """The roles whose holders may do `capability` (for queries that pick a person who may act)."""
+    return sorted(code for code, capabilities in ROLE_CAPABILITIES.items() if capability in capabilities)

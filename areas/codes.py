@@ -58,3 +58,29 @@ def prefix_of(code: str) -> str:
 
 def is_within(code: str, ancestor_code: str) -> bool:
     return code.startswith(prefix_of(ancestor_code))
+
+
+def ancestor_of(code: str, level: str) -> str:
+    """The 12-digit code of the area at `level` that contains `code`: (430522101203, county) →
+    430522000000. A code above `level` has no such ancestor and raises InvalidAreaCode."""
+    if LEVELS.index(level_of(code)) < LEVELS.index(level):
+        raise InvalidAreaCode(_("区划代码 %(code)s 不在%(level)s之下") % {"code": code, "level": LEVEL_LABELS[level]})
+    keep = PREFIX_LENGTH[level]
+    return code if level == GRID else code[:keep] + "0" * (12 - keep)
+
+
+def county_of(code: str) -> str:
+    return ancestor_of(code, COUNTY)
+
+
+def township_of(code: str) -> str:
+    return ancestor_of(code, TOWNSHIP)
+
+
+def is_county_or_above(code: str) -> bool:
+    """A county bureau's (or higher) area, as opposed to a township's or a village's."""
+    return LEVELS.index(level_of(code)) <= LEVELS.index(COUNTY)
+
+
+def is_township_or_above(code: str) -> bool:
+    return LEVELS.index(level_of(code)) <= LEVELS.index(TOWNSHIP)

@@ -7,11 +7,13 @@ class AssistanceConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import Capability
-        from assistance import guards
+        from assistance import guards, reviews
         from cases.hooks import register_approval_guard
         from core.navigation import NavItem, register_nav
+        from ledger.hooks import register_review_opened
 
         register_approval_guard(guards.approval_guard)
+        register_review_opened(reviews.keep_review_record)
         register_nav(
             NavItem(
                 "社会救助",

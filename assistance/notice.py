@@ -7,6 +7,7 @@ from datetime import date
 from django.db import transaction
 
 from accounts.models import Unit
+from areas.codes import township_of
 from areas.models import Area
 from assistance.casework import Application, Appraisal, Objection, PublicNotice, Survey
 from assistance.errors import AssistanceError
@@ -28,7 +29,9 @@ def open_objections(application: Application):
 
 
 def _township_office(area_code: str) -> Unit | None:
-    return Unit.unscoped.filter(kind=Unit.Kind.TOWNSHIP_OFFICE, area_code=area_code[:9] + "000", is_active=True).first()
+    return Unit.unscoped.filter(
+        kind=Unit.Kind.TOWNSHIP_OFFICE, area_code=township_of(area_code), is_active=True
+    ).first()
 
 
 def start_public_notice(application: Application, step: CaseStep, on_date: date) -> PublicNotice:

@@ -13,6 +13,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from accounts.models import Unit
+from areas.codes import county_of
 from assistance.casework import Application
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -105,7 +106,7 @@ def decision_notice(application: Application) -> bytes:
             f"经审核，决定不予确认。理由：{application.decision_reason}。"
             "如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。"
         )
-    bureau = Unit.unscoped.filter(kind=Unit.Kind.BUREAU, area_code=case.area_code[:6] + "000000").first()
+    bureau = Unit.unscoped.filter(kind=Unit.Kind.BUREAU, area_code=county_of(case.area_code)).first()
     signed = (
         f"{bureau.name if bureau else '县级民政部门'}　{application.decided_on:%Y年%m月%d日}"
         if application.decided_on

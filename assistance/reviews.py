@@ -21,6 +21,23 @@ from ledger.errors import LedgerError
 Outcome = ReviewCase.Outcome
 
 
+def keep_review_record(case, *, enrolment, on_date: date, due_on: date | None, reason: str) -> None:
+    """`ledger.hooks.review_opened` listener: a review case opened (or joined) for an enrolment gets
+    its 复核案件 record, once per case, where the outcome is later recorded."""
+    if enrolment is None:
+        return
+    ReviewCase.objects.get_or_create(
+        case=case,
+        defaults={
+            "enrolment": enrolment,
+            "opened_on": on_date,
+            "due_on": due_on or on_date,
+            "reason": reason[:100],
+            "area_code": enrolment.area_code,
+        },
+    )
+
+
 def active_step(review: ReviewCase) -> CaseStep | None:
     return (
         review.case.steps.select_related("definition", "responsible_unit")

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db import transaction
 
+from areas.codes import is_county_or_above
 from assistance.casework import Application, SpotCheck, SpotCheckItem
 from assistance.errors import AssistanceError
 from cases import hooks
@@ -49,7 +50,7 @@ def awaiting_confirmation():
 def draw_spot_check(*, user, on_date: date, seed: str | None = None) -> SpotCheck:
     """Draw at random ≥ the configured share of the cases awaiting confirmation; the seed is kept so
     the draw can be shown to be random and repeated."""
-    if not (user.unit_id and user.unit.area_code.endswith("000000")):
+    if not (user.unit_id and is_county_or_above(user.unit.area_code)):
         raise AssistanceError("no_permission", "特困抽查由县级民政部门进行")
     population = list(awaiting_confirmation().values_list("pk", flat=True))
     if not population:

@@ -9,6 +9,7 @@ from django.db import connection
 
 from accounts.models import Unit
 from accounts.roles import RoleCode
+from areas.codes import county_of, township_of
 from areas.jurisdiction import current_scope
 from audit.services import chained_at_end, record_saved
 from cases import events
@@ -60,8 +61,8 @@ def next_receipt_no(county_code: str, on_date: date) -> str:
 def _level_codes(area_code: str) -> dict[str, str]:
     return {
         Level.VILLAGE: area_code[:12],
-        Level.TOWNSHIP: area_code[:9] + "000",
-        Level.COUNTY: area_code[:6] + "000000",
+        Level.TOWNSHIP: township_of(area_code),
+        Level.COUNTY: county_of(area_code),
     }
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from django.db import connection, transaction
 from django.db.models.functions import Substr
 
+from areas.codes import prefix_of, township_of
 from areas.jurisdiction import current_scope
 from ledger.models import Enrolment, ReviewSchedule
 from policy.parameters import Policy
@@ -118,6 +119,8 @@ def schedule_reviews(on_date: date, window_days: int = 30) -> ScheduleReport:
 
 # ------------------------------------------------------------------ review cases (复核案件)
 
+REVIEW_ITEM = "dibao_change"  # 低保待遇变更: the catalogue item a review runs as
+
 
 @dataclass(frozen=True)
 class ReviewOpening:
@@ -126,69 +129,131 @@ class ReviewOpening:
     without_clerk: list[str]
 
 
-def _township_clerks(township_codes: set[str]) -> dict[str, object]:
-    """One acting clerk per township office (the lowest id, so re-runs pick the same person)."""
-    from accounts.models import Unit, User
-    from accounts.roles import RoleCode
+@dataclass(frozen=True)
+class OpenedReview:
+    """What `open_review_case` did: the case (None when it could not open one) and a note for the
+    user — empty when a new case was accepted, else why it joined an open one or opened none."""
 
-    clerks = (
+    case: object
+    note: str
+    created: bool
+
+
+def _acceptor(household, user, item):
+    """Who accepts the review case: the user who asked, when their window may accept this item for
+    the household's area; otherwise the first active staff member of the household's township
+    office who may accept applications (the lowest id, so re-runs pick the same person)."""
+    from accounts.models import Unit, User
+    from accounts.roles import Capability, roles_with
+    from cases.access import can_accept
+    from cases.catalogue import window_level
+
+    if user is not None and getattr(user, "pk", None) and user.unit_id and can_accept(user):
+        allowed = window_level(user.unit.area_code) in item.accept_levels
+        if allowed and household.area_code.startswith(prefix_of(user.unit.area_code)):
+            return user
+    return (
         User.objects.filter(
             is_active=True,
             unit__kind=Unit.Kind.TOWNSHIP_OFFICE,
-            unit__area_code__in=township_codes,
-            roles__code=RoleCode.CLERK,
+            unit__is_active=True,
+            unit__area_code=township_of(household.area_code),
+            roles__code__in=roles_with(Capability.ACCEPT_APPLICATIONS),
         )
-        .select_related("unit")
         .order_by("pk")
+        .first()
     )
-    chosen: dict[str, object] = {}
-    for clerk in clerks:
-        chosen.setdefault(clerk.unit.area_code, clerk)
-    return chosen
 
 
-def open_review_cases(on_date: date, window_days: int = 30, item_code: str = "dibao_change") -> ReviewOpening:
-    """After `schedule_reviews`: a review case in the responsible township's queue for every open
-    enrolment due within the window that has no open review case. The due set is selected in one
-    query; each case is then accepted through the cases engine (a few per township per month)."""
-    from assistance.casework import ReviewCase
+def open_review_case(
+    household,
+    *,
+    reason: str,
+    on_date: date,
+    due_on: date | None = None,
+    user=None,
+    enrolment=None,
+    origin: str = "schedule",
+    finding_id=None,
+) -> OpenedReview:
+    """The one way a review (复核) of a household starts, whoever asks: the review schedule, a
+    verification finding, a death. An open review case of the household is joined rather than
+    doubled; otherwise a 低保待遇变更 case is accepted at the household's township window, by the
+    asking user when their window may accept it, else by the township's first acceptor, and the
+    audit log says who and why. Business lines learn of it through `ledger.hooks.review_opened`
+    (assistance keeps its review record of the enrolment there)."""
+    from audit.models import AuditEntry
+    from audit.services import record
+    from cases.errors import CaseError
     from cases.models import Case, ServiceItem
     from cases.services import accept_application
+    from ledger import hooks
+
+    existing = (
+        Case.objects.filter(household=household, item__code=REVIEW_ITEM, status__in=Case.OPEN).order_by("-pk").first()
+    )
+    if existing is not None:
+        hooks.review_opened(existing, enrolment=enrolment, on_date=on_date, due_on=due_on, reason=reason)
+        return OpenedReview(existing, "并入该户正在办理的复核办件", created=False)
+    item = ServiceItem.objects.filter(code=REVIEW_ITEM, is_active=True).first()
+    if item is None:
+        return OpenedReview(None, "服务事项清单中没有“低保待遇变更”，无法发起复核", created=False)
+    acceptor = _acceptor(household, user, item)
+    if acceptor is None:
+        return OpenedReview(None, "该户所在乡镇没有经办员账号，无法发起复核", created=False)
+    members = [m.person for m in household.current_memberships()]
+    applicant = (enrolment.beneficiary if enrolment is not None else None) or next(
+        (p for p in members if p.is_alive), household.head
+    )
+    try:
+        with transaction.atomic():
+            case = accept_application(
+                user=acceptor, item=item, household=household, on_date=on_date, applicant=applicant, proxy=False
+            ).case
+            record(
+                AuditEntry.Action.CREATE,
+                obj=case,
+                changes={
+                    "origin": origin,
+                    "finding": finding_id,
+                    "reason": reason,
+                    "review_due": due_on.isoformat() if due_on else None,
+                    "accepted_as": acceptor.username,
+                },
+            )
+            hooks.review_opened(case, enrolment=enrolment, on_date=on_date, due_on=due_on, reason=reason)
+    except CaseError as exc:
+        return OpenedReview(None, f"发起复核失败：{exc}", created=False)
+    return OpenedReview(case, "", created=True)
+
+
+def open_review_cases(on_date: date, window_days: int = 30) -> ReviewOpening:
+    """After `schedule_reviews`: a review case in the responsible township's queue for every open
+    enrolment due within the window whose household has no open review case. The due set is
+    selected in one query; each case then goes through `open_review_case` (a few per township per
+    month)."""
+    from cases.models import Case
 
     horizon = date.fromordinal(on_date.toordinal() + window_days)
-    open_reviews = ReviewCase.objects.filter(case__status__in=Case.OPEN).values("enrolment_id")
+    under_review = Case.objects.filter(item__code=REVIEW_ITEM, status__in=Case.OPEN).values("household_id")
     due_now = ReviewSchedule.objects.filter(due_on__lte=horizon)
-    already = due_now.filter(enrolment_id__in=open_reviews).count()
+    already = due_now.filter(enrolment__household_id__in=under_review).count()
     due = list(
-        due_now.exclude(enrolment_id__in=open_reviews)
+        due_now.exclude(enrolment__household_id__in=under_review)
         .select_related("enrolment__household__head", "enrolment__beneficiary")
         .order_by("area_code", "enrolment_id")
     )
-    clerks = _township_clerks({s.area_code[:9] + "000" for s in due})
-    item = ServiceItem.objects.get(code=item_code)
     opened, missing = 0, set()
     for schedule in due:
-        enrolment = schedule.enrolment
-        clerk = clerks.get(schedule.area_code[:9] + "000")
-        if clerk is None:
-            missing.add(schedule.area_code[:9] + "000")
-            continue
-        with transaction.atomic():
-            case = accept_application(
-                user=clerk,
-                item=item,
-                household=enrolment.household,
-                on_date=on_date,
-                applicant=enrolment.beneficiary or enrolment.household.head,
-                proxy=False,
-            ).case
-            ReviewCase.objects.create(
-                enrolment=enrolment,
-                case=case,
-                opened_on=on_date,
-                due_on=schedule.due_on,
-                reason=schedule.get_reason_display(),
-                area_code=enrolment.area_code,
-            )
-        opened += 1
+        result = open_review_case(
+            schedule.enrolment.household,
+            reason=schedule.get_reason_display(),
+            on_date=on_date,
+            due_on=schedule.due_on,
+            enrolment=schedule.enrolment,
+        )
+        if result.created:
+            opened += 1
+        elif result.case is None:
+            missing.add(township_of(schedule.area_code))
     return ReviewOpening(opened=opened, already_open=already, without_clerk=sorted(missing))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
+from areas.codes import is_county_or_above
 from audit.models import AuditEntry
 from audit.services import record
 from core.excel import xlsx_response
@@ -73,7 +74,7 @@ def fund_open(request):
         data = form.cleaned_data
         if not request.jurisdiction.allows(data["area_code"]):
             raise PermissionDenied("只能为本辖区开设专户")
-        level = "county" if data["area_code"].endswith("000000") else "township"
+        level = "county" if is_county_or_above(data["area_code"]) else "township"
         account = funds.open_account(
             programme=data["programme"], level=level, year=data["year"], area_code=data["area_code"], name=data["name"]
         )

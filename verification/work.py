@@ -10,7 +10,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from verification.casework import open_review_case
+from ledger.reviews import open_review_case
 from verification.errors import VerificationError
 from verification.hooks import open_outreach_task
 from verification.models import Finding
@@ -60,9 +60,16 @@ def open_work_for(finding: Finding, *, on_date: date, user=None) -> Finding:
         who = warning.assigned_to.full_name if warning.assigned_to_id else "（待分派）"
         updates["work_note"] = f"已派民生员走访：{who}"
     else:
-        case, note = open_review_case(
-            finding.household, reason=reason, due=finding.due_on, on_date=on_date, user=user, finding_id=finding.pk
+        opened = open_review_case(
+            finding.household,
+            reason=reason,
+            due_on=finding.due_on,
+            on_date=on_date,
+            user=user,
+            origin="verification",
+            finding_id=finding.pk,
         )
+        case, note = opened.case, opened.note
         if case is None:
             Finding.objects.filter(pk=finding.pk, status=Finding.Status.OPEN).update(work_note=note[:200])
             finding.work_note = note

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from areas.codes import is_township_or_above
 from assistance import forms, notice, procedure, tekun, temporary
 from assistance.casework import Application, Objection, PublicNotice, Survey
 from assistance.errors import AssistanceError
@@ -162,7 +163,7 @@ def detail(request, pk: int):
         "slots2": range(2),
         "activities": [(a, ACTIVITY_LABELS[a]) for a in DAILY_ACTIVITIES],
         "resolutions": Objection.Resolution.choices,
-        "is_staff_above_village": bool(user.unit_id) and user.unit.area_code.endswith("000"),
+        "is_staff_above_village": bool(user.unit_id) and is_township_or_above(user.unit.area_code),
     }
     if application.programme in (Programme.TEMPORARY_EMERGENCY, Programme.TEMPORARY_SPENDING):
         context["temporary"] = temporary.approval_summary(application)

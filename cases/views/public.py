@@ -3,6 +3,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from areas.codes import county_of, is_county_or_above
 from areas.jurisdiction import system_scope
 from areas.models import Area
 from audit.context import client_ip
@@ -16,12 +17,19 @@ from cases.public import (
 )
 
 
+def _county_code(area) -> str:
+    """The county whose townships the catalogue offers: the area's own, or the area itself above it."""
+    if area is None:
+        return ""
+    return area.code if is_county_or_above(area.code) else county_of(area.code)
+
+
 def catalogue(request):
     area_code = request.GET.get("area", "").strip()
     area = Area.objects.filter(code=area_code).first() if area_code else None
     counties = Area.objects.current().filter(level="county").order_by("code")[:100]
     townships = []
-    county_code = request.GET.get("county") or (area.code[:6] + "000000" if area else "")
+    county_code = request.GET.get("county") or _county_code(area)
     if county_code:
         townships = Area.objects.current().filter(parent__code=county_code).order_by("code")[:100]
     with system_scope():  # reference data; nothing area-owned is read

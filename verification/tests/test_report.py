@@ -58,7 +58,7 @@ def test_report_lists_each_result_with_source_batch_and_limit_and_hides_deposit_
 
 def test_report_for_an_application_is_written_on_the_case_timeline(approver, clerk_a):
     from cases.models import CaseEvent
-    from verification.casework import open_review_case
+    from ledger.reviews import open_review_case
 
     household = family({"name": "车主"})
     load(
@@ -66,8 +66,9 @@ def test_report_for_an_application_is_written_on_the_case_timeline(approver, cle
         ["所有人身份证号", "姓名", "号牌号码", "初次登记日期"],
         [[household.head.id_number, "车主", "湘E12345", "2025-03-01"]],
     )
-    case, why = open_review_case(household, reason="核对", due=None, on_date=DAY, user=clerk_a)
-    assert case is not None, why
+    opened = open_review_case(household, reason="核对", on_date=DAY, user=clerk_a)
+    case = opened.case
+    assert case is not None, opened.note
     report = verify_household(
         user=approver,
         household=household,

@@ -11,6 +11,7 @@ from django.db import connection
 
 from cases.tests.conftest import restore_reference_data
 from monitoring.models import Warning
+from policy.defaults import restore_national_defaults
 from verification.jobs import sweep_and_open
 from verification.models import Finding
 from verification.sweep_sql import T_ENROLLED, T_HITS
@@ -29,12 +30,8 @@ pytestmark = [
 def _reference_data():
     """A transactional test that ran before this one emptied every table, data migrations' rows too."""
     restore_reference_data()
-    for module, function in (
-        ("assistance.migrations.0002_national_defaults", "load"),
-        ("assistance.migrations.0004_arrears_window", "national_default"),
-        ("monitoring.migrations.0003_signal_rules_append_only", "load_rules"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
+    restore_national_defaults()
+    importlib.import_module("monitoring.migrations.0003_signal_rules_append_only").load_rules(apps, None)
 
 
 def _working_tables() -> list[str]:
