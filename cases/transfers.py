@@ -4,8 +4,6 @@ step definition asks for when the step starts; the step cannot pass until every 
 
 from datetime import date
 
-from django.utils import timezone
-
 from accounts.models import Unit
 from audit.services import chained_at_end
 from cases import events
@@ -107,11 +105,3 @@ def reply_transfer(*, user, transfer_id: int, on_date: date, reply: str, attachm
         events.transfer_replied(transfer, user, on_date, attachment)
         close_transfer_supervisions(transfer, on_date)
     return transfer
-
-
-def mark_read(user, notification_ids: list[int]) -> int:
-    from cases.models import Notification
-
-    return Notification.objects.filter(unit_id=user.unit_id, pk__in=notification_ids, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )

@@ -173,32 +173,6 @@ def adjust_amount(
 
 
 @transaction.atomic
-def suspend(enrolment: Enrolment, *, month: date, reason: str, user=None, case_reference: str = "") -> Enrolment:
-    """暂停发放 (e.g. pending a review the household does not attend)."""
-    if enrolment.status != Enrolment.Status.IN_PAYMENT:
-        raise LedgerError("not_in_payment", "只有正常发放的对象可以暂停")
-    _move(enrolment, status=Enrolment.Status.SUSPENDED)
-    _record(
-        enrolment,
-        EnrolmentEvent.Kind.SUSPENDED,
-        month=_month(month),
-        reason=reason,
-        user=user,
-        case_reference=case_reference,
-    )
-    return enrolment
-
-
-@transaction.atomic
-def resume(enrolment: Enrolment, *, month: date, reason: str, user=None) -> Enrolment:
-    if enrolment.status != Enrolment.Status.SUSPENDED:
-        raise LedgerError("not_suspended", "只有暂停的对象可以恢复发放")
-    _move(enrolment, status=Enrolment.Status.IN_PAYMENT)
-    _record(enrolment, EnrolmentEvent.Kind.RESUMED, month=_month(month), reason=reason, user=user)
-    return enrolment
-
-
-@transaction.atomic
 def stop(
     enrolment: Enrolment,
     *,

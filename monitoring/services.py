@@ -8,13 +8,12 @@ from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
-from django.utils import timezone
 
 from accounts.models import Unit, User
 from accounts.roles import RoleCode
 from areas.jurisdiction import current_scope
 from monitoring.errors import MonitoringError
-from monitoring.models import Category, MonitoredHousehold, Risk, Signal, SignalRule, Warning, WarningEvent
+from monitoring.models import Category, Risk, Signal, SignalRule, Warning, WarningEvent
 from monitoring.signals import raise_signals
 
 Stage = Warning.Stage
@@ -53,23 +52,6 @@ WHERE basis = 'enrolment' AND category = %(category)s AND until IS NULL AND area
             )
             left += max(cursor.rowcount, 0)
     return {"added": added, "left": left}
-
-
-def add_to_monitoring(*, household, category: str, on_date: date, note: str = "") -> MonitoredHousehold:
-    """人工纳入监测 (e.g. 边缘 or 其他 low-income households found by a visit)."""
-    if category not in Category.values:
-        raise MonitoringError("bad_category", "监测类别不正确")
-    existing = MonitoredHousehold.objects.filter(household=household, category=category, until__isnull=True).first()
-    if existing:
-        return existing
-    return MonitoredHousehold.objects.create(
-        household=household,
-        category=category,
-        basis=MonitoredHousehold.Basis.MANUAL,
-        since=on_date,
-        note=note[:200],
-        area_code=household.area_code,
-    )
 
 
 def _event(warning: Warning, stage: str, on_date: date, user=None, text: str = "") -> None:
@@ -301,10 +283,6 @@ def supervision_rows(on_date: date) -> list[dict]:
         }
         for row in rows
     ]
-
-
-def warning_for_today() -> date:
-    return timezone.localdate()
 
 
 def open_outreach_visit(*, household, person, reason: str, on_date: date, finding=None) -> Warning:

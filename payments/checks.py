@@ -1,4 +1,4 @@
-"""Seed 001's three checks (三查) per township, and the public disclosure reads.
+"""Seed 001's three checks (三查) per township.
 
 一查台账是否完善: every recipient in force has its decision (the enrolment event names a case or
 decision) and at least one current document in the document library (household or head).
@@ -106,14 +106,3 @@ def three_checks(*, month: date, days: int, area_prefix: str) -> list[TownshipCh
         if check := rows.get(row["township"]):
             check.overdue_lines = row["n"]
     return list(rows.values())
-
-
-def published_rolls(area_code: str):
-    """Approved, published rolls whose lines may lie in the area (public pages: unscoped on purpose)."""
-    prefix = area_code.rstrip("0") or area_code
-    return (
-        PaymentRoll.unscoped.filter(status=PaymentRoll.Status.APPROVED, published_at__isnull=False)
-        .exclude(programme__in=NOT_PUBLISHED)
-        .filter(Q(area_prefix__startswith=prefix[:6]))
-        .order_by("-month", "programme")
-    )

@@ -204,10 +204,6 @@ class PaymentRoll(Audited, AreaOwned):
     def __str__(self) -> str:
         return f"{self.number} {self.get_programme_display()} {self.month:%Y-%m}"
 
-    @property
-    def frozen(self) -> bool:
-        return self.status == self.Status.APPROVED
-
 
 class RollLine(AreaOwned):
     """One payment (or recovery) of a roll, with everything it pays copied in at generation."""

@@ -230,20 +230,6 @@ def self_care_level(able: dict[str, bool]) -> str:
     return PARTLY_DISABLED if unable <= 3 else FULLY_DISABLED
 
 
-def tekun_eligible(
-    *, age: int, disability_grade: int | None, has_income_source: bool, has_able_supporter: bool
-) -> tuple[bool, str]:
-    """No labour capacity (≥60, <16, or grade 1–2 disability), no income, no able supporter."""
-    no_labour = age >= 60 or age < 16 or disability_grade in (1, 2)
-    if not no_labour:
-        return False, "具有劳动能力（未满60周岁、已满16周岁且非重度残疾）"
-    if has_income_source:
-        return False, "有生活来源"
-    if has_able_supporter:
-        return False, "有履行义务能力的法定赡养、抚养、扶养人"
-    return True, "无劳动能力、无生活来源、无法定赡养抚养扶养义务人或其无履行能力"
-
-
 def tekun_monthly(policy: Policy, *, urban: bool, care_level: str) -> tuple[Decimal, Decimal]:
     """(basic living, care) per month: basic ≥ factor × 低保 standard; care by self-care level."""
     basic = (dibao_standard(policy, urban) * policy.number(K.TEKUN_BASIC_FACTOR)).quantize(Decimal("1"), ROUND_HALF_UP)
@@ -285,22 +271,6 @@ def disability_subsidies(policy: Policy, *, grade: int | None, in_dibao_family: 
     if care is not None:
         result[Programme.DISABILITY_CARE] = Decimal(str(care))
     return result
-
-
-def rigid_spending_hardship(
-    policy: Policy,
-    *,
-    annual_income: Decimal,
-    rigid_spending_12m: Decimal,
-    last_year_local_disposable_per_capita: Decimal,
-    members: int,
-) -> bool:
-    """刚性支出困难: per-capita income below last year's local per-capita disposable income, and
-    rigid spending over the configured share of household income in the last 12 months."""
-    per_capita = annual_income / members
-    if per_capita >= last_year_local_disposable_per_capita:
-        return False
-    return rigid_spending_12m > annual_income * policy.number(K.RIGID_SPENDING_SHARE)
 
 
 # ---------------------------------------------------------------- dynamic management

@@ -22,7 +22,6 @@ class Case(Audited, AreaOwned):
         REJECTED = "rejected", _("已办结（不予）")
 
     OPEN = (Status.MATERIALS, Status.IN_PROGRESS, Status.CORRECTION)
-    PAUSED = (Status.MATERIALS, Status.CORRECTION)
     FINISHED = (Status.APPROVED, Status.REJECTED)
 
     receipt_no = models.CharField(_("受理编号"), max_length=30, unique=True)
@@ -73,10 +72,6 @@ class Case(Audited, AreaOwned):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
-
-    @property
-    def is_paused(self) -> bool:
-        return self.status in self.PAUSED
 
 
 class CaseStep(AreaOwned):

@@ -105,14 +105,6 @@ def test_gradual_exit_pays_the_stepped_plan_then_ends():
     assert services.amount_for_month(enrolment, date(2026, 1, 1)) == 0
 
 
-def test_suspended_enrolment_pays_nothing_until_resumed():
-    enrolment = dibao(HouseholdFactory())
-    services.suspend(enrolment, month=date(2025, 6, 1), reason="未按期参加复核")
-    assert services.amount_for_month(enrolment, date(2025, 6, 1)) == 0
-    services.resume(enrolment, month=date(2025, 7, 1), reason="已复核")
-    assert services.amount_for_month(enrolment, date(2025, 7, 1)) == Decimal("810")
-
-
 def test_fraud_stops_and_records_recovery_and_fine():
     enrolment = dibao(HouseholdFactory(), amount="300")
     recovered, fine = services.record_fraud(

@@ -234,45 +234,6 @@ def test_self_care_assessment(rule, able, level):
     assert rules.self_care_level(able) == level
 
 
-TEKUN = [
-    (
-        "§4 特困: 70-year-old alone with no income is eligible",
-        dict(age=70, disability_grade=None, has_income_source=False, has_able_supporter=False),
-        True,
-    ),
-    (
-        "§4 特困: child under 16 with no supporter is eligible",
-        dict(age=12, disability_grade=None, has_income_source=False, has_able_supporter=False),
-        True,
-    ),
-    (
-        "§4 特困: grade-2 disabled adult is eligible",
-        dict(age=40, disability_grade=2, has_income_source=False, has_able_supporter=False),
-        True,
-    ),
-    (
-        "§4 特困: able-bodied 45-year-old is not",
-        dict(age=45, disability_grade=None, has_income_source=False, has_able_supporter=False),
-        False,
-    ),
-    (
-        "§4 特困: an able supporter rules it out",
-        dict(age=80, disability_grade=None, has_income_source=False, has_able_supporter=True),
-        False,
-    ),
-    (
-        "§4 特困: an income source rules it out",
-        dict(age=80, disability_grade=None, has_income_source=True, has_able_supporter=False),
-        False,
-    ),
-]
-
-
-@pytest.mark.parametrize(("rule", "facts", "eligible"), TEKUN, ids=[c[0] for c in TEKUN])
-def test_tekun_eligibility(rule, facts, eligible):
-    assert rules.tekun_eligible(**facts)[0] is eligible
-
-
 def test_tekun_standard_is_at_least_1_3_times_dibao_plus_care_by_level():
     """§4 特困标准: basic ≥ 1.3 × 低保 standard; care standard by self-care level."""
     assert rules.tekun_monthly(P, urban=False, care_level=rules.FULLY_DISABLED) == (D("611"), D("800"))
@@ -388,33 +349,3 @@ INCOMPATIBLE = [
 @pytest.mark.parametrize(("rule", "programme", "existing", "conflict"), INCOMPATIBLE, ids=[c[0] for c in INCOMPATIBLE])
 def test_incompatible_enrolments(rule, programme, existing, conflict):
     assert rules.incompatible_with(P, programme, existing) == conflict
-
-
-RIGID = [
-    ("§4 刚性支出: low income and medical bills over half of income", D("30000"), D("20000"), D("24000"), 3, True),
-    ("§4 刚性支出: spending under the share is not hardship", D("30000"), D("10000"), D("24000"), 3, False),
-    (
-        "§4 刚性支出: income above local disposable income is not hardship",
-        D("120000"),
-        D("90000"),
-        D("24000"),
-        3,
-        False,
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("rule", "income", "spending", "local", "members", "hardship"), RIGID, ids=[c[0] for c in RIGID]
-)
-def test_rigid_spending_hardship(rule, income, spending, local, members, hardship):
-    assert (
-        rules.rigid_spending_hardship(
-            P,
-            annual_income=income,
-            rigid_spending_12m=spending,
-            last_year_local_disposable_per_capita=local,
-            members=members,
-        )
-        is hardship
-    )

@@ -66,11 +66,6 @@ def household_rows(
     return rows
 
 
-def unique_area6(index: int) -> str:
-    """Spread bench households over many 6-digit issue areas so generated IDs never collide."""
-    return f"{430000 + index // 400:06d}"
-
-
 def template_workbook_bytes(
     rows: list[dict], header_labels: list[str] | None = None, columns=TEMPLATE_COLUMNS
 ) -> bytes:
