@@ -49,7 +49,7 @@ def make_areas() -> None:
 def ledger_rows(households: int, offset: int = 0) -> list[dict]:
     """About three persons per household (1–5), every ID valid and unique."""
     from registry.idcard import make_id_number
-    from registry.importing.samples import GIVEN, SURNAMES
+    from registry.tests.samples import GIVEN, SURNAMES
 
     rows, person = [], offset * 3
     relations = ["户主", "配偶", "子", "女", "母亲"]
@@ -191,7 +191,7 @@ def main() -> None:
         rows = ledger_rows(households)
         persons = len(rows)
         print(f"generating {households:,} households / {persons:,} persons ...")
-        from registry.importing import samples
+        from registry.tests import samples
 
         # The ledger as Excel saves it (the headline figure), and as streaming writers make it.
         xlsx = samples.excel_saved_bytes(rows, columns=bench_columns())

@@ -46,18 +46,3 @@ DEMO_AMOUNTS: dict[str, object] = {
     K.ORPHAN_AMOUNT: "1400",
     K.UNSUPPORTED_CHILD_AMOUNT: "1400",
 }
-
-
-def restore_national_defaults() -> None:
-    """Put the national defaults back where a test emptied every table (the data migration wrote them
-    once; a transactional test's flush removes them). Existing rows are left as they are."""
-    from policy.models import PolicyDocument, PolicyParameter
-
-    document, _ = PolicyDocument.objects.get_or_create(number=NATIONAL_DOCUMENT["number"], defaults=NATIONAL_DOCUMENT)
-    for key, value in NATIONAL_DEFAULTS.items():
-        PolicyParameter.objects.get_or_create(
-            area_code="",
-            key=str(key),
-            effective_from=NATIONAL_DOCUMENT["issued_on"],
-            defaults={"value": value, "document": document, "note": "全国默认值"},
-        )

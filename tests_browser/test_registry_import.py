@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from accounts.models import Unit
 from accounts.tests.factories import TEST_PASSWORD, StaffFactory, UnitFactory, ensure_area
 from areas.jurisdiction import system_scope
-from registry.importing import samples
 from registry.models import Household, Person
+from registry.tests import samples
 from tests_browser.conftest import SCREENSHOTS, login
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,6 @@ from areas.jurisdiction import scope_for_area, within
 from audit.models import AuditEntry
 from jobs.models import Job
 from registry.idcard import make_id_number
-from registry.importing import samples
 from registry.importing.checking import check
 from registry.importing.jobs import KIND
 from registry.importing.reading import read_sheet
@@ -21,6 +20,7 @@ from registry.importing.writing import write_households
 from registry.models import Household, Membership, Person, PersonNameGram
 from registry.relations import Relation
 from registry.search import name_grams
+from registry.tests import samples
 
 VILLAGE_A = "430522100201"  # 城西社区, township A (酿溪镇)
 VILLAGE_B = "430522101201"  # a village of township B (严塘镇)

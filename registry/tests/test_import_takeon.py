@@ -9,12 +9,12 @@ import pytest
 from django.db import IntegrityError, connection
 
 from areas.jurisdiction import scope_for_area, within
-from registry.importing import samples
 from registry.importing.checking import check
 from registry.importing.reading import read_sheet
 from registry.importing.writing import BULK_TABLES, write_households
 from registry.models import Household, Membership, Person, PersonNameGram
 from registry.search import name_grams, search_persons
+from registry.tests import samples
 from registry.tests.test_import import VILLAGE_A, good_rows, villages  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db, pytest.mark.usefixtures("villages")]

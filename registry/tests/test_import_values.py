@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 
 from registry import idcard
-from registry.importing import samples
 from registry.importing import values as v
 from registry.importing.reading import read_sheet, row_kind
+from registry.tests import samples
 
 
 def test_id_typed_as_a_number_is_reported_not_guessed():

@@ -11,7 +11,7 @@ from django.db import connection
 
 from cases.tests.conftest import restore_reference_data
 from monitoring.models import Warning
-from policy.defaults import restore_national_defaults
+from policy.tests.factories import restore_national_defaults
 from verification.jobs import sweep_and_open
 from verification.models import Finding
 from verification.sweep_sql import T_ENROLLED, T_HITS

@@ -1,4 +1,4 @@
-"""Small realistic ledgers for tests, the benchmark and demos: our template filled in, and a
+"""Small realistic ledgers for tests and the import benchmark: our template filled in, and a
 bureau's 花名册 with a merged title row, a 填报单位 row, the header on row 3, a 合计 row and a
 signature line, as the national system exports it.
 """
