@@ -257,3 +257,17 @@ def open_review_cases(on_date: date, window_days: int = 30) -> ReviewOpening:
         elif result.case is None:
             missing.add(township_of(schedule.area_code))
     return ReviewOpening(opened=opened, already_open=already, without_clerk=sorted(missing))
+
+
+def open_due_reviews(on_date: date, window_days: int = 30) -> dict:
+    """The daily review run (`manage.py open_due_reviews`, or its background job): the schedule
+    recomputed, then a review case for every enrolment due within the window."""
+    schedule = schedule_reviews(on_date, window_days)
+    opening = open_review_cases(on_date, window_days)
+    return {
+        "scheduled": schedule.changed,
+        "due_within_window": schedule.due_within_window,
+        "opened": opening.opened,
+        "already_open": opening.already_open,
+        "without_clerk": opening.without_clerk,
+    }

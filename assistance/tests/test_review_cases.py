@@ -132,3 +132,23 @@ def test_the_review_page_offers_the_outcome_form_only_at_the_county_step(client,
     client.post(f"/assistance/reviews/{review.pk}/decide/", {"outcome": "kept", "reason": "收入未变化"})
     assert ReviewCase.objects.get().outcome == "kept"
     assert Case.objects.get(pk=review.case_id).status == Case.Status.APPROVED
+
+
+def test_the_daily_command_opens_the_due_reviews_once(clerk_a, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from jobs.models import Job
+
+    due = enrolled(date(2024, 10, 15))
+    enrolled(date(2025, 6, 1))  # due next June
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("open_due_reviews", "--date", "2025-10-01", stdout=StringIO())
+    job = Job.objects.get(kind="ledger.open_due_reviews")
+    assert job.status == Job.Status.SUCCEEDED and job.result["opened"] == 1
+    assert list(ReviewCase.objects.values_list("enrolment_id", flat=True)) == [due.pk]
+    out = StringIO()
+    call_command("open_due_reviews", "--date", "2025-10-02", "--inline", stdout=out)
+    assert "'opened': 0" in out.getvalue() and "'already_open': 1" in out.getvalue()
+    assert ReviewCase.objects.count() == 1
