@@ -57,6 +57,19 @@ def test_token_auth_and_a_clerk_of_another_township_gets_404(client, clerk_b, zh
     assert client.get(f"{API}/search", {"q": "zs"}, **headers).json() == []
 
 
+def test_a_token_issued_by_the_command_reads_as_its_staff_member(client, clerk_b, zhang):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("issue_api_token", "clerk_b", "对接测试", "--days", "30", stdout=out)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {out.getvalue().strip()}"}
+    assert client.get(f"{API}/households", **headers).status_code == 200
+    assert client.get(f"{API}/households/{zhang.pk}", **headers).status_code == 404  # 张三 lives in township A
+    assert client.get(f"{API}/households", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+
+
 def test_household_detail_with_members_masked(api_a, zhang):
     body = api_a.get(f"{API}/households/{zhang.pk}").json()
     assert body["bank_account"] == "****0123"

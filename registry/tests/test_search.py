@@ -182,6 +182,16 @@ def test_rebuild_restores_a_lost_index(people):
     assert names("小明") == ["张小明", "李小明"]
 
 
+def test_the_rebuild_command_restores_a_lost_index(people):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    PersonNameGram.objects.all().delete()
+    call_command("rebuild_name_grams", stdout=StringIO())
+    assert names("小明") == ["张小明", "李小明"]
+
+
 def test_name_grams():
     assert name_grams("张小明") == {"小", "明", "小明"}  # pieces at the start are served by the name index
     assert name_grams("欧阳娜娜") == {"阳", "娜", "阳娜", "娜娜"}
