@@ -28,7 +28,8 @@ def _immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-# Named people (STYLE.md §11): 民生员 of village A, clerks of townships A and B, the county approver.
+# Named people (STYLE.md §11): 民生员 of village A, clerks of townships A and B, township A's reviewer,
+# the county approver.
 COUNTY = "430522000000"  # 新邵县
 TOWNSHIP_A = "430522100000"  # 酿溪镇
 TOWNSHIP_B = "430522101000"  # 严塘镇
@@ -84,6 +85,13 @@ def worker_a(township_a):
         name="城西社区居委会", kind=Unit.Kind.VILLAGE_COMMITTEE, area_code=VILLAGE_A, parent=township_a
     )
     return StaffFactory(username="worker_a", full_name="赵民生", unit=village, roles=["livelihood_worker"])
+
+
+@pytest.fixture
+def reviewer_a(township_a):
+    from accounts.tests.factories import StaffFactory
+
+    return StaffFactory(username="reviewer_a", full_name="黄审核", unit=township_a, roles=["reviewer"])
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ where they fail: CI must not pass with its browser tests silently gone.
 import json
 import os
 import shutil
-from pathlib import Path
 
 import pytest
+
+from tests_browser.helpers import SCREENSHOTS
 
 # Playwright's sync API drives an asyncio event loop in the test thread; without this Django
 # refuses ORM calls from that thread (SynchronousOnlyOperation).
@@ -26,7 +27,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
 UNDER_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
@@ -163,13 +163,3 @@ def _migration_data(django_db_serialized_rollback):
 @pytest.fixture(autouse=True)
 def _screenshots_dir():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
-
-def login(page, live_server, username: str, password: str):
-    """Log in through the real login page, as a person would; returns the page it lands on."""
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    return page

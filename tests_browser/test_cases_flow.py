@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from accounts.models import Unit
 from accounts.tests.factories import TEST_PASSWORD, StaffFactory, UnitFactory, ensure_area
 from cases.models import Case
-from cases.tests.conftest import give_documents, restore_reference_data
+from cases.tests.factories import give_documents, restore_reference_data
 from registry.tests.factories import HouseholdFactory
-from tests_browser.conftest import SCREENSHOTS, login
+from tests_browser.helpers import SCREENSHOTS, login
 
 pytestmark = pytest.mark.browser
 

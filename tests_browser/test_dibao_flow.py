@@ -14,11 +14,11 @@ from accounts.models import Unit
 from accounts.tests.factories import TEST_PASSWORD, StaffFactory, UnitFactory, ensure_area
 from assistance.casework import Application, PublicNotice
 from cases.models import CaseStep
-from cases.tests.conftest import give_documents, restore_reference_data
+from cases.tests.factories import give_documents, restore_reference_data
 from policy.demo import load_demo_policy
 from registry.models import Membership
 from registry.tests.factories import HouseholdFactory, PersonFactory
-from tests_browser.conftest import SCREENSHOTS, login
+from tests_browser.helpers import SCREENSHOTS, login
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from accounts.models import Unit
 from accounts.roles import RoleCode
 from accounts.tests.factories import TEST_PASSWORD, StaffFactory, UnitFactory, ensure_area
-from tests_browser.conftest import SCREENSHOTS, login
+from tests_browser.helpers import SCREENSHOTS, login
 
 pytestmark = pytest.mark.browser
 

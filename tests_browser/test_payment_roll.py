@@ -16,7 +16,7 @@ from policy.defaults import DEMO_AMOUNTS
 from policy.models import PolicyParameter
 from policy.programmes import Programme
 from registry.tests.factories import HouseholdFactory
-from tests_browser.conftest import SCREENSHOTS, login
+from tests_browser.helpers import SCREENSHOTS, login
 
 pytestmark = pytest.mark.browser
 VILLAGE = "430522100201"

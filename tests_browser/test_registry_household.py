@@ -10,7 +10,7 @@ from accounts.models import Unit
 from accounts.tests.factories import TEST_PASSWORD, StaffFactory, UnitFactory, ensure_area
 from registry.idcard import make_id_number
 from registry.models import DocumentType, Household
-from tests_browser.conftest import SCREENSHOTS, login
+from tests_browser.helpers import SCREENSHOTS, login
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from accounts.tests.factories import TEST_PASSWORD, StaffFactory, UnitFactory, e
 from areas.jurisdiction import system_scope
 from registry.models import Household, Person
 from registry.tests import samples
-from tests_browser.conftest import SCREENSHOTS, login
+from tests_browser.helpers import SCREENSHOTS, login
 
 pytestmark = pytest.mark.browser
 

@@ -20,7 +20,7 @@ from policy.models import PolicyParameter
 from policy.programmes import Programme
 from registry.models import Membership
 from registry.tests.factories import HouseholdFactory, PersonFactory
-from tests_browser.conftest import SCREENSHOTS, login
+from tests_browser.helpers import SCREENSHOTS, login
 from verification.loading import csv_bytes
 from verification.models import Finding
 

@@ -1,23 +1,15 @@
 """Named people and the demo county's standards for the assistance procedures (on top of the
-project's conftest and the cases engine's): 赵民生 (worker_a, 民生员), 李经办 (clerk_a), 黄审核
-(reviewer_a), 刘审批 (approver). Dates are injected; no test reads 'today'."""
+project's conftest): 赵民生 (worker_a, 民生员), 李经办 (clerk_a), 黄审核 (reviewer_a), 刘审批
+(approver). Dates are injected; no test reads 'today'. Helpers are in assistance.tests.factories
+and cases.tests.factories."""
 
 from datetime import date
 
 import pytest
 
-from cases.tests.conftest import _fast_passwords, give_documents, household, reviewer_a  # noqa: F401
-from registry.models import Membership
-from registry.tests.factories import HouseholdFactory, PersonFactory
-
-DIBAO_DOCS = [
-    "id_card",
-    "household_booklet",
-    "application_form",
-    "verification_authorization",
-    "income_proof",
-    "bank_card",
-]
+from assistance.tests.factories import DIBAO_DOCS, add_member
+from cases.tests.factories import give_documents
+from registry.tests.factories import HouseholdFactory
 
 
 @pytest.fixture
@@ -28,22 +20,9 @@ def demo_policy(db):
     load_demo_policy()
 
 
-def add_member(home, name, relation, birth, **person):
-    person = PersonFactory(name=name, birth_date=birth, area_code=home.area_code, **person)
-    Membership.objects.create(
-        household=home,
-        person=person,
-        relation=relation,
-        start_date=date(2020, 1, 1),
-        area_code=home.area_code,
-    )
-    from registry.models import Document, DocumentType
-
-    for doc_type in DocumentType.objects.filter(code__in=DIBAO_DOCS, holder=DocumentType.Holder.PERSON):
-        Document.objects.create(
-            doc_type=doc_type, number=f"{doc_type.code}-{person.pk}", person=person, area_code=person.area_code
-        )
-    return person
+@pytest.fixture
+def household(worker_a):
+    return HouseholdFactory(phone="13800000001")
 
 
 @pytest.fixture

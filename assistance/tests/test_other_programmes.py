@@ -12,7 +12,9 @@ from assistance.notice import latest_notice
 from assistance.procedure import apply_for_assistance, confirm_application, current_step, pass_step, record_appraisal
 from assistance.tekun import assess_self_care, draw_spot_check, record_spot_check_result
 from assistance.temporary import approval_summary, pay_first
+from assistance.tests.factories import DIBAO_DOCS
 from cases.models import Case
+from cases.tests.factories import give_documents
 from ledger.models import Enrolment
 from registry.tests.factories import HouseholdFactory
 
@@ -23,9 +25,9 @@ ON = date(2025, 9, 24)
 ALL_ABLE = dict.fromkeys(["eating", "dressing", "bed_transfer", "toileting", "walking_indoors", "bathing"], True)
 
 
-def elder(give, codes):
+def elder(codes):
     household = HouseholdFactory(head__name="孙老汉", head__birth_date=date(1950, 2, 1))
-    give(household, codes)
+    give_documents(household, codes)
     return household
 
 
@@ -45,10 +47,8 @@ def tekun_to_confirm(worker, clerk, household, on=ON):
 
 
 def test_tekun_assessment_sets_the_care_standard_and_the_spot_check_holds_confirmation(worker_a, clerk_a, approver):
-    from assistance.tests.conftest import give_documents
-
     codes = ["id_card", "household_booklet", "application_form", "verification_authorization", "photo"]
-    apps = [tekun_to_confirm(worker_a, clerk_a, elder(give_documents, codes)) for _ in range(4)]
+    apps = [tekun_to_confirm(worker_a, clerk_a, elder(codes)) for _ in range(4)]
     notice = latest_notice(apps[0])
     assert notice.status == PublicNotice.Status.COMPLETED
     check = draw_spot_check(user=approver, on_date=date(2025, 10, 10), seed="fixed")
@@ -70,8 +70,6 @@ def test_tekun_assessment_sets_the_care_standard_and_the_spot_check_holds_confir
 
 
 def test_emergency_aid_is_paid_first_and_the_cap_decides_the_level(worker_a, clerk_a, reviewer_a, approver, household):
-    from assistance.tests.conftest import give_documents
-
     give_documents(household, ["id_card"])
     application = apply_for_assistance(
         user=worker_a,
@@ -103,8 +101,6 @@ def test_emergency_aid_is_paid_first_and_the_cap_decides_the_level(worker_a, cle
 
 
 def test_xinshao_four_in_one_needs_the_representatives_appraisal_first(worker_a, clerk_a, household):
-    from assistance.tests.conftest import DIBAO_DOCS, give_documents
-
     give_documents(household, [*DIBAO_DOCS, "medical_bills"])
     LocalPractice.objects.create(
         area_code="430522000000", programme="temporary_spending", variant="xinshao", effective_from=date(2021, 1, 1)
@@ -130,8 +126,6 @@ def test_xinshao_four_in_one_needs_the_representatives_appraisal_first(worker_a,
 
 
 def test_orphan_allowance_runs_without_public_notice_within_the_engine_deadline(worker_a, clerk_a, approver):
-    from assistance.tests.conftest import give_documents
-
     household = HouseholdFactory(head__name="小明", head__birth_date=date(2015, 6, 1))
     give_documents(
         household, ["id_card", "household_booklet", "application_form", "death_certificate", "guardianship_proof"]

@@ -13,7 +13,7 @@ from assistance.reviews import active_step, decide_review
 from cases.actions import approve_step
 from cases.errors import CaseError
 from cases.models import Case, CaseStep
-from cases.tests.conftest import give_documents
+from cases.tests.factories import give_documents
 from ledger.models import Enrolment, EnrolmentEvent
 from ledger.reviews import open_review_cases, schedule_reviews
 from ledger.services import enrol

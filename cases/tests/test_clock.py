@@ -11,7 +11,7 @@ from cases.deadlines import step_clock
 from cases.errors import CaseError
 from cases.models import Case, CaseStep
 from cases.services import accept_application
-from cases.tests.conftest import DAY, give_documents, item
+from cases.tests.factories import DAY, give_documents, item
 from cases.workdays import WorkCalendar
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from cases.actions import approve_step
 from cases.errors import CaseError
 from cases.models import CaseStep
 from cases.services import accept_application
-from cases.tests.conftest import DAY, give_documents, item, restore_reference_data
+from cases.tests.factories import DAY, give_documents, item, restore_reference_data
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 

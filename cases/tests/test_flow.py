@@ -13,7 +13,7 @@ from cases.catalogue import publish_version
 from cases.errors import CaseError
 from cases.models import Case, CaseEvent, CaseStep, Transfer
 from cases.services import accept_application, supply_materials
-from cases.tests.conftest import DAY, give_documents, item
+from cases.tests.factories import DAY, give_documents, item
 from cases.transfers import reply_transfer, transfer_case
 from registry.tests.factories import HouseholdFactory
 

@@ -8,7 +8,7 @@ from cases.errors import CaseError
 from cases.models import SmsOutbox
 from cases.replies import issue_reply
 from cases.services import accept_application
-from cases.tests.conftest import DAY, give_documents, item
+from cases.tests.factories import DAY, give_documents, item
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from cases.errors import CaseError
 from cases.models import CaseStep, Notification, Supervision
 from cases.services import accept_application
 from cases.supervision import board, issue_supervision, recompute_deadlines
-from cases.tests.conftest import DAY, give_documents, item
+from cases.tests.factories import DAY, give_documents, item
 
 pytestmark = pytest.mark.django_db
 

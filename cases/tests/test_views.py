@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.models import Case, CaseStep
-from cases.tests.conftest import give_documents
+from cases.tests.factories import give_documents
 from registry.models import Document
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.tests.factories import StaffFactory
 from monitoring import services as monitoring
 from monitoring.models import Warning
-from verification.tests.conftest import county_amounts, enrol, family, load  # noqa: F401 - autouse fixture
+from verification.tests.factories import enrol, family, load
 
 pytestmark = pytest.mark.django_db
 

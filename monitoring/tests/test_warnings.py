@@ -9,7 +9,7 @@ from cases.models import Case
 from monitoring import services
 from monitoring.errors import MonitoringError
 from monitoring.models import MonitoredHousehold, Warning, WarningEvent
-from verification.tests.conftest import DAY, enrol, family, load
+from verification.tests.factories import DAY, enrol, family, load
 
 pytestmark = pytest.mark.django_db
 BILL = ["身份证号", "姓名", "结算日期", "医疗总费用"]

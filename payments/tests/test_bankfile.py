@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from payments import bankfile, rolls
 from payments.errors import PaymentError
 from payments.models import BankLayout, RollLine
-from payments.tests.conftest import APRIL, dibao, household
+from payments.tests.factories import APRIL, dibao, household
 from policy.programmes import Programme
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from payments import bankfile, funds, rolls
 from payments.errors import PaymentError
 from payments.models import BankLayout, FundAccount, FundEntry, PaymentRoll, RollLine
 from payments.returns import correct_failed_line, import_return, reconcile
-from payments.tests.conftest import APRIL, MAY, dibao, household
+from payments.tests.factories import APRIL, MAY, dibao, household
 from policy.programmes import Programme
 
 pytestmark = pytest.mark.django_db

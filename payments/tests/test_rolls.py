@@ -10,7 +10,7 @@ from ledger.models import Enrolment
 from payments import rolls
 from payments.errors import PaymentError
 from payments.models import PaymentRoll, RollLine
-from payments.tests.conftest import APRIL, MAY, VILLAGE_A, VILLAGE_B, dibao, household
+from payments.tests.factories import APRIL, MAY, VILLAGE_A, VILLAGE_B, dibao, household
 from policy.models import PolicyParameter
 from policy.programmes import ParameterKey, Programme
 

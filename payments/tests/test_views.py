@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from accounts.tests.factories import StaffFactory
 from payments import funds, rolls
 from payments.models import PaymentRoll
-from payments.tests.conftest import APRIL, VILLAGE_A, VILLAGE_B, dibao, household
+from payments.tests.factories import APRIL, VILLAGE_A, VILLAGE_B, dibao, household
 from policy.programmes import Programme
 from registry.tests.factories import PersonFactory
 

@@ -10,7 +10,7 @@ from registry.tests.factories import new_id_number
 from verification.errors import VerificationError
 from verification.loading import load_batch, receive_batch, upload_from_bytes
 from verification.models import Batch, DatasetRow
-from verification.tests.conftest import DAY, load
+from verification.tests.factories import DAY, load
 
 pytestmark = pytest.mark.django_db
 HEADER = ["身份证号", "姓名", "死亡日期"]

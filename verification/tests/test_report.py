@@ -7,7 +7,7 @@ from verification.errors import VerificationError
 from verification.models import ReportLine
 from verification.pdf import USE_NOTICE, report_pdf
 from verification.report import record_recheck, request_recheck, verify_household
-from verification.tests.conftest import DAY, family, load
+from verification.tests.factories import DAY, family, load
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,13 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from cases.tests.conftest import restore_reference_data
+from cases.tests.factories import restore_reference_data
 from monitoring.models import Warning
 from policy.tests.factories import restore_national_defaults
 from verification.jobs import sweep_and_open
 from verification.models import Finding
 from verification.sweep_sql import T_ENROLLED, T_HITS
-from verification.tests.conftest import DAY, load, two_deaths
+from verification.tests.factories import DAY, load, two_deaths
 
 # Skipped before any fixture runs: the package's autouse fixtures open the transactional database,
 # whose flush afterwards SQLite's append-only triggers refuse.

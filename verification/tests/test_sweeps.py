@@ -12,7 +12,7 @@ from policy.programmes import Programme
 from verification.jobs import sweep_and_open
 from verification.models import Finding
 from verification.sweeps import run_sweep
-from verification.tests.conftest import DAY, enrol, family, load, raw_enrolment, two_deaths
+from verification.tests.factories import DAY, enrol, family, load, raw_enrolment, two_deaths
 
 pytestmark = pytest.mark.django_db
 K = Finding.Kind

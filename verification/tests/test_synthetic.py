@@ -4,7 +4,7 @@ import pytest
 
 from verification.models import Batch, DatasetRow
 from verification.synthetic import load_demo_batches
-from verification.tests.conftest import DAY, family
+from verification.tests.factories import DAY, family
 
 pytestmark = pytest.mark.django_db
 
