@@ -71,32 +71,47 @@ def test_two_clicks_at_once_exactly_one_wins(contested):
     assert step.case.steps.filter(state=CaseStep.State.ACTIVE).count() == 1
 
 
+def _waiting_for_a_lock(pid: int) -> bool:
+    """Whether that backend is blocked on a lock right now (pg_locks is live, not a snapshot)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted)", [pid])
+        return cursor.fetchone()[0]
+
+
 def test_the_second_transaction_waits_for_the_first_and_then_loses(contested):
+    """The first officer's transaction commits only once the database shows the second one blocked
+    on its row lock: the order is forced by events and the lock table, not by sleeping."""
     step, (first, second) = contested
-    first_updated = threading.Event()
+    first_updated, second_started = threading.Event(), threading.Event()
     outcome: dict[str, object] = {}
 
-    def slow_first():
+    def first_click():
         with transaction.atomic():
             approve_step(user=first, step_id=step.pk, expected_version=0, on_date=DAY)
             first_updated.set()
-            time.sleep(0.5)  # hold the row lock while the other officer clicks
+            assert second_started.wait(10)
+            deadline = time.monotonic() + 10
+            while not (blocked := _waiting_for_a_lock(outcome["second_pid"])) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            outcome["second_was_blocked"] = blocked
 
     def second_click():
-        first_updated.wait(10)
-        started = time.monotonic()
+        assert first_updated.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            outcome["second_pid"] = cursor.fetchone()[0]
+        second_started.set()
         try:
             approve_step(user=second, step_id=step.pk, expected_version=0, on_date=DAY)
             outcome["code"] = "ok"
         except CaseError as error:
             outcome["code"], outcome["message"] = error.code, error.message
-        outcome["waited"] = time.monotonic() - started
 
-    threads = [_run(slow_first), _run(second_click)]
+    threads = [_run(first_click), _run(second_click)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
+    assert outcome.get("second_was_blocked") is True  # it really waited on the first transaction's row lock
     assert outcome["code"] == "step_conflict"
     assert "赵民生" in outcome["message"]
-    assert outcome["waited"] >= 0.3  # it really waited on the first transaction's row lock

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from accounts.tests.factories import StaffFactory
+from accounts.tests.factories import StaffFactory, ensure_area
 from payments import funds, rolls
 from payments.models import PaymentRoll
 from payments.tests.factories import APRIL, VILLAGE_A, VILLAGE_B, dibao, household
@@ -149,7 +149,11 @@ def test_public_list_shows_only_masked_name_household_size_and_amount(client, ro
         listed = page[page.index('data-testid="public-list"') : page.index("</table>")]
         for tail in (head.id_number[-4:], line.bank_account[-4:], "5678"):
             assert tail not in listed, tail
-    assert client.get(reverse("payments:public_roll", args=["430522101000", roll_a.pk])).status_code in (200, 404)
+    # 严塘镇's pages (the area exists) neither list nor open 酿溪镇's roll
+    ensure_area("430522101000", "严塘镇")
+    other_township = client.get(reverse("payments:public_area", args=["430522101000"]))
+    assert other_township.status_code == 200 and "2025年04月" not in other_township.content.decode()
+    assert client.get(reverse("payments:public_roll", args=["430522101000", roll_a.pk])).status_code == 404
 
 
 def test_unpublished_rolls_and_children_lists_are_not_public(client, roll_a, approver, township_a):

@@ -88,7 +88,9 @@ COMPOSITION = [
 def test_household_composition(rule, members, counted):
     composition = rules.dibao_household(members)
     assert names(composition.counted) == counted
-    assert all(reason for _, reason in composition.left_out)
+    left_out = {member.name: reason for member, reason in composition.left_out}
+    assert sorted(left_out) == sorted({m.name for m in members} - set(counted))  # everyone else, by name
+    assert all(left_out.values())  # each with its reason
 
 
 SINGLE_PERSON = [

@@ -107,7 +107,7 @@ def test_legacy_15_digit_id_finds_the_person(people):
 
 def test_phone_full_and_last_digits(people):
     assert names("13907391234") == ["张三"]
-    assert names("1234") == ["张三"] or "张三" in names("1234")
+    assert "张三" in names("1234")
     assert "王芳" in names("95678")
 
 
@@ -136,6 +136,7 @@ def test_address_search_follows_changes_to_the_household(people):
 
 def test_a_clerk_of_another_township_finds_nothing_of_township_a(people):
     with within(scope_for_area("430522101000")):
+        found = []
         for query in (
             "张小明",
             "小明",
@@ -149,7 +150,9 @@ def test_a_clerk_of_another_township_finds_nothing_of_township_a(people):
             "胜利路18号",
         ):
             assert "张小明" not in names(query), query
-            assert all(p.area_code.startswith("430522101") for p in search_persons(query))
+            found += search_persons(query)
+        assert {p.name for p in found} == {"李小明"}  # their own 李小明 answers "小明"
+        assert all(p.area_code.startswith("430522101") for p in found)
         assert names("张三") == ["张三"]  # their own 张三 only
     with within(scope_for_area(VILLAGE_A2)):
         assert names("张") == []
