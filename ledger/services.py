@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Q
 
+from areas.jurisdiction import current_scope
 from ledger.errors import LedgerError
 from ledger.models import Enrolment, EnrolmentEvent, GradualExitStep, ReviewSchedule
 from policy import rules
@@ -122,6 +123,8 @@ def enrol(
         raise LedgerError("beneficiary_missing", f"{Programme(programme).label}须指定享受人")
     if monthly_amount <= 0:
         raise LedgerError("amount", "保障金额必须大于0")
+    if not current_scope().allows(household.area_code):
+        raise LedgerError("outside_jurisdiction", "该家庭不在本辖区，不能纳入保障")
     policy = Policy.for_area(household.area_code, decided_on)
     people = [beneficiary] if beneficiary else [m.person for m in household.current_memberships()]
     check_compatible(programme, people, policy)

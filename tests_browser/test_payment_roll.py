@@ -12,9 +12,8 @@ from playwright.sync_api import expect
 from accounts.tests.factories import TEST_PASSWORD
 from ledger import services
 from payments.models import RollLine
-from policy.defaults import DEMO_AMOUNTS
-from policy.models import PolicyParameter
 from policy.programmes import Programme
+from policy.tests.factories import local_amounts
 from registry.tests.factories import HouseholdFactory
 from tests_browser.helpers import SCREENSHOTS, login
 
@@ -24,10 +23,7 @@ VILLAGE = "430522100201"
 
 @pytest.fixture
 def recipients(clerk_a, approver):
-    for key, value in DEMO_AMOUNTS.items():
-        PolicyParameter.objects.get_or_create(
-            area_code="430522000000", key=key, effective_from=date(2025, 1, 1), defaults={"value": value}
-        )
+    local_amounts()
     for i, name in enumerate(["张三", "李四", "王芳", "刘洋", "陈静", "杨帆"]):
         household = HouseholdFactory(area_code=VILLAGE, head__name=name)
         household.bank_name = "农村商业银行"

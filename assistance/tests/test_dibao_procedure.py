@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from areas.jurisdiction import scope_for_user, within
 from assistance.casework import Application, CloseRelative, Objection, PublicNotice
 from assistance.errors import AssistanceError
 from assistance.notice import latest_notice, lodge_objection, rerun_public_notice, resolve_objections
@@ -247,3 +248,40 @@ def test_engine_approval_of_investigation_without_survey_is_refused(worker_a, cl
     # the engine's own approve_step consults the same guard (cases.hooks)
     with pytest.raises(CaseError):
         check_approval_guards(step)
+
+
+def test_the_whole_procedure_runs_with_every_actor_in_their_own_scope(
+    worker_a, clerk_a, reviewer_a, approver, clerk_b, wang_family
+):
+    """As on the pages: each service runs inside the acting person's jurisdiction, not the system
+    scope; the confirmed enrolment is seen by the household's township and not by another one."""
+
+    def as_user(user, action, **kwargs):
+        with within(scope_for_user(user)):
+            return action(user=user, **kwargs)
+
+    application = as_user(
+        worker_a,
+        apply_for_assistance,
+        programme="dibao",
+        household=wang_family,
+        on_date=ACCEPTED,
+        authorisation_signed=True,
+    )
+    as_user(worker_a, pass_step, application=application, on_date=ON, opinion="材料齐全")
+    with within(scope_for_user(clerk_a)):
+        survey(clerk_a, application)
+    for user, opinion in ((clerk_a, "调查属实"), (approver, "核对无异常"), (reviewer_a, "初审同意")):
+        as_user(user, pass_step, application=application, on_date=ON, opinion=opinion)
+    as_user(worker_a, pass_step, application=application, on_date=date(2025, 10, 9), opinion="公示期满无异议")
+    with within(scope_for_user(clerk_b)), pytest.raises(AssistanceError) as error:
+        pass_step(user=clerk_b, application=application, on_date=date(2025, 10, 10))
+    assert error.value.code == "wrong_step"  # 严塘镇 sees no step of 酿溪镇's case to act on
+    as_user(approver, confirm_application, application=application, on_date=date(2025, 10, 10), opinion="准予")
+    with within(scope_for_user(clerk_a)):
+        enrolment = Enrolment.objects.get(household=wang_family, programme="dibao")
+        assert enrolment.monthly_amount == Decimal("810.00")
+        assert Application.objects.get(pk=application.pk).decision == Application.Decision.CONFIRMED
+    with within(scope_for_user(clerk_b)):
+        assert not Enrolment.objects.filter(pk=enrolment.pk).exists()
+        assert not Application.objects.filter(pk=application.pk).exists()

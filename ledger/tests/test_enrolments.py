@@ -9,18 +9,10 @@ from django.db import DatabaseError, transaction
 from ledger import services
 from ledger.errors import LedgerError
 from ledger.models import Enrolment, EnrolmentEvent
-from policy.defaults import DEMO_AMOUNTS
-from policy.models import PolicyParameter
 from policy.programmes import Programme
 from registry.tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def county_amounts():
-    for key, value in DEMO_AMOUNTS.items():
-        PolicyParameter.objects.create(area_code="430522000000", key=key, value=value, effective_from=date(2025, 1, 1))
 
 
 def dibao(household, decided_on=date(2025, 3, 20), amount="810", basis=Enrolment.ReviewBasis.STABLE):

@@ -10,7 +10,6 @@ from areas.jurisdiction import scope_for_area, within
 from ledger import services
 from ledger.models import Enrolment, ReviewSchedule
 from ledger.reviews import schedule_reviews
-from policy.defaults import DEMO_AMOUNTS
 from policy.models import PolicyParameter
 from policy.programmes import ParameterKey as K
 from policy.programmes import Programme, ReviewReason
@@ -18,12 +17,6 @@ from registry.models import Person
 from registry.tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def county_amounts():
-    for key, value in DEMO_AMOUNTS.items():
-        PolicyParameter.objects.create(area_code="430522000000", key=key, value=value, effective_from=date(2025, 1, 1))
 
 
 def enrol(decided_on, basis=Enrolment.ReviewBasis.STABLE, area="430522100201"):
