@@ -326,10 +326,6 @@ class RollLine(AreaOwned):
     def amount(self) -> str:
         return yuan(self.amount_fen)
 
-    @property
-    def reference(self) -> str:
-        return f"{self.roll_id:06d}{self.seq:07d}"
-
 
 class RollIssue(models.Model):
     """Why a roll cannot be approved (rewritten by each check of a generated roll)."""

@@ -35,3 +35,9 @@ def dibao(h, amount="810.00", decided_on=date(2025, 3, 20), members=3):
         covered_members=members,
         case_reference="DB2025-0001",
     )
+
+
+def bank_reference(line) -> str:
+    """The 业务流水号 the default bank layout prints for a line (payments.bankfile, column "ref"),
+    which the bank's return file quotes back."""
+    return f"{line.roll_id:06d}{line.seq:07d}"

@@ -8,7 +8,7 @@ from payments import bankfile, funds, rolls
 from payments.errors import PaymentError
 from payments.models import BankLayout, FundAccount, FundEntry, PaymentRoll, RollLine
 from payments.returns import correct_failed_line, import_return, reconcile
-from payments.tests.factories import APRIL, MAY, dibao, household
+from payments.tests.factories import APRIL, MAY, bank_reference, dibao, household
 from policy.programmes import Programme
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def return_file(roll, failures: dict[int, str]) -> bytes:
     for line in RollLine.objects.filter(roll=roll, in_bank_file=True).order_by("seq"):
         ok = line.seq not in failures
         out.append(
-            f"{line.reference}|{line.payee_name}|{line.amount}|{line.bank_account}|{'0' if ok else 'E1'}|"
+            f"{bank_reference(line)}|{line.payee_name}|{line.amount}|{line.bank_account}|{'0' if ok else 'E1'}|"
             f"{'成功' if ok else failures[line.seq]}|"
         )
     return "\r\n".join(out).encode("gbk")
@@ -68,7 +68,7 @@ def test_return_rows_of_another_roll_or_with_a_wrong_amount_are_listed_not_appli
     roll = make_roll(clerk_a, approver, count=2)
     line = RollLine.objects.get(roll=roll, seq=1)
     data = (
-        f"{line.reference}|{line.payee_name}|1.00|{line.bank_account}|0|成功|\r\n9999990000001|某某|1.00|1|0|成功|\r\n"
+        f"{bank_reference(line)}|{line.payee_name}|1.00|{line.bank_account}|0|成功|\r\n9999990000001|某某|1.00|1|0|成功|\r\n"
     ).encode("gbk")
     result = import_return(roll, layout, data, filename="bad.txt", user=clerk_a)
     assert result.paid_count == 0 and [r["reason"][:4] for r in result.rejected_rows] == ["金额不符", "不属于本"]
