@@ -1,4 +1,4 @@
-"""Errors of verification as stable codes with Chinese messages (STYLE.md: never compare strings)."""
+"""Errors of verification as stable codes with Chinese messages (callers compare the code, never the message)."""
 
 
 class VerificationError(Exception):

@@ -1,4 +1,5 @@
-"""Findings become work, never silent changes (ARCHITECTURE.md).
+"""Findings become work, never silent changes (docs/domain.md §5.4): verification reads the registry
+and the departments' data, it never edits an enrolment behind a case's back.
 
 Review kinds open (or join) a review case for the household; a payment after a death is a
 recovery flag carried by the same household's review case; missed aid opens an outreach visit

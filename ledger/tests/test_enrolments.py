@@ -1,4 +1,4 @@
-"""Enrolments move only through named actions, each leaving an event (DOMAIN.md §3)."""
+"""Enrolments move only through named actions, each leaving an event (docs/domain.md §9.1)."""
 
 from datetime import date
 from decimal import Decimal

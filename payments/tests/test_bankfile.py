@@ -1,4 +1,4 @@
-"""Bank files: presets from DOMAIN.md §8, byte-identical regeneration, count/total checks, 生僻字."""
+"""Bank files: presets of docs/domain.md §8, byte-identical regeneration, count/total checks, 生僻字."""
 
 import hashlib
 import io
