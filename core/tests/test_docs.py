@@ -152,3 +152,41 @@ def test_docs_and_code_point_only_inside_the_repository():
             if OUTSIDE.search(line):
                 found.append(f"{relative}:{number}: {line.strip()}")
     assert not found, "point at docs/domain.md or say it in place:\n" + "\n".join(found)
+
+
+def product_modules():
+    """Python modules of the product: not tests, migrations, benches or browser tests."""
+    for relative, path in repository_texts():
+        parts = set(relative.split("/"))
+        if relative.endswith(".py") and not parts & {"tests", "migrations", "bench", "tests_browser"}:
+            yield relative, path.read_text(encoding="utf-8")
+
+
+def named_modules(adr: str) -> set[str]:
+    text = (ROOT / "docs" / "decisions" / adr).read_text(encoding="utf-8")
+    return set(re.findall(r"`([a-z_/]+\.py)`", text))
+
+
+def test_every_module_using_unscoped_is_named_in_adr_0015():
+    using = {
+        relative
+        for relative, text in product_modules()
+        if re.search(r"\.unscoped\b", text) and relative != "areas/jurisdiction.py"
+    }
+    assert "payments/rolls.py" in using
+    unexplained = sorted(using - named_modules("0015-scoped-manager-escape-hatch.md"))
+    assert not unexplained, f"modules using .unscoped without a reason in ADR 0015: {unexplained}"
+
+
+def test_every_model_without_a_database_constraint_is_named_in_adr_0014():
+    text = (ROOT / "docs" / "decisions" / "0014-foreign-keys-without-constraints.md").read_text(encoding="utf-8")
+    using = {relative: source for relative, source in product_modules() if "db_constraint=False" in source}
+    assert "payments/models.py" in using
+    unexplained = []
+    for relative, source in sorted(using.items()):
+        app = relative.split("/")[0]
+        for model in re.findall(r"^class (\w+)\(", source, flags=re.MULTILINE):
+            body = source.split(f"class {model}(", 1)[1].split("\nclass ", 1)[0]
+            if "db_constraint=False" in body and f"`{app}.models.{model}`" not in text:
+                unexplained.append(f"{app}.models.{model}")
+    assert not unexplained, f"foreign keys without a database constraint not explained in ADR 0014: {unexplained}"
