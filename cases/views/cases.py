@@ -22,7 +22,7 @@ from cases.services import accept_application, supply_materials
 from cases.supervision import issue_supervision
 from cases.transfers import department_units, transfer_case
 from cases.workdays import WorkCalendar
-from registry.errors import RegistryError
+from core.errors import DomainError
 from registry.models import Document, DocumentType, Household
 from registry.services import attach_document, missing_documents
 
@@ -213,7 +213,7 @@ def materials(request, pk: int):
                     **holder,
                 )
                 messages.success(request, f"{data['doc_type'].name}已采集入库")
-            except RegistryError as error:
+            except DomainError as error:
                 messages.error(request, error.message)
                 return redirect("cases:detail", pk=case.pk)
         else:

@@ -60,7 +60,7 @@ def area_names(codes) -> dict[str, str]:
 
 
 def add_registry_error(form, error, field: str | None = None) -> None:
-    """Show a service's RegistryError next to the field it concerns (or on top of the form)."""
+    """Show a service's DomainError next to the field it concerns (or on top of the form)."""
     by_code = {
         "duplicate_id": "id_number",
         "id_missing": "id_number",
@@ -88,8 +88,8 @@ def attach_from_form(request, form, **holder) -> bool:
     lands on the form. Returns whether it was collected."""
     from django.contrib import messages
 
+    from core.errors import DomainError
     from registry import services
-    from registry.errors import RegistryError
 
     if not form.is_valid():
         return False
@@ -101,7 +101,7 @@ def attach_from_form(request, form, **holder) -> bool:
             **holder,
             **form.service_fields(),
         )
-    except RegistryError as error:
+    except DomainError as error:
         add_registry_error(form, error)
         return False
     messages.success(request, f"已采集{form.cleaned_data['doc_type'].name}。")
