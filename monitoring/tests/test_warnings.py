@@ -6,8 +6,8 @@ import pytest
 
 from areas.jurisdiction import scope_for_area, scope_for_user, within
 from cases.models import Case
+from core.errors import DomainError
 from monitoring import services
-from monitoring.errors import MonitoringError
 from monitoring.models import MonitoredHousehold, Warning, WarningEvent
 from verification.tests.conftest import DAY, enrol, family, load
 
@@ -45,7 +45,7 @@ def test_visit_then_temporary_assistance_application_closes_the_loop(monitored, 
     warning = Warning.objects.get()
     assert warning.risk == "medium"
     with within(scope_for_user(worker_a)):
-        with pytest.raises(MonitoringError) as error:
+        with pytest.raises(DomainError) as error:
             services.open_application(warning, user=worker_a, item_code="temp_expense", on_date=DAY)
         assert error.value.code == "visit_first"
         services.record_visit(warning, user=worker_a, on_date=DAY, note="住院化疗，家庭无力承担自付部分")
@@ -71,10 +71,10 @@ def test_closing_needs_a_visit_and_a_reason(monitored, worker_a):
     warning = Warning.objects.get()
     assert (warning.signal, warning.risk) == ("disaster", "high")
     with within(scope_for_user(worker_a)):
-        with pytest.raises(MonitoringError):
+        with pytest.raises(DomainError):
             services.close_warning(warning, user=worker_a, on_date=DAY, reason="已获保险赔付")
         services.record_visit(warning, user=worker_a, on_date=DAY, note="房屋受损，已获保险赔付")
-        with pytest.raises(MonitoringError) as error:
+        with pytest.raises(DomainError) as error:
             services.close_warning(warning, user=worker_a, on_date=DAY, reason=" ")
         assert error.value.code == "reason_required"
         services.close_warning(warning, user=worker_a, on_date=DAY, reason="已获保险赔付，无需救助")

@@ -12,6 +12,7 @@ from core.errors import DomainError
 from core.excel import xlsx_response
 from core.masking import mask_id_number, mask_phone
 from registry import services
+from registry.errors import RegistryCode
 from registry.forms import DeathForm, DocumentForm, MoveForm, PersonEditForm, PersonFilterForm
 from registry.models import Document, DocumentType, Membership, Person, with_current_household
 from registry.timeline import timeline_for
@@ -211,7 +212,7 @@ def person_move(request, pk: int):
                 reason=data["reason"] or "迁入",
             )
         except DomainError as error:
-            add_registry_error(form, error, field="relation" if error.code == "two_heads" else None)
+            add_registry_error(form, error, field="relation" if error.code == RegistryCode.TWO_HEADS else None)
         else:
             messages.success(request, f"{person.name}已迁入{data['household_number']}。")
             return redirect("registry:person_detail", pk=pk)
