@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Q
 
-from ledger.errors import LedgerError
+from core.errors import DomainError
+from ledger.errors import LedgerCode
 from ledger.models import Enrolment, EnrolmentEvent, GradualExitStep, ReviewSchedule
 from policy import rules
 from policy.parameters import Policy
@@ -45,8 +46,8 @@ def check_compatible(programme: str, people: list[Person], policy: Policy) -> No
     for person in people:
         conflict = rules.incompatible_with(policy, programme, open_programmes_of(person))
         if conflict:
-            raise LedgerError(
-                "incompatible",
+            raise DomainError(
+                LedgerCode.INCOMPATIBLE,
                 f"{person.name}已享受{Programme(conflict).label}，不得同时纳入{Programme(programme).label}",
             )
 
@@ -97,7 +98,7 @@ def _move(enrolment: Enrolment, **changes) -> None:
         version=F("version") + 1, **changes
     )
     if updated != 1:
-        raise LedgerError("concurrent_change", "该保障对象刚被其他人修改，请刷新后重试")
+        raise DomainError(LedgerCode.CONCURRENT_CHANGE, "该保障对象刚被其他人修改，请刷新后重试")
     for field, value in changes.items():
         setattr(enrolment, field, value)
     enrolment.version += 1
@@ -119,9 +120,9 @@ def enrol(
 ) -> Enrolment:
     """纳入保障: payment starts the month after the decision; incompatible programmes are refused."""
     if programme in PERSONAL_PROGRAMMES and beneficiary is None:
-        raise LedgerError("beneficiary_missing", f"{Programme(programme).label}须指定享受人")
+        raise DomainError(LedgerCode.BENEFICIARY_MISSING, f"{Programme(programme).label}须指定享受人")
     if monthly_amount <= 0:
-        raise LedgerError("amount", "保障金额必须大于0")
+        raise DomainError(LedgerCode.AMOUNT, "保障金额必须大于0")
     policy = Policy.for_area(household.area_code, decided_on)
     people = [beneficiary] if beneficiary else [m.person for m in household.current_memberships()]
     check_compatible(programme, people, policy)
@@ -156,7 +157,7 @@ def adjust_amount(
 ) -> Enrolment:
     """调整保障金额 from the month after the decision."""
     if not enrolment.is_open:
-        raise LedgerError("stopped", "已停保的对象不能调整金额")
+        raise DomainError(LedgerCode.STOPPED, "已停保的对象不能调整金额")
     before = enrolment.monthly_amount
     _move(enrolment, monthly_amount=new_amount)
     _record(
@@ -176,7 +177,7 @@ def adjust_amount(
 def suspend(enrolment: Enrolment, *, month: date, reason: str, user=None, case_reference: str = "") -> Enrolment:
     """暂停发放 (e.g. pending a review the household does not attend)."""
     if enrolment.status != Enrolment.Status.IN_PAYMENT:
-        raise LedgerError("not_in_payment", "只有正常发放的对象可以暂停")
+        raise DomainError(LedgerCode.NOT_IN_PAYMENT, "只有正常发放的对象可以暂停")
     _move(enrolment, status=Enrolment.Status.SUSPENDED)
     _record(
         enrolment,
@@ -192,7 +193,7 @@ def suspend(enrolment: Enrolment, *, month: date, reason: str, user=None, case_r
 @transaction.atomic
 def resume(enrolment: Enrolment, *, month: date, reason: str, user=None) -> Enrolment:
     if enrolment.status != Enrolment.Status.SUSPENDED:
-        raise LedgerError("not_suspended", "只有暂停的对象可以恢复发放")
+        raise DomainError(LedgerCode.NOT_SUSPENDED, "只有暂停的对象可以恢复发放")
     _move(enrolment, status=Enrolment.Status.IN_PAYMENT)
     _record(enrolment, EnrolmentEvent.Kind.RESUMED, month=_month(month), reason=reason, user=user)
     return enrolment
@@ -210,7 +211,7 @@ def stop(
 ) -> Enrolment:
     """停止保障 from the month after the decision."""
     if not enrolment.is_open:
-        raise LedgerError("stopped", "该对象已停保")
+        raise DomainError(LedgerCode.STOPPED, "该对象已停保")
     end = first_of_next_month(decided_on)
     _move(enrolment, status=Enrolment.Status.STOPPED, end_month=end)
     ReviewSchedule.objects.filter(enrolment=enrolment).delete()
@@ -233,7 +234,7 @@ def start_gradual_exit(
 ) -> Enrolment:
     """渐退: work lifted income above the standard; payment steps down over the configured months."""
     if enrolment.status != Enrolment.Status.IN_PAYMENT:
-        raise LedgerError("not_in_payment", "只有正常发放的对象可以进入渐退期")
+        raise DomainError(LedgerCode.NOT_IN_PAYMENT, "只有正常发放的对象可以进入渐退期")
     policy = Policy.for_area(enrolment.area_code, decided_on)
     schedule = rules.gradual_exit_schedule(policy, monthly_amount=enrolment.monthly_amount, income_from_work=True)
     first = first_of_next_month(decided_on)
