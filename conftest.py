@@ -28,8 +28,8 @@ def _immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-# Named people (STYLE.md §11): 民生员 of village A, clerks of townships A and B, township A's reviewer,
-# the county approver.
+# Named people, one per role and level: 民生员 of village A, clerks of townships A and B, township A's
+# reviewer, the county approver.
 COUNTY = "430522000000"  # 新邵县
 TOWNSHIP_A = "430522100000"  # 酿溪镇
 TOWNSHIP_B = "430522101000"  # 严塘镇

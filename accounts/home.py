@@ -6,7 +6,7 @@ from django.shortcuts import render
 from accounts.roles import RoleCode
 from areas.models import Area
 
-# What each role's workbench says it is for (DOMAIN.md §1).
+# What each role's workbench says it is for (docs/domain.md §1).
 ROLE_DUTIES = {
     RoleCode.LIVELIHOOD_WORKER: "帮助群众代办申请、入户走访、张贴公示、报告困难和突发情况",
     RoleCode.GRID_WORKER: "网格巡查，发现问题及时上报，网格解决不了的转12345热线和部门",

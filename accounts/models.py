@@ -52,7 +52,7 @@ class Unit(Audited, AreaOwned):
 
 
 class Role(models.Model):
-    """A staff role from DOMAIN.md §1; the rows are created by migration from RoleCode."""
+    """A staff role (docs/domain.md §1); the rows are created by migration from RoleCode."""
 
     code = models.CharField(_("代码"), max_length=30, primary_key=True, choices=RoleCode.choices)
 

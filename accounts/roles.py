@@ -1,4 +1,4 @@
-"""Staff roles (DOMAIN.md §1) and what each may do. Checks name a capability, never a role."""
+"""Staff roles (docs/domain.md §1) and what each may do. Checks name a capability, never a role."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -8,7 +8,7 @@ grids (网格) to show the village level of the platform. They are generated det
   villages ("XX村");
 - grids: village code + 001.., named 第一网格, 第二网格 ...; 2–6 per village/community.
 
-Xinshao has 679 villages/communities (seed 003), so that county gets exactly 679; other counties
+Xinshao has 679 villages/communities (the county named a 民生员 in each), so that county gets exactly 679; other counties
 about 45 per township. Running it again changes nothing; real (non-demo) rows are never touched.
 """
 
@@ -23,8 +23,8 @@ from areas.models import Area
 
 DEMO_SOURCE = "演示数据（生成）"
 DEFAULT_COUNTY = "430522"
-# Villages and communities per county where a seed report gives the real number.
-VILLAGE_TOTALS = {"430522": 679}  # 新邵县, seed 003: a 民生员 in each of 679 villages/communities
+# Villages and communities per county where the county's own report gives the real number.
+VILLAGE_TOTALS = {"430522": 679}  # 新邵县: a 民生员 in each of its 679 villages/communities
 DEFAULT_PER_TOWNSHIP = 45
 MIN_GRIDS, MAX_GRIDS = 2, 6
 BATCH_SIZE = 1000

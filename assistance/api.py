@@ -12,19 +12,17 @@ from ninja import Router, Schema
 
 from assistance import notice, procedure
 from assistance.casework import Application, ReviewCase, Survey
-from assistance.errors import AssistanceError
+from assistance.errors import AssistanceCode
 from assistance.reviews import decide_review
 from assistance.survey import record_survey
 from cases.access import ensure_case_staff, is_department_officer
+from core.api import ErrorOut
+from core.errors import DomainError
 
 router = Router(tags=["社会救助"])
 
-STATUS = {"no_permission": 403, "closed": 409, "step_conflict": 409}
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
+# HTTP statuses of the assistance refusals (core.api.domain_error_handler answers them; 400 otherwise).
+ERROR_STATUS = {AssistanceCode.NO_PERMISSION: 403, AssistanceCode.CLOSED: 409}
 
 
 class ApplicationOut(Schema):
@@ -103,10 +101,6 @@ class ReviewOut(Schema):
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
-def _error(error: AssistanceError):
-    return STATUS.get(error.code, 400), ErrorOut(code=error.code, message=error.message)
-
-
 def _staff(request) -> ErrorOut | None:
     """Civil-affairs staff only, as on the pages (a 403 body instead of the pages' error page)."""
     if is_department_officer(request.user):
@@ -159,22 +153,19 @@ def survey(request, pk: int, payload: SurveyIn):
     application = _application(pk)
     if application is None:
         return _not_found()
-    try:
-        recorded = record_survey(
-            user=request.user,
-            application=application,
-            visited_on=payload.visited_on or timezone.localdate(),
-            kind=payload.kind,
-            investigators=[i.dict() for i in payload.investigators],
-            income_items=[{"kind": i.kind, "annual_amount": str(i.annual_amount)} for i in payload.income_items],
-            neighbours=[n.dict() for n in payload.neighbours],
-            deposits=payload.deposits,
-            vehicles=payload.vehicles,
-            houses=payload.houses,
-            finding=payload.finding,
-        )
-    except AssistanceError as error:
-        return _error(error)
+    recorded = record_survey(
+        user=request.user,
+        application=application,
+        visited_on=payload.visited_on or timezone.localdate(),
+        kind=payload.kind,
+        investigators=[i.dict() for i in payload.investigators],
+        income_items=[{"kind": i.kind, "annual_amount": str(i.annual_amount)} for i in payload.income_items],
+        neighbours=[n.dict() for n in payload.neighbours],
+        deposits=payload.deposits,
+        vehicles=payload.vehicles,
+        houses=payload.houses,
+        finding=payload.finding,
+    )
     return 200, SurveyOut(
         id=recorded.pk, monthly_per_capita=recorded.monthly_per_capita, application=_application_out(application)
     )
@@ -188,19 +179,16 @@ def objection(request, pk: int, payload: ObjectionIn):
     if application is None:
         return _not_found()
     current = notice.latest_notice(application)
-    try:
-        if current is None:
-            raise AssistanceError("no_notice", "尚未公示")
-        notice.lodge_objection(
-            notice=current,
-            on_date=timezone.localdate(),
-            content=payload.content,
-            name=payload.name,
-            phone=payload.phone,
-            user=request.user,
-        )
-    except AssistanceError as error:
-        return _error(error)
+    if current is None:
+        raise DomainError(AssistanceCode.NO_NOTICE, "尚未公示")
+    notice.lodge_objection(
+        notice=current,
+        on_date=timezone.localdate(),
+        content=payload.content,
+        name=payload.name,
+        phone=payload.phone,
+        user=request.user,
+    )
     return 200, _application_out(application)
 
 
@@ -214,17 +202,14 @@ def decide(request, pk: int, action: str, payload: TextIn):
     if application is None:
         return _not_found()
     common = {"user": request.user, "application": application, "on_date": timezone.localdate()}
-    try:
-        if action == "pass":
-            procedure.pass_step(**common, opinion=payload.text)
-        elif action == "confirm":
-            procedure.confirm_application(**common, opinion=payload.text)
-        elif action == "refuse":
-            procedure.refuse_application(**common, reason=payload.text)
-        else:
-            return 404, ErrorOut(code="not_found", message="没有这个办理动作")
-    except AssistanceError as error:
-        return _error(error)
+    if action == "pass":
+        procedure.pass_step(**common, opinion=payload.text)
+    elif action == "confirm":
+        procedure.confirm_application(**common, opinion=payload.text)
+    elif action == "refuse":
+        procedure.refuse_application(**common, reason=payload.text)
+    else:
+        return 404, ErrorOut(code="not_found", message="没有这个办理动作")
     return 200, _application_out(application)
 
 
@@ -235,20 +220,17 @@ def review_decide(request, pk: int, payload: ReviewIn):
     review = ReviewCase.objects.select_related("enrolment", "case").filter(pk=pk).first()
     if review is None:
         return 404, ErrorOut(code="not_found", message="找不到该复核案件，或不在您的辖区")
-    try:
-        review = decide_review(
-            user=request.user,
-            review=review,
-            on_date=timezone.localdate(),
-            outcome=payload.outcome,
-            reason=payload.reason,
-            new_amount=payload.new_amount,
-            review_basis=payload.review_basis,
-            months_paid_wrongly=payload.months_paid_wrongly,
-            fine_multiple=payload.fine_multiple,
-        )
-    except AssistanceError as error:
-        return _error(error)
+    review = decide_review(
+        user=request.user,
+        review=review,
+        on_date=timezone.localdate(),
+        outcome=payload.outcome,
+        reason=payload.reason,
+        new_amount=payload.new_amount,
+        review_basis=payload.review_basis,
+        months_paid_wrongly=payload.months_paid_wrongly,
+        fine_multiple=payload.fine_multiple,
+    )
     review.case.refresh_from_db()
     return 200, ReviewOut(
         id=review.pk,

@@ -3,7 +3,8 @@
 from datetime import date
 
 from assistance.casework import CloseRelative
-from assistance.errors import AssistanceError
+from assistance.errors import AssistanceCode
+from core.errors import DomainError
 from policy import rules
 from registry.models import Household, Person
 
@@ -75,7 +76,7 @@ def compose(
         person, mine = next((p, f) for p, f in facts if p.pk == applicant.pk)
         ok, why = rules.may_apply_alone(mine, family_is_edge=family_is_edge, unemployed=unemployed)
         if not ok:
-            raise AssistanceError("not_alone", why)
+            raise DomainError(AssistanceCode.NOT_ALONE, why)
         counted = [(person, mine)]
         left = [(p, f, "单人户申请，其他成员不计入") for p, f in facts if p.pk != applicant.pk]
         note = why
@@ -86,7 +87,7 @@ def compose(
         left = [(keyed[id(f)], f, reason) for f, reason in composition.left_out]
         note = ""
     if not counted:
-        raise AssistanceError("no_members", "没有可计入的共同生活家庭成员")
+        raise DomainError(AssistanceCode.NO_MEMBERS, "没有可计入的共同生活家庭成员")
     return {
         "counted": [{"person_id": p.pk, "name": f.name, "kin": f.kin, "age": f.age} for p, f in counted],
         "left_out": [{"person_id": p.pk, "name": f.name, "kin": f.kin, "reason": r} for p, f, r in left],

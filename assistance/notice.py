@@ -10,11 +10,11 @@ from accounts.models import Unit
 from areas.codes import township_of
 from areas.models import Area
 from assistance.casework import Application, Appraisal, Objection, PublicNotice, Survey
-from assistance.errors import AssistanceError
+from assistance.errors import AssistanceCode
 from assistance.procedure import current_step
 from cases import hooks
-from cases.errors import CaseError
 from cases.models import CaseStep, StepDefinition
+from core.errors import DomainError
 from core.masking import mask_name
 
 NO_NOTICE = {"orphan", "unsupported_child"}
@@ -37,7 +37,7 @@ def _township_office(area_code: str) -> Unit | None:
 def start_public_notice(application: Application, step: CaseStep, on_date: date) -> PublicNotice:
     """Generate the notice for the village or community, for the period of the engine's notice step."""
     if application.programme in NO_NOTICE:
-        raise AssistanceError("no_notice", "儿童福利事项不公示（保护未成年人隐私）")
+        raise DomainError(AssistanceCode.NO_NOTICE, "儿童福利事项不公示（保护未成年人隐私）")
     previous = latest_notice(application)
     area = Area.objects.filter(code=application.area_code[:12]).first()
     office = _township_office(application.area_code)
@@ -69,11 +69,11 @@ def start_public_notice(application: Application, step: CaseStep, on_date: date)
 def check_notice_may_end(application: Application, on_date: date | None) -> None:
     notice = latest_notice(application)
     if notice is None:
-        raise AssistanceError("no_notice", "尚未生成公示")
+        raise DomainError(AssistanceCode.NO_NOTICE, "尚未生成公示")
     if open_objections(application).exists() or notice.status == PublicNotice.Status.OBJECTED:
-        raise AssistanceError("objection_open", "公示期间收到异议：须重新调查核实或民主评议后重新公示")
+        raise DomainError(AssistanceCode.OBJECTION_OPEN, "公示期间收到异议：须重新调查核实或民主评议后重新公示")
     if on_date is not None and on_date < notice.ends_on:
-        raise AssistanceError("notice_running", f"公示期至{notice.ends_on}届满，期满后方可办理")
+        raise DomainError(AssistanceCode.NOTICE_RUNNING, f"公示期至{notice.ends_on}届满，期满后方可办理")
 
 
 def complete_notice(application: Application) -> None:
@@ -95,13 +95,13 @@ def lodge_objection(
     """异议 during the notice: blocks confirmation until re-investigated or appraised and re-noticed."""
     content = (content or "").strip()
     if not content:
-        raise AssistanceError("amount", "请填写异议内容")
+        raise DomainError(AssistanceCode.AMOUNT, "请填写异议内容")
     if notice.status not in (PublicNotice.Status.RUNNING, PublicNotice.Status.OBJECTED):
-        raise AssistanceError("notice_running", "该公示已结束，不能再提出异议")
+        raise DomainError(AssistanceCode.NOTICE_RUNNING, "该公示已结束，不能再提出异议")
     if user is None and not (notice.starts_on <= on_date <= notice.ends_on):
-        raise AssistanceError("notice_running", f"公示期为{notice.starts_on}至{notice.ends_on}，不在公示期内")
+        raise DomainError(AssistanceCode.NOTICE_RUNNING, f"公示期为{notice.starts_on}至{notice.ends_on}，不在公示期内")
     if not anonymous and user is None and not name.strip():
-        raise AssistanceError("amount", "实名反映请填写姓名，或选择匿名反映")
+        raise DomainError(AssistanceCode.AMOUNT, "实名反映请填写姓名，或选择匿名反映")
     with transaction.atomic():
         objection = Objection.objects.create(
             notice=notice,
@@ -131,7 +131,7 @@ def resolve_objections(*, user, application: Application, on_date: date, resolut
     """The objections were re-investigated (a 异议复查 survey) or appraised (民主评议) since lodged."""
     objections = list(open_objections(application))
     if not objections:
-        raise AssistanceError("notice_not_objected", "没有待处理的公示异议")
+        raise DomainError(AssistanceCode.NOTICE_NOT_OBJECTED, "没有待处理的公示异议")
     since = min(o.lodged_on for o in objections)
     if resolution == Objection.Resolution.RE_INVESTIGATED:
         done = application.surveys.filter(kind=Survey.Kind.RE_INVESTIGATION, visited_on__gte=since).exists()
@@ -140,11 +140,11 @@ def resolve_objections(*, user, application: Application, on_date: date, resolut
         done = Appraisal.objects.filter(application=application, held_on__gte=since).exists()
         message = "请先录入民主评议记录"
     else:
-        raise AssistanceError("amount", "请选择处理方式")
+        raise DomainError(AssistanceCode.AMOUNT, "请选择处理方式")
     if not done:
-        raise AssistanceError("objection_open", message)
+        raise DomainError(AssistanceCode.OBJECTION_OPEN, message)
     if not (note or "").strip():
-        raise AssistanceError("amount", "请填写异议处理结果")
+        raise DomainError(AssistanceCode.AMOUNT, "请填写异议处理结果")
     changed = Objection.objects.filter(pk__in=[o.pk for o in objections], status=Objection.Status.OPEN).update(
         status=Objection.Status.RESOLVED,
         resolution=resolution,
@@ -161,21 +161,18 @@ def rerun_public_notice(*, user, application: Application, on_date: date, opinio
     """重新初审 after the objection was dealt with, and the notice runs again for its full period."""
     notice = latest_notice(application)
     if notice is None or notice.status != PublicNotice.Status.OBJECTED:
-        raise AssistanceError("notice_not_objected", "只有收到异议的公示需要重新公示")
+        raise DomainError(AssistanceCode.NOTICE_NOT_OBJECTED, "只有收到异议的公示需要重新公示")
     if open_objections(application).exists():
-        raise AssistanceError("objection_open", "异议尚未处理完毕，不能重新公示")
+        raise DomainError(AssistanceCode.OBJECTION_OPEN, "异议尚未处理完毕，不能重新公示")
     step = current_step(application)
     if step is None or step.definition.kind != StepDefinition.Kind.NOTICE:
-        raise AssistanceError("wrong_step", "当前不在公示环节")
+        raise DomainError(AssistanceCode.WRONG_STEP, "当前不在公示环节")
     if not (opinion or "").strip():
-        raise AssistanceError("amount", "请填写重新初审意见")
+        raise DomainError(AssistanceCode.AMOUNT, "请填写重新初审意见")
     with transaction.atomic():
         PublicNotice.objects.filter(pk=notice.pk).update(status=PublicNotice.Status.SUPERSEDED)
         hooks.note(application.case, user, on_date, f"重新初审：{opinion.strip()}")
-        try:
-            hooks.restart_notice(step, user=user, on_date=on_date, reason="异议处理后重新公示")
-        except CaseError as error:
-            raise AssistanceError(error.code, error.message) from error
+        hooks.restart_notice(step, user=user, on_date=on_date, reason="异议处理后重新公示")
         application.refresh_from_db()
         return start_public_notice(application, step, on_date)
 

@@ -11,15 +11,14 @@ from decimal import Decimal
 from django.db import transaction
 
 from assistance.casework import Application, Appraisal, LocalPractice, SpotCheckItem, Survey
-from assistance.errors import AssistanceError
+from assistance.errors import AssistanceCode
 from assistance.household import close_relative_links, compose
 from cases import hooks
 from cases.actions import approve_step, reject_case
-from cases.errors import CaseError
 from cases.models import CaseStep, ServiceItem, StepDefinition
 from cases.services import accept_application
 from cases.workdays import WorkCalendar
-from ledger.errors import LedgerError
+from core.errors import DomainError
 from ledger.models import Enrolment
 from ledger.services import enrol
 from policy import rules
@@ -86,7 +85,9 @@ def apply_for_assistance(
     """受理: the household by the 共同生活 rules, the signed authorisation, 近亲属备案, then the case."""
     applicant = applicant or household.head
     if programme in MEANS_TESTED and not authorisation_signed:
-        raise AssistanceError("authorisation_missing", "须由申请人及共同生活家庭成员签署经济状况核对授权书后方可受理")
+        raise DomainError(
+            AssistanceCode.AUTHORISATION_MISSING, "须由申请人及共同生活家庭成员签署经济状况核对授权书后方可受理"
+        )
     if programme in HOUSEHOLD_PROGRAMMES:
         composition = compose(
             household,
@@ -101,7 +102,7 @@ def apply_for_assistance(
     else:
         beneficiary = beneficiary or applicant
         if beneficiary is None:
-            raise AssistanceError("beneficiary_missing", "请指定享受人")
+            raise DomainError(AssistanceCode.BENEFICIARY_MISSING, "请指定享受人")
         composition = {
             "counted": [{"person_id": beneficiary.pk, "name": beneficiary.name, "kin": "beneficiary", "age": None}],
             "left_out": [],
@@ -110,19 +111,16 @@ def apply_for_assistance(
         }
     links = close_relative_links([m["person_id"] for m in composition["counted"]])
     item = ServiceItem.objects.get(code=ITEM_OF[programme])
-    try:
-        acceptance = accept_application(
-            user=user,
-            item=item,
-            household=household,
-            on_date=on_date,
-            applicant=applicant,
-            documents=documents,
-            phone=phone,
-            calendar=calendar,
-        )
-    except CaseError as error:
-        raise AssistanceError(error.code, error.message) from error
+    acceptance = accept_application(
+        user=user,
+        item=item,
+        household=household,
+        on_date=on_date,
+        applicant=applicant,
+        documents=documents,
+        phone=phone,
+        calendar=calendar,
+    )
     case = acceptance.case
     application = Application.objects.create(
         case=case,
@@ -164,24 +162,26 @@ def current_step(application: Application) -> CaseStep | None:
     )
 
 
-def _require(condition: bool, code: str, message: str) -> None:
+def _require(condition: bool, code: AssistanceCode, message: str) -> None:
     if not condition:
-        raise AssistanceError(code, message)
+        raise DomainError(code, message)
 
 
 def check_step(application: Application, step: CaseStep, on_date: date | None = None) -> None:
-    """What the programme requires before `step` may pass (raises AssistanceError)."""
+    """What the programme requires before `step` may pass (raises DomainError)."""
     code, programme = step.definition.code, application.programme
     if code == "investigate" and programme in (Programme.DIBAO, Programme.EDGE, Programme.RIGID_SPENDING):
         _require(
             application.surveys.filter(kind=Survey.Kind.HOME_VISIT).exists(),
-            "survey_missing",
+            AssistanceCode.SURVEY_MISSING,
             "请先录入家庭经济状况调查（入户调查表）",
         )
     if code == "investigate" and programme == Programme.TEKUN:
-        _require("self_care" in application.facts, "assessment_missing", "请先完成生活自理能力评估")
+        _require("self_care" in application.facts, AssistanceCode.ASSESSMENT_MISSING, "请先完成生活自理能力评估")
     if code == "intake" and application.variant == LocalPractice.Variant.XINSHAO:
-        _require(application.appraisals.exists(), "appraisal_missing", "四位一体：请先录入村民代表评议结果")
+        _require(
+            application.appraisals.exists(), AssistanceCode.APPRAISAL_MISSING, "四位一体：请先录入村民代表评议结果"
+        )
     if step.definition.kind == StepDefinition.Kind.NOTICE:
         from assistance.notice import check_notice_may_end
 
@@ -193,47 +193,45 @@ def check_step(application: Application, step: CaseStep, on_date: date | None = 
 def check_confirmable(application: Application) -> None:
     from assistance.notice import open_objections
 
-    _require(not open_objections(application).exists(), "objection_open", "公示异议尚未复查处理，不能审核确认")
+    _require(
+        not open_objections(application).exists(), AssistanceCode.OBJECTION_OPEN, "公示异议尚未复查处理，不能审核确认"
+    )
     if application.close_relative:
         _require(
             application.surveys.filter(kind=Survey.Kind.COUNTY_VISIT).exists(),
-            "county_visit_missing",
+            AssistanceCode.COUNTY_VISIT_MISSING,
             "近亲属备案案件须由县级民政部门入户核查后方可确认",
         )
     pending = SpotCheckItem.objects.filter(application=application, result=SpotCheckItem.Result.PENDING)
-    _require(not pending.exists(), "spot_check_pending", "本案被抽中县级抽查，请先录入抽查核查结果")
+    _require(not pending.exists(), AssistanceCode.SPOT_CHECK_PENDING, "本案被抽中县级抽查，请先录入抽查核查结果")
 
 
 def check_approval(step: CaseStep, application: Application) -> None:
     """Before the engine approves a step of an application's case (assistance.guards): it refuses
     what these rules refuse."""
     if step.order == application.case.steps.count() and application.decision == Application.Decision.PENDING:
-        raise CaseError("confirm_via_assistance", "该环节须在救助申请页面办理“确认”或“不予确认”，以便同时记入保障台账")
-    try:
-        check_step(application, step)
-    except AssistanceError as error:
-        raise CaseError(error.code, error.message) from error
+        raise DomainError(
+            AssistanceCode.CONFIRM_VIA_ASSISTANCE, "该环节须在救助申请页面办理“确认”或“不予确认”，以便同时记入保障台账"
+        )
+    check_step(application, step)
 
 
 def pass_step(*, user, application: Application, on_date: date, opinion: str = "", calendar=None) -> CaseStep:
     """通过 the current step after the programme's checks; a following notice step opens its notice."""
     step = current_step(application)
-    _require(step is not None, "wrong_step", "该申请没有正在办理的环节")
+    _require(step is not None, AssistanceCode.WRONG_STEP, "该申请没有正在办理的环节")
     if step.definition.code == "confirm":
-        raise AssistanceError("wrong_step", "县级审核确认请使用“确认”或“不予确认”")
+        raise DomainError(AssistanceCode.WRONG_STEP, "县级审核确认请使用“确认”或“不予确认”")
     check_step(application, step, on_date)
     with transaction.atomic():
-        try:
-            approve_step(
-                user=user,
-                step_id=step.pk,
-                expected_version=step.row_version,
-                on_date=on_date,
-                opinion=opinion,
-                calendar=calendar,
-            )
-        except CaseError as error:
-            raise AssistanceError(error.code, error.message) from error
+        approve_step(
+            user=user,
+            step_id=step.pk,
+            expected_version=step.row_version,
+            on_date=on_date,
+            opinion=opinion,
+            calendar=calendar,
+        )
         if step.definition.kind == StepDefinition.Kind.NOTICE:
             from assistance.notice import complete_notice
 
@@ -255,11 +253,11 @@ def compute_amount(application: Application, on_date: date) -> tuple[Decimal, st
     policy = Policy.for_area(application.area_code, application.accepted_on)
     programme = application.programme
     if programme in (Programme.DIBAO, Programme.EDGE, Programme.RIGID_SPENDING):
-        _require(application.monthly_per_capita is not None, "survey_missing", "尚未调查核算家庭收入")
+        _require(application.monthly_per_capita is not None, AssistanceCode.SURVEY_MISSING, "尚未调查核算家庭收入")
         return application.proposed_amount or Decimal("0"), "；".join(application.working.get("lines", []))
     if programme == Programme.TEKUN:
         level = application.facts.get("self_care")
-        _require(bool(level), "assessment_missing", "尚未完成生活自理能力评估")
+        _require(bool(level), AssistanceCode.ASSESSMENT_MISSING, "尚未完成生活自理能力评估")
         basic, care = rules.tekun_monthly(policy, urban=application.urban, care_level=level)
         label = rules.SELF_CARE_LABELS[level]
         return basic + care, f"基本生活费{basic}元 + 照料护理费{care}元（{label}）= {basic + care}元/月"
@@ -272,14 +270,14 @@ def compute_amount(application: Application, on_date: date) -> tuple[Decimal, st
         amount = amounts.get(programme)
         if amount is None:
             why = "非低保家庭残疾人" if programme == Programme.DISABILITY_LIVING else "残疾等级不是一级或二级"
-            raise AssistanceError("not_eligible", f"不符合{Programme(programme).label}条件：{why}")
+            raise DomainError(AssistanceCode.NOT_ELIGIBLE, f"不符合{Programme(programme).label}条件：{why}")
         return amount, f"{Programme(programme).label}{amount}元/月（残疾等级{person.disability_grade}级）"
     if programme in (Programme.ORPHAN, Programme.UNSUPPORTED_CHILD):
         key = K.ORPHAN_AMOUNT if programme == Programme.ORPHAN else K.UNSUPPORTED_CHILD_AMOUNT
         amount = policy.amount(key)
         return amount, f"基本生活费{amount}元/月"
     amount = Decimal(str(application.facts.get("requested_amount", "0")))
-    _require(amount > 0, "amount", "请填写救助金额")
+    _require(amount > 0, AssistanceCode.AMOUNT, "请填写救助金额")
     return amount, f"一次性救助{amount}元"
 
 
@@ -288,11 +286,11 @@ def compute_amount(application: Application, on_date: date) -> tuple[Decimal, st
 
 def confirm_application(*, user, application: Application, on_date: date, opinion: str = "") -> Application:
     """审核确认: the last step passes and the household (or person) is enrolled from next month."""
-    _require(application.decision == Application.Decision.PENDING, "closed", "该申请已作出决定")
+    _require(application.decision == Application.Decision.PENDING, AssistanceCode.CLOSED, "该申请已作出决定")
     step = current_step(application)
     _require(
         step is not None and step.order == application.case.steps.count(),
-        "wrong_step",
+        AssistanceCode.WRONG_STEP,
         "尚未到审核确认环节",
     )
     if application.programme in TEMPORARY:
@@ -304,20 +302,17 @@ def confirm_application(*, user, application: Application, on_date: date, opinio
     with transaction.atomic():
         enrolment = None
         if application.programme not in TEMPORARY:
-            try:
-                enrolment = enrol(
-                    programme=application.programme,
-                    household=application.household,
-                    beneficiary=application.beneficiary,
-                    monthly_amount=amount,
-                    decided_on=on_date,
-                    covered_members=application.covered_members,
-                    case_reference=application.case.receipt_no,
-                    user=user,
-                    working={"working": working},
-                )
-            except LedgerError as error:
-                raise AssistanceError(error.code, error.message) from error
+            enrolment = enrol(
+                programme=application.programme,
+                household=application.household,
+                beneficiary=application.beneficiary,
+                monthly_amount=amount,
+                decided_on=on_date,
+                covered_members=application.covered_members,
+                case_reference=application.case.receipt_no,
+                user=user,
+                working={"working": working},
+            )
         # The decision is recorded first: the engine's approval guard lets the last step pass only
         # for an application that has one, so nobody can confirm around the ledger.
         Application.objects.filter(pk=application.pk).update(
@@ -329,26 +324,18 @@ def confirm_application(*, user, application: Application, on_date: date, opinio
             enrolment=enrolment,
         )
         application.decision = Application.Decision.CONFIRMED
-        try:
-            approve_step(
-                user=user, step_id=step.pk, expected_version=step.row_version, on_date=on_date, opinion=opinion
-            )
-        except CaseError as error:
-            raise AssistanceError(error.code, error.message) from error
+        approve_step(user=user, step_id=step.pk, expected_version=step.row_version, on_date=on_date, opinion=opinion)
         application.refresh_from_db()
     return application
 
 
 def refuse_application(*, user, application: Application, on_date: date, reason: str) -> Application:
     """不予确认 with reasons; the written notice is due within 3 working days."""
-    _require(application.decision == Application.Decision.PENDING, "closed", "该申请已作出决定")
+    _require(application.decision == Application.Decision.PENDING, AssistanceCode.CLOSED, "该申请已作出决定")
     step = current_step(application)
-    _require(step is not None, "wrong_step", "该申请没有正在办理的环节")
+    _require(step is not None, AssistanceCode.WRONG_STEP, "该申请没有正在办理的环节")
     with transaction.atomic():
-        try:
-            reject_case(user=user, step_id=step.pk, expected_version=step.row_version, on_date=on_date, reason=reason)
-        except CaseError as error:
-            raise AssistanceError(error.code, error.message) from error
+        reject_case(user=user, step_id=step.pk, expected_version=step.row_version, on_date=on_date, reason=reason)
         Application.objects.filter(pk=application.pk).update(
             decision=Application.Decision.REFUSED,
             decided_on=on_date,
@@ -362,7 +349,7 @@ def refuse_application(*, user, application: Application, on_date: date, reason:
 
 def issue_refusal_notice(*, user, application: Application, on_date: date) -> Application:
     """The written refusal notice is handed over (recorded once, on the day it is first printed)."""
-    _require(application.decision == Application.Decision.REFUSED, "wrong_step", "该申请不是不予确认")
+    _require(application.decision == Application.Decision.REFUSED, AssistanceCode.WRONG_STEP, "该申请不是不予确认")
     if application.refusal_notice_issued_on is None:
         Application.objects.filter(pk=application.pk, refusal_notice_issued_on__isnull=True).update(
             refusal_notice_issued_on=on_date
@@ -376,8 +363,8 @@ def record_appraisal(
     *, user, application: Application, held_on: date, participants: int, agree: int, disagree: int, conclusion: str
 ) -> Appraisal:
     """民主评议 / 村民代表评议: who took part, how they voted, what they concluded."""
-    _require(participants > 0 and agree + disagree <= participants, "amount", "评议人数与表决票数不一致")
-    _require(bool(conclusion.strip()), "amount", "请填写评议结论")
+    _require(participants > 0 and agree + disagree <= participants, AssistanceCode.AMOUNT, "评议人数与表决票数不一致")
+    _require(bool(conclusion.strip()), AssistanceCode.AMOUNT, "请填写评议结论")
     appraisal = Appraisal.objects.create(
         application=application,
         held_on=held_on,

@@ -8,7 +8,8 @@ from django.db import transaction
 
 from accounts.models import Unit, User
 from assistance.casework import CloseRelative
-from assistance.errors import AssistanceError
+from assistance.errors import AssistanceCode
+from core.errors import DomainError
 from registry.idcard import normalize
 from registry.models import Person
 
@@ -42,25 +43,25 @@ def record_close_relative(
     cadre_name: str = "",
 ) -> CloseRelative:
     if not can_keep_register(user):
-        raise AssistanceError("no_permission", "只有乡镇（街道）和县级民政工作人员可以登记近亲属关系")
+        raise DomainError(AssistanceCode.NO_PERMISSION, "只有乡镇（街道）和县级民政工作人员可以登记近亲属关系")
     person = Person.objects.filter(id_number=normalize(id_number)).first()
     if person is None:
-        raise AssistanceError("person_not_found", "本辖区查无该身份证号的居民")
+        raise DomainError(AssistanceCode.PERSON_NOT_FOUND, "本辖区查无该身份证号的居民")
     if position not in Position.values or relation not in CloseRelative.Relation.values:
-        raise AssistanceError("relation_invalid", "请选择工作人员身份和亲属关系")
+        raise DomainError(AssistanceCode.RELATION_INVALID, "请选择工作人员身份和亲属关系")
     staff, cadre_name = None, (cadre_name or "").strip()
     if position == Position.VILLAGE_CADRE:
         if not cadre_name:
-            raise AssistanceError("relation_invalid", "请填写村(居)干部姓名")
+            raise DomainError(AssistanceCode.RELATION_INVALID, "请填写村(居)干部姓名")
     else:
         staff = staff_choices().filter(pk=staff_id).first() if staff_id else None
         if staff is None:
-            raise AssistanceError("relation_invalid", "请选择本辖区的工作人员")
+            raise DomainError(AssistanceCode.RELATION_INVALID, "请选择本辖区的工作人员")
         cadre_name = ""
     if CloseRelative.objects.filter(
         person=person, staff=staff, cadre_name=cadre_name, position=position, ended_on__isnull=True
     ).exists():
-        raise AssistanceError("duplicate", "该近亲属关系已登记")
+        raise DomainError(AssistanceCode.DUPLICATE, "该近亲属关系已登记")
     return CloseRelative.objects.create(
         person=person,
         staff=staff,
@@ -75,9 +76,9 @@ def record_close_relative(
 def end_close_relative(*, user, relation: CloseRelative, on_date: date) -> CloseRelative:
     """The relation no longer applies (the staff member left the post): kept, with its end date."""
     if not can_keep_register(user):
-        raise AssistanceError("no_permission", "只有乡镇（街道）和县级民政工作人员可以登记近亲属关系")
+        raise DomainError(AssistanceCode.NO_PERMISSION, "只有乡镇（街道）和县级民政工作人员可以登记近亲属关系")
     if relation.ended_on:
-        raise AssistanceError("closed", "该近亲属关系已终止")
+        raise DomainError(AssistanceCode.CLOSED, "该近亲属关系已终止")
     relation.ended_on = on_date
     relation.save(update_fields=["ended_on"])  # through save, so the audit log has old → new
     return relation

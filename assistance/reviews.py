@@ -10,13 +10,12 @@ from decimal import Decimal
 from django.db import transaction
 
 from assistance.casework import ReviewCase
-from assistance.errors import AssistanceError
+from assistance.errors import AssistanceCode
 from cases.access import can_act_on
 from cases.actions import approve_step
-from cases.errors import CaseError
 from cases.models import CaseStep
+from core.errors import DomainError
 from ledger import services as ledger
-from ledger.errors import LedgerError
 
 Outcome = ReviewCase.Outcome
 
@@ -55,7 +54,7 @@ def check_approval(step: CaseStep, outcome: str) -> None:
     only with an outcome recorded here, so no review is closed without the ledger knowing what was
     decided."""
     if not outcome and is_last_step(step):
-        raise CaseError("review_outcome_required", "复核案件的审核确认须在“复核案件”页面记录复核结果")
+        raise DomainError(AssistanceCode.REVIEW_OUTCOME_REQUIRED, "复核案件的审核确认须在“复核案件”页面记录复核结果")
 
 
 def _apply_outcome(
@@ -77,7 +76,7 @@ def _apply_outcome(
             ledger.keep_after_review(enrolment, reviewed_on=on_date, review_basis=review_basis, **common)
         elif outcome == Outcome.ADJUSTED:
             if not new_amount or new_amount <= 0:
-                raise AssistanceError("amount", "请填写调整后的金额")
+                raise DomainError(AssistanceCode.AMOUNT, "请填写调整后的金额")
             ledger.adjust_amount(enrolment, new_amount=new_amount, decided_on=on_date, reason=reason, **common)
             ledger.keep_after_review(enrolment, reviewed_on=on_date, review_basis=review_basis, **common)
         elif outcome == Outcome.GRADUAL_EXIT:
@@ -95,11 +94,9 @@ def _apply_outcome(
             )
             reason = f"{reason}；追回{recovered}元，罚款{fine}元"
         else:
-            raise AssistanceError("amount", "请选择复核结果")
-    except LedgerError as error:
-        raise AssistanceError(error.code, error.message) from error
+            raise DomainError(AssistanceCode.AMOUNT, "请选择复核结果")
     except ValueError as error:
-        raise AssistanceError("amount", str(error)) from error
+        raise DomainError(AssistanceCode.AMOUNT, str(error)) from error
     return reason
 
 
@@ -118,32 +115,29 @@ def decide_review(
 ) -> ReviewCase:
     """Record the outcome at the review case's last step, apply it to the ledger and close the case."""
     if review.outcome:
-        raise AssistanceError("closed", "该复核已有结果")
+        raise DomainError(AssistanceCode.CLOSED, "该复核已有结果")
     if not (reason or "").strip():
-        raise AssistanceError("amount", "请填写复核结论")
+        raise DomainError(AssistanceCode.AMOUNT, "请填写复核结论")
     step = active_step(review)
     if step is None or step.state != CaseStep.State.ACTIVE or not is_last_step(step):
         where = f"正在“{step.name}”环节" if step else "不在办理中"
-        raise AssistanceError("wrong_step", f"该复核案件{where}，前面环节办结后方可记录复核结果")
+        raise DomainError(AssistanceCode.WRONG_STEP, f"该复核案件{where}，前面环节办结后方可记录复核结果")
     if not can_act_on(user, step):
         unit = step.responsible_unit.name if step.responsible_unit_id else "—"
-        raise AssistanceError("no_permission", f"您不能办理“{step.name}”（责任单位：{unit}）")
+        raise DomainError(AssistanceCode.NO_PERMISSION, f"您不能办理“{step.name}”（责任单位：{unit}）")
     conclusion = _apply_outcome(
         user, review, on_date, outcome, reason.strip(), new_amount, review_basis, months_paid_wrongly, fine_multiple
     )
     if not ReviewCase.objects.filter(pk=review.pk, outcome="").update(
         outcome=outcome, outcome_on=on_date, outcome_note=conclusion
     ):
-        raise AssistanceError("closed", "该复核已有结果")
+        raise DomainError(AssistanceCode.CLOSED, "该复核已有结果")
     review.refresh_from_db()
-    try:
-        approve_step(
-            user=user,
-            step_id=step.pk,
-            expected_version=step.row_version,
-            on_date=on_date,
-            opinion=f"复核结果：{review.get_outcome_display()}。{conclusion}",
-        )
-    except CaseError as error:
-        raise AssistanceError(error.code, error.message) from error
+    approve_step(
+        user=user,
+        step_id=step.pk,
+        expected_version=step.row_version,
+        on_date=on_date,
+        opinion=f"复核结果：{review.get_outcome_display()}。{conclusion}",
+    )
     return review

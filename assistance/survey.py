@@ -8,8 +8,9 @@ from django.db import transaction
 
 from areas.codes import is_county_or_above
 from assistance.casework import Application, Survey
-from assistance.errors import AssistanceError
+from assistance.errors import AssistanceCode
 from cases import hooks
+from core.errors import DomainError
 from policy import rules
 from policy.parameters import Policy
 from policy.programmes import IncomeKind, Programme
@@ -21,9 +22,9 @@ def _money(value, what: str) -> Decimal:
     try:
         amount = Decimal(str(value).strip() or "0")
     except InvalidOperation as error:
-        raise AssistanceError("amount", f"{what}金额格式不正确：{value}") from error
+        raise DomainError(AssistanceCode.AMOUNT, f"{what}金额格式不正确：{value}") from error
     if amount < 0:
-        raise AssistanceError("amount", f"{what}金额不能为负数")
+        raise DomainError(AssistanceCode.AMOUNT, f"{what}金额不能为负数")
     return amount
 
 
@@ -94,11 +95,11 @@ def record_survey(
     """入户调查表: ≥ 2 investigators, each signed (on the uploaded scan or confirmed in person)."""
     named = [i for i in investigators if str(i.get("name", "")).strip()]
     if len(named) < 2:
-        raise AssistanceError("investigators", "入户调查须有2名以上调查人员")
+        raise DomainError(AssistanceCode.INVESTIGATORS, "入户调查须有2名以上调查人员")
     if signature_scan is None and not all(i.get("confirmed") for i in named):
-        raise AssistanceError("investigators", "每位调查人员须签字确认（上传签字的调查表扫描件，或逐一确认）")
+        raise DomainError(AssistanceCode.INVESTIGATORS, "每位调查人员须签字确认（上传签字的调查表扫描件，或逐一确认）")
     if kind == Survey.Kind.COUNTY_VISIT and not (user.unit_id and is_county_or_above(user.unit.area_code)):
-        raise AssistanceError("no_permission", "县级入户核查须由县级民政部门人员录入")
+        raise DomainError(AssistanceCode.NO_PERMISSION, "县级入户核查须由县级民政部门人员录入")
     survey = Survey(
         application=application,
         kind=kind,

@@ -9,9 +9,10 @@ from django.db import transaction
 
 from areas.codes import is_county_or_above
 from assistance.casework import Application, SpotCheck, SpotCheckItem
-from assistance.errors import AssistanceError
+from assistance.errors import AssistanceCode
 from cases import hooks
 from cases.models import CaseStep
+from core.errors import DomainError
 from policy import rules
 from policy.parameters import Policy
 from policy.programmes import Programme
@@ -20,7 +21,7 @@ from policy.programmes import Programme
 def assess_self_care(*, user, application: Application, on_date: date, able: dict[str, bool]) -> str:
     """生活自理能力评估: all six possible → 自理; 1–3 impossible → 部分丧失; ≥ 4 → 完全丧失."""
     if application.programme != Programme.TEKUN:
-        raise AssistanceError("wrong_step", "只有特困供养申请需要生活自理能力评估")
+        raise DomainError(AssistanceCode.WRONG_STEP, "只有特困供养申请需要生活自理能力评估")
     level = rules.self_care_level(able)
     facts = {**application.facts, "self_care": level, "activities": able, "assessed_on": str(on_date)}
     Application.objects.filter(pk=application.pk).update(facts=facts)
@@ -51,10 +52,10 @@ def draw_spot_check(*, user, on_date: date, seed: str | None = None) -> SpotChec
     """Draw at random ≥ the configured share of the cases awaiting confirmation; the seed is kept so
     the draw can be shown to be random and repeated."""
     if not (user.unit_id and is_county_or_above(user.unit.area_code)):
-        raise AssistanceError("no_permission", "特困抽查由县级民政部门进行")
+        raise DomainError(AssistanceCode.NO_PERMISSION, "特困抽查由县级民政部门进行")
     population = list(awaiting_confirmation().values_list("pk", flat=True))
     if not population:
-        raise AssistanceError("not_eligible", "没有待县级确认的特困案件")
+        raise DomainError(AssistanceCode.NOT_ELIGIBLE, "没有待县级确认的特困案件")
     county = user.unit.area_code
     policy = Policy.for_area(county, on_date)
     count = rules.spot_check_count(policy, len(population))
@@ -76,9 +77,9 @@ def draw_spot_check(*, user, on_date: date, seed: str | None = None) -> SpotChec
 
 def record_spot_check_result(*, user, item: SpotCheckItem, on_date: date, result: str, note: str) -> SpotCheckItem:
     if result not in (SpotCheckItem.Result.CONFIRMED, SpotCheckItem.Result.PROBLEM):
-        raise AssistanceError("amount", "请选择核查结果")
+        raise DomainError(AssistanceCode.AMOUNT, "请选择核查结果")
     if not note.strip():
-        raise AssistanceError("amount", "请填写核查情况")
+        raise DomainError(AssistanceCode.AMOUNT, "请填写核查情况")
     SpotCheckItem.objects.filter(pk=item.pk).update(result=result, note=note.strip(), checked_on=on_date)
     item.refresh_from_db()
     hooks.note(item.application.case, user, on_date, f"县级抽查结果：{item.get_result_display()}，{note.strip()}")

@@ -8,8 +8,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from assistance.casework import Application, LocalPractice
-from assistance.errors import AssistanceError
+from assistance.errors import AssistanceCode
 from cases import hooks
+from core.errors import DomainError
 from policy import rules
 from policy.parameters import Policy
 from policy.programmes import ParameterKey as K
@@ -39,22 +40,22 @@ def approval_summary(application: Application) -> dict:
 def check_approval_level(application: Application, step) -> None:
     summary = approval_summary(application)
     if summary["level"] == "refused":
-        raise AssistanceError("above_cap", f"救助金额超过单次上限{summary['county_cap']}元")
+        raise DomainError(AssistanceCode.ABOVE_CAP, f"救助金额超过单次上限{summary['county_cap']}元")
     if not summary["level"]:
-        raise AssistanceError("amount", "请填写救助金额")
+        raise DomainError(AssistanceCode.AMOUNT, "请填写救助金额")
 
 
 @transaction.atomic
 def pay_first(*, user, application: Application, on_date: date, amount: Decimal) -> Application:
     """先行救助 (急难型 only): paid at once, the paperwork completed afterwards."""
     if application.programme != Programme.TEMPORARY_EMERGENCY:
-        raise AssistanceError("wrong_step", "只有急难型临时救助可以先行救助")
+        raise DomainError(AssistanceCode.WRONG_STEP, "只有急难型临时救助可以先行救助")
     if application.advance_paid_on:
-        raise AssistanceError("closed", "已先行救助")
+        raise DomainError(AssistanceCode.CLOSED, "已先行救助")
     policy = Policy.for_area(application.area_code, on_date)
     if amount <= 0 or amount > policy.amount(K.TEMPORARY_TOWNSHIP_CAP):
-        raise AssistanceError(
-            "amount", f"先行救助金额应大于0且不超过乡镇审批限额{policy.amount(K.TEMPORARY_TOWNSHIP_CAP)}元"
+        raise DomainError(
+            AssistanceCode.AMOUNT, f"先行救助金额应大于0且不超过乡镇审批限额{policy.amount(K.TEMPORARY_TOWNSHIP_CAP)}元"
         )
     Application.objects.filter(pk=application.pk).update(advance_amount=amount, advance_paid_on=on_date)
     application.refresh_from_db()

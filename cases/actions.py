@@ -13,10 +13,11 @@ from audit.models import AuditEntry
 from audit.services import chained_at_end, record
 from cases import events, hooks
 from cases.access import can_accept, can_act_on
-from cases.errors import CaseError
+from cases.errors import CaseCode
 from cases.models import Case, CaseStep, PauseInterval, StepDefinition, Supervision, Transfer
 from cases.services import activate_step
 from cases.workdays import WorkCalendar
+from core.errors import DomainError
 from core.prepared import PreparedUpdate, field_type, prepared, prepared_update
 
 State = CaseStep.State
@@ -64,24 +65,24 @@ def load_step(step_id: int, case_id: int | None = None) -> CaseStep:
                 sibling.case = step.case
             step.case.loaded_steps = siblings
     if step is None:
-        raise CaseError("not_found", "找不到该办理环节，或不在您的辖区")
+        raise DomainError(CaseCode.NOT_FOUND, "找不到该办理环节，或不在您的辖区")
     return step
 
 
-def _conflict(step: CaseStep) -> CaseError:
+def _conflict(step: CaseStep) -> DomainError:
     fresh = CaseStep.objects.select_related("acted_by").filter(pk=step.pk).first()
     if fresh and fresh.acted_by_id and fresh.state != State.ACTIVE:
         who = fresh.acted_by.full_name or fresh.acted_by.username
-        return CaseError(
-            "step_conflict", f"“{step.name}”已由{who}处理（{fresh.get_state_display()}），请刷新页面查看最新情况"
+        return DomainError(
+            CaseCode.STEP_CONFLICT, f"“{step.name}”已由{who}处理（{fresh.get_state_display()}），请刷新页面查看最新情况"
         )
-    return CaseError("step_conflict", f"“{step.name}”刚刚被他人处理，请刷新页面查看最新情况")
+    return DomainError(CaseCode.STEP_CONFLICT, f"“{step.name}”刚刚被他人处理，请刷新页面查看最新情况")
 
 
 def _check(user, step: CaseStep, expected_version: int, state: str = State.ACTIVE) -> None:
     if not can_act_on(user, step):
         unit = step.responsible_unit.name if step.responsible_unit_id else "—"
-        raise CaseError("no_permission", f"您不能办理“{step.name}”（责任单位：{unit}）")
+        raise DomainError(CaseCode.NO_PERMISSION, f"您不能办理“{step.name}”（责任单位：{unit}）")
     if step.state != state or step.row_version != expected_version:
         raise _conflict(step)
 
@@ -129,7 +130,7 @@ def _finish(case: Case, status: str, on_date: date, reason: str) -> None:
     if not Case.objects.filter(pk=case.pk, status__in=Case.OPEN).update(
         status=status, closed_on=on_date, outcome_reason=reason, current_step=None, paused_on=None
     ):
-        raise CaseError("case_closed", "该办件已办结")
+        raise DomainError(CaseCode.CASE_CLOSED, "该办件已办结")
     record(
         AuditEntry.Action.UPDATE, obj=case, changes={"status": [case.status, status], "closed_on": [None, str(on_date)]}
     )
@@ -161,15 +162,17 @@ def approve_step(
     kind = step.definition.kind
     if kind != StepDefinition.Kind.HANDLE and on_date < step.due_on:
         code, what = (
-            ("notice_running", "公示期") if kind == StepDefinition.Kind.NOTICE else ("period_running", "法定期间")
+            (CaseCode.NOTICE_RUNNING, "公示期")
+            if kind == StepDefinition.Kind.NOTICE
+            else (CaseCode.PERIOD_RUNNING, "法定期间")
         )
-        raise CaseError(code, f"{what}至{step.due_on}届满，期满后方可办理")
+        raise DomainError(code, f"{what}至{step.due_on}届满，期满后方可办理")
     pending = _open_transfers(step_id=step.pk) if step.has_open_transfers else []
     if pending:
         joint = [name for kind_, name in pending if kind_ == Transfer.Kind.JOINT]
         if joint:
-            raise CaseError("opinions_pending", "尚待以下部门出具会办意见：" + "、".join(joint))
-        raise CaseError("transfers_open", "转办尚未答复：" + "、".join(name for _, name in pending))
+            raise DomainError(CaseCode.OPINIONS_PENDING, "尚待以下部门出具会办意见：" + "、".join(joint))
+        raise DomainError(CaseCode.TRANSFERS_OPEN, "转办尚未答复：" + "、".join(name for _, name in pending))
     calendar = calendar or WorkCalendar()
     case = step.case
     with chained_at_end():
@@ -207,7 +210,7 @@ def return_for_correction(
     """退回补正: the applicant must supply or correct something; the clocks stop until they do."""
     reason = (reason or "").strip()
     if not reason:
-        raise CaseError("reason_required", "退回补正须写明需要补正的内容")
+        raise DomainError(CaseCode.REASON_REQUIRED, "退回补正须写明需要补正的内容")
     step = load_step(step_id, case_id)
     _check(user, step, expected_version)
     with chained_at_end():
@@ -229,7 +232,7 @@ def resume_after_correction(
     step = load_step(step_id)
     case = step.case
     if not (can_act_on(user, step) or (can_accept(user) and user.unit_id == case.accepting_unit_id)):
-        raise CaseError("no_permission", "只有本环节责任单位或受理窗口可以登记补正")
+        raise DomainError(CaseCode.NO_PERMISSION, "只有本环节责任单位或受理窗口可以登记补正")
     if step.state != State.CORRECTION or step.row_version != expected_version:
         raise _conflict(step)
     calendar = calendar or WorkCalendar()
@@ -262,7 +265,7 @@ def reject_case(
     """不予通过 with written reasons; the case ends and the window replies once."""
     reason = (reason or "").strip()
     if not reason:
-        raise CaseError("reason_required", "不予通过须写明理由")
+        raise DomainError(CaseCode.REASON_REQUIRED, "不予通过须写明理由")
     step = load_step(step_id, case_id)
     _check(user, step, expected_version)
     with chained_at_end():

@@ -10,21 +10,25 @@ from ninja import Router, Schema
 
 from cases import actions
 from cases.access import is_department_officer
-from cases.errors import CaseError
+from cases.errors import CaseCode
 from cases.models import Case, CaseStep, ServiceItem
 from cases.services import accept_application
 from cases.transfers import department_units, transfer_case
+from core.api import ErrorOut
+from core.errors import DomainError
 from core.prepared import prepared
 from registry.models import Household
 
 router = Router(tags=["一门受理"])
 
-STATUS = {"no_permission": 403, "not_found": 404, "step_conflict": 409, "transfer_conflict": 409, "reply_issued": 409}
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
+# HTTP statuses of the engine's refusals (core.api.domain_error_handler answers them; 400 otherwise).
+ERROR_STATUS = {
+    CaseCode.NO_PERMISSION: 403,
+    CaseCode.NOT_FOUND: 404,
+    CaseCode.STEP_CONFLICT: 409,
+    CaseCode.TRANSFER_CONFLICT: 409,
+    CaseCode.REPLY_ISSUED: 409,
+}
 
 
 class StepOut(Schema):
@@ -71,10 +75,6 @@ class QueueRow(Schema):
     step: str
     due_on: date | None
     version: int
-
-
-def _error(error: CaseError):
-    return STATUS.get(error.code, 400), ErrorOut(code=error.code, message=error.message)
 
 
 def _forbidden():
@@ -143,18 +143,15 @@ def accept(request, payload: AcceptIn):
         applicant = next(
             (m.person for m in household.current_memberships() if m.person_id == payload.applicant_id), None
         )
-    try:
-        result = accept_application(
-            user=request.user,
-            item=item,
-            household=household,
-            applicant=applicant,
-            documents=payload.document_ids,
-            phone=payload.phone,
-            on_date=timezone.localdate(),
-        )
-    except CaseError as error:
-        return _error(error)
+    result = accept_application(
+        user=request.user,
+        item=item,
+        household=household,
+        applicant=applicant,
+        documents=payload.document_ids,
+        phone=payload.phone,
+        on_date=timezone.localdate(),
+    )
     return 200, _case_out(result.case, [m.text for m in result.missing], steps=result.steps)
 
 
@@ -201,22 +198,19 @@ def act(request, case_id: int, step_id: int, payload: ActIn):
         return _forbidden()
     common = {"user": request.user, "step_id": step_id, "expected_version": payload.version, "case_id": case_id}
     common["on_date"] = timezone.localdate()
-    try:
-        if payload.action == "approve":
-            step = actions.approve_step(**common, opinion=payload.text)
-            # The case's steps as loaded and then changed by the approval: no need to read them again.
-            return 200, _case_out(step.case, steps=step.case.loaded_steps)
-        elif payload.action == "correct":
-            step = actions.return_for_correction(**common, reason=payload.text)
-        elif payload.action == "reject":
-            step = actions.reject_case(**common, reason=payload.text)
-        elif payload.action == "transfer":
-            to_unit = department_units(request.user.area_code).filter(pk=payload.to_unit_id).first()
-            if to_unit is None:
-                raise CaseError("transfer_target", "请选择转办部门")
-            step = transfer_case(**common, to_unit=to_unit, request=payload.text).step
-        else:
-            raise CaseError("bad_action", "未知的办理动作")
-    except CaseError as error:
-        return _error(error)
+    if payload.action == "approve":
+        step = actions.approve_step(**common, opinion=payload.text)
+        # The case's steps as loaded and then changed by the approval: no need to read them again.
+        return 200, _case_out(step.case, steps=step.case.loaded_steps)
+    elif payload.action == "correct":
+        step = actions.return_for_correction(**common, reason=payload.text)
+    elif payload.action == "reject":
+        step = actions.reject_case(**common, reason=payload.text)
+    elif payload.action == "transfer":
+        to_unit = department_units(request.user.area_code).filter(pk=payload.to_unit_id).first()
+        if to_unit is None:
+            raise DomainError(CaseCode.TRANSFER_TARGET, "请选择转办部门")
+        step = transfer_case(**common, to_unit=to_unit, request=payload.text).step
+    else:
+        raise DomainError(CaseCode.BAD_ACTION, "未知的办理动作")
     return 200, _case_out(step.case)  # the step's case (in scope), as the action left it

@@ -7,8 +7,9 @@ from django.db import transaction
 
 from areas.codes import level_of
 from cases.catalogue_data import CATALOGUE_EFFECTIVE_FROM, ITEMS
-from cases.errors import CaseError
+from cases.errors import CaseCode
 from cases.models import ServiceItem, ServiceItemVersion, StepDefinition, SupervisionPolicy
+from core.errors import DomainError
 from registry.models import DocumentType
 
 WINDOW_LEVEL = {"village": "village", "grid": "village", "township": "township", "county": "county"}
@@ -84,7 +85,7 @@ def publish_version(
     """A new workflow for an item from `effective_from` on. Cases already accepted keep theirs."""
     current = item.versions.order_by("-number").first()
     if current and effective_from < current.effective_from:
-        raise CaseError("version_backdated", "新版本的生效日期不能早于现行版本")
+        raise DomainError(CaseCode.VERSION_BACKDATED, "新版本的生效日期不能早于现行版本")
     spec = {
         "total": total_limit_wd,
         "extended": current.extended_limit_wd if current else None,
@@ -111,7 +112,7 @@ def publish_version(
 def current_version(item: ServiceItem, on_date: date) -> ServiceItemVersion:
     version = item.version_on(on_date)
     if version is None:
-        raise CaseError("no_version", f"“{item.name}”在{on_date}没有生效的办理流程")
+        raise DomainError(CaseCode.NO_VERSION, f"“{item.name}”在{on_date}没有生效的办理流程")
     return version
 
 

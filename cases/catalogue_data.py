@@ -1,4 +1,5 @@
-"""The shipped catalogue: service items from the seeds and DOMAIN.md with the national time limits.
+"""The shipped catalogue: the service items county bureaus run, with the national time limits
+(docs/domain.md §7.5 lists them; core/tests/test_docs.py keeps that table and this file in step).
 
 Loaded by `load_service_catalogue` (run after every `migrate`): items missing from the database are
 created with version 1 effective from CATALOGUE_EFFECTIVE_FROM; items already there are never

@@ -18,16 +18,17 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from cases import events
-from cases.errors import CaseError
+from cases.errors import CaseCode
 from cases.models import Case, CaseEvent, CaseStep, PauseInterval, StepDefinition
 from cases.workdays import WorkCalendar
+from core.errors import DomainError
 
 ApprovalGuard = Callable[[CaseStep], None]
 _GUARDS: list[ApprovalGuard] = []
 
 
 def register_approval_guard(guard: ApprovalGuard) -> ApprovalGuard:
-    """Register a function that raises CaseError when a step may not be approved yet."""
+    """Register a function that raises DomainError when a step may not be approved yet."""
     if guard not in _GUARDS:
         _GUARDS.append(guard)
     return guard
@@ -89,7 +90,7 @@ def restart_notice(
     calendar = calendar or WorkCalendar()
     definition = step.definition
     if definition.kind != StepDefinition.Kind.NOTICE or step.state != CaseStep.State.ACTIVE:
-        raise CaseError("step_not_active", "只有进行中的公示环节可以重新公示")
+        raise DomainError(CaseCode.STEP_NOT_ACTIVE, "只有进行中的公示环节可以重新公示")
     case = Case.objects.get(pk=step.case_id)
     days = case.version.notice_days or definition.calendar_days or 7
     new_due = calendar.add_calendar_days(on_date, days, roll_to_workday=definition.rolls_to_workday)
@@ -98,7 +99,7 @@ def restart_notice(
         if not CaseStep.objects.filter(pk=step.pk, state=CaseStep.State.ACTIVE, row_version=step.row_version).update(
             due_on=new_due, row_version=step.row_version + 1
         ):
-            raise CaseError("step_conflict", f"“{step.name}”刚刚被他人处理，请刷新页面查看最新情况")
+            raise DomainError(CaseCode.STEP_CONFLICT, f"“{step.name}”刚刚被他人处理，请刷新页面查看最新情况")
         step.due_on, step.row_version = new_due, step.row_version + 1
         if pauses_clock:
             unused = 0

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from cases import events
-from cases.errors import CaseError
+from cases.errors import CaseCode
 from cases.models import Case, CaseReply, SmsOutbox
+from core.errors import DomainError
 
 DEFAULT_SENDER = "cases.replies.OutboxSender"
 
@@ -51,15 +52,15 @@ def sms_text(case: Case, unit_name: str) -> str:
 def issue_reply(*, user, case: Case, on_date: date, text: str = "") -> CaseReply:
     """One reply, from the window that accepted the case, after it has ended."""
     if case.status not in Case.FINISHED:
-        raise CaseError("not_finished", "办件尚未办结，不能答复")
+        raise DomainError(CaseCode.NOT_FINISHED, "办件尚未办结，不能答复")
     if user.unit_id != case.accepting_unit_id:
-        raise CaseError("no_permission", "统一答复由受理窗口出具")
+        raise DomainError(CaseCode.NO_PERMISSION, "统一答复由受理窗口出具")
     text = (text or "").strip() or default_reply_text(case)
     with transaction.atomic():
         if not Case.objects.filter(pk=case.pk, replied_at__isnull=True, status__in=Case.FINISHED).update(
             replied_at=timezone.now()
         ):
-            raise CaseError("reply_issued", "该办件已答复，不能重复答复")
+            raise DomainError(CaseCode.REPLY_ISSUED, "该办件已答复，不能重复答复")
         message = sms_text(case, user.unit.name)
         reply = CaseReply.objects.create(
             case=case, text=text, sms_text=message, issued_on=on_date, issued_by=user, unit=user.unit

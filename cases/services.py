@@ -15,7 +15,7 @@ from audit.services import chained_at_end, record_saved
 from cases import events
 from cases.access import can_accept
 from cases.catalogue import current_version, remember_rules, version_rules, window_level
-from cases.errors import CaseError
+from cases.errors import CaseCode
 from cases.models import (
     Case,
     CaseDocument,
@@ -28,6 +28,7 @@ from cases.models import (
 )
 from cases.models.catalogue import LEVEL_UNIT_KIND, Level
 from cases.workdays import WorkCalendar
+from core.errors import DomainError
 from core.prepared import prepared, prepared_insert, prepared_update
 from registry.models import Document, DocumentType, Household, Person
 from registry.services import MissingDocument, current_members, library_documents, missing_documents
@@ -125,18 +126,18 @@ def accept_application(
 ) -> Acceptance:
     """受理 at the user's window; missing materials put the case on hold with a one-time notice."""
     if not can_accept(user):
-        raise CaseError("no_permission", "您没有受理申请的权限")
+        raise DomainError(CaseCode.NO_PERMISSION, "您没有受理申请的权限")
     level = window_level(user.unit.area_code)
     if not item.is_active or level not in item.accept_levels:
         allowed = "、".join(str(LEVEL_LABEL.get(x, x)) for x in item.accept_levels)
-        raise CaseError("level_not_allowed", f"“{item.name}”由{allowed}受理，本窗口不能受理")
+        raise DomainError(CaseCode.LEVEL_NOT_ALLOWED, f"“{item.name}”由{allowed}受理，本窗口不能受理")
     if not current_scope().allows(household.area_code) or not item.applies_to(household.area_code):
-        raise CaseError("outside_jurisdiction", "该家庭不在本窗口辖区，请到其常住地窗口申请")
+        raise DomainError(CaseCode.OUTSIDE_JURISDICTION, "该家庭不在本窗口辖区，请到其常住地窗口申请")
     version = current_version(item, on_date)
     members = {person.pk: person for person in current_members(household.pk)}
     applicant = applicant or household.head
     if applicant is None or applicant.pk not in members:
-        raise CaseError("applicant_not_member", "申请人须为该户现有成员")
+        raise DomainError(CaseCode.APPLICANT_NOT_MEMBER, "申请人须为该户现有成员")
     calendar = calendar or WorkCalendar()
     required, definitions = rules = version_rules(version)
     library = library_documents(household.pk, required)
@@ -145,10 +146,10 @@ def accept_application(
         household, required, on_date, members=list(members.values()), documents=library, types=types
     )
     if not definitions:
-        raise CaseError("no_version", f"“{item.name}”的流程没有设置办理环节")
+        raise DomainError(CaseCode.NO_VERSION, f"“{item.name}”的流程没有设置办理环节")
     units = responsible_units(definitions, household.area_code, user.unit)
     if any(unit is None for unit in units):
-        raise CaseError("no_unit", "找不到某个环节的责任单位，请联系管理员配置单位")
+        raise DomainError(CaseCode.NO_UNIT, "找不到某个环节的责任单位，请联系管理员配置单位")
     receipt_no = next_receipt_no(household.area_code, on_date)
     with chained_at_end():
         case = Case(
@@ -220,20 +221,22 @@ def link_documents(
 def supply_materials(*, user, case: Case, on_date: date, calendar: WorkCalendar | None = None) -> Case:
     """The applicant brought what the one-time notice listed: check again and start the clock."""
     if case.status != Case.Status.MATERIALS:
-        raise CaseError("step_not_active", "该办件不在待补齐材料状态")
+        raise DomainError(CaseCode.STEP_NOT_ACTIVE, "该办件不在待补齐材料状态")
     if not can_accept(user):
-        raise CaseError("no_permission", "您没有受理申请的权限")
+        raise DomainError(CaseCode.NO_PERMISSION, "您没有受理申请的权限")
     calendar = calendar or WorkCalendar()
     missing = missing_documents(case.household, case.version.required_codes(), on_date)
     if missing:
-        raise CaseError(
-            "materials_missing", "仍缺少材料：" + "；".join(m.text for m in missing), missing=[m.text for m in missing]
+        raise DomainError(
+            CaseCode.MATERIALS_MISSING,
+            "仍缺少材料：" + "；".join(m.text for m in missing),
+            missing=[m.text for m in missing],
         )
     with chained_at_end():
         if not Case.objects.filter(pk=case.pk, status=Case.Status.MATERIALS).update(
             status=Case.Status.IN_PROGRESS, paused_on=None
         ):
-            raise CaseError("step_conflict", "材料已由他人确认补齐，请刷新页面")
+            raise DomainError(CaseCode.STEP_CONFLICT, "材料已由他人确认补齐，请刷新页面")
         PauseInterval.objects.filter(case=case, kind=PauseInterval.Kind.MATERIALS, ended_on__isnull=True).update(
             ended_on=on_date, working_days=max(0, calendar.working_days_between(case.paused_on, on_date))
         )
@@ -293,7 +296,7 @@ def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalen
         if extension:
             case.due_on = calendar.add_working_days(case.due_on, extension)
     if not _start_step(step_id=step.pk, on_date=on_date, due=due):
-        raise CaseError("step_conflict", "该环节已开始办理，请刷新页面")
+        raise DomainError(CaseCode.STEP_CONFLICT, "该环节已开始办理，请刷新页面")
     step.state, step.started_on, step.due_on, step.light = CaseStep.State.ACTIVE, on_date, due, CaseStep.Light.GREEN
     _point_case_at_step(case_id=case.pk, step_id=step.pk, due=case.due_on, clock_started_on=case.clock_started_on)
     case.current_step = step

@@ -9,9 +9,10 @@ from django.db.models import Count, Q
 
 from cases import events
 from cases.access import can_supervise
-from cases.errors import CaseError
+from cases.errors import CaseCode
 from cases.models import Case, CaseStep, Notification, Supervision, SupervisionPolicy, Transfer
 from cases.workdays import WorkCalendar
+from core.errors import DomainError
 from core.prepared import prepared_update
 
 State, Light = CaseStep.State, CaseStep.Light
@@ -188,14 +189,14 @@ def close_transfer_supervisions(transfer: Transfer, on_date: date) -> int:
 def issue_supervision(*, user, case: Case, on_date: date, due_on: date, reason: str) -> Supervision:
     """A leader's manual 督办 of the case's current step, with a due date."""
     if not can_supervise(user):
-        raise CaseError("no_permission", "只有局领导可以督办")
+        raise DomainError(CaseCode.NO_PERMISSION, "只有局领导可以督办")
     reason = (reason or "").strip()
     if not reason:
-        raise CaseError("reason_required", "督办须写明事由")
+        raise DomainError(CaseCode.REASON_REQUIRED, "督办须写明事由")
     if not case.is_open or case.current_step_id is None:
-        raise CaseError("case_closed", "该办件已办结或尚未进入办理环节，无需督办")
+        raise DomainError(CaseCode.CASE_CLOSED, "该办件已办结或尚未进入办理环节，无需督办")
     if due_on < on_date:
-        raise CaseError("due_in_past", "限办日期不能早于今天")
+        raise DomainError(CaseCode.DUE_IN_PAST, "限办日期不能早于今天")
     step = CaseStep.objects.select_related("responsible_unit__parent").get(pk=case.current_step_id)
     with transaction.atomic():
         supervision = Supervision.objects.create(

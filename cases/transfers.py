@@ -9,10 +9,11 @@ from audit.services import chained_at_end
 from cases import events
 from cases.access import transfers_for_department
 from cases.actions import _check, _claim, load_step
-from cases.errors import CaseError
+from cases.errors import CaseCode
 from cases.models import CaseStep, Transfer
 from cases.supervision import close_transfer_supervisions
 from cases.workdays import WorkCalendar
+from core.errors import DomainError
 
 
 def department_units(area_code: str):
@@ -37,13 +38,13 @@ def transfer_case(
     """转办: the step stays with its unit and waits for the department's reply."""
     request = (request or "").strip()
     if not request:
-        raise CaseError("reason_required", "转办须写明需要对方办理或答复的事项")
+        raise DomainError(CaseCode.REASON_REQUIRED, "转办须写明需要对方办理或答复的事项")
     if to_unit.kind != Unit.Kind.DEPARTMENT or not to_unit.is_active:
-        raise CaseError("transfer_target", "转办对象须为其他职能部门（人社、卫健、残联等）")
+        raise DomainError(CaseCode.TRANSFER_TARGET, "转办对象须为其他职能部门（人社、卫健、残联等）")
     step = load_step(step_id, case_id)
     _check(user, step, expected_version)
     if not to_unit.area_code.startswith(step.case.area_code[:6]):
-        raise CaseError("transfer_target", "只能转办本县（区）的职能部门")
+        raise DomainError(CaseCode.TRANSFER_TARGET, "只能转办本县（区）的职能部门")
     calendar = calendar or WorkCalendar()
     due = calendar.add_working_days(on_date, limit_wd or step.definition.transfer_limit_wd)
     with chained_at_end():
@@ -71,7 +72,7 @@ def request_opinions(step: CaseStep, departments: list[str], on_date: date, cale
         unit = department_units(step.case.area_code).filter(department=department).first()
         if unit is None:
             label = Unit.Department(department).label
-            raise CaseError("no_unit", f"本县未设置{label}部门单位，无法征求会办意见，请联系管理员")
+            raise DomainError(CaseCode.NO_UNIT, f"本县未设置{label}部门单位，无法征求会办意见，请联系管理员")
         transfer = Transfer.objects.create(
             case=step.case,
             step=step,
@@ -92,15 +93,15 @@ def reply_transfer(*, user, transfer_id: int, on_date: date, reply: str, attachm
     """The department answers; its reply lands on the case timeline and frees the step."""
     reply = (reply or "").strip()
     if not reply:
-        raise CaseError("reason_required", "答复意见不能为空")
+        raise DomainError(CaseCode.REASON_REQUIRED, "答复意见不能为空")
     transfer = transfers_for_department(user).filter(pk=transfer_id).first()
     if transfer is None:
-        raise CaseError("not_found", "找不到该转办事项，或不是发给本单位的")
+        raise DomainError(CaseCode.NOT_FOUND, "找不到该转办事项，或不是发给本单位的")
     with chained_at_end():
         if not Transfer.objects.filter(pk=transfer.pk, state=Transfer.State.OPEN).update(
             state=Transfer.State.REPLIED, reply=reply, replied_on=on_date, replied_by=user
         ):
-            raise CaseError("transfer_conflict", "该转办事项已答复或已撤回，请刷新页面")
+            raise DomainError(CaseCode.TRANSFER_CONFLICT, "该转办事项已答复或已撤回，请刷新页面")
         transfer.state, transfer.reply, transfer.replied_on = Transfer.State.REPLIED, reply, on_date
         events.transfer_replied(transfer, user, on_date, attachment)
         close_transfer_supervisions(transfer, on_date)

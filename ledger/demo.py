@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Q
 
+from core.errors import DomainError
 from ledger import services
-from ledger.errors import LedgerError
 from ledger.models import Enrolment
 from policy import rules
 from policy.parameters import Policy
@@ -89,7 +89,7 @@ def _enrol(counts, programme, household, person, amount, members, rng) -> None:
             review_basis=rng.choice([Enrolment.ReviewBasis.STABLE, Enrolment.ReviewBasis.UNSTABLE]),
             case_reference="演示数据",
         )
-    except LedgerError:
+    except DomainError:
         return  # e.g. 特困 for someone already in a 低保 household: refused, as the rules say
     Enrolment.objects.filter(household=household, programme=programme, beneficiary=person).update(
         certificate_number=f"DEMO-{programme}-{household.pk}-{person.pk if person else 0}"

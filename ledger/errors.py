@@ -1,7 +1,14 @@
-class LedgerError(Exception):
-    """A refused ledger action: stable `code`, Chinese `message`."""
+"""The ledger's error codes (raised as core.errors.DomainError): a refused ledger action has a
+stable code and a Chinese message. The label says what the code means."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+from django.db import models
+
+
+class LedgerCode(models.TextChoices):
+    AMOUNT = "amount", "保障金额不正确"
+    BENEFICIARY_MISSING = "beneficiary_missing", "未指定享受人"
+    CONCURRENT_CHANGE = "concurrent_change", "保障对象刚被其他人修改"
+    INCOMPATIBLE = "incompatible", "不得同时享受"
+    NOT_IN_PAYMENT = "not_in_payment", "不是正常发放的对象"
+    OUTSIDE_JURISDICTION = "outside_jurisdiction", "不在本辖区"
+    STOPPED = "stopped", "已停保"

@@ -184,9 +184,9 @@ def open_review_case(
     (assistance keeps its review record of the enrolment there)."""
     from audit.models import AuditEntry
     from audit.services import record
-    from cases.errors import CaseError
     from cases.models import Case, ServiceItem
     from cases.services import accept_application
+    from core.errors import DomainError
     from ledger import hooks
 
     existing = (
@@ -222,7 +222,7 @@ def open_review_case(
                 },
             )
             hooks.review_opened(case, enrolment=enrolment, on_date=on_date, due_on=due_on, reason=reason)
-    except CaseError as exc:
+    except DomainError as exc:
         return OpenedReview(None, f"发起复核失败：{exc}", created=False)
     return OpenedReview(case, "", created=True)
 

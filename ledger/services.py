@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from areas.jurisdiction import current_scope
-from ledger.errors import LedgerError
+from core.errors import DomainError
+from ledger.errors import LedgerCode
 from ledger.models import Enrolment, EnrolmentEvent, GradualExitStep, ReviewSchedule
 from policy import rules
 from policy.parameters import Policy
@@ -46,8 +47,8 @@ def check_compatible(programme: str, people: list[Person], policy: Policy) -> No
     for person in people:
         conflict = rules.incompatible_with(policy, programme, open_programmes_of(person))
         if conflict:
-            raise LedgerError(
-                "incompatible",
+            raise DomainError(
+                LedgerCode.INCOMPATIBLE,
                 f"{person.name}已享受{Programme(conflict).label}，不得同时纳入{Programme(programme).label}",
             )
 
@@ -98,7 +99,7 @@ def _move(enrolment: Enrolment, **changes) -> None:
         version=F("version") + 1, **changes
     )
     if updated != 1:
-        raise LedgerError("concurrent_change", "该保障对象刚被其他人修改，请刷新后重试")
+        raise DomainError(LedgerCode.CONCURRENT_CHANGE, "该保障对象刚被其他人修改，请刷新后重试")
     for field, value in changes.items():
         setattr(enrolment, field, value)
     enrolment.version += 1
@@ -120,11 +121,11 @@ def enrol(
 ) -> Enrolment:
     """纳入保障: payment starts the month after the decision; incompatible programmes are refused."""
     if programme in PERSONAL_PROGRAMMES and beneficiary is None:
-        raise LedgerError("beneficiary_missing", f"{Programme(programme).label}须指定享受人")
+        raise DomainError(LedgerCode.BENEFICIARY_MISSING, f"{Programme(programme).label}须指定享受人")
     if monthly_amount <= 0:
-        raise LedgerError("amount", "保障金额必须大于0")
+        raise DomainError(LedgerCode.AMOUNT, "保障金额必须大于0")
     if not current_scope().allows(household.area_code):
-        raise LedgerError("outside_jurisdiction", "该家庭不在本辖区，不能纳入保障")
+        raise DomainError(LedgerCode.OUTSIDE_JURISDICTION, "该家庭不在本辖区，不能纳入保障")
     policy = Policy.for_area(household.area_code, decided_on)
     people = [beneficiary] if beneficiary else [m.person for m in household.current_memberships()]
     check_compatible(programme, people, policy)
@@ -159,7 +160,7 @@ def adjust_amount(
 ) -> Enrolment:
     """调整保障金额 from the month after the decision."""
     if not enrolment.is_open:
-        raise LedgerError("stopped", "已停保的对象不能调整金额")
+        raise DomainError(LedgerCode.STOPPED, "已停保的对象不能调整金额")
     before = enrolment.monthly_amount
     _move(enrolment, monthly_amount=new_amount)
     _record(
@@ -187,7 +188,7 @@ def stop(
 ) -> Enrolment:
     """停止保障 from the month after the decision."""
     if not enrolment.is_open:
-        raise LedgerError("stopped", "该对象已停保")
+        raise DomainError(LedgerCode.STOPPED, "该对象已停保")
     end = first_of_next_month(decided_on)
     _move(enrolment, status=Enrolment.Status.STOPPED, end_month=end)
     ReviewSchedule.objects.filter(enrolment=enrolment).delete()
@@ -210,7 +211,7 @@ def start_gradual_exit(
 ) -> Enrolment:
     """渐退: work lifted income above the standard; payment steps down over the configured months."""
     if enrolment.status != Enrolment.Status.IN_PAYMENT:
-        raise LedgerError("not_in_payment", "只有正常发放的对象可以进入渐退期")
+        raise DomainError(LedgerCode.NOT_IN_PAYMENT, "只有正常发放的对象可以进入渐退期")
     policy = Policy.for_area(enrolment.area_code, decided_on)
     schedule = rules.gradual_exit_schedule(policy, monthly_amount=enrolment.monthly_amount, income_from_work=True)
     first = first_of_next_month(decided_on)

@@ -9,10 +9,15 @@ from ninja.security import SessionAuth
 
 from accounts.api import TokenAuth
 from accounts.api import router as accounts_router
+from assistance.api import ERROR_STATUS as ASSISTANCE_STATUS
 from assistance.api import router as assistance_router
+from cases.api import ERROR_STATUS as CASES_STATUS
 from cases.api import router as cases_router
+from core.api import domain_error_handler
+from core.errors import DomainError
 from monitoring.api import router as monitoring_router
 from payments.api import router as payments_router
+from registry.api import ERROR_STATUS as REGISTRY_STATUS
 from registry.api import router as registry_router
 from verification.api import router as verification_router
 
@@ -29,3 +34,8 @@ api.add_router("/payments", payments_router)
 api.add_router("/verification", verification_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/assistance", assistance_router)
+# Every refusal a service raises (core.errors.DomainError) is answered here, as {"code", "message"}
+# with the status its router declares for the code (400 for the others).
+api.add_exception_handler(
+    DomainError, domain_error_handler(api, {**REGISTRY_STATUS, **CASES_STATUS, **ASSISTANCE_STATUS})
+)

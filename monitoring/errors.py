@@ -1,11 +1,13 @@
-"""Monitoring errors as stable codes with Chinese messages."""
+"""Monitoring's error codes (raised as core.errors.DomainError), with Chinese messages. The label says
+what the code means."""
+
+from django.db import models
 
 
-class MonitoringError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+class MonitoringCode(models.TextChoices):
+    NO_ITEM = "no_item", "找不到服务事项"
+    NO_PERMISSION = "no_permission", "无权处置"
+    NOTE_REQUIRED = "note_required", "须填写走访情况"
+    REASON_REQUIRED = "reason_required", "须填写理由"
+    STAGE_CONFLICT = "stage_conflict", "预警刚被他人处置"
+    VISIT_FIRST = "visit_first", "须先登记走访"

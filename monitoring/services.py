@@ -12,7 +12,8 @@ from django.db.models import Count, F, Q
 from accounts.models import Unit, User
 from accounts.roles import RoleCode
 from areas.jurisdiction import current_scope
-from monitoring.errors import MonitoringError
+from core.errors import DomainError
+from monitoring.errors import MonitoringCode
 from monitoring.models import Category, Risk, Signal, SignalRule, Warning, WarningEvent
 from monitoring.signals import raise_signals
 
@@ -180,12 +181,12 @@ def can_handle(user, warning: Warning) -> bool:
 
 def _move(warning: Warning, user, expected: tuple, **updates) -> None:
     if not can_handle(user, warning):
-        raise MonitoringError("no_permission", "您不能处置该预警")
+        raise DomainError(MonitoringCode.NO_PERMISSION, "您不能处置该预警")
     changed = Warning.objects.filter(pk=warning.pk, stage__in=expected, row_version=warning.row_version).update(
         row_version=warning.row_version + 1, **updates
     )
     if not changed:
-        raise MonitoringError("stage_conflict", "该预警刚被他人处置，请刷新页面")
+        raise DomainError(MonitoringCode.STAGE_CONFLICT, "该预警刚被他人处置，请刷新页面")
     for field, value in updates.items():
         setattr(warning, field, value)
     warning.row_version += 1
@@ -196,7 +197,7 @@ def record_visit(warning: Warning, *, user, on_date: date, note: str) -> Warning
     """入户走访: what the 民生员 saw."""
     note = (note or "").strip()
     if not note:
-        raise MonitoringError("note_required", "请填写走访情况")
+        raise DomainError(MonitoringCode.NOTE_REQUIRED, "请填写走访情况")
     _move(
         warning,
         user,
@@ -212,22 +213,18 @@ def record_visit(warning: Warning, *, user, on_date: date, note: str) -> Warning
 @transaction.atomic
 def open_application(warning: Warning, *, user, item_code: str, on_date: date):
     """Outcome 1: an application accepted through the cases engine and linked to the warning."""
-    from cases.errors import CaseError
     from cases.models import ServiceItem
     from cases.services import accept_application
 
     if warning.stage != Stage.VISITED:
-        raise MonitoringError("visit_first", "请先登记走访情况，再发起申请")
+        raise DomainError(MonitoringCode.VISIT_FIRST, "请先登记走访情况，再发起申请")
     item = ServiceItem.objects.filter(code=item_code, is_active=True).first()
     if item is None:
-        raise MonitoringError("no_item", "找不到该服务事项")
+        raise DomainError(MonitoringCode.NO_ITEM, "找不到该服务事项")
     applicant = warning.person if warning.person_id else None
-    try:
-        acceptance = accept_application(
-            user=user, item=item, household=warning.household, on_date=on_date, applicant=applicant
-        )
-    except CaseError as exc:
-        raise MonitoringError(f"case_{exc.code}", str(exc)) from None
+    acceptance = accept_application(
+        user=user, item=item, household=warning.household, on_date=on_date, applicant=applicant
+    )
     case = acceptance.case
     _move(warning, user, (Stage.VISITED,), stage=Stage.APPLIED, case=case, closed_on=on_date)
     _event(warning, Stage.APPLIED, on_date, user, f"已受理{item.name}，受理编号{case.receipt_no}")
@@ -239,9 +236,9 @@ def close_warning(warning: Warning, *, user, on_date: date, reason: str) -> Warn
     """Outcome 2: closed with a written reason (no need, help from elsewhere, moved away...)."""
     reason = (reason or "").strip()
     if not reason:
-        raise MonitoringError("reason_required", "结案须写明理由")
+        raise DomainError(MonitoringCode.REASON_REQUIRED, "结案须写明理由")
     if warning.stage == Stage.ASSIGNED or warning.stage == Stage.UNASSIGNED:
-        raise MonitoringError("visit_first", "须先入户走访，才能结案")
+        raise DomainError(MonitoringCode.VISIT_FIRST, "须先入户走访，才能结案")
     _move(warning, user, (Stage.VISITED,), stage=Stage.CLOSED, closure_reason=reason[:300], closed_on=on_date)
     _event(warning, Stage.CLOSED, on_date, user, reason)
     if warning.finding_id:

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.errors import DomainError
 from core.excel import xlsx_response
 from core.masking import mask_id_number
 from monitoring import services
-from monitoring.errors import MonitoringError
 from monitoring.models import Category, MonitoredHousehold, Risk, Signal, Warning
 
 APPLICATION_ITEMS = [
@@ -160,7 +160,7 @@ def _act(request, pk: int, action):
     warning = get_object_or_404(Warning, pk=pk)
     try:
         message = action(warning)
-    except MonitoringError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, message)

@@ -6,17 +6,12 @@ from datetime import date
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from core.api import ErrorOut
 from payments import rolls
-from payments.errors import PaymentError
 from payments.models import PaymentRoll
 from payments.returns import reconcile
 
 router = Router(tags=["资金与发放"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class RollOut(Schema):
@@ -80,20 +75,14 @@ def get_roll(request, roll_id: int):
 
 @router.post("/rolls", response={201: RollOut, 400: ErrorOut})
 def generate(request, payload: GenerateIn):
-    try:
-        roll = rolls.generate_roll(
-            programme=payload.programme, month=payload.month, area_code=payload.area_code, user=request.user
-        )
-    except PaymentError as error:
-        return 400, {"code": error.code, "message": error.message}
+    roll = rolls.generate_roll(
+        programme=payload.programme, month=payload.month, area_code=payload.area_code, user=request.user
+    )
     return 201, _out(reconcile(PaymentRoll.objects.filter(pk=roll.pk))[0])
 
 
 @router.post("/rolls/{roll_id}/approve", response={200: RollOut, 400: ErrorOut})
 def approve(request, roll_id: int):
     roll = get_object_or_404(PaymentRoll.objects, pk=roll_id)
-    try:
-        rolls.approve_roll(roll, user=request.user)
-    except PaymentError as error:
-        return 400, {"code": error.code, "message": error.message}
+    rolls.approve_roll(roll, user=request.user)
     return _out(reconcile(PaymentRoll.objects.filter(pk=roll.pk))[0])

@@ -44,7 +44,8 @@ from openpyxl import Workbook
 from areas.models import Area
 from audit.models import AuditEntry
 from audit.services import record
-from payments.errors import PaymentError
+from core.errors import DomainError
+from payments.errors import PaymentCode
 from payments.models import BankFile, BankLayout, PaymentRoll, RollLine, yuan
 
 # a batch with a line that cannot be written is halved down to it: at one rare name in a few
@@ -486,7 +487,7 @@ def _stable_core(xml: bytes, day: str) -> bytes:
 def write_bank_file(roll: PaymentRoll, layout: BankLayout, *, user=None) -> Result:
     """Produce the bank file of an approved roll; the same roll and layout always give the same bytes."""
     if roll.status != PaymentRoll.Status.APPROVED:
-        raise PaymentError("not_approved", "名册审批后才能导出银行文件")
+        raise DomainError(PaymentCode.NOT_APPROVED, "名册审批后才能导出银行文件")
     previous = BankFile.objects.filter(roll=roll, layout=layout).first()
     snapshot = previous.layout_snapshot if previous else snapshot_of(layout)
     ctx = _context(roll, snapshot)
@@ -498,13 +499,15 @@ def write_bank_file(roll: PaymentRoll, layout: BankLayout, *, user=None) -> Resu
     manual_fen = sum(m[2] for m in manual)
     if count != expected["n"] - len(manual) or total != (expected["s"] or 0) - manual_fen:
         output.close()
-        raise PaymentError("file_mismatch", "银行文件笔数或金额与名册明细不符，已拒绝生成")
+        raise DomainError(PaymentCode.FILE_MISMATCH, "银行文件笔数或金额与名册明细不符，已拒绝生成")
     digest = sink.digest.hexdigest()
     with transaction.atomic():
         if previous:
             if previous.sha256 != digest:
                 output.close()
-                raise PaymentError("not_identical", "重新生成的银行文件与首次导出的不一致，已拒绝，请联系系统管理员")
+                raise DomainError(
+                    PaymentCode.NOT_IDENTICAL, "重新生成的银行文件与首次导出的不一致，已拒绝，请联系系统管理员"
+                )
             BankFile.objects.filter(pk=previous.pk).update(download_count=F("download_count") + 1)
             bank_file = previous
         else:

@@ -1,4 +1,4 @@
-"""Seed 001's three checks (三查) per township.
+"""The three checks (三查) of special funds that Yueyang runs, per township.
 
 一查台账是否完善: every recipient in force has its decision (the enrolment event names a case or
 decision) and at least one current document in the document library (household or head).
@@ -20,7 +20,7 @@ from payments.models import PaymentRoll, RollLine
 from policy.programmes import Programme
 from registry.models import Document
 
-# 儿童 programmes are never published (DOMAIN.md §4: no public notice, privacy)
+# 儿童 programmes are never published (docs/domain.md §4.5: no public notice, privacy of minors)
 NOT_PUBLISHED = {Programme.ORPHAN, Programme.UNSUPPORTED_CHILD}
 
 

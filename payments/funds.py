@@ -10,7 +10,8 @@ from django.db.models import Sum
 from accounts.roles import Capability
 from audit.models import AuditEntry
 from audit.services import record
-from payments.errors import PaymentError
+from core.errors import DomainError
+from payments.errors import PaymentCode
 from payments.models import FundAccount, FundEntry, PaymentRoll, yuan
 
 INFLOWS = {FundEntry.Kind.BUDGET_RECEIVED, FundEntry.Kind.LOCAL_MATCHING, FundEntry.Kind.ALLOCATION_IN,
@@ -58,12 +59,12 @@ def post_entry(
     if existing:
         return existing
     if kind not in INFLOWS | OUTFLOWS:
-        raise PaymentError("fund_kind", "未知的资金类型")
+        raise DomainError(PaymentCode.FUND_KIND, "未知的资金类型")
     if not document_reference.strip():
-        raise PaymentError("document_missing", "每笔资金流水必须填写凭证或文件号")
+        raise DomainError(PaymentCode.DOCUMENT_MISSING, "每笔资金流水必须填写凭证或文件号")
     fen = int(amount) if amount_is_fen else to_fen(amount)
     if fen <= 0:
-        raise PaymentError("amount", "金额必须大于0")
+        raise DomainError(PaymentCode.AMOUNT, "金额必须大于0")
     signed = fen if kind in INFLOWS else -fen
     # lock the account row: entries of one account are posted one at a time
     FundAccount.unscoped.select_for_update().get(pk=account.pk)
@@ -71,11 +72,12 @@ def post_entry(
     override_by = None
     if after < 0:
         if not override_reason.strip():
-            raise PaymentError(
-                "insufficient_funds", f"{account.name}余额不足（记账后余额{yuan(after)}元），需审批人授权透支并说明理由"
+            raise DomainError(
+                PaymentCode.INSUFFICIENT_FUNDS,
+                f"{account.name}余额不足（记账后余额{yuan(after)}元），需审批人授权透支并说明理由",
             )
         if user is None or not user.can(Capability.APPROVE):
-            raise PaymentError("override_forbidden", "只有审批人可以授权透支")
+            raise DomainError(PaymentCode.OVERRIDE_FORBIDDEN, "只有审批人可以授权透支")
         override_by = user
     entry = FundEntry.unscoped.create(
         account=account,
@@ -113,7 +115,7 @@ def allocate(
 ) -> tuple[FundEntry, FundEntry]:
     """拨付下级: an outflow on the source and the matching inflow on the target, one document."""
     if source.programme != target.programme or source.year != target.year:
-        raise PaymentError("allocation_mismatch", "只能在同一项目、同一年度的专户之间拨付")
+        raise DomainError(PaymentCode.ALLOCATION_MISMATCH, "只能在同一项目、同一年度的专户之间拨付")
     out = post_entry(
         source,
         kind=FundEntry.Kind.ALLOCATION_OUT,

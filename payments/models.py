@@ -1,5 +1,5 @@
 """Payments: fund accounts and their ledger, monthly payment rolls and their lines, bank layouts,
-bank files and bank returns (DOMAIN.md §6, §8; ADR 0008).
+bank files and bank returns (docs/domain.md §8–9; ADR 0008).
 
 Money is integer fen (分) everywhere in this app: exact on SQLite and PostgreSQL, summed exactly.
 A roll line copies everything it pays (payee name, ID number, bank, account, amount) at

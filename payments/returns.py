@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEntry
 from audit.services import record
-from payments.errors import PaymentError
+from core.errors import DomainError
+from payments.errors import PaymentCode
 from payments.funds import post_roll_refund
 from payments.models import BankLayout, BankReturn, CounterPayment, LineCorrection, PaymentRoll, RollLine, yuan
 
@@ -36,7 +37,7 @@ def _rows(data: bytes, layout: BankLayout, filename: str) -> list[list[str]]:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
-        raise PaymentError("return_encoding", f"回盘文件不是{layout.get_encoding_display()}编码") from None
+        raise DomainError(PaymentCode.RETURN_ENCODING, f"回盘文件不是{layout.get_encoding_display()}编码") from None
     if layout.format == "csv" or filename.lower().endswith(".csv"):
         return [[v.strip() for v in row] for row in csv.reader(io.StringIO(text))]
     delimiter = layout.delimiter or "|"
@@ -62,7 +63,7 @@ def import_return(roll: PaymentRoll, layout: BankLayout, data: bytes, *, filenam
     """导入回盘: success → paid; failure → failed with the bank's reason. Importing the same file
     again changes nothing; rows that match no pending line of this roll are listed, not applied."""
     if roll.status != PaymentRoll.Status.APPROVED:
-        raise PaymentError("not_approved", "名册未审批，不能导入回盘")
+        raise DomainError(PaymentCode.NOT_APPROVED, "名册未审批，不能导入回盘")
     digest = hashlib.sha256(data).hexdigest()
     existing = BankReturn.objects.filter(roll=roll, sha256=digest).first()
     if existing:
@@ -128,9 +129,9 @@ def import_return(roll: PaymentRoll, layout: BankLayout, data: bytes, *, filenam
 def correct_failed_line(line: RollLine, *, payee_name: str, bank_name: str, bank_account: str, reason: str, user):
     """更正失败发放: record the corrected account; the next roll pays the line again (reissue)."""
     if not bank_account.strip() or not payee_name.strip():
-        raise PaymentError("correction_incomplete", "请填写收款人和银行账号")
+        raise DomainError(PaymentCode.CORRECTION_INCOMPLETE, "请填写收款人和银行账号")
     if not reason.strip():
-        raise PaymentError("reason_missing", "请填写更正说明")
+        raise DomainError(PaymentCode.REASON_MISSING, "请填写更正说明")
     moved = RollLine.unscoped.filter(pk=line.pk, status=RollLine.Status.FAILED).update(
         status=RollLine.Status.HELD,
         hold_reason=RollLine.Hold.CORRECTED,
@@ -140,7 +141,7 @@ def correct_failed_line(line: RollLine, *, payee_name: str, bank_name: str, bank
         status_changed_at=timezone.now(),
     )
     if moved != 1:
-        raise PaymentError("not_failed", "只有发放失败的明细可以更正")
+        raise DomainError(PaymentCode.NOT_FAILED, "只有发放失败的明细可以更正")
     correction = LineCorrection.objects.create(
         line=line,
         payee_name=payee_name.strip(),
@@ -164,14 +165,14 @@ def record_counter_payment(line: RollLine, *, voucher_number: str, paid_on: date
     the line counts as paid from then on."""
     voucher_number = voucher_number.strip()
     if not voucher_number:
-        raise PaymentError("voucher_missing", "请填写发放凭证号")
+        raise DomainError(PaymentCode.VOUCHER_MISSING, "请填写发放凭证号")
     if paid_on > timezone.localdate():
-        raise PaymentError("paid_in_future", "发放日期不能晚于今天")
+        raise DomainError(PaymentCode.PAID_IN_FUTURE, "发放日期不能晚于今天")
     moved = RollLine.unscoped.filter(
         pk=line.pk, status=RollLine.Status.HELD, hold_reason=RollLine.Hold.MANUAL_NAME
     ).update(status=RollLine.Status.PAID, status_changed_at=timezone.now())
     if moved != 1:
-        raise PaymentError("not_manual", "只有因生僻字未写入银行文件的明细可以登记柜台发放")
+        raise DomainError(PaymentCode.NOT_MANUAL, "只有因生僻字未写入银行文件的明细可以登记柜台发放")
     payment = CounterPayment.objects.create(line=line, voucher_number=voucher_number, paid_on=paid_on, paid_by=user)
     record(
         AuditEntry.Action.UPDATE,

@@ -24,7 +24,8 @@ from areas.codes import prefix_of, validate_code
 from areas.jurisdiction import current_scope
 from audit.models import AuditEntry
 from audit.services import record
-from payments.errors import PaymentError
+from core.errors import DomainError
+from payments.errors import PaymentCode
 from payments.models import PaymentRoll, RollIssue, RollLine
 from policy.parameters import Policy
 from policy.programmes import ParameterKey
@@ -264,9 +265,9 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
     month = month_start(month)
     area_code = validate_code(area_code)
     if not current_scope().allows(area_code):
-        raise PaymentError("outside_jurisdiction", "只能为本辖区生成发放名册")
+        raise DomainError(PaymentCode.OUTSIDE_JURISDICTION, "只能为本辖区生成发放名册")
     if user is not None and not can_prepare(user):
-        raise PaymentError("forbidden", "无权生成发放名册")
+        raise DomainError(PaymentCode.FORBIDDEN, "无权生成发放名册")
     prefix = prefix_of(area_code)
     roll, created = PaymentRoll.unscoped.select_for_update().get_or_create(
         programme=programme,
@@ -275,7 +276,7 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
         defaults={"area_code": area_code, "number": f"{month:%Y%m}-{programme}-{area_code}"},
     )
     if roll.status == PaymentRoll.Status.APPROVED:
-        raise PaymentError("frozen", "该名册已审批冻结，不能重新生成；更正请在以后月份的名册中以调整行处理")
+        raise DomainError(PaymentCode.FROZEN, "该名册已审批冻结，不能重新生成；更正请在以后月份的名册中以调整行处理")
     if not created:  # a roll never approved: nothing refers to its lines but its own issues
         RollIssue.objects.filter(roll=roll).delete()
         RollLine.unscoped.filter(released_to=roll).update(released_to=None)
@@ -355,20 +356,24 @@ def approve_roll(roll: PaymentRoll, *, user, fund_override_reason: str = "") -> 
     """审批: another person than the maker, no issues found at generation nor at approval; the roll
     is frozen from then on."""
     if roll.status != PaymentRoll.Status.GENERATED:
-        raise PaymentError("not_generated", "只有待审批的名册可以审批")
+        raise DomainError(PaymentCode.NOT_GENERATED, "只有待审批的名册可以审批")
     if not user.can(Capability.APPROVE):
-        raise PaymentError("forbidden", "无审批权限")
+        raise DomainError(PaymentCode.FORBIDDEN, "无审批权限")
     if roll.generated_by_id == user.pk:
-        raise PaymentError("maker_checker", "名册生成人不能审批自己生成的名册（审核与审批须由不同人员完成）")
+        raise DomainError(PaymentCode.MAKER_CHECKER, "名册生成人不能审批自己生成的名册（审核与审批须由不同人员完成）")
     if roll.issue_count:
-        raise PaymentError("blocked", f"名册有{roll.issue_count}个问题（死亡后发放或重复发放），处理后重新生成才能审批")
+        raise DomainError(
+            PaymentCode.BLOCKED, f"名册有{roll.issue_count}个问题（死亡后发放或重复发放），处理后重新生成才能审批"
+        )
     with transaction.atomic():
         _lock_programme(roll.programme)
         found = recheck_roll(roll)
         if not found:
             _approve(roll, user=user, fund_override_reason=fund_override_reason)
     if found:  # the findings are committed with the roll, so it shows why
-        raise PaymentError("blocked", f"审批时发现{found}个新问题（生成后登记的死亡或其他名册已发放），请重新生成名册")
+        raise DomainError(
+            PaymentCode.BLOCKED, f"审批时发现{found}个新问题（生成后登记的死亡或其他名册已发放），请重新生成名册"
+        )
     return roll
 
 
@@ -378,7 +383,7 @@ def _approve(roll: PaymentRoll, *, user, fund_override_reason: str) -> None:
         pk=roll.pk, status=PaymentRoll.Status.GENERATED, generated_at=roll.generated_at
     ).update(status=PaymentRoll.Status.APPROVED, approved_by=user, approved_at=now)
     if moved != 1:
-        raise PaymentError("concurrent_change", "名册刚被其他人修改，请刷新后重试")
+        raise DomainError(PaymentCode.CONCURRENT_CHANGE, "名册刚被其他人修改，请刷新后重试")
     roll.status, roll.approved_by, roll.approved_at = PaymentRoll.Status.APPROVED, user, now
     record(
         AuditEntry.Action.UPDATE,
@@ -392,14 +397,14 @@ def _approve(roll: PaymentRoll, *, user, fund_override_reason: str) -> None:
 
 def reject_roll(roll: PaymentRoll, *, user, reason: str) -> PaymentRoll:
     if not user.can(Capability.APPROVE):
-        raise PaymentError("forbidden", "无审批权限")
+        raise DomainError(PaymentCode.FORBIDDEN, "无审批权限")
     if not reason.strip():
-        raise PaymentError("reason_missing", "请填写退回理由")
+        raise DomainError(PaymentCode.REASON_MISSING, "请填写退回理由")
     moved = PaymentRoll.unscoped.filter(pk=roll.pk, status=PaymentRoll.Status.GENERATED).update(
         status=PaymentRoll.Status.REJECTED, rejected_reason=reason[:200]
     )
     if moved != 1:
-        raise PaymentError("not_generated", "只有待审批的名册可以退回")
+        raise DomainError(PaymentCode.NOT_GENERATED, "只有待审批的名册可以退回")
     roll.status, roll.rejected_reason = PaymentRoll.Status.REJECTED, reason
     record(AuditEntry.Action.UPDATE, obj=roll, changes={"status": ["generated", "rejected"], "reason": reason})
     return roll

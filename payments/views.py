@@ -17,11 +17,11 @@ from accounts.roles import Capability
 from areas.models import Area
 from audit.models import AuditEntry
 from audit.services import record, record_personal_data_view
+from core.errors import DomainError
 from core.excel import xlsx_response
 from core.masking import mask_bank_account, mask_id_number
 from jobs.models import Job
 from payments import bankfile, rolls
-from payments.errors import PaymentError
 from payments.jobs import KIND as GENERATION_KIND
 from payments.jobs import start_generation
 from payments.models import BankLayout, PaymentRoll, RollLine
@@ -234,7 +234,7 @@ def roll_approve(request, pk: int):
     try:
         rolls.approve_roll(roll, user=request.user, fund_override_reason=request.POST.get("override_reason", ""))
         messages.success(request, "名册已审批，已冻结")
-    except PaymentError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     return redirect("payments:roll_detail", roll.pk)
 
@@ -246,7 +246,7 @@ def roll_reject(request, pk: int):
     try:
         rolls.reject_roll(roll, user=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, "名册已退回")
-    except PaymentError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     return redirect("payments:roll_detail", roll.pk)
 
@@ -279,7 +279,7 @@ def roll_bank_file(request, pk: int):
     layout = get_object_or_404(BankLayout, code=request.GET.get("layout", ""))
     try:
         result = bankfile.write_bank_file(roll, layout, user=request.user)
-    except PaymentError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return redirect("payments:roll_detail", roll.pk)
     response = FileResponse(result.file, as_attachment=True, filename=result.filename)
@@ -307,7 +307,7 @@ def roll_return(request, pk: int):
             request,
             f"回盘已导入：成功 {result.paid_count} 笔，失败 {result.failed_count} 笔，无法匹配 {len(result.rejected_rows)} 行",
         )
-    except PaymentError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     return redirect("payments:roll_detail", roll.pk)
 
@@ -325,7 +325,7 @@ def line_correct(request, pk: int, seq: int):
             correct_failed_line(line, user=request.user, **form.cleaned_data)
             messages.success(request, f"第{line.seq}行已更正，将在下一期名册中重发")
             return redirect("payments:roll_detail", roll.pk)
-        except PaymentError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
     record_personal_data_view(line, ["bank_account", "payee_id_number"], reason="更正失败发放")
     return render(request, "payments/line_correct.html", {"roll": roll, "line": line, "form": form})
@@ -345,6 +345,6 @@ def line_counter_payment(request, pk: int, seq: int):
     try:
         record_counter_payment(line, user=request.user, **form.cleaned_data)
         messages.success(request, f"第{line.seq}行已登记柜台发放")
-    except PaymentError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     return redirect("payments:roll_detail", roll.pk)

@@ -15,10 +15,11 @@ from accounts.roles import Capability
 from areas.codes import is_county_or_above
 from audit.models import AuditEntry
 from audit.services import record
+from core.errors import DomainError
 from core.excel import xlsx_response
 from payments import funds
 from payments.checks import three_checks as compute_three_checks
-from payments.errors import PaymentError
+from payments.errors import PaymentCode
 from payments.models import FundAccount, FundEntry, yuan
 from payments.views import _month_param, request_prefix
 from policy.programmes import Programme
@@ -108,7 +109,7 @@ def fund_detail(request, pk: int):
             try:
                 if data["kind"] == FundEntry.Kind.ALLOCATION_OUT:
                     if not data["target"]:
-                        raise PaymentError("target_missing", "拨付下级须选择下级专户")
+                        raise DomainError(PaymentCode.TARGET_MISSING, "拨付下级须选择下级专户")
                     funds.allocate(account, data["target"], amount=data["amount"],
                                    document_reference=data["document_reference"], idempotency_key=data["key"],
                                    user=request.user, override_reason=data["override_reason"])  # fmt: skip
@@ -119,7 +120,7 @@ def fund_detail(request, pk: int):
                                      override_reason=data["override_reason"])  # fmt: skip
                 messages.success(request, "已记账")
                 return redirect("payments:fund_detail", account.pk)
-            except PaymentError as error:
+            except DomainError as error:
                 form.add_error(None, error.message)
     for entry in entries:
         entry.amount_yuan, entry.balance_yuan = yuan(entry.amount_fen), yuan(entry.balance_after_fen)

@@ -1,4 +1,4 @@
-"""The assistance programmes (救助项目) and the parameters each reads (DOMAIN.md §3–4)."""
+"""The assistance programmes (救助项目) and the parameters each reads (docs/domain.md §3–4)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +40,8 @@ class ReviewReason(models.TextChoices):
 
 
 class ParameterKey(models.TextChoices):
-    """Every number DOMAIN.md marks *configurable*. Amounts are yuan; periods as named."""
+    """Every legal number that differs by province, city or county (docs/domain.md §11). Amounts are
+    yuan; periods as named."""
 
     DIBAO_STANDARD_URBAN = "dibao.standard_urban", _("城市低保标准（元/人·月）")
     DIBAO_STANDARD_RURAL = "dibao.standard_rural", _("农村低保标准（元/人·月）")

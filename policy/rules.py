@@ -1,4 +1,4 @@
-"""The rules of social assistance as pure functions (DOMAIN.md §3–4).
+"""The rules of social assistance as pure functions (docs/domain.md §3–4).
 
 Each function takes facts and a `Policy` (the parameters in force for the area and date) and
 returns a result that shows its working, so a clerk can print why. No database access here.

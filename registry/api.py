@@ -20,9 +20,11 @@ from ninja.pagination import PageNumberPagination, paginate
 from accounts.roles import Capability
 from areas.codes import InvalidAreaCode, validate_code
 from audit.services import record_personal_data_view
+from core.api import ErrorOut
+from core.errors import DomainError
 from core.masking import mask_address, mask_bank_account, mask_id_number, mask_phone
 from registry import services
-from registry.errors import RegistryError
+from registry.errors import RegistryCode
 from registry.models import Document, DocumentType, Household, Membership, Person, with_current_household
 from registry.relations import Relation
 from registry.search import search_ids, search_persons
@@ -30,17 +32,8 @@ from registry.views.intake import MemberRow, RowError, register_household_with_m
 
 router = Router(tags=["居民户籍库"])
 
-CONFLICT_CODES = {"duplicate_id"}
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-
-
-def _error(error: RegistryError, prefix: str = ""):
-    status = 409 if error.code in CONFLICT_CODES else 400
-    return status, {"code": error.code, "message": f"{prefix}{error.message}"}
+# HTTP statuses of the registry's refusals (core.api.domain_error_handler answers them; 400 otherwise).
+ERROR_STATUS = {RegistryCode.DUPLICATE_ID: 409}
 
 
 def _in_area(queryset, area_code: str):
@@ -172,12 +165,9 @@ def get_person(request, person_id: int, unmask: bool = False):
 @router.post("/persons", response={201: PersonDetailOut, 400: ErrorOut, 409: ErrorOut}, summary="登记居民")
 def create_person(request, payload: PersonIn):
     data = payload.dict()
-    try:
-        person = services.register_person(
-            id_number=data.pop("id_number"), name=data.pop("name"), area_code=data.pop("area_code"), **data
-        )
-    except RegistryError as error:
-        return _error(error)
+    person = services.register_person(
+        id_number=data.pop("id_number"), name=data.pop("name"), area_code=data.pop("area_code"), **data
+    )
     return 201, person_out(person, detail=True)
 
 
@@ -341,9 +331,7 @@ def create_household(request, payload: HouseholdIn):
             bank_account=payload.bank_account,
         )
     except RowError as exc:
-        return _error(exc.error, prefix=f"第{exc.index + 1}位成员：")
-    except RegistryError as error:
-        return _error(error)
+        raise DomainError(exc.error.code, f"第{exc.index + 1}位成员：{exc.error.message}") from exc
     return 201, household_out(household, members=True)
 
 
@@ -424,17 +412,14 @@ def create_document(request, payload: Form[DocumentIn], file: UploadedFile = Fil
         return 400, {"code": "doc_type_unknown", "message": f"没有证照类型{payload.doc_type}"}
     person = get_object_or_404(Person.objects, pk=payload.person_id) if payload.person_id else None
     household = get_object_or_404(Household.objects, pk=payload.household_id) if payload.household_id else None
-    try:
-        document = services.attach_document(
-            doc_type=doc_type,
-            person=person,
-            household=household,
-            upload=file,
-            uploaded_by=request.user,
-            **payload.dict(exclude={"doc_type", "person_id", "household_id"}),
-        )
-    except RegistryError as error:
-        return _error(error)
+    document = services.attach_document(
+        doc_type=doc_type,
+        person=person,
+        household=household,
+        upload=file,
+        uploaded_by=request.user,
+        **payload.dict(exclude={"doc_type", "person_id", "household_id"}),
+    )
     return 201, document_out(document)
 
 

@@ -1,7 +1,7 @@
 """Registry forms: filters for the list pages, the household registration form, edits and uploads.
 
 Forms validate what a clerk typed and give the message next to the field; the registry services
-do the work and have the last word (their RegistryError is shown next to the field too).
+do the work and have the last word (their DomainError is shown next to the field too).
 """
 
 from pathlib import Path

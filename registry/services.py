@@ -10,9 +10,10 @@ from django.db.models import Max, Q
 
 from areas.codes import InvalidAreaCode, validate_code
 from areas.models import Area
+from core.errors import DomainError
 from core.prepared import prepared
 from registry import idcard
-from registry.errors import RegistryError
+from registry.errors import RegistryCode
 from registry.models import Document, DocumentType, Household, Membership, Person
 from registry.pinyin import pinyin_of
 from registry.relations import Relation
@@ -29,10 +30,10 @@ def _area(code: str) -> Area:
     try:
         validate_code(code)
     except InvalidAreaCode as exc:
-        raise RegistryError("area_invalid", str(exc)) from None
+        raise DomainError(RegistryCode.AREA_INVALID, str(exc)) from None
     area = Area.objects.filter(code=code, valid_to__isnull=True).first()
     if area is None:
-        raise RegistryError("area_unknown", f"区划代码{code}不存在或已停用")
+        raise DomainError(RegistryCode.AREA_UNKNOWN, f"区划代码{code}不存在或已停用")
     return area
 
 
@@ -41,15 +42,15 @@ def find_registered(id_number: str) -> Person | None:
     return Person.unscoped.filter(id_number=id_number).first()
 
 
-def _duplicate_error(existing: Person, scope_allows: bool) -> RegistryError:
+def _duplicate_error(existing: Person, scope_allows: bool) -> DomainError:
     if scope_allows:
         where = Area.objects.filter(code=existing.area_code).values_list("full_name", flat=True).first() or ""
-        return RegistryError(
-            "duplicate_id",
+        return DomainError(
+            RegistryCode.DUPLICATE_ID,
             f"身份证号已登记：{existing.name}（{where}），请在原记录上修改，不要重复登记",
             person_id=existing.pk,
         )
-    return RegistryError("duplicate_id", "该身份证号已在其他辖区登记，请联系其常住地乡镇办理迁入")
+    return DomainError(RegistryCode.DUPLICATE_ID, "该身份证号已在其他辖区登记，请联系其常住地乡镇办理迁入")
 
 
 def register_person(*, id_number: str, name: str, area_code: str, **fields) -> Person:
@@ -59,17 +60,17 @@ def register_person(*, id_number: str, name: str, area_code: str, **fields) -> P
     try:
         info = idcard.parse(id_number)
     except idcard.InvalidIdNumber as exc:
-        raise RegistryError(exc.code, exc.message) from None
+        raise DomainError(RegistryCode(exc.code), exc.message) from None
     name = (name or "").strip()
     if not name:
-        raise RegistryError("name_missing", "姓名不能为空")
+        raise DomainError(RegistryCode.NAME_MISSING, "姓名不能为空")
     _area(area_code)
     if not current_scope().allows(area_code):
-        raise RegistryError("area_outside_jurisdiction", "只能登记本辖区的居民")
+        raise DomainError(RegistryCode.AREA_OUTSIDE_JURISDICTION, "只能登记本辖区的居民")
     for field, derived, label in (("sex", info.sex, "性别"), ("birth_date", info.birth_date, "出生日期")):
         given = fields.pop(field, None)
         if given not in (None, "") and given != derived:
-            raise RegistryError("id_mismatch", f"{label}与身份证号不一致：身份证号显示为{derived}")
+            raise DomainError(RegistryCode.ID_MISMATCH, f"{label}与身份证号不一致：身份证号显示为{derived}")
     existing = find_registered(info.number)
     if existing is not None:
         raise _duplicate_error(existing, current_scope().allows(existing.area_code))
@@ -95,13 +96,13 @@ def update_person(person: Person, **fields) -> Person:
     """Change a resident's details; the ID number and what derives from it cannot be edited here."""
     for forbidden in ("id_number", "sex", "birth_date"):
         if forbidden in fields:
-            raise RegistryError(
-                "id_immutable", "身份证号及由其得出的性别、出生日期不能修改，如确有错误请注销后重新登记"
+            raise DomainError(
+                RegistryCode.ID_IMMUTABLE, "身份证号及由其得出的性别、出生日期不能修改，如确有错误请注销后重新登记"
             )
     if "name" in fields:
         fields["name_pinyin"], fields["name_initials"] = pinyin_of(fields["name"])
     if fields.get("life_status") == Person.LifeStatus.DECEASED and not (fields.get("death_date") or person.death_date):
-        raise RegistryError("death_date_missing", "登记死亡须填写死亡日期")
+        raise DomainError(RegistryCode.DEATH_DATE_MISSING, "登记死亡须填写死亡日期")
     for field, value in fields.items():
         setattr(person, field, value)
     person.save()
@@ -115,12 +116,12 @@ def update_household(household: Household, **fields) -> Household:
     """Change a household's address, type, phone or bank details (members change by moving)."""
     unknown = set(fields) - HOUSEHOLD_EDITABLE
     if unknown:
-        raise RegistryError("field_not_editable", f"不能在此修改：{', '.join(sorted(unknown))}")
+        raise DomainError(RegistryCode.FIELD_NOT_EDITABLE, f"不能在此修改：{', '.join(sorted(unknown))}")
     if "address" in fields and not (fields["address"] or "").strip():
-        raise RegistryError("address_missing", "家庭住址不能为空")
+        raise DomainError(RegistryCode.ADDRESS_MISSING, "家庭住址不能为空")
     account = (fields.get("bank_account") or "").replace(" ", "")
     if account and not account.isdigit():
-        raise RegistryError("bank_account_format", "银行账号只能是数字")
+        raise DomainError(RegistryCode.BANK_ACCOUNT_FORMAT, "银行账号只能是数字")
     for field, value in fields.items():
         setattr(household, field, value.strip() if isinstance(value, str) else value)
     household.save()
@@ -147,7 +148,7 @@ def register_household(
     """Form a household: the head plus members, each leaving any household they were in."""
     _area(area_code)
     if not address.strip():
-        raise RegistryError("address_missing", "家庭住址不能为空")
+        raise DomainError(RegistryCode.ADDRESS_MISSING, "家庭住址不能为空")
     household = Household.objects.create(
         number=_next_household_number(area_code), head=head, address=address.strip(), area_code=area_code, **fields
     )
@@ -155,9 +156,9 @@ def register_household(
     _join(household, head, Relation.HEAD, on_date, "登记新户")
     for member in members:
         if member.person.pk in seen:
-            raise RegistryError("member_twice", f"{member.person.name}在成员中重复出现")
+            raise DomainError(RegistryCode.MEMBER_TWICE, f"{member.person.name}在成员中重复出现")
         if member.relation == Relation.HEAD:
-            raise RegistryError("two_heads", "一户只能有一个户主")
+            raise DomainError(RegistryCode.TWO_HEADS, "一户只能有一个户主")
         seen.add(member.person.pk)
         _join(household, member.person, member.relation, on_date, "登记新户")
     return household
@@ -180,7 +181,7 @@ def _join(household: Household, person: Person, relation: str, on_date: date, re
 def move_person(person: Person, *, to: Household, relation: str, on_date: date, reason: str = "迁入") -> Membership:
     """Move a resident into another household; the old membership is closed, not deleted."""
     if relation == Relation.HEAD and to.head_id and to.head_id != person.pk:
-        raise RegistryError("two_heads", "该户已有户主，请先变更户主")
+        raise DomainError(RegistryCode.TWO_HEADS, "该户已有户主，请先变更户主")
     membership = _join(to, person, relation, on_date, reason)
     if relation == Relation.HEAD:
         to.head = person
@@ -196,7 +197,7 @@ def split_household(
     current = set(household.current_memberships().values_list("person_id", flat=True))
     for person in [new_head, *[m.person for m in members]]:
         if person.pk not in current:
-            raise RegistryError("not_a_member", f"{person.name}不是本户成员，不能分户")
+            raise DomainError(RegistryCode.NOT_A_MEMBER, f"{person.name}不是本户成员，不能分户")
     return register_household(
         head=new_head,
         members=members,
@@ -211,7 +212,7 @@ def split_household(
 def merge_households(source: Household, *, into: Household, on_date: date) -> Household:
     """并户: every member of `source` joins `into` (the head becomes 其他亲属 unless told); source closes."""
     if source.pk == into.pk:
-        raise RegistryError("merge_self", "不能与本户合并")
+        raise DomainError(RegistryCode.MERGE_SELF, "不能与本户合并")
     for membership in list(source.current_memberships()):
         relation = membership.relation if membership.relation != Relation.HEAD else Relation.OTHER_RELATIVE
         _join(into, membership.person, relation, on_date, f"并入{into.number}")
@@ -243,20 +244,20 @@ def attach_document(
 ) -> Document:
     """Put a document into the library once; an older one of the same type is superseded."""
     if (person is None) == (household is None):
-        raise RegistryError("holder", "材料必须属于一个人或一户")
+        raise DomainError(RegistryCode.HOLDER, "材料必须属于一个人或一户")
     if doc_type.holder == DocumentType.Holder.PERSON and person is None:
-        raise RegistryError("holder", f"{doc_type.name}应登记在个人名下")
+        raise DomainError(RegistryCode.HOLDER, f"{doc_type.name}应登记在个人名下")
     content_type, size = "", 0
     if upload is not None:
         if upload.size > MAX_DOCUMENT_BYTES:
-            raise RegistryError("file_too_large", f"文件过大：不能超过{MAX_DOCUMENT_BYTES // 1024 // 1024}MB")
+            raise DomainError(RegistryCode.FILE_TOO_LARGE, f"文件过大：不能超过{MAX_DOCUMENT_BYTES // 1024 // 1024}MB")
         content_type = _sniff_content_type(upload)
         if content_type is None:
-            raise RegistryError("file_type", "只接受PDF、JPG、PNG格式的文件")
+            raise DomainError(RegistryCode.FILE_TYPE, "只接受PDF、JPG、PNG格式的文件")
         size = upload.size
     valid_from, valid_until = fields.get("valid_from"), fields.get("valid_until")
     if valid_from and valid_until and valid_until < valid_from:
-        raise RegistryError("validity", "有效期截止日期早于起始日期")
+        raise DomainError(RegistryCode.VALIDITY, "有效期截止日期早于起始日期")
     holder = person or household
     for older in Document.objects.filter(doc_type=doc_type, person=person, household=household, is_current=True):
         older.is_current = False

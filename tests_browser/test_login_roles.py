@@ -14,7 +14,7 @@ COUNTY = ("430522000000", "新邵县", "新邵县民政局", Unit.Kind.BUREAU)
 TOWNSHIP = ("430522100000", "酿溪镇", "酿溪镇民政办", Unit.Kind.TOWNSHIP_OFFICE)
 VILLAGE = ("430522100201", "城西社区", "城西社区居委会", Unit.Kind.VILLAGE_COMMITTEE)
 
-# Where each role works (DOMAIN.md §1).
+# Where each role works (docs/domain.md §1).
 ROLE_LEVEL = {
     RoleCode.LIVELIHOOD_WORKER: VILLAGE,
     RoleCode.GRID_WORKER: VILLAGE,

@@ -9,8 +9,8 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from core.api import ErrorOut
 from core.masking import mask_id_number
-from verification.errors import VerificationError
 from verification.loading import receive_batch
 from verification.models import Batch, Finding
 from verification.sources import SOURCES
@@ -76,7 +76,7 @@ def batch(request, batch_id: int):
     return get_object_or_404(Batch.objects, pk=batch_id)
 
 
-@router.post("/batches", response={201: BatchOut})
+@router.post("/batches", response={201: BatchOut, 400: ErrorOut})
 def upload(
     request,
     source: Form[str],
@@ -88,18 +88,15 @@ def upload(
     if not can_manage_data(request.user):
         raise HttpError(403, "您没有上传部门数据的权限")
     user = request.user
-    try:
-        batch = receive_batch(
-            user=user,
-            source=source,
-            upload=file,
-            provider=provider,
-            data_as_of=data_as_of,
-            note=note,
-            area_code=user.unit.area_code if user.unit_id else "",
-        )
-    except VerificationError as exc:
-        raise HttpError(400, f"{exc.code}: {exc.message}") from None
+    batch = receive_batch(
+        user=user,
+        source=source,
+        upload=file,
+        provider=provider,
+        data_as_of=data_as_of,
+        note=note,
+        area_code=user.unit.area_code if user.unit_id else "",
+    )
     return 201, batch
 
 

@@ -10,7 +10,8 @@ never imports them (low-income monitoring registers both in its AppConfig.ready)
 from collections.abc import Callable
 from datetime import date
 
-from verification.errors import VerificationError
+from core.errors import DomainError
+from verification.errors import VerificationCode
 
 OutreachOpener = Callable[..., object]
 AfterSweep = Callable[[date, int | None], int]
@@ -28,7 +29,7 @@ def register_outreach(opener: OutreachOpener) -> OutreachOpener:
 def open_outreach_task(*, household, person, reason: str, on_date: date, finding=None):
     """A visit by the village 民生员 for a missed-aid finding, through the registered line."""
     if not _outreach:
-        raise VerificationError("no_outreach", "未接入低收入人口动态监测，无法派发走访任务")
+        raise DomainError(VerificationCode.NO_OUTREACH, "未接入低收入人口动态监测，无法派发走访任务")
     return _outreach[0](household=household, person=person, reason=reason, on_date=on_date, finding=finding)
 
 

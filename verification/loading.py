@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import record
+from core.errors import DomainError
 from core.masking import mask_id_number
 from registry import idcard
-from verification.errors import VerificationError
+from verification.errors import VerificationCode
 from verification.models import Batch, DatasetRow
 from verification.sources import AMOUNT, DATE, ID, KIND, NAME, REF, TEXT, Source, get_source
 
@@ -41,8 +42,8 @@ ROW_COLUMNS = ["batch_id", "source", "id_number", "name", "kind", "amount", "eve
 def file_format(name: str) -> str:
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in FORMATS:
-        raise VerificationError(
-            "unsupported_format", f"不支持的文件格式“{suffix or name}”：请上传 CSV、xlsx 或 Parquet 文件"
+        raise DomainError(
+            VerificationCode.UNSUPPORTED_FORMAT, f"不支持的文件格式“{suffix or name}”：请上传 CSV、xlsx 或 Parquet 文件"
         )
     return suffix
 
@@ -104,8 +105,8 @@ def _header_map(source: Source, header: list) -> dict[int, object]:
             continue
         mapping[index] = column
     if missing:
-        raise VerificationError(
-            "missing_columns",
+        raise DomainError(
+            VerificationCode.MISSING_COLUMNS,
             f"文件缺少必需的列：{'、'.join(missing)}（{source.name}应包含：{'、'.join(c.header for c in source.columns)}）",
         )
     return mapping
@@ -119,7 +120,9 @@ def _find_header(source: Source, rows: Iterator[list]) -> tuple[int, dict]:
             return number, _header_map(source, row)
         if number >= 10:
             break
-    raise VerificationError("no_header", f"前10行中找不到身份证号列（{'/'.join(sorted(id_headers))}），请检查文件")
+    raise DomainError(
+        VerificationCode.NO_HEADER, f"前10行中找不到身份证号列（{'/'.join(sorted(id_headers))}），请检查文件"
+    )
 
 
 def parse_date(value) -> date:
@@ -264,7 +267,7 @@ def load_rows(batch: Batch, source: Source, path: str, fmt: str, progress=None) 
         for line, mapping, row in _data_rows(source, path, fmt):
             converted = convert_row(source, mapping, row, line, [])
             if converted is None:  # the file changed between the passes
-                raise VerificationError("changed", "文件在校验后发生变化，已放弃入库")
+                raise DomainError(VerificationCode.CHANGED, "文件在校验后发生变化，已放弃入库")
             chunk.append((batch.pk, batch.source, *converted))
             if len(chunk) >= CHUNK:
                 _write(chunk)
@@ -278,7 +281,7 @@ def load_rows(batch: Batch, source: Source, path: str, fmt: str, progress=None) 
         if not Batch.unscoped.filter(pk=batch.pk, status=Batch.Status.VALIDATING).update(
             status=Batch.Status.LOADED, row_count=done, loaded_at=timezone.now()
         ):
-            raise VerificationError("batch_state", "该批次已被处理")
+            raise DomainError(VerificationCode.BATCH_STATE, "该批次已被处理")
     return done
 
 
@@ -288,7 +291,7 @@ def load_batch(batch: Batch, progress=None) -> Batch:
     path = batch.file.path
     try:
         count, bad, errors = validate(source, path, batch.file_format, progress=progress)
-    except VerificationError as exc:
+    except DomainError as exc:
         count, bad, errors = 0, 1, [{"row": 0, "column": "", "code": exc.code, "message": exc.message}]
     if bad or not count:
         if not count and not errors:
@@ -326,10 +329,10 @@ def receive_batch(
     spec = get_source(source)
     fmt = file_format(upload.name)
     if not (provider or "").strip():
-        raise VerificationError("provider_required", "请填写数据提供单位")
+        raise DomainError(VerificationCode.PROVIDER_REQUIRED, "请填写数据提供单位")
     sha = _sha256(upload)
     if Batch.unscoped.filter(source=source, sha256=sha, status=Batch.Status.LOADED).exists():
-        raise VerificationError("duplicate_file", "同一文件已入库，不能重复上传")
+        raise DomainError(VerificationCode.DUPLICATE_FILE, "同一文件已入库，不能重复上传")
     for _attempt in range(3):
         version = (Batch.unscoped.filter(source=source).aggregate(v=Max("version"))["v"] or 0) + 1
         try:
@@ -353,7 +356,7 @@ def receive_batch(
         except IntegrityError:
             continue
     else:
-        raise VerificationError("busy", "同时上传的批次较多，请稍后重试")
+        raise DomainError(VerificationCode.BUSY, "同时上传的批次较多，请稍后重试")
     if start:
         job = start_job(
             "verification.load_batch",

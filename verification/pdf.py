@@ -1,4 +1,4 @@
-"""The verification report as PDF (DOMAIN.md §8 layout): number, time, programme, applicant;
+"""The verification report as PDF (docs/domain.md §5.1, §8; MZ/T 072-2024): number, time, programme, applicant;
 members; one table per data source with its feedback time; deposits only as over/under the
 limit; the objection note; "仅供社会救助审核使用"; signature and date. reportlab with the built-in
 STSong-Light CID font (no font file needed)."""

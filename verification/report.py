@@ -11,8 +11,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import DomainError
 from core.masking import mask_id_number
-from verification.errors import VerificationError
+from verification.errors import VerificationCode
 from verification.models import Batch, DatasetRow, ReportLine, VerificationReport
 from verification.sources import SOURCES
 from verification.sweeps import sweep_params
@@ -87,10 +88,10 @@ def _lines_for(person, rows: list[DatasetRow], params: dict, year_ago: date) -> 
 def verify_household(*, user, household, authorisation, programme: str, on_date: date, case=None) -> VerificationReport:
     """核对: a report for the household as it is now, against every loaded batch."""
     if authorisation is None or not authorisations_for(household).filter(pk=authorisation.pk).exists():
-        raise VerificationError("no_authorisation", "没有该家庭签署的核对授权书，不能开展信息核对")
+        raise DomainError(VerificationCode.NO_AUTHORISATION, "没有该家庭签署的核对授权书，不能开展信息核对")
     members = [m.person for m in household.current_memberships()]
     if not members:
-        raise VerificationError("no_members", "该家庭没有现有成员")
+        raise DomainError(VerificationCode.NO_MEMBERS, "该家庭没有现有成员")
     params = sweep_params(household.area_code, on_date, household.area_code[:6])
     year_ago = on_date - timedelta(days=365)
     rows = (
@@ -203,9 +204,9 @@ def request_recheck(line: ReportLine, *, user, reason: str) -> ReportLine:
     """复查申请: the applicant disputes a result."""
     reason = (reason or "").strip()
     if not reason:
-        raise VerificationError("reason_required", "请填写异议理由")
+        raise DomainError(VerificationCode.REASON_REQUIRED, "请填写异议理由")
     if line.recheck == ReportLine.Recheck.REQUESTED:
-        raise VerificationError("recheck_pending", "该结果已在复查中")
+        raise DomainError(VerificationCode.RECHECK_PENDING, "该结果已在复查中")
     ReportLine.objects.filter(pk=line.pk).update(recheck=ReportLine.Recheck.REQUESTED, recheck_reason=reason[:300])
     line.refresh_from_db()
     return line
@@ -215,9 +216,9 @@ def record_recheck(line: ReportLine, *, user, corrected: bool, outcome: str) -> 
     """复查结果: kept (维持) or corrected (更正, the result no longer counts against the limit)."""
     outcome = (outcome or "").strip()
     if not outcome:
-        raise VerificationError("outcome_required", "请填写复查结果")
+        raise DomainError(VerificationCode.OUTCOME_REQUIRED, "请填写复查结果")
     if line.recheck != ReportLine.Recheck.REQUESTED:
-        raise VerificationError("no_recheck", "该结果没有待处理的复查申请")
+        raise DomainError(VerificationCode.NO_RECHECK, "该结果没有待处理的复查申请")
     updates = {
         "recheck": ReportLine.Recheck.CORRECTED if corrected else ReportLine.Recheck.CONFIRMED,
         "recheck_outcome": outcome[:300],

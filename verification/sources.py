@@ -289,9 +289,10 @@ SOURCE_CHOICES = [(s.code, f"{s.department}·{s.name}") for s in SOURCES.values(
 
 
 def get_source(code: str) -> Source:
-    from verification.errors import VerificationError
+    from core.errors import DomainError
+    from verification.errors import VerificationCode
 
     try:
         return SOURCES[code]
     except KeyError:
-        raise VerificationError("unknown_source", f"未知的数据源：{code}") from None
+        raise DomainError(VerificationCode.UNKNOWN_SOURCE, f"未知的数据源：{code}") from None

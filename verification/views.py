@@ -15,12 +15,12 @@ from accounts.roles import Capability, RoleCode
 from audit.models import AuditEntry
 from audit.services import record
 from cases.models import Case
+from core.errors import DomainError
 from core.excel import xlsx_response
 from core.masking import mask_id_number
 from jobs.services import start_job
 from registry.models import Household
 from verification import report as reports
-from verification.errors import VerificationError
 from verification.loading import receive_batch
 from verification.models import Batch, Finding, ReportLine, VerificationReport
 from verification.pdf import report_pdf as build_pdf
@@ -100,7 +100,7 @@ def batch_upload(request):
             note=data["note"],
             area_code=request.user.unit.area_code if request.user.unit_id else "",
         )
-    except VerificationError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("verification:batch_list")
     messages.success(request, f"{batch} 已上传，正在后台校验入库")
@@ -195,7 +195,7 @@ def finding_detail(request, pk: int):
             elif request.POST.get("action") == "resolve":
                 resolve_finding(finding, on_date=timezone.localdate(), resolution=request.POST.get("resolution", ""))
                 messages.success(request, "已办结")
-        except VerificationError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("verification:finding_detail", finding.pk)
     warnings = list(finding.warnings.all()) if hasattr(finding, "warnings") else []
@@ -252,7 +252,7 @@ def report_new(request, household_id: int):
                 on_date=timezone.localdate(),
                 case=next((c for c in cases if str(c.pk) == request.POST.get("case")), None),
             )
-        except VerificationError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             return redirect("verification:report_detail", report.pk)
@@ -310,6 +310,6 @@ def line_recheck(request, pk: int):
                 outcome=request.POST.get("outcome", ""),
             )
             messages.success(request, "已记录复查结果")
-    except VerificationError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("verification:report_detail", line.report_id)

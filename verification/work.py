@@ -1,4 +1,5 @@
-"""Findings become work, never silent changes (ARCHITECTURE.md).
+"""Findings become work, never silent changes (docs/domain.md §5.4): verification reads the registry
+and the departments' data, it never edits an enrolment behind a case's back.
 
 Review kinds open (or join) a review case for the household; a payment after a death is a
 recovery flag carried by the same household's review case; missed aid opens an outreach visit
@@ -10,8 +11,9 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import DomainError
 from ledger.reviews import open_review_case
-from verification.errors import VerificationError
+from verification.errors import VerificationCode
 from verification.hooks import open_outreach_task
 from verification.models import Finding
 
@@ -50,7 +52,7 @@ def open_work_for(finding: Finding, *, on_date: date, user=None) -> Finding:
     if finding.status != Finding.Status.OPEN:
         return finding
     if finding.household_id is None:
-        raise VerificationError("no_household", "该发现没有对应家庭，无法转办")
+        raise DomainError(VerificationCode.NO_HOUSEHOLD, "该发现没有对应家庭，无法转办")
     reason = describe(finding)
     updates = {}
     if finding.kind in OUTREACH_KINDS:
@@ -111,7 +113,7 @@ def resolve_finding(finding: Finding, *, on_date: date, resolution: str) -> Find
     """办结: the case decided or the visit closed; the reason is kept."""
     resolution = (resolution or "").strip()
     if not resolution:
-        raise VerificationError("resolution_required", "办结须写明结果")
+        raise DomainError(VerificationCode.RESOLUTION_REQUIRED, "办结须写明结果")
     Finding.objects.filter(pk=finding.pk).exclude(status=Finding.Status.RESOLVED).update(
         status=Finding.Status.RESOLVED, resolved_on=on_date, resolution=resolution[:300]
     )

@@ -1,4 +1,4 @@
-"""Factories for staff and units. Named people used across the suite (STYLE.md §11)."""
+"""Factories for staff and units. Named people used across the suite (one per role and level: 民生员 of a village, township clerks, the county approver)."""
 
 import factory
 

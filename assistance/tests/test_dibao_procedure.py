@@ -9,7 +9,6 @@ import pytest
 
 from areas.jurisdiction import scope_for_user, within
 from assistance.casework import Application, CloseRelative, Objection, PublicNotice
-from assistance.errors import AssistanceError
 from assistance.notice import latest_notice, lodge_objection, rerun_public_notice, resolve_objections
 from assistance.procedure import (
     apply_for_assistance,
@@ -21,9 +20,9 @@ from assistance.procedure import (
 )
 from assistance.survey import record_survey
 from cases.actions import approve_step
-from cases.errors import CaseError
 from cases.hooks import check_approval_guards
 from cases.models import Case
+from core.errors import DomainError
 from ledger.models import Enrolment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_policy")]
@@ -77,7 +76,7 @@ def test_household_is_assembled_by_the_shared_living_rules(worker_a, wang_family
 
 def test_a_prisoner_does_not_count_and_acceptance_needs_the_signed_authorisation(worker_a, wang_family):
     husband = wang_family.current_memberships().get(person__name="李建国").person
-    with pytest.raises(AssistanceError) as error:
+    with pytest.raises(DomainError) as error:
         apply_for_assistance(user=worker_a, programme="dibao", household=wang_family, on_date=ACCEPTED)
     assert error.value.code == "authorisation_missing"
     application = accept(worker_a, wang_family, member_inputs={husband.pk: {"exclusion": "prisoner"}})
@@ -87,7 +86,7 @@ def test_a_prisoner_does_not_count_and_acceptance_needs_the_signed_authorisation
 
 def test_survey_needs_two_signed_investigators_and_shows_the_working(worker_a, clerk_a, wang_family):
     application = accept(worker_a, wang_family)
-    with pytest.raises(AssistanceError) as error:
+    with pytest.raises(DomainError) as error:
         record_survey(
             user=clerk_a,
             application=application,
@@ -122,16 +121,16 @@ def test_objection_blocks_until_appraised_and_the_notice_runs_again_with_the_clo
     lodge_objection(notice=notice, on_date=date(2025, 9, 26), content="其子在外务工收入较高", anonymous=True)
     step = current_step(application)
     # The engine's own approval is refused by the registered guard, even after the period.
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         check_approval_guards(step)
     assert error.value.code == "objection_open"
-    with pytest.raises(AssistanceError) as error:
+    with pytest.raises(DomainError) as error:
         pass_step(user=worker_a, application=application, on_date=date(2025, 10, 9))
     assert error.value.code == "objection_open"
-    with pytest.raises(AssistanceError):
+    with pytest.raises(DomainError):
         rerun_public_notice(user=reviewer_a, application=application, on_date=date(2025, 10, 9), opinion="同意")
 
-    with pytest.raises(AssistanceError) as error:
+    with pytest.raises(DomainError) as error:
         resolve_objections(
             user=clerk_a, application=application, on_date=date(2025, 10, 9), resolution="appraised", note="—"
         )
@@ -158,7 +157,7 @@ def test_objection_blocks_until_appraised_and_the_notice_runs_again_with_the_clo
     # The first notice had run its full period (credited 6 WD, nothing to take back); the new one,
     # 10 → 17 Oct, adds 6 more (11 Oct is a working Saturday): 17 Nov + 6 WD.
     assert case.due_on == date(2025, 11, 25)
-    with pytest.raises(AssistanceError) as error:
+    with pytest.raises(DomainError) as error:
         pass_step(user=worker_a, application=application, on_date=date(2025, 10, 16))
     assert error.value.code in ("notice_running",)
     pass_step(user=worker_a, application=application, on_date=date(2025, 10, 17), opinion="公示期满无异议")
@@ -167,7 +166,7 @@ def test_objection_blocks_until_appraised_and_the_notice_runs_again_with_the_clo
     decided = date(2025, 10, 20)
     # The generic case page cannot confirm around the ledger: the last step passes only here.
     last = current_step(application)
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         approve_step(user=approver, step_id=last.pk, expected_version=last.row_version, on_date=decided)
     assert error.value.code == "confirm_via_assistance"
     confirm_application(user=approver, application=application, on_date=decided, opinion="准予")
@@ -196,7 +195,7 @@ def test_close_relative_of_a_village_cadre_is_flagged_and_needs_the_county_visit
     assert application.close_relative and "李支书" in application.close_relative_note
     to_notice(worker_a, clerk_a, reviewer_a, approver, application)
     pass_step(user=worker_a, application=application, on_date=date(2025, 10, 9))
-    with pytest.raises(AssistanceError) as error:
+    with pytest.raises(DomainError) as error:
         confirm_application(user=approver, application=application, on_date=date(2025, 10, 10))
     assert error.value.code == "county_visit_missing"
     survey(approver, application, kind="county_visit", on=date(2025, 10, 10))
@@ -231,7 +230,7 @@ def test_a_household_already_on_tekun_is_refused_with_the_reason(worker_a, clerk
     application = accept(worker_a, wang_family)
     to_notice(worker_a, clerk_a, reviewer_a, approver, application)
     pass_step(user=worker_a, application=application, on_date=date(2025, 10, 9))
-    with pytest.raises(AssistanceError) as error:
+    with pytest.raises(DomainError) as error:
         confirm_application(user=approver, application=application, on_date=date(2025, 10, 10))
     assert error.value.code == "incompatible" and "王秀兰已享受特困" in error.value.message
     step = current_step(application)
@@ -242,11 +241,11 @@ def test_engine_approval_of_investigation_without_survey_is_refused(worker_a, cl
     application = accept(worker_a, wang_family)
     pass_step(user=worker_a, application=application, on_date=ON)
     step = current_step(application)
-    with pytest.raises(AssistanceError) as error:
+    with pytest.raises(DomainError) as error:
         pass_step(user=clerk_a, application=application, on_date=ON)
     assert error.value.code == "survey_missing"
     # the engine's own approve_step consults the same guard (cases.hooks)
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         check_approval_guards(step)
 
 
@@ -274,7 +273,7 @@ def test_the_whole_procedure_runs_with_every_actor_in_their_own_scope(
     for user, opinion in ((clerk_a, "调查属实"), (approver, "核对无异常"), (reviewer_a, "初审同意")):
         as_user(user, pass_step, application=application, on_date=ON, opinion=opinion)
     as_user(worker_a, pass_step, application=application, on_date=date(2025, 10, 9), opinion="公示期满无异议")
-    with within(scope_for_user(clerk_b)), pytest.raises(AssistanceError) as error:
+    with within(scope_for_user(clerk_b)), pytest.raises(DomainError) as error:
         pass_step(user=clerk_b, application=application, on_date=date(2025, 10, 10))
     assert error.value.code == "wrong_step"  # 严塘镇 sees no step of 酿溪镇's case to act on
     as_user(approver, confirm_application, application=application, on_date=date(2025, 10, 10), opinion="准予")

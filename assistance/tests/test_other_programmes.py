@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 
 from assistance.casework import LocalPractice, PublicNotice, SpotCheckItem
-from assistance.errors import AssistanceError
 from assistance.notice import latest_notice
 from assistance.procedure import apply_for_assistance, confirm_application, current_step, pass_step, record_appraisal
 from assistance.tekun import assess_self_care, draw_spot_check, record_spot_check_result
@@ -15,6 +14,7 @@ from assistance.temporary import approval_summary, pay_first
 from assistance.tests.factories import DIBAO_DOCS
 from cases.models import Case
 from cases.tests.factories import give_documents
+from core.errors import DomainError
 from ledger.models import Enrolment
 from registry.tests.factories import HouseholdFactory
 
@@ -36,7 +36,7 @@ def tekun_to_confirm(worker, clerk, household, on=ON):
         user=worker, programme="tekun", household=household, on_date=DAY, authorisation_signed=True
     )
     pass_step(user=worker, application=application, on_date=on)
-    with pytest.raises(AssistanceError) as error:
+    with pytest.raises(DomainError) as error:
         pass_step(user=clerk, application=application, on_date=on)
     assert error.value.code == "assessment_missing"
     able = {**ALL_ABLE, "bathing": False, "walking_indoors": False}
@@ -55,7 +55,7 @@ def test_tekun_assessment_sets_the_care_standard_and_the_spot_check_holds_confir
     items = list(check.items.select_related("application"))
     assert check.population == 4 and len(items) == 2  # ≥ 30% of 4, rounded up
     drawn = items[0].application
-    with pytest.raises(AssistanceError) as error:
+    with pytest.raises(DomainError) as error:
         confirm_application(user=approver, application=drawn, on_date=date(2025, 10, 10))
     assert error.value.code == "spot_check_pending"
     record_spot_check_result(
@@ -95,7 +95,7 @@ def test_emergency_aid_is_paid_first_and_the_cap_decides_the_level(worker_a, cle
         facts={"requested_amount": "25000"},
     )
     assert approval_summary(big)["level"] == "refused"
-    with pytest.raises(AssistanceError) as error:
+    with pytest.raises(DomainError) as error:
         pay_first(user=worker_a, application=big, on_date=DAY, amount=Decimal("5000"))
     assert error.value.code == "amount"
 
@@ -115,7 +115,7 @@ def test_xinshao_four_in_one_needs_the_representatives_appraisal_first(worker_a,
     )
     assert application.variant == "xinshao"
     assert approval_summary(application)["level"] == "county"  # above the township's 2,000 cap
-    with pytest.raises(AssistanceError) as error:
+    with pytest.raises(DomainError) as error:
         pass_step(user=worker_a, application=application, on_date=ON)
     assert error.value.code == "appraisal_missing"
     record_appraisal(

@@ -8,12 +8,11 @@ from decimal import Decimal
 import pytest
 
 from assistance.casework import ReviewCase
-from assistance.errors import AssistanceError
 from assistance.reviews import active_step, decide_review
 from cases.actions import approve_step
-from cases.errors import CaseError
 from cases.models import Case, CaseStep
 from cases.tests.factories import give_documents
+from core.errors import DomainError
 from ledger.models import Enrolment, EnrolmentEvent
 from ledger.reviews import open_review_cases, schedule_reviews
 from ledger.services import enrol
@@ -62,7 +61,7 @@ def test_review_outcomes_go_through_the_ledger(clerk_a, reviewer_a, approver):
     review = ReviewCase.objects.get()
     pass_step(review, clerk_a, date(2025, 10, 10))
     pass_step(review, reviewer_a, date(2025, 10, 15))
-    with pytest.raises(AssistanceError):
+    with pytest.raises(DomainError):
         decide_review(
             user=approver,
             review=review,
@@ -96,16 +95,16 @@ def test_the_outcome_is_recorded_at_the_county_step_and_closes_the_review_case(c
     open_review_cases(date(2025, 10, 1))
     review = ReviewCase.objects.select_related("case").get()
     decide = {"on_date": date(2025, 10, 20), "outcome": "kept", "reason": "收入未变化"}
-    with pytest.raises(AssistanceError) as early:
+    with pytest.raises(DomainError) as early:
         decide_review(user=approver, review=review, **decide)
     assert early.value.code == "wrong_step" and "受理审查" in early.value.message
     pass_step(review, clerk_a, date(2025, 10, 10))
     pass_step(review, reviewer_a, date(2025, 10, 15))
     last = active_step(review)
-    with pytest.raises(CaseError) as bypass:  # the case page cannot close it without an outcome
+    with pytest.raises(DomainError) as bypass:  # the case page cannot close it without an outcome
         approve_step(user=approver, step_id=last.pk, expected_version=last.row_version, on_date=date(2025, 10, 20))
     assert bypass.value.code == "review_outcome_required"
-    with pytest.raises(AssistanceError) as township:
+    with pytest.raises(DomainError) as township:
         decide_review(user=reviewer_a, review=review, **decide)
     assert township.value.code == "no_permission"
     decide_review(user=approver, review=review, **decide)

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from areas.codes import is_township_or_above
 from assistance import forms, notice, procedure, tekun, temporary
 from assistance.casework import Application, Objection, PublicNotice, Survey
-from assistance.errors import AssistanceError
+from assistance.errors import AssistanceCode
 from assistance.survey import INCOME_KINDS, record_survey
 from cases.access import can_act_on, ensure_case_staff
 from cases.deadlines import case_clock, step_clock, warn_days_on
 from cases.workdays import WorkCalendar
+from core.errors import DomainError
 from core.excel import xlsx_response
 from policy.programmes import Programme
 from policy.rules import DAILY_ACTIVITIES, Exclusion
@@ -115,7 +116,7 @@ def apply(request):
                 authorisation_signed=request.POST.get("authorisation") == "on",
                 facts=facts,
             )
-        except AssistanceError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, f"已受理，受理编号{application.case.receipt_no}")
@@ -196,7 +197,7 @@ def act(request, pk: int):
         elif action == "objection":
             current = notice.latest_notice(application)
             if current is None:
-                raise AssistanceError("no_notice", "尚未公示")
+                raise DomainError(AssistanceCode.NO_NOTICE, "尚未公示")
             notice.lodge_objection(notice=current, on_date=today, content=text, name=post.get("name", ""), user=user)
             messages.warning(request, "已登记异议，本案在复查前不能确认")
         elif action == "appraisal":
@@ -239,7 +240,7 @@ def act(request, pk: int):
             messages.success(request, "已先行救助，事后补齐材料")
         else:
             messages.error(request, "未知操作")
-    except AssistanceError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     except (ValueError, ArithmeticError):
         messages.error(request, "提交的内容格式不正确")

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assistance.casework import ReviewCase, SpotCheck, SpotCheckItem
-from assistance.errors import AssistanceError
 from assistance.reviews import decide_review
 from assistance.tekun import awaiting_confirmation, draw_spot_check, record_spot_check_result
 from cases.access import ensure_case_staff
+from core.errors import DomainError
 
 
 @login_required
@@ -47,7 +47,7 @@ def review_decide(request, pk: int):
             fine_multiple=Decimal(post.get("fine_multiple") or "1"),
         )
         messages.success(request, "复核结果已记录")
-    except AssistanceError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     except (ValueError, InvalidOperation):
         messages.error(request, "金额或月数格式不正确")
@@ -72,7 +72,7 @@ def spot_checks(request):
             else:
                 check = draw_spot_check(user=request.user, on_date=timezone.localdate())
                 messages.success(request, f"已随机抽取{check.items.count()}件（共{check.population}件待确认）")
-        except AssistanceError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         return redirect("assistance:spot_checks")
     context = {

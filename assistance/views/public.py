@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from areas.models import Area
 from assistance.casework import PublicNotice
-from assistance.errors import AssistanceError
 from assistance.notice import lodge_objection, running_notices_for
+from core.errors import DomainError
 from core.masking import mask_name
 from ledger.models import Enrolment
 
@@ -29,7 +29,7 @@ def notice(request, token):
                 phone=request.POST.get("phone", ""),
                 anonymous=request.POST.get("anonymous") == "on",
             )
-        except AssistanceError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, "您的意见已收到，乡镇（街道）将重新调查核实。谢谢您的监督！")

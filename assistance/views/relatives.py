@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assistance.casework import CloseRelative
-from assistance.errors import AssistanceError
 from assistance.relatives import can_keep_register, end_close_relative, record_close_relative, staff_choices
 from cases.access import ensure_case_staff
+from core.errors import DomainError
 from core.excel import xlsx_response
 from core.masking import mask_id_number
 
@@ -32,7 +32,7 @@ def close_relatives(request):
                 on_date=timezone.localdate(),
             )
             messages.success(request, "近亲属关系已登记")
-        except AssistanceError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         return redirect("assistance:close_relatives")
     rows = CloseRelative.objects.select_related("person", "staff").order_by("ended_on", "area_code", "id")
@@ -76,6 +76,6 @@ def close_relative_end(request, pk: int):
     try:
         end_close_relative(user=request.user, relation=relation, on_date=timezone.localdate())
         messages.success(request, "已终止该近亲属关系")
-    except AssistanceError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     return redirect("assistance:close_relatives")

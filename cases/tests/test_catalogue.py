@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 
 from cases.catalogue import current_version, items_for_window, load_service_catalogue, publish_version
 from cases.catalogue_data import ITEMS
-from cases.errors import CaseError
 from cases.models import ServiceItem
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_a_new_version_applies_from_its_effective_date():
     )
     assert current_version(item, date(2025, 12, 31)).number == 1
     assert current_version(item, date(2026, 1, 1)) == v2
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         publish_version(item, effective_from=date(2025, 6, 1), total_limit_wd=5, steps=[])
     assert error.value.code == "version_backdated"
 

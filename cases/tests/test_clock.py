@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from cases.actions import approve_step, resume_after_correction, return_for_correction
 from cases.catalogue import publish_version
 from cases.deadlines import step_clock
-from cases.errors import CaseError
 from cases.models import Case, CaseStep
 from cases.services import accept_application
 from cases.tests.factories import DAY, give_documents, item
 from cases.workdays import WorkCalendar
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_correction_stops_the_clocks_and_resumes_them_extended(worker_a, clerk_a
     # while paused the remaining days stand still, whatever the date
     frozen = step_clock(review, date(2025, 10, 20), WorkCalendar(), 2)
     assert frozen.paused and frozen.remaining == 5
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         approve_step(user=clerk_a, step_id=review.pk, expected_version=review.row_version, on_date=date(2025, 10, 10))
     assert error.value.code == "step_conflict"
     resume_after_correction(
@@ -80,7 +80,7 @@ def test_public_notice_runs_in_calendar_days_rolls_past_the_holiday_and_stops_th
     assert notice.due_on == date(2025, 10, 9)  # 7 days → 1 Oct (holiday) → next working day
     case.refresh_from_db()
     assert case.due_on == date(2025, 11, 17)  # extended by the 6 working days of the notice
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         act(worker_a, case, date(2025, 10, 8))
     assert error.value.code == "notice_running"
     act(worker_a, case, date(2025, 10, 9))

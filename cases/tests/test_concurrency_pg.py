@@ -10,10 +10,10 @@ from django.db import connection, transaction
 from accounts.tests.factories import StaffFactory
 from areas.jurisdiction import system_scope
 from cases.actions import approve_step
-from cases.errors import CaseError
 from cases.models import CaseStep
 from cases.services import accept_application
 from cases.tests.factories import DAY, give_documents, item, restore_reference_data
+from core.errors import DomainError
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +56,7 @@ def test_two_clicks_at_once_exactly_one_wins(contested):
         try:
             approve_step(user=user, step_id=step.pk, expected_version=0, on_date=DAY, opinion=user.username)
             results[user.username] = "ok"
-        except CaseError as error:
+        except DomainError as error:
             results[user.username] = error.code
 
     threads = [_run(click, user) for user in users]
@@ -104,7 +104,7 @@ def test_the_second_transaction_waits_for_the_first_and_then_loses(contested):
         try:
             approve_step(user=second, step_id=step.pk, expected_version=0, on_date=DAY)
             outcome["code"] = "ok"
-        except CaseError as error:
+        except DomainError as error:
             outcome["code"], outcome["message"] = error.code, error.message
 
     threads = [_run(first_click), _run(second_click)]

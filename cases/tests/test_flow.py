@@ -10,11 +10,11 @@ from audit.models import AuditEntry
 from audit.services import verify_chain
 from cases.actions import approve_step, reject_case
 from cases.catalogue import publish_version
-from cases.errors import CaseError
 from cases.models import Case, CaseEvent, CaseStep, Transfer
 from cases.services import accept_application, supply_materials
 from cases.tests.factories import DAY, give_documents, item
 from cases.transfers import reply_transfer, transfer_case
+from core.errors import DomainError
 from registry.tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_missing_document_gives_one_time_notice_and_holds_the_clock(worker_a, ho
     assert case.receipt_no.startswith("43052220250926") and len(case.receipt_no) == 18
     assert case.due_on is None and not case.steps.filter(state=CaseStep.State.ACTIVE).exists()
     assert list(case.events.values_list("kind", flat=True)) == ["accepted", "materials_notice"]
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         supply_materials(user=worker_a, case=case, on_date=DAY)
     assert error.value.code == "materials_missing"
 
@@ -104,18 +104,18 @@ def test_village_to_township_to_county_with_a_transfer_to_the_disabled_federatio
         on_date=date(2025, 9, 29),
     )
     assert transfer.area_code == disabled_federation.area_code and transfer.due_on == date(2025, 10, 13)
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         act(clerk_a, case, on_date=date(2025, 9, 29))
     assert error.value.code == "transfers_open"
     with within(scope_for_user(cl_officer)):
         reply_transfer(user=cl_officer, transfer_id=transfer.pk, on_date=date(2025, 10, 9), reply="经核实为肢体二级")
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         reply_transfer(user=cl_officer, transfer_id=transfer.pk, on_date=date(2025, 10, 9), reply="again")
     assert error.value.code == "transfer_conflict"
     act(clerk_a, case, on_date=date(2025, 10, 9), opinion="同意上报")
     confirm = active(case)
     assert confirm.responsible_unit.name == "新邵县民政局"
-    with pytest.raises(CaseError) as error:  # the clerk is not the county's approver
+    with pytest.raises(DomainError) as error:  # the clerk is not the county's approver
         approve_step(user=clerk_a, step_id=confirm.pk, expected_version=confirm.row_version, on_date=date(2025, 10, 10))
     assert error.value.code == "no_permission"
     act(approver, case, on_date=date(2025, 10, 10), opinion="准予")
@@ -143,7 +143,7 @@ def test_stale_version_is_refused_with_a_clear_message(worker_a, household):
     case = accept_application(user=worker_a, item=item("disability_living"), household=household, on_date=DAY).case
     step = active(case)
     approve_step(user=worker_a, step_id=step.pk, expected_version=0, on_date=DAY)
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         approve_step(user=worker_a, step_id=step.pk, expected_version=0, on_date=DAY)
     assert error.value.code == "step_conflict"
     assert "赵民生" in error.value.message
@@ -153,7 +153,7 @@ def test_reject_needs_a_reason_and_ends_the_case(worker_a, household):
     give_documents(household, DISABILITY_DOCS)
     case = accept_application(user=worker_a, item=item("disability_living"), household=household, on_date=DAY).case
     step = active(case)
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         reject_case(user=worker_a, step_id=step.pk, expected_version=0, on_date=DAY, reason=" ")
     assert error.value.code == "reason_required"
     reject_case(user=worker_a, step_id=step.pk, expected_version=0, on_date=DAY, reason="不符合条件")
@@ -168,16 +168,16 @@ def test_another_township_cannot_reach_the_case(worker_a, clerk_b, household):
     step = case.steps.first()
     with within(scope_for_user(clerk_b)):
         assert not Case.objects.filter(pk=case.pk).exists()
-        with pytest.raises(CaseError) as error:
+        with pytest.raises(DomainError) as error:
             approve_step(user=clerk_b, step_id=step.pk, expected_version=0, on_date=DAY)
         assert error.value.code == "not_found"
 
 
 def test_window_level_and_jurisdiction_are_checked(worker_a, clerk_b, household):
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         accept_application(user=worker_a, item=item("marriage"), household=household, on_date=DAY)
     assert error.value.code == "level_not_allowed"
-    with within(scope_for_user(clerk_b)), pytest.raises(CaseError) as error:
+    with within(scope_for_user(clerk_b)), pytest.raises(DomainError) as error:
         accept_application(user=clerk_b, item=item("dibao"), household=household, on_date=DAY)
     assert error.value.code == "outside_jurisdiction"
 
@@ -207,7 +207,7 @@ def test_joint_opinions_must_all_come_in(worker_a, clerk_a, county_bureau, house
     investigate = active(case)
     joint = Transfer.unscoped.filter(step=investigate, kind="joint")
     assert joint.count() == 2
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         act(clerk_a, case, on_date=DAY)
     assert error.value.code == "opinions_pending"
     for dept, unit in units.items():

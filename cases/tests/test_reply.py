@@ -4,11 +4,11 @@ import pytest
 
 from accounts.tests.factories import StaffFactory
 from cases.actions import approve_step, reject_case
-from cases.errors import CaseError
 from cases.models import SmsOutbox
 from cases.replies import issue_reply
 from cases.services import accept_application
 from cases.tests.factories import DAY, give_documents, item
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +28,13 @@ def case(worker_a, household):
 
 
 def test_reply_once_after_the_decision(case, worker_a, clerk_a):
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         issue_reply(user=worker_a, case=case, on_date=DAY)
     assert error.value.code == "not_finished"
     step = case.steps.get(order=1)
     reject_case(user=worker_a, step_id=step.pk, expected_version=0, on_date=DAY, reason="家庭收入超过标准")
     case.refresh_from_db()
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         issue_reply(user=clerk_a, case=case, on_date=DAY)
     assert error.value.code == "no_permission"  # the window that accepted replies
     reply = issue_reply(user=worker_a, case=case, on_date=DAY)
@@ -42,7 +42,7 @@ def test_reply_once_after_the_decision(case, worker_a, clerk_a):
     sms = SmsOutbox.objects.get()
     assert sms.phone == "13800000001" and case.receipt_no in sms.text
     case.refresh_from_db()
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         issue_reply(user=worker_a, case=case, on_date=DAY)
     assert error.value.code == "reply_issued"
     assert case.events.filter(kind="replied").count() == 1

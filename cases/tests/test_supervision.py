@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 
 from cases.actions import approve_step
-from cases.errors import CaseError
 from cases.models import CaseStep, Notification, Supervision
 from cases.services import accept_application
 from cases.supervision import board, issue_supervision, recompute_deadlines
 from cases.tests.factories import DAY, give_documents, item
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_thresholds_are_data(case):
 
 
 def test_manual_supervision_by_a_leader(case, leader, clerk_a, worker_a, township_a):
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         issue_supervision(user=clerk_a, case=case, on_date=DAY, due_on=date(2025, 9, 30), reason="加快")
     assert error.value.code == "no_permission"
     supervision = issue_supervision(

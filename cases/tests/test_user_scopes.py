@@ -9,10 +9,10 @@ from accounts.models import Unit
 from accounts.tests.factories import StaffFactory, UnitFactory, ensure_area
 from areas.jurisdiction import scope_for_user, within
 from cases.actions import approve_step
-from cases.errors import CaseError
 from cases.models import Case, CaseEvent, CaseStep
 from cases.services import accept_application
 from cases.tests.factories import DAY, give_documents, item
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
@@ -60,12 +60,12 @@ def test_another_village_or_township_neither_accepts_for_the_household_nor_sees_
         intake = CaseStep.objects.get(case_id=case.pk, state=CaseStep.State.ACTIVE)
     for outsider in (worker_next_village, clerk_b):
         with within(scope_for_user(outsider)):
-            with pytest.raises(CaseError) as error:
+            with pytest.raises(DomainError) as error:
                 accept_application(user=outsider, item=item("disability_living"), household=household, on_date=DAY)
             assert error.value.code == "outside_jurisdiction", outsider
             assert not Case.objects.filter(pk=case.pk).exists()
             assert not CaseStep.objects.filter(case_id=case.pk).exists()
-            with pytest.raises(CaseError) as error:
+            with pytest.raises(DomainError) as error:
                 approve_step(user=outsider, step_id=intake.pk, expected_version=0, on_date=DAY)
             assert error.value.code == "not_found", outsider
     with within(scope_for_user(worker_a)):  # nothing changed: the intake step still waits for 赵民生

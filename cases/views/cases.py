@@ -14,7 +14,7 @@ from cases import actions
 from cases.access import can_accept, can_act_on, can_supervise, ensure_case_staff
 from cases.catalogue import items_for_window
 from cases.deadlines import case_clock, step_clock, warn_days_on
-from cases.errors import CaseError
+from cases.errors import CaseCode
 from cases.forms import AddDocumentForm, StepActionForm, SuperviseForm
 from cases.models import Case, CaseStep, Transfer
 from cases.replies import default_reply_text, issue_reply
@@ -22,7 +22,7 @@ from cases.services import accept_application, supply_materials
 from cases.supervision import issue_supervision
 from cases.transfers import department_units, transfer_case
 from cases.workdays import WorkCalendar
-from registry.errors import RegistryError
+from core.errors import DomainError
 from registry.models import Document, DocumentType, Household
 from registry.services import attach_document, missing_documents
 
@@ -87,7 +87,7 @@ def accept(request):
                 phone=request.POST.get("phone", "").strip(),
                 on_date=today,
             )
-        except CaseError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             if result.missing:
@@ -159,10 +159,10 @@ def act(request, pk: int, step_id: int):
         elif data["action"] == "transfer":
             to_unit = department_units(case.area_code).filter(pk=data["to_unit"]).first()
             if to_unit is None:
-                raise CaseError("transfer_target", "请选择转办部门")
+                raise DomainError(CaseCode.TRANSFER_TARGET, "请选择转办部门")
             transfer_case(**common, to_unit=to_unit, request=data["text"], limit_wd=data["limit_wd"])
             messages.success(request, f"已转办{to_unit.name}")
-    except CaseError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     return redirect("cases:detail", pk=case.pk)
 
@@ -180,7 +180,7 @@ def resume(request, pk: int, step_id: int):
             note=request.POST.get("text", ""),
         )
         messages.success(request, "补正已登记，恢复计时")
-    except (CaseError, ValueError) as error:
+    except (DomainError, ValueError) as error:
         messages.error(request, getattr(error, "message", "提交的内容不完整"))
     return redirect("cases:detail", pk=case.pk)
 
@@ -213,7 +213,7 @@ def materials(request, pk: int):
                     **holder,
                 )
                 messages.success(request, f"{data['doc_type'].name}已采集入库")
-            except RegistryError as error:
+            except DomainError as error:
                 messages.error(request, error.message)
                 return redirect("cases:detail", pk=case.pk)
         else:
@@ -222,8 +222,8 @@ def materials(request, pk: int):
     try:
         supply_materials(user=request.user, case=case, on_date=timezone.localdate())
         messages.success(request, "材料已补齐，开始计时")
-    except CaseError as error:
-        (messages.info if error.code == "materials_missing" else messages.error)(request, error.message)
+    except DomainError as error:
+        (messages.info if error.code == CaseCode.MATERIALS_MISSING else messages.error)(request, error.message)
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -236,7 +236,7 @@ def supervise(request, pk: int):
         try:
             issue_supervision(user=request.user, case=case, on_date=timezone.localdate(), **form.cleaned_data)
             messages.success(request, "已督办，责任单位及其上级已收到通知")
-        except CaseError as error:
+        except DomainError as error:
             messages.error(request, error.message)
     else:
         messages.error(request, "请填写限办日期和督办事由")
@@ -250,7 +250,7 @@ def reply(request, pk: int):
     try:
         issue_reply(user=request.user, case=case, on_date=timezone.localdate(), text=request.POST.get("text", ""))
         messages.success(request, "已统一答复申请人（答复通知书可打印，短信已发出）")
-    except CaseError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     return redirect("cases:detail", pk=case.pk)
 

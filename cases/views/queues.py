@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from cases import actions
 from cases.access import ensure_case_staff, is_department_officer, transfers_for_department, transfers_sent_by
 from cases.deadlines import step_clock, warn_days_on
-from cases.errors import CaseError
 from cases.models import Case, CaseStep, Notification, Transfer
 from cases.transfers import reply_transfer
 from cases.workdays import WorkCalendar
+from core.errors import DomainError
 from core.excel import xlsx_response
 
 QUEUES = [
@@ -146,7 +146,7 @@ def bulk(request):
                 opinion=request.POST.get("text", "").strip() or "批量审核通过",
             )
             done += 1
-        except CaseError as error:
+        except DomainError as error:
             failed.append(error.message)
         except ValueError:
             failed.append("提交的内容不完整")
@@ -199,7 +199,7 @@ def transfer_detail(request, pk: int):
             )
             messages.success(request, "已答复，意见已反馈至办件")
             return redirect("cases:inbox")
-        except CaseError as error:
+        except DomainError as error:
             messages.error(request, error.message)
     return render(request, "cases/transfer_detail.html", {"transfer": transfer, "case": transfer.case})
 

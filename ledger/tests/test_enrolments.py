@@ -1,4 +1,4 @@
-"""Enrolments move only through named actions, each leaving an event (DOMAIN.md §3)."""
+"""Enrolments move only through named actions, each leaving an event (docs/domain.md §9.1)."""
 
 from datetime import date
 from decimal import Decimal
@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, transaction
 
+from core.errors import DomainError
 from ledger import services
-from ledger.errors import LedgerError
 from ledger.models import Enrolment, EnrolmentEvent
 from policy.programmes import Programme
 from registry.tests.factories import HouseholdFactory
@@ -47,7 +47,7 @@ def test_unstable_income_is_reviewed_every_six_months():
 def test_dibao_and_tekun_for_the_same_person_are_refused_with_the_reason():
     household = HouseholdFactory(head__name="张三")
     dibao(household)
-    with pytest.raises(LedgerError) as error:
+    with pytest.raises(DomainError) as error:
         services.enrol(
             programme=Programme.TEKUN,
             household=household,
@@ -85,7 +85,7 @@ def test_stop_ends_payment_from_next_month_and_amount_for_month_follows():
     assert enrolment.end_month == date(2025, 9, 1)
     assert services.amount_for_month(enrolment, date(2025, 8, 1)) == Decimal("810")
     assert services.amount_for_month(enrolment, date(2025, 9, 1)) == 0
-    with pytest.raises(LedgerError, match="已停保"):
+    with pytest.raises(DomainError, match="已停保"):
         services.stop(enrolment, decided_on=date(2025, 9, 10), reason="重复")
 
 
@@ -115,7 +115,7 @@ def test_a_stale_copy_cannot_overwrite_a_newer_change():
     enrolment = dibao(HouseholdFactory())
     stale = Enrolment.objects.get(pk=enrolment.pk)
     services.adjust_amount(enrolment, new_amount=Decimal("700"), decided_on=date(2025, 5, 1), reason="人口变化")
-    with pytest.raises(LedgerError) as error:
+    with pytest.raises(DomainError) as error:
         services.adjust_amount(stale, new_amount=Decimal("900"), decided_on=date(2025, 5, 2), reason="重复操作")
     assert error.value.code == "concurrent_change"
     enrolment.refresh_from_db()

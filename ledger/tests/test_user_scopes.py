@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from areas.jurisdiction import scope_for_user, within
+from core.errors import DomainError
 from ledger import services
-from ledger.errors import LedgerError
 from ledger.models import Enrolment, EnrolmentEvent, ReviewSchedule
 from policy.programmes import Programme
 from registry.tests.factories import HouseholdFactory
@@ -40,7 +40,7 @@ def test_the_county_enrols_in_its_own_scope_and_another_township_sees_none_of_it
         assert not Enrolment.objects.filter(pk=enrolment.pk).exists()
         assert not EnrolmentEvent.objects.filter(enrolment_id=enrolment.pk).exists()
         assert not ReviewSchedule.objects.filter(enrolment_id=enrolment.pk).exists()
-        with pytest.raises(LedgerError) as error:
+        with pytest.raises(DomainError) as error:
             enrol(HouseholdFactory(), clerk_b)
         assert error.value.code == "outside_jurisdiction"
     with within(scope_for_user(approver)):

@@ -5,9 +5,10 @@ from datetime import date, timedelta
 import pytest
 
 from areas.jurisdiction import scope_for_area, scope_for_user, within
+from cases.errors import CaseCode
 from cases.models import Case
+from core.errors import DomainError
 from monitoring import services
-from monitoring.errors import MonitoringError
 from monitoring.models import MonitoredHousehold, Warning, WarningEvent
 from verification.tests.factories import DAY, enrol, family, load
 
@@ -45,7 +46,7 @@ def test_visit_then_temporary_assistance_application_closes_the_loop(monitored, 
     warning = Warning.objects.get()
     assert warning.risk == "medium"
     with within(scope_for_user(worker_a)):
-        with pytest.raises(MonitoringError) as error:
+        with pytest.raises(DomainError) as error:
             services.open_application(warning, user=worker_a, item_code="temp_expense", on_date=DAY)
         assert error.value.code == "visit_first"
         services.record_visit(warning, user=worker_a, on_date=DAY, note="住院化疗，家庭无力承担自付部分")
@@ -61,6 +62,20 @@ def test_visit_then_temporary_assistance_application_closes_the_loop(monitored, 
     ]
 
 
+def test_the_engines_refusal_of_the_application_reaches_the_worker_unchanged(monitored, worker_a):
+    sick = monitored.current_memberships()[1].person
+    load("medical", BILL, [[sick.id_number, sick.name, "2025-08-20", "30000"]])
+    services.run_monitoring(DAY)
+    warning = Warning.objects.get()
+    with within(scope_for_user(worker_a)):
+        services.record_visit(warning, user=worker_a, on_date=DAY, note="住院化疗，家庭无力承担自付部分")
+        with pytest.raises(DomainError) as error:  # 婚姻登记 is not accepted at a village window
+            services.open_application(warning, user=worker_a, item_code="marriage", on_date=DAY)
+    assert error.value.code is CaseCode.LEVEL_NOT_ALLOWED and "本窗口不能受理" in error.value.message
+    warning.refresh_from_db()
+    assert (warning.stage, warning.case) == ("visited", None) and not Case.objects.exists()
+
+
 def test_closing_needs_a_visit_and_a_reason(monitored, worker_a):
     load(
         "disaster",
@@ -71,10 +86,10 @@ def test_closing_needs_a_visit_and_a_reason(monitored, worker_a):
     warning = Warning.objects.get()
     assert (warning.signal, warning.risk) == ("disaster", "high")
     with within(scope_for_user(worker_a)):
-        with pytest.raises(MonitoringError):
+        with pytest.raises(DomainError):
             services.close_warning(warning, user=worker_a, on_date=DAY, reason="已获保险赔付")
         services.record_visit(warning, user=worker_a, on_date=DAY, note="房屋受损，已获保险赔付")
-        with pytest.raises(MonitoringError) as error:
+        with pytest.raises(DomainError) as error:
             services.close_warning(warning, user=worker_a, on_date=DAY, reason=" ")
         assert error.value.code == "reason_required"
         services.close_warning(warning, user=worker_a, on_date=DAY, reason="已获保险赔付，无需救助")

@@ -1,5 +1,5 @@
 """Fund entries and line corrections are append-only in the database; bank layout presets
-(DOMAIN.md §8: the bank 代发 `|` file with its summary line, the 一卡通 roster)."""
+(docs/domain.md §8: the bank 代发 `|` file with its summary line, the 一卡通 roster)."""
 
 from django.db import migrations
 

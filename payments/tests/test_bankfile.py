@@ -1,4 +1,4 @@
-"""Bank files: presets from DOMAIN.md §8, byte-identical regeneration, count/total checks, 生僻字."""
+"""Bank files: presets of docs/domain.md §8, byte-identical regeneration, count/total checks, 生僻字."""
 
 import hashlib
 import io
@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from core.errors import DomainError
 from payments import bankfile, rolls
-from payments.errors import PaymentError
 from payments.models import BankLayout, RollLine
 from payments.tests.factories import APRIL, dibao, household
 from policy.programmes import Programme
@@ -72,7 +72,7 @@ def test_a_file_whose_count_or_total_would_not_match_cannot_be_produced(approved
         return iter([rows[1:]])
 
     monkeypatch.setattr(bankfile, "_batches", one_line_lost)
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         export(approved_roll, "bank-daifa-pipe")
     assert error.value.code == "file_mismatch"
 
@@ -80,7 +80,7 @@ def test_a_file_whose_count_or_total_would_not_match_cannot_be_produced(approved
 def test_unapproved_roll_has_no_bank_file(clerk_a):
     dibao(household())
     roll = rolls.generate_roll(programme=Programme.DIBAO, month=APRIL, area_code="430522000000", user=clerk_a)
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         export(roll, "bank-daifa-pipe")
     assert error.value.code == "not_approved"
 
@@ -138,7 +138,7 @@ def test_rare_name_line_paid_at_the_counter_counts_as_paid_and_the_roll_balances
 
     export(rare_name_roll, "bank-daifa-pipe")
     line = RollLine.objects.get(roll=rare_name_roll, payee_name="王䶮")
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         record_counter_payment(line, voucher_number=" ", paid_on=date(2025, 4, 20), user=clerk_a)
     assert error.value.code == "voucher_missing"
     payment = record_counter_payment(line, voucher_number="GT-0001", paid_on=date(2025, 4, 20), user=clerk_a)
@@ -146,11 +146,11 @@ def test_rare_name_line_paid_at_the_counter_counts_as_paid_and_the_roll_balances
     assert (line.status, payment.paid_by, payment.voucher_number) == ("paid", clerk_a, "GT-0001")
     (rec,) = reconcile(type(rare_name_roll).objects.filter(pk=rare_name_roll.pk))
     assert rec.balanced and (rec.paid_count, rec.paid_fen, rec.held_count) == (1, 50000, 0)
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         record_counter_payment(line, voucher_number="GT-0002", paid_on=date(2025, 4, 20), user=clerk_a)
     assert error.value.code == "not_manual"
     bank_line = RollLine.objects.get(roll=rare_name_roll, payee_name="张三")
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         record_counter_payment(bank_line, voucher_number="GT-0003", paid_on=date(2025, 4, 20), user=clerk_a)
     assert error.value.code == "not_manual"
 

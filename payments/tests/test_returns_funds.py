@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import DomainError
 from payments import bankfile, funds, rolls
-from payments.errors import PaymentError
 from payments.models import BankLayout, FundAccount, FundEntry, PaymentRoll, RollLine
 from payments.returns import correct_failed_line, import_return, reconcile
 from payments.tests.factories import APRIL, MAY, bank_reference, dibao, household
@@ -76,7 +76,7 @@ def test_return_rows_of_another_roll_or_with_a_wrong_amount_are_listed_not_appli
 
 def test_correcting_a_line_that_did_not_fail_is_refused(clerk_a, approver):
     roll = make_roll(clerk_a, approver, count=1)
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         correct_failed_line(
             RollLine.objects.get(roll=roll), payee_name="张三", bank_name="", bank_account="1", reason="x", user=clerk_a
         )
@@ -97,19 +97,19 @@ def test_fund_ledger_balance_from_entries_never_negative_without_recorded_overri
         county, town, amount="50000", document_reference="新民发〔2025〕3号", idempotency_key="a1", user=approver
     )
     assert (funds.balance_fen(county), funds.balance_fen(town)) == (115000001, 5000000)
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         funds.post_entry(
             town, kind="spending", amount="60000", document_reference="x", idempotency_key="s1", user=clerk_a
         )
     assert error.value.code == "insufficient_funds"
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         funds.post_entry(town, kind="spending", amount="60000", document_reference="x", idempotency_key="s1",
                          user=clerk_a, override_reason="上级资金未到，先行垫付")  # fmt: skip
     assert error.value.code == "override_forbidden"
     entry = funds.post_entry(town, kind="spending", amount="60000", document_reference="x", idempotency_key="s1",
                              user=approver, override_reason="上级资金未到，先行垫付")  # fmt: skip
     assert (entry.balance_after_fen, entry.override_by, funds.balance_fen(town)) == (-1000000, approver, -1000000)
-    with pytest.raises(PaymentError):
+    with pytest.raises(DomainError):
         funds.post_entry(county, kind="spending", amount="1", document_reference="", idempotency_key="s2")
 
 
@@ -139,7 +139,7 @@ def test_approval_without_enough_funds_is_refused(clerk_a, approver):
     funds.post_entry(account, kind="budget_received", amount="1", document_reference="d", idempotency_key="k")
     dibao(household())
     roll = rolls.generate_roll(programme=Programme.DIBAO, month=APRIL, area_code=COUNTY, user=clerk_a)
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         rolls.approve_roll(roll, user=approver)
     assert error.value.code == "insufficient_funds"
     roll.refresh_from_db()

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import DomainError
 from ledger import services as ledger
 from ledger.models import Enrolment
 from payments import rolls
-from payments.errors import PaymentError
 from payments.models import PaymentRoll, RollLine
 from payments.tests.factories import APRIL, MAY, VILLAGE_A, VILLAGE_B, dibao, household
 from policy.models import PolicyParameter
@@ -65,7 +65,7 @@ def test_frozen_roll_is_unaffected_by_later_registry_and_enrolment_edits(approve
     ledger.adjust_amount(enrolment, new_amount=Decimal("900"), decided_on=date(2025, 4, 2), reason="标准提高")
     after = [(x.payee_name, x.bank_account, x.amount_fen, x.head_name) for x in lines(roll)]
     assert after == before == [("张三", before[0][1], 81000, "张三")]
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         generate(user=clerk_a)
     assert error.value.code == "frozen"
     may = generate(MAY, user=clerk_a)
@@ -83,10 +83,10 @@ def test_lines_are_numbered_in_enrolment_order_across_villages():
 def test_maker_cannot_approve_their_own_roll(approver, clerk_a):
     dibao(household())
     roll = generate(user=approver)
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         rolls.approve_roll(roll, user=approver)
     assert error.value.code == "maker_checker"
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         rolls.approve_roll(roll, user=clerk_a)
     assert error.value.code == "forbidden"
     roll = generate(user=clerk_a)
@@ -103,7 +103,7 @@ def test_payment_after_death_blocks_approval_and_the_roll_says_why(approver, cle
     h.head.save()
     roll = generate(user=clerk_a)
     assert roll.issue_count == 1
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         rolls.approve_roll(roll, user=approver)
     assert error.value.code == "blocked"
     (issue,) = roll.issues.all()
@@ -118,7 +118,7 @@ def test_two_rolls_cannot_pay_the_same_enrolment_for_the_same_month(approver, cl
     assert county_roll.issue_count == 1
     (issue,) = county_roll.issues.all()
     assert issue.other_roll == township_roll and "不得重复发放" in issue.message
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         rolls.approve_roll(county_roll, user=approver)
     assert error.value.code == "blocked"
 
@@ -141,7 +141,7 @@ def test_death_recorded_after_generation_still_blocks_approval_and_the_roll_says
     h.head.life_status = "dead"
     h.head.death_date = date(2025, 3, 10)
     h.head.save()
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         rolls.approve_roll(roll, user=approver)
     assert error.value.code == "blocked"
     roll.refresh_from_db()
@@ -155,7 +155,7 @@ def test_roll_approved_after_generation_still_blocks_a_double_payment(approver, 
     county_roll = generate(user=clerk_a)
     township_roll = generate(user=clerk_a, area="430522100000")
     rolls.approve_roll(township_roll, user=approver)
-    with pytest.raises(PaymentError) as error:
+    with pytest.raises(DomainError) as error:
         rolls.approve_roll(county_roll, user=approver)
     assert error.value.code == "blocked"
     (issue,) = county_roll.issues.all()

@@ -5,8 +5,8 @@ cannot build a roll for 酿溪镇 and sees neither the roll nor its lines."""
 import pytest
 
 from areas.jurisdiction import scope_for_user, within
+from core.errors import DomainError
 from payments import rolls
-from payments.errors import PaymentError
 from payments.models import PaymentRoll, RollLine
 from payments.tests.factories import APRIL, VILLAGE_A, VILLAGE_B, dibao, household
 from policy.programmes import Programme
@@ -31,7 +31,7 @@ def test_a_township_builds_its_roll_in_its_own_scope_from_its_own_recipients_onl
     with within(scope_for_user(clerk_b)):
         assert not PaymentRoll.objects.filter(pk=roll.pk).exists()
         assert not RollLine.objects.filter(roll_id=roll.pk).exists()
-        with pytest.raises(PaymentError) as error:
+        with pytest.raises(DomainError) as error:
             generate(clerk_b, TOWNSHIP_A)
         assert error.value.code == "outside_jurisdiction"
         own = generate(clerk_b, TOWNSHIP_B)

@@ -55,7 +55,7 @@ TEMPLATE_COLUMNS = [
     Column("start_date", "入户日期", (), False, 12, "可不填，默认为导入当天"),
 ]
 
-# The national system's roster (DOMAIN.md §8), one row per household.
+# The national system's roster (docs/domain.md §8), one row per household.
 ROSTER_COLUMNS = [
     Column("head_name", "户主姓名", ("申请人姓名", "户主"), True),
     Column("head_id", "户主身份证号", ("户主身份证号码", "户主公民身份号码", "申请人身份证号")),

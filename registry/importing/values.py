@@ -1,6 +1,6 @@
 """One cell in, one clean value out — or a `CellError` whose message a township clerk understands.
 
-The mistakes handled here are the ones found in real ledgers (DOMAIN.md §8): ID and bank numbers
+The mistakes handled here are the ones found in real ledgers (docs/domain.md §8): ID and bank numbers
 that Excel stored as numbers (the tail becomes 000), amounts in words (伍佰元), dates typed as text.
 """
 

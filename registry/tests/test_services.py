@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from areas.jurisdiction import scope_for_area, within
+from core.errors import DomainError
 from registry import services
-from registry.errors import RegistryError
 from registry.models import Document, DocumentType, Membership
 from registry.relations import Relation
 from registry.tests.factories import HouseholdFactory, PersonFactory, new_id_number
@@ -32,7 +32,7 @@ def test_register_person_derives_sex_birth_and_pinyin(village):
 def test_the_same_id_cannot_be_registered_twice_and_the_error_names_the_record(village):
     number = new_id_number()
     services.register_person(id_number=number, name="张三", area_code=VILLAGE)
-    with pytest.raises(RegistryError) as error:
+    with pytest.raises(DomainError) as error:
         services.register_person(id_number=number, name="张叁", area_code=VILLAGE)
     assert error.value.code == "duplicate_id"
     assert "张三" in error.value.message
@@ -44,13 +44,13 @@ def test_a_duplicate_in_another_township_does_not_reveal_the_person(village, tow
     ensure_area("430522101201", "严塘村")
     number = new_id_number()
     services.register_person(id_number=number, name="张三", area_code=VILLAGE)
-    with within(scope_for_area("430522101000")), pytest.raises(RegistryError) as error:
+    with within(scope_for_area("430522101000")), pytest.raises(DomainError) as error:
         services.register_person(id_number=number, name="张三", area_code="430522101201")
     assert "张三" not in error.value.message and "其他辖区" in error.value.message
 
 
 def test_a_sex_that_contradicts_the_id_is_refused(village):
-    with pytest.raises(RegistryError, match="性别与身份证号不一致"):
+    with pytest.raises(DomainError, match="性别与身份证号不一致"):
         services.register_person(id_number=new_id_number(male=True), name="李四", area_code=VILLAGE, sex="F")
 
 
@@ -98,7 +98,7 @@ def test_documents_flag_missing_and_expired_all_at_once(village):
 def test_only_pdf_jpg_png_are_accepted(village):
     person = PersonFactory()
     id_card = DocumentType.objects.get(code="id_card")
-    with pytest.raises(RegistryError) as error:
+    with pytest.raises(DomainError) as error:
         services.attach_document(doc_type=id_card, person=person, upload=SimpleUploadedFile("a.exe", b"MZ\x90\x00"))
     assert error.value.code == "file_type"
     document = services.attach_document(
@@ -121,7 +121,7 @@ def test_update_household_refuses_a_non_numeric_account_and_logs_changes(village
     from audit.models import AuditEntry
 
     household = HouseholdFactory()
-    with pytest.raises(RegistryError, match="只能是数字"):
+    with pytest.raises(DomainError, match="只能是数字"):
         services.update_household(household, bank_account="6217-ABC")
     services.update_household(household, bank_account="6217002920001234567", bank_name="农业银行")
     entry = (

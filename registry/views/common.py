@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from accounts.roles import Capability
 from audit.models import AuditEntry
 from audit.services import record
+from registry.errors import RegistryCode
 from registry.search import search_ids
 
 PAGE_SIZE = 50
@@ -60,24 +61,24 @@ def area_names(codes) -> dict[str, str]:
 
 
 def add_registry_error(form, error, field: str | None = None) -> None:
-    """Show a service's RegistryError next to the field it concerns (or on top of the form)."""
+    """Show a service's DomainError next to the field it concerns (or on top of the form)."""
     by_code = {
-        "duplicate_id": "id_number",
-        "id_missing": "id_number",
-        "id_format": "id_number",
-        "id_number_mangled": "id_number",
-        "id_check_digit": "id_number",
-        "id_birth_date": "id_number",
-        "id_mismatch": "id_number",
-        "name_missing": "name",
-        "address_missing": "address",
-        "area_invalid": "area",
-        "area_unknown": "area",
-        "area_outside_jurisdiction": "area",
-        "file_too_large": "file",
-        "file_type": "file",
-        "validity": "valid_until",
-        "death_date_missing": "death_date",
+        RegistryCode.DUPLICATE_ID: "id_number",
+        RegistryCode.ID_MISSING: "id_number",
+        RegistryCode.ID_FORMAT: "id_number",
+        RegistryCode.ID_NUMBER_MANGLED: "id_number",
+        RegistryCode.ID_CHECK_DIGIT: "id_number",
+        RegistryCode.ID_BIRTH_DATE: "id_number",
+        RegistryCode.ID_MISMATCH: "id_number",
+        RegistryCode.NAME_MISSING: "name",
+        RegistryCode.ADDRESS_MISSING: "address",
+        RegistryCode.AREA_INVALID: "area",
+        RegistryCode.AREA_UNKNOWN: "area",
+        RegistryCode.AREA_OUTSIDE_JURISDICTION: "area",
+        RegistryCode.FILE_TOO_LARGE: "file",
+        RegistryCode.FILE_TYPE: "file",
+        RegistryCode.VALIDITY: "valid_until",
+        RegistryCode.DEATH_DATE_MISSING: "death_date",
     }
     target = field or by_code.get(error.code)
     form.add_error(target if target in form.fields else None, error.message)
@@ -88,8 +89,8 @@ def attach_from_form(request, form, **holder) -> bool:
     lands on the form. Returns whether it was collected."""
     from django.contrib import messages
 
+    from core.errors import DomainError
     from registry import services
-    from registry.errors import RegistryError
 
     if not form.is_valid():
         return False
@@ -101,7 +102,7 @@ def attach_from_form(request, form, **holder) -> bool:
             **holder,
             **form.service_fields(),
         )
-    except RegistryError as error:
+    except DomainError as error:
         add_registry_error(form, error)
         return False
     messages.success(request, f"已采集{form.cleaned_data['doc_type'].name}。")

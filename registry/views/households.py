@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from audit.services import record_personal_data_view
+from core.errors import DomainError
 from core.excel import xlsx_response
 from core.masking import mask_address, mask_bank_account, mask_id_number, mask_phone
 from registry import services
-from registry.errors import RegistryError
 from registry.forms import (
     ChecklistForm,
     DocumentForm,
@@ -153,7 +153,7 @@ def household_new(request):
             )
         except RowError as exc:
             add_registry_error(formset.forms[indexes[exc.index]], exc.error)
-        except RegistryError as error:
+        except DomainError as error:
             add_registry_error(form, error)
         else:
             messages.success(request, f"已登记{household}，共{len(rows)}人。")
@@ -259,7 +259,7 @@ def household_split(request, pk: int):
                 address=form.cleaned_data["address"],
                 on_date=form.cleaned_data["on_date"],
             )
-        except RegistryError as error:
+        except DomainError as error:
             add_registry_error(form, error)
         else:
             messages.success(request, f"已分户：新户{new.number}，户主{new_head.name}。")
@@ -276,7 +276,7 @@ def household_merge(request, pk: int):
         into = form.cleaned_data["into_number"]
         try:
             services.merge_households(household, into=into, on_date=form.cleaned_data["on_date"])
-        except RegistryError as error:
+        except DomainError as error:
             add_registry_error(form, error, field="into_number")
         else:
             messages.success(request, f"已将{household.number}并入{into.number}。")

@@ -1,7 +1,7 @@
 """Registering a new household with its people in one go (the window form and POST /households).
 
 All or nothing: every person is registered and the household formed inside one transaction; the
-first RegistryError rolls everything back and says which row it came from.
+first DomainError rolls everything back and says which row it came from.
 """
 
 from dataclasses import dataclass, field
@@ -9,8 +9,9 @@ from datetime import date
 
 from django.db import transaction
 
+from core.errors import DomainError
 from registry import services
-from registry.errors import RegistryError
+from registry.errors import RegistryCode
 from registry.models import Household, Person
 from registry.relations import Relation
 
@@ -25,7 +26,7 @@ class MemberRow:
 
 
 class RowError(Exception):
-    def __init__(self, index: int, error: RegistryError):
+    def __init__(self, index: int, error: DomainError):
         super().__init__(error.message)
         self.index = index
         self.error = error
@@ -34,14 +35,14 @@ class RowError(Exception):
 def register_household_with_members(
     *, rows: list[MemberRow], area_code: str, address: str, on_date: date, **household_fields
 ) -> Household:
-    """rows[0] is the head. Raises RowError(index, RegistryError) or RegistryError (household-level)."""
+    """rows[0] is the head. Raises RowError(index, DomainError) or DomainError (household-level)."""
     if not rows or rows[0].relation != Relation.HEAD:
-        raise RegistryError("head_missing", "第一行须为户主")
+        raise DomainError(RegistryCode.HEAD_MISSING, "第一行须为户主")
     with transaction.atomic():
         people: list[Person] = []
         for index, row in enumerate(rows):
             if index and row.relation == Relation.HEAD:
-                raise RowError(index, RegistryError("two_heads", "一户只能有一个户主"))
+                raise RowError(index, DomainError(RegistryCode.TWO_HEADS, "一户只能有一个户主"))
             if row.person is not None:
                 people.append(row.person)
                 continue
@@ -49,7 +50,7 @@ def register_household_with_members(
                 people.append(
                     services.register_person(id_number=row.id_number, name=row.name, area_code=area_code, **row.fields)
                 )
-            except RegistryError as error:
+            except DomainError as error:
                 raise RowError(index, error) from None
         members = [services.NewMember(person, row.relation) for person, row in zip(people[1:], rows[1:], strict=True)]
         return services.register_household(

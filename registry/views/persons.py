@@ -8,10 +8,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Capability
 from audit.services import record_personal_data_view
+from core.errors import DomainError
 from core.excel import xlsx_response
 from core.masking import mask_id_number, mask_phone
 from registry import services
-from registry.errors import RegistryError
+from registry.errors import RegistryCode
 from registry.forms import DeathForm, DocumentForm, MoveForm, PersonEditForm, PersonFilterForm
 from registry.models import Document, DocumentType, Membership, Person, with_current_household
 from registry.timeline import timeline_for
@@ -169,7 +170,7 @@ def person_edit(request, pk: int):
         if changed:
             try:
                 services.update_person(Person.objects.get(pk=pk), **changed)
-            except RegistryError as error:
+            except DomainError as error:
                 add_registry_error(form, error)
                 return render(request, "registry/person_edit.html", {"form": form, "person": person})
             messages.success(request, "已保存修改。")
@@ -187,7 +188,7 @@ def person_death(request, pk: int):
             services.update_person(
                 person, life_status=Person.LifeStatus.DECEASED, death_date=form.cleaned_data["death_date"]
             )
-        except RegistryError as error:
+        except DomainError as error:
             add_registry_error(form, error)
         else:
             messages.success(request, f"已登记{person.name}死亡。")
@@ -210,8 +211,8 @@ def person_move(request, pk: int):
                 on_date=data["on_date"],
                 reason=data["reason"] or "迁入",
             )
-        except RegistryError as error:
-            add_registry_error(form, error, field="relation" if error.code == "two_heads" else None)
+        except DomainError as error:
+            add_registry_error(form, error, field="relation" if error.code == RegistryCode.TWO_HEADS else None)
         else:
             messages.success(request, f"{person.name}已迁入{data['household_number']}。")
             return redirect("registry:person_detail", pk=pk)

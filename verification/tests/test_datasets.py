@@ -6,8 +6,8 @@ import duckdb
 import pytest
 from openpyxl import Workbook
 
+from core.errors import DomainError
 from registry.tests.factories import new_id_number
-from verification.errors import VerificationError
 from verification.loading import load_batch, receive_batch, upload_from_bytes
 from verification.models import Batch, DatasetRow
 from verification.tests.factories import DAY, load
@@ -56,7 +56,7 @@ def test_a_missing_required_column_is_named():
 def test_the_same_file_cannot_be_loaded_twice():
     rows = [[new_id_number(), "张三", "2025-03-01"]]
     load("death", HEADER, rows, name="a.csv")
-    with pytest.raises(VerificationError) as error:
+    with pytest.raises(DomainError) as error:
         load("death", HEADER, rows, name="b.csv")
     assert error.value.code == "duplicate_file"
 

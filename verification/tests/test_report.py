@@ -2,8 +2,8 @@
 
 import pytest
 
+from core.errors import DomainError
 from registry.models import Document, DocumentType
-from verification.errors import VerificationError
 from verification.models import ReportLine
 from verification.pdf import USE_NOTICE, report_pdf
 from verification.report import record_recheck, request_recheck, verify_household
@@ -21,7 +21,7 @@ def authorisation(household):
 
 def test_no_authorisation_no_verification(approver):
     household = family({"name": "王大"})
-    with pytest.raises(VerificationError) as error:
+    with pytest.raises(DomainError) as error:
         verify_household(user=approver, household=household, authorisation=None, programme="低保", on_date=DAY)
     assert error.value.code == "no_authorisation"
 
@@ -50,7 +50,7 @@ def test_report_lists_each_result_with_source_batch_and_limit_and_hides_deposit_
     assert USE_NOTICE == "仅供社会救助审核使用"
 
     request_recheck(line, user=approver, reason="车辆已于2024年转让")
-    with pytest.raises(VerificationError):
+    with pytest.raises(DomainError):
         request_recheck(line, user=approver, reason="再次")
     line = record_recheck(line, user=approver, corrected=True, outcome="车管所复查：已过户他人")
     assert (line.recheck, line.breach) == (ReportLine.Recheck.CORRECTED, False)
