@@ -24,6 +24,7 @@ from areas.codes import prefix_of, validate_code
 from areas.jurisdiction import current_scope
 from audit.models import AuditEntry
 from audit.services import record
+from core.months import add_months, month_start
 from payments.errors import PaymentError
 from payments.models import PaymentRoll, RollIssue, RollLine
 from policy.parameters import Policy
@@ -201,15 +202,6 @@ GROUP BY l.roll_id, l.id
 """
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def months_before(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 - n
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def can_prepare(user) -> bool:
     """经办: whoever accepts, reviews or approves may prepare rolls, files and corrections."""
     return any(user.can(c) for c in (Capability.ACCEPT_APPLICATIONS, Capability.REVIEW, Capability.APPROVE))
@@ -291,7 +283,7 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
         "month": month,
         "prefix": prefix + "%",
         # how far back a late decision is paid as arrears: policy data, per area and date
-        "lookback": months_before(month, Policy.for_area(area_code, month).months(ParameterKey.ARREARS_MONTHS)),
+        "lookback": add_months(month, -Policy.for_area(area_code, month).months(ParameterKey.ARREARS_MONTHS)),
     }
     regular = REGULAR_SQL if _exists(HAS_BENEFICIARIES_SQL, params) else REGULAR_HOUSEHOLDS_SQL
     written = {}
