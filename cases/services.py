@@ -277,7 +277,7 @@ def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalen
     definition = step.definition
     pauses, pause_kind = False, PauseInterval.Kind.NOTICE
     if definition.kind == StepDefinition.Kind.NOTICE:
-        days = case.version.notice_days or definition.calendar_days or 7
+        days = case.version.notice_period_days()
         due = calendar.add_calendar_days(on_date, days, roll_to_workday=definition.rolls_to_workday)
         pauses = case.version.notice_pauses_clock or definition.pauses_case_clock
     elif definition.kind == StepDefinition.Kind.WAITING:
