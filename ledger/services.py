@@ -200,11 +200,13 @@ def stop(
     user=None,
     case_reference: str = "",
     idempotency_key: str | None = None,
+    from_month: date | None = None,
 ) -> Enrolment:
-    """停止保障 from the month after the decision."""
+    """停止保障 from the month after the decision, or from `from_month` when a rule says so (a death:
+    policy.rules.payment_ends_after_death)."""
     if not enrolment.is_open:
         raise LedgerError("stopped", "该对象已停保")
-    end = next_month_start(decided_on)
+    end = month_start(from_month) if from_month else next_month_start(decided_on)
     _move(enrolment, status=Enrolment.Status.STOPPED, end_month=end)
     ReviewSchedule.objects.filter(enrolment=enrolment).delete()
     _record(

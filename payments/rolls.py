@@ -336,6 +336,36 @@ def _count_issues(roll: PaymentRoll) -> int:
     return roll.issue_count
 
 
+def hold_after_death(person, *, died_on: date, stopped: list, from_month: date, user) -> str:
+    """`ledger.hooks` listener: a death stopped these enrolments from `from_month` on. Their lines
+    of that month or later that are not paid yet are held for good (死亡停发, never released to a
+    later roll): lines of rolls still awaiting approval, whose death check is run again, and lines
+    of approved rolls already held for another reason. A line of an approved roll on its way to the
+    bank is not touched: the payment after the death is recovered through the review case."""
+    if not stopped:
+        return ""
+    later = RollLine.unscoped.filter(enrolment_id__in=[e.pk for e in stopped], pay_month__gte=from_month).exclude(
+        kind=RollLine.Kind.RECOVERY
+    )
+    not_yet = Q(roll__status=PaymentRoll.Status.GENERATED, status__in=[RollLine.Status.PENDING, RollLine.Status.HELD])
+    held_before = Q(roll__status=PaymentRoll.Status.APPROVED, status=RollLine.Status.HELD, released_to__isnull=True)
+    lines = later.filter(not_yet | held_before).exclude(hold_reason=RollLine.Hold.DECEASED)
+    roll_ids = sorted(set(lines.values_list("roll_id", flat=True)))
+    held = RollLine.unscoped.filter(pk__in=list(lines.values_list("pk", flat=True))).update(
+        status=RollLine.Status.HELD, hold_reason=RollLine.Hold.DECEASED, in_bank_file=False
+    )
+    for roll in PaymentRoll.unscoped.filter(pk__in=roll_ids):
+        if roll.status == PaymentRoll.Status.GENERATED:
+            refresh_totals(roll)
+            check_roll(roll)
+        record(
+            AuditEntry.Action.UPDATE,
+            obj=roll,
+            changes={"held_after_death": person.pk, "died_on": died_on.isoformat(), "from_month": str(from_month)},
+        )
+    return f"暂缓发放名册明细{held}笔（死亡停发）" if held else ""
+
+
 def _lock_programme(programme: str) -> None:
     """Approvals of one programme run one at a time, so two rolls cannot both pass the double check."""
     if connection.vendor == "postgresql":

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from core.months import add_months
+from core.months import add_months, next_month_start
 from policy.parameters import Policy
 from policy.programmes import ParameterKey as K
 from policy.programmes import Programme, ReviewReason
@@ -315,6 +315,18 @@ class ReviewFacts:
     member_died_on: date | None = None
 
 
+def payment_ends_after_death(died_on: date) -> date:
+    """A benefit is paid for the month of the death and stops from the next month (死亡次月起停发):
+    the first month not paid. The payment rolls' death check (payments.rolls.DECEASED_SQL, a line
+    of a month after the death) and the sweep's recovery flag read the death the same way."""
+    return next_month_start(died_on)
+
+
+def review_due_after_death(policy: Policy, died_on: date) -> date:
+    """A member's death brings the household's review within the configured months of the death."""
+    return add_months(died_on, policy.months(K.REVIEW_AFTER_DEATH_MONTHS))
+
+
 def next_review_due(policy: Policy, facts: ReviewFacts) -> tuple[date, ReviewReason]:
     """Stable households yearly; irregular income or members able to work every 6 months;
     a death triggers a review within 3 months — whichever comes first.
@@ -324,7 +336,7 @@ def next_review_due(policy: Policy, facts: ReviewFacts) -> tuple[date, ReviewRea
     else:
         due, reason = add_months(facts.decided_on, policy.months(K.REVIEW_UNSTABLE_MONTHS)), ReviewReason.UNSTABLE
     if facts.member_died_on:
-        after_death = add_months(facts.member_died_on, policy.months(K.REVIEW_AFTER_DEATH_MONTHS))
+        after_death = review_due_after_death(policy, facts.member_died_on)
         if after_death < due:
             due, reason = after_death, ReviewReason.DEATH
     return due, reason

@@ -2,9 +2,11 @@
 
 `run_sweep` writes findings only (the enrolled people, then their department rows, into working
 tables once; then INSERT … SELECT … ON CONFLICT DO NOTHING per kind, see sweep_sql.py);
-`open_work` then turns each new finding into work through ledger.reviews.open_review_case — a review case,
-a recovery flag on that case, or an outreach task for the village 民生员. Nothing here touches an
-enrolment: a case decision does that, through the ledger.
+`open_work` then turns each new finding into work — a death through ledger.deaths.record_death (payment
+stops from the month after it and the household's review opens), other findings through
+ledger.reviews.open_review_case (a review case, a recovery flag on that case) or an outreach task for
+the village 民生员. Nothing here touches an enrolment: the death service and case decisions do that,
+through the ledger.
 """
 
 from datetime import date
