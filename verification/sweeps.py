@@ -43,27 +43,30 @@ DETAILS = {
 
 
 def sweep_params(area_code: str, on_date: date, prefix: str) -> dict:
-    """The thresholds in force for the area (Policy), as SQL parameters."""
+    """The thresholds in force for the area (Policy), as SQL parameters. The national rules (asset
+    limits, the review after a death, incompatible programmes) must be on record: a missing one is a
+    configuration error (MissingParameter), never a number written here. A county that has not
+    entered its local 低保 standards yet gets no income or deposit findings (standard 0)."""
     policy = Policy.for_area(area_code, on_date)
 
-    def amount(key, default):
+    def standard(key):
         try:
             return policy.amount(key)
         except MissingParameter:
-            return default
+            return 0
 
     return {
         "prefix": prefix + "%",
         "month_start": month_start(on_date),
         "year_ago": add_months(on_date, -12),
         "cutoff_60": add_months(on_date, -12 * 60),
-        "std_urban": amount(K.DIBAO_STANDARD_URBAN, 0),
-        "std_rural": amount(K.DIBAO_STANDARD_RURAL, 0),
-        "max_vehicles": int(amount(K.ASSET_MAX_VEHICLES, 0)),
-        "max_houses": int(amount(K.ASSET_MAX_HOUSES, 1)),
-        "deposit_months": int(amount(K.ASSET_DEPOSIT_MONTHS, 24)),
-        "after_death_months": int(amount(K.REVIEW_AFTER_DEATH_MONTHS, 3)),
-        "incompatible": [tuple(pair) for pair in (policy.values.get(K.INCOMPATIBLE) or [])],
+        "std_urban": standard(K.DIBAO_STANDARD_URBAN),
+        "std_rural": standard(K.DIBAO_STANDARD_RURAL),
+        "max_vehicles": int(policy.number(K.ASSET_MAX_VEHICLES)),
+        "max_houses": int(policy.number(K.ASSET_MAX_HOUSES)),
+        "deposit_months": int(policy.number(K.ASSET_DEPOSIT_MONTHS)),
+        "after_death_months": policy.months(K.REVIEW_AFTER_DEATH_MONTHS),
+        "incompatible": [tuple(pair) for pair in policy.items(K.INCOMPATIBLE)],
     }
 
 
