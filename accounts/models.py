@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import ROLE_CAPABILITIES, RoleCode
+from accounts.roles import RoleCode, roles_can
 from areas.jurisdiction import AreaOwned, ScopedManager
 from audit.tracking import Audited
 
@@ -109,13 +109,10 @@ class User(Audited, AbstractUser):
     def role_labels(self) -> list[str]:
         return [str(RoleCode(code).label) for code in sorted(self.role_codes)]
 
-    def has_role(self, role: str) -> bool:
-        return role in self.role_codes
-
     def can(self, capability: str) -> bool:
         if self.is_superuser:
             return True
-        return any(capability in ROLE_CAPABILITIES.get(role, set()) for role in self.role_codes)
+        return roles_can(self.role_codes, capability)
 
 
 class APIToken(models.Model):

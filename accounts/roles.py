@@ -28,24 +28,60 @@ class Capability(models.TextChoices):
     APPROVE = "approve", _("审批")
     VIEW_DASHBOARD = "view_dashboard", _("查看统计看板")
     MANAGE_POLICY = "manage_policy", _("录入政策参数")
+    HANDLE_STEPS = "handle_steps", _("办理本单位的办件环节")
+    HANDLE_ANY_STEP = "handle_any_step", _("办理本单位任一岗位的环节")
+    SUPERVISE_CASES = "supervise_cases", _("督办")
+    APPLY_ON_BEHALF = "apply_on_behalf", _("代办申请")
+    VISIT_HOUSEHOLDS = "visit_households", _("入户走访")
+    HANDLE_WARNINGS = "handle_warnings", _("处置低收入人口预警")
+    MANAGE_DEPARTMENT_DATA = "manage_department_data", _("接收部门数据并开展比对")
 
 
+C = Capability
+# Staff who handle the steps of cases at their unit (grid workers, auditors and administrators do not).
+_HANDLER = {C.HANDLE_STEPS}
 ROLE_CAPABILITIES: dict[str, set[str]] = {
-    RoleCode.LIVELIHOOD_WORKER: {Capability.ACCEPT_APPLICATIONS},
-    RoleCode.GRID_WORKER: set(),
-    RoleCode.CLERK: {Capability.ACCEPT_APPLICATIONS, Capability.UNMASK_PERSONAL_DATA, Capability.VIEW_STAFF},
-    RoleCode.REVIEWER: {Capability.REVIEW, Capability.UNMASK_PERSONAL_DATA, Capability.VIEW_STAFF},
-    RoleCode.APPROVER: {Capability.APPROVE, Capability.UNMASK_PERSONAL_DATA, Capability.VIEW_STAFF},
-    RoleCode.AUDITOR: {Capability.VIEW_AUDIT_LOG, Capability.UNMASK_PERSONAL_DATA, Capability.VIEW_STAFF},
-    RoleCode.LEADER: {Capability.VIEW_AUDIT_LOG, Capability.VIEW_DASHBOARD, Capability.VIEW_STAFF},
-    RoleCode.REGISTRAR: {Capability.ACCEPT_APPLICATIONS},
-    RoleCode.ADMIN: {
-        Capability.MANAGE_STAFF,
-        Capability.VIEW_STAFF,
-        Capability.VIEW_AUDIT_LOG,
-        Capability.MANAGE_POLICY,
+    RoleCode.LIVELIHOOD_WORKER: {
+        C.ACCEPT_APPLICATIONS,
+        *_HANDLER,
+        C.APPLY_ON_BEHALF,
+        C.VISIT_HOUSEHOLDS,
+        C.HANDLE_WARNINGS,
     },
+    RoleCode.GRID_WORKER: set(),
+    RoleCode.CLERK: {C.ACCEPT_APPLICATIONS, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS},
+    RoleCode.REVIEWER: {C.REVIEW, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS},
+    RoleCode.APPROVER: {
+        C.APPROVE,
+        C.UNMASK_PERSONAL_DATA,
+        C.VIEW_STAFF,
+        *_HANDLER,
+        C.HANDLE_WARNINGS,
+        C.MANAGE_DEPARTMENT_DATA,
+    },
+    RoleCode.AUDITOR: {C.VIEW_AUDIT_LOG, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, C.MANAGE_DEPARTMENT_DATA},
+    RoleCode.LEADER: {
+        C.VIEW_AUDIT_LOG,
+        C.VIEW_DASHBOARD,
+        C.VIEW_STAFF,
+        *_HANDLER,
+        C.HANDLE_ANY_STEP,
+        C.SUPERVISE_CASES,
+    },
+    RoleCode.REGISTRAR: {C.ACCEPT_APPLICATIONS, *_HANDLER},
+    RoleCode.ADMIN: {C.MANAGE_STAFF, C.VIEW_STAFF, C.VIEW_AUDIT_LOG, C.MANAGE_POLICY},
 }
+
+
+def roles_can(role_codes, capability: str) -> bool:
+    """Whether any of these roles carries `capability` (`User.can` also lets a superuser through)."""
+    return any(capability in ROLE_CAPABILITIES.get(role, ()) for role in role_codes)
+
+
+def fills_step_role(user, role: str) -> bool:
+    """Whether `user` may act on a step whose definition names `role` (catalogue data: who acts on
+    the step): a holder of that role, or whoever may handle any step of their unit."""
+    return role in user.role_codes or user.can(Capability.HANDLE_ANY_STEP)
 
 
 def roles_with(capability: str) -> list[str]:

@@ -17,8 +17,6 @@ from cases.models import CaseStep, StepDefinition
 from core.errors import DomainError
 from core.masking import mask_name
 
-NO_NOTICE = {"orphan", "unsupported_child"}
-
 
 def latest_notice(application: Application) -> PublicNotice | None:
     return application.notices.order_by("-round").first()
@@ -36,8 +34,9 @@ def _township_office(area_code: str) -> Unit | None:
 
 def start_public_notice(application: Application, step: CaseStep, on_date: date) -> PublicNotice:
     """Generate the notice for the village or community, for the period of the engine's notice step."""
-    if application.programme in NO_NOTICE:
-        raise DomainError(AssistanceCode.NO_NOTICE, "儿童福利事项不公示（保护未成年人隐私）")
+    version = application.case.version
+    if not version.notice_required:  # the catalogue says which items are not noticed (children's privacy)
+        raise DomainError(AssistanceCode.NO_NOTICE, f"“{version.item.name}”按服务事项清单不公示")
     previous = latest_notice(application)
     area = Area.objects.filter(code=application.area_code[:12]).first()
     office = _township_office(application.area_code)

@@ -1,6 +1,7 @@
 """Assistance applications on the one-window engine: accept (受理) with the household assembled
 from the registry and the signed authorisation, pass the engine's steps under the programme's own
-rules, confirm (审核确认 → ledger.enrol) or refuse (不予确认, written notice within 3 working days).
+rules, confirm (审核确认 → ledger.enrol) or refuse (不予确认, written notice within the working days
+the catalogue sets for the item, ServiceItemVersion.refusal_notice_wd).
 
 The engine (cases.*) owns steps, clocks and the timeline; this module owns what the regulation asks
 before a step may pass. Every check is also registered as an approval guard (cases.hooks)."""
@@ -49,7 +50,6 @@ MEANS_TESTED = {
 }
 HOUSEHOLD_PROGRAMMES = {Programme.DIBAO, Programme.EDGE, Programme.TEMPORARY_SPENDING, Programme.RIGID_SPENDING}
 TEMPORARY = {Programme.TEMPORARY_EMERGENCY, Programme.TEMPORARY_SPENDING}
-REFUSAL_NOTICE_WD = 3
 
 
 def variant_for(area_code: str, programme: str, on_date: date) -> str:
@@ -330,18 +330,19 @@ def confirm_application(*, user, application: Application, on_date: date, opinio
 
 
 def refuse_application(*, user, application: Application, on_date: date, reason: str) -> Application:
-    """不予确认 with reasons; the written notice is due within 3 working days."""
+    """不予确认 with reasons; the written notice is due within the item's refusal-notice period."""
     _require(application.decision == Application.Decision.PENDING, AssistanceCode.CLOSED, "该申请已作出决定")
     step = current_step(application)
     _require(step is not None, AssistanceCode.WRONG_STEP, "该申请没有正在办理的环节")
     with transaction.atomic():
+        notice_wd = application.case.version.refusal_notice_working_days()
         reject_case(user=user, step_id=step.pk, expected_version=step.row_version, on_date=on_date, reason=reason)
         Application.objects.filter(pk=application.pk).update(
             decision=Application.Decision.REFUSED,
             decided_on=on_date,
             decided_by=user,
             decision_reason=reason,
-            refusal_notice_due_on=WorkCalendar().add_working_days(on_date, REFUSAL_NOTICE_WD),
+            refusal_notice_due_on=WorkCalendar().add_working_days(on_date, notice_wd),
         )
         application.refresh_from_db()
     return application

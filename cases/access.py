@@ -1,4 +1,5 @@
-"""Who may do what with cases. Checks use roles (accounts.roles defines no case capabilities yet).
+"""Who may do what with cases. Checks name a capability (accounts.roles); a step definition may
+name the role that acts on it (catalogue data), matched through `accounts.roles.fills_step_role`.
 
 Two narrow, explicit exceptions to area scoping live here and nowhere else:
 - `transfers_for_department`: a department's officers see the Transfer rows addressed to their unit
@@ -10,18 +11,7 @@ Department officers never open Case.objects: `ensure_case_staff` refuses them.
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Unit
-from accounts.roles import Capability, RoleCode
-
-# Roles that handle steps at their unit (grid workers, auditors and administrators do not).
-HANDLER_ROLES = {
-    RoleCode.LIVELIHOOD_WORKER,
-    RoleCode.CLERK,
-    RoleCode.REVIEWER,
-    RoleCode.APPROVER,
-    RoleCode.REGISTRAR,
-    RoleCode.LEADER,
-}
-SUPERVISOR_ROLES = {RoleCode.LEADER}
+from accounts.roles import Capability, fills_step_role
 
 
 def is_department_officer(user) -> bool:
@@ -39,16 +29,18 @@ def can_accept(user) -> bool:
 
 
 def can_act_on(user, step) -> bool:
+    """A step is acted on at its responsible unit: by the role its definition names, else by
+    anyone there who handles steps."""
     if not user.unit_id or user.unit_id != step.responsible_unit_id:
         return False
     role = step.definition.role
     if role:
-        return user.has_role(role) or user.has_role(RoleCode.LEADER)
-    return any(user.has_role(r) for r in HANDLER_ROLES)
+        return fills_step_role(user, role)
+    return user.can(Capability.HANDLE_STEPS)
 
 
 def can_supervise(user) -> bool:
-    return user.is_superuser or any(user.has_role(r) for r in SUPERVISOR_ROLES)
+    return user.can(Capability.SUPERVISE_CASES)
 
 
 def transfers_for_department(user):

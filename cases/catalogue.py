@@ -40,16 +40,24 @@ def load_service_catalogue(effective_from: date = CATALOGUE_EFFECTIVE_FROM) -> i
 
 
 def _create_version(item: ServiceItem, number: int, effective_from: date, spec: dict, known_types: set[str]):
-    notice_days = spec.get("notice_days", 0)
+    """A version as the catalogue data says: an item needs a public notice exactly when its workflow
+    has a notice step, and then its 公示期 must be given (no default period)."""
+    notice_days = spec.get("notice_days") or 0
+    notice_required = any(s["kind"] == StepDefinition.Kind.NOTICE for s in spec["steps"])
+    if notice_required and not notice_days:
+        raise DomainError(
+            CaseCode.NOTICE_PERIOD_MISSING, f"服务事项“{item.name}”设有公示环节，但未设定公示期天数（notice_days）"
+        )
     version = ServiceItemVersion.objects.create(
         item=item,
         number=number,
         effective_from=effective_from,
         total_limit_wd=spec["total"],
         extended_limit_wd=spec.get("extended"),
-        notice_required=bool(notice_days),
-        notice_days=notice_days,
+        notice_required=notice_required,
+        notice_days=notice_days if notice_required else 0,
         notice_pauses_clock=spec.get("notice_pauses", False),
+        refusal_notice_wd=spec.get("refusal_notice_wd"),
         basis=spec.get("basis", ""),
     )
     version.required_documents.set([code for code in spec["documents"] if code in known_types])
@@ -93,6 +101,7 @@ def publish_version(
         "notice_pauses": notice_pauses_clock
         if notice_pauses_clock is not None
         else (current.notice_pauses_clock if current else False),
+        "refusal_notice_wd": current.refusal_notice_wd if current else None,
         "basis": current.basis if current else "",
         "documents": documents if documents is not None else (current.required_codes() if current else []),
         "steps": steps,

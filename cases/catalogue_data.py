@@ -6,6 +6,9 @@ created with version 1 effective from CATALOGUE_EFFECTIVE_FROM; items already th
 touched, so an administrator's edits and later versions survive every deploy.
 
 Step tuple: (code, name, kind, level, limit_wd | calendar_days, role, extra options).
+The legal periods are data here, read through ServiceItemVersion: `notice_days` is the 公示期 (an item
+needs a public notice exactly when its workflow has a notice step, and then the period is required),
+`refusal_notice_wd` the working days within which a refusal is notified in writing.
 """
 
 from datetime import date
@@ -14,6 +17,10 @@ CATALOGUE_EFFECTIVE_FROM = date(2021, 7, 1)  # 最低生活保障审核确认办
 
 H, N, W = "handle", "notice", "waiting"
 ACC, VIL, TWN, CTY = "accepting", "village", "township", "county"
+
+# 不予确认 of social assistance: the applicant is told in writing, with reasons, within 3 working
+# days (最低生活保障审核确认办法 第二十三条; the 特困 and 临时救助 rules ask the same).
+REFUSAL_NOTICE_WD = 3
 
 BASE = ["id_card", "household_booklet", "application_form"]
 MEANS_TESTED = [*BASE, "verification_authorization", "income_proof", "bank_card"]
@@ -36,6 +43,7 @@ ITEMS: list[dict] = [
         "community": True,
         "documents": MEANS_TESTED,
         "total": 30,
+        "refusal_notice_wd": REFUSAL_NOTICE_WD,
         "extended": 45,
         "notice_days": 7,
         "notice_pauses": True,
@@ -57,6 +65,7 @@ ITEMS: list[dict] = [
         "community": True,
         "documents": MEANS_TESTED,
         "total": 30,
+        "refusal_notice_wd": REFUSAL_NOTICE_WD,
         "notice_days": 7,
         "notice_pauses": True,
         "steps": [
@@ -89,6 +98,7 @@ ITEMS: list[dict] = [
         "community": True,
         "documents": [*BASE, "verification_authorization", "photo"],
         "total": 30,
+        "refusal_notice_wd": REFUSAL_NOTICE_WD,
         "notice_days": 7,
         "notice_pauses": True,
         "basis": "特困人员认定办法（民发〔2021〕43号）",
@@ -121,6 +131,7 @@ ITEMS: list[dict] = [
         "community": True,
         "documents": ["id_card"],
         "total": 10,
+        "refusal_notice_wd": REFUSAL_NOTICE_WD,
         "basis": "先行救助，事后补充材料；户籍地、居住地、急难发生地均可申请",
         "steps": [
             step("intake", "受理并先行救助", ACC, 1),
@@ -136,6 +147,7 @@ ITEMS: list[dict] = [
         "community": True,
         "documents": [*BASE, "verification_authorization", "medical_bills"],
         "total": 20,
+        "refusal_notice_wd": REFUSAL_NOTICE_WD,
         "notice_days": 7,
         "basis": "四位一体：村民代表评议、民生员初审公示、乡镇审批、县级备案",
         "steps": [
@@ -153,6 +165,7 @@ ITEMS: list[dict] = [
         "community": True,
         "documents": [*MEANS_TESTED, "medical_bills"],
         "total": 30,
+        "refusal_notice_wd": REFUSAL_NOTICE_WD,
         "notice_days": 7,
         "steps": [
             step("intake", "受理审查", ACC, 3),
@@ -176,6 +189,7 @@ ITEMS: list[dict] = [
         "community": True,
         "documents": [*BASE, "disability_certificate", "bank_card"],
         "total": 20,
+        "refusal_notice_wd": REFUSAL_NOTICE_WD,
         "basis": "国务院关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见",
         "steps": [
             step("intake", "受理审查", ACC, 3),
@@ -191,6 +205,7 @@ ITEMS: list[dict] = [
         "community": True,
         "documents": [*BASE, "disability_certificate", "bank_card"],
         "total": 20,
+        "refusal_notice_wd": REFUSAL_NOTICE_WD,
         "steps": [
             step("intake", "受理审查", ACC, 3),
             step("review", "乡镇审核", TWN, 7, role="clerk"),
@@ -205,6 +220,7 @@ ITEMS: list[dict] = [
         "community": True,
         "documents": [*BASE, "death_certificate", "guardianship_proof"],
         "total": 30,
+        "refusal_notice_wd": REFUSAL_NOTICE_WD,
         "basis": "不公示（保护未成年人隐私）",
         "steps": [
             step("intake", "受理审查", ACC, 3),
@@ -220,6 +236,7 @@ ITEMS: list[dict] = [
         "community": True,
         "documents": [*BASE, "guardianship_proof"],
         "total": 30,
+        "refusal_notice_wd": REFUSAL_NOTICE_WD,
         "basis": "不公示（保护未成年人隐私）",
         "steps": [
             step("intake", "受理审查", ACC, 3),

@@ -92,7 +92,7 @@ def restart_notice(
     if definition.kind != StepDefinition.Kind.NOTICE or step.state != CaseStep.State.ACTIVE:
         raise DomainError(CaseCode.STEP_NOT_ACTIVE, "只有进行中的公示环节可以重新公示")
     case = Case.objects.get(pk=step.case_id)
-    days = case.version.notice_days or definition.calendar_days or 7
+    days = case.version.notice_period_days()
     new_due = calendar.add_calendar_days(on_date, days, roll_to_workday=definition.rolls_to_workday)
     pauses_clock = case.version.notice_pauses_clock or definition.pauses_case_clock
     with transaction.atomic():

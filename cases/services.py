@@ -8,7 +8,7 @@ from datetime import date
 from django.db import connection
 
 from accounts.models import Unit
-from accounts.roles import RoleCode
+from accounts.roles import Capability, roles_can
 from areas.codes import county_of, township_of
 from areas.jurisdiction import current_scope
 from audit.services import chained_at_end, record_saved
@@ -161,7 +161,7 @@ def accept_application(
             phone=phone or household.phone or applicant.phone,
             accepting_unit=user.unit,
             accepted_by=user,
-            proxy=user.has_role(RoleCode.LIVELIHOOD_WORKER) if proxy is None else proxy,
+            proxy=roles_can(user.role_codes, Capability.APPLY_ON_BEHALF) if proxy is None else proxy,
             accepted_on=on_date,
             status=Case.Status.MATERIALS if missing else Case.Status.IN_PROGRESS,
             paused_on=on_date if missing else None,
@@ -280,7 +280,7 @@ def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalen
     definition = step.definition
     pauses, pause_kind = False, PauseInterval.Kind.NOTICE
     if definition.kind == StepDefinition.Kind.NOTICE:
-        days = case.version.notice_days or definition.calendar_days or 7
+        days = case.version.notice_period_days()
         due = calendar.add_calendar_days(on_date, days, roll_to_workday=definition.rolls_to_workday)
         pauses = case.version.notice_pauses_clock or definition.pauses_case_clock
     elif definition.kind == StepDefinition.Kind.WAITING:

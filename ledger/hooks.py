@@ -3,6 +3,8 @@
 - review opened: `ledger.reviews.open_review_case` tells every registered listener that a review
   case of a household was opened or joined, with the enrolment under review when it knows it
   (assistance keeps its 复核案件 record there), so the ledger never imports a business line.
+- payment stopped by a death: `ledger.deaths.record_death` tells every registered listener which
+  enrolments a death stopped and from which month (payments holds the roll lines not yet paid).
 """
 
 from collections.abc import Callable
@@ -22,3 +24,24 @@ def register_review_opened(listener: ReviewListener) -> ReviewListener:
 def review_opened(case, *, enrolment, on_date: date, due_on: date | None, reason: str) -> None:
     for listener in _REVIEW_LISTENERS:
         listener(case, enrolment=enrolment, on_date=on_date, due_on=due_on, reason=reason)
+
+
+DeathListener = Callable[..., str]
+_DEATH_LISTENERS: list[DeathListener] = []
+
+
+def register_payment_stopped_by_death(listener: DeathListener) -> DeathListener:
+    """`listener(person, *, died_on, stopped, from_month, user) -> str`, run inside `record_death`'s
+    transaction with the enrolments the death stopped (possibly none) and the first month not paid;
+    returns a sentence for the case timeline (empty when it did nothing)."""
+    if listener not in _DEATH_LISTENERS:
+        _DEATH_LISTENERS.append(listener)
+    return listener
+
+
+def payment_stopped_by_death(person, *, died_on: date, stopped: list, from_month: date, user) -> list[str]:
+    said = [
+        listener(person, died_on=died_on, stopped=stopped, from_month=from_month, user=user)
+        for listener in _DEATH_LISTENERS
+    ]
+    return [sentence for sentence in said if sentence]

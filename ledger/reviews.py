@@ -17,6 +17,7 @@ from django.db.models.functions import Substr
 
 from areas.codes import prefix_of, township_of
 from areas.jurisdiction import current_scope
+from core.months import add_months_sql
 from ledger.models import Enrolment, ReviewSchedule
 from policy.parameters import Policy
 from policy.programmes import ParameterKey as K
@@ -25,21 +26,12 @@ from policy.programmes import ReviewReason
 OPEN_STATUSES = (Enrolment.Status.IN_PAYMENT, Enrolment.Status.SUSPENDED)
 
 
-def _add_months_sql(column: str, months_param: str) -> str:
-    """`column` plus N months, clamped to the month's last day (31 Aug + 6 → 28 Feb), per vendor."""
-    if connection.vendor == "postgresql":
-        return f"({column} + make_interval(months => {months_param}))::date"
-    shifted = f"date({column}, '+' || {months_param} || ' months')"
-    clamped = f"date({column}, 'start of month', '+' || ({months_param} + 1) || ' months', '-1 day')"
-    # %% because the statement goes through the driver's parameter substitution.
-    return f"(CASE WHEN strftime('%%d', {shifted}) = strftime('%%d', {column}) THEN {shifted} ELSE {clamped} END)"
-
-
 def _upsert_sql() -> str:
-    periodic = _add_months_sql(
-        "e.last_reviewed_on", "(CASE WHEN e.review_basis = 'stable' THEN %(stable)s ELSE %(unstable)s END)"
+    vendor = connection.vendor
+    periodic = add_months_sql(
+        "e.last_reviewed_on", "(CASE WHEN e.review_basis = 'stable' THEN %(stable)s ELSE %(unstable)s END)", vendor
     )
-    after_death = _add_months_sql("d.died", "%(death)s")
+    after_death = add_months_sql("d.died", "%(death)s", vendor)
     least = "LEAST" if connection.vendor == "postgresql" else "MIN"
     # Only the fixed fragments above are interpolated; every value is a bound parameter.
     # "WHERE true": SQLite needs it to read ON CONFLICT as the upsert clause, not a join condition.

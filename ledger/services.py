@@ -9,6 +9,7 @@ from django.db.models import F, Q
 
 from areas.jurisdiction import current_scope
 from core.errors import DomainError
+from core.months import month_start, next_month_start
 from ledger.errors import LedgerCode
 from ledger.models import Enrolment, EnrolmentEvent, GradualExitStep, ReviewSchedule
 from policy import rules
@@ -23,14 +24,6 @@ PERSONAL_PROGRAMMES = {
     Programme.ORPHAN,
     Programme.UNSUPPORTED_CHILD,
 }
-
-
-def first_of_next_month(day: date) -> date:
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
-def _month(day: date) -> date:
-    return day.replace(day=1)
 
 
 def open_programmes_of(person: Person) -> set[str]:
@@ -136,7 +129,7 @@ def enrol(
         area_code=household.area_code,
         covered_members=covered_members,
         monthly_amount=monthly_amount,
-        start_month=first_of_next_month(decided_on),
+        start_month=next_month_start(decided_on),
         review_basis=review_basis,
         last_reviewed_on=decided_on,
     )
@@ -166,7 +159,7 @@ def adjust_amount(
     _record(
         enrolment,
         EnrolmentEvent.Kind.ADJUSTED,
-        month=first_of_next_month(decided_on),
+        month=next_month_start(decided_on),
         reason=reason,
         user=user,
         case_reference=case_reference,
@@ -185,11 +178,13 @@ def stop(
     user=None,
     case_reference: str = "",
     idempotency_key: str | None = None,
+    from_month: date | None = None,
 ) -> Enrolment:
-    """停止保障 from the month after the decision."""
+    """停止保障 from the month after the decision, or from `from_month` when a rule says so (a death:
+    policy.rules.payment_ends_after_death)."""
     if not enrolment.is_open:
         raise DomainError(LedgerCode.STOPPED, "该对象已停保")
-    end = first_of_next_month(decided_on)
+    end = month_start(from_month) if from_month else next_month_start(decided_on)
     _move(enrolment, status=Enrolment.Status.STOPPED, end_month=end)
     ReviewSchedule.objects.filter(enrolment=enrolment).delete()
     _record(
@@ -214,16 +209,16 @@ def start_gradual_exit(
         raise DomainError(LedgerCode.NOT_IN_PAYMENT, "只有正常发放的对象可以进入渐退期")
     policy = Policy.for_area(enrolment.area_code, decided_on)
     schedule = rules.gradual_exit_schedule(policy, monthly_amount=enrolment.monthly_amount, income_from_work=True)
-    first = first_of_next_month(decided_on)
+    first = next_month_start(decided_on)
     months = [first]
     for _ in schedule[1:]:
-        months.append(first_of_next_month(months[-1]))
+        months.append(next_month_start(months[-1]))
     plan = [{"month": m.isoformat(), "amount": str(a)} for m, a in zip(months, schedule, strict=True)]
     GradualExitStep.objects.bulk_create(
         GradualExitStep(enrolment=enrolment, area_code=enrolment.area_code, month=m, amount=a)
         for m, a in zip(months, schedule, strict=True)
     )
-    _move(enrolment, status=Enrolment.Status.GRADUAL_EXIT, end_month=first_of_next_month(months[-1]))
+    _move(enrolment, status=Enrolment.Status.GRADUAL_EXIT, end_month=next_month_start(months[-1]))
     ReviewSchedule.objects.filter(enrolment=enrolment).delete()
     _record(
         enrolment,
@@ -241,7 +236,7 @@ def start_gradual_exit(
 def amount_for_month(enrolment: Enrolment, month: date) -> Decimal:
     """What the enrolment pays for a month (0 outside its period; the plan during 渐退).
     Payment rolls compute the same set-based in SQL; this is the one-enrolment reading."""
-    month = _month(month)
+    month = month_start(month)
     if month < enrolment.start_month or (enrolment.end_month and month >= enrolment.end_month):
         return Decimal("0")
     if enrolment.status == Enrolment.Status.SUSPENDED:
@@ -270,7 +265,7 @@ def record_fraud(
     )
     if enrolment.is_open:
         stop(enrolment, decided_on=decided_on, reason=f"骗取救助：{reason}", user=user, case_reference=case_reference)
-    month = first_of_next_month(decided_on)
+    month = next_month_start(decided_on)
     _record(
         enrolment,
         EnrolmentEvent.Kind.RECOVERY,
@@ -302,7 +297,7 @@ def keep_after_review(
     _record(
         enrolment,
         EnrolmentEvent.Kind.REVIEWED,
-        month=_month(reviewed_on),
+        month=month_start(reviewed_on),
         reason="复核后维持保障",
         user=user,
         case_reference=case_reference,

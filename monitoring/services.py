@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 
 from accounts.models import Unit, User
-from accounts.roles import RoleCode
+from accounts.roles import Capability, roles_with
 from areas.jurisdiction import current_scope
 from core.errors import DomainError
 from monitoring.errors import MonitoringCode
@@ -24,7 +24,6 @@ PROGRAMME_CATEGORY = {
     "edge": Category.EDGE,
     "rigid_spending": Category.RIGID,
 }
-HANDLER_ROLES = {RoleCode.LIVELIHOOD_WORKER, RoleCode.CLERK, RoleCode.REVIEWER, RoleCode.APPROVER}
 
 
 def refresh_population(on_date: date) -> dict[str, int]:
@@ -76,7 +75,9 @@ def village_worker(area_code: str) -> tuple[Unit | None, User | None]:
     if unit is None:
         return None, None
     worker = (
-        User.objects.filter(unit=unit, is_active=True, roles__code=RoleCode.LIVELIHOOD_WORKER).order_by("pk").first()
+        User.objects.filter(unit=unit, is_active=True, roles__code__in=roles_with(Capability.VISIT_HOUSEHOLDS))
+        .order_by("pk")
+        .first()
     )
     return unit, worker
 
@@ -176,7 +177,7 @@ def can_handle(user, warning: Warning) -> bool:
         return False
     if not current_scope().allows(warning.area_code):
         return False
-    return any(user.has_role(role) for role in HANDLER_ROLES)
+    return user.can(Capability.HANDLE_WARNINGS)
 
 
 def _move(warning: Warning, user, expected: tuple, **updates) -> None:

@@ -226,6 +226,7 @@ class RollLine(AreaOwned):
         NO_ACCOUNT = "no_account", _("无银行账号")
         MANUAL_NAME = "manual_name", _("生僻字需人工处理")
         CORRECTED = "corrected", _("已更正，转下期重发")
+        DECEASED = "deceased", _("死亡停发")
 
     # Lines are snapshots written set-based, 300,000 at a time: the references below are copied,
     # not enforced by foreign-key triggers (each one costs a lookup per inserted row), and indexed

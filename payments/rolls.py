@@ -25,6 +25,7 @@ from areas.jurisdiction import current_scope
 from audit.models import AuditEntry
 from audit.services import record
 from core.errors import DomainError
+from core.months import add_months, month_start
 from payments.errors import PaymentCode
 from payments.models import PaymentRoll, RollIssue, RollLine
 from policy.parameters import Policy
@@ -202,15 +203,6 @@ GROUP BY l.roll_id, l.id
 """
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def months_before(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 - n
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def can_prepare(user) -> bool:
     """经办: whoever accepts, reviews or approves may prepare rolls, files and corrections."""
     return any(user.can(c) for c in (Capability.ACCEPT_APPLICATIONS, Capability.REVIEW, Capability.APPROVE))
@@ -292,7 +284,7 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
         "month": month,
         "prefix": prefix + "%",
         # how far back a late decision is paid as arrears: policy data, per area and date
-        "lookback": months_before(month, Policy.for_area(area_code, month).months(ParameterKey.ARREARS_MONTHS)),
+        "lookback": add_months(month, -Policy.for_area(area_code, month).months(ParameterKey.ARREARS_MONTHS)),
     }
     regular = REGULAR_SQL if _exists(HAS_BENEFICIARIES_SQL, params) else REGULAR_HOUSEHOLDS_SQL
     written = {}
@@ -343,6 +335,36 @@ def _count_issues(roll: PaymentRoll) -> int:
     roll.issue_count = RollIssue.objects.filter(roll=roll).count()
     PaymentRoll.unscoped.filter(pk=roll.pk).update(issue_count=roll.issue_count)
     return roll.issue_count
+
+
+def hold_after_death(person, *, died_on: date, stopped: list, from_month: date, user) -> str:
+    """`ledger.hooks` listener: a death stopped these enrolments from `from_month` on. Their lines
+    of that month or later that are not paid yet are held for good (死亡停发, never released to a
+    later roll): lines of rolls still awaiting approval, whose death check is run again, and lines
+    of approved rolls already held for another reason. A line of an approved roll on its way to the
+    bank is not touched: the payment after the death is recovered through the review case."""
+    if not stopped:
+        return ""
+    later = RollLine.unscoped.filter(enrolment_id__in=[e.pk for e in stopped], pay_month__gte=from_month).exclude(
+        kind=RollLine.Kind.RECOVERY
+    )
+    not_yet = Q(roll__status=PaymentRoll.Status.GENERATED, status__in=[RollLine.Status.PENDING, RollLine.Status.HELD])
+    held_before = Q(roll__status=PaymentRoll.Status.APPROVED, status=RollLine.Status.HELD, released_to__isnull=True)
+    lines = later.filter(not_yet | held_before).exclude(hold_reason=RollLine.Hold.DECEASED)
+    roll_ids = sorted(set(lines.values_list("roll_id", flat=True)))
+    held = RollLine.unscoped.filter(pk__in=list(lines.values_list("pk", flat=True))).update(
+        status=RollLine.Status.HELD, hold_reason=RollLine.Hold.DECEASED, in_bank_file=False
+    )
+    for roll in PaymentRoll.unscoped.filter(pk__in=roll_ids):
+        if roll.status == PaymentRoll.Status.GENERATED:
+            refresh_totals(roll)
+            check_roll(roll)
+        record(
+            AuditEntry.Action.UPDATE,
+            obj=roll,
+            changes={"held_after_death": person.pk, "died_on": died_on.isoformat(), "from_month": str(from_month)},
+        )
+    return f"暂缓发放名册明细{held}笔（死亡停发）" if held else ""
 
 
 def _lock_programme(programme: str) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.months import add_months, next_month_start
 from policy.parameters import Policy
 from policy.programmes import ParameterKey as K
 from policy.programmes import Programme, ReviewReason
@@ -284,25 +285,16 @@ class ReviewFacts:
     member_died_on: date | None = None
 
 
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    days_in_month = [
-        31,
-        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ]
-    return date(year, month, min(day.day, days_in_month[month - 1]))
+def payment_ends_after_death(died_on: date) -> date:
+    """A benefit is paid for the month of the death and stops from the next month (死亡次月起停发):
+    the first month not paid. The payment rolls' death check (payments.rolls.DECEASED_SQL, a line
+    of a month after the death) and the sweep's recovery flag read the death the same way."""
+    return next_month_start(died_on)
+
+
+def review_due_after_death(policy: Policy, died_on: date) -> date:
+    """A member's death brings the household's review within the configured months of the death."""
+    return add_months(died_on, policy.months(K.REVIEW_AFTER_DEATH_MONTHS))
 
 
 def next_review_due(policy: Policy, facts: ReviewFacts) -> tuple[date, ReviewReason]:
@@ -310,11 +302,11 @@ def next_review_due(policy: Policy, facts: ReviewFacts) -> tuple[date, ReviewRea
     a death triggers a review within 3 months — whichever comes first.
     (ledger.reviews computes the same set-based in SQL for the whole schedule.)"""
     if facts.income_stable and not facts.has_member_able_to_work:
-        due, reason = _add_months(facts.decided_on, policy.months(K.REVIEW_STABLE_MONTHS)), ReviewReason.STABLE
+        due, reason = add_months(facts.decided_on, policy.months(K.REVIEW_STABLE_MONTHS)), ReviewReason.STABLE
     else:
-        due, reason = _add_months(facts.decided_on, policy.months(K.REVIEW_UNSTABLE_MONTHS)), ReviewReason.UNSTABLE
+        due, reason = add_months(facts.decided_on, policy.months(K.REVIEW_UNSTABLE_MONTHS)), ReviewReason.UNSTABLE
     if facts.member_died_on:
-        after_death = _add_months(facts.member_died_on, policy.months(K.REVIEW_AFTER_DEATH_MONTHS))
+        after_death = review_due_after_death(policy, facts.member_died_on)
         if after_death < due:
             due, reason = after_death, ReviewReason.DEATH
     return due, reason

@@ -25,6 +25,7 @@ from core.errors import DomainError
 from core.masking import mask_address, mask_bank_account, mask_id_number, mask_phone
 from registry import services
 from registry.errors import RegistryCode
+from registry.hooks import DeathSource
 from registry.models import Document, DocumentType, Household, Membership, Person, with_current_household
 from registry.relations import Relation
 from registry.search import search_ids, search_persons
@@ -169,6 +170,27 @@ def create_person(request, payload: PersonIn):
         id_number=data.pop("id_number"), name=data.pop("name"), area_code=data.pop("area_code"), **data
     )
     return 201, person_out(person, detail=True)
+
+
+class DeathIn(Schema):
+    died_on: date
+
+
+class DeathOut(Schema):
+    person: PersonDetailOut
+    done: list[str]  # what followed the record: payment stopped, roll lines held, the review opened
+
+
+@router.post(
+    "/persons/{person_id}/death", response={200: DeathOut, 400: ErrorOut}, summary="登记死亡（停发、复核随之办理）"
+)
+def record_person_death(request, person_id: int, payload: DeathIn):
+    """The same as the person page's 登记死亡: a death already on record keeps its date, and a
+    repeated call changes nothing."""
+    person = get_object_or_404(Person.objects, pk=person_id)
+    done = services.register_death(person, died_on=payload.died_on, source=DeathSource.API, user=request.user)
+    person.refresh_from_db()
+    return {"person": person_out(person, detail=True), "done": done}
 
 
 # --- households ------------------------------------------------------------------------------

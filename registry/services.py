@@ -12,8 +12,9 @@ from areas.codes import InvalidAreaCode, validate_code
 from areas.models import Area
 from core.errors import DomainError
 from core.prepared import prepared
-from registry import idcard
+from registry import hooks, idcard
 from registry.errors import RegistryCode
+from registry.hooks import DeathSource
 from registry.models import Document, DocumentType, Household, Membership, Person
 from registry.pinyin import pinyin_of
 from registry.relations import Relation
@@ -92,8 +93,10 @@ def register_person(*, id_number: str, name: str, area_code: str, **fields) -> P
         raise _duplicate_error(find_registered(info.number), True) from None
 
 
-def update_person(person: Person, **fields) -> Person:
-    """Change a resident's details; the ID number and what derives from it cannot be edited here."""
+@transaction.atomic
+def update_person(person: Person, *, user=None, **fields) -> Person:
+    """Change a resident's details; the ID number and what derives from it cannot be edited here.
+    Marking the resident dead goes through `register_death`, as on the person page."""
     for forbidden in ("id_number", "sex", "birth_date"):
         if forbidden in fields:
             raise DomainError(
@@ -101,12 +104,39 @@ def update_person(person: Person, **fields) -> Person:
             )
     if "name" in fields:
         fields["name_pinyin"], fields["name_initials"] = pinyin_of(fields["name"])
-    if fields.get("life_status") == Person.LifeStatus.DECEASED and not (fields.get("death_date") or person.death_date):
-        raise DomainError(RegistryCode.DEATH_DATE_MISSING, "登记死亡须填写死亡日期")
+    dies = fields.get("life_status") == Person.LifeStatus.DECEASED and person.life_status != Person.LifeStatus.DECEASED
+    if dies:
+        fields.pop("life_status")
+        died_on = fields.pop("death_date", None) or person.death_date
+        if not died_on:
+            raise DomainError(RegistryCode.DEATH_DATE_MISSING, "登记死亡须填写死亡日期")
     for field, value in fields.items():
         setattr(person, field, value)
     person.save()
+    if dies:
+        register_death(person, died_on=died_on, source=DeathSource.REGISTRY, user=user)
     return person
+
+
+def set_deceased(person: Person, died_on: date) -> date:
+    """The registry's own record of a death: life status and date, once. A date already on record
+    stands (a later report of the same death changes nothing); returns the date on record."""
+    if person.life_status == Person.LifeStatus.DECEASED and person.death_date:
+        return person.death_date
+    if died_on is None:
+        raise DomainError(RegistryCode.DEATH_DATE_MISSING, "登记死亡须填写死亡日期")
+    person.life_status, person.death_date = Person.LifeStatus.DECEASED, died_on
+    person.save(update_fields=["life_status", "death_date"])
+    return died_on
+
+
+@transaction.atomic
+def register_death(person: Person, *, died_on: date, source: str = DeathSource.REGISTRY, user=None) -> list[str]:
+    """登记死亡 (the person page, the person API): the registry's record, then every death listener
+    (registry.hooks; the ledger's `ledger.deaths.record_death` stops payment, holds roll lines and
+    opens the household's review). Returns what the listeners did, as sentences for the clerk."""
+    died_on = set_deceased(person, died_on)
+    return hooks.death_recorded(person, died_on=died_on, source=source, user=user)
 
 
 HOUSEHOLD_EDITABLE = {"address", "kind", "phone", "bank_name", "bank_account_name", "bank_account"}

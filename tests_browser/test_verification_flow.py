@@ -1,5 +1,5 @@
-"""The county receives a death batch from 公安: the deceased recipient's household gets a review case
-and a payment-after-death flag. Then a 医保 batch of large medical bills raises a warning for the
+"""The county receives a death batch from 公安: the deceased recipient's payment stops from the next
+month, the household gets a review case and a payment-after-death flag. Then a 医保 batch of large medical bills raises a warning for the
 village 民生员, who visits and turns it into a temporary assistance application."""
 
 from datetime import date, timedelta
@@ -13,6 +13,7 @@ from accounts.models import Unit
 from accounts.tests.factories import TEST_PASSWORD, StaffFactory, UnitFactory, ensure_area
 from cases.catalogue import load_service_catalogue
 from cases.models import Case
+from core.months import next_month_start
 from ledger.services import enrol
 from monitoring.models import SignalRule, Warning
 from policy.defaults import DEMO_AMOUNTS, NATIONAL_DEFAULTS
@@ -106,7 +107,8 @@ def test_death_batch_opens_a_review_and_a_medical_warning_becomes_an_application
     expect(table.locator("tr[data-kind=death]")).to_contain_text(review.receipt_no)
     flag = Finding.objects.get(kind=Finding.Kind.PAID_AFTER_DEATH)
     assert flag.case_id == review.pk and flag.amount > 0
-    assert widow.enrolments.get().status == "in_payment"  # the review case decides, not the sweep
+    stopped = widow.enrolments.get()  # a reported death stops payment (ledger.deaths.record_death)
+    assert (stopped.status, stopped.end_month) == ("stopped", next_month_start(died))
     page.screenshot(path=str(SCREENSHOTS / "verification_findings.png"), full_page=True)
 
     patient = county["patient"]

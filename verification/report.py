@@ -5,7 +5,7 @@ result with its source, batch and date and the limit it breaks; a disputed resul
 """
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -93,7 +93,7 @@ def verify_household(*, user, household, authorisation, programme: str, on_date:
     if not members:
         raise DomainError(VerificationCode.NO_MEMBERS, "该家庭没有现有成员")
     params = sweep_params(household.area_code, on_date, household.area_code[:6])
-    year_ago = on_date - timedelta(days=365)
+    year_ago = params["year_ago"]  # the sweep's year: the same calendar months back, 29 February included
     rows = (
         DatasetRow.objects.filter(id_number__in=[p.id_number for p in members], batch__status=Batch.Status.LOADED)
         .select_related("batch")

@@ -29,6 +29,7 @@ std_urban, std_rural, max_vehicles, max_houses, deposit_months. Integers that sh
 import re
 from dataclasses import dataclass
 
+from core.months import add_months_sql
 from policy.programmes import Programme
 
 T_PERSON, T_MEMBERSHIP, T_HOUSEHOLD = "registry_person", "registry_membership", "registry_household"
@@ -87,12 +88,6 @@ def _key(*parts: str) -> str:
 
 def _s(expr: str) -> str:
     return f"CAST({expr} AS VARCHAR)"
-
-
-def add_months(expr: str, months: int, vendor: str) -> str:
-    if vendor == "sqlite":
-        return f"date({expr}, '+{int(months)} months')"
-    return f"CAST(({expr}) + INTERVAL '{int(months)} months' AS DATE)"
 
 
 def create_table(vendor: str) -> str:
@@ -212,7 +207,7 @@ def candidates(vendor: str, *, after_death_months: int, batch_only: bool, incomp
             "death",
             f"""SELECT 'death', {_key("'death'", _s("en.household_id"), _s("en.person_id"))},
   en.household_id, en.person_id, MIN(en.enrolment_id), MIN(r.source), MAX(r.batch_id), MIN(r.event_date),
-  {_NO_AMOUNT}, '', {add_months("MIN(r.event_date)", after_death_months, vendor)}, MIN(en.area_code)
+  {_NO_AMOUNT}, '', {add_months_sql("MIN(r.event_date)", int(after_death_months), vendor)}, MIN(en.area_code)
 FROM vs_enrolled en JOIN {T_HITS} r ON {death_rows}
 GROUP BY en.household_id, en.person_id""",
         ),

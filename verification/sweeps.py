@@ -2,12 +2,14 @@
 
 `run_sweep` writes findings only (the enrolled people, then their department rows, into working
 tables once; then INSERT … SELECT … ON CONFLICT DO NOTHING per kind, see sweep_sql.py);
-`open_work` then turns each new finding into work through ledger.reviews.open_review_case — a review case,
-a recovery flag on that case, or an outreach task for the village 民生员. Nothing here touches an
-enrolment: a case decision does that, through the ledger.
+`open_work` then turns each new finding into work — a death through ledger.deaths.record_death (payment
+stops from the month after it and the household's review opens), other findings through
+ledger.reviews.open_review_case (a review case, a recovery flag on that case) or an outreach task for
+the village 民生员. Nothing here touches an enrolment: the death service and case decisions do that,
+through the ledger.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import connection
 from django.utils import timezone
@@ -15,6 +17,7 @@ from django.utils import timezone
 from areas.jurisdiction import current_scope
 from audit.models import AuditEntry
 from audit.services import record
+from core.months import add_months, month_start, months_between
 from core.parallel_sql import Statement, run_side_by_side, working_tables
 from policy.parameters import MissingParameter, Policy
 from policy.programmes import ParameterKey as K
@@ -39,39 +42,31 @@ DETAILS = {
 }
 
 
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def sweep_params(area_code: str, on_date: date, prefix: str) -> dict:
-    """The thresholds in force for the area (Policy), as SQL parameters."""
+    """The thresholds in force for the area (Policy), as SQL parameters. The national rules (asset
+    limits, the review after a death, incompatible programmes) must be on record: a missing one is a
+    configuration error (MissingParameter), never a number written here. A county that has not
+    entered its local 低保 standards yet gets no income or deposit findings (standard 0)."""
     policy = Policy.for_area(area_code, on_date)
 
-    def amount(key, default):
+    def standard(key):
         try:
             return policy.amount(key)
         except MissingParameter:
-            return default
+            return 0
 
     return {
         "prefix": prefix + "%",
-        "month_start": _month_start(on_date),
-        "year_ago": _years_before(on_date, 1),
-        "cutoff_60": _years_before(on_date, 60),
-        "std_urban": amount(K.DIBAO_STANDARD_URBAN, 0),
-        "std_rural": amount(K.DIBAO_STANDARD_RURAL, 0),
-        "max_vehicles": int(amount(K.ASSET_MAX_VEHICLES, 0)),
-        "max_houses": int(amount(K.ASSET_MAX_HOUSES, 1)),
-        "deposit_months": int(amount(K.ASSET_DEPOSIT_MONTHS, 24)),
-        "after_death_months": int(amount(K.REVIEW_AFTER_DEATH_MONTHS, 3)),
-        "incompatible": [tuple(pair) for pair in (policy.values.get(K.INCOMPATIBLE) or [])],
+        "month_start": month_start(on_date),
+        "year_ago": add_months(on_date, -12),
+        "cutoff_60": add_months(on_date, -12 * 60),
+        "std_urban": standard(K.DIBAO_STANDARD_URBAN),
+        "std_rural": standard(K.DIBAO_STANDARD_RURAL),
+        "max_vehicles": int(policy.number(K.ASSET_MAX_VEHICLES)),
+        "max_houses": int(policy.number(K.ASSET_MAX_HOUSES)),
+        "deposit_months": int(policy.number(K.ASSET_DEPOSIT_MONTHS)),
+        "after_death_months": policy.months(K.REVIEW_AFTER_DEATH_MONTHS),
+        "incompatible": [tuple(pair) for pair in policy.items(K.INCOMPATIBLE)],
     }
 
 
@@ -162,19 +157,18 @@ def sweep_statements(
     return [*fills, *inserts]
 
 
-def _months_between(first: date, last: date) -> int:
-    return (last.year - first.year) * 12 + last.month - first.month
-
-
 def _price_recoveries(sweep: Sweep, on_date: date) -> None:
     """Amount paid after a death for the sweep's new recovery flags (a handful of rows)."""
     from ledger.services import amount_for_month
 
     flags = Finding.objects.filter(sweep=sweep, kind=Finding.Kind.PAID_AFTER_DEATH).select_related("enrolment")
     for finding in flags:
-        month = _month_start(finding.event_date)
-        total = 0
-        for _ in range(_months_between(month, _month_start(on_date))):
-            month = (month + timedelta(days=32)).replace(day=1)
-            total += amount_for_month(finding.enrolment, month)
+        died = month_start(finding.event_date)
+        total = sum(
+            (
+                amount_for_month(finding.enrolment, add_months(died, n))
+                for n in range(1, months_between(died, on_date) + 1)
+            ),
+            0,
+        )
         Finding.objects.filter(pk=finding.pk).update(amount=total)

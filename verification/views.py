@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Capability, RoleCode
+from accounts.roles import Capability
 from audit.models import AuditEntry
 from audit.services import record
 from cases.models import Case
@@ -29,14 +29,12 @@ from verification.work import open_work_for, resolve_finding
 
 
 def can_manage_data(user) -> bool:
-    """County staff who receive department data and run sweeps: approvers, auditors, admins."""
-    return user.is_superuser or user.can(Capability.APPROVE) or user.has_role(RoleCode.AUDITOR)
+    """County staff who receive department data and run sweeps (approvers, auditors; superusers)."""
+    return user.can(Capability.MANAGE_DEPARTMENT_DATA)
 
 
 def can_verify(user) -> bool:
-    return user.is_superuser or any(
-        user.can(c) for c in (Capability.ACCEPT_APPLICATIONS, Capability.REVIEW, Capability.APPROVE)
-    )
+    return any(user.can(c) for c in (Capability.ACCEPT_APPLICATIONS, Capability.REVIEW, Capability.APPROVE))
 
 
 def _require(ok: bool) -> None:

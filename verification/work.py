@@ -1,8 +1,10 @@
 """Findings become work, never silent changes (docs/domain.md §5.4): verification reads the registry
 and the departments' data, it never edits an enrolment behind a case's back.
 
-Review kinds open (or join) a review case for the household; a payment after a death is a
-recovery flag carried by the same household's review case; missed aid opens an outreach visit
+A death (公安 death file, 殡葬 cremation file) goes through ledger.deaths.record_death, which stops
+payment and opens (or joins) the household's review case; other review kinds open (or join) a
+review case for the household; a payment after a death is a recovery flag carried by the same
+household's review case; missed aid opens an outreach visit
 for the village 民生员. Each move of a finding is a conditional update on its status.
 """
 
@@ -12,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import DomainError
+from ledger.deaths import record_death
 from ledger.reviews import open_review_case
 from verification.errors import VerificationCode
 from verification.hooks import open_outreach_task
@@ -61,6 +64,21 @@ def open_work_for(finding: Finding, *, on_date: date, user=None) -> Finding:
         )
         who = warning.assigned_to.full_name if warning.assigned_to_id else "（待分派）"
         updates["work_note"] = f"已派民生员走访：{who}"
+    elif finding.kind == K.DEATH:  # a death stops payment, whoever reports it: one service does it all
+        recorded = record_death(
+            finding.person,
+            died_on=finding.event_date,
+            source=finding.source,
+            user=user,
+            on_date=on_date,
+            finding_id=finding.pk,
+        )
+        if recorded.case is None:
+            Finding.objects.filter(pk=finding.pk, status=Finding.Status.OPEN).update(work_note=recorded.summary[:200])
+            finding.work_note = recorded.summary
+            return finding
+        updates["case"] = recorded.case
+        updates["work_note"] = recorded.summary[:200]
     else:
         opened = open_review_case(
             finding.household,

@@ -21,7 +21,7 @@ from assistance.procedure import (
 from assistance.survey import record_survey
 from cases.actions import approve_step
 from cases.hooks import check_approval_guards
-from cases.models import Case
+from cases.models import Case, ServiceItemVersion
 from core.errors import DomainError
 from ledger.models import Enrolment
 
@@ -215,6 +215,27 @@ def test_refusal_sets_the_three_working_day_notice_and_the_engine_rejects(
     assert application.refusal_notice_due_on == date(2025, 10, 13)  # 10, 11 (a working Saturday), 13 Oct
     assert application.case.status == Case.Status.REJECTED
     assert not Enrolment.objects.exists()
+
+
+def test_the_refusal_notice_period_is_the_catalogues_and_a_missing_one_refuses_nothing(
+    worker_a, clerk_a, reviewer_a, approver, wang_family
+):
+    application = accept(worker_a, wang_family)
+    to_notice(worker_a, clerk_a, reviewer_a, approver, application)
+    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 9))
+    ServiceItemVersion.objects.filter(pk=application.case.version_id).update(refusal_notice_wd=None)
+    application.refresh_from_db()
+    with pytest.raises(DomainError) as error:
+        refuse_application(user=approver, application=application, on_date=date(2025, 10, 9), reason="存款超过上限")
+    assert error.value.code == "refusal_notice_period_missing"
+    application.refresh_from_db()
+    assert application.decision == Application.Decision.PENDING
+    assert application.case.status == Case.Status.IN_PROGRESS
+    ServiceItemVersion.objects.filter(pk=application.case.version_id).update(refusal_notice_wd=5)
+    application.refresh_from_db()
+    refuse_application(user=approver, application=application, on_date=date(2025, 10, 9), reason="存款超过上限")
+    application.refresh_from_db()
+    assert application.refusal_notice_due_on == date(2025, 10, 15)  # 10, 11 (a working Saturday), 13, 14, 15
 
 
 def test_a_household_already_on_tekun_is_refused_with_the_reason(worker_a, clerk_a, reviewer_a, approver, wang_family):

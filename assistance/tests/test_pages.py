@@ -8,6 +8,7 @@ import pytest
 from assistance.notice import latest_notice
 from assistance.procedure import apply_for_assistance, pass_step
 from assistance.survey import record_survey
+from cases.models import ServiceItemVersion
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_policy")]
 
@@ -62,3 +63,14 @@ def test_public_notice_shows_only_masked_name_size_and_amount(client, at_notice)
 
 def wang_id(application):
     return application.household.head.id_number
+
+
+def test_the_refusal_message_names_the_catalogues_notice_period(client, worker_a, at_notice):
+    ServiceItemVersion.objects.filter(pk=at_notice.case.version_id).update(refusal_notice_wd=5)
+    client.force_login(worker_a)
+    response = client.post(
+        f"/assistance/{at_notice.pk}/act/", {"action": "refuse", "text": "存款超过上限"}, follow=True
+    )
+    assert "请在5个工作日内书面告知申请人" in response.content.decode()
+    at_notice.refresh_from_db()
+    assert at_notice.decision == "refused" and at_notice.refusal_notice_due_on is not None

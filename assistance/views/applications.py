@@ -224,7 +224,8 @@ def act(request, pk: int):
             messages.success(request, "已审核确认，自次月起发放")
         elif action == "refuse":
             procedure.refuse_application(user=user, application=application, on_date=today, reason=text)
-            messages.success(request, "已作出不予确认决定，请在3个工作日内书面告知申请人")
+            days = application.case.version.refusal_notice_wd
+            messages.success(request, f"已作出不予确认决定，请在{days}个工作日内书面告知申请人")
         elif action == "assess":
             tekun.assess_self_care(
                 user=user,

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
 from accounts.roles import RoleCode
+from cases.errors import CaseCode
+from core.errors import DomainError
 from core.prepared import prepared
 
 
@@ -100,6 +102,12 @@ class ServiceItemVersion(models.Model):
     notice_required = models.BooleanField(_("须公示"), default=False)
     notice_days = models.PositiveSmallIntegerField(_("公示期(自然日)"), default=0)
     notice_pauses_clock = models.BooleanField(_("公示期不计入办理时限"), default=False)
+    refusal_notice_wd = models.PositiveSmallIntegerField(
+        _("不予确认通知书送达时限(工作日)"),
+        null=True,
+        blank=True,
+        help_text=_("作出不予确认决定后书面告知申请人的期限，如低保3个工作日；社会救助事项必填"),
+    )
     basis = models.CharField(_("办理依据"), max_length=200, blank=True)
     note = models.CharField(_("版本说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -123,6 +131,31 @@ class ServiceItemVersion(models.Model):
         """Cases were accepted under this version: it can no longer change."""
         cases = getattr(self, "cases", None)  # the reverse relation of Case.version
         return self.pk is not None and cases is not None and cases.exists()
+
+    def clean(self) -> None:
+        if self.notice_required and not self.notice_days:
+            raise ValidationError({"notice_days": _("须公示的事项须设定公示期天数")})
+
+    def notice_period_days(self) -> int:
+        """公示期 in calendar days, as the catalogue sets it for this version. The engine's notice
+        step, its restart after an objection and every page that names the period read it here; a
+        workflow with a notice step and no period is a configuration error, never a default."""
+        if not self.notice_days:
+            raise DomainError(
+                CaseCode.NOTICE_PERIOD_MISSING,
+                f"服务事项“{self.item.name}”第{self.number}版设有公示环节，但未设定公示期天数，请在服务事项清单中补充",
+            )
+        return self.notice_days
+
+    def refusal_notice_working_days(self) -> int:
+        """Within how many working days a refusal (不予确认) is notified in writing, as the catalogue
+        sets it for this version; missing is a configuration error, never a default."""
+        if not self.refusal_notice_wd:
+            raise DomainError(
+                CaseCode.REFUSAL_NOTICE_PERIOD_MISSING,
+                f"服务事项“{self.item.name}”第{self.number}版未设定不予确认通知书送达时限，请在服务事项清单中补充",
+            )
+        return self.refusal_notice_wd
 
     def required_codes(self) -> list[str]:
         return [code for (code,) in self.required_documents.order_by("sort_order").values_list("code")]
@@ -165,7 +198,10 @@ class StepDefinition(models.Model):
     )
     limit_wd = models.PositiveSmallIntegerField(_("时限(工作日)"), null=True, blank=True)
     calendar_days = models.PositiveSmallIntegerField(
-        _("期间(自然日)"), null=True, blank=True, help_text=_("公示、冷静期等按自然日计算的期间")
+        _("期间(自然日)"),
+        null=True,
+        blank=True,
+        help_text=_("冷静期等按自然日计算的法定等待期；公示期在事项版本中设定"),
     )
     rolls_to_workday = models.BooleanField(_("期满日遇节假日顺延"), default=True)
     pauses_case_clock = models.BooleanField(_("期间不计入总时限"), default=False)
@@ -202,6 +238,8 @@ class StepDefinition(models.Model):
             raise ValidationError({"limit_wd": _("办理环节须设定工作日时限")})
         if self.kind == self.Kind.WAITING and not self.calendar_days:
             raise ValidationError({"calendar_days": _("法定等待期须设定自然日天数")})
+        if self.kind == self.Kind.NOTICE and not self.version.notice_days:
+            raise ValidationError({"kind": _("公示环节的期间为事项版本的公示期，请先在事项版本中设定公示期天数")})
         bad = [d for d in self.joint_departments or [] if d not in Unit.Department.values]
         if bad:
             raise ValidationError({"joint_departments": _("未知部门代码：%(codes)s") % {"codes": ", ".join(bad)}})

@@ -26,6 +26,7 @@ def test_migrate_loads_the_catalogue_with_national_limits():
     assert tekun.steps.get(code="confirm").limit_wd == 15
     orphan = current_version(ServiceItem.objects.get(code="orphan"), date(2025, 1, 1))
     assert not orphan.notice_required  # children: no public notice
+    assert version.refusal_notice_wd == 3  # 不予确认: written notice within 3 working days
     divorce = current_version(ServiceItem.objects.get(code="divorce"), date(2025, 1, 1))
     assert divorce.steps.get(code="cooling_off").calendar_days == 30
 
@@ -52,6 +53,22 @@ def test_a_new_version_applies_from_its_effective_date():
     with pytest.raises(DomainError) as error:
         publish_version(item, effective_from=date(2025, 6, 1), total_limit_wd=5, steps=[])
     assert error.value.code == "version_backdated"
+
+
+def test_a_workflow_with_a_notice_step_needs_its_notice_period():
+    item = ServiceItem.objects.get(code="elderly_allowance")  # shipped without a public notice
+    steps = [
+        {"code": "intake", "name": "受理", "kind": "handle", "level": "accepting", "limit": 2, "role": ""},
+        {"code": "notice", "name": "村(居)公示", "kind": "notice", "level": "village", "limit": None, "role": ""},
+        {"code": "confirm", "name": "县级审批", "kind": "handle", "level": "county", "limit": 8, "role": ""},
+    ]
+    with pytest.raises(DomainError) as error:
+        publish_version(item, effective_from=date(2026, 1, 1), total_limit_wd=10, steps=steps)
+    assert error.value.code == "notice_period_missing"
+    noticed = publish_version(item, effective_from=date(2026, 1, 1), total_limit_wd=10, steps=steps, notice_days=5)
+    assert noticed.notice_required and noticed.notice_period_days() == 5
+    plain = publish_version(item, effective_from=date(2026, 2, 1), total_limit_wd=10, steps=[steps[0], steps[2]])
+    assert not plain.notice_required  # an item needs a notice exactly when its workflow has a notice step
 
 
 def test_window_levels():

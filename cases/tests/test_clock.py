@@ -87,6 +87,27 @@ def test_public_notice_runs_in_calendar_days_rolls_past_the_holiday_and_stops_th
     assert active(case).name == "县级审核确认"
 
 
+def test_the_notice_runs_for_the_period_the_catalogue_sets_and_a_missing_period_is_an_error(
+    worker_a, clerk_a, reviewer_a, approver, household
+):
+    give_documents(household, [*DIBAO_DOCS, "bank_card"])
+    dibao = item("dibao")
+    dibao.versions.update(notice_days=10)  # a county's longer 公示期, before any case uses the version
+    case = accept_application(user=worker_a, item=dibao, household=household, on_date=date(2025, 9, 22)).case
+    for user in (worker_a, clerk_a, approver):
+        act(user, case, date(2025, 9, 24))
+    act(reviewer_a, case, date(2025, 10, 13))
+    assert active(case).due_on == date(2025, 10, 23)  # 10 calendar days, not 7
+    other = accept_application(user=worker_a, item=dibao, household=household, on_date=date(2025, 9, 22)).case
+    dibao.versions.update(notice_days=0)  # misconfigured: no silent default period
+    for user in (worker_a, clerk_a, approver):
+        act(user, other, date(2025, 9, 24))
+    with pytest.raises(DomainError) as error:
+        act(reviewer_a, other, date(2025, 10, 13))
+    assert error.value.code == "notice_period_missing" and "未设定公示期天数" in error.value.message
+    assert active(other).name == "乡镇初审"  # nothing half-done
+
+
 def test_a_workflow_change_leaves_running_cases_on_their_version(worker_a, clerk_a, approver, household):
     give_documents(household, ["id_card", "household_booklet", "bank_card"])
     elderly = item("elderly_allowance")

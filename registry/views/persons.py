@@ -169,7 +169,7 @@ def person_edit(request, pk: int):
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         if changed:
             try:
-                services.update_person(Person.objects.get(pk=pk), **changed)
+                services.update_person(Person.objects.get(pk=pk), user=request.user, **changed)
             except DomainError as error:
                 add_registry_error(form, error)
                 return render(request, "registry/person_edit.html", {"form": form, "person": person})
@@ -185,13 +185,11 @@ def person_death(request, pk: int):
     form = DeathForm(request.POST)
     if form.is_valid():
         try:
-            services.update_person(
-                person, life_status=Person.LifeStatus.DECEASED, death_date=form.cleaned_data["death_date"]
-            )
+            done = services.register_death(person, died_on=form.cleaned_data["death_date"], user=request.user)
         except DomainError as error:
             add_registry_error(form, error)
         else:
-            messages.success(request, f"已登记{person.name}死亡。")
+            messages.success(request, "；".join([f"已登记{person.name}死亡", *done]) + "。")
             return redirect("registry:person_detail", pk=pk)
     return render(request, "registry/person_detail.html", _person_context(request, person, death_form=form))
 

@@ -7,6 +7,7 @@ import pytest
 
 from areas.jurisdiction import scope_for_area, within
 from cases.models import Case
+from ledger.deaths import record_death
 from monitoring.models import Warning
 from policy.programmes import Programme
 from verification.jobs import sweep_and_open
@@ -22,7 +23,7 @@ def kinds():
     return sorted(Finding.objects.values_list("kind", flat=True))
 
 
-def test_a_death_opens_a_review_within_three_months_and_flags_payments_after_it(clerk_a, worker_a):
+def test_a_death_stops_payment_opens_a_review_within_three_months_and_flags_payments_after_it(clerk_a, worker_a):
     couple, alone = two_deaths()
     result = sweep_and_open(on_date=DAY)
 
@@ -39,8 +40,30 @@ def test_a_death_opens_a_review_within_three_months_and_flags_payments_after_it(
     assert flag.case_id == review.pk and flag.status == Finding.Status.WORK_OPENED
     assert Case.objects.filter(household=couple).count() == 1
     assert result["work_opened"] == 3
-    # the ledger is untouched: a case decision stops the payment, not the sweep
-    assert alone.enrolments.get().status == "in_payment"
+    # the reported death goes through ledger.deaths.record_death: the man alone stops from July
+    stopped = alone.enrolments.get()
+    assert (stopped.status, stopped.end_month) == ("stopped", date(2025, 7, 1))
+    assert stopped.events.get(kind="stopped").case_reference == review.receipt_no
+    assert alone.head.__class__.objects.get(pk=alone.head_id).death_date == date(2025, 6, 15)
+    assert review.events.filter(kind="note", data__death_of=alone.head_id).count() == 1
+    # the couple's dibao goes on for the widower until the review decides its amount
+    assert couple.enrolments.get().status == "in_payment"
+    assert "保障待复核后调整" in Finding.objects.get(kind=K.DEATH, household=couple).work_note
+
+
+def test_a_death_recorded_at_the_registry_first_is_not_handled_twice_by_the_death_file(clerk_a):
+    household = family({"name": "王大"}, {"name": "李二"})
+    enrol(household)
+    wife = household.current_memberships()[1].person
+    first = record_death(wife, died_on=date(2025, 5, 20), source="registry", user=clerk_a, on_date=date(2025, 5, 25))
+    load("funeral", ["逝者身份证号", "姓名", "火化日期"], [[wife.id_number, wife.name, "2025-05-22"]])
+    sweep_and_open(on_date=DAY)
+    finding = Finding.objects.get(kind=K.DEATH)
+    assert finding.case == first.case and first.case.receipt_no in finding.work_note
+    assert Case.objects.count() == 1
+    assert first.case.events.filter(kind="note", data__death_of=wife.pk).count() == 1
+    wife.refresh_from_db()
+    assert wife.death_date == date(2025, 5, 20)  # the cremation date does not replace the date on record
 
 
 def test_rerunning_a_sweep_creates_no_duplicate_findings_or_cases(clerk_a):

@@ -1,0 +1,174 @@
+"""A death stops payment: the one service every report of a death goes through.
+
+`record_death` is called by the registry when a clerk records a death (the person page, the person
+API, a profile edit: through `registry.hooks`, as the registry sits below the ledger) and by
+verification when a 公安 death file or a 殡葬 cremation file names an enrolled person (the sweep's
+death finding, verification.work). It does everything a death means for the ledger, in one
+transaction:
+
+1. the registry's record (life status and date; a date already on record stands);
+2. every enrolment that ends with the death stops from the month after it
+   (policy.rules.payment_ends_after_death): a personal enrolment of the deceased, and a household
+   enrolment once no living member is left; a household with living members keeps its enrolment,
+   and the review decides its new amount;
+3. the business lines learn which enrolments stopped (`ledger.hooks.payment_stopped_by_death`:
+   payments holds the roll lines not yet paid);
+4. the household's review opens, or an open one is joined (`ledger.reviews.open_review_case`), due
+   within the months after the death the county's policy sets (policy.rules.review_due_after_death);
+5. the review case's timeline notes the death and what followed.
+
+It is idempotent: a second report of the same death (the registry first, the 公安 file a month
+later) stops nothing more, holds nothing more and opens no second review — the first note on the
+household's review case (`data.death_of`) says the death was handled.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ledger import hooks
+from ledger.models import Enrolment
+from ledger.reviews import open_review_case
+from ledger.services import stop
+from policy import rules
+from policy.parameters import Policy
+from policy.programmes import Programme
+from registry.hooks import DeathSource
+from registry.models import Household, Membership, Person
+from registry.services import set_deceased
+
+
+@dataclass(frozen=True)
+class DeathRecorded:
+    """What `record_death` did. `case` is the household's review case that handles the death (the
+    one opened or joined now, or the one that handled it before); `done` says what followed, for
+    the clerk; `already` is true when an earlier report had done everything."""
+
+    person: Person
+    died_on: date
+    stopped: list[Enrolment] = field(default_factory=list)
+    case: object = None
+    done: list[str] = field(default_factory=list)
+    already: bool = False
+
+    @property
+    def summary(self) -> str:
+        return "；".join(self.done)
+
+
+def _source_label(source: str) -> str:
+    return DeathSource(source).label if source in DeathSource.values else source
+
+
+def _ends_with_death(enrolment: Enrolment, person: Person, living: dict[int, int]) -> bool:
+    """A personal enrolment ends with its beneficiary; a household enrolment with its last living member."""
+    if enrolment.beneficiary_id is not None:
+        return enrolment.beneficiary_id == person.pk
+    return living.get(enrolment.household_id, 0) == 0
+
+
+def _handled_before(household_id: int, person: Person):
+    """The review case whose timeline already notes this death, if any."""
+    from cases.models import CaseEvent
+
+    note = (
+        CaseEvent.objects.filter(case__household_id=household_id, kind=CaseEvent.Kind.NOTE, data__death_of=person.pk)
+        .select_related("case")
+        .order_by("pk")
+        .first()
+    )
+    return note.case if note is not None else None
+
+
+@transaction.atomic
+def record_death(
+    person: Person, *, died_on: date, source: str, user=None, on_date: date | None = None, finding_id=None
+) -> DeathRecorded:
+    """Record `person`'s death and everything it means for payment (see the module docstring)."""
+    from cases.hooks import note
+
+    on_date = on_date or timezone.localdate()
+    died_on = set_deceased(person, died_on)
+    from_month = rules.payment_ends_after_death(died_on)
+    current = Membership.unscoped.filter(person=person, end_date__isnull=True).values("household_id")
+    covering = list(
+        Enrolment.unscoped.select_for_update()
+        .filter(~Q(status=Enrolment.Status.STOPPED))
+        .filter(Q(beneficiary=person) | Q(beneficiary__isnull=True, household_id__in=current))
+        .order_by("pk")
+    )
+    household_ids = sorted(
+        {e.household_id for e in covering}
+        | set(Enrolment.unscoped.filter(beneficiary=person).values_list("household_id", flat=True))
+    )
+    living = dict.fromkeys(household_ids, 0)
+    for household_id in Membership.unscoped.filter(
+        household_id__in=household_ids, end_date__isnull=True, person__life_status=Person.LifeStatus.ALIVE
+    ).values_list("household_id", flat=True):
+        living[household_id] += 1
+
+    label = _source_label(source)
+    first_case, done, stopped, noted = None, [], [], False
+    for household_id in household_ids:
+        in_household = [e for e in covering if e.household_id == household_id]
+        ending = [e for e in in_household if _ends_with_death(e, person, living)]
+        case = handled = _handled_before(household_id, person)
+        if case is None and in_household:
+            household = Household.unscoped.select_related("head").get(pk=household_id)
+            survivors = [e for e in in_household if e not in ending]
+            opened = open_review_case(
+                household,
+                reason=f"成员死亡：{person.name}于{died_on}死亡（{label}）",
+                on_date=on_date,
+                due_on=rules.review_due_after_death(Policy.for_area(household.area_code, on_date), died_on),
+                user=user,
+                enrolment=survivors[0] if survivors else None,
+                origin=f"death:{source}",
+                finding_id=finding_id,
+            )
+            case = opened.case
+            if case is None:
+                done.append(opened.note)
+            else:
+                done.append(f"{opened.note or '已发起复核'}：{case.receipt_no}")
+        lines = []
+        for enrolment in ending:
+            why = "享受人死亡" if enrolment.beneficiary_id else "家庭成员均已死亡"
+            stop(
+                enrolment,
+                decided_on=on_date,
+                from_month=from_month,
+                reason=f"{why}：{person.name}于{died_on}死亡（{label}）",
+                user=user,
+                case_reference=case.receipt_no if case is not None else "",
+                idempotency_key=f"death:{person.pk}:{enrolment.pk}",
+            )
+            stopped.append(enrolment)
+            lines.append(f"{Programme(enrolment.programme).label}自{from_month:%Y年%m月}起停发")
+        if ending:
+            lines += hooks.payment_stopped_by_death(
+                person, died_on=died_on, stopped=ending, from_month=from_month, user=user
+            )
+        if len(ending) < len(in_household):
+            lines.append("家庭其他成员的保障待复核后调整")
+        noted_here = case is not None and handled is None
+        if noted_here:
+            text = f"{person.name}于{died_on}死亡（{label}）" + (f"：{'；'.join(lines)}" if lines else "")
+            data = {"death_of": person.pk, "died_on": died_on.isoformat(), "source": source}
+            note(case, user, on_date, text, data=data)
+            noted = True
+        if ending or noted_here:
+            done += lines
+        first_case = first_case or case
+    already = first_case is not None and not stopped and not noted
+    if already:
+        done = [f"该死亡此前已登记，由复核办件{first_case.receipt_no}办理"]
+    return DeathRecorded(person, died_on, stopped=stopped, case=first_case, done=done, already=already)
+
+
+def death_listener(person: Person, *, died_on: date, source: str, user) -> list[str]:
+    """`registry.hooks` listener: the registry recorded a death (person page, person API)."""
+    return record_death(person, died_on=died_on, source=source, user=user).done
