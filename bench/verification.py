@@ -9,9 +9,9 @@ postgres://postgres@127.0.0.1:5432/postgres), runs the project's migrations ther
 writes into the production tables with every index, constraint and foreign key they have, fills
 them set-based with generate_series (triggers off, indexes rebuilt after the fill), then times
 the full sweep (findings written) as run_sweep and raise_signals run it, through the same code
-(core/parallel_sql.py): the working tables and one INSERT … ON CONFLICT DO NOTHING per finding kind
-and per signal rule, two at a time on two connections, each once the working tables it reads are
-committed. DuckDB: the same data written to Parquet by DuckDB itself (COPY … TO, no
+(verification/batch_sql.py): the working tables and one INSERT … ON CONFLICT DO NOTHING per finding
+kind and per signal rule, side by side on settings.BATCH_SQL_WORKERS connections (default: the
+cores), each once the working tables it reads are committed. DuckDB: the same data written to Parquet by DuckDB itself (COPY … TO, no
 pyarrow); the same working-table and candidate SQL over read_parquet views (2 threads), with every
 finding kind in one INSERT and every signal in another (new natural keys only). Per-phase and
 per-statement times are printed for both (on PostgreSQL the commit too: deferred foreign-key
@@ -51,9 +51,9 @@ import psycopg  # noqa: E402
 from django.db import connections  # noqa: E402
 
 from bench.common import bench_line  # noqa: E402
-from core.parallel_sql import Statement, run_side_by_side, working_tables  # noqa: E402
 from monitoring import signals  # noqa: E402
 from verification import sweep_sql, sweeps  # noqa: E402
+from verification.batch_sql import Statement, run_side_by_side, working_tables  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -352,10 +352,9 @@ def pg_run(n: int, rows: int, sample: int, keep: bool = False) -> tuple[float, f
             started = time.perf_counter()
             for phase, batch in pg_batches():
                 t = time.perf_counter()
-                tables = [statement.creates for statement in batch if statement.creates]
-                with working_tables(tables, lock=sweep_sql.WORKING_TABLES_LOCK):
+                with working_tables(batch, prefix="430522", label=phase) as county_batch:
                     run_side_by_side(
-                        batch,
+                        county_batch,
                         settings=sweep_sql.PG_PLAN_SETTINGS,
                         # each statement's own time; two run at once, so they add up to about twice the wall time
                         done=lambda statement, rows, seconds: statement_times.append((statement.name, seconds)),
