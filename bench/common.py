@@ -18,6 +18,7 @@ import atexit
 import contextlib
 import hashlib
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -267,32 +268,43 @@ def rewrite_floor(selects: dict[str, str], repeat: int = 3) -> float:
 
 
 def copy_floor(tables: list[str], repeat: int = 3) -> float:
-    """PostgreSQL, outside a transaction: the seconds (best of `repeat`) that COPY … FROM STDIN takes
-    to write the rows these tables hold (read out beforehand, in PostgreSQL's text format) into
-    empty tables with the same columns and indexes, each committed — the least an import of those
-    rows can take on this machine, before reading or checking anything."""
+    """PostgreSQL, outside a transaction: the seconds (best of `repeat`) to load the rows these tables
+    hold the quickest way PostgreSQL offers — COPY … FROM STDIN (the rows read out beforehand, in
+    its text format) into empty tables with the same columns, then their indexes built once — each
+    step committed: the least an import of those rows can take on this machine, before reading or
+    checking anything."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        data = {}
+        data, copies, indexes, names = {}, {}, [], []
         for table in tables:
             with cursor.copy(f"COPY {table} TO STDOUT") as copy:
                 data[table] = b"".join(bytes(block) for block in copy)
-        copies = {table: _copy_table(cursor, table) for table in tables}
+            copies[table] = copy_name = f"bench_floor_{table}"
+            cursor.execute(f"DROP TABLE IF EXISTS {copy_name}")
+            cursor.execute(f"CREATE TABLE {copy_name} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = %s", [table])
+            for (definition,) in cursor.fetchall():
+                names.append(f"bench_floor_index_{len(names)}")
+                pattern = r"^CREATE (UNIQUE )?INDEX \S+ ON \S+ "
+                indexes.append(re.sub(pattern, rf"CREATE \1INDEX {names[-1]} ON {copy_name} ", definition))
 
         def reset() -> None:
+            cursor.execute(f"DROP INDEX IF EXISTS {', '.join(names)}")
             cursor.execute(f"TRUNCATE {', '.join(copies.values())}")
 
         def write() -> None:
             for table in tables:
                 with cursor.copy(f"COPY {copies[table]} FROM STDIN") as copy:
                     copy.write(data[table])
+            for definition in indexes:
+                cursor.execute(definition)
 
         try:
             return best_of(write, repeat, reset)
         finally:
-            for copy in copies.values():
-                cursor.execute(f"DROP TABLE {copy}")
+            for copy_name in copies.values():
+                cursor.execute(f"DROP TABLE {copy_name}")
 
 
 def bench_line(name: str, value: float, unit: str, target: float) -> str:
