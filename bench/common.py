@@ -90,7 +90,8 @@ def _sqlite_template() -> Path:
     return path
 
 
-def _pg_template() -> str:
+def pg_template() -> str:
+    """The PostgreSQL template's name, made first if this set of migrations has none yet."""
     import psycopg
 
     name = template_name()
@@ -124,7 +125,7 @@ def use_database(db: str, name: str, keep: bool = False) -> str:
             atexit.register(shutil.rmtree, folder, True)
         return str(path)
     dbname = f"minzheng_bench_{name}_{os.getpid()}"
-    template = _pg_template()
+    template = pg_template()
     _pg_admin(f'DROP DATABASE IF EXISTS "{dbname}"')
     _pg_admin(f'CREATE DATABASE "{dbname}" TEMPLATE "{template}"')
     os.environ["DATABASE_URL"] = f"{PG_SERVER}/{dbname}"
