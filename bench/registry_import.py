@@ -7,7 +7,13 @@
 (ID check digits, duplicates in the file and against the registry, areas, jurisdiction) and written
 in one transaction — into an empty registry, so in bulk mode (a county's take-on,
 docs/decisions/0010); against saving the rows one by one through the ORM services (a small sample,
-projected to the full size). Runs in its own database, created and dropped here; never the dev one.
+projected to the full size). Runs in its own database (a copy of the bench template, dropped
+afterwards); never the dev one.
+
+The floor of an import on this machine, measured in the same run: COPY … FROM STDIN of the rows the
+import wrote (persons, households, memberships, name grams) into empty tables with the same indexes.
+Each import is printed against it: `BENCH import_<format>_<size>_households_pg_ratio_to_floor <x> x
+target <6 ok|MISS` (reading and checking the file are the import's own work, not the floor's).
 """
 
 import argparse
@@ -22,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bench import common  # noqa: E402 - the path above first
 
 TARGET_SECONDS = 15.0
+TARGET_RATIO = 6.0  # read, check and write against COPY of the rows written
 COUNTY, TOWNSHIP = "430522000000", "430522100000"
 VILLAGES = [f"430522100{n:03d}" for n in range(201, 221)]
 
@@ -175,8 +182,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10,000 households (under a minute)")
     parser.add_argument("--households", type=int, default=None)
-    parser.add_argument("--orm-sample", type=int, default=300, help="households saved one by one")
+    parser.add_argument("--orm-sample", type=int, default=None, help="households saved one by one (300; 100 --quick)")
     args = parser.parse_args()
+    args.orm_sample = args.orm_sample or (100 if args.quick else 300)
     households = args.households or (10_000 if args.quick else 100_000)
     database = common.use_database("postgres", "import")
     try:
@@ -204,6 +212,10 @@ def main() -> None:
         label = "100k" if households == 100_000 else f"{households // 1000}k"
         xlsx_seconds, counts = import_file(xlsx, "台账.xlsx")
         assert (counts["households"], counts["persons"]) == (households, persons), counts
+        from registry.importing.writing import BULK_TABLES
+
+        floor = common.copy_floor([model._meta.db_table for model in BULK_TABLES])
+        print(f"  floor: COPY of the rows written ({', '.join(m._meta.db_table for m in BULK_TABLES)}) {floor:.2f} s")
         with system_scope():
             empty_registry()
         streamed_seconds, _ = import_file(streamed, "导出台账.xlsx")
@@ -221,6 +233,9 @@ def main() -> None:
         common.bench_line(f"import_xlsx_{label}_households_pg", xlsx_seconds, "s", TARGET_SECONDS)
         common.bench_line(f"import_xlsx_streamed_{label}_households_pg", streamed_seconds, "s", TARGET_SECONDS)
         common.bench_line(f"import_csv_{label}_households_pg", csv_seconds, "s", TARGET_SECONDS)
+        common.ratio_line(f"import_xlsx_{label}_households_pg", xlsx_seconds, floor, TARGET_RATIO)
+        common.ratio_line(f"import_xlsx_streamed_{label}_households_pg", streamed_seconds, floor, TARGET_RATIO)
+        common.ratio_line(f"import_csv_{label}_households_pg", csv_seconds, floor, TARGET_RATIO)
         print(f"BENCH import_orm_one_by_one_projected_pg {projected:.1f} s")
         print(f"BENCH import_speedup_vs_orm {projected / xlsx_seconds:.1f} x")
         print(common.load_average())

@@ -14,6 +14,14 @@ initials, last 6 ID digits, phone, a piece of the household address) time
     of the same clerk (keep-alive connection): p95 < 50 ms.
 Other kinds (1-character, 3+ characters, full pinyin, last 4 ID digits, phone tail, a township
 clerk's scope) are printed as information lines.
+
+The floors of a search on this machine, measured in the same run: a bare indexed SELECT (one person
+by ID number, unique index) timed the same way, and the trivial request (GET /healthz, one SELECT 1)
+on the same gunicorn connection. Each typical kind's median is printed against theirs (a median is
+the work; a p95 on a machine shared with other work is mostly its scheduler):
+`BENCH search_<kind>_<db>_db_p50_ratio_to_floor <x> x target <30 ok|MISS` and `…_http_p50_ratio_to_floor
+<x> x target <8 ok|MISS`. `--quick`: 30,000 persons, 2 rounds per query, the county clerk's scope only
+(under a minute once the bench template exists).
 """
 
 import gc
@@ -24,6 +32,7 @@ import random
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -36,6 +45,8 @@ from bench import common
 
 DB_TARGET_MS = 5
 HTTP_TARGET_MS = 50
+DB_TARGET_RATIO = 30  # a search's statements against one bare indexed SELECT (3–24 measured under load 5–10)
+HTTP_TARGET_RATIO = 8  # a search request against the trivial request
 TYPICAL = ["exact_name", "fragment2", "initials", "id_last6", "phone", "address"]
 COUNTY = "430522"
 
@@ -91,7 +102,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def run_one(db: str, persons: int, keep: bool, rounds: int) -> dict:
+def run_one(db: str, persons: int, keep: bool, rounds: int, quick: bool) -> dict:
     label = common.use_database(db, "search", keep)
     common.setup_django()
     common.migrate_and_load_county(COUNTY)
@@ -149,7 +160,9 @@ def run_one(db: str, persons: int, keep: bool, rounds: int) -> dict:
         finally:
             db_time[0] += time.perf_counter() - started
 
-    for scope_name, scope in (("county", county_scope), ("township", township_scope)):
+    searching = time.perf_counter()
+    scopes = (("county", county_scope),) if quick else (("county", county_scope), ("township", township_scope))
+    for scope_name, scope in scopes:
         with within(scope), connection.execute_wrapper(timing_wrapper):
             for kind, qs in by_kind.items():
                 db_times, fn_times, found = [], [], 0
@@ -161,8 +174,32 @@ def run_one(db: str, persons: int, keep: bool, rounds: int) -> dict:
                         search_persons(q)
                         fn_times.append((time.perf_counter() - started) * 1000)
                         db_times.append(db_time[0] * 1000)
-                out[f"db_{scope_name}_{kind}"] = {"p95": common.p95(db_times), "found": found, "n": len(qs)}
+                out[f"db_{scope_name}_{kind}"] = {
+                    "p95": common.p95(db_times),
+                    "p50": statistics.median(db_times),
+                    "found": found,
+                    "n": len(qs),
+                }
                 out[f"fn_{scope_name}_{kind}"] = {"p95": common.p95(fn_times)}
+
+    # The floor of the database work: one person by ID number (unique index), timed as above.
+    def bare(number: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM registry_person WHERE id_number = %s", [number])
+            cursor.fetchall()
+
+    floor_times = []
+    with connection.execute_wrapper(timing_wrapper):
+        numbers = [p["id_number"] for p in sample]
+        for number in numbers:
+            bare(number)  # warm-up
+        for _ in range(rounds):
+            for number in numbers:
+                db_time[0] = 0.0
+                bare(number)
+                floor_times.append(db_time[0] * 1000)
+    out["db_floor"] = {"p95": common.p95(floor_times), "p50": statistics.median(floor_times)}
+    out["search_seconds"] = time.perf_counter() - searching
 
     port = free_port()
     server = start_gunicorn(port)
@@ -171,21 +208,27 @@ def run_one(db: str, persons: int, keep: bool, rounds: int) -> dict:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         headers = {"Authorization": f"Bearer {token}", "Host": "127.0.0.1"}
 
-        def get(q: str) -> int:
-            conn.request("GET", "/api/v1/registry/search?q=" + urllib.parse.quote(q), headers=headers)
+        def request(path: str) -> bytes:
+            conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             body = response.read()
             if response.status != 200:
                 raise SystemExit(f"HTTP {response.status}: {body[:300]!r}")
-            return len(json.loads(body))
+            return body
+
+        def get(q: str) -> int:
+            return len(json.loads(request("/api/v1/registry/search?q=" + urllib.parse.quote(q))))
 
         for q in by_kind["exact_name"][:5]:
             get(q)  # warm both workers
+        # the floor of a request: the trivial one, as many times as a kind's queries are sent
+        trivial = common.sample_ms(lambda: request("/healthz"), len(by_kind["exact_name"]) * max(1, rounds // 2))
+        out["http_floor"] = {"p95": common.p95(trivial), "p50": statistics.median(trivial)}
         for kind, qs in by_kind.items():
             times = []
             for q in qs:
                 times += common.sample_ms(lambda q=q: get(q), max(1, rounds // 2), warmup=0)
-            out[f"http_{kind}"] = {"p95": common.p95(times), "n": len(times)}
+            out[f"http_{kind}"] = {"p95": common.p95(times), "p50": statistics.median(times), "n": len(times)}
         conn.close()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -199,10 +242,21 @@ def report(r: dict) -> None:
     print(
         f"# {r['db']}: {r['persons']:,} persons loaded in {r['load_seconds']:.0f} s; peak memory {r['peak_mb']:.0f} MB"
     )
+    print(
+        f"# {r['db']} floors: bare indexed SELECT p50 {r['db_floor']['p50']:.2f} ms (p95 {r['db_floor']['p95']:.2f}), "
+        f"trivial request p50 {r['http_floor']['p50']:.2f} ms (p95 {r['http_floor']['p95']:.2f}); "
+        f"the in-process searches took {r['search_seconds']:.0f} s"
+    )
     for kind in TYPICAL:
         common.bench_line(f"search_{kind}_{db}_db_p95", r[f"db_county_{kind}"]["p95"], "ms", DB_TARGET_MS)
         common.bench_line(f"search_{kind}_{db}_http_p95", r[f"http_{kind}"]["p95"], "ms", HTTP_TARGET_MS)
+    for kind in TYPICAL:
+        db_p50, http_p50 = r[f"db_county_{kind}"]["p50"], r[f"http_{kind}"]["p50"]
+        common.ratio_line(f"search_{kind}_{db}_db_p50", db_p50, r["db_floor"]["p50"], DB_TARGET_RATIO)
+        common.ratio_line(f"search_{kind}_{db}_http_p50", http_p50, r["http_floor"]["p50"], HTTP_TARGET_RATIO)
     for key, value in r.items():
+        if key in ("db_floor", "http_floor"):
+            continue
         if key.startswith(("db_", "http_", "fn_")) and not any(key.endswith(k) and "county" in key for k in TYPICAL):
             if key.startswith("http_") and key[5:] in TYPICAL:
                 continue
@@ -213,16 +267,18 @@ def report(r: dict) -> None:
 def main() -> None:
     p = common.parser(__doc__)
     p.add_argument("--persons", type=int, default=None)
-    p.add_argument("--rounds", type=int, default=6)
+    p.add_argument("--rounds", type=int, default=None, help="timed runs of each query (6; 2 with --quick)")
     p.add_argument("--one", help=argparse_suppress())
     args = p.parse_args()
+    args.rounds = args.rounds or (2 if args.quick else 6)
     persons = args.persons or (30_000 if args.quick else 1_000_000)
     if args.one:
-        print("RESULT " + json.dumps(run_one(args.one, persons, args.keep, args.rounds)), flush=True)
+        print("RESULT " + json.dumps(run_one(args.one, persons, args.keep, args.rounds, args.quick)), flush=True)
         return
     print(f"# search bench: {persons:,} persons, {common.load_average()}", flush=True)
     for db in common.databases(args.db):
         cmd = [sys.executable, __file__, "--one", db, "--persons", str(persons), "--rounds", str(args.rounds)]
+        cmd += ["--quick"] if args.quick else []
         out = subprocess.run(cmd + (["--keep"] if args.keep else []), capture_output=True, text=True, check=False)  # noqa: S603
         lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
         if out.returncode or not lines:

@@ -25,14 +25,19 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"环境变量 {name} 只能是 1/0/true/false，当前为 {raw!r} ({name} must be a boolean)")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"环境变量 {name} 必须是整数，当前为 {raw!r} ({name} must be an integer)") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(
+            f"环境变量 {name} 不能小于 {minimum}，当前为 {raw!r} ({name} must be at least {minimum})"
+        )
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -157,6 +157,11 @@ if _task_backend not in _TASK_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 RQ_QUEUES = {"default": {"URL": os.environ.get("MINZHENG_REDIS_URL", "redis://127.0.0.1:6379/0")}}
+# Batch SQL (verification/batch_sql.py, ADR 0012): how many statements of a sweep or a monitoring run
+# go to the database at once, each on its own connection (default: this machine's cores, where the
+# database usually runs too), and how long a county's second run waits for its first before it is refused.
+BATCH_SQL_WORKERS = env_int("MINZHENG_BATCH_SQL_WORKERS", os.cpu_count() or 2, minimum=1)
+BATCH_SQL_WAIT_SECONDS = env_int("MINZHENG_BATCH_SQL_WAIT_SECONDS", 900, minimum=0)
 
 # Cache (counters such as the public progress page's look-up limit): per process by default; with
 # several workers or machines a shared Redis makes such limits exact.

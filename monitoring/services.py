@@ -113,11 +113,13 @@ def assign_unassigned(on_date: date) -> int:
 
 
 def _log_raised(on_date: date, since_id: int) -> None:
+    """The first event of the warnings just raised in the scope: another county's run may raise its
+    own at the same time (batch_sql runs counties side by side), and each logs only its own."""
     WarningEvent.objects.bulk_create(
         WarningEvent(
             warning_id=pk, stage=Stage.UNASSIGNED, on_date=on_date, actor_name="系统", text="数据比对发现预警信号"
         )
-        for pk in Warning.unscoped.filter(pk__gt=since_id).values_list("pk", flat=True)
+        for pk in Warning.objects.filter(pk__gt=since_id, events__isnull=True).values_list("pk", flat=True)
     )
 
 
@@ -298,7 +300,7 @@ def open_outreach_visit(*, household, person, reason: str, on_date: date, findin
     )
 
 
-def run_after_sweep(on_date: date, batch_id: int | None) -> int:
+def run_after_sweep(on_date: date, batch_id: int | None) -> dict[str, int]:
     """Monitoring's signals after each verification sweep (registered as its after-sweep hook):
     how many warnings were raised."""
     return run_monitoring(on_date, batch_id=batch_id)["raised"]

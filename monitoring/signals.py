@@ -6,7 +6,8 @@ The monitored members of the area are materialised once into a working table `ms
 then one INSERT … SELECT … ON CONFLICT (natural_key) DO NOTHING per active rule joins them to the
 rule's source; the natural key names the signal, the person or household and the batch, so a
 second run raises nothing new. Working tables as in verification/sweep_sql.py (UNLOGGED on
-PostgreSQL, under the same lock and settings; the rules run side by side as the finding kinds do).
+PostgreSQL, named for the county, under the same settings; the rules run side by side as the
+finding kinds do, verification/batch_sql.py).
 """
 
 from datetime import date, timedelta
@@ -14,9 +15,9 @@ from datetime import date, timedelta
 from django.db import connection
 from django.utils import timezone
 
-from core.parallel_sql import Statement, run_side_by_side, working_tables
 from monitoring.models import Signal, SignalRule
-from verification.sweep_sql import PG_PLAN_SETTINGS, WORKING_TABLES_LOCK, create_table
+from verification.batch_sql import Statement, run_side_by_side, working_tables
+from verification.sweep_sql import PG_PLAN_SETTINGS, create_table
 
 T_ROW = "verification_datasetrow"
 COLUMNS = [
@@ -40,7 +41,8 @@ COLUMNS = [
     "row_version",
 ]
 
-T_MEMBERS = "ms_members"  # working table of one run
+T_MEMBERS = "ms_members"  # working table of one run (ms_members_430522 for the county's)
+LABEL = "监测预警比对"  # the run, as a refusal names it
 # PostgreSQL plans the members' join serially at its default parallel costs; nothing else of the run
 # can start before it, so it takes both cores (1.4 → 0.9 s at 1M residents, bench/verification.py).
 PG_MEMBERS_SETTINGS = {"parallel_setup_cost": "0", "parallel_tuple_cost": "0.001"}
@@ -167,7 +169,7 @@ def raise_signals(*, prefix: str, on_date: date, batch_id: int | None = None) ->
                 after=(T_MEMBERS,),
             )
         )
-    with working_tables([T_MEMBERS], lock=WORKING_TABLES_LOCK):
-        written = run_side_by_side([fill, *inserts], settings=PG_PLAN_SETTINGS)
+    with working_tables([fill, *inserts], prefix=prefix, label=LABEL) as statements:
+        written = run_side_by_side(statements, settings=PG_PLAN_SETTINGS)
     counts = {statement.name: written[statement.name] for statement in inserts}
     return counts

@@ -14,7 +14,7 @@ from core.errors import DomainError
 from verification.errors import VerificationCode
 
 OutreachOpener = Callable[..., object]
-AfterSweep = Callable[[date, int | None], int]
+AfterSweep = Callable[[date, int | None], dict[str, int]]
 
 _outreach: list[OutreachOpener] = []
 _after_sweep: dict[str, AfterSweep] = {}
@@ -34,10 +34,11 @@ def open_outreach_task(*, household, person, reason: str, on_date: date, finding
 
 
 def register_after_sweep(name: str, run: AfterSweep) -> AfterSweep:
-    """`run(on_date, batch_id)` runs after each sweep (batch_id None for the monthly sweep)."""
+    """`run(on_date, batch_id)` runs after each county's sweep, in that county's scope (batch_id None
+    for the monthly sweep), and answers counts by kind."""
     _after_sweep[name] = run
     return run
 
 
-def run_after_sweep(on_date: date, batch_id: int | None) -> dict[str, int]:
+def run_after_sweep(on_date: date, batch_id: int | None) -> dict[str, dict[str, int]]:
     return {name: run(on_date, batch_id) for name, run in _after_sweep.items()}

@@ -2,11 +2,12 @@
 
 from django.utils import timezone
 
+from areas.jurisdiction import Scope, within
 from jobs.services import JobRun, job_function
 from verification.hooks import run_after_sweep
 from verification.loading import load_batch
 from verification.models import Batch, Sweep
-from verification.sweeps import run_sweep
+from verification.sweeps import county_progress, run_sweep, sweep_areas
 from verification.work import open_work
 
 
@@ -15,19 +16,34 @@ def _user(run: JobRun):
 
 
 def sweep_and_open(*, on_date, batch=None, user=None, progress=None) -> dict:
-    """Sweep (findings written), then open work for the new findings, then the signals of the lines
-    registered to run after a sweep (low-income monitoring)."""
-    sweep = run_sweep(
-        on_date=on_date,
-        kind=Sweep.Kind.BATCH if batch else Sweep.Kind.MONTHLY,
-        batch=batch,
-        user=user,
-        progress=progress,
-    )
-    opened = open_work(on_date=on_date, user=user, sweep=sweep)
-    Sweep.objects.filter(pk=sweep.pk).update(work_opened=opened)
-    after = run_after_sweep(on_date, batch.pk if batch else None)
-    return {"sweep": sweep.pk, "counts": sweep.counts, "work_opened": opened, **after}
+    """Per county of the current scope (sweeps.sweep_areas): sweep (findings written), then open work
+    for the new findings, then the signals of the lines registered to run after a sweep (low-income
+    monitoring). Counts are summed over the counties; `sweeps` lists each county's sweep."""
+    result: dict = {"sweeps": [], "counts": {}, "work_opened": 0}
+    areas = sweep_areas()
+    for n, prefix in enumerate(areas):
+        with within(Scope(prefix=prefix)):
+            (sweep,) = run_sweep(
+                on_date=on_date,
+                kind=Sweep.Kind.BATCH if batch else Sweep.Kind.MONTHLY,
+                batch=batch,
+                user=user,
+                progress=county_progress(progress, n, len(areas)),
+            )
+            opened = open_work(on_date=on_date, user=user, sweep=sweep)
+            Sweep.objects.filter(pk=sweep.pk).update(work_opened=opened)
+            after = run_after_sweep(on_date, batch.pk if batch else None)
+        result["sweeps"].append(sweep.pk)
+        result["work_opened"] += opened
+        _add(result["counts"], sweep.counts)
+        for name, counts in after.items():
+            _add(result.setdefault(name, {}), counts)
+    return result
+
+
+def _add(total: dict[str, int], counts: dict[str, int]) -> None:
+    for key, value in counts.items():
+        total[key] = total.get(key, 0) + value
 
 
 @job_function("verification.load_batch")

@@ -15,11 +15,12 @@ rows directly (an anti-join on the (id_number, source) index). The means-tested 
 sweep's transactions, `reads(sql)` the working tables a statement reads. On PostgreSQL the working
 tables are UNLOGGED tables, not temporary ones: a temporary table is private to its backend, so
 every plan reading one runs without parallel workers, and the one expensive join (10 million
-department rows) needs both cores. Outside a transaction every statement runs on one of two
-connections (core/parallel_sql.py; an INSERT … SELECT never gets parallel workers itself) as soon
-as the working tables it reads are committed — the kinds that read none, or only `vs_enrolled`,
-beside the fills of the others; inside one (tests) they run in list order and the tables live only
-in it. An advisory lock keeps two sweeps from sharing the names.
+department rows) needs every core. Outside a transaction every statement runs on a connection of
+its own (batch_sql.py; an INSERT … SELECT never gets parallel workers itself) as soon as the working
+tables it reads are committed — the kinds that read none, or only `vs_enrolled`, beside the fills
+of the others; inside one (tests) they run in list order and the tables live only in it. The
+statements name the tables as here; batch_sql.working_tables renames them for the county swept
+(vs_hits_430522), so two counties' sweeps never share them.
 
 Parameters are pyformat (`%(name)s`); values: prefix, batch, month_start, year_ago, cutoff_60,
 std_urban, std_rural, max_vehicles, max_houses, deposit_months. Integers that shape the SQL
@@ -46,9 +47,6 @@ PG_PLAN_SETTINGS = (
     "SET LOCAL jit = off",
     "SET LOCAL default_statistics_target = 10",
 )
-# Two sweeps (or a sweep and a monitoring run) never share the working tables' names: a transaction
-# lock when everything runs in one transaction, a session lock around a sweep run side by side.
-WORKING_TABLES_LOCK = "hashtext('verification_working_tables')"
 
 MEANS_TESTED = (Programme.DIBAO, Programme.TEKUN, Programme.EDGE, Programme.RIGID_SPENDING)
 DEATH_SOURCES = "('death', 'funeral')"

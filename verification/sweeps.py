@@ -1,7 +1,8 @@
 """Sweeps (比对): everyone enrolled in an area against every source, set-based.
 
-`run_sweep` writes findings only (the enrolled people, then their department rows, into working
-tables once; then INSERT … SELECT … ON CONFLICT DO NOTHING per kind, see sweep_sql.py);
+`run_sweep` writes findings only, one sweep per county of the current scope (`sweep_areas`): the
+enrolled people, then their department rows, into working tables once; then INSERT … SELECT … ON
+CONFLICT DO NOTHING per kind (sweep_sql.py), side by side (batch_sql.py);
 `open_work` then turns each new finding into work — a death through ledger.deaths.record_death (payment
 stops from the month after it and the household's review opens), other findings through
 ledger.reviews.open_review_case (a review case, a recovery flag on that case) or an outreach task for
@@ -12,16 +13,19 @@ through the ledger.
 from datetime import date
 
 from django.db import connection
+from django.db.models.functions import Substr
 from django.utils import timezone
 
-from areas.jurisdiction import current_scope
+from areas.codes import county_of
+from areas.jurisdiction import Scope, current_scope, within
 from audit.models import AuditEntry
 from audit.services import record
 from core.months import add_months, month_start, months_between
-from core.parallel_sql import Statement, run_side_by_side, working_tables
 from policy.parameters import MissingParameter, Policy
 from policy.programmes import ParameterKey as K
+from registry.models import Household
 from verification import sweep_sql
+from verification.batch_sql import Statement, run_side_by_side, working_tables
 from verification.models import Batch, Finding, Sweep
 
 DETAILS = {
@@ -70,8 +74,17 @@ def sweep_params(area_code: str, on_date: date, prefix: str) -> dict:
     }
 
 
-def _county_of(prefix: str) -> str:
-    return (prefix + "000000000000")[:12] if len(prefix) >= 6 else "430522000000"
+LABEL = "数据比对"  # the run, as a refusal names it ("新邵县的数据比对正在进行……")
+
+
+def sweep_areas() -> list[str]:
+    """The area prefixes a sweep of the current scope covers, one per county: the scope itself at
+    or below a county, else each county under it where households are registered."""
+    prefix = current_scope().prefix
+    if len(prefix) >= 6:
+        return [prefix]
+    counties = Household.objects.annotate(county=Substr("area_code", 1, 6)).values_list("county", flat=True)
+    return list(counties.order_by("county").distinct())
 
 
 def run_sweep(
@@ -82,10 +95,33 @@ def run_sweep(
     user=None,
     progress=None,
     kinds: list[str] | None = None,
-) -> Sweep:
-    """Every enrolled household of the current scope against all sources (or one new batch)."""
-    prefix = current_scope().prefix
-    area = _county_of(prefix)
+) -> list[Sweep]:
+    """Every enrolled household of the current scope against all sources (or one new batch): one
+    sweep per county (`sweep_areas`), each in the scope of its county (two counties' sweeps may run
+    at once; a county's second waits for its first, see batch_sql.working_tables)."""
+    sweeps, areas = [], sweep_areas()
+    for n, prefix in enumerate(areas):
+        step = county_progress(progress, n, len(areas))
+        with within(Scope(prefix=prefix)):
+            sweeps.append(
+                _sweep_area(prefix, on_date=on_date, kind=kind, batch=batch, user=user, progress=step, kinds=kinds)
+            )
+    return sweeps
+
+
+def county_progress(progress, n: int, counties: int):
+    """The n-th county's part of one progress bar over every county's finding kinds."""
+    if progress is None or counties == 1:
+        return progress
+
+    def step(done: int, total: int, message: str) -> None:
+        progress(n * total + done, counties * total, message)
+
+    return step
+
+
+def _sweep_area(prefix: str, *, on_date, kind, batch, user, progress, kinds) -> Sweep:
+    area = county_of((prefix + "0" * 12)[:12])
     params = sweep_params(area, on_date, prefix)
     sweep = Sweep.objects.create(
         kind=kind, batch=batch, on_date=on_date, started_by=user if getattr(user, "pk", None) else None, area_code=area
@@ -114,9 +150,8 @@ def run_sweep(
         if progress:
             progress(len(finished), len(inserts), f"{Finding.Kind(statement.name).label}：新增{rows}条")
 
-    tables = [s.creates for s in batch_statements if s.creates]
-    with working_tables(tables, lock=sweep_sql.WORKING_TABLES_LOCK):
-        written = run_side_by_side(batch_statements, settings=sweep_sql.PG_PLAN_SETTINGS, done=done)
+    with working_tables(batch_statements, prefix=prefix, label=LABEL) as county_statements:
+        written = run_side_by_side(county_statements, settings=sweep_sql.PG_PLAN_SETTINGS, done=done)
     counts = {s.name: written[s.name] for s in inserts}
     _price_recoveries(sweep, on_date)
     Sweep.objects.filter(pk=sweep.pk).update(counts=counts, finished_at=timezone.now())
@@ -132,7 +167,7 @@ def run_sweep(
 def sweep_statements(
     vendor: str, candidates: list[sweep_sql.Candidate], params: dict, details: dict[str, str]
 ) -> list[Statement]:
-    """The sweep as one batch for core.parallel_sql: the working tables the kinds read (everyone
+    """The sweep as one batch for batch_sql: the working tables the kinds read (everyone
     enrolled, then their department rows: the one expensive join, done once), then one INSERT per
     kind; every statement after the working tables it reads."""
     inserts = [

@@ -51,3 +51,12 @@ def test_a_shared_redis_cache_can_be_configured_and_a_wrong_address_is_refused()
     assert shared.stdout.split() == ["RedisCache", "7"], shared.stderr
     wrong = _start_with({"MINZHENG_CACHE_URL": "memcached://127.0.0.1:11211"})
     assert wrong.returncode != 0 and "MINZHENG_CACHE_URL" in wrong.stderr
+
+
+def test_batch_sql_workers_default_to_the_cores_and_a_value_below_one_is_refused():
+    code = "from django.conf import settings; import os; print(settings.BATCH_SQL_WORKERS == os.cpu_count())"
+    assert _start_with({}, "shell", "-v", "0", "-c", code).stdout.split() == ["True"]
+    chosen = "from django.conf import settings; print(settings.BATCH_SQL_WORKERS)"
+    assert _start_with({"MINZHENG_BATCH_SQL_WORKERS": "6"}, "shell", "-v", "0", "-c", chosen).stdout.split() == ["6"]
+    wrong = _start_with({"MINZHENG_BATCH_SQL_WORKERS": "0"})
+    assert wrong.returncode != 0 and "MINZHENG_BATCH_SQL_WORKERS 不能小于 1" in wrong.stderr

@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from areas.jurisdiction import scope_for_area, within
+from areas.jurisdiction import Scope, scope_for_area, within
 from cases.models import Case
 from ledger.deaths import record_death
 from monitoring.models import Warning
 from policy.programmes import Programme
 from verification.jobs import sweep_and_open
-from verification.models import Finding
+from verification.models import Finding, Sweep
 from verification.sweeps import run_sweep
 from verification.tests.factories import DAY, enrol, family, load, raw_enrolment, two_deaths
 
@@ -206,3 +206,27 @@ def test_a_sweep_in_a_township_scope_only_reads_its_own_enrolments():
     with within(scope_for_area("430522101000")):
         run_sweep(on_date=DAY, kinds=["death"])
     assert list(Finding.objects.values_list("household_id", flat=True)) == [there.pk]
+
+
+def test_a_sweep_above_county_level_sweeps_each_county_under_it_on_its_own():
+    people = {}
+    for area in ("430522100201", "430523100201", "430102001001"):  # 新邵县 and 邵阳县 (邵阳市), 长沙市芙蓉区
+        household = family({"name": "王大"}, area=area)
+        enrol(household)
+        people[area[:6]] = household.head.id_number
+    load("death", ["身份证号", "姓名", "死亡日期"], [[number, "王大", "2025-05-20"] for number in people.values()])
+
+    with within(Scope(prefix="4305")):  # a city bureau's sweep: its two counties, each a sweep of its own
+        city = run_sweep(on_date=DAY, kinds=["death"])
+    assert [(s.area_code, s.counts) for s in city] == [("430522000000", {"death": 1}), ("430523000000", {"death": 1})]
+    assert {f.area_code[:6]: f.sweep.area_code for f in Finding.objects.all()} == {
+        "430522": "430522000000",
+        "430523": "430523000000",
+    }
+    everywhere = run_sweep(on_date=DAY, kinds=["death"])  # the system scope: every county with households
+    assert [(s.area_code, s.counts) for s in everywhere] == [
+        ("430102000000", {"death": 1}),
+        ("430522000000", {"death": 0}),
+        ("430523000000", {"death": 0}),
+    ]
+    assert Sweep.objects.count() == 5
