@@ -1,48 +1,46 @@
+"""Who is asking: the user with their unit and role codes, read in one statement through the ORM.
+
+Every request needs all three (jurisdiction, audit actor, permissions); the role codes come as one
+aggregated column of the same row instead of a query of their own (`User.role_codes`)."""
+
 from django.contrib.auth.backends import ModelBackend
-from django.db import connections, router
+from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
 
-from accounts.models import Unit, User
-from core.rows import instance, select_list
-
-# The role codes travel in the same row as the user: one statement per request for who is asking.
-_ROLE_LIST = {"postgresql": "string_agg(r.role_id, ',')", "sqlite": "group_concat(r.role_id, ',')"}
+from accounts.models import User
 
 
-def staff_columns(vendor: str) -> str:
-    """The select list of a user `u` with their unit `n` (joined by `STAFF_JOIN`) and role codes."""
-    roles = User.roles.through._meta.db_table
-    return (
-        f"{select_list(User, 'u')}, {select_list(Unit, 'n')}, "  # noqa: S608 - the models' own names
-        f"(SELECT {_ROLE_LIST[vendor]} FROM {roles} r WHERE r.user_id = u.id)"
-    )
+class CommaList(Aggregate):
+    """The values joined with commas: string_agg on PostgreSQL, group_concat on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
 
 
-STAFF_JOIN = f"LEFT JOIN {Unit._meta.db_table} n ON n.id = u.unit_id"
+def role_codes_of(user_ref: str) -> Subquery:
+    """The role codes of the user `user_ref` points at (an OuterRef path), comma-separated or None."""
+    links = User.roles.through.objects.filter(user_id=OuterRef(user_ref))
+    return Subquery(links.values("user_id").annotate(codes=CommaList("role_id")).values("codes")[:1])
 
 
-def staff_from_row(row, connection) -> User | None:
-    """The user of a row of `staff_columns()` (None when the user's columns are empty)."""
-    width = len(User._meta.concrete_fields)
-    if row[0] is None:
-        return None
-    user = instance(User, row[:width], connection)
-    if user.unit_id is not None:
-        user.unit = instance(Unit, row[width:-1], connection)
-    user.role_codes = frozenset(row[-1].split(",")) if row[-1] else frozenset()
+def set_role_codes(user: User, codes: str | None) -> User:
+    """Give `user` the role codes read with it, so `user.role_codes` asks no query."""
+    user.role_codes = frozenset(codes.split(",")) if codes else frozenset()
     return user
 
 
+def staff() -> QuerySet:
+    """Users with their unit and the role codes in `role_list`."""
+    return User.objects.select_related("unit").annotate(role_list=role_codes_of("pk"))
+
+
 def load_staff(user_id) -> User | None:
-    """The user with their unit and role codes, read in one statement (every request needs all three:
-    jurisdiction, audit actor, permissions)."""
-    connection = connections[router.db_for_read(User)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {staff_columns(connection.vendor)} FROM {User._meta.db_table} u {STAFF_JOIN} WHERE u.id = %s",  # noqa: S608
-            [user_id],
-        )
-        row = cursor.fetchone()
-    return None if row is None else staff_from_row(row, connection)
+    """The user with their unit and role codes, or None."""
+    user = staff().filter(pk=user_id).first()
+    return None if user is None else set_role_codes(user, user.role_list)
 
 
 class StaffBackend(ModelBackend):
