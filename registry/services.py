@@ -10,7 +10,6 @@ from django.db.models import Max, Q
 
 from areas.codes import InvalidAreaCode, validate_code
 from areas.models import Area
-from core.prepared import prepared
 from registry import idcard
 from registry.errors import RegistryError
 from registry.models import Document, DocumentType, Household, Membership, Person
@@ -289,40 +288,21 @@ class MissingDocument:
         return f"{self.holder_name}：{self.doc_type.name}{what}"
 
 
-# Every acceptance reads them: compiled once (core.prepared). The household's current members come
-# in the same statement; the types are picked in Python (a household holds a handful of documents).
-_household_documents = prepared(
-    lambda household_id: Document.objects.filter(is_current=True).filter(
-        Q(household_id=household_id)
-        | Q(
-            person_id__in=Membership.objects.filter(household_id=household_id, end_date__isnull=True).values(
-                "person_id"
-            )
-        )
-    ),
-    household_id=int,
-)
-
-
-_current_memberships = prepared(
-    lambda household_id: (
-        Membership.objects.filter(household_id=household_id, end_date__isnull=True)
-        .select_related("person")
-        .order_by("relation", "id")
-    ),
-    household_id=int,
-)
-
-
 def current_members(household_id: int) -> list[Person]:
-    """The household's current members in household order (`Household.current_memberships`, compiled once)."""
-    return [membership.person for membership in _current_memberships(household_id=household_id)]
+    """The household's current members in household order (as `Household.current_memberships`)."""
+    memberships = Membership.objects.filter(household_id=household_id, end_date__isnull=True)
+    return [membership.person for membership in memberships.select_related("person").order_by("relation", "id")]
 
 
 def library_documents(household_id: int, required: list[str]) -> list[Document]:
-    """The current documents of the required types held by the household or by its current members."""
+    """The current documents of the required types held by the household or by its current members.
+
+    The household's current members come in the same statement; the types are picked in Python (a
+    household holds a handful of documents)."""
     wanted = set(required)
-    return [doc for doc in _household_documents(household_id=household_id) if doc.doc_type_id in wanted]
+    members = Membership.objects.filter(household_id=household_id, end_date__isnull=True).values("person_id")
+    documents = Document.objects.filter(Q(household_id=household_id) | Q(person_id__in=members), is_current=True)
+    return [doc for doc in documents if doc.doc_type_id in wanted]
 
 
 def missing_documents(
