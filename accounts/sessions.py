@@ -3,7 +3,7 @@
 Every request reads its session and then its user; two statements are two round trips to the
 database. The session table keeps the user's id in a column (`StaffSession.user`, a relation without
 a database constraint, written whenever the session is saved), so the ORM reads the session with its
-user, the user's unit and role codes in one row. `StaffAuthenticationMiddleware` uses that user only
+user, the user's unit and role codes (`accounts.backends.role_codes_of`) in one row. `StaffAuthenticationMiddleware` uses that user only
 when the signed session data names the same user, backend and password hash, and leaves every other
 case to Django. Writes (login, refresh, logout) stay with Django's store.
 """
@@ -39,13 +39,13 @@ class SessionStore(db.SessionStore):
         self.staff = None
         if self.session_key is None:  # an invalid cookie value: Django's store sets the key to None
             return {}
-        session = (
-            StaffSession.objects.select_related("user__unit")
-            .annotate(role_list=role_codes_of("user_id"))
-            .filter(session_key=self.session_key, expire_date__gt=timezone.now())
-            .first()
-        )
-        if session is None:
+        try:
+            session = (
+                StaffSession.objects.select_related("user__unit")
+                .annotate(role_list=role_codes_of(StaffSession, "user_id"))
+                .get(session_key=self.session_key, expire_date__gt=timezone.now())
+            )
+        except StaffSession.DoesNotExist:
             self._session_key = None
             return {}
         if session.user is not None:

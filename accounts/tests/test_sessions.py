@@ -24,8 +24,16 @@ def test_the_user_is_loaded_with_unit_and_roles_and_asks_nothing_more(clerk_a):
     assert load_staff(clerk_a.pk + 1000) is None
 
 
-def test_a_user_without_roles_has_none(county_bureau):
-    assert load_staff(StaffFactory(username="no_roles", unit=county_bureau).pk).role_codes == frozenset()
+def test_the_role_codes_read_with_the_user_are_the_orms(county_bureau):
+    """`role_codes_of` is plain SQL inside the ORM statement: its answer is `user.roles`' (SQL-twin)."""
+    users = [
+        StaffFactory(username="no_roles", unit=county_bureau),
+        StaffFactory(username="one_role", unit=county_bureau, roles=["clerk"]),
+        StaffFactory(username="three_roles", unit=county_bureau, roles=["clerk", "reviewer", "approver"]),
+    ]
+    for user in users:
+        assert load_staff(user.pk).role_codes == set(user.roles.values_list("code", flat=True)), user.username
+    assert load_staff(users[0].pk).role_codes == frozenset()
 
 
 def test_a_request_reads_session_and_user_in_one_statement_and_sees_role_changes_at_once(client, clerk_a):
