@@ -80,9 +80,9 @@ def _forbidden():
     return 403, ErrorOut(code="no_permission", message="部门人员请通过转办事项办理")
 
 
-def _case_steps(case_id: int, *related: str) -> list[CaseStep]:
-    """The case's steps in order, with their responsible unit and `related`."""
-    return list(CaseStep.objects.select_related("responsible_unit", *related).filter(case_id=case_id).order_by("order"))
+def _case_steps(case_id: int) -> list[CaseStep]:
+    """The case's steps in order, with their responsible unit."""
+    return list(CaseStep.objects.select_related("responsible_unit").filter(case_id=case_id).order_by("order"))
 
 
 def _step_out(step: CaseStep, unit_name: str = "") -> StepOut:
@@ -168,15 +168,29 @@ def queue(request, name: str, limit: int = 50):
     ]
 
 
+_DETAIL_FIELDS = (
+    *("id", "order", "name", "state", "responsible_unit__name", "due_on", "row_version"),
+    *("case__receipt_no", "case__item__name", "case__status", "case__due_on"),
+)
+
+
 @router.get("/{case_id}", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut}, summary="办件详情")
 def case_detail(request, case_id: int):
     if is_department_officer(request.user):
         return _forbidden()
     # A case's steps carry its area code: the steps in scope, with their case, are the case in scope.
-    steps = _case_steps(case_id, "case__item")
-    if not steps:
+    # The answer's fields only: steps with three related objects each cost twice the CPU.
+    rows = list(CaseStep.objects.filter(case_id=case_id).order_by("order").values_list(*_DETAIL_FIELDS))
+    if not rows:
         return 404, ErrorOut(code="not_found", message="找不到该办件，或不在您的辖区")
-    return 200, _case_out(steps[0].case, with_steps=True, steps=steps)
+    steps = [
+        StepOut(id=i, order=o, name=n, state=s, unit=u or "", due_on=d, version=v) for i, o, n, s, u, d, v, *_ in rows
+    ]
+    receipt_no, item, status, due_on = rows[0][-4:]
+    current = next((step for step in steps if step.state in ("active", "correction")), None)
+    return 200, CaseOut(
+        id=case_id, receipt_no=receipt_no, item=item, status=status, due_on=due_on, current_step=current, steps=steps
+    )
 
 
 @router.post(
