@@ -23,12 +23,11 @@ from cases.models import (
     PauseInterval,
     ReceiptCounter,
     ServiceItem,
-    ServiceItemVersion,
     StepDefinition,
 )
 from cases.models.catalogue import LEVEL_UNIT_KIND, Level
 from cases.workdays import WorkCalendar
-from registry.models import Document, DocumentType, Household, Person
+from registry.models import Document, Household, Person
 from registry.services import MissingDocument, current_members, library_documents, missing_documents
 
 LEVEL_LABEL = dict(Level.choices)
@@ -63,12 +62,6 @@ def _level_codes(area_code: str) -> dict[str, str]:
         Level.TOWNSHIP: township_of(area_code),
         Level.COUNTY: county_of(area_code),
     }
-
-
-def _required_types(version_id: int) -> list[DocumentType]:
-    """The document types a version requires."""
-    materials = ServiceItemVersion.required_documents.through.objects.filter(serviceitemversion_id=version_id)
-    return list(DocumentType.objects.filter(pk__in=materials.values("documenttype_id")))
 
 
 def responsible_units(definitions: list[StepDefinition], area_code: str, accepting_unit: Unit) -> list[Unit | None]:
@@ -121,11 +114,8 @@ def accept_application(
         raise CaseError("applicant_not_member", "申请人须为该户现有成员")
     calendar = calendar or WorkCalendar()
     required, definitions = rules = version_rules(version)
-    library = library_documents(household.pk, required)
-    types = _required_types(version_id=version.pk)
-    missing = missing_documents(
-        household, required, on_date, members=list(members.values()), documents=library, types=types
-    )
+    library = library_documents(household.pk, required, members=list(members.values()))
+    missing = missing_documents(household, required, on_date, members=list(members.values()), documents=library)
     if not definitions:
         raise CaseError("no_version", f"“{item.name}”的流程没有设置办理环节")
     units = responsible_units(definitions, household.area_code, user.unit)

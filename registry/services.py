@@ -294,14 +294,16 @@ def current_members(household_id: int) -> list[Person]:
     return [membership.person for membership in memberships.select_related("person").order_by("relation", "id")]
 
 
-def library_documents(household_id: int, required: list[str]) -> list[Document]:
-    """The current documents of the required types held by the household or by its current members.
-
-    The household's current members come in the same statement; the types are picked in Python (a
-    household holds a handful of documents)."""
+def library_documents(household_id: int, required: list[str], members: list[Person] | None = None) -> list[Document]:
+    """The current documents of the required types held by the household or by its current members
+    (`members` when the caller has read them, else read in the same statement). The types are picked
+    in Python: a household holds a handful of documents."""
     wanted = set(required)
-    members = Membership.objects.filter(household_id=household_id, end_date__isnull=True).values("person_id")
-    documents = Document.objects.filter(Q(household_id=household_id) | Q(person_id__in=members), is_current=True)
+    if members is None:
+        holders = Membership.objects.filter(household_id=household_id, end_date__isnull=True).values("person_id")
+    else:
+        holders = [person.pk for person in members]
+    documents = Document.objects.filter(Q(household_id=household_id) | Q(person_id__in=holders), is_current=True)
     return [doc for doc in documents if doc.doc_type_id in wanted]
 
 
