@@ -136,7 +136,16 @@ class StaffSession(AbstractBaseSession):
     """A login session (会话). The user's id sits in a column beside the signed data so that the
     session, the user, the unit and the roles are read in one statement on every request."""
 
-    user_id = models.BigIntegerField(_("用户"), null=True, db_index=True)
+    # A relation without a database constraint: the column is a shortcut to the user, never trusted on
+    # its own (accounts.sessions), and a deleted user leaves it pointing nowhere, which reads as no user.
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("用户"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("登录会话")

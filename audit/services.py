@@ -12,11 +12,9 @@ from audit.context import current_actor
 from audit.models import GENESIS_HASH, AuditEntry
 from audit.tracking import Audited
 from core.masking import mask_value
-from core.prepared import prepared_insert
 
 # One lock id for the whole chain: entries must be appended one at a time to link correctly.
 _CHAIN_LOCK_ID = 7_202_611
-_insert = prepared_insert(AuditEntry)
 
 
 def _lock_chain() -> None:
@@ -73,7 +71,7 @@ def _append(entries: list[AuditEntry]) -> None:
         for entry in entries:
             entry.prev_hash = prev
             entry.hash = prev = entry.compute_hash()
-        _insert(entries)
+        AuditEntry.unscoped.bulk_create(entries)
 
 
 def record(
@@ -115,14 +113,36 @@ def record(
 
 
 def record_saved(instance: Audited, created: bool) -> None:
-    """The entry for a row of an Audited model just saved (post_save), or inserted without save()
-    by a service on a hot path (`core.prepared.prepared_insert`): its fields old → new."""
+    """The entry for a row of an Audited model just saved (the post_save receiver): its fields old → new."""
     new = instance.audit_values()
     old = {} if created else getattr(instance, "_audit_snapshot", {})
     changes = field_changes(type(instance), old, new)
     instance._audit_snapshot = new
     if created or changes:
         record(AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE, obj=instance, changes=changes)
+
+
+def update_logged(queryset: models.QuerySet, instance: Audited, **changes) -> bool:
+    """`queryset.update(**changes)` for the row of `instance`, logged as save() would log it.
+
+    The way to change an Audited row without save(): `queryset` may add conditions (a state, a
+    version), and when the row matched `instance` takes the new values and one entry records the
+    fields that changed, old → new. Returns whether the row matched. Values are plain values, not
+    expressions (the entry must say what was written)."""
+    if any(hasattr(value, "resolve_expression") for value in changes.values()):
+        raise TypeError("update_logged: an expression would be logged as what was written")
+    if not queryset.filter(pk=instance.pk).update(**changes):
+        return False
+    snapshot = getattr(instance, "_audit_snapshot", {})
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    written = {instance._meta.get_field(name).attname for name in changes}
+    new = {name: value for name, value in instance.audit_values().items() if name in written}
+    diff = field_changes(type(instance), {name: snapshot.get(name) for name in new}, new)
+    instance._audit_snapshot = {**snapshot, **new}
+    if diff:
+        record(AuditEntry.Action.UPDATE, obj=instance, changes=diff)
+    return True
 
 
 def record_personal_data_view(obj: models.Model, fields: list[str], reason: str = "") -> AuditEntry:

@@ -7,8 +7,8 @@ class Audited(models.Model):
     """Changes to rows of this model are logged with their fields old → new.
 
     `sensitive_fields` are logged masked; `audit_exclude` are not logged at all.
-    Bulk operations (bulk_create, COPY) bypass this: their service writes one summary entry; a row
-    inserted by `core.prepared.prepared_insert` is logged by its service (`audit.services.record_saved`).
+    Bulk operations (bulk_create, COPY) bypass this: their service writes one summary entry. A row
+    changed by an UPDATE without save() is logged by `audit.services.update_logged`, which runs it.
     """
 
     sensitive_fields: tuple[str, ...] = ()

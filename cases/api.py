@@ -16,7 +16,6 @@ from cases.services import accept_application
 from cases.transfers import department_units, transfer_case
 from core.api import ErrorOut
 from core.errors import DomainError
-from core.prepared import prepared
 from registry.models import Household
 
 router = Router(tags=["一门受理"])
@@ -81,21 +80,9 @@ def _forbidden():
     return 403, ErrorOut(code="no_permission", message="部门人员请通过转办事项办理")
 
 
-_item_by_code = prepared(lambda code: ServiceItem.objects.filter(code=code), code=str)
-_household_with_head = prepared(
-    lambda household_id: Household.objects.select_related("head").filter(pk=household_id), household_id=int
-)
-_steps_with_units = prepared(
-    lambda case_id: CaseStep.objects.select_related("responsible_unit").filter(case_id=case_id).order_by("order"),
-    case_id=int,
-)
-# A case's steps carry its area code: the steps in scope, with their case, are the case in scope.
-_case_steps_with_case = prepared(
-    lambda case_id: (
-        CaseStep.objects.select_related("case__item", "responsible_unit").filter(case_id=case_id).order_by("order")
-    ),
-    case_id=int,
-)
+def _case_steps(case_id: int) -> list[CaseStep]:
+    """The case's steps in order, with their responsible unit."""
+    return list(CaseStep.objects.select_related("responsible_unit").filter(case_id=case_id).order_by("order"))
 
 
 def _step_out(step: CaseStep, unit_name: str = "") -> StepOut:
@@ -114,7 +101,7 @@ def _case_out(
     case: Case, missing: list[str] | None = None, with_steps: bool = False, steps: list[CaseStep] | None = None
 ) -> CaseOut:
     if steps is None:
-        steps = _steps_with_units(case_id=case.pk)
+        steps = _case_steps(case.pk)
     current = next((s for s in steps if s.state in ("active", "correction")), None)
     return CaseOut(
         id=case.pk,
@@ -134,8 +121,8 @@ def _case_out(
 def accept(request, payload: AcceptIn):
     if is_department_officer(request.user):
         return _forbidden()
-    item = _item_by_code.first(code=payload.item)
-    household = _household_with_head.first(household_id=payload.household_id)
+    item = ServiceItem.objects.filter(code=payload.item).first()
+    household = Household.objects.select_related("head").filter(pk=payload.household_id).first()
     if item is None or household is None:
         return 404, ErrorOut(code="not_found", message="找不到该事项或家庭，或不在您的辖区")
     applicant = None
@@ -178,14 +165,29 @@ def queue(request, name: str, limit: int = 50):
     ]
 
 
+_DETAIL_FIELDS = (
+    *("id", "order", "name", "state", "responsible_unit__name", "due_on", "row_version"),
+    *("case__receipt_no", "case__item__name", "case__status", "case__due_on"),
+)
+
+
 @router.get("/{case_id}", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut}, summary="办件详情")
 def case_detail(request, case_id: int):
     if is_department_officer(request.user):
         return _forbidden()
-    steps = _case_steps_with_case(case_id=case_id)
-    if not steps:
+    # A case's steps carry its area code: the steps in scope, with their case, are the case in scope.
+    # The answer's fields only: steps with three related objects each cost twice the CPU.
+    rows = list(CaseStep.objects.filter(case_id=case_id).order_by("order").values_list(*_DETAIL_FIELDS))
+    if not rows:
         return 404, ErrorOut(code="not_found", message="找不到该办件，或不在您的辖区")
-    return 200, _case_out(steps[0].case, with_steps=True, steps=steps)
+    steps = [
+        StepOut(id=i, order=o, name=n, state=s, unit=u or "", due_on=d, version=v) for i, o, n, s, u, d, v, *_ in rows
+    ]
+    receipt_no, item, status, due_on = rows[0][-4:]
+    current = next((step for step in steps if step.state in ("active", "correction")), None)
+    return 200, CaseOut(
+        id=case_id, receipt_no=receipt_no, item=item, status=status, due_on=due_on, current_step=current, steps=steps
+    )
 
 
 @router.post(

@@ -8,10 +8,8 @@ from datetime import date
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseStep
-from core.prepared import prepared_insert
 
 Kind = CaseEvent.Kind
-_insert = prepared_insert(CaseEvent)
 
 
 def _write(
@@ -40,7 +38,7 @@ def _write(
     )
     if attachment is not None:
         event.attachment.save(attachment.name, attachment, save=False)
-    _insert([event])
+    event.save(force_insert=True)
     return event
 
 

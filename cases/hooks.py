@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+from audit.services import update_logged
 from cases import events
 from cases.errors import CaseCode
 from cases.models import Case, CaseEvent, CaseStep, PauseInterval, StepDefinition
@@ -116,7 +117,6 @@ def restart_notice(
                 ended_on=new_due,
                 working_days=credit,
             )
-            case.due_on = _shift_working_days(calendar, case.due_on, credit - unused)
-            Case.objects.filter(pk=case.pk).update(due_on=case.due_on)
+            update_logged(Case.objects.all(), case, due_on=_shift_working_days(calendar, case.due_on, credit - unused))
         note(case, user, on_date, f"重新公示至{new_due}：{reason}", step=step, data={"notice_due_on": str(new_due)})
     return step

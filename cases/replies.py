@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from audit.services import update_logged
 from cases import events
 from cases.errors import CaseCode
 from cases.models import Case, CaseReply, SmsOutbox
@@ -57,9 +58,8 @@ def issue_reply(*, user, case: Case, on_date: date, text: str = "") -> CaseReply
         raise DomainError(CaseCode.NO_PERMISSION, "统一答复由受理窗口出具")
     text = (text or "").strip() or default_reply_text(case)
     with transaction.atomic():
-        if not Case.objects.filter(pk=case.pk, replied_at__isnull=True, status__in=Case.FINISHED).update(
-            replied_at=timezone.now()
-        ):
+        unanswered = Case.objects.filter(replied_at__isnull=True, status__in=Case.FINISHED)
+        if not update_logged(unanswered, case, replied_at=timezone.now()):
             raise DomainError(CaseCode.REPLY_ISSUED, "该办件已答复，不能重复答复")
         message = sms_text(case, user.unit.name)
         reply = CaseReply.objects.create(

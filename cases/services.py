@@ -11,7 +11,7 @@ from accounts.models import Unit
 from accounts.roles import Capability, roles_can
 from areas.codes import county_of, township_of
 from areas.jurisdiction import current_scope
-from audit.services import chained_at_end, record_saved
+from audit.services import chained_at_end, update_logged
 from cases import events
 from cases.access import can_accept
 from cases.catalogue import current_version, remember_rules, version_rules, window_level
@@ -23,14 +23,12 @@ from cases.models import (
     PauseInterval,
     ReceiptCounter,
     ServiceItem,
-    ServiceItemVersion,
     StepDefinition,
 )
 from cases.models.catalogue import LEVEL_UNIT_KIND, Level
 from cases.workdays import WorkCalendar
 from core.errors import DomainError
-from core.prepared import prepared, prepared_insert, prepared_update
-from registry.models import Document, DocumentType, Household, Person
+from registry.models import Document, Household, Person
 from registry.services import MissingDocument, current_members, library_documents, missing_documents
 
 LEVEL_LABEL = dict(Level.choices)
@@ -67,36 +65,13 @@ def _level_codes(area_code: str) -> dict[str, str]:
     }
 
 
-# Every acceptance reads the units of the household's three levels and the version's document types,
-# and writes the case, its steps and documents: compiled once (core.prepared).
-_units_of_levels = prepared(
-    lambda village, township, county: Unit.unscoped.filter(
-        area_code__in=[village, township, county], is_active=True
-    ).order_by("-pk"),
-    village=str,
-    township=str,
-    county=str,
-)
-_insert_case = prepared_insert(Case)
-_insert_steps = prepared_insert(CaseStep)
-_insert_documents = prepared_insert(CaseDocument)
-_required_types = prepared(
-    lambda version_id: DocumentType.objects.filter(
-        pk__in=ServiceItemVersion.required_documents.through.objects.filter(serviceitemversion_id=version_id).values(
-            "documenttype_id"
-        )
-    ),
-    version_id=int,
-)
-
-
 def responsible_units(definitions: list[StepDefinition], area_code: str, accepting_unit: Unit) -> list[Unit | None]:
     """The unit answering for each step: the accepting window, or the unit of the step's level in the
     household's area, climbing to the next level when that area has no such unit.
 
     Units are reference data, read unscoped (one query): a village window must route a case up."""
     codes = _level_codes(area_code)
-    units = _units_of_levels(village=codes[Level.VILLAGE], township=codes[Level.TOWNSHIP], county=codes[Level.COUNTY])
+    units = Unit.unscoped.filter(area_code__in=list(codes.values()), is_active=True).order_by("-pk")
     candidates = {(unit.kind, unit.area_code): unit for unit in units}
     chain = [Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY]
     result = []
@@ -140,11 +115,8 @@ def accept_application(
         raise DomainError(CaseCode.APPLICANT_NOT_MEMBER, "申请人须为该户现有成员")
     calendar = calendar or WorkCalendar()
     required, definitions = rules = version_rules(version)
-    library = library_documents(household.pk, required)
-    types = _required_types(version_id=version.pk)
-    missing = missing_documents(
-        household, required, on_date, members=list(members.values()), documents=library, types=types
-    )
+    library = library_documents(household.pk, required, members=list(members.values()))
+    missing = missing_documents(household, required, on_date, members=list(members.values()), documents=library)
     if not definitions:
         raise DomainError(CaseCode.NO_VERSION, f"“{item.name}”的流程没有设置办理环节")
     units = responsible_units(definitions, household.area_code, user.unit)
@@ -167,9 +139,8 @@ def accept_application(
             paused_on=on_date if missing else None,
             area_code=household.area_code,
         )
-        _insert_case([case])
-        record_saved(case, created=True)
-        steps = _insert_steps(
+        case.save(force_insert=True)  # logged by the audit's post_save receiver
+        steps = CaseStep.objects.bulk_create(
             [
                 CaseStep(
                     case=case,
@@ -209,7 +180,7 @@ def link_documents(
     else:
         already = set()
     chosen = {int(pk) for pk in chosen}
-    _insert_documents(
+    CaseDocument.objects.bulk_create(
         [
             CaseDocument(case=case, doc_type_id=doc.doc_type_id, document=doc, linked_on=on_date)
             for doc in library
@@ -233,15 +204,15 @@ def supply_materials(*, user, case: Case, on_date: date, calendar: WorkCalendar 
             missing=[m.text for m in missing],
         )
     with chained_at_end():
-        if not Case.objects.filter(pk=case.pk, status=Case.Status.MATERIALS).update(
-            status=Case.Status.IN_PROGRESS, paused_on=None
+        paused_on = case.paused_on
+        if not update_logged(
+            Case.objects.filter(status=Case.Status.MATERIALS), case, status=Case.Status.IN_PROGRESS, paused_on=None
         ):
             raise DomainError(CaseCode.STEP_CONFLICT, "材料已由他人确认补齐，请刷新页面")
         PauseInterval.objects.filter(case=case, kind=PauseInterval.Kind.MATERIALS, ended_on__isnull=True).update(
-            ended_on=on_date, working_days=max(0, calendar.working_days_between(case.paused_on, on_date))
+            ended_on=on_date, working_days=max(0, calendar.working_days_between(paused_on, on_date))
         )
         link_documents(case, case.version.required_codes(), (), on_date)
-        case.status, case.paused_on = Case.Status.IN_PROGRESS, None
         events.materials_supplied(case, user, on_date)
         start_clock(case, case.steps.order_by("order").first(), on_date, calendar)
     return case
@@ -251,28 +222,6 @@ def start_clock(case: Case, first: CaseStep, on_date: date, calendar: WorkCalend
     case.clock_started_on = on_date
     case.due_on = calendar.add_working_days(on_date, case.version.total_limit_wd)
     activate_step(case, first, on_date, calendar)  # writes the clock with the current step
-
-
-# Every acceptance and every approval starts a step: the two updates are compiled once (core.prepared).
-_start_step = prepared_update(
-    lambda step_id, on_date, due: (
-        CaseStep.objects.filter(pk=step_id, state=CaseStep.State.PENDING),
-        {"state": CaseStep.State.ACTIVE, "started_on": on_date, "due_on": due, "light": CaseStep.Light.GREEN},
-    ),
-    step_id=int,
-    on_date=date,
-    due=date,
-)
-_point_case_at_step = prepared_update(
-    lambda case_id, step_id, due, clock_started_on: (
-        Case.objects.filter(pk=case_id),
-        {"current_step_id": step_id, "due_on": due, "clock_started_on": clock_started_on},
-    ),
-    case_id=int,
-    step_id=int,
-    due=date,
-    clock_started_on=date,
-)
 
 
 def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalendar) -> CaseStep:
@@ -295,11 +244,14 @@ def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalen
         )
         if extension:
             case.due_on = calendar.add_working_days(case.due_on, extension)
-    if not _start_step(step_id=step.pk, on_date=on_date, due=due):
+    started = {"state": CaseStep.State.ACTIVE, "started_on": on_date, "due_on": due, "light": CaseStep.Light.GREEN}
+    if not CaseStep.objects.filter(pk=step.pk, state=CaseStep.State.PENDING).update(**started):
         raise DomainError(CaseCode.STEP_CONFLICT, "该环节已开始办理，请刷新页面")
-    step.state, step.started_on, step.due_on, step.light = CaseStep.State.ACTIVE, on_date, due, CaseStep.Light.GREEN
-    _point_case_at_step(case_id=case.pk, step_id=step.pk, due=case.due_on, clock_started_on=case.clock_started_on)
-    case.current_step = step
+    for name, value in started.items():
+        setattr(step, name, value)
+    update_logged(
+        Case.objects.all(), case, current_step=step, due_on=case.due_on, clock_started_on=case.clock_started_on
+    )
     events.step_started(step, on_date)
     if definition.joint_departments:
         from cases.transfers import request_opinions

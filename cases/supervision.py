@@ -13,7 +13,6 @@ from cases.errors import CaseCode
 from cases.models import Case, CaseStep, Notification, Supervision, SupervisionPolicy, Transfer
 from cases.workdays import WorkCalendar
 from core.errors import DomainError
-from core.prepared import prepared_update
 
 State, Light = CaseStep.State, CaseStep.Light
 
@@ -165,20 +164,9 @@ def recompute_deadlines(on_date: date, calendar: WorkCalendar | None = None, pro
     return {"lights": changed, "raised": raised, "raised_transfers": raised_transfers, "escalated": escalated}
 
 
-# Every approval asks, and almost never finds one: compiled once (core.prepared).
-_close_on_step = prepared_update(
-    lambda step_id, on_date: (
-        Supervision.unscoped.filter(step_id=step_id, closed_on__isnull=True),
-        {"closed_on": on_date},
-    ),
-    step_id=int,
-    on_date=date,
-)
-
-
 def close_supervisions(step: CaseStep, on_date: date) -> int:
     """The step was dealt with: every open 督办 on it is closed (read through the step, not the scope)."""
-    return _close_on_step(step_id=step.pk, on_date=on_date)
+    return Supervision.unscoped.filter(step_id=step.pk, closed_on__isnull=True).update(closed_on=on_date)
 
 
 def close_transfer_supervisions(transfer: Transfer, on_date: date) -> int:

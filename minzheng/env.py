@@ -67,7 +67,7 @@ def env_database(name: str, default: str) -> dict:
         raise ImproperlyConfigured(f"环境变量 {name} 缺少数据库名：{url!r} ({name} lacks a database name)")
     if engine == "django.db.backends.postgresql":
         # Values bound on the server, and a statement run five times on a connection kept prepared:
-        # PostgreSQL then skips parsing and planning, half its CPU per clerk request (ADR 0007).
+        # PostgreSQL then skips parsing and planning, half its CPU per clerk request (ADR 0011).
         # Raw SQL must let PostgreSQL infer each parameter's type (CAST where it cannot).
         config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
     if engine == "django.db.backends.sqlite3":

@@ -11,7 +11,6 @@ from django.db.models import Max, Q
 from areas.codes import InvalidAreaCode, validate_code
 from areas.models import Area
 from core.errors import DomainError
-from core.prepared import prepared
 from registry import hooks, idcard
 from registry.errors import RegistryCode
 from registry.hooks import DeathSource
@@ -320,40 +319,23 @@ class MissingDocument:
         return f"{self.holder_name}：{self.doc_type.name}{what}"
 
 
-# Every acceptance reads them: compiled once (core.prepared). The household's current members come
-# in the same statement; the types are picked in Python (a household holds a handful of documents).
-_household_documents = prepared(
-    lambda household_id: Document.objects.filter(is_current=True).filter(
-        Q(household_id=household_id)
-        | Q(
-            person_id__in=Membership.objects.filter(household_id=household_id, end_date__isnull=True).values(
-                "person_id"
-            )
-        )
-    ),
-    household_id=int,
-)
-
-
-_current_memberships = prepared(
-    lambda household_id: (
-        Membership.objects.filter(household_id=household_id, end_date__isnull=True)
-        .select_related("person")
-        .order_by("relation", "id")
-    ),
-    household_id=int,
-)
-
-
 def current_members(household_id: int) -> list[Person]:
-    """The household's current members in household order (`Household.current_memberships`, compiled once)."""
-    return [membership.person for membership in _current_memberships(household_id=household_id)]
+    """The household's current members in household order (as `Household.current_memberships`)."""
+    memberships = Membership.objects.filter(household_id=household_id, end_date__isnull=True)
+    return [membership.person for membership in memberships.select_related("person").order_by("relation", "id")]
 
 
-def library_documents(household_id: int, required: list[str]) -> list[Document]:
-    """The current documents of the required types held by the household or by its current members."""
+def library_documents(household_id: int, required: list[str], members: list[Person] | None = None) -> list[Document]:
+    """The current documents of the required types held by the household or by its current members
+    (`members` when the caller has read them, else read in the same statement). The types are picked
+    in Python: a household holds a handful of documents."""
     wanted = set(required)
-    return [doc for doc in _household_documents(household_id=household_id) if doc.doc_type_id in wanted]
+    if members is None:
+        holders = Membership.objects.filter(household_id=household_id, end_date__isnull=True).values("person_id")
+    else:
+        holders = [person.pk for person in members]
+    documents = Document.objects.filter(Q(household_id=household_id) | Q(person_id__in=holders), is_current=True)
+    return [doc for doc in documents if doc.doc_type_id in wanted]
 
 
 def missing_documents(

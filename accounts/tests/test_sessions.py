@@ -11,20 +11,29 @@ from accounts.models import Role, StaffSession, User
 from accounts.tests.factories import StaffFactory
 
 
-def test_the_user_of_a_session_is_the_user_the_orm_loads(clerk_a):
-    clerk_a.last_login = timezone.now()
-    clerk_a.save()
-    expected = User.objects.select_related("unit").get(pk=clerk_a.pk)
+def test_the_user_is_loaded_with_unit_and_roles_and_asks_nothing_more(clerk_a):
+    clerk_a.roles.add(Role.objects.get(code="reviewer"))
 
-    loaded = load_staff(clerk_a.pk)
+    with CaptureQueriesContext(connection) as queries:
+        loaded = load_staff(clerk_a.pk)
+        unit_name, codes = loaded.unit.name, loaded.role_codes
+        allowed = loaded.has_role("reviewer") and not loaded.has_role("approver")
 
-    for field in User._meta.concrete_fields:  # same values and types (SQLite returns 0/1 and text)
-        value = getattr(loaded, field.attname)
-        assert value == getattr(expected, field.attname), field.name
-        assert type(value) is type(getattr(expected, field.attname)), field.name
-    assert loaded.unit.name == "酿溪镇民政办" and loaded.unit.is_active is True
-    assert loaded.role_codes == {"clerk"}
+    assert (loaded.username, unit_name, codes, allowed) == ("clerk_a", "酿溪镇民政办", {"clerk", "reviewer"}, True)
+    assert len(queries) == 1, [q["sql"] for q in queries]
     assert load_staff(clerk_a.pk + 1000) is None
+
+
+def test_the_role_codes_read_with_the_user_are_the_orms(county_bureau):
+    """`role_codes_of` is plain SQL inside the ORM statement: its answer is `user.roles`' (SQL-twin)."""
+    users = [
+        StaffFactory(username="no_roles", unit=county_bureau),
+        StaffFactory(username="one_role", unit=county_bureau, roles=["clerk"]),
+        StaffFactory(username="three_roles", unit=county_bureau, roles=["clerk", "reviewer", "approver"]),
+    ]
+    for user in users:
+        assert load_staff(user.pk).role_codes == set(user.roles.values_list("code", flat=True)), user.username
+    assert load_staff(users[0].pk).role_codes == frozenset()
 
 
 def test_a_request_reads_session_and_user_in_one_statement_and_sees_role_changes_at_once(client, clerk_a):

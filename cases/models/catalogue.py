@@ -16,7 +16,6 @@ from accounts.models import Unit
 from accounts.roles import RoleCode
 from cases.errors import CaseCode
 from core.errors import DomainError
-from core.prepared import prepared
 
 
 class Level(models.TextChoices):
@@ -76,7 +75,11 @@ class ServiceItem(models.Model):
 
     def version_on(self, day: date) -> "ServiceItemVersion | None":
         """The workflow in force on `day`: the latest published version that had started by then."""
-        version = _version_on.first(item_id=self.pk, day=day)
+        version = (
+            self.versions.filter(is_published=True, effective_from__lte=day)
+            .order_by("-effective_from", "-number")
+            .first()
+        )
         if version is not None:
             version.item = self
         return version
@@ -159,16 +162,6 @@ class ServiceItemVersion(models.Model):
 
     def required_codes(self) -> list[str]:
         return [code for (code,) in self.required_documents.order_by("sort_order").values_list("code")]
-
-
-# Every acceptance asks: compiled once (core.prepared).
-_version_on = prepared(
-    lambda item_id, day: ServiceItemVersion.objects.filter(
-        item_id=item_id, is_published=True, effective_from__lte=day
-    ).order_by("-effective_from", "-number")[:1],
-    item_id=int,
-    day=date,
-)
 
 
 class StepDefinition(models.Model):

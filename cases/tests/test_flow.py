@@ -59,9 +59,12 @@ def test_an_acceptance_is_in_the_audit_chain_with_who_accepted_what(worker_a, ho
     give_documents(household, DISABILITY_DOCS)
     with acting_as(actor_for_user(worker_a, "10.0.0.8")):
         case = accept_application(user=worker_a, item=item("disability_living"), household=household, on_date=DAY).case
-    entry = AuditEntry.unscoped.get(object_type="cases.case", object_id=str(case.pk))
-    assert (entry.action, entry.username, entry.ip) == ("create", worker_a.username, "10.0.0.8")
-    assert entry.changes["receipt_no"] == [None, case.receipt_no]
+    created, started = AuditEntry.unscoped.filter(object_type="cases.case", object_id=str(case.pk)).order_by("id")
+    assert (created.action, created.username, created.ip) == ("create", worker_a.username, "10.0.0.8")
+    assert created.changes["receipt_no"] == [None, case.receipt_no]
+    # The clock starts at once (documents complete): the case now points at its first step.
+    assert (started.action, started.username) == ("update", worker_a.username)
+    assert started.changes["current_step_id"] == [None, str(case.current_step_id)]
     assert verify_chain().ok
 
 
