@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.backends import load_staff
 from accounts.models import Role, StaffSession, User
+from accounts.roles import Capability
 from accounts.tests.factories import StaffFactory
 
 
@@ -17,7 +18,7 @@ def test_the_user_is_loaded_with_unit_and_roles_and_asks_nothing_more(clerk_a):
     with CaptureQueriesContext(connection) as queries:
         loaded = load_staff(clerk_a.pk)
         unit_name, codes = loaded.unit.name, loaded.role_codes
-        allowed = loaded.has_role("reviewer") and not loaded.has_role("approver")
+        allowed = loaded.can(Capability.REVIEW) and not loaded.can(Capability.APPROVE)
 
     assert (loaded.username, unit_name, codes, allowed) == ("clerk_a", "酿溪镇民政办", {"clerk", "reviewer"}, True)
     assert len(queries) == 1, [q["sql"] for q in queries]

@@ -12,7 +12,7 @@ from assistance.guards import assistance_of_case
 from assistance.procedure import apply_for_assistance
 from cases.models import Case
 from cases.services import accept_application
-from cases.tests.conftest import DAY, give_documents, item
+from cases.tests.factories import DAY, give_documents, item
 from ledger.reviews import open_review_cases, schedule_reviews
 from ledger.services import enrol
 from registry.tests.factories import HouseholdFactory

@@ -23,7 +23,7 @@ from audit.tracking import Audited
 from cases.actions import reject_case, resume_after_correction, return_for_correction
 from cases.models import Case, CaseStep
 from cases.services import accept_application, supply_materials
-from cases.tests.conftest import DAY, give_documents, item
+from cases.tests.factories import DAY, give_documents, item
 
 pytestmark = pytest.mark.django_db
 

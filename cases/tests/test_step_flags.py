@@ -11,7 +11,7 @@ from cases.actions import _steps, approve_step
 from cases.models import CaseStep, Supervision, Transfer
 from cases.services import accept_application
 from cases.supervision import close_supervisions, issue_supervision
-from cases.tests.conftest import DAY, give_documents, item
+from cases.tests.factories import DAY, give_documents, item
 from cases.transfers import reply_transfer, transfer_case
 from registry.tests.factories import HouseholdFactory
 
