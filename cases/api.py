@@ -6,7 +6,7 @@ Same services and scoping as the pages; errors come back as {code, message} with
 from datetime import date
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from cases import actions
 from cases.access import is_department_officer
@@ -143,7 +143,7 @@ def accept(request, payload: AcceptIn):
 
 
 @router.get("/queue/{name}", response={200: list[QueueRow], 403: ErrorOut, 404: ErrorOut}, summary="工作队列")
-def queue(request, name: str, limit: int = 50):
+def queue(request, name: str, limit: int = Query(50, ge=1, le=200)):
     from django.http import Http404
 
     from cases.views.queues import queue_queryset
@@ -161,7 +161,7 @@ def queue(request, name: str, limit: int = 50):
     fields = ("case_id", "case__receipt_no", "case__item__name", "id", "name", "due_on", "row_version")
     return 200, [
         QueueRow(case_id=c, receipt_no=r, item=i, step_id=s, step=n, due_on=d, version=v)
-        for c, r, i, s, n, d, v in steps.values_list(*fields)[: min(limit, 200)]
+        for c, r, i, s, n, d, v in steps.values_list(*fields)[:limit]
     ]
 
 

@@ -7,7 +7,9 @@ An endpoint does not catch the services' errors: a DomainError raised anywhere b
 
 from collections.abc import Mapping
 
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.errors import ValidationError
+from ninja.pagination import PageNumberPagination
 
 from core.errors import DomainError
 
@@ -23,5 +25,33 @@ def domain_error_handler(api, statuses: Mapping[str, int]):
     def handler(request, exc: DomainError):
         body = {"code": exc.code.value, "message": exc.message}
         return api.create_response(request, body, status=statuses.get(exc.code, 400))
+
+    return handler
+
+
+# A page beyond this is never a real request (50 rows a page: 50 million rows); it would overflow
+# the database's OFFSET instead of answering an empty page.
+MAX_PAGE = 1_000_000
+
+
+class Page(PageNumberPagination):
+    """Page-number pagination whose page number is bounded, for every list endpoint."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="页码")
+        page_size: int | None = Field(None, ge=1, le=1000, description="每页条数")
+
+
+def invalid_input_handler(api):
+    """The handler for `api.add_exception_handler(ninja.errors.ValidationError, …)`: the request's
+    parameters or body do not fit the endpoint; say which, in Chinese, with a 422."""
+
+    def handler(request, exc: ValidationError):
+        fields = []
+        for error in exc.errors:
+            location = [str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path", "form")]
+            fields.append(".".join(location) or "请求内容")
+        message = "请求参数不正确：" + "、".join(dict.fromkeys(fields)) + "（请检查取值范围和格式）"
+        return api.create_response(request, {"code": "invalid_input", "message": message}, status=422)
 
     return handler

@@ -5,6 +5,7 @@ applies to it unchanged. Authentication: the browser session, or `Authorization:
 """
 
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import SessionAuth
 
 from accounts.api import TokenAuth
@@ -13,7 +14,7 @@ from assistance.api import ERROR_STATUS as ASSISTANCE_STATUS
 from assistance.api import router as assistance_router
 from cases.api import ERROR_STATUS as CASES_STATUS
 from cases.api import router as cases_router
-from core.api import domain_error_handler
+from core.api import domain_error_handler, invalid_input_handler
 from core.errors import DomainError
 from monitoring.api import router as monitoring_router
 from payments.api import router as payments_router
@@ -39,3 +40,4 @@ api.add_router("/assistance", assistance_router)
 api.add_exception_handler(
     DomainError, domain_error_handler(api, {**REGISTRY_STATUS, **CASES_STATUS, **ASSISTANCE_STATUS})
 )
+api.add_exception_handler(ValidationError, invalid_input_handler(api))

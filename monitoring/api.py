@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from core.api import Page
 from monitoring.models import Warning
 from monitoring.services import board_counts
 
@@ -30,7 +31,7 @@ class WarningOut(Schema):
 
 
 @router.get("/warnings", response=list[WarningOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Page, page_size=50)
 def warnings(request, stage: str = "", overdue: bool = False):
     queryset = Warning.objects.order_by("due_on", "id")
     if stage:

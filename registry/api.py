@@ -15,12 +15,12 @@ from django.utils import timezone
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.roles import Capability
 from areas.codes import InvalidAreaCode, validate_code
 from audit.services import record_personal_data_view
-from core.api import ErrorOut
+from core.api import ErrorOut, Page
 from core.errors import DomainError
 from core.masking import mask_address, mask_bank_account, mask_id_number, mask_phone
 from registry import services
@@ -124,7 +124,7 @@ def person_out(person: Person, full: bool = False, detail: bool = False) -> dict
 
 
 @router.get("/persons", response=list[PersonOut], summary="居民列表（脱敏）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Page, page_size=50)
 def list_persons(
     request,
     q: str = "",
@@ -299,7 +299,7 @@ def household_out(household: Household, full: bool = False, members: bool = Fals
 
 
 @router.get("/households", response=list[HouseholdOut], summary="家庭户列表（脱敏）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Page, page_size=50)
 def list_households(request, q: str = "", area_code: str = "", kind: str = "", include_closed: bool = False):
     size = Count("memberships", filter=Q(memberships__end_date__isnull=True))
     queryset = Household.objects.select_related("head").annotate(size=size).order_by("area_code", "number")
@@ -411,7 +411,7 @@ def document_out(d: Document) -> dict:
 
 
 @router.get("/documents", response=list[DocumentOut], summary="证照材料（编号脱敏）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Page, page_size=50)
 def list_documents(
     request, person: int | None = None, household: int | None = None, doc_type: str = "", include_history: bool = False
 ):

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from core.api import ErrorOut
+from core.api import ErrorOut, Page
 from core.masking import mask_id_number
 from verification.loading import receive_batch
 from verification.models import Batch, Finding
@@ -65,7 +65,7 @@ def sources(request):
 
 
 @router.get("/batches", response=list[BatchOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Page, page_size=50)
 def batches(request, source: str = ""):
     queryset = Batch.objects.order_by("-id")
     return queryset.filter(source=source) if source else queryset
@@ -101,7 +101,7 @@ def upload(
 
 
 @router.get("/findings", response=list[FindingOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Page, page_size=50)
 def findings(request, kind: str = "", status: str = ""):
     queryset = Finding.objects.select_related("person", "case").order_by("-id")
     if kind:
