@@ -1,5 +1,6 @@
 """Settings for minzheng. Everything configurable comes from the environment (see README)."""
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -126,6 +127,16 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# The bureau's reverse proxies (addresses or networks, e.g. "10.0.0.5,10.1.0.0/24"): only a request
+# from one of them may name the client in X-Forwarded-For (audit IPs, the public query's rate limit).
+TRUSTED_PROXIES = env_list("MINZHENG_TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"MINZHENG_TRUSTED_PROXIES 中的“{_proxy}”不是 IP 地址或网段 (not an address or network)"
+        ) from None
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
