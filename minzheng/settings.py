@@ -112,6 +112,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("MINZHENG_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# API bearer tokens expire after this many days unless issued with another date.
+API_TOKEN_DAYS = env_int("MINZHENG_API_TOKEN_DAYS", 90, minimum=1)
 SESSION_COOKIE_AGE = env_int("MINZHENG_IDLE_TIMEOUT_MINUTES", 30) * 60
 # The 30 minutes count from the last request (an idle timeout): IdleTimeoutSessionMiddleware pushes
 # the expiry back at most once a minute rather than writing the session row on every request.

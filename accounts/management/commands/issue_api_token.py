@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username", help="工作人员用户名；令牌的权限和辖区与本人登录时相同")
         parser.add_argument("name", help="用途，如“对接低收入人口监测平台”")
-        parser.add_argument("--days", type=int, help="有效天数，默认长期有效")
+        parser.add_argument("--days", type=int, help="有效天数，默认 MINZHENG_API_TOKEN_DAYS（90 天）")
 
     def handle(self, *args, **options):
         user = User.objects.filter(username=options["username"], is_active=True).first()
