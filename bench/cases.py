@@ -608,6 +608,7 @@ def main() -> int:
     os.environ.update({"DATABASE_URL": f"{PG}/{database}", "DJANGO_SETTINGS_MODULE": "minzheng.settings"})
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))  # the same key signs sessions here and in gunicorn
     os.environ["MINZHENG_DEBUG"] = "0"
+    os.environ["MINZHENG_HTTPS"] = "0"  # gunicorn on loopback, no TLS in front
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     gunicorn = None
     try:

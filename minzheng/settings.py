@@ -21,6 +21,13 @@ if not SECRET_KEY:
             "生产模式必须设置环境变量 SECRET_KEY (SECRET_KEY is required when MINZHENG_DEBUG is off)"
         )
     SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - dev profile only
+elif not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")):
+    # The same test as Django's deployment check (security.W009): sessions, CSRF tokens and
+    # password-reset links are signed with this key.
+    raise ImproperlyConfigured(
+        "SECRET_KEY 太弱：生产模式下至少 50 个字符且不少于 5 种字符，可用 "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'` 生成 (SECRET_KEY is too weak)"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -58,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RejectNulMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "accounts.middleware.IdleTimeoutSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,6 +136,22 @@ SESSION_COOKIE_SECURE = env_bool("MINZHENG_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Production runs behind nginx with TLS: HTTPS only, and browsers told so (HSTS). nginx passes
+# X-Forwarded-Proto so Django knows a request came in over HTTPS. MINZHENG_HTTPS=0 turns this off
+# for a loopback benchmark or an intranet without certificates (not recommended).
+HTTPS_ONLY = env_bool("MINZHENG_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS_ONLY else None
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain HTTP on loopback
+# Everything the pages use is served by the platform itself, and no page runs an inline script.
+# Inline style attributes stay allowed (print sheets, htmx's indicator style).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 X_FRAME_OPTIONS = "DENY"
 # The bureau's reverse proxies (addresses or networks, e.g. "10.0.0.5,10.1.0.0/24"): only a request
 # from one of them may name the client in X-Forwarded-For (audit IPs, the public query's rate limit).
@@ -203,4 +227,5 @@ MINZHENG = {
 
 # Lockout is by account (等保: 5 failures lock the account). Township offices share one NAT
 # address, so locking by IP would lock a whole office out.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# security.W021: the HSTS preload list is for public sites; an intranet host is not submitted to it.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]

@@ -60,3 +60,43 @@ def test_batch_sql_workers_default_to_the_cores_and_a_value_below_one_is_refused
     assert _start_with({"MINZHENG_BATCH_SQL_WORKERS": "6"}, "shell", "-v", "0", "-c", chosen).stdout.split() == ["6"]
     wrong = _start_with({"MINZHENG_BATCH_SQL_WORKERS": "0"})
     assert wrong.returncode != 0 and "MINZHENG_BATCH_SQL_WORKERS 不能小于 1" in wrong.stderr
+
+
+def test_production_profile_refuses_a_weak_secret_key_and_is_clean_under_check_deploy():
+    weak = _start_with({"MINZHENG_DEBUG": "0", "SECRET_KEY": "changeme", "ALLOWED_HOSTS": "mz.example"})
+    assert weak.returncode != 0 and "SECRET_KEY 太弱" in weak.stderr
+    strong = "k" + "Zx9-Qw_7" * 8
+    deploy = _start_with(
+        {"MINZHENG_DEBUG": "0", "SECRET_KEY": strong, "ALLOWED_HOSTS": "mz.example"},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert deploy.returncode == 0, deploy.stderr + deploy.stdout
+
+
+@pytest.mark.django_db
+def test_healthz_does_not_tell_the_database_vendor(client):
+    body = client.get("/healthz").json()
+    assert body == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_every_page_carries_a_strict_content_security_policy(client):
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_no_template_runs_an_inline_script_the_policy_would_block():
+    """script-src 'self' blocks inline <script> bodies and on…= handlers: behaviour lives in static/js."""
+    import re
+
+    offenders = []
+    for path in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>", text):
+            offenders.append(f"{path.name}: {match.group(0)}")
+        for match in re.finditer(r"\son[a-z]+\s*=\s*[\"']", text):
+            offenders.append(f"{path.name}: {match.group(0).strip()}")
+    assert not offenders, offenders
