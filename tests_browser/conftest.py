@@ -60,8 +60,12 @@ def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     context.set_default_timeout(15_000)
     page = context.new_page()
+    blocked = []  # what the Content-Security-Policy refused: a page that needs it is broken
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    if blocked:
+        pytest.fail("页面有被内容安全策略拦截的脚本或资源 (CSP violations): " + " | ".join(blocked[:5]), pytrace=False)
 
 
 @pytest.fixture(scope="session", autouse=True)
