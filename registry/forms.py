@@ -248,7 +248,54 @@ def member_row_form(index: int) -> MemberForm:
 # --- person edits ----------------------------------------------------------------------------
 
 
-class PersonEditForm(forms.ModelForm):
+class KeepsMaskedFields:
+    """An edit form never sends a personal value the user may not see unmasked.
+
+    For such a user each field of `masked_fields` goes out blank with the masked value as a hint, and
+    a blank answer keeps the stored value. A user who may unmask (查看完整个人信息) gets the full
+    values, and that reveal is written to the audit log as any other (`revealed_fields`)."""
+
+    masked_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.roles import Capability
+        from core.masking import mask_value
+
+        self.may_unmask = user.can(Capability.UNMASK_PERSONAL_DATA)
+        self.kept: dict[str, object] = {}  # field → the stored value a blank answer keeps
+        self.revealed_fields = []
+        for name in self.masked_fields:
+            stored = getattr(self.instance, name)
+            if not stored:
+                continue
+            if self.may_unmask:
+                self.revealed_fields.append(name)
+                continue
+            self.kept[name] = stored
+            self.initial[name] = ""
+            self.fields[name].required = False
+            hint = f"{mask_value(name, stored)}（留空则不修改）"
+            self.fields[name].widget.attrs["placeholder"] = hint
+
+    def _post_clean(self):
+        for name, stored in self.kept.items():
+            if not self.cleaned_data.get(name):
+                self.cleaned_data[name] = stored
+        super()._post_clean()
+
+    @property
+    def changed_data(self):
+        return [
+            name
+            for name in super().changed_data
+            if not (name in self.kept and self.cleaned_data.get(name) == self.kept[name])
+        ]
+
+
+class PersonEditForm(KeepsMaskedFields, forms.ModelForm):
+    masked_fields = ("phone",)
+
     class Meta:
         model = Person
         fields = ("name", *PERSON_DETAIL_FIELDS, "hukou_area_code")
@@ -354,8 +401,10 @@ class ChecklistForm(forms.Form):
     )
 
 
-class HouseholdEditForm(forms.ModelForm):
+class HouseholdEditForm(KeepsMaskedFields, forms.ModelForm):
     """The account number is never shown here: leave it blank to keep it, type a new one to change it."""
+
+    masked_fields = ("phone",)
 
     class Meta:
         model = Household

@@ -235,9 +235,11 @@ def household_unmask(request, pk: int):
 @login_required
 def household_edit(request, pk: int):
     household = get_object_or_404(Household.objects.select_related("head"), pk=pk)
-    form = HouseholdEditForm(request.POST or None, instance=household)
+    form = HouseholdEditForm(request.POST or None, instance=household, user=request.user)
+    if request.method == "GET" and form.revealed_fields:
+        record_personal_data_view(household, form.revealed_fields, reason="打开编辑表单")
     if request.method == "POST" and form.is_valid():
-        if form.has_changed():
+        if form.changed_data:
             services.update_household(household, **form.cleaned_data)
             messages.success(request, "已保存修改。")
         return redirect("registry:household_detail", pk=pk)

@@ -164,7 +164,9 @@ def person_unmask(request, pk: int):
 @login_required
 def person_edit(request, pk: int):
     person = get_object_or_404(Person.objects, pk=pk)
-    form = PersonEditForm(request.POST or None, instance=person)
+    form = PersonEditForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "GET" and form.revealed_fields:
+        record_personal_data_view(person, form.revealed_fields, reason="打开编辑表单")
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         if changed:
