@@ -5,9 +5,19 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from registry.models import Household, Person
-from registry.tests.test_views import villages, zhang_household  # noqa: F401
+from registry.tests.factories import HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def zhang_household(township_a):
+    from accounts.tests.factories import ensure_area
+
+    ensure_area("430522100201", "城西社区")
+    return HouseholdFactory(
+        head=PersonFactory(name="张三", phone="13812345678"), bank_account="6217001234567890123", phone="13900001111"
+    )
 
 
 def _reveals():
