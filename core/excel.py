@@ -12,6 +12,28 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A text starting with one of these is run by Excel as a formula (CSV/formula injection, e.g. a
+# name typed as =cmd|' /C calc'!A0): it is written as text, never as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def text_safe_cell(sheet, value) -> WriteOnlyCell:
+    """A write-only cell holding `value`; a text Excel would take for a formula is stored as text
+    (and marked with Excel's quote prefix, so editing the cell does not turn it into one)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if looks_like_formula(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def text_safe_row(sheet, values: Iterable) -> list:
+    """`values` ready for `sheet.append`: plain values as they are, formula-like texts as text cells."""
+    return [text_safe_cell(sheet, value) if looks_like_formula(value) else value for value in values]
 
 
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet_title: str = "Sheet1"):
@@ -26,7 +48,8 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet_title: st
     sheet.append(header_cells)
     for row in rows:
         # Everything that looks like an ID or account number goes in as text so Excel keeps it whole.
-        sheet.append([value if not isinstance(value, int) or abs(value) < 10**15 else str(value) for value in row])
+        values = (value if not isinstance(value, int) or abs(value) < 10**15 else str(value) for value in row)
+        sheet.append(text_safe_row(sheet, values))
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the response closes it
     workbook.save(output)
     output.seek(0)
