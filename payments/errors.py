@@ -7,6 +7,7 @@ from django.db import models
 class PaymentCode(models.TextChoices):
     ALLOCATION_MISMATCH = "allocation_mismatch", "拨付专户不匹配"
     AMOUNT = "amount", "金额不正确"
+    BAD_AREA = "bad_area", "区划代码不正确"
     BLOCKED = "blocked", "名册有未处理的问题"
     CONCURRENT_CHANGE = "concurrent_change", "名册刚被其他人修改"
     CORRECTION_INCOMPLETE = "correction_incomplete", "更正信息不完整"
@@ -28,4 +29,5 @@ class PaymentCode(models.TextChoices):
     REASON_MISSING = "reason_missing", "未填写理由"
     RETURN_ENCODING = "return_encoding", "回盘文件编码不正确"
     TARGET_MISSING = "target_missing", "未选择下级专户"
+    UNKNOWN_PROGRAMME = "unknown_programme", "没有这个救助项目"
     VOUCHER_MISSING = "voucher_missing", "未填写发放凭证号"

@@ -20,7 +20,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from accounts.roles import Capability
-from areas.codes import prefix_of, validate_code
+from areas.codes import InvalidAreaCode, prefix_of, validate_code
 from areas.jurisdiction import current_scope
 from audit.models import AuditEntry
 from audit.services import record
@@ -29,7 +29,7 @@ from core.months import add_months, month_start
 from payments.errors import PaymentCode
 from payments.models import PaymentRoll, RollIssue, RollLine
 from policy.parameters import Policy
-from policy.programmes import ParameterKey
+from policy.programmes import ParameterKey, Programme
 
 _COLUMNS = """roll_id, area_code, seq, kind, enrolment_id, pay_month, household_id, head_id, beneficiary_id,
  household_number, head_name, head_id_number, beneficiary_name, beneficiary_id_number, covered_members,
@@ -255,7 +255,12 @@ def refresh_totals(roll: PaymentRoll) -> PaymentRoll:
 def generate_roll(*, programme: str, month: date, area_code: str, user) -> PaymentRoll:
     """生成发放名册 for a programme, month and area (the user's own area or one below it)."""
     month = month_start(month)
-    area_code = validate_code(area_code)
+    if programme not in Programme.values:
+        raise DomainError(PaymentCode.UNKNOWN_PROGRAMME, f"没有“{programme[:30]}”这个救助项目，请从项目清单中选择")
+    try:
+        area_code = validate_code(area_code)
+    except InvalidAreaCode as error:
+        raise DomainError(PaymentCode.BAD_AREA, str(error)[:100]) from None
     if not current_scope().allows(area_code):
         raise DomainError(PaymentCode.OUTSIDE_JURISDICTION, "只能为本辖区生成发放名册")
     if user is not None and not can_prepare(user):

@@ -22,3 +22,28 @@ def test_the_maker_cannot_approve_their_own_roll_through_the_api(client, approve
     }
     roll.refresh_from_db()
     assert roll.status == PaymentRoll.Status.GENERATED
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({"programme": "no_such_programme", "month": "2026-04-01", "area_code": "430522000000"}, "unknown_programme"),
+        ({"programme": "dibao", "month": "2026-04-01", "area_code": "43052x"}, "bad_area"),
+        ({"programme": "dibao", "month": "2026-04-01", "area_code": "4305220000001234567"}, "bad_area"),
+    ],
+)
+def test_a_roll_for_an_unknown_programme_or_a_bad_area_code_is_refused_and_nothing_is_saved(
+    client, approver, payload, code
+):
+    client.force_login(approver)
+    response = client.post("/api/v1/payments/rolls", payload, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == code
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["message"])
+    assert not PaymentRoll.unscoped.exists()
+
+
+def test_a_malformed_month_gets_a_chinese_422(client, approver):
+    client.force_login(approver)
+    payload = {"programme": "dibao", "month": "2026-13-45", "area_code": "430522000000"}
+    response = client.post("/api/v1/payments/rolls", payload, content_type="application/json")
+    assert response.status_code == 422 and "month" in response.json()["message"]
