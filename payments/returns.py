@@ -6,7 +6,6 @@ the line becomes held "corrected": the next roll pays it as a reissue line to th
 A rare-name line the bank file could not hold is paid at the counter and recorded as paid.
 """
 
-import csv
 import hashlib
 import io
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEntry
 from audit.services import record
+from core.csvtext import UnreadableCsv, csv_rows
 from core.errors import DomainError
 from payments.errors import PaymentCode
 from payments.funds import post_roll_refund
@@ -39,7 +39,10 @@ def _rows(data: bytes, layout: BankLayout, filename: str) -> list[list[str]]:
     except UnicodeDecodeError:
         raise DomainError(PaymentCode.RETURN_ENCODING, f"回盘文件不是{layout.get_encoding_display()}编码") from None
     if layout.format == "csv" or filename.lower().endswith(".csv"):
-        return [[v.strip() for v in row] for row in csv.reader(io.StringIO(text))]
+        try:
+            return [[v.strip() for v in row] for row in csv_rows(io.StringIO(text, newline=""))]
+        except UnreadableCsv as error:
+            raise DomainError(PaymentCode.FILE_MISMATCH, str(error)) from None
     delimiter = layout.delimiter or "|"
     rows = []
     for line in text.splitlines():

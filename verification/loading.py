@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import record
+from core.csvtext import UnreadableCsv, csv_rows
 from core.errors import DomainError
 from core.masking import mask_id_number
 from registry import idcard
@@ -58,7 +59,7 @@ def _csv_rows(path: str) -> Iterator[list]:
         if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
             encoding = "gb18030"  # 部门导出文件常为 GBK
     with open(path, encoding=encoding, newline="") as handle:
-        yield from csv.reader(handle)
+        yield from csv_rows(handle)
 
 
 def _xlsx_rows(path: str) -> Iterator[list]:
@@ -293,6 +294,8 @@ def load_batch(batch: Batch, progress=None) -> Batch:
         count, bad, errors = validate(source, path, batch.file_format, progress=progress)
     except DomainError as exc:
         count, bad, errors = 0, 1, [{"row": 0, "column": "", "code": exc.code, "message": exc.message}]
+    except UnreadableCsv as exc:
+        count, bad, errors = 0, 1, [{"row": 0, "column": "", "code": "unreadable", "message": str(exc)}]
     if bad or not count:
         if not count and not errors:
             errors = [{"row": 0, "column": "", "code": "empty", "message": "文件没有数据行"}]

@@ -5,11 +5,11 @@ a 填报单位/日期 row above it are passed over. Below it, 合计 rows and th
 (制表人/审核人/签字) are recognised and skipped.
 """
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
 
+from core.csvtext import UnreadableCsv, csv_rows
 from registry.importing.bulk import gc_paused
 from registry.importing.columns import ALIASES, normalise_header
 from registry.importing.values import text
@@ -111,7 +111,10 @@ def _read_csv(data: bytes) -> list[list]:
             continue
     else:
         raise UnreadableFile("无法识别CSV文件的编码，请另存为UTF-8或GBK编码")
-    return list(csv.reader(io.StringIO(decoded, newline="")))
+    try:
+        return list(csv_rows(io.StringIO(decoded, newline="")))
+    except UnreadableCsv as error:
+        raise UnreadableFile(str(error)) from None
 
 
 def find_header(rows: list[list]) -> Sheet:
