@@ -81,3 +81,19 @@ def test_a_page_number_out_of_range_gets_a_chinese_422_naming_the_parameter(clie
     assert response.status_code == 422
     assert "page" in response.json()["message"] and "请求参数不正确" in response.json()["message"]
     assert client.get("/api/v1/cases/queue/todo?limit=-1").status_code == 422
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/registry/import/", "/api/v1/registry/documents", "/accounts/login/"])
+def test_a_multipart_body_without_a_boundary_gets_a_chinese_400(client, clerk_a, path):
+    client.force_login(clerk_a)
+    body = b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--'
+    response = client.generic("POST", path, body, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "请求无法处理" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_error_pages_are_in_chinese(client):
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and "页面不存在" in page.content.decode()
