@@ -45,19 +45,3 @@ class RejectNulMiddleware:
             return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
-
-class ContentSecurityPolicyMiddleware:
-    """Sends settings.CONTENT_SECURITY_POLICY on every response that has none: the platform loads
-    nothing from elsewhere and runs no inline script, so a browser refuses anything injected."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from django.conf import settings
-
-        response = self.get_response(request)
-        policy = settings.CONTENT_SECURITY_POLICY
-        if policy and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = policy
-        return response

@@ -4,6 +4,7 @@ Every router registered here runs behind the same middleware as the UI, so juris
 applies to it unchanged. Authentication: the browser session, or `Authorization: Bearer <token>`.
 """
 
+from django.contrib.auth.decorators import login_required
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import SessionAuth
@@ -27,6 +28,8 @@ api = NinjaAPI(
     version="1",
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
+    # The interactive docs and the schema are for staff who are signed in, not for the public.
+    docs_decorator=login_required,
 )
 api.add_router("/accounts", accounts_router)
 api.add_router("/registry", registry_router)

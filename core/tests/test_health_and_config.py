@@ -100,3 +100,16 @@ def test_no_template_runs_an_inline_script_the_policy_would_block():
         for match in re.finditer(r"\son[a-z]+\s*=\s*[\"']", text):
             offenders.append(f"{path.name}: {match.group(0).strip()}")
     assert not offenders, offenders
+
+
+@pytest.mark.django_db
+def test_api_docs_and_the_admin_sign_in_are_not_public(client, county_bureau):
+    for path in ("/api/v1/openapi.json", "/api/v1/docs"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    admin_login = client.get("/admin/login/?next=/admin/")
+    assert admin_login.status_code == 302 and admin_login["Location"].startswith("/accounts/login/")
+    from accounts.tests.factories import StaffFactory
+
+    client.force_login(StaffFactory(username="doc_reader", unit=county_bureau, roles=["clerk"]))
+    assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "民政一体化服务平台 API"
