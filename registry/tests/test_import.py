@@ -321,7 +321,7 @@ def test_a_ledger_saved_by_excel_reads_as_the_template_we_hand_out(villages):
 def test_a_csv_cell_over_128_kb_is_refused_with_the_line_named_and_nothing_written(client, clerk_a, villages):
     client.force_login(clerk_a)
     data = samples.template_csv_bytes(good_rows(1)) + ("备注," + "长" * 140_000 + "\r\n").encode()
-    job, page = upload(client, data, "台账.csv")
+    job, _page = upload(client, data, "台账.csv")
     job.refresh_from_db()
     assert job.result["status"] == "unreadable"
     assert "128 KB" in job.result["message"] and "第" in job.result["message"]
