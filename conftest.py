@@ -15,6 +15,58 @@ def _system_scope():
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AUDIT_CHECKPOINT_FILE = str(tmp_path / "audit" / "checkpoints.jsonl")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_append_only_triggers():
+    """Transactional tests (live_server, transaction=True) end with Django emptying every table:
+    `DELETE FROM` on SQLite, which the append-only row triggers refuse, and `TRUNCATE` on
+    PostgreSQL, which the audit log's statement trigger refuses. While the test database is
+    flushed, lift those triggers and put them back, in the same transaction."""
+    from django.db import connections, transaction
+
+    patched = {}
+    for connection in connections.all():
+        ops = type(connection.ops)
+        if ops in patched:
+            continue
+        original = ops.execute_sql_flush
+
+        def execute_sql_flush(self, sql_list, original=original):
+            with transaction.atomic(using=self.connection.alias):
+                with self.connection.cursor() as cursor:
+                    restore = _lift_flush_triggers(cursor, self.connection.vendor)
+                original(self, sql_list)
+                with self.connection.cursor() as cursor:
+                    for sql in restore:
+                        cursor.execute(sql)
+
+        patched[ops] = original
+        ops.execute_sql_flush = execute_sql_flush
+    yield
+    for ops, original in patched.items():
+        ops.execute_sql_flush = original
+
+
+def _lift_flush_triggers(cursor, vendor: str) -> list[str]:
+    """Drop (SQLite) or disable (PostgreSQL) the triggers a flush would hit; return the SQL that
+    puts them back."""
+    if vendor == "sqlite":
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%BEFORE DELETE%'")
+        triggers = cursor.fetchall()
+        for name, _sql in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        return [sql for _name, sql in triggers]
+    if vendor == "postgresql":
+        cursor.execute(
+            "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE '%%_no_truncate'"
+        )
+        triggers = cursor.fetchall()
+        for table, name in triggers:
+            cursor.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{name}"')
+        return [f'ALTER TABLE {table} ENABLE TRIGGER "{name}"' for table, name in triggers]
+    return []
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """The audit log (操作日志): append-only, each entry hash-chained to the one before."""
 
 import hashlib
+import hmac
 import json
 from datetime import UTC
 
@@ -36,6 +37,10 @@ class AuditEntry(AreaOwned):
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     prev_hash = models.CharField(_("前序哈希"), max_length=64)
     hash = models.CharField(_("哈希"), max_length=64, unique=True)
+    # Keyed entries are chained with an HMAC whose key lives outside the database (audit.anchor), so
+    # whoever controls the database cannot recompute the chain after rewriting it. Entries written
+    # before the key was introduced keep their plain SHA-256; none may follow a keyed entry.
+    keyed = models.BooleanField(_("密钥链"), default=False)
 
     class Meta:
         verbose_name = _("操作日志")
@@ -61,5 +66,9 @@ class AuditEntry(AreaOwned):
             "area": self.area_code,
             "changes": self.changes,
         }
-        canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+        if self.keyed:
+            from audit.anchor import chain_key
+
+            return hmac.new(chain_key(), canonical, hashlib.sha256).hexdigest()
+        return hashlib.sha256(canonical).hexdigest()

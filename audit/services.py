@@ -69,6 +69,7 @@ def _append(entries: list[AuditEntry]) -> None:
         _lock_chain()
         prev = _last_hash() or GENESIS_HASH
         for entry in entries:
+            entry.keyed = True
             entry.prev_hash = prev
             entry.hash = prev = entry.compute_hash()
         AuditEntry.unscoped.bulk_create(entries)
@@ -181,19 +182,42 @@ class ChainReport:
 
 
 def verify_chain(batch_size: int = 5000) -> ChainReport:
-    """Recompute every hash in order; report the first entry whose link or content is wrong."""
+    """Recompute every hash in order and hold the chain against the signed checkpoints kept outside
+    the database (audit.anchor); report the first entry whose link, content or key is wrong, or
+    the first checkpoint the database no longer matches (rows cut off, chain rebuilt)."""
+    from audit.anchor import read_checkpoints
+
+    points, problems = read_checkpoints()
+    if problems:
+        return ChainReport(0, 0, problems[0])
+    expected = {point.last_id: point for point in points if point.last_id}
     prev_hash = GENESIS_HASH
     checked = 0
     last_id = 0
+    seen_keyed = False
     while True:
         batch = list(AuditEntry.unscoped.filter(id__gt=last_id).order_by("id")[:batch_size])
         if not batch:
-            return ChainReport(checked=checked, broken_at=None, reason="")
+            break
         for entry in batch:
             if entry.prev_hash != prev_hash:
                 return ChainReport(checked, entry.id, "前序哈希不符：上一条记录被删除或篡改")
+            if seen_keyed and not entry.keyed:
+                return ChainReport(checked, entry.id, "密钥链之后出现了未加密钥的记录：日志被改写")
             if entry.compute_hash() != entry.hash:
                 return ChainReport(checked, entry.id, "内容与哈希不符：本条记录被篡改")
+            seen_keyed = seen_keyed or entry.keyed
             prev_hash = entry.hash
             checked += 1
             last_id = entry.id
+            point = expected.pop(entry.id, None)
+            if point is not None and (point.last_hash != entry.hash or point.count != checked):
+                return ChainReport(checked, entry.id, f"与 {point.at} 的检查点不符：日志被改写或删除了记录")
+    if expected:
+        point = min(expected.values(), key=lambda p: p.last_id)
+        return ChainReport(
+            checked,
+            point.last_id,
+            f"{point.at} 的检查点记到第 {point.last_id} 号记录，数据库中已没有：最新的记录被截掉",
+        )
+    return ChainReport(checked=checked, broken_at=None, reason="")

@@ -44,4 +44,3 @@ class RejectNulMiddleware:
                 return JsonResponse({"code": "invalid_input", "message": NUL_MESSAGE}, status=400)
             return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
-

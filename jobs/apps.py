@@ -9,3 +9,18 @@ class JobsConfig(AppConfig):
         from core.navigation import NavItem, register_nav
 
         register_nav(NavItem("后台任务", "jobs:list", None, 990, "导入、核对等长时间任务的进度"))
+
+        from datetime import time
+
+        from audit.anchor import verify_and_checkpoint
+        from jobs.periodic import Every, Periodic, register_periodic
+
+        register_periodic(
+            Periodic(
+                key="audit.checkpoint",
+                label="校验操作日志并记下库外检查点",
+                every=Every.DAILY,
+                at=time(1, 30),
+                run=verify_and_checkpoint,
+            )
+        )

@@ -120,6 +120,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("MINZHENG_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The audit chain's key and its checkpoint file live outside the database (audit/anchor.py). Set
+# MINZHENG_AUDIT_KEY in production and never change it (derived from SECRET_KEY when unset).
+AUDIT_CHAIN_KEY = os.environ.get("MINZHENG_AUDIT_KEY", "")
+AUDIT_CHECKPOINT_FILE = os.environ.get("MINZHENG_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit" / "checkpoints.jsonl"))
 # API bearer tokens expire after this many days unless issued with another date.
 API_TOKEN_DAYS = env_int("MINZHENG_API_TOKEN_DAYS", 90, minimum=1)
 SESSION_COOKIE_AGE = env_int("MINZHENG_IDLE_TIMEOUT_MINUTES", 30) * 60

@@ -68,40 +68,6 @@ def page(browser):
         pytest.fail("页面有被内容安全策略拦截的脚本或资源 (CSP violations): " + " | ".join(blocked[:5]), pytrace=False)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _sqlite_flush_past_append_only_triggers():
-    """live_server tests are transactional: afterwards Django empties every table. On SQLite that is
-    `DELETE FROM`, which the audit log's append-only trigger refuses (PostgreSQL uses TRUNCATE, which
-    row triggers do not see). While the test database is flushed, lift the DELETE triggers and put
-    them back, in the same transaction."""
-    from django.db import connections, transaction
-
-    sqlite_ops = {type(connection.ops) for connection in connections.all() if connection.vendor == "sqlite"}
-    if not sqlite_ops:
-        yield
-        return
-    (DatabaseOperations,) = sqlite_ops
-    original = DatabaseOperations.execute_sql_flush
-
-    def execute_sql_flush(self, sql_list):
-        with transaction.atomic(using=self.connection.alias):
-            with self.connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%BEFORE DELETE%'"
-                )
-                triggers = cursor.fetchall()
-                for name, _sql in triggers:
-                    cursor.execute(f'DROP TRIGGER "{name}"')
-            original(self, sql_list)
-            with self.connection.cursor() as cursor:
-                for _name, sql in triggers:
-                    cursor.execute(sql)
-
-    DatabaseOperations.execute_sql_flush = execute_sql_flush
-    yield
-    DatabaseOperations.execute_sql_flush = original
-
-
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """PBKDF2 at Django's 1,000,000 rounds costs over a second per login here; these tests are about
