@@ -56,3 +56,27 @@ class ForcePasswordChangeMiddleware:
             if request.path not in allowed and not request.path.startswith("/static/"):
                 return redirect("accounts:password_change")
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """An administrator who has not given this session's second factor may only give it (or bind an
+    authenticator first) or log out (accounts.second_factor)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from accounts.second_factor import is_verified, needs_second_factor
+
+        user = request.user
+        via_token = getattr(request, "auth_via_token", False)  # an API token is its own credential
+        if not via_token and needs_second_factor(user) and not is_verified(request):
+            allowed = {reverse("accounts:second_factor"), reverse("accounts:logout")}
+            if request.path not in allowed and not request.path.startswith("/static/"):
+                if request.path.startswith("/api/"):
+                    from django.http import JsonResponse
+
+                    message = "系统管理员须先完成两步验证"
+                    return JsonResponse({"code": "second_factor", "message": message}, status=403)
+                return redirect(f"{reverse('accounts:second_factor')}?next={request.get_full_path()}")
+        return self.get_response(request)

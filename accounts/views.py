@@ -65,3 +65,39 @@ def staff_list(request):
     return render(
         request, "accounts/staff_list.html", {"form": form, "staff": queryset[:500], "total": queryset.count()}
     )
+
+
+@login_required
+def second_factor(request):
+    """两步验证: bind an authenticator app (first time), or give its current code."""
+    from django_otp import login as otp_login
+
+    from accounts.second_factor import confirmed_device, needs_second_factor, pending_device, qr_svg, secret_for_typing
+    from audit.models import AuditEntry
+    from audit.services import record
+
+    if not needs_second_factor(request.user):
+        return redirect("home")
+    device = confirmed_device(request.user)
+    binding = device is None
+    if binding:
+        device = pending_device(request.user)
+    error = ""
+    if request.method == "POST":
+        code = (request.POST.get("code") or "").strip()
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            error = _("验证码错误次数过多，请稍后再试")
+        elif code.isdigit() and len(code) == 6 and device.verify_token(code):
+            if binding:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            record(AuditEntry.Action.LOGIN, obj=request.user, changes={"second_factor": "bound" if binding else "ok"})
+            return redirect(request.GET.get("next") or "home")
+        else:
+            error = _("验证码不正确，请输入身份验证器上当前显示的6位数字")
+    context = {"binding": binding, "error": error}
+    if binding:
+        context.update(qr=qr_svg(device), secret=secret_for_typing(device))
+    return render(request, "accounts/second_factor.html", context)

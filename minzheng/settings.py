@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "areas.jurisdiction.JurisdictionMiddleware",
     "audit.context.AuditContextMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -124,6 +127,9 @@ AXES_RESET_ON_SUCCESS = True
 # MINZHENG_AUDIT_KEY in production and never change it (derived from SECRET_KEY when unset).
 AUDIT_CHAIN_KEY = os.environ.get("MINZHENG_AUDIT_KEY", "")
 AUDIT_CHECKPOINT_FILE = os.environ.get("MINZHENG_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit" / "checkpoints.jsonl"))
+# Administrators sign in with a second factor (accounts/second_factor.py); on unless the dev profile.
+ADMIN_TWO_FACTOR = env_bool("MINZHENG_ADMIN_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "民政一体化服务平台"
 # API bearer tokens expire after this many days unless issued with another date.
 API_TOKEN_DAYS = env_int("MINZHENG_API_TOKEN_DAYS", 90, minimum=1)
 SESSION_COOKIE_AGE = env_int("MINZHENG_IDLE_TIMEOUT_MINUTES", 30) * 60
