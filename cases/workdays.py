@@ -116,7 +116,7 @@ def calendar_warnings(today: date) -> list[CalendarWarning]:
 # ------------------------------------------------------------------ entering a year's notice
 
 
-class CalendarCode(str, enum.Enum):
+class CalendarCode(enum.StrEnum):
     BAD_NOTICE = "bad_holiday_notice"
 
 
@@ -209,7 +209,8 @@ def enter_holiday_notice(
     days = parse_holiday_notice(year, text)
     WorkdayOverride.objects.filter(date__year=year).delete()
     WorkdayOverride.objects.bulk_create(
-        WorkdayOverride(date=day, is_workday=workday, note=f"{year}年节假日安排") for day, workday in sorted(days.items())
+        WorkdayOverride(date=day, is_workday=workday, note=f"{year}年节假日安排")
+        for day, workday in sorted(days.items())
     )
     notice, _ = HolidayNotice.objects.update_or_create(
         year=year,

@@ -6,29 +6,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_refusal_notice_period'),
+        ("cases", "0005_refusal_notice_period"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HolidayNotice',
+            name="HolidayNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年度')),
-                ('title', models.CharField(max_length=200, verbose_name='通知名称')),
-                ('number', models.CharField(blank=True, max_length=60, verbose_name='文号')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='发布日期')),
-                ('text', models.TextField(help_text='按录入原样保存', verbose_name='放假与调休安排')),
-                ('entered_at', models.DateTimeField(auto_now=True, verbose_name='录入时间')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年度")),
+                ("title", models.CharField(max_length=200, verbose_name="通知名称")),
+                ("number", models.CharField(blank=True, max_length=60, verbose_name="文号")),
+                ("published_on", models.DateField(blank=True, null=True, verbose_name="发布日期")),
+                ("text", models.TextField(help_text="按录入原样保存", verbose_name="放假与调休安排")),
+                ("entered_at", models.DateTimeField(auto_now=True, verbose_name="录入时间")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '节假日安排',
-                'verbose_name_plural': '节假日安排',
-                'ordering': ['-year'],
+                "verbose_name": "节假日安排",
+                "verbose_name_plural": "节假日安排",
+                "ordering": ["-year"],
             },
         ),
     ]
