@@ -42,7 +42,7 @@ def review_decide(request, pk: int):
             outcome=post.get("outcome", ""),
             reason=post.get("reason", ""),
             new_amount=Decimal(post["new_amount"]) if post.get("new_amount") else None,
-            review_basis=post.get("review_basis", "stable"),
+            review_basis=post.get("review_basis") or None,  # None: from the household's facts
             months_paid_wrongly=int(post.get("months") or 0),
             fine_multiple=Decimal(post.get("fine_multiple") or "1"),
         )
