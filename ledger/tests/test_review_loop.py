@@ -34,7 +34,10 @@ def household_of(*capacities, dead=()):
             person.life_status, person.death_date = Person.LifeStatus.DECEASED, date(2025, 1, 1)
             person.save()
         Membership.objects.create(
-            household=household, person=person, relation=Relation.SPOUSE if i == 1 else "20", start_date=date(2020, 1, 1)
+            household=household,
+            person=person,
+            relation=Relation.SPOUSE if i == 1 else "20",
+            start_date=date(2020, 1, 1),
         )
     return household
 
