@@ -27,6 +27,7 @@ from chinese_calendar.constants import holidays as _package_holidays
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from cases.models import HolidayNotice, WorkdayOverride
 from core.errors import DomainError
@@ -207,6 +208,7 @@ def enter_holiday_notice(
     if year in PACKAGE_YEARS:
         raise DomainError(CalendarCode.BAD_NOTICE, f"{year}年的节假日安排系统已内置，无需录入；个别调整请改工作日历")
     days = parse_holiday_notice(year, text)
+    before = WorkCalendar(dict(WorkdayOverride.objects.filter(date__year=year).values_list("date", "is_workday")))
     WorkdayOverride.objects.filter(date__year=year).delete()
     WorkdayOverride.objects.bulk_create(
         WorkdayOverride(date=day, is_workday=workday, note=f"{year}年节假日安排")
@@ -224,7 +226,43 @@ def enter_holiday_notice(
     )
     _forget()
     transaction.on_commit(_forget)
+    recount_deadlines(year, before=before, after=WorkCalendar(days), user=user)
     return notice
+
+
+def recount_deadlines(year: int, *, before: "WorkCalendar", after: "WorkCalendar", user=None) -> int:
+    """The working-day deadlines of open cases and their active steps that fall in `year` or later
+    were counted with `before` (Monday to Friday); count the same working days again with `after`
+    (the entered notice). Counting runs from the later of the last day before the year and the day
+    the count started, so the days before the year — the same in both calendars — are kept. Public
+    notice steps (calendar days, not working days) are left alone. Returns how many dates moved."""
+    from audit.services import update_logged
+    from cases.hooks import note
+    from cases.models import Case, CaseStep, StepDefinition
+
+    eve = date(year - 1, 12, 31)
+
+    def recount(due: date, started: date | None) -> date:
+        anchor = max(eve, started or eve)
+        return after.add_working_days(anchor, before.working_days_between(anchor, due))
+
+    moved = 0
+    steps = CaseStep.objects.filter(state=CaseStep.State.ACTIVE, due_on__gt=eve).exclude(
+        definition__kind=StepDefinition.Kind.NOTICE
+    )
+    for step in steps.select_related("case"):
+        new_due = recount(step.due_on, step.started_on)
+        if new_due != step.due_on:
+            CaseStep.objects.filter(pk=step.pk).update(due_on=new_due)
+            moved += 1
+    for case in Case.objects.filter(status__in=Case.OPEN, due_on__gt=eve):
+        new_due = recount(case.due_on, case.clock_started_on)
+        if new_due != case.due_on:
+            old = case.due_on
+            update_logged(Case.objects.all(), case, due_on=new_due)
+            note(case, user, timezone.localdate(), f"录入{year}年节假日安排后，办结期限由{old}调整为{new_due}")
+            moved += 1
+    return moved
 
 
 @functools.lru_cache(maxsize=4096)
