@@ -114,3 +114,35 @@ def test_a_recipient_falling_due_gets_a_review_case_from_the_scheduler_alone(
     assert Case.objects.filter(household=household).count() == 1
     failed = PeriodicRun.objects.filter(status="failed").values_list("key", "error")
     assert list(failed) == []  # every registered loop ran on these ticks without failing
+
+
+def test_overdue_reviews_are_flagged_on_the_recipient_list_and_the_leaders_board(
+    client, clerk_a, county_bureau, monkeypatch
+):
+    from django.urls import reverse
+
+    from accounts.tests.factories import StaffFactory
+
+    load_demo_policy()
+    late = enrol(
+        programme=Programme.DIBAO,
+        household=household_of(NONE, NONE),
+        monthly_amount=Decimal("500"),
+        decided_on=date(2025, 3, 15),
+    )  # yearly: due 15 Mar 2026
+    enrol(
+        programme=Programme.DIBAO,
+        household=household_of(NONE),
+        monthly_amount=Decimal("400"),
+        decided_on=date(2026, 2, 1),
+    )  # due 1 Feb 2027
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2026, 4, 4))
+    client.force_login(clerk_a)
+    page = client.get(reverse("assistance:recipients"), {"programme": "dibao"}).content.decode()
+    assert "1 个保障对象已过复核日期尚未复核" in page and "逾期20天" in page
+    only = client.get(reverse("assistance:recipients"), {"programme": "dibao", "review": "overdue"})
+    assert only.context["total"] == 1 and only.context["rows"][0][0][1] == late.household.head.name
+    leader = StaffFactory(unit=county_bureau, roles=["leader"])
+    client.force_login(leader)
+    board = client.get(reverse("cases:board")).content.decode()
+    assert "逾期未复核" in board and clerk_a.unit.name in board
