@@ -292,7 +292,7 @@ def overdue_review_rows(on_date: date) -> list[dict]:
         return []
     offices = {
         unit.area_code[:9]: unit
-        for unit in Unit.unscoped.filter(
+        for unit in Unit.objects.filter(
             kind=Unit.Kind.TOWNSHIP_OFFICE, is_active=True, area_code__in=[t + "000" for t in per_township]
         )
     }
