@@ -85,16 +85,17 @@ def describe_schedule(work: Periodic) -> str:
 
 def _claim(work: Periodic, period: date, now: datetime) -> PeriodicRun | None:
     """The scheduled run of this period, queued by this caller; None when someone else has it."""
-    try:
-        with transaction.atomic():
-            return PeriodicRun.objects.create(key=work.key, period=period, trigger=Trigger.SCHEDULE, queued_at=now)
-    except IntegrityError:
-        pass
-    again = PeriodicRun.objects.filter(key=work.key, period=period, trigger=Trigger.SCHEDULE).filter(
+    this_period = PeriodicRun.objects.filter(key=work.key, period=period, trigger=Trigger.SCHEDULE)
+    if not this_period.exists():  # usually it does: ask before inserting, not by a failed insert every tick
+        try:
+            with transaction.atomic():
+                return PeriodicRun.objects.create(key=work.key, period=period, trigger=Trigger.SCHEDULE, queued_at=now)
+        except IntegrityError:  # another scheduler inserted it a moment ago
+            return None
+    run = this_period.filter(
         Q(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS, queued_at__lte=now - RETRY_AFTER)
         | Q(status__in=[Status.QUEUED, Status.RUNNING], queued_at__lte=now - STALE_AFTER)
-    )
-    run = again.first()
+    ).first()
     if run is None:
         return None
     # The conditional update is the claim: of two schedulers retrying at once, one changes the row.

@@ -176,3 +176,12 @@ def test_two_threads_ticking_at_the_same_moment_run_once(calls):
     for thread in threads:
         thread.join()
     assert calls == {"daily": [date(2027, 3, 5)], "monthly": [date(2027, 3, 5)]}
+
+
+def test_a_scheduler_that_loses_the_insert_race_goes_on(calls, monkeypatch):
+    """Both schedulers saw no row; the second insert hits the unique constraint and queues nothing."""
+    now = at("2027-03-05T04:00")
+    PeriodicRun.objects.create(key="test.daily", period=date(2027, 3, 5), queued_at=now)
+    monkeypatch.setattr("django.db.models.query.QuerySet.exists", lambda self: False)
+    assert scheduler._claim(registry.periodic("test.daily"), date(2027, 3, 5), now) is None
+    assert PeriodicRun.objects.filter(key="test.daily").count() == 1
