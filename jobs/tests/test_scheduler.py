@@ -185,3 +185,31 @@ def test_a_scheduler_that_loses_the_insert_race_goes_on(calls, monkeypatch):
     monkeypatch.setattr("django.db.models.query.QuerySet.exists", lambda self: False)
     assert scheduler._claim(registry.periodic("test.daily"), date(2027, 3, 5), now) is None
     assert PeriodicRun.objects.filter(key="test.daily").count() == 1
+
+
+def test_a_fresh_worker_process_knows_every_loop():
+    """The worker runs what the apps register in ready(): the loops issue 18 names are all there."""
+    import json
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import django, json; django.setup(); "
+        "from jobs.periodic import registered; print(json.dumps([p.key for p in registered()]))"
+    )
+    env = {"PATH": "/usr/bin:/bin", "MINZHENG_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "minzheng.settings"}
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    keys = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    assert {
+        "cases.supervise_overdue",
+        "ledger.open_due_reviews",
+        "monitoring.refresh",
+        "payments.draft_monthly_rolls",
+        "assistance.end_notices",
+        "cases.check_calendar",
+    } <= keys
