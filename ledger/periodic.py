@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from areas.models import Area
 from ledger.reviews import open_due_reviews
 
 REVIEW_WINDOW_DAYS = 30  # a review case is opened this many days before the review falls due
@@ -19,5 +20,6 @@ def open_due_reviews_daily(day: date) -> dict:
         "已在复核中": result["already_open"],
     }
     if result["without_clerk"]:
-        out["无经办员的乡镇"] = result["without_clerk"]
+        names = dict(Area.objects.filter(code__in=result["without_clerk"]).values_list("code", "name"))
+        out["无经办员账号的乡镇"] = [names.get(code, code) for code in result["without_clerk"]]
     return out
