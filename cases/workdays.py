@@ -29,6 +29,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import record
 from cases.models import HolidayNotice, WorkdayOverride
 from core.errors import DomainError
 
@@ -226,7 +228,14 @@ def enter_holiday_notice(
     )
     _forget()
     transaction.on_commit(_forget)
-    recount_deadlines(year, before=before, after=WorkCalendar(days), user=user)
+    moved = recount_deadlines(year, before=before, after=WorkCalendar(days), user=user)
+    off = sum(1 for workday in days.values() if not workday)
+    record(
+        AuditEntry.Action.CREATE,
+        obj=notice,
+        object_repr=f"录入{year}年节假日安排",
+        changes={"放假天数": off, "调休上班天数": len(days) - off, "调整的办结期限": moved},
+    )
     return notice
 
 

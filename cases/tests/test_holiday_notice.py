@@ -177,3 +177,7 @@ def test_the_calendar_page_for_administrators_only(client, township_a, monkeypat
     page = client.get(reverse("cases:calendar")).content.decode()
     assert "已录入2027年节假日安排：放假19天，调休上班3天" in page
     assert "2027年节假日安排尚未录入" not in page
+    from audit.models import AuditEntry
+
+    entry = AuditEntry.unscoped.get(object_repr="录入2027年节假日安排")
+    assert entry.username == admin.username and entry.changes["放假天数"] == 19
