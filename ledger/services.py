@@ -89,6 +89,15 @@ def review_basis_of(household: Household, beneficiary: Person | None = None) -> 
     return Enrolment.ReviewBasis.UNSTABLE if able else Enrolment.ReviewBasis.STABLE
 
 
+def _chosen_basis(review_basis: str | None, household: Household, beneficiary: Person | None) -> str:
+    """The reviewer's assessment when given (income the registry cannot see), else the facts."""
+    if not review_basis:
+        return review_basis_of(household, beneficiary)
+    if review_basis not in Enrolment.ReviewBasis.values:
+        raise DomainError(LedgerCode.REVIEW_BASIS, "复核类别只能是收入稳定或收入不稳定（有劳动能力成员）")
+    return review_basis
+
+
 def _schedule_review(enrolment: Enrolment, policy: Policy, reviewed_on: date, review_basis: str) -> None:
     """The next review from a decision; the schedule job later brings it forward after a death."""
     stable = review_basis == Enrolment.ReviewBasis.STABLE
@@ -136,7 +145,7 @@ def enrol(
     policy = Policy.for_area(household.area_code, decided_on)
     people = [beneficiary] if beneficiary else [m.person for m in household.current_memberships()]
     check_compatible(programme, people, policy)
-    review_basis = review_basis or review_basis_of(household, beneficiary)
+    review_basis = _chosen_basis(review_basis, household, beneficiary)
     enrolment = Enrolment.objects.create(
         programme=programme,
         household=household,
@@ -308,7 +317,7 @@ def keep_after_review(
 ) -> Enrolment:
     """复核维持: the next review is scheduled from this one, its interval from the household's facts
     as they are now (`review_basis_of`) unless the reviewer's assessment names it."""
-    review_basis = review_basis or review_basis_of(enrolment.household, enrolment.beneficiary)
+    review_basis = _chosen_basis(review_basis, enrolment.household, enrolment.beneficiary)
     _move(enrolment, last_reviewed_on=reviewed_on, review_basis=review_basis)
     _schedule_review(enrolment, Policy.for_area(enrolment.area_code, reviewed_on), reviewed_on, review_basis)
     _record(

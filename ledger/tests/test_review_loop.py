@@ -146,3 +146,20 @@ def test_overdue_reviews_are_flagged_on_the_recipient_list_and_the_leaders_board
     client.force_login(leader)
     board = client.get(reverse("cases:board")).content.decode()
     assert "逾期未复核" in board and clerk_a.unit.name in board
+
+
+def test_the_reviewer_may_name_the_basis_the_registry_cannot_see_and_nothing_else():
+    """Irregular income is not in the registry: the reviewer's 收入不稳定 wins over the facts."""
+    from core.errors import DomainError
+
+    load_demo_policy()
+    elderly = enrol(
+        programme=Programme.DIBAO,
+        household=household_of(NONE, NONE),
+        monthly_amount=Decimal("500"),
+        decided_on=date(2025, 3, 15),
+    )
+    keep_after_review(elderly, reviewed_on=date(2026, 3, 10), review_basis="unstable")
+    assert ReviewSchedule.objects.get(enrolment=elderly).due_on == date(2026, 9, 10)
+    with pytest.raises(DomainError, match="复核类别只能是"):
+        keep_after_review(elderly, reviewed_on=date(2026, 9, 1), review_basis="monthly")
