@@ -194,7 +194,7 @@ def overview(now: datetime | None = None) -> list[PeriodicStatus]:
         .values_list("key", "n")
     )
     out = []
-    for work in works:
+    for work in sorted(works, key=lambda w: (w.every == Every.MONTHLY, w.at, w.key)):
         runs = PeriodicRun.objects.filter(key=work.key).select_related("started_by")
         out.append(
             PeriodicStatus(
