@@ -145,6 +145,8 @@ def test_an_open_case_due_in_2027_is_marked_then_recounted_when_the_notice_is_en
     client.force_login(worker_a)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "暂定" in page
+    api = client.get(f"/api/v1/cases/{case.pk}").json()
+    assert api["due_on_provisional"] is True and api["steps"][0]["due_on_provisional"] is True
     counted_monday_to_friday = case.due_on
     enter_holiday_notice(year=2027, title="", text=NOTICE_2027)
     case.refresh_from_db()
@@ -155,6 +157,7 @@ def test_an_open_case_due_in_2027_is_marked_then_recounted_when_the_notice_is_en
     assert case.due_on == expected and case.due_on > counted_monday_to_friday
     assert CaseEvent.objects.filter(case=case, text__contains="录入2027年节假日安排后").exists()
     assert "暂定" not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert client.get(f"/api/v1/cases/{case.pk}").json()["due_on_provisional"] is False
     assert Case.objects.get(pk=case.pk).due_on == expected
 
 
