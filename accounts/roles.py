@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from audit import capabilities as audit_capabilities
+from jobs import capabilities as jobs_capabilities
 
 
 class RoleCode(models.TextChoices):
@@ -35,6 +36,7 @@ class Capability(models.TextChoices):
     VISIT_HOUSEHOLDS = "visit_households", _("入户走访")
     HANDLE_WARNINGS = "handle_warnings", _("处置低收入人口预警")
     MANAGE_DEPARTMENT_DATA = "manage_department_data", _("接收部门数据并开展比对")
+    MANAGE_PERIODIC_WORK = jobs_capabilities.MANAGE_PERIODIC_WORK, _("管理定时任务与工作日历")
 
 
 C = Capability
@@ -69,7 +71,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.SUPERVISE_CASES,
     },
     RoleCode.REGISTRAR: {C.ACCEPT_APPLICATIONS, *_HANDLER},
-    RoleCode.ADMIN: {C.MANAGE_STAFF, C.VIEW_STAFF, C.VIEW_AUDIT_LOG, C.MANAGE_POLICY},
+    RoleCode.ADMIN: {C.MANAGE_STAFF, C.VIEW_STAFF, C.VIEW_AUDIT_LOG, C.MANAGE_POLICY, C.MANAGE_PERIODIC_WORK},
 }
 
 

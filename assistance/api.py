@@ -84,7 +84,7 @@ class ReviewIn(Schema):
     outcome: str  # kept / adjusted / gradual_exit / stopped / fraud
     reason: str
     new_amount: Decimal | None = None
-    review_basis: str = "stable"
+    review_basis: str | None = None  # stable / unstable; left out: from the household's facts
     months_paid_wrongly: int = 0
     fine_multiple: Decimal = Decimal("1")
 

@@ -6,14 +6,21 @@ class AssistanceConfig(AppConfig):
     verbose_name = "社会救助"
 
     def ready(self):
+        from datetime import time
+
         from accounts.roles import Capability
         from assistance import guards, reviews
+        from assistance.periodic import end_notices_daily
         from cases.hooks import register_approval_guard
         from core.navigation import NavItem, register_nav
+        from jobs.periodic import Every, Periodic, register_periodic
         from ledger.hooks import register_review_opened
 
         register_approval_guard(guards.approval_guard)
         register_review_opened(reviews.keep_review_record)
+        register_periodic(
+            Periodic("assistance.end_notices", "公示期满撤下", Every.DAILY, end_notices_daily, time(0, 30))
+        )
         register_nav(
             NavItem(
                 "社会救助",

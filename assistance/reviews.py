@@ -64,7 +64,7 @@ def _apply_outcome(
     outcome: str,
     reason: str,
     new_amount: Decimal | None,
-    review_basis: str,
+    review_basis: str | None,
     months_paid_wrongly: int,
     fine_multiple: Decimal,
 ) -> str:
@@ -109,7 +109,7 @@ def decide_review(
     outcome: str,
     reason: str,
     new_amount: Decimal | None = None,
-    review_basis: str = "stable",
+    review_basis: str | None = None,
     months_paid_wrongly: int = 0,
     fine_multiple: Decimal = Decimal("1"),
 ) -> ReviewCase:

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.utils import timezone
 from ninja import Query, Router, Schema
+from pydantic import computed_field
 
 from cases import actions
 from cases.access import is_department_officer
@@ -14,6 +15,7 @@ from cases.errors import CaseCode
 from cases.models import Case, CaseStep, ServiceItem
 from cases.services import accept_application
 from cases.transfers import department_units, transfer_case
+from cases.workdays import is_provisional
 from core.api import ErrorOut
 from core.errors import DomainError
 from registry.models import Household
@@ -39,6 +41,11 @@ class StepOut(Schema):
     due_on: date | None
     version: int
 
+    @computed_field(description="办理期限暂定：该年度节假日安排尚未录入，期限按周一至周五计算")
+    @property
+    def due_on_provisional(self) -> bool:
+        return is_provisional(self.due_on)
+
 
 class CaseOut(Schema):
     id: int
@@ -49,6 +56,11 @@ class CaseOut(Schema):
     missing: list[str] = []
     current_step: StepOut | None = None
     steps: list[StepOut] = []
+
+    @computed_field(description="办理期限暂定：该年度节假日安排尚未录入，期限按周一至周五计算")
+    @property
+    def due_on_provisional(self) -> bool:
+        return is_provisional(self.due_on)
 
 
 class AcceptIn(Schema):
@@ -74,6 +86,11 @@ class QueueRow(Schema):
     step: str
     due_on: date | None
     version: int
+
+    @computed_field(description="办理期限暂定：该年度节假日安排尚未录入，期限按周一至周五计算")
+    @property
+    def due_on_provisional(self) -> bool:
+        return is_provisional(self.due_on)
 
 
 def _forbidden():

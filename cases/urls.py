@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import cases, public, queues, supervision
+from cases.views import calendar, cases, public, queues, supervision
 
 app_name = "cases"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/print/reply/", cases.print_reply, name="print_reply"),
     path("supervision/", supervision.board, name="board"),
     path("supervision/run/", supervision.run_daily, name="run_daily"),
+    path("calendar/", calendar.calendar, name="calendar"),
     path("public/catalogue/", public.catalogue, name="public_catalogue"),
     path("public/progress/", public.progress, name="public_progress"),
 ]

@@ -7,8 +7,15 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.navigation import NavItem, register_nav
+        from jobs import scheduler  # noqa: F401 - the worker process must know the periodic task
+        from jobs.capabilities import MANAGE_PERIODIC_WORK
 
         register_nav(NavItem("后台任务", "jobs:list", None, 990, "导入、核对等长时间任务的进度"))
+        register_nav(
+            NavItem(
+                "定时任务", "jobs:periodic", MANAGE_PERIODIC_WORK, 992, "每日、每月自动运行的工作：上次、下次运行与结果"
+            )
+        )
 
         from datetime import time
 

@@ -11,4 +11,5 @@ class LedgerCode(models.TextChoices):
     INCOMPATIBLE = "incompatible", "不得同时享受"
     NOT_IN_PAYMENT = "not_in_payment", "不是正常发放的对象"
     OUTSIDE_JURISDICTION = "outside_jurisdiction", "不在本辖区"
+    REVIEW_BASIS = "review_basis", "复核类别不正确"
     STOPPED = "stopped", "已停保"

@@ -263,3 +263,48 @@ def open_due_reviews(on_date: date, window_days: int = 30) -> dict:
         "already_open": opening.already_open,
         "without_clerk": opening.without_clerk,
     }
+
+
+# ------------------------------------------------------------------ overdue reviews (逾期未复核)
+
+
+def overdue_reviews(on_date: date):
+    """The review schedule rows past their due date (the review not yet recorded), in scope."""
+    return ReviewSchedule.objects.filter(due_on__lt=on_date)
+
+
+def overdue_review_rows(on_date: date) -> list[dict]:
+    """Overdue reviews per responsible township office, the 逾期未复核 column of the supervision
+    board (督办看板; registered as `cases.hooks.OverdueWork`): reviews are the township's work
+    (the review case is accepted at its window)."""
+    from django.db.models import Count
+
+    from accounts.models import Unit
+
+    per_township = dict(
+        overdue_reviews(on_date)
+        .annotate(township=Substr("area_code", 1, 9))
+        .values("township")
+        .annotate(n=Count("pk"))
+        .values_list("township", "n")
+    )
+    if not per_township:
+        return []
+    offices = {
+        unit.area_code[:9]: unit
+        for unit in Unit.objects.filter(
+            kind=Unit.Kind.TOWNSHIP_OFFICE, is_active=True, area_code__in=[t + "000" for t in per_township]
+        )
+    }
+    rows = []
+    for township, count in sorted(per_township.items(), key=lambda kv: -kv[1]):
+        unit = offices.get(township)
+        rows.append(
+            {
+                "responsible_unit": unit.pk if unit else None,
+                "responsible_unit__name": unit.name if unit else "（乡镇无民政办）",
+                "responsible_unit__area_code": unit.area_code if unit else township + "000",
+                "count": count,
+            }
+        )
+    return rows

@@ -77,6 +77,27 @@ def _record(
     )
 
 
+def review_basis_of(household: Household, beneficiary: Person | None = None) -> str:
+    """复核周期类别 from what the registry knows of the people the enrolment covers (the beneficiary of
+    a personal programme, else the household's current members): a living member the registry
+    records as 有劳动能力 makes it 6-monthly, otherwise (elderly, disabled, ill, children: income
+    that does not change) yearly. The months of each are policy parameters (review.stable_months,
+    review.unstable_months) of the area and date. 最低生活保障审核确认办法（民发〔2021〕57号）动态管理:
+    收入来源不固定、家庭成员有劳动能力的家庭每半年核查一次，收入基本稳定的家庭每年核查一次."""
+    people = [beneficiary] if beneficiary is not None else [m.person for m in household.current_memberships()]
+    able = any(p.is_alive and p.labour_capacity == Person.LabourCapacity.FULL for p in people)
+    return Enrolment.ReviewBasis.UNSTABLE if able else Enrolment.ReviewBasis.STABLE
+
+
+def _chosen_basis(review_basis: str | None, household: Household, beneficiary: Person | None) -> str:
+    """The reviewer's assessment when given (income the registry cannot see), else the facts."""
+    if not review_basis:
+        return review_basis_of(household, beneficiary)
+    if review_basis not in Enrolment.ReviewBasis.values:
+        raise DomainError(LedgerCode.REVIEW_BASIS, "复核类别只能是收入稳定或收入不稳定（有劳动能力成员）")
+    return review_basis
+
+
 def _schedule_review(enrolment: Enrolment, policy: Policy, reviewed_on: date, review_basis: str) -> None:
     """The next review from a decision; the schedule job later brings it forward after a death."""
     stable = review_basis == Enrolment.ReviewBasis.STABLE
@@ -107,12 +128,14 @@ def enrol(
     decided_on: date,
     covered_members: int = 1,
     beneficiary: Person | None = None,
-    review_basis: str = Enrolment.ReviewBasis.STABLE,
+    review_basis: str | None = None,
     case_reference: str = "",
     user=None,
     working: dict | None = None,
 ) -> Enrolment:
-    """纳入保障: payment starts the month after the decision; incompatible programmes are refused."""
+    """纳入保障: payment starts the month after the decision; incompatible programmes are refused.
+    The review interval comes from the household's facts (`review_basis_of`) unless a clerk's
+    assessment names it."""
     if programme in PERSONAL_PROGRAMMES and beneficiary is None:
         raise DomainError(LedgerCode.BENEFICIARY_MISSING, f"{Programme(programme).label}须指定享受人")
     if monthly_amount <= 0:
@@ -122,6 +145,7 @@ def enrol(
     policy = Policy.for_area(household.area_code, decided_on)
     people = [beneficiary] if beneficiary else [m.person for m in household.current_memberships()]
     check_compatible(programme, people, policy)
+    review_basis = _chosen_basis(review_basis, household, beneficiary)
     enrolment = Enrolment.objects.create(
         programme=programme,
         household=household,
@@ -289,9 +313,11 @@ def record_fraud(
 
 @transaction.atomic
 def keep_after_review(
-    enrolment: Enrolment, *, reviewed_on: date, review_basis: str, user=None, case_reference: str = ""
+    enrolment: Enrolment, *, reviewed_on: date, review_basis: str | None = None, user=None, case_reference: str = ""
 ) -> Enrolment:
-    """复核维持: the next review is scheduled from this one."""
+    """复核维持: the next review is scheduled from this one, its interval from the household's facts
+    as they are now (`review_basis_of`) unless the reviewer's assessment names it."""
+    review_basis = _chosen_basis(review_basis, enrolment.household, enrolment.beneficiary)
     _move(enrolment, last_reviewed_on=reviewed_on, review_basis=review_basis)
     _schedule_review(enrolment, Policy.for_area(enrolment.area_code, reviewed_on), reviewed_on, review_basis)
     _record(

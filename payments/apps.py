@@ -6,12 +6,21 @@ class PaymentsConfig(AppConfig):
     verbose_name = "资金与发放"
 
     def ready(self) -> None:
+        from datetime import time
+
         from core.navigation import NavItem, register_nav
+        from jobs.periodic import Every, Periodic, register_periodic
         from ledger.hooks import register_payment_stopped_by_death
         from payments import jobs  # noqa: F401 - the worker process must know the roll generation job
+        from payments.periodic import draft_monthly_rolls
         from payments.rolls import hold_after_death
 
         register_payment_stopped_by_death(hold_after_death)
+        register_periodic(
+            Periodic(
+                "payments.draft_monthly_rolls", "当月发放名册草稿", Every.MONTHLY, draft_monthly_rolls, time(4, 0), 1
+            )
+        )
 
         register_nav(
             NavItem("发放名册", "payments:roll_list", None, 300, "按月生成、审批发放名册，导出银行文件，回盘对账")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make run: the dev profile on SQLite (var/minzheng.sqlite3 unless DATABASE_URL says otherwise):
 # migrate, load the area tree and the demo data, then serve with runserver while the background
-# task worker runs beside it. Ctrl-C stops both.
+# task worker and the scheduler (定时任务) run beside it. Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +33,15 @@ fi
 say "启动后台任务进程 starting the task worker (manage.py db_worker)"
 $PY manage.py db_worker &
 worker=$!
+say "启动定时任务调度 starting the scheduler (manage.py run_scheduler)"
+$PY manage.py run_scheduler &
+scheduler=$!
 stop_worker() {
+    if kill -0 "$scheduler" 2>/dev/null; then
+        say "停止定时任务调度 stopping the scheduler"
+        kill -TERM "$scheduler" 2>/dev/null || true
+        wait "$scheduler" 2>/dev/null || true
+    fi
     if kill -0 "$worker" 2>/dev/null; then
         say "停止后台任务进程 stopping the task worker"
         # In the dev profile db_worker runs under Django's autoreloader: stop its child too.

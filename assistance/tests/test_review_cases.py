@@ -22,7 +22,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_policy")]
 
 
 def enrolled(decided_on, basis="stable"):
-    household = HouseholdFactory()
+    # The household's facts match the basis: a later review derives its interval from them.
+    household = HouseholdFactory(head__labour_capacity="none" if basis == "stable" else "full")
     give_documents(household, ["id_card", "household_booklet", "income_proof"])  # what 低保变更 requires
     return enrol(
         programme="dibao",

@@ -15,6 +15,7 @@ from assistance.reviews import decide_review
 from assistance.tekun import awaiting_confirmation, draw_spot_check, record_spot_check_result
 from cases.access import ensure_case_staff
 from core.errors import DomainError
+from ledger.models import Enrolment
 
 
 @login_required
@@ -25,7 +26,8 @@ def reviews(request):
         .annotate(steps_total=Count("case__steps"))
         .order_by("outcome", "due_on")[:300]
     )
-    return render(request, "assistance/reviews.html", {"rows": rows, "outcomes": ReviewCase.Outcome.choices[1:]})
+    context = {"rows": rows, "outcomes": ReviewCase.Outcome.choices[1:], "review_bases": Enrolment.ReviewBasis.choices}
+    return render(request, "assistance/reviews.html", context)
 
 
 @login_required
@@ -42,7 +44,7 @@ def review_decide(request, pk: int):
             outcome=post.get("outcome", ""),
             reason=post.get("reason", ""),
             new_amount=Decimal(post["new_amount"]) if post.get("new_amount") else None,
-            review_basis=post.get("review_basis", "stable"),
+            review_basis=post.get("review_basis") or None,  # None: from the household's facts
             months_paid_wrongly=int(post.get("months") or 0),
             fine_multiple=Decimal(post.get("fine_multiple") or "1"),
         )

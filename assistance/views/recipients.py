@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from cases.access import ensure_case_staff
 from core.excel import xlsx_response
@@ -9,7 +10,19 @@ from core.masking import mask_id_number
 from ledger.models import Enrolment
 from policy.programmes import Programme
 
-HEADERS = ["项目", "户主", "享受人", "身份证号", "保障人口", "月保障金额", "状态", "起始发放月", "停发月", "下次复核"]
+HEADERS = [
+    "项目",
+    "户主",
+    "享受人",
+    "身份证号",
+    "保障人口",
+    "月保障金额",
+    "状态",
+    "起始发放月",
+    "停发月",
+    "下次复核",
+    "复核逾期",
+]
 
 
 @login_required
@@ -17,12 +30,22 @@ def recipients(request):
     ensure_case_staff(request.user)
     programme = request.GET.get("programme", Programme.DIBAO)
     status = request.GET.get("status", "")
+    overdue_only = request.GET.get("review") == "overdue"
+    today = timezone.localdate()
     rows = Enrolment.objects.filter(programme=programme).select_related(
         "household__head", "beneficiary", "review_schedule"
     )
     if status:
         rows = rows.filter(status=status)
+    overdue_count = rows.filter(review_schedule__due_on__lt=today).count()
+    if overdue_only:
+        rows = rows.filter(review_schedule__due_on__lt=today)
     rows = rows.order_by("area_code", "id")
+
+    def overdue_days(e) -> int:
+        """Days past the review date (逾期未复核), 0 when not overdue."""
+        schedule = getattr(e, "review_schedule", None)
+        return (today - schedule.due_on).days if schedule and schedule.due_on < today else 0
 
     def line(e):
         head = e.household.head
@@ -38,12 +61,15 @@ def recipients(request):
             e.start_month,
             e.end_month,
             schedule.due_on if schedule else None,
+            f"逾期{overdue_days(e)}天" if overdue_days(e) else "",
         ]
 
     if request.GET.get("export") == "xlsx":
         return xlsx_response(f"保障对象_{Programme(programme).label}", HEADERS, (line(e) for e in rows.iterator()))
     context = {
-        "rows": [line(e) for e in rows[:500]],
+        "rows": [(line(e), overdue_days(e)) for e in rows[:500]],
+        "overdue_count": overdue_count,
+        "overdue_only": overdue_only,
         "headers": HEADERS,
         "programmes": Programme.choices,
         "programme": programme,

@@ -1,7 +1,7 @@
 """一门受理 models, split by concept: the catalogue, the working-day calendar, cases, transfers,
 supervision and replies."""
 
-from cases.models.calendar import WorkdayOverride
+from cases.models.calendar import HolidayNotice, WorkdayOverride
 from cases.models.case import Case, CaseDocument, CaseEvent, CaseStep, PauseInterval, ReceiptCounter
 from cases.models.catalogue import ServiceItem, ServiceItemVersion, StepDefinition, SupervisionPolicy
 from cases.models.supervision import CaseReply, Notification, SmsOutbox, Supervision
@@ -13,6 +13,7 @@ __all__ = [
     "CaseEvent",
     "CaseReply",
     "CaseStep",
+    "HolidayNotice",
     "Notification",
     "PauseInterval",
     "ReceiptCounter",

@@ -187,6 +187,7 @@ def test_api_accept_act_view_queue(logged_in, worker_a, clerk_a, clerk_b, cl_off
             "step": "受理审查",
             "due_on": step["due_on"],
             "version": step["version"] + 1,
+            "due_on_provisional": step["due_on_provisional"],  # 暂定 in a year without its holiday notice
         }
     ]
     assert client.get("/api/v1/cases/queue/todo").json() == []  # the next step is the township's

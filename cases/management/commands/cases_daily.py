@@ -9,7 +9,7 @@ from jobs.services import start_job
 
 
 class Command(BaseCommand):
-    help = "每日重新计算办件时限状态并发起超期督办（可重复运行，结果不变）。建议由 cron 每天凌晨运行。"
+    help = "重新计算办件时限状态并发起超期督办（可重复运行，结果不变）。定时任务每天01:00自动运行；此命令用于手动补跑。"
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="业务日期 YYYY-MM-DD，默认今天")

@@ -10,7 +10,7 @@ from ledger.jobs import KIND
 
 
 class Command(BaseCommand):
-    help = "每日重新计算定期复核日期，并为期限内到期的保障对象发起复核案件（可重复运行，不重复发起）。建议由 cron 每天运行。"
+    help = "重新计算定期复核日期，并为期限内到期的保障对象发起复核案件（可重复运行，不重复发起）。定时任务每天02:30自动运行；此命令用于手动补跑。"
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="业务日期 YYYY-MM-DD，默认今天")
