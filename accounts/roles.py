@@ -35,6 +35,7 @@ class Capability(models.TextChoices):
     VISIT_HOUSEHOLDS = "visit_households", _("入户走访")
     HANDLE_WARNINGS = "handle_warnings", _("处置低收入人口预警")
     MANAGE_DEPARTMENT_DATA = "manage_department_data", _("接收部门数据并开展比对")
+    TAKE_ON_RECIPIENTS = "take_on_recipients", _("导入存量保障对象")
 
 
 C = Capability
@@ -49,7 +50,14 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.HANDLE_WARNINGS,
     },
     RoleCode.GRID_WORKER: set(),
-    RoleCode.CLERK: {C.ACCEPT_APPLICATIONS, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS},
+    RoleCode.CLERK: {
+        C.ACCEPT_APPLICATIONS,
+        C.UNMASK_PERSONAL_DATA,
+        C.VIEW_STAFF,
+        *_HANDLER,
+        C.HANDLE_WARNINGS,
+        C.TAKE_ON_RECIPIENTS,
+    },
     RoleCode.REVIEWER: {C.REVIEW, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS},
     RoleCode.APPROVER: {
         C.APPROVE,

@@ -315,6 +315,7 @@ class _Checker:
         """The take-on columns of a household's row: amounts, start month, certificate, payee."""
         line = TakeOnLine()
         amounts: dict[str, Decimal | None] = {}
+        failed: set[str] = set()
         for key in self.money_columns:
             raw = self.cell(cells, key)
             label = self.sheet.headers[self.columns[key]] or cols.label_of(key)
@@ -337,6 +338,7 @@ class _Checker:
                         raise v.CellError("too_long", f"{label}过长（不超过100字）")
                     setattr(line, {"certificate_number": "certificate"}.get(key, key), value)
             except v.CellError as exc:
+                failed.add(key)
                 self.problem(row, key, exc.message, plan)
         base = amounts.get("monthly_amount")
         if base is None and (amounts.get("basic_living") is not None or amounts.get("care_cost") is not None):
@@ -357,11 +359,17 @@ class _Checker:
             return
         if plan.takeon is None:
             plan.takeon = line
+        if line.payee_name and not plan.fields.get("bank_account_name"):
+            plan.fields["bank_account_name"] = line.payee_name  # the account holder: 子女代领
         if self.takeon:
-            if line.base is None or line.base <= 0:
+            if failed & set(cols.MONEY_KEYS):
+                pass  # the amount's own error is reported
+            elif line.base is None or line.base <= 0:
                 key = "monthly_amount" if "monthly_amount" in self.columns else None
                 self.problem(row, key, "户月保障金额不能为空，且须大于0", plan)
-            if line.start_month is None:
+            if "start_month" in failed:
+                pass
+            elif line.start_month is None:
                 self.problem(row, "start_month" if "start_month" in self.columns else None, "最初享受月不能为空", plan)
             elif line.start_month > self.today:
                 self.problem(row, "start_month", "最初享受月不能晚于本月", plan)
