@@ -95,7 +95,7 @@ def write_take_on(plans: list[HouseholdPlan], *, programme: str, user, on_date: 
     event = TableRows(EnrolmentEvent, recorded_at=now)
     ids = reserve_ids(Enrolment, len(lines))
     personal = programme in PERSONAL_PROGRAMMES
-    policies: dict[str, Policy] = {}
+    reviews: dict[str, tuple[str, str]] = {}  # area → (due, reason): the same facts for every row
     enrolments, events, schedules = [], [], []
     total = Decimal("0")
     e, ev = enrolment.at, event.at
@@ -132,9 +132,11 @@ def write_take_on(plans: list[HouseholdPlan], *, programme: str, user, on_date: 
         record[ev["details"]] = _json(details)
         record[ev["recorded_by_id"]] = user_id
         events.append(record)
-        policy = policies.get(area[:6]) or policies.setdefault(area[:6], Policy.for_area(area, on_date))
-        due, reason = rules.next_review_due(policy, rules.ReviewFacts(on_date, True, False))
-        schedules.append([pk, area, due.isoformat(), str(reason)])
+        review = reviews.get(area)
+        if review is None:
+            due, reason = rules.next_review_due(Policy.for_area(area, on_date), rules.ReviewFacts(on_date, True, False))
+            review = reviews[area] = (due.isoformat(), str(reason))
+        schedules.append([pk, area, *review])
     event_columns = [column for column in event.columns if column != "id"]
     events = [record[1:] for record in events]
     if connection.vendor == "postgresql":
