@@ -55,7 +55,7 @@ def _roster() -> bytes:
             "农商银行",
             f"62300010000{n:05d}",
             "wx",
-        ]  # fmt: skip
+        ]
         for n, (amount, extra) in enumerate(AMOUNTS, 1)
     ]
     return samples.any_roster_bytes(HEADER, rows, ["合计", "", "", 9, "1367.86", "35.5"])

@@ -50,9 +50,7 @@ class UploadForm(forms.Form):
         required=False,
         help_text="选择救助项目时，花名册中的保障金额、起始月、收款人一并导入保障对象台账（先检查、确认后写入）",
     )
-    preset = forms.ModelChoiceField(
-        label="列对应方案", queryset=None, required=False, empty_label="自动识别列名"
-    )
+    preset = forms.ModelChoiceField(label="列对应方案", queryset=None, required=False, empty_label="自动识别列名")
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
