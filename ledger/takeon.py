@@ -12,6 +12,7 @@ they stand, reviewed on the day of the take-on: the next periodic review counts 
 (policy.rules.next_review_due, the household's review interval from the policy parameters).
 """
 
+import contextlib
 from datetime import date
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ from policy.parameters import Policy
 from policy.programmes import Programme
 from registry.hooks import TakeOn, register_take_on
 from registry.importing.checking import HouseholdPlan
+from registry.importing.takeon import IndexesSetAside, is_take_on
 from registry.importing.writing import TableRows, copy_text, insert_rows, reserve_ids
 
 # What a roster can be taken on into: the monthly cash programmes a county's roster lists.
@@ -90,10 +92,21 @@ def write_take_on(plans: list[HouseholdPlan], *, programme: str, user, on_date: 
     lines = [plan for plan in plans if plan.takeon is not None]
     if not lines:
         return {"enrolments": 0, "monthly_total": "0.00"}
+    # A county's first take-on, larger than the ledger already is, loads like the registry's
+    # (registry/importing/takeon.py): indexes and foreign keys set aside and made again once.
+    bulk = is_take_on(Enrolment, len(lines))
+    with IndexesSetAside(LEDGER_TABLES) if bulk else contextlib.nullcontext():
+        return _write(lines, programme=programme, user=user, on_date=on_date, bulk=bulk)
+
+
+LEDGER_TABLES = (Enrolment, EnrolmentEvent, ReviewSchedule)
+
+
+def _write(lines: list[HouseholdPlan], *, programme: str, user, on_date: date, bulk: bool) -> dict:
     now = str(connection.ops.adapt_datetimefield_value(timezone.now()))
     enrolment = TableRows(Enrolment, created_at=now, updated_at=now)
     event = TableRows(EnrolmentEvent, recorded_at=now)
-    ids = reserve_ids(Enrolment, len(lines))
+    ids = reserve_ids(Enrolment, len(lines), locked=bulk)
     personal = programme in PERSONAL_PROGRAMMES
     reviews: dict[str, tuple[str, str]] = {}  # area → (due, reason): the same facts for every row
     enrolments, events, schedules = [], [], []
@@ -144,7 +157,7 @@ def write_take_on(plans: list[HouseholdPlan], *, programme: str, user, on_date: 
     insert_rows(Enrolment, enrolment.columns, enrolments)
     insert_rows(EnrolmentEvent, event_columns, events)
     insert_rows(ReviewSchedule, ["enrolment_id", "area_code", "due_on", "reason"], schedules)
-    return {"enrolments": len(lines), "monthly_total": f"{total:.2f}"}
+    return {"enrolments": len(lines), "monthly_total": f"{total:.2f}", "ledger_bulk": int(bulk)}
 
 
 def _json(value: dict) -> str:

@@ -166,3 +166,27 @@ def test_tekun_needs_care_arrangement(villages, clerk_a):
     enrolment = Enrolment.unscoped.get()
     assert enrolment.monthly_amount == Decimal("1400") and enrolment.care_arrangement == "dispersed"
     assert enrolment.beneficiary.name == "赵一" and enrolment.covered_members == 1
+
+
+@pytest.mark.postgres_only
+def test_first_take_on_loads_in_bulk_and_leaves_the_ledger_schema_as_migrated(villages, clerk_a):
+    """A take-on larger than the ledger sets its indexes and foreign keys aside and makes them again
+    (registry/importing/takeon.py): afterwards every index and constraint is what the migrations made."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("需要 PostgreSQL：批量导入模式只在 PostgreSQL 上删除并重建索引")
+    from ledger.takeon import LEDGER_TABLES
+
+    def schema():
+        with connection.cursor() as cursor:
+            return {
+                model._meta.db_table: connection.introspection.get_constraints(cursor, model._meta.db_table)
+                for model in LEDGER_TABLES
+            }
+
+    migrated = schema()
+    written = take_on(plan_of(samples.any_roster_bytes(HEADER, [row(1, 500), row(2, 600)])), user=clerk_a)
+    assert written["ledger_bulk"] == 1 and written["enrolments"] == 2
+    assert schema() == migrated
+    assert EnrolmentEvent.objects.filter(enrolment__household__head__id_number=ident(2)).get().amount_after == 600
