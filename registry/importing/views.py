@@ -292,6 +292,7 @@ def import_valid_only(request, pk: int):
         filename=job.params["filename"],
         mode=MODE_VALID_ONLY,
         source_job=job,
+        mapping=job.params.get("mapping"),
     )
     if not _mark(job, followed_by=follow.pk):
         follow.delete()
