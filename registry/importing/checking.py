@@ -177,6 +177,16 @@ class _Checker:
         self.choice_columns = [c for c in choices if c[0] in self.columns]
         self.text_columns = [c for c in texts if c[0] in self.columns]
         self.money_columns = [key for key in cols.ALL_COLUMNS if key in self.columns and key in _TAKEON_KEYS]
+        # (key, position, label as the file writes it, how it is read) of each take-on column
+        self.money_cells = [
+            (
+                key,
+                self.columns[key],
+                sheet.headers[self.columns[key]] or cols.label_of(key),
+                "money" if key in cols.MONEY_KEYS else {"certificate_number": "certificate"}.get(key, key),
+            )
+            for key in self.money_columns
+        ]
         self.person_cells = [self.columns.get(key) for key in _PERSON_CELLS]
         self.household_cells = [self.columns.get(key) for key in _HOUSEHOLD_CELLS]
 
@@ -316,27 +326,28 @@ class _Checker:
         line = TakeOnLine()
         amounts: dict[str, Decimal | None] = {}
         failed: set[str] = set()
-        for key in self.money_columns:
-            raw = self.cell(cells, key)
-            label = self.sheet.headers[self.columns[key]] or cols.label_of(key)
+        for key, position, label, kind in self.money_cells:
+            raw = cells[position]
+            if raw is None or raw == "":
+                continue
             try:
-                if key in cols.MONEY_KEYS:
+                if kind == "money":
                     amounts[key] = v.amount(raw, label)
                     if type(raw) is str and raw.strip():
                         line.text_amounts += 1
-                elif key == "start_month":
+                elif kind == "start_month":
                     line.start_month = v.a_month(raw, label)
-                elif key == "covered_members":
+                elif kind == "covered_members":
                     line.covered = v.count(raw, label)
-                elif key == "care_arrangement":
+                elif kind == "care_arrangement":
                     line.care_arrangement = v.choice(raw, label, cols.CARE_OPTIONS)
-                elif key == "payee_id":
+                elif kind == "payee_id":
                     line.payee_id = v.id_number(raw)[0] if v.text(raw) else ""
                 else:
                     value = v.text(raw)
                     if len(value) > 100:
                         raise v.CellError("too_long", f"{label}过长（不超过100字）")
-                    setattr(line, {"certificate_number": "certificate"}.get(key, key), value)
+                    setattr(line, kind, value)
             except v.CellError as exc:
                 failed.add(key)
                 self.problem(row, key, exc.message, plan)
