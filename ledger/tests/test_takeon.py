@@ -190,3 +190,15 @@ def test_first_take_on_loads_in_bulk_and_leaves_the_ledger_schema_as_migrated(vi
     assert written["ledger_bulk"] == 1 and written["enrolments"] == 2
     assert schema() == migrated
     assert EnrolmentEvent.objects.filter(enrolment__household__head__id_number=ident(2)).get().amount_after == 600
+
+
+def test_a_header_of_only_unfamiliar_names_goes_to_the_mapping_step(villages, clerk_a):
+    header = ["户主名", "公民证号", "每月金额", "村名", "起始"]
+    data = samples.any_roster_bytes(header, [["钱一", ident(5), 480, "城西社区", "2021.6"]])
+    with pytest.raises(NeedsMapping) as raised:
+        read_sheet(data, "花名册.xlsx", strict=True)
+    sheet = raised.value.sheet
+    assert sheet.header_index == 1 and [sheet.headers[p] for p in sheet.unknown] == header
+    mapping = dict(zip(header, ["head_name", "head_id", "monthly_amount", "village", "start_month"], strict=True))
+    plan = plan_of(data, mapping=mapping)
+    assert not plan.problems and plan.summary()["monthly_total"] == "480.00"
