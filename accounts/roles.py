@@ -37,6 +37,7 @@ class Capability(models.TextChoices):
     HANDLE_WARNINGS = "handle_warnings", _("处置低收入人口预警")
     MANAGE_DEPARTMENT_DATA = "manage_department_data", _("接收部门数据并开展比对")
     MANAGE_PERIODIC_WORK = jobs_capabilities.MANAGE_PERIODIC_WORK, _("管理定时任务与工作日历")
+    TAKE_ON_RECIPIENTS = "take_on_recipients", _("导入存量保障对象")
 
 
 C = Capability
@@ -51,7 +52,14 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.HANDLE_WARNINGS,
     },
     RoleCode.GRID_WORKER: set(),
-    RoleCode.CLERK: {C.ACCEPT_APPLICATIONS, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS},
+    RoleCode.CLERK: {
+        C.ACCEPT_APPLICATIONS,
+        C.UNMASK_PERSONAL_DATA,
+        C.VIEW_STAFF,
+        *_HANDLER,
+        C.HANDLE_WARNINGS,
+        C.TAKE_ON_RECIPIENTS,
+    },
     RoleCode.REVIEWER: {C.REVIEW, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS},
     RoleCode.APPROVER: {
         C.APPROVE,

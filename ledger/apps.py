@@ -10,7 +10,10 @@ class LedgerConfig(AppConfig):
 
         from cases.hooks import OverdueWork, register_overdue_work
         from jobs.periodic import Every, Periodic, register_periodic
-        from ledger import jobs  # noqa: F401 - registers the daily review job
+        from ledger import (
+            jobs,  # noqa: F401 - registers the daily review job
+            takeon,  # noqa: F401 - registers the roster take-on (registry.hooks)
+        )
         from ledger.deaths import death_listener
         from ledger.periodic import open_due_reviews_daily
         from ledger.reviews import overdue_review_rows

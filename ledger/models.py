@@ -22,6 +22,10 @@ class Enrolment(Audited, AreaOwned):
         GRADUAL_EXIT = "gradual_exit", _("渐退期")
         STOPPED = "stopped", _("已停保")
 
+    class CareArrangement(models.TextChoices):
+        DISPERSED = "dispersed", _("分散供养")
+        CENTRALISED = "centralised", _("集中供养")
+
     class ReviewBasis(models.TextChoices):
         STABLE = "stable", _("收入稳定")
         UNSTABLE = "unstable", _("收入不稳定或有劳动能力成员")
@@ -43,6 +47,20 @@ class Enrolment(Audited, AreaOwned):
     status = models.CharField(_("状态"), max_length=15, choices=Status.choices, default=Status.IN_PAYMENT)
     covered_members = models.PositiveSmallIntegerField(_("保障人口"), default=1)
     monthly_amount = models.DecimalField(_("月保障金额（元）"), max_digits=10, decimal_places=2)
+    classified_extra = models.DecimalField(
+        _("其中分类施保（元/月）"),
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        help_text=_("月保障金额中按类别增发的部分，已含在月保障金额内"),
+    )
+    care_arrangement = models.CharField(
+        _("供养方式"), max_length=12, choices=CareArrangement.choices, blank=True, help_text=_("特困人员填写")
+    )
+    payee_name = models.CharField(
+        _("收款人姓名"), max_length=50, blank=True, help_text=_("与户主或享受人不同时填写，如子女代领")
+    )
+    payee_id_number = models.CharField(_("收款人身份证号"), max_length=18, blank=True)
     start_month = models.DateField(_("起始发放月"), help_text=_("决定次月起发放；存当月1日"))
     end_month = models.DateField(_("停发月"), null=True, blank=True)
     review_basis = models.CharField(

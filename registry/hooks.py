@@ -43,3 +43,31 @@ def death_recorded(person, *, died_on: date, source: str, user) -> list[str]:
         for sentence in listener(person, died_on=died_on, source=source, user=user)
         if sentence
     ]
+
+
+class TakeOn:
+    """What a take-on (存量保障对象导入) asks of the layer that keeps the benefits: the ledger registers
+    one (ledger/takeon.py), so the registry's importer never imports the ledger.
+
+    - programmes: {code: label} a roster can be taken on into;
+    - check(plans, *, programme) -> [(row, message)]: problems the registry cannot see (an open
+      enrolment of the same programme, a 特困 row without 供养方式); no writes;
+    - write(plans, *, programme, user, on_date) -> dict: inside the import's transaction, after the
+      households and persons are written (every plan and person carries its id), the enrolments.
+    """
+
+    def __init__(self, programmes: dict[str, str], check: Callable[..., list], write: Callable[..., dict]):
+        self.programmes, self.check, self.write = programmes, check, write
+
+
+_TAKE_ON: list[TakeOn] = []
+
+
+def register_take_on(take_on: TakeOn) -> TakeOn:
+    _TAKE_ON[:] = [take_on]
+    return take_on
+
+
+def take_on() -> TakeOn | None:
+    """The registered take-on, or None when no layer above registered one."""
+    return _TAKE_ON[0] if _TAKE_ON else None

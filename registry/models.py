@@ -347,3 +347,28 @@ def _keep_name_grams(sender, instance: Person, created: bool, raw: bool = False,
     from registry.search import index_person
 
     index_person(instance, created)
+
+
+class ImportPreset(AreaOwned):
+    """A unit's remembered column mapping for its own rosters (导入列对应方案): header → field.
+
+    Saved from the mapping step of a roster import, offered again on the unit's next uploads. The
+    mapping holds normalised header names (registry.importing.columns.normalise_header) → a field
+    key, or "" for a column the clerk chose to ignore.
+    """
+
+    name = models.CharField(_("方案名称"), max_length=50)
+    mapping = models.JSONField(_("列对应关系"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("导入列对应方案")
+        verbose_name_plural = _("导入列对应方案")
+        ordering = ["area_code", "-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["area_code", "name"], name="one_import_preset_name_per_unit")]
+
+    def __str__(self) -> str:
+        return self.name

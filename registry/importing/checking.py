@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
@@ -30,6 +31,30 @@ _AREA_CODE_JUNK = str.maketrans("", "", " '")
 _PERSON_CELLS = ("sex", "disability_grade", "phone")
 _HOUSEHOLD_CELLS = ("address", "kind", "bank_name", "bank_account_name", "bank_account", "phone", "start_date")
 _HOUSEHOLD_CELLS += ("area_code", "village", "township")
+_TAKEON_KEYS = {column.key for column in cols.TAKEON_COLUMNS}
+_URBAN_SUFFIXES = ("社区", "居委会", "居民委员会", "社区居委会")
+_RURAL_SUFFIXES = ("村", "村委会", "村民委员会")
+
+
+@dataclass
+class TakeOnLine:
+    """What a roster row says about the household's existing benefit (存量保障对象)."""
+
+    base: Decimal | None = None  # 户月保障金额 (or 特困 基本生活 + 照料护理)
+    extra: Decimal = Decimal("0")  # 分类施保
+    start_month: date | None = None
+    covered: int | None = None  # 保障人口
+    certificate: str = ""
+    care_arrangement: str = ""  # 特困供养方式: dispersed / centralised
+    payee_name: str = ""
+    payee_id: str = ""
+    tier: str = ""
+    remarks: str = ""
+    text_amounts: int = 0  # amounts typed as text: Excel's SUM skips them
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.base or Decimal("0")) + self.extra
 
 
 @dataclass(frozen=True)
@@ -49,6 +74,8 @@ class PersonPlan:
     relation: str
     fields: dict  # further Person fields (attnames)
     id_column: int | None = None
+    pk: int | None = None  # set when written, or the registered person a take-on matched
+    matched: bool = False
 
 
 @dataclass
@@ -61,6 +88,10 @@ class HouseholdPlan:
     area_cell: tuple[int, int | None] = (0, None)
     start_date: date | None = None
     family_size: tuple[int, int, int] | None = None  # (stated, row, column)
+    takeon: TakeOnLine | None = None
+    kind_given: bool = False  # 城乡类别 stated in the file (else from the village's name)
+    address_given: bool = True
+    household_id: int | None = None  # set when written (or the registered household a take-on matched)
     head_rows: list[int] = field(default_factory=list)
     unreadable_persons: int = 0  # rows whose person could not be read (bad ID, no name)
 
@@ -82,6 +113,7 @@ class Plan:
     households: list[HouseholdPlan]
     problems: list[Problem]
     notices: list[str]
+    totals: list[dict] = field(default_factory=list)  # the file's 合计 row against the sum of its lines
 
     @property
     def good(self) -> list[HouseholdPlan]:
@@ -97,10 +129,34 @@ class Plan:
             "problems": len(self.problems),
         }
 
+    def summary(self) -> dict:
+        """What a take-on will write: households, persons, recipients, the monthly total (text, yuan)."""
+        good = self.good
+        lines = [h.takeon for h in good if h.takeon is not None]
+        total = sum((line.amount for line in lines), Decimal("0"))
+        return {
+            "households": len(good),
+            "new_households": sum(1 for h in good if h.household_id is None),
+            "persons": sum(len(h.persons) for h in good),
+            "matched_persons": sum(1 for h in good for p in h.persons if p.matched),
+            "recipients": len(lines),
+            "covered": sum(line.covered or 1 for line in lines),
+            "monthly_total": f"{total:.2f}",
+            "classified_extra": f"{sum((line.extra for line in lines), Decimal('0')):.2f}",
+            "totals": self.totals,
+        }
+
 
 class _Checker:
-    def __init__(self, sheet: Sheet, default_area: str, progress: Callable[[int, int], None] | None):
+    def __init__(
+        self,
+        sheet: Sheet,
+        default_area: str,
+        progress: Callable[[int, int], None] | None,
+        takeon: bool = False,
+    ):
         self.sheet = sheet
+        self.takeon = takeon
         self.columns = sheet.columns
         self.default_area = default_area
         self.progress = progress or (lambda done, total: None)
@@ -120,7 +176,17 @@ class _Checker:
         # Only the columns the sheet has are looked at, row after row.
         self.choice_columns = [c for c in choices if c[0] in self.columns]
         self.text_columns = [c for c in texts if c[0] in self.columns]
-        self.money_columns = [key for key in self.columns if key.startswith(("amount:", "month:"))]
+        self.money_columns = [key for key in cols.ALL_COLUMNS if key in self.columns and key in _TAKEON_KEYS]
+        # (key, position, label as the file writes it, how it is read) of each take-on column
+        self.money_cells = [
+            (
+                key,
+                self.columns[key],
+                sheet.headers[self.columns[key]] or cols.label_of(key),
+                "money" if key in cols.MONEY_KEYS else {"certificate_number": "certificate"}.get(key, key),
+            )
+            for key in self.money_columns
+        ]
         self.person_cells = [self.columns.get(key) for key in _PERSON_CELLS]
         self.household_cells = [self.columns.get(key) for key in _HOUSEHOLD_CELLS]
 
@@ -218,14 +284,17 @@ class _Checker:
             "" if at is None else cells[at] for at in self.household_cells
         ]
         address = v.text(address)
-        if not address:
+        if not address and ("address" not in self.columns or self.sheet.layout == "roster"):
+            plan.address_given = False  # the village's name, once the village is known
+        elif not address:
             self.problem(row, "address", "家庭住址不能为空（填在户主所在行）", plan)
         elif len(address) > 200:
             self.problem(row, "address", "家庭住址过长（不超过200字）", plan)
         fields["address"] = address
         try:
             kind = v.choice(kind, "城乡类别", cols.KIND_OPTIONS)
-            fields["kind"] = kind or "rural"
+            plan.kind_given = bool(kind)
+            fields["kind"] = kind
         except v.CellError as exc:
             self.problem(row, "kind", exc.message, plan)
         for key, value in (("bank_name", bank_name), ("bank_account_name", bank_account_name)):
@@ -253,15 +322,68 @@ class _Checker:
             self.roster_money(row, cells, plan)
 
     def roster_money(self, row: int, cells: list, plan: HouseholdPlan | None) -> None:
-        for key in self.money_columns:
-            raw = self.cell(cells, key)
+        """The take-on columns of a household's row: amounts, start month, certificate, payee."""
+        line = TakeOnLine()
+        amounts: dict[str, Decimal | None] = {}
+        failed: set[str] = set()
+        for key, position, label, kind in self.money_cells:
+            raw = cells[position]
+            if raw is None or raw == "":
+                continue
             try:
-                if key.startswith("amount:"):
-                    v.amount(raw, cols.label_of(key))
+                if kind == "money":
+                    amounts[key] = v.amount(raw, label)
+                    if type(raw) is str and raw.strip():
+                        line.text_amounts += 1
+                elif kind == "start_month":
+                    line.start_month = v.a_month(raw, label)
+                elif kind == "covered_members":
+                    line.covered = v.count(raw, label)
+                elif kind == "care_arrangement":
+                    line.care_arrangement = v.choice(raw, label, cols.CARE_OPTIONS)
+                elif kind == "payee_id":
+                    line.payee_id = v.id_number(raw)[0] if v.text(raw) else ""
                 else:
-                    v.a_month(raw, cols.label_of(key))
+                    value = v.text(raw)
+                    if len(value) > 100:
+                        raise v.CellError("too_long", f"{label}过长（不超过100字）")
+                    setattr(line, kind, value)
             except v.CellError as exc:
+                failed.add(key)
                 self.problem(row, key, exc.message, plan)
+        base = amounts.get("monthly_amount")
+        if base is None and (amounts.get("basic_living") is not None or amounts.get("care_cost") is not None):
+            base = (amounts.get("basic_living") or Decimal("0")) + (amounts.get("care_cost") or Decimal("0"))
+        line.base = base
+        line.extra = amounts.get("classified_extra") or Decimal("0")
+        stated_total = amounts.get("row_total")
+        if line.base is None and stated_total is not None:
+            line.base = stated_total - line.extra
+        elif stated_total is not None and stated_total != line.amount:
+            self.problem(
+                row,
+                "row_total",
+                f"合计{stated_total}元与户月保障金额{line.base}元加分类施保{line.extra}元不一致，请核对",
+                plan,
+            )
+        if plan is None:
+            return
+        if plan.takeon is None:
+            plan.takeon = line
+        if line.payee_name and not plan.fields.get("bank_account_name"):
+            plan.fields["bank_account_name"] = line.payee_name  # the account holder: 子女代领
+        if self.takeon:
+            if failed & set(cols.MONEY_KEYS):
+                pass  # the amount's own error is reported
+            elif line.base is None or line.base <= 0:
+                key = "monthly_amount" if "monthly_amount" in self.columns else None
+                self.problem(row, key, "户月保障金额不能为空，且须大于0", plan)
+            if "start_month" in failed:
+                pass
+            elif line.start_month is None:
+                self.problem(row, "start_month" if "start_month" in self.columns else None, "最初享受月不能为空", plan)
+            elif line.start_month > self.today:
+                self.problem(row, "start_month", "最初享受月不能晚于本月", plan)
 
     # -- layouts ---------------------------------------------------------------------------------
 
@@ -307,8 +429,6 @@ class _Checker:
                 plan.head_rows.append(row)
                 if len(plan.head_rows) == 1:
                     self.household_details(row, cells, plan)
-            elif self.money_columns:
-                self.roster_money(row, cells, plan)
             person = self.person(row, cells, cells[name_at], cells[id_at], relation, "id_number")
             if person is None:
                 plan.bad = True
@@ -362,11 +482,12 @@ class _Checker:
             else:
                 current.rows.append(row)
                 self.row_household[row] = current
-                self.roster_money(row, cells, current)
             if members_by_row:
                 self.roster_members(row, cells, current)
         for plan in self.households.values():
-            if plan.family_size and not plan.bad:
+            # A roster listing heads only (one row per household, 家庭人口 > 1) is normal: the count is
+            # compared only when the row also lists the members.
+            if plan.family_size and not plan.bad and len(plan.persons) > 1:
                 stated, row, column = plan.family_size
                 if stated != len(plan.persons):
                     self.problems.append(
@@ -443,6 +564,9 @@ class _Checker:
         registered = {number: (name, area_code) for number, name, area_code in _registered(numbers)}
         # Rows only for the numbers found (usually none), not a map of all 300,000.
         by_id = {p.id_number: (p, h) for h in self.households.values() for p in h.persons if p.id_number in registered}
+        if self.takeon and registered:
+            self.match_registered(registered, by_id, scope)
+            return
         for number, (name, area_code) in registered.items():
             person, plan = by_id[number]
             if scope.allows(area_code):
@@ -452,15 +576,107 @@ class _Checker:
             self.problems.append(Problem(person.row, person.id_column, message))
             plan.bad = True
 
+    def match_registered(self, registered: dict, by_id: dict, scope) -> None:
+        """A take-on matches a person already in the registry instead of registering them twice:
+        same ID and same name, inside the jurisdiction. A registered head brings their household
+        (the new members join it); a registered member of another household is an error."""
+        from registry.models import Membership
+
+        current = dict(
+            Membership.unscoped.filter(person__id_number__in=list(registered), end_date__isnull=True).values_list(
+                "person__id_number", "household_id"
+            )
+        )
+        pks = dict(Person.unscoped.filter(id_number__in=list(registered)).values_list("id_number", "pk"))
+        heads = dict(
+            Membership.unscoped.filter(
+                household_id__in=set(current.values()), relation=HEAD, end_date__isnull=True
+            ).values_list("household_id", "person__name")
+        )
+        for number, (name, area_code) in registered.items():
+            person, plan = by_id[number]
+            if not scope.allows(area_code):
+                message = "该身份证号已在其他辖区登记，不能导入；请联系其常住地乡镇办理迁入"
+                self.problems.append(Problem(person.row, person.id_column, message))
+                plan.bad = True
+            elif name != person.name:
+                message = f"身份证号已登记为“{name}”，与表中姓名“{person.name}”不一致，请核对"
+                self.problems.append(Problem(person.row, person.id_column, message))
+                plan.bad = True
+            else:
+                person.pk, person.matched = pks[number], True
+        for plan in self.households.values():
+            matched = [p for p in plan.persons if p.matched]
+            if plan.bad or not matched:
+                continue
+            head = plan.head
+            household_id = current.get(head.id_number) if head is not None and head.matched else None
+            if household_id is None:
+                person = matched[0]
+                where = current.get(person.id_number)
+                message = (
+                    f"{person.name}已登记在户主为“{heads.get(where, '')}”的家庭户，与本表的户主不是同一户，请核对"
+                    if where
+                    else f"{person.name}已登记但不属于任何家庭户，请先在居民档案中为其建户"
+                )
+                self.problems.append(Problem(person.row, person.id_column, message))
+                plan.bad = True
+                continue
+            for person in matched:
+                if current.get(person.id_number) != household_id:
+                    message = f"{person.name}已登记在另一家庭户（户主{heads.get(current.get(person.id_number), '')}），与本表不一致"
+                    self.problems.append(Problem(person.row, person.id_column, message))
+                    plan.bad = True
+            plan.household_id = household_id
+
+    def totals(self) -> list[dict]:
+        """The file's own 合计 row against the sum of its lines, per money column."""
+        if not self.sheet.totals:
+            return []
+        compared = []
+        lines = [h.takeon for h in self.households.values() if h.takeon is not None]
+        text_rows = sum(line.text_amounts for line in lines)
+        for key in cols.MONEY_KEYS:
+            position = self.columns.get(key)
+            if position is None:
+                continue
+            stated = None
+            for _row, cells in self.sheet.totals:
+                try:
+                    stated = v.amount(cells[position] if position < len(cells) else "") if stated is None else stated
+                except v.CellError:
+                    continue
+            if stated is None:
+                continue
+            attr = {"monthly_amount": "base", "classified_extra": "extra", "row_total": "amount"}.get(key)
+            if attr is None:
+                continue
+            summed = sum((getattr(line, attr) or Decimal("0") for line in lines), Decimal("0"))
+            compared.append(
+                {
+                    "column": self.sheet.headers[position],
+                    "file_total": f"{stated:.2f}",
+                    "sum": f"{summed:.2f}",
+                    "difference": f"{summed - stated:.2f}",
+                    "matches": stated == summed,
+                    "text_amounts": text_rows,
+                }
+            )
+        return compared
+
     def areas(self) -> None:
         scope = current_scope()
         plans = [p for p in self.households.values() if p.fields]
         codes = {p.area_ref[0] for p in plans if p.area_ref[0]}
         names = {p.area_ref[1] for p in plans if not p.area_ref[0] and p.area_ref[1]}
         known = dict(Area.objects.filter(code__in=codes, valid_to__isnull=True).values_list("code", "name"))
+        area_names = dict(known)
         by_name: dict[str, list[str]] = {}
         for code, name in Area.objects.filter(name__in=names, valid_to__isnull=True).values_list("code", "name"):
             by_name.setdefault(name, []).append(code)
+            area_names[code] = name
+        if self.default_area and not ({"area_code", "village"} & self.columns.keys()):
+            area_names |= dict(Area.objects.filter(code=self.default_area).values_list("code", "name"))
         townships: dict[str, list[str]] = {}
         wanted = {p.area_ref[2] for p in plans if p.area_ref[2]}
         for code, name in Area.objects.filter(name__in=wanted, valid_to__isnull=True).values_list("code", "name"):
@@ -494,6 +710,20 @@ class _Checker:
                 self.problem(row, key, f"区划“{code}”不在您的辖区内，只能导入本辖区的家庭", plan)
                 continue
             plan.fields["area_code"] = code
+            village_name = area_names.get(code, "")
+            if not plan.address_given:
+                plan.fields["address"] = village_name or code
+            if not plan.kind_given:
+                kind = kind_of_village(village_name)
+                if kind:
+                    plan.fields["kind"] = kind
+                else:
+                    self.problem(
+                        row,
+                        "kind",
+                        f"无法从“{village_name or code}”判断城乡类别，请在表中填写城乡类别（城市或农村）",
+                        plan,
+                    )
 
     def run(self) -> Plan:
         rows = self.sheet.data_rows()
@@ -505,6 +735,14 @@ class _Checker:
         self.duplicates_in_file()
         self.areas()
         self.duplicates_in_registry()
+        compared = self.totals()
+        for line in compared:
+            if not line["matches"]:
+                self.notices.append(
+                    f"表中“{line['column']}”的合计行为{line['file_total']}元，逐行相加为{line['sum']}元，"
+                    f"相差{line['difference']}元"
+                    + ("（表中有以文本形式填写的金额，Excel求和时会跳过）" if line["text_amounts"] else "")
+                )
         if not self.households:
             self.problems.append(Problem(0, None, "表中没有可导入的数据行"))
         if getattr(self, "unknown_relations", 0):
@@ -514,7 +752,7 @@ class _Checker:
         for reason, number in self.sheet.skipped.items():
             self.notices.append(f"已跳过{number}个{reason}")
         self.problems.sort(key=lambda p: (p.row, p.column if p.column is not None else -1))
-        return Plan(self.sheet, list(self.households.values()), self.problems, self.notices)
+        return Plan(self.sheet, list(self.households.values()), self.problems, self.notices, compared)
 
 
 def _registered(numbers: list[str]) -> list[tuple[str, str, str]]:
@@ -538,7 +776,22 @@ def _registered(numbers: list[str]) -> list[tuple[str, str, str]]:
     return found
 
 
+def kind_of_village(name: str) -> str:
+    """城乡类别 from the name of a village or community: 社区/居委会 are urban, 村 rural; "" when the
+    name does not say (then the file must)."""
+    if name.endswith(_URBAN_SUFFIXES):
+        return "urban"
+    if name.endswith(_RURAL_SUFFIXES):
+        return "rural"
+    return ""
+
+
 @gc_paused()
-def check(sheet: Sheet, default_area: str, progress: Callable[[int, int], None] | None = None) -> Plan:
-    """Check every row of a sheet inside the current jurisdiction; nothing is written."""
-    return _Checker(sheet, default_area, progress).run()
+def check(
+    sheet: Sheet, default_area: str, progress: Callable[[int, int], None] | None = None, takeon: bool = False
+) -> Plan:
+    """Check every row of a sheet inside the current jurisdiction; nothing is written.
+
+    `takeon`: the rows are existing recipients (存量保障对象) whose benefit goes into the ledger:
+    amounts and the start month are required, and a person already registered is matched."""
+    return _Checker(sheet, default_area, progress, takeon).run()

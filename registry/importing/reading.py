@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from core.csvtext import UnreadableCsv, csv_rows
 from registry.importing.bulk import gc_paused
-from registry.importing.columns import ALIASES, normalise_header
+from registry.importing.columns import ALIASES, IGNORE, UNUSED, label_of, normalise_header
 from registry.importing.values import text
 
 
@@ -31,6 +31,25 @@ class Sheet:
     columns: dict[str, int]  # field key → column index
     headers: list[str]  # the header cells as written
     skipped: dict[str, int] = field(default_factory=dict)  # why rows were skipped → how many
+    unknown: list[int] = field(default_factory=list)  # positions of headers nobody has mapped yet
+    ignored: list[int] = field(default_factory=list)  # positions of columns read by nobody (known or chosen)
+    totals: list[tuple[int, list]] = field(default_factory=list)  # the file's own 合计 rows (row number, cells)
+
+    def preview(self, position: int, count: int = 3) -> list[str]:
+        """The first few values of a column below the header, for the mapping step."""
+        found = []
+        for cells in self.rows[self.header_index + 1 :]:
+            if position < len(cells) and row_kind(cells) == "data":
+                value = text(cells[position])
+                if value:
+                    found.append(value[:30])
+                if len(found) == count:
+                    break
+        return found
+
+    @property
+    def ignored_headers(self) -> list[str]:
+        return [self.headers[position] for position in self.ignored]
 
     @property
     def layout(self) -> str:
@@ -47,6 +66,8 @@ class Sheet:
             if kind == "data":
                 found.append((number, cells))
             elif kind != "empty":
+                if kind == "合计行":
+                    self.totals.append((number, cells))
                 self.skipped[kind] = self.skipped.get(kind, 0) + 1
         return found
 
@@ -117,16 +138,35 @@ def _read_csv(data: bytes) -> list[list]:
         raise UnreadableFile(str(error)) from None
 
 
-def find_header(rows: list[list]) -> Sheet:
-    best_index, best_columns = -1, {}
+class NeedsMapping(UnreadableFile):
+    """Columns the platform does not recognise: the clerk maps each to a field or to 忽略."""
+
+    def __init__(self, sheet: "Sheet", message: str = ""):
+        super().__init__(message or "表中有系统不认识的列，请逐列选择对应的字段或“忽略”")
+        self.sheet = sheet
+
+
+def find_header(rows: list[list], mapping: dict[str, str] | None = None, strict: bool = False) -> Sheet:
+    """The header row and its columns. `mapping` (normalised header → field key, or "" to ignore)
+    is the clerk's own choice from the mapping step and comes before the known names.
+
+    With `strict`, a header cell that is neither known nor mapped raises NeedsMapping (a column is
+    never dropped silently); so does a header that lacks a required column when the clerk could
+    still map one to it."""
+    mapping = mapping or {}
+    aliases = ALIASES | {name: key for name, key in mapping.items()}
+    best_index, best_columns, best_filled = -1, {}, 0
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         columns: dict[str, int] = {}
         for position, cell in enumerate(row):
-            key = ALIASES.get(normalise_header(cell))
+            key = aliases.get(normalise_header(cell))
             if key and key not in columns:
                 columns[key] = position
-        if len(columns) > len(best_columns):
-            best_index, best_columns = index, columns
+        filled = sum(1 for cell in row if type(cell) is str and cell.strip())
+        if len(columns) > len(best_columns) or (not best_columns and filled > best_filled):
+            best_index, best_columns, best_filled = index, columns, filled
+    if strict and best_index >= 0 and len(best_columns) < 3 and best_filled >= 4:
+        raise NeedsMapping(_sheet(rows, best_index, best_columns, aliases))
     if len(best_columns) < 3:
         raise UnreadableFile(
             "找不到表头：前30行中没有一行包含“姓名”“身份证号”“与户主关系”或“户主姓名”“户主身份证号”等列名，"
@@ -134,16 +174,66 @@ def find_header(rows: list[list]) -> Sheet:
         )
     has_ledger = {"name", "id_number"} <= best_columns.keys()
     has_roster = {"head_name", "head_id"} <= best_columns.keys()
+    sheet = _sheet(rows, best_index, best_columns, aliases)
+    if strict and sheet.unknown:
+        raise NeedsMapping(sheet)
     if not (has_ledger or has_roster):
+        if strict:
+            raise NeedsMapping(
+                sheet,
+                "表头缺少必需的列：须有“户主姓名”“户主身份证号”（花名册）或“姓名”“身份证号”（台账），请在下面指定",
+            )
         raise UnreadableFile(
             f"第{best_index + 1}行的表头缺少必需的列：台账模板须有“姓名”“身份证号”，花名册须有“户主姓名”“户主身份证号”"
         )
     if has_ledger and not has_roster and not ({"household_key", "relation"} & best_columns.keys()):
         raise UnreadableFile("表头缺少“户编号”和“与户主关系”列，无法判断谁和谁是一户")
-    headers = [text(cell) for cell in rows[best_index]]
-    return Sheet(rows=rows, header_index=best_index, columns=best_columns, headers=headers)
+    return sheet
+
+
+def _sheet(rows: list[list], index: int, columns: dict[str, int], aliases: dict[str, str]) -> Sheet:
+    headers = [text(cell) for cell in rows[index]]
+    used = set(columns.values())
+    unknown, ignored = [], []
+    for position, header in enumerate(headers):
+        if not header or position in used:
+            continue
+        name = normalise_header(header)
+        if name in aliases or name in UNUSED:  # mapped to 忽略, a duplicate of a used field, or known unused
+            ignored.append(position)
+        elif _has_data(rows, index, position):
+            unknown.append(position)
+        else:
+            ignored.append(position)
+    return Sheet(rows=rows, header_index=index, columns=columns, headers=headers, unknown=unknown, ignored=ignored)
+
+
+def _has_data(rows: list[list], index: int, position: int) -> bool:
+    return any(position < len(cells) and text(cells[position]) for cells in rows[index + 1 :])
+
+
+def describe_columns(sheet: Sheet) -> list[dict]:
+    """Every column of the header, with what it was read as and its first values: the mapping step."""
+    by_position = {position: key for key, position in sheet.columns.items()}
+    described = []
+    for position, header in enumerate(sheet.headers):
+        if not header and position not in by_position:
+            continue
+        key = by_position.get(position, IGNORE)
+        described.append(
+            {
+                "position": position,
+                "header": header,
+                "name": normalise_header(header),
+                "key": key,
+                "label": label_of(key) if key else "",
+                "unknown": position in sheet.unknown,
+                "preview": sheet.preview(position),
+            }
+        )
+    return described
 
 
 @gc_paused()
-def read_sheet(data: bytes, filename: str) -> Sheet:
-    return find_header(read_rows(data, filename))
+def read_sheet(data: bytes, filename: str, mapping: dict[str, str] | None = None, strict: bool = False) -> Sheet:
+    return find_header(read_rows(data, filename), mapping, strict)

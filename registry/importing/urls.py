@@ -9,5 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.import_detail, name="detail"),
     path("<int:pk>/valid-only/", views.import_valid_only, name="valid_only"),
     path("<int:pk>/cancel/", views.import_cancel, name="cancel"),
+    path("<int:pk>/mapping/", views.import_mapping, name="mapping"),
+    path("<int:pk>/confirm/", views.import_confirm, name="confirm"),
     path("<int:pk>/errors/", views.error_download, name="errors"),
 ]

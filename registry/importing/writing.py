@@ -183,11 +183,16 @@ def write_households(
     on_date: date | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     bulk: bool | None = None,
+    then: Callable[[list[HouseholdPlan]], dict] | None = None,
 ) -> dict:
     """Create the households, their persons and memberships; returns the counts.
 
     `bulk`: load with the registry's indexes set aside (takeon.py); by default when the import is at
     least as large as the registry already is (PostgreSQL only).
+    A person a take-on matched in the registry (`matched`) is not written again, and a household it
+    matched (`household_id` already set) only receives its new members. Every written plan and
+    person gets its id; `then(plans)` runs inside the same transaction afterwards (a take-on's
+    enrolments: registry.hooks) and what it returns is added to the result.
     """
     progress = progress or (lambda done, total, message: None)
     on_date = on_date or timezone.localdate()
@@ -195,16 +200,17 @@ def write_households(
     # numbers): ids then ascend with the area code, and the rebuilt area-code indexes of persons,
     # households and memberships find their keys already sorted (half the time to build).
     plans = sorted(plans, key=lambda plan: plan.fields["area_code"])
-    total = sum(len(plan.persons) for plan in plans)
+    new_plans = [plan for plan in plans if plan.household_id is None]
+    total = sum(1 for plan in plans for person in plan.persons if not person.matched)
     progress(0, total, "正在写入居民、家庭户和家庭成员……")
     clock = _Clock()
     with transaction.atomic():
         bulk = is_take_on(Person, total) if bulk is None else bulk
         with IndexesSetAside(BULK_TABLES) if bulk else contextlib.nullcontext() as aside:
             clock.lap("set_aside")
-            numbers = _next_numbers(plans)
+            numbers = _next_numbers(new_plans)
             person_ids = _reserve_ids(Person, total, locked=bulk)
-            household_ids = _reserve_ids(Household, len(plans), locked=bulk)
+            household_ids = _reserve_ids(Household, len(new_plans), locked=bulk)
             clock.lap("ids")
             rows = _Rows(on_date)
             # Each person's row is made as the COPY asks for it: the database starts loading at once
@@ -230,18 +236,21 @@ def write_households(
             if bulk:
                 progress(total, total, "数据已写入，正在重建索引……")
         clock.lap("indexes")
+        followed = then(plans) if then is not None else {}
+        clock.lap("then")
         record(
             AuditEntry.Action.IMPORT,
             object_type="registry.import",
             object_id=str(job_id or ""),
             object_repr=f"台账导入：{source}"[:200],
             area_code=area_code,
-            changes={"file": source, "households": len(plans), "persons": total, "job": job_id, "bulk": bulk},
+            changes={"file": source, "households": len(plans), "persons": total, "job": job_id, "bulk": bulk}
+            | {key: value for key, value in followed.items() if isinstance(value, int | str)},
         )
         clock.lap("audit")
     clock.lap("commit")
     progress(total, total, "写入完成")
-    return {"households": len(plans), "persons": total, "bulk": bulk, "seconds": clock.laps}
+    return {"households": len(plans), "persons": total, "bulk": bulk, "seconds": clock.laps} | followed
 
 
 class _Rows:
@@ -274,10 +283,12 @@ class _Rows:
         for plan in plans:
             area = plan.fields["area_code"]
             for member in plan.persons:
+                if member.matched:
+                    continue
                 row = person.base.copy()
                 for key, value in member.fields.items():
                     row[at[key]] = value
-                pk = row[p_id] = next(person_ids)
+                pk = row[p_id] = member.pk = next(person_ids)
                 row[p_number], row[p_name], row[p_sex] = member.id_number, member.name, member.sex
                 row[p_birth] = member.birth_date.isoformat()
                 row[p_pinyin], row[p_initials] = pinyin(member.name)
@@ -296,11 +307,16 @@ class _Rows:
             membership.at[c] for c in ("area_code", "household_id", "person_id", "relation", "start_date")
         )
         h_number, h_head = household.at["number"], household.at["head_id"]
-        for plan, household_id, number in zip(plans, household_ids, numbers, strict=True):
+        new_ids, new_numbers = iter(household_ids), iter(numbers)
+        for plan in plans:
+            existing = plan.household_id is not None
+            household_id = plan.household_id if existing else next(new_ids)
             area = plan.fields["area_code"]
             start = (plan.start_date or self.on_date).isoformat()
             head_id = None
             for member in plan.persons:
+                if member.matched:
+                    continue
                 pk = next(person_ids)
                 if member.relation == Relation.HEAD:
                     head_id = pk
@@ -308,10 +324,13 @@ class _Rows:
                 row[m_area], row[m_household], row[m_person] = area, household_id, pk
                 row[m_relation], row[m_start] = member.relation, start
                 memberships.append(row)
+            if existing:
+                continue
+            plan.household_id = household_id
             row = household.base.copy()
             for key, value in plan.fields.items():
                 row[household.at[key]] = value
-            row[0], row[h_number], row[h_head] = household_id, number, head_id
+            row[0], row[h_number], row[h_head] = household_id, next(new_numbers), head_id
             households.append(row)
 
     def name_grams(self) -> dict[str, list[tuple[str, int]]]:
@@ -356,3 +375,10 @@ class _Clock:
         now = time.perf_counter()
         self.laps[step] = round(now - self.last, 2)
         self.last = now
+
+
+# For the take-on's enrolments (ledger/takeon.py), written the same way in the same transaction.
+insert_rows = _insert
+reserve_ids = _reserve_ids
+TableRows = _Table
+copy_text = _copy_text

@@ -162,3 +162,22 @@ def roster_workbook_bytes(households: list[list], title: str = "新邵县2025年
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def any_roster_bytes(
+    header: list[str], rows: list[list], total: list | None = None, title: str = "低保花名册"
+) -> bytes:
+    """A roster in a county's own layout: a title row, `header`, the rows, then `total` (a 合计 row
+    as the clerk's Excel SUM made it) and a signature line."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([title])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    if total is not None:
+        sheet.append(total)
+    sheet.append(["制表人：李经办", "", "审核人："])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
