@@ -11,4 +11,6 @@ class LedgerCode(models.TextChoices):
     INCOMPATIBLE = "incompatible", "不得同时享受"
     NOT_IN_PAYMENT = "not_in_payment", "不是正常发放的对象"
     OUTSIDE_JURISDICTION = "outside_jurisdiction", "不在本辖区"
+    PAYEE_INVALID = "payee_invalid", "收款人信息不正确"
+    PAYEE_REASON_MISSING = "payee_reason_missing", "代领未填写理由"
     STOPPED = "stopped", "已停保"

@@ -334,6 +334,7 @@ class RollIssue(models.Model):
     class Code(models.TextChoices):
         DECEASED = "deceased", _("死亡后仍在发放")
         DOUBLE_PAYMENT = "double_payment", _("同一对象同一月份重复发放")
+        PAYEE_RULE = "payee_rule", _("收款人不是享受人或户主且未登记代领理由")
 
     roll = models.ForeignKey(PaymentRoll, on_delete=models.CASCADE, related_name="issues")
     line = models.ForeignKey(RollLine, on_delete=models.CASCADE, related_name="issues")
@@ -354,6 +355,11 @@ class RollIssue(models.Model):
         line = self.line
         if self.code == self.Code.DECEASED:
             return f"第{line.seq}行 {line.beneficiary_name or line.head_name}已于{self.death_date}死亡，不得发放{line.pay_month:%Y年%m月}"
+        if self.code == self.Code.PAYEE_RULE:
+            return (
+                f"第{line.seq}行 收款人{line.payee_name}既不是享受人也不是户主（一卡通规则），"
+                "请在收款人页面登记代领理由或更正收款人后重新生成"
+            )
         other = self.other_roll.number if self.other_roll_id else ""
         return f"第{line.seq}行 {line.payee_name} {line.pay_month:%Y年%m月}已在名册{other}中发放，不得重复发放"
 
