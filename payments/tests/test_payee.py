@@ -12,7 +12,7 @@ from core.errors import DomainError
 from ledger.models import Enrolment
 from ledger.payees import payee_of, set_payee
 from payments import bankfile, rolls
-from payments.models import BankLayout, RollIssue
+from payments.models import BankLayout, RollIssue, RollLine
 from payments.tests.factories import APRIL, dibao, household
 from policy.programmes import Programme
 from registry.tests.factories import PersonFactory
@@ -40,12 +40,16 @@ def test_a_son_collecting_for_his_father_is_paid_under_his_own_name_and_id(fathe
     assert (line.head_name, line.head_id_number) == ("王老汉", h.head.id_number)
     assert roll.issue_count == 0
     rolls.approve_roll(roll, user=approver)
-    data = bankfile.write_bank_file(roll, BankLayout.objects.get(code="bank-daifa-pipe")).file.read()
+    daifa = BankLayout.objects.get(code="bank-daifa-pipe")
+    data = bankfile.write_bank_file(roll, daifa, pay_date=date(2025, 4, 10)).file.read()
     fields = data.decode("gbk").split("\r\n")[1].split("|")
     assert fields[1] == "王小明" and fields[6] == son.id_number
-    sheet = load_workbook(
-        io.BytesIO(bankfile.write_bank_file(roll, BankLayout.objects.get(code="yikatong-xlsx")).file.read())
-    ).active
+    roster = BankLayout.objects.get(code="yikatong-xlsx")
+    preview = bankfile.preview_bank_file(roll, roster, pay_date=date(2025, 4, 10))
+    assert preview.count == 0  # the line is paid by the bank file, never by a second file
+    RollLine.objects.filter(roll=roll).update(bank_file=None)
+    data = bankfile.write_bank_file(roll, roster, pay_date=date(2025, 4, 10)).file.read()
+    sheet = load_workbook(io.BytesIO(data)).active
     header, row = [list(r) for r in sheet.iter_rows(min_row=1, max_row=2, values_only=True)]
     by_title = dict(zip(header, row, strict=False))
     assert by_title["户主姓名"] == "王老汉" and by_title["收款人姓名"] == "王小明"
