@@ -49,8 +49,8 @@ from openpyxl import Workbook, load_workbook
 from areas.models import Area
 from audit.models import AuditEntry
 from audit.services import record
-from core.excel import text_cell
 from core.errors import DomainError
+from core.excel import text_cell
 from payments.errors import PaymentCode
 from payments.models import BankFile, BankLayout, PaymentRoll, RollLine, yuan
 
