@@ -35,6 +35,7 @@ class Capability(models.TextChoices):
     VISIT_HOUSEHOLDS = "visit_households", _("入户走访")
     HANDLE_WARNINGS = "handle_warnings", _("处置低收入人口预警")
     MANAGE_DEPARTMENT_DATA = "manage_department_data", _("接收部门数据并开展比对")
+    MANAGE_BANK_LAYOUTS = "manage_bank_layouts", _("维护银行文件版式")
 
 
 C = Capability
@@ -69,7 +70,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.SUPERVISE_CASES,
     },
     RoleCode.REGISTRAR: {C.ACCEPT_APPLICATIONS, *_HANDLER},
-    RoleCode.ADMIN: {C.MANAGE_STAFF, C.VIEW_STAFF, C.VIEW_AUDIT_LOG, C.MANAGE_POLICY},
+    RoleCode.ADMIN: {C.MANAGE_STAFF, C.VIEW_STAFF, C.VIEW_AUDIT_LOG, C.MANAGE_POLICY, C.MANAGE_BANK_LAYOUTS},
 }
 
 

@@ -452,6 +452,10 @@ class BankFile(models.Model):
     def __str__(self) -> str:
         return f"{self.roll_id} {self.layout_id} {self.sha256[:12]}"
 
+    @property
+    def total_yuan(self) -> str:
+        return yuan(self.total_fen)
+
 
 class BankReturn(models.Model):
     """An imported bank return (回盘) file; the same file imported twice changes nothing."""
