@@ -1,6 +1,7 @@
 """Payment roll pages: list and generate, review and approve, bank file, bank return, corrections."""
 
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -18,7 +19,7 @@ from areas.models import Area
 from audit.models import AuditEntry
 from audit.services import record, record_personal_data_view
 from core.errors import DomainError
-from core.excel import xlsx_response
+from core.excel import csv_response, xlsx_response
 from core.masking import mask_bank_account, mask_id_number
 from jobs.models import Job
 from payments import bankfile, rolls
@@ -172,6 +173,30 @@ LINE_HEADERS = [
 ]
 
 
+def _line_rows(lines):
+    """The roll's lines for Excel, the amount a number (SUM works), then a 合计 row."""
+    count, total = 0, 0
+    for x in lines:
+        count += 1
+        total += x.amount_fen if x.kind != RollLine.Kind.RECOVERY else 0
+        yield [
+            x.seq,
+            x.get_kind_display(),
+            f"{x.pay_month:%Y-%m}",
+            x.household_number,
+            x.head_name,
+            x.beneficiary_name,
+            x.covered_members,
+            x.payee_name,
+            x.bank_name,
+            mask_bank_account(x.bank_account),
+            Decimal(x.amount_fen) / 100,
+            x.get_status_display(),
+            x.failure_reason or x.get_hold_reason_display(),
+        ]
+    yield ["合计", f"{count}行", "", "", "", "", "", "", "", "", Decimal(total) / 100, "不含追回", ""]
+
+
 @login_required
 def roll_detail(request, pk: int):
     roll = get_object_or_404(PaymentRoll.objects.select_related("generated_by", "approved_by"), pk=pk)
@@ -180,26 +205,12 @@ def roll_detail(request, pk: int):
     status = request.GET.get("status", "")
     if status:
         lines = lines.filter(status=status)
-    if request.GET.get("export") == "xlsx":
+    export = request.GET.get("export")
+    if export in ("xlsx", "csv"):
         record(AuditEntry.Action.EXPORT, obj=roll, changes={"lines": status or "all", "masked": True})
-        rows = (
-            [
-                x.seq,
-                x.get_kind_display(),
-                f"{x.pay_month:%Y-%m}",
-                x.household_number,
-                x.head_name,
-                x.beneficiary_name,
-                x.covered_members,
-                x.payee_name,
-                x.bank_name,
-                mask_bank_account(x.bank_account),
-                x.amount,
-                x.get_status_display(),
-                x.failure_reason or x.get_hold_reason_display(),
-            ]
-            for x in lines.iterator(chunk_size=2000)
-        )
+        rows = _line_rows(lines.iterator(chunk_size=2000))
+        if export == "csv":
+            return csv_response(f"发放名册{roll.number}", LINE_HEADERS, rows)
         return xlsx_response(f"发放名册{roll.number}", LINE_HEADERS, rows, "名册明细")
     page = Paginator(lines, 50).get_page(request.GET.get("page"))
     for line in page:
