@@ -16,6 +16,29 @@ WHERE in_bank_file AND bank_file_id IS NULL
 """
 RELEASE_MANUAL = "UPDATE payments_rollline SET in_bank_file = FALSE WHERE hold_reason = 'manual_name'"
 
+# one 代发 layout per bank the demo county's households bank with; the county's administrator
+# fills in the unit code the bank gave it (payments/layouts/)
+PER_BANK = [
+    ("rcb-daifa-pipe", "农商银行代发文本（|分隔，首行汇总）", ["农村商业"]),
+    ("psbc-daifa-pipe", "邮储银行代发文本（|分隔，首行汇总）", ["邮政储蓄"]),
+]
+
+
+def add_bank_presets(apps, schema_editor):
+    BankLayout = apps.get_model("payments", "BankLayout")
+    base = BankLayout.objects.filter(code="bank-daifa-pipe").values().first()
+    if base is None:
+        return
+    base.pop("id")
+    for code, name, keywords in PER_BANK:
+        fields = {**base, "code": code, "name": name, "bank_keywords": keywords}
+        fields["summary_template"] = "1|1|{date}|{unit_code}|1|1|{count}|{total}|"
+        BankLayout.objects.get_or_create(code=code, defaults=fields)
+
+
+def remove_bank_presets(apps, schema_editor):
+    apps.get_model("payments", "BankLayout").objects.filter(code__in=[c for c, _n, _k in PER_BANK]).delete()
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -109,4 +132,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunSQL(CLAIM, migrations.RunSQL.noop),
         migrations.RunSQL(RELEASE_MANUAL, migrations.RunSQL.noop),
+        migrations.RunPython(add_bank_presets, remove_bank_presets),
     ]
