@@ -2,7 +2,7 @@
 beneficiary (子女代领: an old or disabled recipient's son or daughter holds the card).
 
 The 一卡通 rule (惠民惠农财政补贴资金"一卡通"发放名册的校验规则, as the provincial 一卡通 modules
-check it; ../shared/DOMAIN.md §8): the payee is the beneficiary or the head of the household. Anyone else may be
+check it; docs/domain.md §9.2): the payee is the beneficiary or the head of the household. Anyone else may be
 recorded only as an exception, with a reason, and is audit-logged.
 """
 
