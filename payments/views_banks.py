@@ -100,8 +100,45 @@ def _require_layouts(user) -> None:
         raise PermissionDenied("无权维护银行文件版式")
 
 
-LINE_ENDINGS = [("\r\n", "回车换行（Windows）"), ("\n", "换行（Linux）")]
+LINE_ENDINGS = [("\r\n", "回车加换行（多数银行）"), ("\n", "仅换行")]
 ALIGN = {"左": "l", "右": "r", "l": "l", "r": "r", "": ""}
+# the administrator names fields and template values in Chinese; the layout stores the codes
+FIELD_BY_NAME = {(title or "空列"): code for code, (title, _t) in bankfile.FIELDS.items()}
+NAME_OF_FIELD = {code: name for name, code in FIELD_BY_NAME.items()}
+RETURN_ONLY = {"结果代码": "result", "结果说明": "message", "忽略": "ignore"}
+RETURN_BY_NAME = {**FIELD_BY_NAME, **RETURN_ONLY}
+NAME_OF_RETURN = {code: name for name, code in RETURN_BY_NAME.items()}
+TEMPLATE_NAMES = {
+    "roll_id": "名册号",
+    "seq": "行号",
+    "unit_code": "单位代码",
+    "date": "发放日期",
+    "count": "笔数",
+    "total": "金额合计",
+    "total_fen": "金额合计分",
+    "unit": "单位名称",
+}
+TEMPLATE_CODES = {name: code for code, name in TEMPLATE_NAMES.items()}
+
+
+def _renamed(template: str, names: dict) -> str:
+    """A str.format template with its value names replaced (literal braces kept)."""
+    out = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is not None:
+            conversion = f"!{conversion}" if conversion else ""
+            spec = f":{spec}" if spec else ""
+            out.append("{" + names.get(name, name) + conversion + spec + "}")
+    return "".join(out)
+
+
+def _field_code(name: str, table: dict, number: int) -> str:
+    if name in table:
+        return table[name]
+    if name in table.values():  # the code itself
+        return name
+    raise forms.ValidationError(f"第{number}项：没有字段“{name}”，可用字段见下表")
 
 
 def _split(text: str) -> list[str]:
@@ -110,6 +147,17 @@ def _split(text: str) -> list[str]:
 
 class LayoutForm(forms.ModelForm):
     line_ending = forms.ChoiceField(label="换行", choices=LINE_ENDINGS)
+    reference_format = forms.CharField(
+        label="业务流水号格式",
+        max_length=100,
+        help_text="可用 {名册号} {行号} {单位代码} {发放日期}，须含 {行号}；{行号:07d} 表示补零到7位",
+    )
+    summary_template = forms.CharField(
+        label="汇总行模板",
+        max_length=300,
+        required=False,
+        help_text="可用 {笔数} {金额合计} {金额合计分} {发放日期} {单位名称} {单位代码}",
+    )
     bank_keywords_text = forms.CharField(
         label="适用开户银行",
         required=False,
@@ -123,7 +171,7 @@ class LayoutForm(forms.ModelForm):
     return_columns_text = forms.CharField(
         label="银行回盘文件列",
         required=False,
-        help_text="按顺序的字段，逗号分隔，如 ref,name,amount,account,result,message",
+        help_text="按顺序的字段，逗号分隔，如：业务流水号,收款人姓名,金额,银行账号,结果代码,结果说明；不用的列写“忽略”",
     )
     success_codes_text = forms.CharField(label="回盘成功代码", required=False, help_text="逗号分隔，如 0000,S,成功")
 
@@ -147,16 +195,19 @@ class LayoutForm(forms.ModelForm):
             "return_header_rows",
             "is_active",
         ]
+        help_texts = {"code": "字母、数字和短横线，导出文件名中使用"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         layout = self.instance
         if not self.is_bound:
             self.initial["bank_keywords_text"] = "，".join(layout.bank_keywords or [])
+            self.initial["reference_format"] = _renamed(layout.reference_format or "", TEMPLATE_NAMES)
+            self.initial["summary_template"] = _renamed(layout.summary_template or "", TEMPLATE_NAMES)
             self.initial["columns_text"] = "\n".join(
                 ",".join(
                     [
-                        c["field"],
+                        NAME_OF_FIELD.get(c["field"], c["field"]),
                         c.get("title", ""),
                         str(c.get("width", "") or ""),
                         {"l": "左", "r": "右"}.get(c.get("align", ""), ""),
@@ -165,7 +216,9 @@ class LayoutForm(forms.ModelForm):
                 ).rstrip(",")
                 for c in layout.columns or []
             )
-            self.initial["return_columns_text"] = ",".join(layout.return_columns or [])
+            self.initial["return_columns_text"] = ",".join(
+                NAME_OF_RETURN.get(c, c) for c in layout.return_columns or []
+            )
             self.initial["success_codes_text"] = ",".join(layout.return_success_codes or [])
 
     def clean_columns_text(self):
@@ -174,9 +227,8 @@ class LayoutForm(forms.ModelForm):
             if not line.strip():
                 continue
             parts = [p.strip() for p in line.replace("，", ",").split(",")] + ["", "", "", ""]
-            field, title, width, align, fill = parts[:5]
-            if field not in bankfile.FIELDS:
-                raise forms.ValidationError(f"第{number}行：没有字段“{field}”，可用字段见下表")
+            name, title, width, align, fill = parts[:5]
+            field = _field_code(name, FIELD_BY_NAME, number)
             column = {"field": field, "title": title or bankfile.FIELDS[field][0]}
             if width:
                 if not width.isdigit() or not 0 < int(width) <= 200:
@@ -206,13 +258,12 @@ class LayoutForm(forms.ModelForm):
         )
 
     def clean_return_columns_text(self):
-        names = _split(self.cleaned_data["return_columns_text"])
-        allowed = set(bankfile.FIELDS) | {"result", "message", "ignore"}
-        unknown = [n for n in names if n not in allowed]
-        if unknown:
-            raise forms.ValidationError(f"没有字段“{unknown[0]}”")
+        names = [
+            _field_code(name, RETURN_BY_NAME, number)
+            for number, name in enumerate(_split(self.cleaned_data["return_columns_text"]), start=1)
+        ]
         if names and ("ref" not in names or "result" not in names):
-            raise forms.ValidationError("银行回盘文件列须含 ref（流水号）和 result（结果代码）")
+            raise forms.ValidationError("银行回盘文件列须含“业务流水号”和“结果代码”")
         return names
 
     def clean(self):
@@ -237,16 +288,18 @@ class LayoutForm(forms.ModelForm):
 
 
 def _checked_template(template: str, allowed: set[str], label: str, required: str = "") -> str:
+    """The template with Chinese value names turned into the codes the writer knows, checked."""
     try:
+        template = _renamed(template, TEMPLATE_CODES)
         names = [name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name is not None]
         template.format(**dict.fromkeys(allowed, 1))
     except (ValueError, KeyError, IndexError):
         names = None
     if names is None or any(name not in allowed for name in names):
-        shown = "、".join("{" + name + "}" for name in sorted(allowed))
+        shown = "、".join("{" + TEMPLATE_NAMES[name] + "}" for name in sorted(allowed))
         raise forms.ValidationError(f"{label}格式不正确：只能使用 {shown}")
     if required and required not in names:
-        raise forms.ValidationError(f"{label}须含 {{{required}}}，否则各行的流水号会重复")
+        raise forms.ValidationError(f"{label}须含 {{{TEMPLATE_NAMES[required]}}}，否则各行的流水号会重复")
     return template
 
 
@@ -285,6 +338,6 @@ def layout_edit(request, pk: int | None = None):
         "layout": layout,
         "preview": preview,
         "preview_error": error,
-        "fields": [(name, title) for name, (title, _t) in bankfile.FIELDS.items()],
+        "fields": list(FIELD_BY_NAME),
     }
     return render(request, "payments/layout_edit.html", context)

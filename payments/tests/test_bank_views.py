@@ -126,12 +126,12 @@ def layout_post(layout, **changes):
         "summary_template": layout.summary_template,
         "unit_name": "新邵县民政局",
         "unit_code": "UNIT9",
-        "reference_format": "{unit_code}{date}{seq:06d}",
+        "reference_format": "{单位代码}{发放日期}{行号:06d}",
         "return_header_rows": "0",
         "is_active": "on",
         "bank_keywords_text": "农村商业，农商行",
-        "columns_text": "ref,流水号\nname,户名\namount,金额\naccount,账号\nid_number,证件号",
-        "return_columns_text": "ref,name,amount,account,result,message",
+        "columns_text": "业务流水号,流水号\n收款人姓名,户名\n金额,金额\n银行账号,账号\n收款人身份证号,证件号",
+        "return_columns_text": "业务流水号,收款人姓名,金额,银行账号,结果代码,结果说明",
         "success_codes_text": "0000,成功",
     }
     return {**data, **changes}
@@ -147,8 +147,8 @@ def test_an_administrator_edits_a_layout_with_a_preview_of_the_first_lines(clien
     assert f"UNIT9{today}000001|王小明|810.00|" in preview
     layout.refresh_from_db()
     assert layout.unit_code == ""  # a preview saves nothing
-    bad = client.post(url, layout_post(layout, reference_format="{roll_id}", save="1")).content.decode()
-    assert "须含 {seq}" in bad
+    bad = client.post(url, layout_post(layout, reference_format="{名册号}", save="1")).content.decode()
+    assert "须含 {行号}" in bad
     client.post(url, layout_post(layout, save="1"))
     layout.refresh_from_db()
     assert (layout.unit_code, layout.bank_keywords, layout.columns[1]) == (
@@ -156,6 +156,10 @@ def test_an_administrator_edits_a_layout_with_a_preview_of_the_first_lines(clien
         ["农村商业", "农商行"],
         {"field": "name", "title": "户名"},
     )
+    assert layout.reference_format == "{unit_code}{date}{seq:06d}"
+    assert layout.return_columns == ["ref", "name", "amount", "account", "result", "message"]
+    page = client.get(url).content.decode()
+    assert "{单位代码}{发放日期}{行号:06d}" in page and "业务流水号,流水号" in page
 
 
 def test_only_an_administrator_edits_layouts(client, clerk_a):
