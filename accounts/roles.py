@@ -38,6 +38,7 @@ class Capability(models.TextChoices):
     MANAGE_DEPARTMENT_DATA = "manage_department_data", _("接收部门数据并开展比对")
     MANAGE_PERIODIC_WORK = jobs_capabilities.MANAGE_PERIODIC_WORK, _("管理定时任务与工作日历")
     TAKE_ON_RECIPIENTS = "take_on_recipients", _("导入存量保障对象")
+    MANAGE_BANK_LAYOUTS = "manage_bank_layouts", _("维护银行文件版式")
 
 
 C = Capability
@@ -79,7 +80,14 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.SUPERVISE_CASES,
     },
     RoleCode.REGISTRAR: {C.ACCEPT_APPLICATIONS, *_HANDLER},
-    RoleCode.ADMIN: {C.MANAGE_STAFF, C.VIEW_STAFF, C.VIEW_AUDIT_LOG, C.MANAGE_POLICY, C.MANAGE_PERIODIC_WORK},
+    RoleCode.ADMIN: {
+        C.MANAGE_STAFF,
+        C.VIEW_STAFF,
+        C.VIEW_AUDIT_LOG,
+        C.MANAGE_POLICY,
+        C.MANAGE_PERIODIC_WORK,
+        C.MANAGE_BANK_LAYOUTS,
+    },
 }
 
 

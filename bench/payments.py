@@ -172,7 +172,7 @@ def run(n: int) -> int:
         with phases("approve"):
             rolls.approve_roll(roll, user=checker)
         with phases("bankfile"):
-            result = bankfile.write_bank_file(roll, layout, user=checker)
+            result = bankfile.write_bank_file(roll, layout, pay_date=roll.month, user=checker)
             with tempfile.NamedTemporaryFile(suffix=".txt") as out:
                 while chunk := result.file.read(1024 * 1024):
                     out.write(chunk)

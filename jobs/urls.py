@@ -9,4 +9,5 @@ urlpatterns = [
     path("periodic/", views.periodic_list, name="periodic"),
     path("periodic/<str:key>/", views.periodic_runs, name="periodic_runs"),
     path("periodic/<str:key>/run/", views.periodic_run_now, name="periodic_run_now"),
+    path("<int:pk>/download/", views.job_download, name="download"),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -75,3 +76,12 @@ def periodic_run_now(request, key: str):
     )
     messages.success(request, f"已提交“{periodic(key).label}”立即运行，稍后刷新查看结果")
     return redirect("jobs:periodic")
+def job_download(request, pk: int):
+    """A job's result file, for the person who started it (files are not served as public media)."""
+    job = get_object_or_404(Job, pk=pk)
+    if job.created_by_id != request.user.pk and not request.user.is_superuser:
+        raise PermissionDenied("只有发起人可以下载导出文件")
+    if not job.result_file:
+        raise Http404("没有结果文件")
+    name = job.result_file.name.rsplit("/", 1)[-1]
+    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)

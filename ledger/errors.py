@@ -12,4 +12,6 @@ class LedgerCode(models.TextChoices):
     NOT_IN_PAYMENT = "not_in_payment", "不是正常发放的对象"
     OUTSIDE_JURISDICTION = "outside_jurisdiction", "不在本辖区"
     REVIEW_BASIS = "review_basis", "复核类别不正确"
+    PAYEE_INVALID = "payee_invalid", "收款人信息不正确"
+    PAYEE_REASON_MISSING = "payee_reason_missing", "代领未填写理由"
     STOPPED = "stopped", "已停保"

@@ -67,6 +67,17 @@ class Enrolment(Audited, AreaOwned):
         _("复核类别"), max_length=10, choices=ReviewBasis.choices, default=ReviewBasis.STABLE
     )
     last_reviewed_on = models.DateField(_("上次审核/复核日期"))
+    # the bank account's holder when it is not the head (子女代领): bank files, 一卡通 rosters and
+    # returns name the payee; blank = the household's account holder, the head (ledger.payees)
+    payee_name = models.CharField(_("收款人（账户持有人）"), max_length=50, blank=True)
+    payee_id_number = models.CharField(_("收款人身份证号"), max_length=18, blank=True)
+    payee_relation = models.CharField(_("收款人与享受人关系"), max_length=20, blank=True)
+    payee_exception_reason = models.CharField(
+        _("代领理由"),
+        max_length=200,
+        blank=True,
+        help_text=_("收款人既不是享受人也不是户主时必须填写（一卡通规则的例外）"),
+    )
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

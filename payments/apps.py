@@ -8,6 +8,7 @@ class PaymentsConfig(AppConfig):
     def ready(self) -> None:
         from datetime import time
 
+        from accounts.roles import Capability
         from core.navigation import NavItem, register_nav
         from jobs.periodic import Every, Periodic, register_periodic
         from ledger.hooks import register_payment_stopped_by_death
@@ -26,4 +27,13 @@ class PaymentsConfig(AppConfig):
             NavItem("发放名册", "payments:roll_list", None, 300, "按月生成、审批发放名册，导出银行文件，回盘对账")
         )
         register_nav(NavItem("资金专户", "payments:fund_list", None, 310, "专户管理、封闭运行：下达、配套、拨付、支出"))
+        register_nav(
+            NavItem(
+                "银行文件版式",
+                "payments:layout_list",
+                Capability.MANAGE_BANK_LAYOUTS,
+                330,
+                "各银行代发文件和一卡通花名册的格式、单位代码、流水号格式、回盘格式",
+            )
+        )
         register_nav(NavItem("三查", "payments:three_checks", None, 320, "台账是否完善、是否公开公示、是否发放到位"))

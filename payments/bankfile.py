@@ -11,6 +11,7 @@ for manual handling — never written as '?'.
 import csv
 import hashlib
 import io
+import operator
 import re
 import string
 import tempfile
@@ -18,6 +19,9 @@ import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import reduce
 from itertools import chain
 from operator import itemgetter
 
@@ -30,21 +34,23 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Sum,
     TextField,
     Value,
     When,
 )
-from django.db.models.functions import Abs, Cast, Coalesce, ExtractMonth, ExtractYear, LPad, NullIf
+from django.db.models.functions import Abs, Cast, Coalesce, ExtractMonth, ExtractYear, Greatest, LPad, NullIf
 from django.db.models.lookups import LessThan
 from django.utils import timezone
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from areas.models import Area
 from audit.models import AuditEntry
 from audit.services import record
 from core.errors import DomainError
+from core.excel import text_cell
 from payments.errors import PaymentCode
 from payments.models import BankFile, BankLayout, PaymentRoll, RollLine, yuan
 
@@ -61,10 +67,13 @@ KIND_LABELS = dict(RollLine.Kind.choices)
 # A delimited line is written whole by the database where it can be (_sql_line): the row is then
 # seq, name, fen and the line.
 SEQ, NAME, FEN, LINE = 0, 1, 2, 3
-CONSTANTS = ("roll_id", "unit", "date", "date_dash")  # the file's; {n} is the running number
+CONSTANTS = ("roll_id", "unit", "unit_code", "date", "date_dash")  # the file's; {n} is the running number
+DEFAULT_REFERENCE = "{roll_id:06d}{seq:07d}"
 
 # field name → (Chinese title, str.format template over the row's values; {n} is the running
-# number, {roll_id} {unit} {date} {date_dash} are the file's constants)
+# number, {roll_id} {unit} {unit_code} {date} {date_dash} are the file's constants; {date} is the
+# pay date chosen at the first export, not the approval date). The reference's template is the
+# layout's reference_format.
 FIELDS = {
     "ref": ("业务流水号", "{roll_id:06d}{seq:07d}"),
     "seq": ("排序序号", "{n}"),
@@ -74,6 +83,7 @@ FIELDS = {
     "account": ("银行账号", "{account}"),
     "bank_name": ("开户银行", "{bank_name}"),
     "unit": ("代发单位", "{unit}"),
+    "unit_code": ("单位代码", "{unit_code}"),
     "id_type": ("证件类型", "1"),
     "id_number": ("收款人身份证号", "{id_number}"),
     "times": ("发放次数", "1"),
@@ -82,7 +92,7 @@ FIELDS = {
     "beneficiary_name": ("享受人", "{beneficiary_name}"),
     "beneficiary_id_number": ("享受人身份证号", "{beneficiary_id_number}"),
     "village": ("村(居)委会", "{village}"),
-    "standard": ("补贴标准", "{standard_yuan}.{standard_cents:02d}"),
+    "standard": ("补贴标准（每人）", "{standard_yuan}.{standard_cents:02d}"),
     "date": ("日期", "{date}"),
     "date_dash": ("填报日期", "{date_dash}"),
     "remark": ("备注", "{year}年{month:02d}月{kind}"),
@@ -103,8 +113,29 @@ LAYOUT_FIELDS = (
     "summary",
     "summary_template",
     "unit_name",
+    "unit_code",
+    "reference_format",
+    "bank_keywords",
     "columns",
 )
+NUMERIC_FIELDS = {"amount", "standard"}  # written to Excel as numbers (SUM works)
+
+
+def template_of(column: dict, snapshot: dict) -> str:
+    """The str.format template of a column; the reference's is the layout's own format."""
+    if column["field"] == "ref":
+        return snapshot.get("reference_format") or DEFAULT_REFERENCE
+    return FIELDS[column["field"]][1]
+
+
+def reference_of(snapshot: dict, *, roll_id: int, seq: int) -> str:
+    """The 业务流水号 a line carries in a file of this layout (what the bank's return quotes back)."""
+    constants = {"roll_id": roll_id, "seq": seq, "unit_code": snapshot.get("unit_code", ""), "date": _day(snapshot)}
+    return (snapshot.get("reference_format") or DEFAULT_REFERENCE).format(**constants)
+
+
+def _day(snapshot: dict) -> str:
+    return (snapshot.get("pay_date") or "").replace("-", "")
 
 
 def snapshot_of(layout: BankLayout) -> dict:
@@ -119,6 +150,7 @@ def _literal(text: str) -> str:
 class Context:
     roll_id: int
     unit: str
+    unit_code: str
     date: str
     date_dash: str
     names: list[str]  # the values of a row, in order
@@ -197,7 +229,10 @@ def _text_line(values: list[str], snapshot: dict, encoding: str) -> bytes:
 
 
 def _expressions(names: list[str]) -> dict:
-    amount, standard = Abs(F("amount_fen")), F("standard_fen")
+    amount = Abs(F("amount_fen"))
+    # 补贴标准 per person: the household's monthly amount over the persons it covers, to the fen
+    persons = Greatest(F("covered_members"), Value(1))
+    standard = (F("standard_fen") + persons / 2) / persons
     everything = {
         "seq": lambda: F("seq"),
         "name": lambda: F("payee_name"),
@@ -230,7 +265,7 @@ def row_names(snapshot: dict) -> list[str]:
     """seq, name, fen, then the values the layout's columns use, in order of first use."""
     names = ["seq", "name", "fen"]
     for column in snapshot["columns"]:
-        for _literal_text, name, _spec, _conversion in string.Formatter().parse(FIELDS[column["field"]][1]):
+        for _literal_text, name, _spec, _conversion in string.Formatter().parse(template_of(column, snapshot)):
             if name and name != "n" and name not in CONSTANTS and name not in names:
                 names.append(name)
     return names
@@ -260,7 +295,7 @@ def _sql_line(snapshot: dict, ctx: Context):
     for index, column in enumerate(snapshot["columns"]):
         if index:
             parts.append(snapshot["delimiter"])
-        for literal, name, spec, conversion in string.Formatter().parse(FIELDS[column["field"]][1]):
+        for literal, name, spec, conversion in string.Formatter().parse(template_of(column, snapshot)):
             parts.append(literal)
             if name is None:
                 continue
@@ -288,22 +323,31 @@ def _sql_line(snapshot: dict, ctx: Context):
     return _Joined(*(Value(part) if isinstance(part, str) else part for part in joined if part != ""))
 
 
-def _batches(roll: PaymentRoll, snapshot: dict) -> Iterator[list]:
-    """The rows of the roll's bank-file lines in seq order, with the values row_names lists (or the
+def lines_of(roll: PaymentRoll, snapshot: dict, bank_file: BankFile | None = None):
+    """The lines a file holds: once produced, the lines it claimed; before, the roll's bank-file
+    lines no other file has claimed, at the layout's banks (all banks when it names none)."""
+    if bank_file is not None:
+        return RollLine.unscoped.filter(roll=roll, bank_file=bank_file)
+    lines = RollLine.unscoped.filter(roll=roll, in_bank_file=True, bank_file__isnull=True)
+    keywords = [k for k in snapshot.get("bank_keywords") or [] if k]
+    if keywords:
+        lines = lines.filter(reduce(operator.or_, [Q(bank_name__contains=k) for k in keywords]))
+    return lines
+
+
+def _batches(lines, snapshot: dict, ctx: Context, limit: int | None = None) -> Iterator[list]:
+    """The rows of the file's lines in seq order, with the values row_names lists (or the
     line _sql_line writes), in batches from a server-side cursor as plain tuples: every value is a
     str or an int, so no ORM conversions. The next batch is fetched while the caller writes this
     one: the database produces rows on one core while Python writes them on the other."""
-    line = _sql_line(snapshot, _context(roll, snapshot))
+    line = _sql_line(snapshot, ctx)
     if line is None:
         expressions = _expressions(row_names(snapshot))
     else:
         expressions = {**_expressions(["seq", "name", "fen"]), "_line": line}
-    query = (
-        RollLine.unscoped.filter(roll=roll, in_bank_file=True)
-        .order_by("seq")
-        .annotate(**expressions)
-        .values_list(*expressions)
-    )
+    query = lines.order_by("seq").annotate(**expressions).values_list(*expressions)
+    if limit is not None:
+        query = query[:limit]
     sql, params = query.query.sql_with_params()
     # in a transaction: outside one the cursor is declared WITH HOLD, and PostgreSQL runs the whole
     # query before the first row is fetched
@@ -316,12 +360,20 @@ def _batches(roll: PaymentRoll, snapshot: dict) -> Iterator[list]:
 
 
 def _context(roll: PaymentRoll, snapshot: dict) -> Context:
-    approved = timezone.localtime(roll.approved_at) if roll.approved_at else None
+    """The file's constants: the pay date chosen at the first export (files exported before there
+    was one carry the approval date)."""
+    if snapshot.get("pay_date"):
+        day = date.fromisoformat(snapshot["pay_date"])
+    elif roll.approved_at:
+        day = timezone.localtime(roll.approved_at).date()
+    else:
+        day = None
     return Context(
         roll_id=roll.pk,
         unit=snapshot["unit_name"] or "民政局",
-        date=f"{approved:%Y%m%d}" if approved else "",
-        date_dash=f"{approved:%Y-%m-%d}" if approved else "",
+        unit_code=snapshot.get("unit_code", ""),
+        date=f"{day:%Y%m%d}" if day else "",
+        date_dash=f"{day:%Y-%m-%d}" if day else "",
         names=row_names(snapshot),
     )
 
@@ -332,12 +384,12 @@ class _Lines:
     delimiter: one line in a few thousand) the lines that cannot be written are found by halving,
     go to `manual`, and the rest are encoded together."""
 
-    def __init__(self, snapshot: dict, ctx: Context):
+    def __init__(self, snapshot: dict, ctx: Context, *, rows_from_sql: bool = True):
         self.snapshot, self.encoding = snapshot, _encoding(snapshot)
-        self.written_in_sql = _sql_line(snapshot, ctx) is not None
+        self.written_in_sql = rows_from_sql and _sql_line(snapshot, ctx) is not None
         self.end = snapshot["line_ending"]
         self.format = snapshot["format"]
-        self.fields = [ctx.compile(FIELDS[col["field"]][1]) for col in snapshot["columns"]]
+        self.fields = [ctx.compile(template_of(col, snapshot)) for col in snapshot["columns"]]
         self.numbered = any("{n" in template for template in self.fields)
         delimiter = snapshot["delimiter"] if self.format == "delimited" else ""
         self.delimiter = delimiter
@@ -416,21 +468,25 @@ class _Lines:
         return b""
 
 
-def _write_text(roll, snapshot, ctx, out: _Hashing):
-    lines = _Lines(snapshot, ctx)
+def _summary(snapshot: dict, ctx: Context, count: int, total: int) -> str:
+    return snapshot["summary_template"].format(
+        count=count, total=yuan(total), total_fen=total, date=ctx.date, unit=ctx.unit, unit_code=ctx.unit_code
+    )
+
+
+def _write_text(batches, snapshot, ctx, out: _Hashing, lines: "_Lines | None" = None):
+    lines = lines or _Lines(snapshot, ctx)
     body = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - closed below
     if snapshot["header_row"]:
         titles = [col.get("title") or FIELDS[col["field"]][0] for col in snapshot["columns"]]
         body.write(_text_line(titles, {**snapshot, "format": "csv"}, lines.encoding))
-    for batch in _batches(roll, snapshot):
+    for batch in batches:
         body.write(lines.batch(batch))
     count, total = lines.count, lines.total
     summary = b""
     if snapshot["summary"] != "none":
-        text = snapshot["summary_template"].format(
-            count=count, total=yuan(total), total_fen=total, date=ctx.date, unit=ctx.unit
-        )
-        summary = text.encode(lines.encoding) + snapshot["line_ending"].encode("ascii")
+        summary = _summary(snapshot, ctx, count, total).encode(lines.encoding)
+        summary += snapshot["line_ending"].encode("ascii")
     if snapshot["summary"] == "first":
         out.write(summary)
     body.seek(0)
@@ -445,19 +501,29 @@ def _write_text(roll, snapshot, ctx, out: _Hashing):
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
-def _write_xlsx(roll, snapshot, ctx, out: _Hashing):
+def _xlsx_value(field: str, text: str):
+    """Money as a number (SUM works), everything else as text: IDs and accounts keep every digit,
+    and a value starting with = + - @ is never read as a formula."""
+    if field in NUMERIC_FIELDS:
+        return Decimal(text)
+    return text
+
+
+def _write_xlsx(batches, snapshot, ctx, out: _Hashing, lines=None):
     """Write-only workbook; the zip is rewritten with fixed timestamps so the bytes repeat."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="发放名册")
-    fields = [ctx.compile(FIELDS[col["field"]][1]) for col in snapshot["columns"]]
-    sheet.append([col.get("title") or FIELDS[col["field"]][0] for col in snapshot["columns"]])
+    columns = snapshot["columns"]
+    fields = [ctx.compile(template_of(col, snapshot)) for col in columns]
+    sheet.append([col.get("title") or FIELDS[col["field"]][0] for col in columns])
     count, total = 0, 0
-    for row in chain.from_iterable(_batches(roll, snapshot)):
-        sheet.append([template.format(*row, n=count + 1) for template in fields])
+    for row in chain.from_iterable(batches):
+        values = [template.format(*row, n=count + 1) for template in fields]
+        sheet.append([text_cell(sheet, _xlsx_value(col["field"], v)) for col, v in zip(columns, values, strict=True)])
         count += 1
         total += row[FEN]
-    if snapshot["summary"] != "none":
-        sheet.append(["合计", f"{count}笔", yuan(total)])
+    if snapshot["summary"] != "none" or snapshot["format"] == "xlsx":
+        sheet.append(_total_row(columns, count, total))
     workbook.properties.creator = "minzheng"
     raw = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
     workbook.save(raw)
@@ -477,31 +543,151 @@ def _write_xlsx(roll, snapshot, ctx, out: _Hashing):
     return count, total, []
 
 
-def _stable_core(xml: bytes, day: str) -> bytes:
-    import re
+def _total_row(columns: list[dict], count: int, total: int) -> list:
+    """合计: the count under the first column, the total (a number) under the amount column."""
+    row = [""] * len(columns)
+    row[0] = f"合计{count}笔"
+    for index, column in enumerate(columns):
+        if column["field"] == "amount":
+            row[index] = Decimal(total) / 100
+    return row
 
+
+def _stable_core(xml: bytes, day: str) -> bytes:
     stamp = f"{day or '2000-01-01'}T00:00:00Z".encode()
     return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", xml)
 
 
-def write_bank_file(roll: PaymentRoll, layout: BankLayout, *, user=None) -> Result:
-    """Produce the bank file of an approved roll; the same roll and layout always give the same bytes."""
+def _writer(snapshot: dict):
+    return _write_xlsx if snapshot["format"] == "xlsx" else _write_text
+
+
+class _Discard:
+    def write(self, data: bytes) -> None:
+        pass
+
+
+@dataclass
+class Preview:
+    """What a file would hold, before anything is written or claimed: its lines, count and total,
+    the lines the chosen encoding cannot carry (held for the counter if the file is produced),
+    and its first lines as the bank will read them."""
+
+    count: int
+    total_fen: int
+    manual: list
+    first_lines: list[str]
+    banks: list[str]
+
+    @property
+    def total(self) -> str:
+        return yuan(self.total_fen)
+
+
+def new_snapshot(layout: BankLayout, pay_date: date) -> dict:
+    return {**snapshot_of(layout), "pay_date": pay_date.isoformat()}
+
+
+def _first_lines(data: bytes, snapshot: dict, how_many: int) -> list[str]:
+    if snapshot["format"] == "xlsx":
+        sheet = load_workbook(io.BytesIO(data), read_only=True).active
+        rows = sheet.iter_rows(values_only=True, max_row=how_many + 1)
+        return [" | ".join("" if v is None else str(v) for v in row) for row in rows]
+    text = data.decode(_encoding(snapshot), errors="replace")
+    return text.split(snapshot["line_ending"])[: how_many + 1]
+
+
+def preview_bank_file(roll: PaymentRoll, layout: BankLayout, *, pay_date: date, first: int = 5) -> Preview:
+    """导出前检查: the whole file is written to nowhere (nothing claimed, nothing held), so the
+    clerk sees before downloading which lines the encoding cannot carry."""
+    snapshot = new_snapshot(layout, pay_date)
+    ctx = _context(roll, snapshot)
+    lines = lines_of(roll, snapshot)
+    head = io.BytesIO()
+    count, total, manual = _writer(snapshot)(_batches(lines, snapshot, ctx), snapshot, ctx, _Hashing(_Discard()))
+    _writer(snapshot)(_batches(lines, snapshot, ctx, limit=first), snapshot, ctx, _Hashing(head))
+    banks = sorted(set(lines.values_list("bank_name", flat=True).distinct()))
+    return Preview(count, total, manual, _first_lines(head.getvalue(), snapshot, first), banks)
+
+
+SAMPLE = {
+    "seq": 1,
+    "name": "王小明",
+    "fen": 81000,
+    "sign": "",
+    "yuan": 810,
+    "cents": 0,
+    "account": "6221580000012345678",
+    "bank_name": "农村商业银行",
+    "id_number": "430522197503020017",
+    "head_name": "王老汉",
+    "head_id_number": "430522194801010013",
+    "beneficiary_name": "王老汉",
+    "beneficiary_id_number": "430522194801010013",
+    "village": "城西社区",
+    "standard_yuan": 270,
+    "standard_cents": 0,
+    "kind": "当月",
+    "year": 2025,
+    "month": 4,
+}
+
+
+def sample_lines(layout: BankLayout, *, pay_date: date, how_many: int = 3) -> list[str]:
+    """The first lines of a file in this layout, from made-up lines (the layout page has no roll
+    and its administrator sees no personal data)."""
+    snapshot = new_snapshot(layout, pay_date)
+    ctx = Context(
+        roll_id=1,
+        unit=snapshot["unit_name"] or "民政局",
+        unit_code=snapshot.get("unit_code", ""),
+        date=f"{pay_date:%Y%m%d}",
+        date_dash=f"{pay_date:%Y-%m-%d}",
+        names=row_names(snapshot),
+    )
+    rows = []
+    for i in range(how_many):
+        values = {**SAMPLE, "seq": i + 1}
+        rows.append(tuple(values[name] for name in ctx.names))
+    out = io.BytesIO()
+    if snapshot["format"] == "xlsx":
+        _write_xlsx([rows], snapshot, ctx, _Hashing(out))
+    else:
+        _write_text([rows], snapshot, ctx, _Hashing(out), _Lines(snapshot, ctx, rows_from_sql=False))
+    return _first_lines(out.getvalue(), snapshot, how_many + 1)
+
+
+def write_bank_file(roll: PaymentRoll, layout: BankLayout, *, pay_date: date | None = None, user=None) -> Result:
+    """Produce the bank file of an approved roll for the layout's banks; the same roll and layout
+    always give the same bytes. The first export claims its lines (no other file of any layout
+    holds them afterwards) and holds for the counter the lines its encoding cannot carry."""
     if roll.status != PaymentRoll.Status.APPROVED:
         raise DomainError(PaymentCode.NOT_APPROVED, "名册审批后才能导出银行文件")
-    previous = BankFile.objects.filter(roll=roll, layout=layout).first()
-    snapshot = previous.layout_snapshot if previous else snapshot_of(layout)
-    ctx = _context(roll, snapshot)
-    output = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - the response closes it
-    sink = _Hashing(output)
-    writer = _write_xlsx if snapshot["format"] == "xlsx" else _write_text
-    count, total, manual = writer(roll, snapshot, ctx, sink)
-    expected = RollLine.unscoped.filter(roll=roll, in_bank_file=True).aggregate(n=Count("id"), s=Sum("amount_fen"))
-    manual_fen = sum(m[2] for m in manual)
-    if count != expected["n"] - len(manual) or total != (expected["s"] or 0) - manual_fen:
-        output.close()
-        raise DomainError(PaymentCode.FILE_MISMATCH, "银行文件笔数或金额与名册明细不符，已拒绝生成")
-    digest = sink.digest.hexdigest()
     with transaction.atomic():
+        PaymentRoll.unscoped.select_for_update().filter(pk=roll.pk).first()  # one export of a roll at a time
+        previous = BankFile.objects.filter(roll=roll, layout=layout).first()
+        if previous:
+            snapshot = previous.layout_snapshot
+        else:
+            if pay_date is None:
+                raise DomainError(PaymentCode.PAY_DATE_MISSING, "请填写发放日期（银行入账日期）")
+            snapshot = new_snapshot(layout, pay_date)
+        ctx = _context(roll, snapshot)
+        lines = lines_of(roll, snapshot, previous)
+        expected = lines.aggregate(n=Count("id"), s=Sum("amount_fen"))
+        if not previous and not expected["n"]:
+            raise DomainError(
+                PaymentCode.NOTHING_TO_EXPORT,
+                "没有可写入该版式的明细：本版式适用银行的明细已在其他银行文件中，或名册中没有该银行的账户",
+            )
+        output = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - the response closes it
+        sink = _Hashing(output)
+        count, total, manual = _writer(snapshot)(_batches(lines, snapshot, ctx), snapshot, ctx, sink)
+        manual_fen = sum(m[2] for m in manual)
+        if count != expected["n"] - len(manual) or total != (expected["s"] or 0) - manual_fen:
+            output.close()
+            raise DomainError(PaymentCode.FILE_MISMATCH, "银行文件笔数或金额与名册明细不符，已拒绝生成")
+        digest = sink.digest.hexdigest()
         if previous:
             if previous.sha256 != digest:
                 output.close()
@@ -515,6 +701,7 @@ def write_bank_file(roll: PaymentRoll, layout: BankLayout, *, user=None) -> Resu
                 roll=roll,
                 layout=layout,
                 layout_snapshot=snapshot,
+                pay_date=pay_date,
                 sha256=digest,
                 line_count=count,
                 total_fen=total,
@@ -522,10 +709,14 @@ def write_bank_file(roll: PaymentRoll, layout: BankLayout, *, user=None) -> Resu
                 size=sink.size,
                 created_by=user,
             )
-        if manual:
-            RollLine.unscoped.filter(roll=roll, seq__in=[m[0] for m in manual], status="pending").update(
-                status=RollLine.Status.HELD, hold_reason=RollLine.Hold.MANUAL_NAME
-            )
+            left_out = [m[0] for m in manual]
+            if left_out:  # never in this file nor in any later one: paid at the counter
+                RollLine.unscoped.filter(roll=roll, seq__in=left_out, status=RollLine.Status.PENDING).update(
+                    status=RollLine.Status.HELD, hold_reason=RollLine.Hold.MANUAL_NAME, in_bank_file=False
+                )
+            claimed = lines.exclude(seq__in=left_out).update(bank_file=bank_file)
+            if claimed != count:
+                raise DomainError(PaymentCode.FILE_MISMATCH, "银行文件笔数与名册明细不符，已拒绝生成")
         record(
             AuditEntry.Action.EXPORT,
             obj=roll,
@@ -539,3 +730,25 @@ def write_bank_file(roll: PaymentRoll, layout: BankLayout, *, user=None) -> Resu
 
 def manual_lines(roll: PaymentRoll):
     return RollLine.unscoped.filter(roll=roll, hold_reason=RollLine.Hold.MANUAL_NAME).order_by("seq")
+
+
+def banks_of(roll: PaymentRoll, layouts) -> list[dict]:
+    """The roll's banks: each with its lines, its total, how many no file holds yet, and the
+    layout that serves it (the first whose keywords name it)."""
+    rows = (
+        RollLine.unscoped.filter(roll=roll, in_bank_file=True)
+        .values("bank_name")
+        .annotate(
+            count=Count("id"),
+            total_fen=Sum("amount_fen"),
+            open_count=Count("id", filter=Q(bank_file__isnull=True)),
+        )
+        .order_by("bank_name")
+    )
+    out = []
+    for row in rows:
+        serving = next(
+            (lay for lay in layouts if any(k and k in row["bank_name"] for k in lay.bank_keywords or [])), None
+        )
+        out.append({**row, "total": yuan(row["total_fen"] or 0), "layout": serving})
+    return out

@@ -139,10 +139,26 @@ class BankLayout(Audited, models.Model):
         _("汇总行模板"), max_length=300, blank=True, help_text=_("可用 {count} {total} {total_fen} {date} {unit}")
     )
     unit_name = models.CharField(_("代发单位名称"), max_length=100, blank=True)
+    unit_code = models.CharField(_("单位代码"), max_length=40, blank=True, help_text=_("银行分配给代发单位的代码"))
+    reference_format = models.CharField(
+        _("业务流水号格式"),
+        max_length=100,
+        default="{roll_id:06d}{seq:07d}",
+        help_text=_("可用 {roll_id} 名册号、{seq} 行号、{unit_code} 单位代码、{date} 发放日期；须含 {seq}"),
+    )
+    bank_keywords = models.JSONField(
+        _("适用开户银行"),
+        default=list,
+        blank=True,
+        help_text=_("开户银行名称含其中任一词的明细写入本版式的文件；留空为全部银行（如一卡通花名册）"),
+    )
     columns = models.JSONField(_("列"), default=list)
     return_columns = models.JSONField(
-        _("回盘文件列"), default=list, help_text=_("回盘文件各列含义，如 ref,name,amount,account,result,message")
+        _("银行回盘文件列"),
+        default=list,
+        help_text=_("银行自己的回盘文件各列含义，如 ref,name,amount,account,result,message"),
     )
+    return_header_rows = models.PositiveSmallIntegerField(_("银行回盘标题行数"), default=0)
     return_success_codes = models.JSONField(_("回盘成功代码"), default=list)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -264,6 +280,16 @@ class RollLine(AreaOwned):
     standard_fen = models.BigIntegerField(_("月标准（分）"), default=0)
     amount_fen = models.BigIntegerField(_("金额（分）"))
     in_bank_file = models.BooleanField(_("进入银行文件"), default=False)
+    # the one file that pays this line, claimed at its first export: no other file holds it
+    bank_file = models.ForeignKey(
+        "BankFile",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
     hold_reason = models.CharField(_("暂缓原因"), max_length=12, choices=Hold.choices, blank=True)
     source_line = models.ForeignKey(
@@ -334,6 +360,7 @@ class RollIssue(models.Model):
     class Code(models.TextChoices):
         DECEASED = "deceased", _("死亡后仍在发放")
         DOUBLE_PAYMENT = "double_payment", _("同一对象同一月份重复发放")
+        PAYEE_RULE = "payee_rule", _("收款人不是享受人或户主且未登记代领理由")
 
     roll = models.ForeignKey(PaymentRoll, on_delete=models.CASCADE, related_name="issues")
     line = models.ForeignKey(RollLine, on_delete=models.CASCADE, related_name="issues")
@@ -354,6 +381,11 @@ class RollIssue(models.Model):
         line = self.line
         if self.code == self.Code.DECEASED:
             return f"第{line.seq}行 {line.beneficiary_name or line.head_name}已于{self.death_date}死亡，不得发放{line.pay_month:%Y年%m月}"
+        if self.code == self.Code.PAYEE_RULE:
+            return (
+                f"第{line.seq}行 收款人{line.payee_name}既不是享受人也不是户主（一卡通规则），"
+                "请在收款人页面登记代领理由或更正收款人后重新生成"
+            )
         other = self.other_roll.number if self.other_roll_id else ""
         return f"第{line.seq}行 {line.payee_name} {line.pay_month:%Y年%m月}已在名册{other}中发放，不得重复发放"
 
@@ -402,6 +434,7 @@ class BankFile(models.Model):
     roll = models.ForeignKey(PaymentRoll, on_delete=models.PROTECT, related_name="bank_files")
     layout = models.ForeignKey(BankLayout, on_delete=models.PROTECT, related_name="+")
     layout_snapshot = models.JSONField(_("导出时的版式"))
+    pay_date = models.DateField(_("发放日期"), null=True)
     sha256 = models.CharField(max_length=64)
     line_count = models.PositiveIntegerField(_("笔数"))
     total_fen = models.BigIntegerField(_("总金额（分）"))
@@ -419,6 +452,10 @@ class BankFile(models.Model):
     def __str__(self) -> str:
         return f"{self.roll_id} {self.layout_id} {self.sha256[:12]}"
 
+    @property
+    def total_yuan(self) -> str:
+        return yuan(self.total_fen)
+
 
 class BankReturn(models.Model):
     """An imported bank return (回盘) file; the same file imported twice changes nothing."""
@@ -428,6 +465,8 @@ class BankReturn(models.Model):
     sha256 = models.CharField(max_length=64)
     paid_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)
+    bank_file = models.ForeignKey(BankFile, null=True, on_delete=models.PROTECT, related_name="returns")
+    reading = models.CharField(_("读法"), max_length=10, blank=True)
     rejected_rows = models.JSONField(_("无法匹配的行"), default=list)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     imported_at = models.DateTimeField(auto_now_add=True)

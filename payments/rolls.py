@@ -37,12 +37,14 @@ _COLUMNS = """roll_id, area_code, seq, kind, enrolment_id, pay_month, household_
  hold_reason, source_line_id, source_event_id, released_to_id, failure_reason, status_changed_at,
  corrected_payee_name, corrected_bank_name, corrected_bank_account"""
 
-# what a household / person contributes to every line; payee = the household's bank account
+# what a household / person contributes to every line; payee = the enrolment's recorded account
+# holder (子女代领, ledger.payees), else the household's account name (or the head) with the head's ID
 _BENEFICIARY_JOINED = "COALESCE(bp.name, ''), COALESCE(bp.id_number, '')"
 _PEOPLE = f"""h.id, h.head_id, e.beneficiary_id, h.number, COALESCE(hp.name, ''), COALESCE(hp.id_number, ''),
  {_BENEFICIARY_JOINED}, e.covered_members"""
 _PAYEE = (
-    "COALESCE(NULLIF(h.bank_account_name, ''), hp.name, ''), COALESCE(hp.id_number, ''), h.bank_name, h.bank_account"
+    "COALESCE(NULLIF(e.payee_name, ''), NULLIF(h.bank_account_name, ''), hp.name, ''),"
+    " COALESCE(NULLIF(e.payee_id_number, ''), hp.id_number, ''), h.bank_name, h.bank_account"
 )
 _BENEFICIARY_JOIN = "\n LEFT JOIN registry_person bp ON bp.id = e.beneficiary_id"
 _JOINS = f"""JOIN registry_household h ON h.id = e.household_id
@@ -118,8 +120,9 @@ SELECT %(roll)s, s.area_code, %(offset)s + ROW_NUMBER() OVER (ORDER BY s.enrolme
  s.household_id, s.head_id, s.beneficiary_id, s.household_number, s.head_name, s.head_id_number,
  s.beneficiary_name, s.beneficiary_id_number, s.covered_members,
  CASE WHEN s.hold_reason = 'corrected' THEN s.corrected_payee_name
-      ELSE COALESCE(NULLIF(h.bank_account_name, ''), s.head_name) END,
- s.payee_id_number,
+      ELSE COALESCE(NULLIF(e.payee_name, ''), NULLIF(h.bank_account_name, ''), s.head_name) END,
+ CASE WHEN s.hold_reason = 'corrected' THEN s.payee_id_number
+      ELSE COALESCE(NULLIF(e.payee_id_number, ''), s.payee_id_number) END,
  CASE WHEN s.hold_reason = 'corrected' THEN s.corrected_bank_name ELSE h.bank_name END,
  CASE WHEN s.hold_reason = 'corrected' THEN s.corrected_bank_account ELSE h.bank_account END,
  s.standard_fen, s.amount_fen, TRUE, 'pending', '', s.id, NULL, NULL, '', NULL, '', '', ''
@@ -154,6 +157,17 @@ SELECT l.roll_id, l.id, 'deceased', NULL, p.death_date
 FROM payments_rollline l JOIN registry_person p ON p.id = COALESCE(l.beneficiary_id, l.head_id)
 WHERE l.roll_id = %(roll)s AND l.kind <> 'recovery' AND l.status <> 'held'
  AND p.death_date IS NOT NULL AND p.death_date < l.pay_month
+"""
+
+# the 一卡通 rule (ledger.payees.payee_is_beneficiary_or_head): a payee who is neither the
+# beneficiary nor the head, without the exception's reason recorded on the enrolment
+PAYEE_RULE_SQL = """
+INSERT INTO payments_rollissue (roll_id, line_id, code, other_roll_id, death_date)
+SELECT l.roll_id, l.id, 'payee_rule', NULL, NULL
+FROM payments_rollline l JOIN ledger_enrolment e ON e.id = l.enrolment_id
+WHERE l.roll_id = %(roll)s AND l.kind <> 'recovery' AND l.status <> 'held'
+ AND l.payee_id_number <> l.head_id_number AND l.payee_id_number <> l.beneficiary_id_number
+ AND e.payee_exception_reason = ''
 """
 
 # the same enrolment-month twice in this roll, or already in an approved roll: a line of this
@@ -321,9 +335,10 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
 
 
 def check_roll(roll: PaymentRoll) -> int:
-    """Write the roll's issues (death, double payment) set-based; returns how many there are."""
+    """Write the roll's issues (death, payee rule, double payment) set-based; returns how many there are."""
     RollIssue.objects.filter(roll=roll).delete()
     _execute(DECEASED_SQL, {"roll": roll.pk})
+    _execute(PAYEE_RULE_SQL, {"roll": roll.pk})
     _execute(DOUBLE_SQL, {"roll": roll.pk, "programme": roll.programme, "month": roll.month})
     return _count_issues(roll)
 
@@ -390,7 +405,8 @@ def approve_roll(roll: PaymentRoll, *, user, fund_override_reason: str = "") -> 
         raise DomainError(PaymentCode.MAKER_CHECKER, "名册生成人不能审批自己生成的名册（审核与审批须由不同人员完成）")
     if roll.issue_count:
         raise DomainError(
-            PaymentCode.BLOCKED, f"名册有{roll.issue_count}个问题（死亡后发放或重复发放），处理后重新生成才能审批"
+            PaymentCode.BLOCKED,
+            f"名册有{roll.issue_count}个问题（死亡后发放、重复发放或收款人不符），处理后重新生成才能审批",
         )
     with transaction.atomic():
         _lock_programme(roll.programme)

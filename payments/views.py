@@ -1,13 +1,14 @@
 """Payment roll pages: list and generate, review and approve, bank file, bank return, corrections."""
 
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,14 +19,14 @@ from areas.models import Area
 from audit.models import AuditEntry
 from audit.services import record, record_personal_data_view
 from core.errors import DomainError
-from core.excel import xlsx_response
+from core.excel import csv_response, xlsx_response
 from core.masking import mask_bank_account, mask_id_number
 from jobs.models import Job
 from payments import bankfile, rolls
 from payments.jobs import KIND as GENERATION_KIND
 from payments.jobs import start_generation
-from payments.models import BankLayout, PaymentRoll, RollLine
-from payments.returns import correct_failed_line, import_return, reconcile, record_counter_payment
+from payments.models import BankFile, BankLayout, PaymentRoll, RollLine
+from payments.returns import Reading, correct_failed_line, import_return, reconcile, record_counter_payment
 from policy.programmes import Programme
 
 
@@ -172,6 +173,30 @@ LINE_HEADERS = [
 ]
 
 
+def _line_rows(lines):
+    """The roll's lines for Excel, the amount a number (SUM works), then a 合计 row."""
+    count, total = 0, 0
+    for x in lines:
+        count += 1
+        total += x.amount_fen if x.kind != RollLine.Kind.RECOVERY else 0
+        yield [
+            x.seq,
+            x.get_kind_display(),
+            f"{x.pay_month:%Y-%m}",
+            x.household_number,
+            x.head_name,
+            x.beneficiary_name,
+            x.covered_members,
+            x.payee_name,
+            x.bank_name,
+            mask_bank_account(x.bank_account),
+            Decimal(x.amount_fen) / 100,
+            x.get_status_display(),
+            x.failure_reason or x.get_hold_reason_display(),
+        ]
+    yield ["合计", f"{count}行", "", "", "", "", "", "", "", "", Decimal(total) / 100, "不含追回", ""]
+
+
 @login_required
 def roll_detail(request, pk: int):
     roll = get_object_or_404(PaymentRoll.objects.select_related("generated_by", "approved_by"), pk=pk)
@@ -180,32 +205,19 @@ def roll_detail(request, pk: int):
     status = request.GET.get("status", "")
     if status:
         lines = lines.filter(status=status)
-    if request.GET.get("export") == "xlsx":
+    export = request.GET.get("export")
+    if export in ("xlsx", "csv"):
         record(AuditEntry.Action.EXPORT, obj=roll, changes={"lines": status or "all", "masked": True})
-        rows = (
-            [
-                x.seq,
-                x.get_kind_display(),
-                f"{x.pay_month:%Y-%m}",
-                x.household_number,
-                x.head_name,
-                x.beneficiary_name,
-                x.covered_members,
-                x.payee_name,
-                x.bank_name,
-                mask_bank_account(x.bank_account),
-                x.amount,
-                x.get_status_display(),
-                x.failure_reason or x.get_hold_reason_display(),
-            ]
-            for x in lines.iterator(chunk_size=2000)
-        )
+        rows = _line_rows(lines.iterator(chunk_size=2000))
+        if export == "csv":
+            return csv_response(f"发放名册{roll.number}", LINE_HEADERS, rows)
         return xlsx_response(f"发放名册{roll.number}", LINE_HEADERS, rows, "名册明细")
     page = Paginator(lines, 50).get_page(request.GET.get("page"))
     for line in page:
         line.masked_account = mask_bank_account(line.bank_account)
         line.masked_id = mask_id_number(line.payee_id_number)
     (rec,) = reconcile(PaymentRoll.objects.filter(pk=roll.pk)) or [None]
+    layouts = list(BankLayout.objects.filter(is_active=True))
     user = request.user
     context = {
         "roll": roll,
@@ -217,9 +229,11 @@ def roll_detail(request, pk: int):
         "failed": RollLine.objects.filter(roll=roll, status=RollLine.Status.FAILED).order_by("seq")[:200],
         "manual": bankfile.manual_lines(roll).select_related("counter_payment__paid_by")[:200],
         "today": timezone.localdate(),
-        "layouts": BankLayout.objects.filter(is_active=True),
-        "bank_files": roll.bank_files.select_related("layout"),
-        "returns": roll.returns.all(),
+        "layouts": layouts,
+        "banks": bankfile.banks_of(roll, [lay for lay in layouts if lay.bank_keywords]),
+        "bank_files": roll.bank_files.select_related("layout").order_by("pk"),
+        "returns": roll.returns.select_related("bank_file__layout").order_by("pk"),
+        "readings": Reading.choices,
         "can_approve": roll.status == "generated" and user.can(Capability.APPROVE) and roll.generated_by_id != user.pk,
         "can_prepare": rolls.can_prepare(user),
         "can_bank": rolls.can_prepare(user) and user.can(Capability.UNMASK_PERSONAL_DATA),
@@ -269,31 +283,16 @@ def roll_publish(request, pk: int):
 
 
 @login_required
-def roll_bank_file(request, pk: int):
-    roll = get_object_or_404(PaymentRoll.objects, pk=pk)
-    _require(
-        request.user,
-        rolls.can_prepare(request.user) and request.user.can(Capability.UNMASK_PERSONAL_DATA),
-        "无权导出银行文件",
-    )
-    layout = get_object_or_404(BankLayout, code=request.GET.get("layout", ""))
-    try:
-        result = bankfile.write_bank_file(roll, layout, user=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("payments:roll_detail", roll.pk)
-    response = FileResponse(result.file, as_attachment=True, filename=result.filename)
-    response["X-Bank-File-Count"] = str(result.bank_file.line_count)
-    response["X-Bank-File-Sha256"] = result.bank_file.sha256
-    return response
-
-
-@login_required
 @require_POST
 def roll_return(request, pk: int):
     roll = get_object_or_404(PaymentRoll.objects, pk=pk)
     _require(request.user, rolls.can_prepare(request.user))
-    layout = get_object_or_404(BankLayout, code=request.POST.get("layout", ""))
+    bank_file = None
+    if request.POST.get("bank_file"):
+        bank_file = get_object_or_404(BankFile, pk=request.POST["bank_file"], roll=roll)
+    reading = request.POST.get("reading") or Reading.AUTO
+    if reading not in Reading.values:
+        reading = Reading.AUTO
     upload = request.FILES.get("file")
     if not upload:
         messages.error(request, "请选择回盘文件")
@@ -302,13 +301,19 @@ def roll_return(request, pk: int):
         messages.error(request, "回盘文件过大")
         return redirect("payments:roll_detail", roll.pk)
     try:
-        result = import_return(roll, layout, upload.read(), filename=upload.name, user=request.user)
-        messages.success(
-            request,
-            f"回盘已导入：成功 {result.paid_count} 笔，失败 {result.failed_count} 笔，无法匹配 {len(result.rejected_rows)} 行",
+        result = import_return(
+            roll, upload.read(), filename=upload.name, user=request.user, bank_file=bank_file, reading=reading
         )
     except DomainError as error:
         messages.error(request, error.message)
+        return redirect("payments:roll_detail", roll.pk)
+    messages.success(
+        request,
+        f"回盘已导入（{Reading(result.reading).label if result.reading else ''}）：成功 {result.paid_count} 笔，"
+        f"失败 {result.failed_count} 笔，无法匹配 {len(result.rejected_rows)} 行",
+    )
+    if result.rejected_rows:
+        return redirect("payments:return_detail", roll.pk, result.pk)
     return redirect("payments:roll_detail", roll.pk)
 
 

@@ -79,16 +79,20 @@ def test_generate_review_approve_export_return_correct_and_reconcile(page, live_
     expect(page.get_by_test_id("roll-status")).to_have_text("已审批（冻结）")
 
     page.select_option("[data-testid=bank-file-form] select", "bank-daifa-pipe")
+    with page.expect_navigation():
+        page.get_by_test_id("bank-file").click()  # the check before download
+    expect(page.get_by_test_id("export-count")).to_have_text("6笔")
+    page.fill("#id_pay_date", "2025-04-15")
     with page.expect_download() as info:
-        page.get_by_test_id("bank-file").click()
+        page.get_by_test_id("export-download").click()
     data = Path(info.value.path()).read_bytes()
     text = data.decode("gbk")
-    assert text.split("\r\n")[0].endswith("|1|1|6|3618.00|")
+    assert text.split("\r\n")[0] == "1|1|20250415|民政局|1|1|6|3618.00|"
+    page.goto(roll_url)
     with page.expect_download() as again:
-        page.get_by_test_id("bank-file").click()
+        page.get_by_role("link", name="再次下载").click()
     assert Path(again.value.path()).read_bytes() == data  # byte-identical
 
-    page.select_option("[data-testid=return-form] select", "bank-daifa-pipe")
     page.get_by_test_id("return-file").set_input_files(
         {"name": "huipan.txt", "mimeType": "text/plain", "buffer": return_file(text)}
     )

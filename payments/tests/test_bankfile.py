@@ -2,13 +2,14 @@
 
 import hashlib
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
 from core.errors import DomainError
 from payments import bankfile, rolls
-from payments.models import BankLayout, RollLine
+from payments.models import BankFile, BankLayout, RollLine
 from payments.tests.factories import APRIL, dibao, household
 from policy.programmes import Programme
 
@@ -23,9 +24,19 @@ def approved_roll(clerk_a, approver):
     return rolls.approve_roll(roll, user=approver)
 
 
+PAY_DAY = date(2025, 4, 10)
+
+
 def export(roll, code, user=None):
-    result = bankfile.write_bank_file(roll, BankLayout.objects.get(code=code), user=user)
+    result = bankfile.write_bank_file(roll, BankLayout.objects.get(code=code), pay_date=PAY_DAY, user=user)
     return result, result.file.read()
+
+
+def forget_files(roll):
+    """As if the roll's files had never been produced: a line belongs to one file only, so comparing
+    two layouts over the same lines needs the first one's claim undone."""
+    RollLine.objects.filter(roll=roll).update(bank_file=None)
+    BankFile.objects.filter(roll=roll).delete()
 
 
 def test_daifa_pipe_file_has_summary_line_gbk_crlf_and_is_byte_identical_when_regenerated(approved_roll):
@@ -34,8 +45,7 @@ def test_daifa_pipe_file_has_summary_line_gbk_crlf_and_is_byte_identical_when_re
     lines = text.split("\r\n")
     assert lines[-1] == ""
     summary, *body = lines[:-1]
-    day = approved_roll.approved_at.astimezone().strftime("%Y%m%d")
-    assert summary == f"1|1|{day}|民政局|1|1|3|2143.64|"
+    assert summary == "1|1|20250410|民政局|1|1|3|2143.64|"  # the pay date, not the approval date
     assert len(body) == 3 and all(line.endswith("|") and line.count("|") == 8 for line in body)
     ref, name, amount, account, unit, id_type, id_number, times, _ = body[0].split("|")
     assert (name, amount, unit, id_type, times, len(id_number)) == ("张三", "810.00", "民政局", "1", "1", 18)
@@ -67,8 +77,8 @@ def test_regeneration_uses_the_layout_as_it_was_at_first_export(approved_roll):
 def test_a_file_whose_count_or_total_would_not_match_cannot_be_produced(approved_roll, monkeypatch):
     real = bankfile._batches
 
-    def one_line_lost(roll, snapshot):
-        rows = [row for batch in real(roll, snapshot) for row in batch]
+    def one_line_lost(lines, snapshot, ctx, limit=None):
+        rows = [row for batch in real(lines, snapshot, ctx) for row in batch]
         return iter([rows[1:]])
 
     monkeypatch.setattr(bankfile, "_batches", one_line_lost)
@@ -119,7 +129,9 @@ def test_yikatong_roster_xlsx_is_byte_identical_and_has_the_roster_columns(appro
     assert data == again
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("排序序号", "户主姓名", "户主身份证号", "收款人姓名") and rows[0][-1] == "备注"
-    assert rows[1][0] == "1" and rows[1][15] == "810.00" and len(rows) == 4
+    assert rows[1][0] == "1" and rows[1][15] == 810 and len(rows) == 5
+    assert rows[1][14] == 270  # 补贴标准 per person: 810.00 for 3 persons
+    assert rows[-1][0] == "合计3笔" and rows[-1][15] == 2143.64
 
 
 def test_fixed_width_and_csv_layouts(approved_roll):
@@ -127,6 +139,7 @@ def test_fixed_width_and_csv_layouts(approved_roll):
     *body, summary, _ = fixed.split(b"\r\n")
     assert {len(line) for line in body} == {13 + 32 + 30 + 15 + 18}
     assert summary == b"T00000003000000000214364"
+    forget_files(approved_roll)
     _, csv_data = export(approved_roll, "yikatong-csv")
     assert csv_data.decode("gb18030").startswith("排序序号,户主姓名")
 
@@ -176,8 +189,14 @@ def test_rare_names_among_others_are_left_out_and_the_rest_keep_roll_order_and_r
         ("王䶮", "含GBK无法编码的生僻字"),
         ("赵䶮", "含GBK无法编码的生僻字"),
     ]
-    _, daifa = export(roll, "bank-daifa-pipe")
-    assert [line.split("|")[1] for line in daifa.decode("gbk").split("\r\n")[1:-1]] == ["张三", "李四", "王芳"]
+    # held for the counter: no later file holds them, whatever layout (here one that could write them)
+    with pytest.raises(DomainError) as error:
+        export(roll, "bank-daifa-pipe-gb18030")
+    assert error.value.code == "nothing_to_export"
+    assert set(RollLine.objects.filter(roll=roll, bank_file__isnull=True).values_list("payee_name", flat=True)) == {
+        "王䶮",
+        "赵䶮",
+    }
 
 
 def test_lines_the_database_writes_are_the_lines_the_templates_give(approved_roll, monkeypatch):
@@ -188,6 +207,7 @@ def test_lines_the_database_writes_are_the_lines_the_templates_give(approved_rol
             summary="first", summary_template="{count}|{total}|{date}", columns=every_field,
         )  # fmt: skip
     _, in_sql = export(approved_roll, "all-fields")
+    forget_files(approved_roll)
     monkeypatch.setattr(bankfile, "_sql_line", lambda snapshot, ctx: None)
     _, in_python = export(approved_roll, "all-fields-again")
     assert in_sql == in_python

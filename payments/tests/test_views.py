@@ -114,7 +114,9 @@ def test_a_county_roll_reads_village_by_village_on_the_page_and_in_the_export(cl
     assert sorted(heads, key=page.index) == ["甲一", "甲二", "乙一", "乙二"]
     sheet = load_workbook(io.BytesIO(b"".join(client.get(url + "?export=xlsx").streaming_content))).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert [(row[0], row[4]) for row in rows] == [(2, "甲一"), (4, "甲二"), (1, "乙一"), (3, "乙二")]
+    *lines, total = rows
+    assert [(row[0], row[4]) for row in lines] == [(2, "甲一"), (4, "甲二"), (1, "乙一"), (3, "乙二")]
+    assert total[0] == "合计" and total[10] == sum(row[10] for row in lines) == 3240  # amounts are numbers
 
 
 def test_three_checks_per_township(client, roll_a, clerk_a, approver, township_a, township_b):
