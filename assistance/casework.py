@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.jurisdiction import AreaOwned
 from audit.tracking import Audited
+from policy import rules
 from policy.programmes import Programme
 
 
@@ -180,6 +181,13 @@ class PublicNotice(AreaOwned):
 
     def __str__(self) -> str:
         return f"{self.village_name}公示 第{self.round}轮 {self.starts_on}–{self.ends_on}"
+
+    @property
+    def period(self) -> rules.NoticePeriod:
+        """The true dates: posted on `starts_on`, the days counted from the next day to `ends_on`."""
+        return rules.public_notice_period(
+            self.starts_on, self.application.case.version.notice_period_days(), self.ends_on
+        )
 
 
 class Objection(AreaOwned):

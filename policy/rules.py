@@ -349,17 +349,12 @@ class NoticePeriod:
     last_day: date
     days: int
 
-    @property
-    def may_end_on(self) -> date:
-        """The first day the notice is over and the next step may be taken."""
-        return self.last_day + timedelta(days=1)
-
 
 def public_notice_period(posted_on: date, days: int, last_day: date) -> NoticePeriod:
     """公示 of `days` days (审核确认办法 第十九条: 7 days): counted from the day after it is posted
     (民法典 第二百零一条: 开始的当日不计入), ending on `last_day` (the engine's end, moved to the next
     working day where the rule says so: 第二百零三条). Objections are heard on every day from the
-    posting to the last day; the notice is over the day after."""
+    posting to the last day."""
     return NoticePeriod(posted_on, posted_on + timedelta(days=1), last_day, days)
 
 

@@ -433,13 +433,9 @@ def test_tekun_age_thresholds_are_policy_data():
 
 
 def test_seven_day_notice_counts_from_the_day_after_posting():
-    """§3 公示 7 days (民法典 第201条): posted 2025-06-02, days 06-03 … 06-09, over on 06-10."""
+    """§3 公示 7 days (民法典 第201条): posted 2025-06-02, the seven days are 06-03 … 06-09."""
     period = rules.public_notice_period(date(2025, 6, 2), 7, date(2025, 6, 9))
-    assert (period.first_day, period.last_day, period.may_end_on) == (
-        date(2025, 6, 3),
-        date(2025, 6, 9),
-        date(2025, 6, 10),
-    )
+    assert (period.first_day, period.last_day, period.days) == (date(2025, 6, 3), date(2025, 6, 9), 7)
 
 
 PERIOD_STARTS = [
