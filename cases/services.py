@@ -15,6 +15,7 @@ from audit.services import chained_at_end, update_logged
 from cases import events
 from cases.access import can_accept
 from cases.catalogue import current_version, remember_rules, version_rules, window_level
+from cases.deadlines import statutory_period_start
 from cases.errors import CaseCode
 from cases.models import (
     Case,
@@ -224,6 +225,17 @@ def start_clock(case: Case, first: CaseStep, on_date: date, calendar: WorkCalend
     activate_step(case, first, on_date, calendar)  # writes the clock with the current step
 
 
+def waiting_period_start(case: Case, step: CaseStep, on_date: date) -> date:
+    """A statutory period runs from the event the law names (deadlines.statutory_period_start):
+    the end of the waiting period just before it, or the day the application was received."""
+    previous = case.steps.filter(order__lt=step.order).select_related("definition").order_by("-order").first()
+    previous_end = (
+        previous.due_on if previous is not None and previous.definition.kind == StepDefinition.Kind.WAITING else None
+    )
+    received = case.clock_started_on or case.accepted_on or on_date
+    return statutory_period_start(received_on=received, previous_period_end=previous_end)
+
+
 def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalendar) -> CaseStep:
     """Start a step: its deadline on the calendar; a notice or statutory period may stop the case clock."""
     definition = step.definition
@@ -233,7 +245,8 @@ def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalen
         due = calendar.add_calendar_days(on_date, days, roll_to_workday=definition.rolls_to_workday)
         pauses = case.version.notice_pauses_clock or definition.pauses_case_clock
     elif definition.kind == StepDefinition.Kind.WAITING:
-        due = calendar.add_calendar_days(on_date, definition.calendar_days, roll_to_workday=definition.rolls_to_workday)
+        start = waiting_period_start(case, step, on_date)
+        due = calendar.add_calendar_days(start, definition.calendar_days, roll_to_workday=definition.rolls_to_workday)
         pauses, pause_kind = definition.pauses_case_clock, PauseInterval.Kind.PERIOD
     else:
         due = calendar.add_working_days(on_date, definition.limit_wd or 1)

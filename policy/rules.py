@@ -358,14 +358,6 @@ def public_notice_period(posted_on: date, days: int, last_day: date) -> NoticePe
     return NoticePeriod(posted_on, posted_on + timedelta(days=1), last_day, days)
 
 
-def statutory_period_start(*, received_on: date, previous_period_end: date | None) -> date:
-    """The event a statutory waiting period counts from, not the day a clerk passes a step: the
-    divorce cooling-off (民法典 第一千零七十七条) runs "自婚姻登记机关收到离婚登记申请之日起三十日",
-    i.e. from the day the registry received the application; the 30 days to appear run from the
-    end of the cooling-off ("前款规定期限届满后三十日内")."""
-    return previous_period_end or received_on
-
-
 # ---------------------------------------------------------------- 临时救助
 
 

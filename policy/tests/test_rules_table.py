@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from cases.deadlines import statutory_period_start
 from policy import rules
 from policy.defaults import DEMO_AMOUNTS, NATIONAL_DEFAULTS
 from policy.parameters import Policy
@@ -446,4 +447,4 @@ PERIOD_STARTS = [
 
 @pytest.mark.parametrize(("rule", "previous_end", "start"), PERIOD_STARTS, ids=[c[0] for c in PERIOD_STARTS])
 def test_statutory_periods_start_from_the_event_the_law_names(rule, previous_end, start):
-    assert rules.statutory_period_start(received_on=date(2025, 3, 3), previous_period_end=previous_end) == start
+    assert statutory_period_start(received_on=date(2025, 3, 3), previous_period_end=previous_end) == start
