@@ -7,12 +7,13 @@ class AssistanceConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import Capability
-        from assistance import guards, reviews
-        from cases.hooks import register_approval_guard
+        from assistance import guards, intake, reviews
+        from cases.hooks import register_acceptance_guard, register_approval_guard
         from core.navigation import NavItem, register_nav
         from ledger.hooks import register_review_opened
 
         register_approval_guard(guards.approval_guard)
+        register_acceptance_guard(intake.one_intake_guard)
         register_review_opened(reviews.keep_review_record)
         register_nav(
             NavItem(

@@ -153,6 +153,7 @@ def apply_for_assistance(
         documents=documents,
         phone=phone,
         calendar=calendar,
+        subject=beneficiary,
     )
     case = acceptance.case
     application = Application.objects.create(

@@ -17,6 +17,7 @@ from cases.access import can_accept
 from cases.catalogue import current_version, remember_rules, version_rules, window_level
 from cases.deadlines import statutory_period_start
 from cases.errors import CaseCode
+from cases.hooks import check_acceptance_guards
 from cases.models import (
     Case,
     CaseDocument,
@@ -99,8 +100,10 @@ def accept_application(
     phone: str = "",
     proxy: bool | None = None,
     calendar: WorkCalendar | None = None,
+    subject: Person | None = None,
 ) -> Acceptance:
-    """受理 at the user's window; missing materials put the case on hold with a one-time notice."""
+    """受理 at the user's window; missing materials put the case on hold with a one-time notice.
+    `subject`: the person a personal item is for, when not the applicant (business lines' guards)."""
     if not can_accept(user):
         raise DomainError(CaseCode.NO_PERMISSION, "您没有受理申请的权限")
     level = window_level(user.unit.area_code)
@@ -114,6 +117,7 @@ def accept_application(
     applicant = applicant or household.head
     if applicant is None or applicant.pk not in members:
         raise DomainError(CaseCode.APPLICANT_NOT_MEMBER, "申请人须为该户现有成员")
+    check_acceptance_guards(item=item, household=household, applicant=applicant, subject=subject)
     calendar = calendar or WorkCalendar()
     required, definitions = rules = version_rules(version)
     library = library_documents(household.pk, required, members=list(members.values()))

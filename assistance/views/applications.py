@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +23,7 @@ from core.excel import xlsx_response
 from policy.programmes import Programme
 from policy.rules import DAILY_ACTIVITIES, Exclusion
 from registry.models import Household
+from registry.search import search_households
 
 ACTIVITY_LABELS = {
     "eating": "进食",
@@ -86,15 +86,12 @@ def apply(request):
     q = request.GET.get("q", "").strip()
     households = []
     if q:
-        households = (
-            Household.objects.filter(is_active=True)
-            .filter(Q(number=q) | Q(head__name__contains=q) | Q(head__id_number=q))
-            .select_related("head")[:20]
-        )
+        households = search_households(q)  # pinyin, initials, ID tail … as the registry search
     household = None
     if hh := request.POST.get("household") or request.GET.get("household"):
         household = Household.objects.select_related("head").filter(pk=hh).first()
     members = [m for m in household.current_memberships()] if household else []
+    existing = None
     if request.method == "POST" and household is not None:
         ids = [m.person_id for m in members]
         chosen = next((m.person for m in members if str(m.person_id) == request.POST.get("beneficiary")), None)
@@ -118,6 +115,7 @@ def apply(request):
             )
         except DomainError as error:
             messages.error(request, error.message)
+            existing = error.details.get("url")
         else:
             messages.success(request, f"已受理，受理编号{application.case.receipt_no}")
             return redirect("assistance:detail", pk=application.pk)
@@ -129,6 +127,7 @@ def apply(request):
         "household": household,
         "members": members,
         "exclusions": Exclusion.LABELS.items(),
+        "existing_url": existing,
     }
     return render(request, "assistance/apply.html", context)
 
