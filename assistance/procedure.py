@@ -362,6 +362,10 @@ def confirm_application(*, user, application: Application, on_date: date, opinio
         application.decision = Application.Decision.CONFIRMED
         approve_step(user=user, step_id=step.pk, expected_version=step.row_version, on_date=on_date, opinion=opinion)
         application.refresh_from_db()
+        if application.programme in TEMPORARY:
+            from assistance.temporary import pay_after_confirmation
+
+            pay_after_confirmation(user=user, application=application, on_date=on_date)
     return application
 
 

@@ -7,11 +7,13 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.navigation import NavItem, register_nav
-        from ledger.hooks import register_payment_stopped_by_death
+        from ledger.hooks import register_one_off_spending, register_payment_stopped_by_death
+        from payments.funds import post_one_off_spending
         from payments import jobs  # noqa: F401 - the worker process must know the roll generation job
         from payments.rolls import hold_after_death
 
         register_payment_stopped_by_death(hold_after_death)
+        register_one_off_spending(post_one_off_spending)
 
         register_nav(
             NavItem("发放名册", "payments:roll_list", None, 300, "按月生成、审批发放名册，导出银行文件，回盘对账")
