@@ -16,9 +16,9 @@ from django.db import transaction
 from assistance.casework import Application, LocalPractice, TemporaryAidPayment
 from assistance.errors import AssistanceCode
 from cases import hooks
+from core.errors import DomainError
 from ledger.hooks import one_off_spending
 from ledger.services import grant_one_off
-from core.errors import DomainError
 from policy import rules
 from policy.parameters import Policy
 from policy.programmes import ParameterKey as K

@@ -8,8 +8,8 @@ class PaymentsConfig(AppConfig):
     def ready(self) -> None:
         from core.navigation import NavItem, register_nav
         from ledger.hooks import register_one_off_spending, register_payment_stopped_by_death
-        from payments.funds import post_one_off_spending
         from payments import jobs  # noqa: F401 - the worker process must know the roll generation job
+        from payments.funds import post_one_off_spending
         from payments.rolls import hold_after_death
 
         register_payment_stopped_by_death(hold_after_death)
