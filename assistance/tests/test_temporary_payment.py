@@ -28,20 +28,25 @@ def receipt():
     return SimpleUploadedFile("签收单.jpg", b"\xff\xd8\xff signed", content_type="image/jpeg")
 
 
-@pytest.fixture
-def fund(db):
-    """The township's 临时救助（急难型） account for 2025, with 20,000 received."""
+def open_fund(year):
+    """The township's 临时救助（急难型） account for a year, with 20,000 received."""
     account = funds.open_account(
         programme=Programme.TEMPORARY_EMERGENCY,
         level="township",
-        year=2025,
+        year=year,
         area_code=TOWNSHIP,
         name="酿溪镇临时救助专户",
     )
+    reference = f"邵财社〔{year}〕1号"
     funds.post_entry(
-        account, kind="budget_received", amount="20000", document_reference="邵财社〔2025〕1号", idempotency_key="b1"
+        account, kind="budget_received", amount="20000", document_reference=reference, idempotency_key=f"b{year}"
     )
     return account
+
+
+@pytest.fixture
+def fund(db):
+    return open_fund(2025)
 
 
 @pytest.fixture
@@ -169,3 +174,47 @@ def test_nothing_is_paid_before_approval_except_a_first_payment(worker_a, fire):
     with pytest.raises(DomainError) as error:
         disburse(user=worker_a, application=fire, on_date=DAY, amount=Decimal("100"), method="roll")
     assert error.value.code == "wrong_step"
+
+
+def test_the_application_page_pays_first_in_kind_and_shows_what_remains(client, worker_a, reviewer_a, approver, fire):
+    from django.utils import timezone
+
+    fund = open_fund(timezone.localdate().year)  # the pages pay today
+    client.force_login(worker_a)
+    page = client.get(f"/assistance/{fire.pk}/").content.decode()
+    assert 'data-testid="advance-form"' in page and "实物救助（领取人签收）" in page
+    response = client.post(
+        f"/assistance/{fire.pk}/act/",
+        {
+            "action": "advance",
+            "amount": "600",
+            "method": "in_kind",
+            "goods": "棉被2床",
+            "received_by": "周火生",
+            "receipt_scan": receipt(),
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "已先行救助" in page and "棉被2床" in page and "已上传签收单" in page
+    assert spending(fund) == [-60000]
+    pass_step(user=worker_a, application=fire, on_date=DAY)
+    pass_step(user=reviewer_a, application=fire, on_date=DAY)
+    client.force_login(approver)
+    page = client.post(
+        f"/assistance/{fire.pk}/act/", {"action": "confirm", "payment_method": "cash", "text": "同意"}, follow=True
+    ).content.decode()
+    assert "尚待发放900.00元" in page and 'data-testid="disburse-form"' in page
+    page = client.post(
+        f"/assistance/{fire.pk}/act/",
+        {"action": "disburse", "amount": "900", "method": "cash", "received_by": "周火生"},
+        follow=True,
+    ).content.decode()
+    assert "请上传领取人签字的签收单" in page  # a clear refusal, nothing recorded
+    page = client.post(
+        f"/assistance/{fire.pk}/act/",
+        {"action": "disburse", "amount": "900", "method": "cash", "received_by": "周火生", "receipt_scan": receipt()},
+        follow=True,
+    ).content.decode()
+    assert "已登记发放" in page and "待发放 0" in page and 'data-testid="disburse-form"' not in page
+    assert spending(fund) == [-60000, -90000]

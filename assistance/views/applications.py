@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from areas.codes import is_township_or_above
 from assistance import forms, notice, procedure, tekun, temporary
-from assistance.casework import Application, Objection, PublicNotice, Survey
+from accounts.roles import Capability
+from assistance.casework import Application, Objection, PublicNotice, Survey, TemporaryAidPayment
 from assistance.errors import AssistanceCode
 from assistance.survey import INCOME_KINDS, record_survey
 from cases.access import can_act_on, ensure_case_staff
@@ -132,6 +133,11 @@ def apply(request):
     return render(request, "assistance/apply.html", context)
 
 
+def can_disburse(user) -> bool:
+    """Whoever accepts, reviews or approves may record a hand-over or send the rest to the roll."""
+    return any(user.can(c) for c in (Capability.ACCEPT_APPLICATIONS, Capability.REVIEW, Capability.APPROVE))
+
+
 @login_required
 def detail(request, pk: int):
     application = _application(request, pk)
@@ -167,6 +173,9 @@ def detail(request, pk: int):
     }
     if application.programme in (Programme.TEMPORARY_EMERGENCY, Programme.TEMPORARY_SPENDING):
         context["temporary"] = temporary.approval_summary(application)
+        context["paid"] = temporary.payment_summary(application)
+        context["payment_methods"] = TemporaryAidPayment.Method.choices
+        context["can_disburse"] = can_disburse(user)
     return render(request, "assistance/detail.html", context)
 
 
@@ -219,8 +228,21 @@ def act(request, pk: int):
             again = notice.rerun_public_notice(user=user, application=application, on_date=today, opinion=text)
             messages.success(request, f"已重新公示至{again.ends_on}")
         elif action == "confirm":
+            if application.programme in procedure.TEMPORARY:
+                method = post.get("payment_method", "roll")
+                if method not in TemporaryAidPayment.Method.values:
+                    raise DomainError(AssistanceCode.AMOUNT, "请选择发放方式")
+                facts = {**application.facts, "payment_method": method}
+                Application.objects.filter(pk=application.pk).update(facts=facts)
+                application.facts = facts
             procedure.confirm_application(user=user, application=application, on_date=today, opinion=text)
-            messages.success(request, "已审核确认，自次月起发放")
+            if application.programme in procedure.TEMPORARY:
+                left = temporary.payment_summary(application)["remaining"]
+                messages.success(
+                    request, f"已审批；尚待发放{left}元，请凭签收单登记发放" if left else "已审批并安排发放"
+                )
+            else:
+                messages.success(request, "已审核确认，自次月起发放")
         elif action == "refuse":
             procedure.refuse_application(user=user, application=application, on_date=today, reason=text)
             days = application.case.version.refusal_notice_wd
@@ -235,9 +257,30 @@ def act(request, pk: int):
             messages.success(request, "生活自理能力评估已保存")
         elif action == "advance":
             temporary.pay_first(
-                user=user, application=application, on_date=today, amount=Decimal(post.get("amount") or "0")
+                user=user,
+                application=application,
+                on_date=today,
+                amount=Decimal(post.get("amount") or "0"),
+                method=post.get("method", ""),
+                goods=post.get("goods", ""),
+                received_by=post.get("received_by", ""),
+                receipt_scan=request.FILES.get("receipt_scan"),
             )
             messages.success(request, "已先行救助，事后补齐材料")
+        elif action == "disburse":
+            if not can_disburse(user):
+                raise DomainError(AssistanceCode.NO_PERMISSION, "无权登记发放")
+            temporary.disburse(
+                user=user,
+                application=application,
+                on_date=today,
+                amount=Decimal(post.get("amount") or "0"),
+                method=post.get("method", ""),
+                goods=post.get("goods", ""),
+                received_by=post.get("received_by", ""),
+                receipt_scan=request.FILES.get("receipt_scan"),
+            )
+            messages.success(request, "已登记发放")
         else:
             messages.error(request, "未知操作")
     except DomainError as error:
