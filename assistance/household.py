@@ -65,7 +65,9 @@ def member_facts(household: Household, applicant: Person, on_date: date, inputs:
                     in_school_up_to_bachelor=in_school_up_to_bachelor(
                         person, given, postgraduate_counts=postgraduate_counts
                     ),
-                    adult_dependent=bool(given.get("adult_dependent")),
+                    # 已成年但不能独立生活: the registry's 无劳动能力, or what the window established
+                    adult_dependent=bool(given.get("adult_dependent"))
+                    or person.labour_capacity == Person.LabourCapacity.NONE,
                     lives_together=given.get("lives_together", True),
                     exclusion=given.get("exclusion", ""),
                     disability_grade=person.disability_grade,

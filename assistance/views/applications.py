@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.roles import Capability
 from areas.codes import is_township_or_above
 from assistance import forms, notice, procedure, tekun, temporary
-from accounts.roles import Capability
 from assistance.casework import Application, Objection, PublicNotice, Survey, TemporaryAidPayment
 from assistance.errors import AssistanceCode
 from assistance.survey import INCOME_KINDS, record_survey
