@@ -23,6 +23,8 @@ def recipients(request):
     if status:
         rows = rows.filter(status=status)
     rows = rows.order_by("area_code", "id")
+    # 临时救助 is paid once (a one-month enrolment, temporary.disburse): not "stopped", paid once
+    one_off = programme in (Programme.TEMPORARY_EMERGENCY, Programme.TEMPORARY_SPENDING)
 
     def line(e):
         head = e.household.head
@@ -34,7 +36,7 @@ def recipients(request):
             mask_id_number((e.beneficiary or head).id_number if (e.beneficiary or head) else ""),
             e.covered_members,
             e.monthly_amount,
-            e.get_status_display(),
+            "一次性救助" if one_off else e.get_status_display(),
             e.start_month,
             e.end_month,
             schedule.due_on if schedule else None,
@@ -44,7 +46,7 @@ def recipients(request):
         return xlsx_response(f"保障对象_{Programme(programme).label}", HEADERS, (line(e) for e in rows.iterator()))
     context = {
         "rows": [line(e) for e in rows[:500]],
-        "headers": HEADERS,
+        "headers": [("救助金额" if one_off and h == "月保障金额" else h) for h in HEADERS],
         "programmes": Programme.choices,
         "programme": programme,
         "statuses": Enrolment.Status.choices,
