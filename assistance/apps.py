@@ -9,14 +9,15 @@ class AssistanceConfig(AppConfig):
         from datetime import time
 
         from accounts.roles import Capability
-        from assistance import guards, reviews
+        from assistance import guards, intake, reviews
         from assistance.periodic import end_notices_daily
-        from cases.hooks import register_approval_guard
+        from cases.hooks import register_acceptance_guard, register_approval_guard
         from core.navigation import NavItem, register_nav
         from jobs.periodic import Every, Periodic, register_periodic
         from ledger.hooks import register_review_opened
 
         register_approval_guard(guards.approval_guard)
+        register_acceptance_guard(intake.one_intake_guard)
         register_review_opened(reviews.keep_review_record)
         register_periodic(
             Periodic("assistance.end_notices", "公示期满撤下", Every.DAILY, end_notices_daily, time(0, 30))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.jurisdiction import AreaOwned
 from audit.tracking import Audited
+from policy import rules
 from policy.programmes import Programme
 
 
@@ -112,6 +113,46 @@ class Application(Audited, AreaOwned):
         return f"{self.get_programme_display()} · {self.case.receipt_no}"
 
 
+class TemporaryAidPayment(Audited, AreaOwned):
+    """临时救助发放: one payment of an approved (or, 先行救助, a not yet approved) temporary grant — cash
+    through the 临时救助 payment roll (a one-month enrolment in the ledger), or cash or goods handed
+    over against a signed receipt (posted to the fund ledger at once)."""
+
+    class Stage(models.TextChoices):
+        ADVANCE = "advance", _("先行救助")
+        APPROVED = "approved", _("审批后发放")
+
+    class Method(models.TextChoices):
+        ROLL = "roll", _("银行代发（列入临时救助发放名册）")
+        CASH = "cash", _("现金发放（领款人签收）")
+        IN_KIND = "in_kind", _("实物救助（领取人签收）")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("救助申请"), on_delete=models.PROTECT, related_name="payments"
+    )
+    stage = models.CharField(_("阶段"), max_length=10, choices=Stage.choices)
+    method = models.CharField(_("发放方式"), max_length=10, choices=Method.choices)
+    amount = models.DecimalField(_("金额（实物折价，元）"), max_digits=10, decimal_places=2)
+    paid_on = models.DateField(_("发放日期"))
+    enrolment = models.ForeignKey(
+        "ledger.Enrolment", verbose_name=_("发放名册对象"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    goods = models.CharField(_("实物清单"), max_length=300, blank=True)
+    received_by = models.CharField(_("领取人"), max_length=50, blank=True)
+    receipt_scan = models.FileField(_("签收单扫描件"), upload_to="assistance/receipts/%Y/%m/", blank=True)
+    fund_note = models.CharField(_("资金记账"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("临时救助发放")
+        verbose_name_plural = _("临时救助发放")
+        ordering = ["application", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.get_method_display()} {self.amount}元"
+
+
 class Survey(Audited, AreaOwned):
     """家庭经济状况调查: a home visit by at least two investigators, neighbours, income and assets."""
 
@@ -180,6 +221,13 @@ class PublicNotice(AreaOwned):
 
     def __str__(self) -> str:
         return f"{self.village_name}公示 第{self.round}轮 {self.starts_on}–{self.ends_on}"
+
+    @property
+    def period(self) -> rules.NoticePeriod:
+        """The true dates: posted on `starts_on`, the days counted from the next day to `ends_on`."""
+        return rules.public_notice_period(
+            self.starts_on, self.application.case.version.notice_period_days(), self.ends_on
+        )
 
 
 class Objection(AreaOwned):

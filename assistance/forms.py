@@ -36,6 +36,7 @@ def member_inputs(post, person_ids: list[int]) -> dict:
             "in_school": post.get(f"in_school_{pk}") == "on",
             "adult_dependent": post.get(f"dependent_{pk}") == "on",
             "lives_together": post.get(f"apart_{pk}") != "on",
+            "religious_apart": post.get(f"religious_{pk}") == "on",
         }
         for pk in person_ids
     }

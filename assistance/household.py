@@ -6,6 +6,8 @@ from assistance.casework import CloseRelative
 from assistance.errors import AssistanceCode
 from core.errors import DomainError
 from policy import rules
+from policy.parameters import Policy
+from policy.programmes import ParameterKey as K
 from registry.models import Household, Person
 
 # 与户主关系 (GB/T 4761) → the kinship the 低保 household rules speak of, seen from the head.
@@ -31,10 +33,23 @@ def age_on(person: Person, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def in_school_up_to_bachelor(person: Person, given: dict, *, postgraduate_counts: bool) -> bool:
+    """What the registry knows first (就业状况 在校学生, 文化程度 as the level studied for), then what
+    the clerk established at the window (a student the registry does not list yet); a postgraduate
+    does not count unless the province says so (rules.counts_as_student)."""
+    in_school = person.employment == Person.Employment.STUDENT or bool(given.get("in_school"))
+    return rules.counts_as_student(
+        in_school=in_school, education=person.education, postgraduate_counts=postgraduate_counts
+    )
+
+
 def member_facts(household: Household, applicant: Person, on_date: date, inputs: dict | None = None):
-    """(person, MemberFacts) for every current member; `inputs` per person id carries what the
-    clerk established at the window: exclusion, in_school, adult_dependent, lives_together."""
+    """(person, MemberFacts) for every current member, from the registry; `inputs` per person id
+    carries what the clerk established at the window: exclusion, in_school (a student the registry
+    does not list), adult_dependent, lives_together, religious_apart."""
     inputs = inputs or {}
+    policy = Policy.for_area(household.area_code, on_date)
+    postgraduate_counts = bool(policy.values.get(K.POSTGRADUATE_COUNTS, False))
     out = []
     for membership in household.current_memberships():
         person = membership.person
@@ -47,11 +62,17 @@ def member_facts(household: Household, applicant: Person, on_date: date, inputs:
                     name=person.name,
                     kin=kin,
                     age=age_on(person, on_date),
-                    in_school_up_to_bachelor=bool(given.get("in_school")),
-                    adult_dependent=bool(given.get("adult_dependent")),
+                    in_school_up_to_bachelor=in_school_up_to_bachelor(
+                        person, given, postgraduate_counts=postgraduate_counts
+                    ),
+                    # 已成年但不能独立生活: the registry's 无劳动能力, or what the window established
+                    adult_dependent=bool(given.get("adult_dependent"))
+                    or person.labour_capacity == Person.LabourCapacity.NONE,
                     lives_together=given.get("lives_together", True),
                     exclusion=given.get("exclusion", ""),
                     disability_grade=person.disability_grade,
+                    disability_type=person.disability_type or "",
+                    religious_apart=bool(given.get("religious_apart")),
                     serious_illness=bool(person.serious_illness),
                     able_to_work=person.labour_capacity == "full" if person.labour_capacity else False,
                 ),

@@ -15,4 +15,5 @@ from assistance.casework import (  # noqa: F401
     SpotCheck,
     SpotCheckItem,
     Survey,
+    TemporaryAidPayment,
 )

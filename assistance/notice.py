@@ -58,7 +58,8 @@ def start_public_notice(application: Application, step: CaseStep, on_date: date)
         application.case,
         None,
         on_date,
-        f"在{notice.village_name}公示（第{notice.round}轮），{notice.starts_on}至{notice.ends_on}",
+        f"在{notice.village_name}公示（第{notice.round}轮），{notice.starts_on}张贴，"
+        f"公示期{notice.period.days}天自{notice.period.first_day}至{notice.ends_on}",
         step=step,
         data={"notice": str(notice.token)},
     )
@@ -72,7 +73,7 @@ def check_notice_may_end(application: Application, on_date: date | None) -> None
     if open_objections(application).exists() or notice.status == PublicNotice.Status.OBJECTED:
         raise DomainError(AssistanceCode.OBJECTION_OPEN, "公示期间收到异议：须重新调查核实或民主评议后重新公示")
     if on_date is not None and on_date < notice.ends_on:
-        raise DomainError(AssistanceCode.NOTICE_RUNNING, f"公示期至{notice.ends_on}届满，期满后方可办理")
+        raise DomainError(AssistanceCode.NOTICE_RUNNING, f"公示期至{notice.ends_on:%Y年%m月%d日}届满，期满后方可办理")
 
 
 def complete_notice(application: Application) -> None:

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from assistance.casework import Application, Appraisal, LocalPractice, SpotCheckItem, Survey
 from assistance.errors import AssistanceCode
-from assistance.household import close_relative_links, compose
+from assistance.household import age_on, close_relative_links, compose
 from cases import hooks
 from cases.actions import approve_step, reject_case
 from cases.models import CaseStep, ServiceItem, StepDefinition
@@ -21,7 +21,7 @@ from cases.services import accept_application
 from cases.workdays import WorkCalendar
 from core.errors import DomainError
 from ledger.models import Enrolment
-from ledger.services import enrol
+from ledger.services import check_compatible, enrol
 from policy import rules
 from policy.parameters import Policy
 from policy.programmes import ParameterKey as K
@@ -61,6 +61,38 @@ def variant_for(area_code: str, programme: str, on_date: date) -> str:
         .first()
     )
     return practice.variant if practice else LocalPractice.Variant.STANDARD
+
+
+def check_compatible_at_acceptance(
+    programme: str, household: Household, beneficiary: Person | None, composition: dict, on_date: date
+) -> None:
+    """不得同时享受 (e.g. 特困 and 低保: 社会救助暂行办法 第十四条, 特困人员认定办法 第十条): refused at the
+    window, when the person or the counted household already holds the other enrolment, not first
+    at the county's confirmation."""
+    policy = Policy.for_area(household.area_code, on_date)
+    if beneficiary is not None:
+        people = [beneficiary]
+    else:
+        counted = {m["person_id"] for m in composition["counted"]}
+        people = [m.person for m in household.current_memberships() if m.person_id in counted]
+    check_compatible(programme, people, policy)
+
+
+def check_no_labour_capacity(application: Application, on_date: date | None = None) -> None:
+    """特困 is for persons without labour capacity (特困人员认定办法 第五条): by age or disability
+    grade, read from the registry at the county's confirmation."""
+    person = application.beneficiary
+    if application.programme != Programme.TEKUN or person is None:
+        return
+    day = on_date or application.accepted_on
+    policy = Policy.for_area(application.area_code, day)
+    ok, why = rules.has_no_labour_capacity(
+        policy,
+        age=age_on(person, day),
+        disability_type=person.disability_type or "",
+        disability_grade=person.disability_grade,
+    )
+    _require(ok, AssistanceCode.LABOUR_CAPACITY, f"{person.name}不符合特困人员“无劳动能力”条件：{why}")
 
 
 @transaction.atomic
@@ -109,6 +141,7 @@ def apply_for_assistance(
             "alone": True,
             "note": "按人享受",
         }
+    check_compatible_at_acceptance(programme, household, beneficiary, composition, on_date)
     links = close_relative_links([m["person_id"] for m in composition["counted"]])
     item = ServiceItem.objects.get(code=ITEM_OF[programme])
     acceptance = accept_application(
@@ -120,6 +153,7 @@ def apply_for_assistance(
         documents=documents,
         phone=phone,
         calendar=calendar,
+        subject=beneficiary,
     )
     case = acceptance.case
     application = Application.objects.create(
@@ -187,11 +221,13 @@ def check_step(application: Application, step: CaseStep, on_date: date | None = 
 
         check_notice_may_end(application, on_date)
     if code == "confirm" or step.order == application.case.steps.count():
-        check_confirmable(application)
+        check_confirmable(application, on_date)
 
 
-def check_confirmable(application: Application) -> None:
+def check_confirmable(application: Application, on_date: date | None = None) -> None:
     from assistance.notice import open_objections
+
+    check_no_labour_capacity(application, on_date)
 
     _require(
         not open_objections(application).exists(), AssistanceCode.OBJECTION_OPEN, "公示异议尚未复查处理，不能审核确认"
@@ -326,6 +362,10 @@ def confirm_application(*, user, application: Application, on_date: date, opinio
         application.decision = Application.Decision.CONFIRMED
         approve_step(user=user, step_id=step.pk, expected_version=step.row_version, on_date=on_date, opinion=opinion)
         application.refresh_from_db()
+        if application.programme in TEMPORARY:
+            from assistance.temporary import pay_after_confirmation
+
+            pay_after_confirmation(user=user, application=application, on_date=on_date)
     return application
 
 

@@ -50,7 +50,7 @@ def assess_means(application: Application, survey: Survey) -> dict:
     benefit = rules.dibao_benefit(
         policy,
         urban=application.urban,
-        monthly_per_capita=income.monthly_per_capita,
+        household_monthly_income=income.monthly_household,
         members=application.covered_members,
     )
     eligible = benefit.eligible and not breaches

@@ -38,6 +38,15 @@ class Clock:
         return f"剩余{self.remaining}个工作日"
 
 
+def statutory_period_start(*, received_on: date, previous_period_end: date | None) -> date:
+    """The event a statutory waiting period counts from, not the day a clerk passes a step: the
+    divorce cooling-off (民法典 第一千零七十七条) runs "自婚姻登记机关收到离婚登记申请之日起三十日",
+    from the day the registry received the application; the 30 days to appear run from the end of
+    the cooling-off ("前款规定期限届满后三十日内"). So a waiting period that follows another counts
+    from that one's end, and the first from the day the (complete) application was received."""
+    return previous_period_end or received_on
+
+
 def light_for(remaining: int, warn_days: int) -> str:
     if remaining < 0:
         return RED

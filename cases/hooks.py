@@ -7,6 +7,9 @@
 - approval guards: a business line may refuse the approval of a step its rules do not allow yet
   (an open objection blocks the end of a notice). `cases.actions.approve_step` calls
   `check_approval_guards(step)` before it claims the step.
+- acceptance guards: a business line may refuse an acceptance its rules do not allow (a second
+  open application for the same programme through another window); `accept_application` calls
+  `check_acceptance_guards` before it opens the case.
 - overdue work: a business line shows its own overdue work per responsible unit on the supervision
   board (督办看板) beside the cases' (监测预警超期 from monitoring), without the engine importing it.
 """
@@ -38,6 +41,25 @@ def register_approval_guard(guard: ApprovalGuard) -> ApprovalGuard:
 def check_approval_guards(step: CaseStep) -> None:
     for guard in _GUARDS:
         guard(step)
+
+
+AcceptanceGuard = Callable[..., None]
+_ACCEPTANCE_GUARDS: list[AcceptanceGuard] = []
+
+
+def register_acceptance_guard(guard: AcceptanceGuard) -> AcceptanceGuard:
+    """Register `guard(item=, household=, applicant=, subject=)` that raises DomainError when an
+    application may not be accepted (one intake: the same programme is already being handled for
+    this household or person, whichever window accepted it). `subject` is the person a personal
+    item is for, when the window names one; otherwise the applicant."""
+    if guard not in _ACCEPTANCE_GUARDS:
+        _ACCEPTANCE_GUARDS.append(guard)
+    return guard
+
+
+def check_acceptance_guards(*, item, household, applicant, subject=None) -> None:
+    for guard in _ACCEPTANCE_GUARDS:
+        guard(item=item, household=household, applicant=applicant, subject=subject or applicant)
 
 
 @dataclass(frozen=True)

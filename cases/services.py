@@ -15,7 +15,9 @@ from audit.services import chained_at_end, update_logged
 from cases import events
 from cases.access import can_accept
 from cases.catalogue import current_version, remember_rules, version_rules, window_level
+from cases.deadlines import statutory_period_start
 from cases.errors import CaseCode
+from cases.hooks import check_acceptance_guards
 from cases.models import (
     Case,
     CaseDocument,
@@ -98,8 +100,10 @@ def accept_application(
     phone: str = "",
     proxy: bool | None = None,
     calendar: WorkCalendar | None = None,
+    subject: Person | None = None,
 ) -> Acceptance:
-    """受理 at the user's window; missing materials put the case on hold with a one-time notice."""
+    """受理 at the user's window; missing materials put the case on hold with a one-time notice.
+    `subject`: the person a personal item is for, when not the applicant (business lines' guards)."""
     if not can_accept(user):
         raise DomainError(CaseCode.NO_PERMISSION, "您没有受理申请的权限")
     level = window_level(user.unit.area_code)
@@ -113,6 +117,7 @@ def accept_application(
     applicant = applicant or household.head
     if applicant is None or applicant.pk not in members:
         raise DomainError(CaseCode.APPLICANT_NOT_MEMBER, "申请人须为该户现有成员")
+    check_acceptance_guards(item=item, household=household, applicant=applicant, subject=subject)
     calendar = calendar or WorkCalendar()
     required, definitions = rules = version_rules(version)
     library = library_documents(household.pk, required, members=list(members.values()))
@@ -224,6 +229,17 @@ def start_clock(case: Case, first: CaseStep, on_date: date, calendar: WorkCalend
     activate_step(case, first, on_date, calendar)  # writes the clock with the current step
 
 
+def waiting_period_start(case: Case, step: CaseStep, on_date: date) -> date:
+    """A statutory period runs from the event the law names (deadlines.statutory_period_start):
+    the end of the waiting period just before it, or the day the application was received."""
+    previous = case.steps.filter(order__lt=step.order).select_related("definition").order_by("-order").first()
+    previous_end = (
+        previous.due_on if previous is not None and previous.definition.kind == StepDefinition.Kind.WAITING else None
+    )
+    received = case.clock_started_on or case.accepted_on or on_date
+    return statutory_period_start(received_on=received, previous_period_end=previous_end)
+
+
 def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalendar) -> CaseStep:
     """Start a step: its deadline on the calendar; a notice or statutory period may stop the case clock."""
     definition = step.definition
@@ -233,7 +249,8 @@ def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalen
         due = calendar.add_calendar_days(on_date, days, roll_to_workday=definition.rolls_to_workday)
         pauses = case.version.notice_pauses_clock or definition.pauses_case_clock
     elif definition.kind == StepDefinition.Kind.WAITING:
-        due = calendar.add_calendar_days(on_date, definition.calendar_days, roll_to_workday=definition.rolls_to_workday)
+        start = waiting_period_start(case, step, on_date)
+        due = calendar.add_calendar_days(start, definition.calendar_days, roll_to_workday=definition.rolls_to_workday)
         pauses, pause_kind = definition.pauses_case_clock, PauseInterval.Kind.PERIOD
     else:
         due = calendar.add_working_days(on_date, definition.limit_wd or 1)

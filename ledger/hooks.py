@@ -3,6 +3,8 @@
 - review opened: `ledger.reviews.open_review_case` tells every registered listener that a review
   case of a household was opened or joined, with the enrolment under review when it knows it
   (assistance keeps its 复核案件 record there), so the ledger never imports a business line.
+- one-off spending: a business line paid out of a fund without a roll (临时救助 in kind or in cash
+  against a signed receipt); payments posts it to the fund ledger, so the ledger of funds is whole.
 - payment stopped by a death: `ledger.deaths.record_death` tells every registered listener which
   enrolments a death stopped and from which month (payments holds the roll lines not yet paid).
 """
@@ -44,4 +46,22 @@ def payment_stopped_by_death(person, *, died_on: date, stopped: list, from_month
         listener(person, died_on=died_on, stopped=stopped, from_month=from_month, user=user)
         for listener in _DEATH_LISTENERS
     ]
+    return [sentence for sentence in said if sentence]
+
+
+SpendingListener = Callable[..., str]
+_SPENDING_LISTENERS: list[SpendingListener] = []
+
+
+def register_one_off_spending(listener: SpendingListener) -> SpendingListener:
+    """`listener(*, programme, area_code, amount, on_date, document_reference, idempotency_key, note,
+    user) -> str`: money (or goods bought with it) left a fund outside a payment roll; returns a
+    sentence for the case timeline (empty when no fund account keeps it)."""
+    if listener not in _SPENDING_LISTENERS:
+        _SPENDING_LISTENERS.append(listener)
+    return listener
+
+
+def one_off_spending(**spending) -> list[str]:
+    said = [listener(**spending) for listener in _SPENDING_LISTENERS]
     return [sentence for sentence in said if sentence]

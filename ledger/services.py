@@ -172,6 +172,59 @@ def enrol(
 
 
 @transaction.atomic
+def grant_one_off(
+    *,
+    programme: str,
+    household: Household,
+    amount: Decimal,
+    decided_on: date,
+    covered_members: int = 1,
+    beneficiary: Person | None = None,
+    case_reference: str = "",
+    reason: str = "一次性救助",
+    user=None,
+    idempotency_key: str | None = None,
+) -> Enrolment:
+    """一次性发放 (临时救助): a grant paid once, through the programme's payment roll of the month it
+    was decided (or as arrears in the next one, when that roll was approved already). Recorded as an
+    enrolment for that one month only — no review, and it never blocks another grant — so the roll
+    machinery, its checks and the fund ledger handle it as any other line."""
+    if amount <= 0:
+        raise DomainError(LedgerCode.AMOUNT, "救助金额必须大于0")
+    if not current_scope().allows(household.area_code):
+        raise DomainError(LedgerCode.OUTSIDE_JURISDICTION, "该家庭不在本辖区")
+    if idempotency_key:
+        earlier = EnrolmentEvent.unscoped.filter(idempotency_key=idempotency_key).select_related("enrolment").first()
+        if earlier is not None:
+            return earlier.enrolment
+    month = month_start(decided_on)
+    enrolment = Enrolment.objects.create(
+        programme=programme,
+        household=household,
+        beneficiary=beneficiary,
+        area_code=household.area_code,
+        covered_members=covered_members,
+        monthly_amount=amount,
+        start_month=month,
+        end_month=next_month_start(decided_on),
+        status=Enrolment.Status.STOPPED,  # paid once: never an open enrolment
+        last_reviewed_on=decided_on,
+    )
+    _record(
+        enrolment,
+        EnrolmentEvent.Kind.ENROLLED,
+        month=month,
+        reason=reason,
+        user=user,
+        case_reference=case_reference,
+        amount_after=amount,
+        details={"one_off": True},
+        idempotency_key=idempotency_key,
+    )
+    return enrolment
+
+
+@transaction.atomic
 def adjust_amount(
     enrolment: Enrolment, *, new_amount: Decimal, decided_on: date, reason: str, case_reference: str = "", user=None
 ) -> Enrolment:

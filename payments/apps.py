@@ -11,12 +11,14 @@ class PaymentsConfig(AppConfig):
         from accounts.roles import Capability
         from core.navigation import NavItem, register_nav
         from jobs.periodic import Every, Periodic, register_periodic
-        from ledger.hooks import register_payment_stopped_by_death
+        from ledger.hooks import register_one_off_spending, register_payment_stopped_by_death
         from payments import jobs  # noqa: F401 - the worker process must know the roll generation job
+        from payments.funds import post_one_off_spending
         from payments.periodic import draft_monthly_rolls
         from payments.rolls import hold_after_death
 
         register_payment_stopped_by_death(hold_after_death)
+        register_one_off_spending(post_one_off_spending)
         register_periodic(
             Periodic(
                 "payments.draft_monthly_rolls", "当月发放名册草稿", Every.MONTHLY, draft_monthly_rolls, time(4, 0), 1

@@ -177,3 +177,31 @@ def post_roll_refund(roll: PaymentRoll, *, fen: int, return_id: int, user) -> Fu
         roll=roll,
         note="银行回盘失败退回",
     )
+
+
+def account_for_area(programme: str, year: int, area_code: str) -> FundAccount | None:
+    """The most specific fund account of a programme and year at or above an area (village → township
+    → county …)."""
+    codes = [area_code[:n].ljust(12, "0") for n in (12, 9, 6, 4, 2)] + [area_code]
+    accounts = FundAccount.unscoped.filter(programme=programme, year=year, area_code__in=set(codes))
+    return max(accounts, key=lambda a: len(a.area_code.rstrip("0")), default=None)
+
+
+def post_one_off_spending(
+    *, programme, area_code, amount, on_date, document_reference, idempotency_key, note, user
+) -> str:
+    """`ledger.hooks` listener: a grant paid outside a roll (临时救助 in kind or cash against a signed
+    receipt) leaves the programme's fund account of its area, if the area keeps one."""
+    account = account_for_area(programme, on_date.year, area_code)
+    if account is None:
+        return ""
+    entry = post_entry(
+        account,
+        kind=FundEntry.Kind.SPENDING,
+        amount=amount,
+        document_reference=document_reference,
+        idempotency_key=idempotency_key,
+        user=user,
+        note=note,
+    )
+    return f"已记入{account.name}支出{yuan(-entry.amount_fen)}元"

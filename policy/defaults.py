@@ -18,7 +18,7 @@ NATIONAL_DEFAULTS: dict[str, object] = {
     K.DIBAO_BENEFIT_METHOD: "gap",
     K.DIBAO_BANDS: [],
     K.DIBAO_MINIMUM_BENEFIT: "0",
-    K.DIBAO_ROUNDING: "yuan",
+    K.DIBAO_ROUNDING: "fen",
     K.EDGE_FACTOR: "1.5",
     K.ASSET_DEPOSIT_MONTHS: "24",
     K.ASSET_MAX_VEHICLES: "0",
@@ -31,6 +31,11 @@ NATIONAL_DEFAULTS: dict[str, object] = {
     K.GRADUAL_EXIT_MONTHS: 6,
     K.TEKUN_BASIC_FACTOR: "1.3",
     K.TEKUN_SPOT_CHECK_SHARE: "0.3",
+    K.TEKUN_ELDERLY_AGE: 60,
+    K.TEKUN_MINOR_AGE: 16,
+    # 特困人员认定办法 第五条第（三）项: 智力、精神 1–3级, 肢体 1–2级, 视力 1级
+    K.TEKUN_DISABLED_MAX_GRADE: {"5": 3, "6": 3, "4": 2, "1": 1},
+    K.POSTGRADUATE_COUNTS: False,
     K.RIGID_SPENDING_SHARE: "0.5",
     K.INCOMPATIBLE: [[Programme.DIBAO, Programme.TEKUN], [Programme.ORPHAN, Programme.UNSUPPORTED_CHILD]],
 }

@@ -30,7 +30,16 @@ MONTHS = {
 }
 TIMES = {K.EDGE_FACTOR, K.TEKUN_BASIC_FACTOR}
 SHARES = {K.TEKUN_SPOT_CHECK_SHARE, K.RIGID_SPENDING_SHARE}
-COUNTS = {K.ASSET_MAX_VEHICLES: "辆", K.ASSET_MAX_HOUSES: "套"}
+COUNTS = {K.ASSET_MAX_VEHICLES: "辆", K.ASSET_MAX_HOUSES: "套", K.TEKUN_ELDERLY_AGE: "周岁", K.TEKUN_MINOR_AGE: "周岁"}
+DISABILITY_TYPES = {
+    "1": "视力残疾",
+    "2": "听力残疾",
+    "3": "言语残疾",
+    "4": "肢体残疾",
+    "5": "智力残疾",
+    "6": "精神残疾",
+    "7": "多重残疾",
+}
 
 
 def _label(choices, value) -> str:
@@ -86,6 +95,10 @@ def describe_value(key: str, value) -> str:
         return "；".join(pairs) or "无"
     if key == K.TEKUN_CARE_STANDARDS and isinstance(value, dict):
         return "；".join(f"{SELF_CARE_LABELS.get(level, level)}{amount}元" for level, amount in value.items())
+    if key == K.TEKUN_DISABLED_MAX_GRADE and isinstance(value, dict):
+        return "；".join(f"{DISABILITY_TYPES.get(str(t), t)}{GRADES.get(str(g), g)}及以上" for t, g in value.items())
+    if key == K.POSTGRADUATE_COUNTS:
+        return "计入" if value else "不计入"
     if key == K.DISABILITY_CARE_AMOUNTS and isinstance(value, dict):
         return "；".join(f"{GRADES.get(str(grade), grade)}{amount}元" for grade, amount in value.items())
     return str(value)

@@ -5,7 +5,7 @@ returns a result that shows its working, so a clerk can print why. No database a
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.months import add_months, next_month_start
@@ -41,6 +41,12 @@ class Exclusion:
 SUPPORT_RELATIONS = {"spouse", "child", "parent", "other_supported"}
 
 
+# 文化程度 (registry.Person.Education) up to and including 本科: 审核确认办法 第六条第（三）项 counts
+# children "在校接受全日制本科及以下学历教育"; 研究生 is not named and does not count by default.
+UP_TO_BACHELOR = ("none", "primary", "junior", "senior", "college", "bachelor")
+POSTGRADUATE = "postgraduate"
+
+
 @dataclass(frozen=True)
 class MemberFacts:
     name: str
@@ -53,6 +59,20 @@ class MemberFacts:
     disability_grade: int | None = None
     serious_illness: bool = False
     able_to_work: bool = False
+    disability_type: str = ""  # registry.Person.DisabilityType: 1 视力 … 4 肢体 5 智力 6 精神 7 多重
+    religious_apart: bool = False  # 脱离家庭、在宗教场所居住三年以上的宗教教职人员（窗口认定）
+
+
+def counts_as_student(*, in_school: bool, education: str, postgraduate_counts: bool = False) -> bool:
+    """在校接受全日制本科及以下学历教育 (审核确认办法 第六条第（三）项): a child in full-time
+    education counts in the household while studying at bachelor level or below; a postgraduate
+    student does not, unless the province's rules say so (`postgraduate_counts`). `education` is
+    the registry's 文化程度 (the level being studied for a student)."""
+    if not in_school:
+        return False
+    if education == POSTGRADUATE:
+        return postgraduate_counts
+    return True
 
 
 @dataclass
@@ -87,14 +107,35 @@ def dibao_household(members: list[MemberFacts]) -> Composition:
     return result
 
 
+INTELLECTUAL, MENTAL = "5", "6"
+
+
+def is_severely_disabled(member: MemberFacts) -> bool:
+    """持证一级、二级重度残疾人和三级智力、精神残疾人 (审核确认办法 第七条第（一）项)."""
+    if member.disability_grade in (1, 2):
+        return True
+    return member.disability_grade == 3 and member.disability_type in (INTELLECTUAL, MENTAL)
+
+
 def may_apply_alone(member: MemberFacts, *, family_is_edge: bool, unemployed: bool) -> tuple[bool, str]:
-    """单人户: severely disabled or seriously ill members of 低保边缘 families, and unemployed
-    severely disabled adults, may be enrolled on their own."""
-    severe = member.disability_grade in (1, 2)
-    if family_is_edge and (severe or member.serious_illness):
-        return True, "低保边缘家庭中的重度残疾人或重病患者，可单独提出申请"
+    """单人户 (最低生活保障审核确认办法 民发〔2021〕57号 第七条): may apply on their own
+    (一) in a 低保边缘 family, a holder of a disability certificate of grade 1 or 2, or of grade 3
+        for an intellectual or mental disability;
+    (二) in a 低保边缘 family, a person with a serious illness recognised locally;
+    (三) a member of the clergy living apart from the family in a religious site for three years or
+        more, in hardship;
+    (四) other persons in special hardship named by the civil-affairs department at county level or
+        above — nationally adopted for 成年无业重度残疾人 (an adult, unemployed, severely disabled
+        person), which this platform applies by default."""
+    severe = is_severely_disabled(member)
+    if family_is_edge and severe:
+        return True, "低保边缘家庭中的一、二级重度残疾人或三级智力、精神残疾人，可单独提出申请（第七条第一项）"
+    if family_is_edge and member.serious_illness:
+        return True, "低保边缘家庭中患有重特大疾病的人员，可单独提出申请（第七条第二项）"
+    if member.religious_apart:
+        return True, "脱离家庭、在宗教场所居住三年以上的生活困难宗教教职人员，可单独提出申请（第七条第三项）"
     if severe and unemployed and member.age >= 18:
-        return True, "成年无业重度残疾人，可单独提出申请"
+        return True, "成年无业重度残疾人，可单独提出申请（第七条第四项）"
     return False, "不符合单人户条件，应以共同生活家庭为单位申请"
 
 
@@ -114,7 +155,12 @@ class IncomeWorking:
     excluded: list[IncomeItem]
     annual_total: Decimal
     members: int
-    monthly_per_capita: Decimal
+    monthly_per_capita: Decimal  # shown to the fen; the benefit is computed from the total
+
+    @property
+    def monthly_household(self) -> Decimal:
+        """The household's monthly income, unrounded: amounts are computed on household totals."""
+        return self.annual_total / 12
 
     def lines(self) -> list[str]:
         out = [f"计入：{i.kind} {i.annual_amount}元/年" for i in self.counted]
@@ -161,10 +207,17 @@ def dibao_standard(policy: Policy, urban: bool) -> Decimal:
     return policy.amount(K.DIBAO_STANDARD_URBAN if urban else K.DIBAO_STANDARD_RURAL)
 
 
-def _round(amount: Decimal, policy: Policy) -> Decimal:
+def round_benefit(amount: Decimal, policy: Policy) -> Decimal:
+    """A household's benefit is rounded once, at the end, half up: to the fen (分) by default —
+    money is written to the 角分 (会计基础工作规范 财会字〔1996〕19号 第五十二条第（二）项: "所有以
+    元为单位的阿拉伯数字……一律填写到角分"; 人民币管理条例 第三条: the 分 is the smallest unit) — or
+    to the yuan where the local policy says so (dibao.rounding = "yuan")."""
     if policy.text(K.DIBAO_ROUNDING) == "yuan":
         return amount.quantize(Decimal("1"), ROUND_HALF_UP)
     return amount.quantize(FEN, ROUND_HALF_UP)
+
+
+_round = round_benefit
 
 
 @dataclass(frozen=True)
@@ -174,31 +227,53 @@ class Benefit:
     working: str
 
 
-def dibao_benefit(policy: Policy, *, urban: bool, monthly_per_capita: Decimal, members: int) -> Benefit:
-    """Gap method: (standard − per-capita income) × members, lifted to the minimum benefit per
-    person; banded method: the band of per-capita income as a share of the standard."""
+def dibao_benefit(
+    policy: Policy,
+    *,
+    urban: bool,
+    members: int,
+    monthly_per_capita: Decimal | None = None,
+    household_monthly_income: Decimal | None = None,
+) -> Benefit:
+    """保障金额 (审核确认办法 第三条、社会救助暂行办法 第十条): gap method — the household's standard
+    (standard × members) minus the household's monthly income, each person lifted to the minimum
+    benefit; banded method — the band of per-capita income as a share of the standard, × members.
+    Computed on household totals and rounded once at the end (`round_benefit`). Give the
+    household's monthly income (unrounded, from the survey), or the per-capita figure when that is
+    all there is."""
+    if household_monthly_income is None:
+        if monthly_per_capita is None:
+            raise ValueError("须提供家庭月收入或月人均收入")
+        household_monthly_income = monthly_per_capita * members
     standard = dibao_standard(policy, urban)
-    if monthly_per_capita >= standard:
-        return Benefit(False, ZERO, f"月人均收入{monthly_per_capita}元不低于低保标准{standard}元")
+    per_capita = household_monthly_income / members
+    shown = per_capita.quantize(FEN, ROUND_HALF_UP)
+    if per_capita >= standard:
+        return Benefit(False, ZERO, f"月人均收入{shown}元不低于低保标准{standard}元")
     if policy.text(K.DIBAO_BENEFIT_METHOD) == "banded":
-        ratio = monthly_per_capita / standard
+        ratio = per_capita / standard
         for band in policy.items(K.DIBAO_BANDS):
             if ratio < Decimal(str(band["below_share"])):
                 per_person = Decimal(str(band["amount"]))
-                amount = _round(per_person * members, policy)
+                amount = round_benefit(per_person * members, policy)
                 return Benefit(
                     True,
                     amount,
                     f"人均收入为标准的{ratio:.0%}，属{band['name']}，{per_person}元×{members}人={amount}元",
                 )
         return Benefit(False, ZERO, "人均收入不在任何分档内")
-    gap = standard - monthly_per_capita
     floor = policy.amount(K.DIBAO_MINIMUM_BENEFIT)
-    per_person = max(gap, floor)
-    amount = _round(per_person * members, policy)
-    note = f"（不足最低保障金{floor}元按{floor}元计）" if gap < floor else ""
+    household_standard = standard * members
+    gap = household_standard - household_monthly_income
+    if gap < floor * members:
+        amount = round_benefit(floor * members, policy)
+        return Benefit(True, amount, f"人均差额不足最低保障金{floor}元，按{floor}元 × {members}人 = {amount}元/月")
+    amount = round_benefit(gap, policy)
+    income = household_monthly_income.quantize(FEN, ROUND_HALF_UP)
     return Benefit(
-        True, amount, f"（标准{standard}元 − 月人均收入{monthly_per_capita}元）{note}× {members}人 = {amount}元/月"
+        True,
+        amount,
+        f"低保标准{standard}元 × {members}人 − 家庭月收入{income}元 = {amount}元/月（按户计算，最后一次取整）",
     )
 
 
@@ -231,6 +306,24 @@ def self_care_level(able: dict[str, bool]) -> str:
     return PARTLY_DISABLED if unable <= 3 else FULLY_DISABLED
 
 
+def has_no_labour_capacity(
+    policy: Policy, *, age: int, disability_type: str, disability_grade: int | None
+) -> tuple[bool, str]:
+    """无劳动能力 (特困人员认定办法 民发〔2021〕43号 第五条): (一) aged 60 or over; (二) under 16;
+    (三) an intellectual or mental disability of grade 1–3, a physical disability of grade 1–2, a
+    visual disability of grade 1; (四) other cases the province sets. The ages and the grades per
+    disability type are policy data (tekun.elderly_age, tekun.minor_age, tekun.disabled_max_grade)."""
+    elderly, minor = policy.number(K.TEKUN_ELDERLY_AGE), policy.number(K.TEKUN_MINOR_AGE)
+    if age >= elderly:
+        return True, f"年满{elderly}周岁"
+    if age < minor:
+        return True, f"未满{minor}周岁"
+    max_grade = policy.raw(K.TEKUN_DISABLED_MAX_GRADE).get(disability_type or "")
+    if disability_grade is not None and max_grade is not None and disability_grade <= int(max_grade):
+        return True, f"残疾等级{disability_grade}级，属无劳动能力"
+    return False, f"{age}周岁，且无相应等级的残疾，不属于无劳动能力（特困人员认定办法第五条）"
+
+
 def tekun_monthly(policy: Policy, *, urban: bool, care_level: str) -> tuple[Decimal, Decimal]:
     """(basic living, care) per month: basic ≥ factor × 低保 standard; care by self-care level."""
     basic = (dibao_standard(policy, urban) * policy.number(K.TEKUN_BASIC_FACTOR)).quantize(Decimal("1"), ROUND_HALF_UP)
@@ -244,6 +337,25 @@ def spot_check_count(policy: Policy, cases: int) -> int:
     needed = cases * share
     whole = int(needed)
     return whole if whole == needed else whole + 1
+
+
+# ---------------------------------------------------------------- statutory periods
+
+
+@dataclass(frozen=True)
+class NoticePeriod:
+    posted_on: date
+    first_day: date
+    last_day: date
+    days: int
+
+
+def public_notice_period(posted_on: date, days: int, last_day: date) -> NoticePeriod:
+    """公示 of `days` days (审核确认办法 第十九条: 7 days): counted from the day after it is posted
+    (民法典 第二百零一条: 开始的当日不计入), ending on `last_day` (the engine's end, moved to the next
+    working day where the rule says so: 第二百零三条). Objections are heard on every day from the
+    posting to the last day."""
+    return NoticePeriod(posted_on, posted_on + timedelta(days=1), last_day, days)
 
 
 # ---------------------------------------------------------------- 临时救助

@@ -307,3 +307,19 @@ def search_persons(query: str, limit: int = 50) -> list[Person]:
     digits, a fragment of the household address.
     """
     return _search(query, limit, _Finder.read_persons)
+
+
+def search_households(query: str, limit: int = 20) -> list[Household]:
+    """Households for the one-window desks (一门受理, 社会救助受理), found as the registry's search box
+    finds people: the household number, or any current member by name, fragment, pinyin, initials,
+    ID number or its last 4+ digits, phone — each household once, in the order its members matched."""
+    q = re.sub(r"\s+", "", query or "")
+    if not q or limit <= 0:
+        return []
+    ordered: list[int] = list(Household.objects.filter(is_active=True, number=q).values_list("pk", flat=True))
+    for person in search_persons(q, limit=limit * 2):
+        current = person.current_household
+        if current is not None and current.household_id not in ordered:
+            ordered.append(current.household_id)
+    found = Household.objects.filter(pk__in=ordered[:limit], is_active=True).select_related("head").in_bulk()
+    return [found[pk] for pk in ordered[:limit] if pk in found]

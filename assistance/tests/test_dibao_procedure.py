@@ -102,7 +102,7 @@ def test_survey_needs_two_signed_investigators_and_shows_the_working(worker_a, c
     assert application.proposed_amount == Decimal("810")
     working = "\n".join(application.working["lines"])
     assert "计入：工资性收入 7200元/年" in working and "不计入：奖学金、助学金" in working
-    assert "（标准470.00元 − 月人均收入200.00元）× 3人 = 810元/月" in working
+    assert "低保标准470.00元 × 3人 − 家庭月收入600.00元 = 810.00元/月" in working
 
 
 def test_objection_blocks_until_appraised_and_the_notice_runs_again_with_the_clock_extended(
@@ -238,7 +238,9 @@ def test_the_refusal_notice_period_is_the_catalogues_and_a_missing_one_refuses_n
     assert application.refusal_notice_due_on == date(2025, 10, 15)  # 10, 11 (a working Saturday), 13, 14, 15
 
 
-def test_a_household_already_on_tekun_is_refused_with_the_reason(worker_a, clerk_a, reviewer_a, approver, wang_family):
+def test_a_household_already_on_tekun_is_refused_at_acceptance(worker_a, wang_family):
+    """§4 兼容: 特困 and 低保 are refused at the window, not first at the county's confirmation."""
+    from assistance.casework import Application
     from ledger.services import enrol
 
     enrol(
@@ -248,7 +250,25 @@ def test_a_household_already_on_tekun_is_refused_with_the_reason(worker_a, clerk
         monthly_amount=Decimal("700"),
         decided_on=date(2025, 1, 10),
     )
+    with pytest.raises(DomainError) as error:
+        accept(worker_a, wang_family)
+    assert error.value.code == "incompatible" and "王秀兰已享受特困" in error.value.message
+    assert not Application.objects.filter(household=wang_family).exists()  # no case opened either
+
+
+def test_tekun_enrolled_while_the_dibao_case_runs_is_refused_at_confirmation(
+    worker_a, clerk_a, reviewer_a, approver, wang_family
+):
+    from ledger.services import enrol
+
     application = accept(worker_a, wang_family)
+    enrol(
+        programme="tekun",
+        household=wang_family,
+        beneficiary=wang_family.head,
+        monthly_amount=Decimal("700"),
+        decided_on=date(2025, 1, 10),
+    )
     to_notice(worker_a, clerk_a, reviewer_a, approver, application)
     pass_step(user=worker_a, application=application, on_date=date(2025, 10, 9))
     with pytest.raises(DomainError) as error:

@@ -78,15 +78,17 @@ def test_emergency_aid_is_paid_first_and_the_cap_decides_the_level(worker_a, cle
         on_date=DAY,
         facts={"requested_amount": "1500", "reason": "火灾"},
     )
-    pay_first(user=worker_a, application=application, on_date=DAY, amount=Decimal("1000"))
+    pay_first(user=worker_a, application=application, on_date=DAY, amount=Decimal("1000"), method="roll")
     assert application.advance_paid_on == DAY
     assert approval_summary(application)["level"] == "township"
     pass_step(user=worker_a, application=application, on_date=DAY)
     pass_step(user=reviewer_a, application=application, on_date=DAY)
     confirm_application(user=approver, application=application, on_date=DAY, opinion="备案")
     application.refresh_from_db()
-    assert application.decision == "confirmed" and application.enrolment is None
+    assert application.decision == "confirmed" and application.enrolment is None  # no standing enrolment
     assert application.case.status == Case.Status.APPROVED
+    paid = [(p.stage, p.amount) for p in application.payments.order_by("id")]
+    assert paid == [("advance", Decimal("1000")), ("approved", Decimal("500"))]  # the rest after approval
     big = apply_for_assistance(
         user=worker_a,
         programme="temporary_emergency",

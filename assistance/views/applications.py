@@ -5,15 +5,15 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.roles import Capability
 from areas.codes import is_township_or_above
 from assistance import forms, notice, procedure, tekun, temporary
-from assistance.casework import Application, Objection, PublicNotice, Survey
+from assistance.casework import Application, Objection, PublicNotice, Survey, TemporaryAidPayment
 from assistance.errors import AssistanceCode
 from assistance.survey import INCOME_KINDS, record_survey
 from cases.access import can_act_on, ensure_case_staff
@@ -24,6 +24,7 @@ from core.excel import xlsx_response
 from policy.programmes import Programme
 from policy.rules import DAILY_ACTIVITIES, Exclusion
 from registry.models import Household
+from registry.search import search_households
 
 ACTIVITY_LABELS = {
     "eating": "进食",
@@ -86,15 +87,12 @@ def apply(request):
     q = request.GET.get("q", "").strip()
     households = []
     if q:
-        households = (
-            Household.objects.filter(is_active=True)
-            .filter(Q(number=q) | Q(head__name__contains=q) | Q(head__id_number=q))
-            .select_related("head")[:20]
-        )
+        households = search_households(q)  # pinyin, initials, ID tail … as the registry search
     household = None
     if hh := request.POST.get("household") or request.GET.get("household"):
         household = Household.objects.select_related("head").filter(pk=hh).first()
     members = [m for m in household.current_memberships()] if household else []
+    existing = None
     if request.method == "POST" and household is not None:
         ids = [m.person_id for m in members]
         chosen = next((m.person for m in members if str(m.person_id) == request.POST.get("beneficiary")), None)
@@ -118,6 +116,7 @@ def apply(request):
             )
         except DomainError as error:
             messages.error(request, error.message)
+            existing = error.details.get("url")
         else:
             messages.success(request, f"已受理，受理编号{application.case.receipt_no}")
             return redirect("assistance:detail", pk=application.pk)
@@ -129,8 +128,14 @@ def apply(request):
         "household": household,
         "members": members,
         "exclusions": Exclusion.LABELS.items(),
+        "existing_url": existing,
     }
     return render(request, "assistance/apply.html", context)
+
+
+def can_disburse(user) -> bool:
+    """Whoever accepts, reviews or approves may record a hand-over or send the rest to the roll."""
+    return any(user.can(c) for c in (Capability.ACCEPT_APPLICATIONS, Capability.REVIEW, Capability.APPROVE))
 
 
 @login_required
@@ -168,6 +173,9 @@ def detail(request, pk: int):
     }
     if application.programme in (Programme.TEMPORARY_EMERGENCY, Programme.TEMPORARY_SPENDING):
         context["temporary"] = temporary.approval_summary(application)
+        context["paid"] = temporary.payment_summary(application)
+        context["payment_methods"] = TemporaryAidPayment.Method.choices
+        context["can_disburse"] = can_disburse(user)
     return render(request, "assistance/detail.html", context)
 
 
@@ -220,8 +228,21 @@ def act(request, pk: int):
             again = notice.rerun_public_notice(user=user, application=application, on_date=today, opinion=text)
             messages.success(request, f"已重新公示至{again.ends_on}")
         elif action == "confirm":
+            if application.programme in procedure.TEMPORARY:
+                method = post.get("payment_method", "roll")
+                if method not in TemporaryAidPayment.Method.values:
+                    raise DomainError(AssistanceCode.AMOUNT, "请选择发放方式")
+                facts = {**application.facts, "payment_method": method}
+                Application.objects.filter(pk=application.pk).update(facts=facts)
+                application.facts = facts
             procedure.confirm_application(user=user, application=application, on_date=today, opinion=text)
-            messages.success(request, "已审核确认，自次月起发放")
+            if application.programme in procedure.TEMPORARY:
+                left = temporary.payment_summary(application)["remaining"]
+                messages.success(
+                    request, f"已审批；尚待发放{left}元，请凭签收单登记发放" if left else "已审批并安排发放"
+                )
+            else:
+                messages.success(request, "已审核确认，自次月起发放")
         elif action == "refuse":
             procedure.refuse_application(user=user, application=application, on_date=today, reason=text)
             days = application.case.version.refusal_notice_wd
@@ -236,9 +257,30 @@ def act(request, pk: int):
             messages.success(request, "生活自理能力评估已保存")
         elif action == "advance":
             temporary.pay_first(
-                user=user, application=application, on_date=today, amount=Decimal(post.get("amount") or "0")
+                user=user,
+                application=application,
+                on_date=today,
+                amount=Decimal(post.get("amount") or "0"),
+                method=post.get("method", ""),
+                goods=post.get("goods", ""),
+                received_by=post.get("received_by", ""),
+                receipt_scan=request.FILES.get("receipt_scan"),
             )
             messages.success(request, "已先行救助，事后补齐材料")
+        elif action == "disburse":
+            if not can_disburse(user):
+                raise DomainError(AssistanceCode.NO_PERMISSION, "无权登记发放")
+            temporary.disburse(
+                user=user,
+                application=application,
+                on_date=today,
+                amount=Decimal(post.get("amount") or "0"),
+                method=post.get("method", ""),
+                goods=post.get("goods", ""),
+                received_by=post.get("received_by", ""),
+                receipt_scan=request.FILES.get("receipt_scan"),
+            )
+            messages.success(request, "已登记发放")
         else:
             messages.error(request, "未知操作")
     except DomainError as error:

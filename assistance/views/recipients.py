@@ -41,6 +41,8 @@ def recipients(request):
     if overdue_only:
         rows = rows.filter(review_schedule__due_on__lt=today)
     rows = rows.order_by("area_code", "id")
+    # 临时救助 is paid once (a one-month enrolment, temporary.disburse): not "stopped", paid once
+    one_off = programme in (Programme.TEMPORARY_EMERGENCY, Programme.TEMPORARY_SPENDING)
 
     def overdue_days(e) -> int:
         """Days past the review date (逾期未复核), 0 when not overdue."""
@@ -57,7 +59,7 @@ def recipients(request):
             mask_id_number((e.beneficiary or head).id_number if (e.beneficiary or head) else ""),
             e.covered_members,
             e.monthly_amount,
-            e.get_status_display(),
+            "一次性救助" if one_off else e.get_status_display(),
             e.start_month,
             e.end_month,
             schedule.due_on if schedule else None,
@@ -70,7 +72,7 @@ def recipients(request):
         "rows": [(line(e), overdue_days(e)) for e in rows[:500]],
         "overdue_count": overdue_count,
         "overdue_only": overdue_only,
-        "headers": HEADERS,
+        "headers": [("救助金额" if one_off and h == "月保障金额" else h) for h in HEADERS],
         "programmes": Programme.choices,
         "programme": programme,
         "statuses": Enrolment.Status.choices,

@@ -13,6 +13,7 @@ from cases.services import accept_application
 from cases.tests.factories import DAY, give_documents, item
 from cases.workdays import WorkCalendar
 from core.errors import DomainError
+from registry.tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,9 @@ def test_the_notice_runs_for_the_period_the_catalogue_sets_and_a_missing_period_
         act(user, case, date(2025, 9, 24))
     act(reviewer_a, case, date(2025, 10, 13))
     assert active(case).due_on == date(2025, 10, 23)  # 10 calendar days, not 7
-    other = accept_application(user=worker_a, item=dibao, household=household, on_date=date(2025, 9, 22)).case
+    neighbour = HouseholdFactory()  # one open 低保 application per household (one intake)
+    give_documents(neighbour, [*DIBAO_DOCS, "bank_card"])
+    other = accept_application(user=worker_a, item=dibao, household=neighbour, on_date=date(2025, 9, 22)).case
     dibao.versions.update(notice_days=0)  # misconfigured: no silent default period
     for user in (worker_a, clerk_a, approver):
         act(user, other, date(2025, 9, 24))

@@ -237,7 +237,9 @@ def test_a_version_published_after_cases_ran_applies_to_the_next_acceptance(
             {"code": "confirm", "name": "县级一次审定", "kind": "handle", "level": "county", "limit": 8, "role": ""}
         ],
     )
+    neighbour = HouseholdFactory()  # one open application per programme and household (one intake)
+    give_documents(neighbour, DISABILITY_DOCS)
     with django_capture_on_commit_callbacks(execute=True):
-        later = accept_application(user=worker_a, item=disability, household=household, on_date=date(2025, 10, 9)).case
+        later = accept_application(user=worker_a, item=disability, household=neighbour, on_date=date(2025, 10, 9)).case
     assert list(later.steps.values_list("name", flat=True)) == ["县级一次审定"]
     assert first.steps.count() > 1 and "县级一次审定" not in first.steps.values_list("name", flat=True)

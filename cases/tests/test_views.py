@@ -202,14 +202,14 @@ def test_api_act_refuses_a_step_of_another_case(logged_in, worker_a, household):
     give_documents(household, [*DOCS, "disability_certificate"])
     client = logged_in(worker_a)
 
-    def accept():
+    def accept(code):
         return client.post(
             "/api/v1/cases/accept",
-            {"item": "disability_living", "household_id": household.pk},
+            {"item": code, "household_id": household.pk},
             content_type="application/json",
         ).json()
 
-    first, second = accept(), accept()
+    first, second = accept("disability_living"), accept("disability_care")
     step = first["current_step"]
     response = client.post(
         f"/api/v1/cases/{second['id']}/steps/{step['id']}/act",

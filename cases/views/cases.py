@@ -24,6 +24,7 @@ from cases.transfers import department_units, transfer_case
 from cases.workdays import WorkCalendar
 from core.errors import DomainError
 from registry.models import Document, DocumentType, Household
+from registry.search import search_households
 from registry.services import attach_document, missing_documents
 
 
@@ -50,11 +51,7 @@ def accept(request):
     q = request.GET.get("q", "").strip()
     households = []
     if q:
-        households = list(
-            Household.objects.filter(is_active=True)
-            .filter(Q(number=q) | Q(head__name__contains=q) | Q(head__id_number=q))
-            .select_related("head")[:20]
-        )
+        households = search_households(q)  # pinyin, initials, ID tail … as the registry search
     household = None
     if hh := request.POST.get("household") or request.GET.get("household"):
         household = Household.objects.select_related("head").filter(pk=hh).first()
@@ -89,6 +86,7 @@ def accept(request):
             )
         except DomainError as error:
             messages.error(request, error.message)
+            context["existing_url"] = error.details.get("url")  # one intake: the open application
         else:
             if result.missing:
                 messages.warning(

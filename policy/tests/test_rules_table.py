@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from cases.deadlines import statutory_period_start
 from policy import rules
 from policy.defaults import DEMO_AMOUNTS, NATIONAL_DEFAULTS
 from policy.parameters import Policy
@@ -30,7 +31,7 @@ BANDED = policy(
         ],
     }
 )
-FEN_ROUNDING = policy(**{K.DIBAO_ROUNDING: "fen"})
+YUAN_ROUNDING = policy(**{K.DIBAO_ROUNDING: "yuan"})
 WITH_FLOOR = policy(**{K.DIBAO_MINIMUM_BENEFIT: "50"})
 
 applicant = MemberFacts("户主", "applicant", 45)
@@ -116,6 +117,34 @@ SINGLE_PERSON = [
         True,
     ),
     (
+        "§3 单人户 第七条(一): grade-3 intellectual disability in an edge family may apply alone",
+        MemberFacts("己", "child", 30, disability_grade=3, disability_type="5"),
+        True,
+        False,
+        True,
+    ),
+    (
+        "§3 单人户 第七条(一): grade-3 mental disability in an edge family may apply alone",
+        MemberFacts("庚", "spouse", 40, disability_grade=3, disability_type="6"),
+        True,
+        False,
+        True,
+    ),
+    (
+        "§3 单人户 第七条(一): grade-3 physical disability in an edge family may not",
+        MemberFacts("辛", "child", 30, disability_grade=3, disability_type="4"),
+        True,
+        False,
+        False,
+    ),
+    (
+        "§3 单人户 第七条(三): clergy living apart in a religious site ≥3 years may apply alone",
+        MemberFacts("壬", "child", 35, religious_apart=True),
+        False,
+        False,
+        True,
+    ),
+    (
         "§3 单人户: grade-3 disability in an ordinary family may not",
         MemberFacts("丁", "child", 28, disability_grade=3),
         False,
@@ -185,8 +214,8 @@ BENEFITS = [
     ("§3 补差: rural (470 − 200) × 3 = 810", P, False, D("200"), 3, True, D("810")),
     ("§3 补差: urban (700 − 0) × 1 = 700", P, True, D("0"), 1, True, D("700")),
     ("§3 补差: income equal to the standard is not eligible", P, False, D("470"), 2, False, D("0")),
-    ("§3 补差: rounding to the yuan (half up)", P, False, D("469.50"), 1, True, D("1")),
-    ("§3 补差: rounding to the fen when configured", FEN_ROUNDING, False, D("469.50"), 1, True, D("0.50")),
+    ("§3 取整: to the fen by default (会计基础工作规范 第五十二条)", P, False, D("469.50"), 1, True, D("0.50")),
+    ("§3 取整: to the yuan (half up) where local policy says so", YUAN_ROUNDING, False, D("469.50"), 1, True, D("1")),
     ("§3 补差: minimum benefit floor lifts a tiny gap", WITH_FLOOR, False, D("460"), 2, True, D("100")),
     ("§3 分档: lowest band below 30% of standard", BANDED, False, D("100"), 2, True, D("800")),
     ("§3 分档: middle band below 70%", BANDED, False, D("300"), 2, True, D("500")),
@@ -351,3 +380,71 @@ INCOMPATIBLE = [
 @pytest.mark.parametrize(("rule", "programme", "existing", "conflict"), INCOMPATIBLE, ids=[c[0] for c in INCOMPATIBLE])
 def test_incompatible_enrolments(rule, programme, existing, conflict):
     assert rules.incompatible_with(P, programme, existing) == conflict
+
+
+def test_amounts_are_computed_on_household_totals_and_rounded_once():
+    """§3 取整: (standard × members − household income) rounded once, not per-capita rounded first.
+    10,000 a year for 3: per capita 277.777… — rounding it first would give 966.66, the law 966.67."""
+    income = rules.per_capita_income([IncomeItem("wages", D("10000"))], 3, P)
+    assert income.monthly_per_capita == D("277.78")  # shown to the fen
+    benefit = rules.dibao_benefit(P, urban=True, members=3, household_monthly_income=income.monthly_household)
+    assert benefit.monthly_amount == D("1266.67")  # 700 × 3 − 833.333…
+    assert rules.dibao_benefit(P, urban=True, members=3, monthly_per_capita=D("277.78")).monthly_amount == D(
+        "1266.66"
+    )  # what rounding twice gave
+
+
+STUDENTS = [
+    ("§3 第六条(三): student at bachelor level counts", True, "bachelor", False, True),
+    ("§3 第六条(三): student at junior college counts", True, "college", False, True),
+    ("§3 第六条(三): postgraduate student does not count by default", True, "postgraduate", False, False),
+    ("§3 第六条(三): postgraduate counts where the province says so", True, "postgraduate", True, True),
+    ("§3 第六条(三): a graduate not in school does not count as a student", False, "bachelor", False, False),
+]
+
+
+@pytest.mark.parametrize(("rule", "in_school", "education", "pg", "counts"), STUDENTS, ids=[c[0] for c in STUDENTS])
+def test_students_count_up_to_bachelor(rule, in_school, education, pg, counts):
+    assert rules.counts_as_student(in_school=in_school, education=education, postgraduate_counts=pg) is counts
+
+
+LABOUR = [
+    ("§4 特困 第五条(一): aged 60 has no labour capacity", 60, "", None, True),
+    ("§4 特困 第五条(二): under 16 has no labour capacity", 15, "", None, True),
+    ("§4 特困: aged 16 to 59 without disability has labour capacity", 45, "", None, False),
+    ("§4 特困 第五条(三): grade-3 intellectual disability", 40, "5", 3, True),
+    ("§4 特困 第五条(三): grade-3 mental disability", 40, "6", 3, True),
+    ("§4 特困 第五条(三): grade-2 physical disability", 40, "4", 2, True),
+    ("§4 特困 第五条(三): grade-3 physical disability is not enough", 40, "4", 3, False),
+    ("§4 特困 第五条(三): grade-1 visual disability", 40, "1", 1, True),
+    ("§4 特困 第五条(三): grade-2 visual disability is not enough", 40, "1", 2, False),
+    ("§4 特困 第五条(三): grade-1 hearing disability is not named", 40, "2", 1, False),
+]
+
+
+@pytest.mark.parametrize(("rule", "age", "kind", "grade", "none"), LABOUR, ids=[c[0] for c in LABOUR])
+def test_tekun_requires_no_labour_capacity(rule, age, kind, grade, none):
+    assert rules.has_no_labour_capacity(P, age=age, disability_type=kind, disability_grade=grade)[0] is none
+
+
+def test_tekun_age_thresholds_are_policy_data():
+    """§4 特困 第五条(四): a province may set other cases, e.g. a lower age."""
+    local = policy(**{K.TEKUN_ELDERLY_AGE: 55})
+    assert rules.has_no_labour_capacity(local, age=56, disability_type="", disability_grade=None)[0]
+
+
+def test_seven_day_notice_counts_from_the_day_after_posting():
+    """§3 公示 7 days (民法典 第201条): posted 2025-06-02, the seven days are 06-03 … 06-09."""
+    period = rules.public_notice_period(date(2025, 6, 2), 7, date(2025, 6, 9))
+    assert (period.first_day, period.last_day, period.days) == (date(2025, 6, 3), date(2025, 6, 9), 7)
+
+
+PERIOD_STARTS = [
+    ("§4 民法典1077: cooling-off runs from the day the registry received the application", None, date(2025, 3, 3)),
+    ("§4 民法典1077: the 30 days to appear run from the end of the cooling-off", date(2025, 4, 2), date(2025, 4, 2)),
+]
+
+
+@pytest.mark.parametrize(("rule", "previous_end", "start"), PERIOD_STARTS, ids=[c[0] for c in PERIOD_STARTS])
+def test_statutory_periods_start_from_the_event_the_law_names(rule, previous_end, start):
+    assert statutory_period_start(received_on=date(2025, 3, 3), previous_period_end=previous_end) == start
