@@ -10,10 +10,10 @@ class AssistanceConfig(AppConfig):
         from assistance import guards, reviews
         from cases.hooks import register_approval_guard
         from core.navigation import NavItem, register_nav
-        from ledger.hooks import register_review_opened
+        from ledger.hooks import register_reviews_opened
 
         register_approval_guard(guards.approval_guard)
-        register_review_opened(reviews.keep_review_record)
+        register_reviews_opened(reviews.keep_review_records)
         register_nav(
             NavItem(
                 "社会救助",

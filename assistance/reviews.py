@@ -37,6 +37,31 @@ def keep_review_record(case, *, enrolment, on_date: date, due_on: date | None, r
     )
 
 
+def keep_review_records(opened) -> None:
+    """`ledger.hooks.reviews_opened` listener: `keep_review_record` for many review cases at once
+    (a sweep's follow-up), in two statements: the cases that have their record already, then the
+    new records."""
+    wanted = {}
+    for one in opened:
+        if one.enrolment is not None and one.case.pk not in wanted:
+            wanted[one.case.pk] = one
+    if not wanted:
+        return
+    have = set(ReviewCase.objects.filter(case_id__in=list(wanted)).values_list("case_id", flat=True))
+    ReviewCase.objects.bulk_create(
+        ReviewCase(
+            case=one.case,
+            enrolment=one.enrolment,
+            opened_on=one.on_date,
+            due_on=one.due_on or one.on_date,
+            reason=one.reason[:100],
+            area_code=one.enrolment.area_code,
+        )
+        for case_id, one in wanted.items()
+        if case_id not in have
+    )
+
+
 def active_step(review: ReviewCase) -> CaseStep | None:
     return (
         review.case.steps.select_related("definition", "responsible_unit")

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from ledger.deaths import record_death
-from ledger.reviews import open_review_case
+from ledger.reviews import ReviewRequest, open_review_case, open_review_cases_for
 from verification.errors import VerificationCode
-from verification.hooks import open_outreach_task
+from verification.hooks import OutreachRequest, open_outreach_task, open_outreach_tasks
 from verification.models import Finding
 
 K = Finding.Kind
@@ -35,7 +35,6 @@ REVIEW_KINDS = {
     K.SHARED_ACCOUNT,
 }
 OUTREACH_KINDS = {K.MISSED_CARE, K.MISSED_LIVING, K.MISSED_TEKUN}
-ORDER = [K.DEATH, K.PAID_AFTER_DEATH]  # deaths first: the recovery flag joins the death's review case
 
 
 def describe(finding: Finding) -> str:
@@ -107,24 +106,78 @@ def open_work_for(finding: Finding, *, on_date: date, user=None) -> Finding:
     return finding
 
 
-def open_work(*, on_date: date, user=None, sweep=None, progress=None, limit: int = 5000) -> int:
-    """Open work for every open finding of the scope (or of one sweep), deaths first."""
-    queryset = Finding.objects.filter(status=Finding.Status.OPEN, work_note="").select_related(
-        "household", "person", "household__head"
-    )
+CHUNK = 2000  # findings opened together: one transaction, a few statements each way
+
+
+def open_work(*, on_date: date, sweep=None, progress=None) -> int:
+    """Open work for every open finding of the scope (or of one sweep), as the system (the sweep
+    opens it on its own initiative, whoever started the sweep; the audit log names who ran it):
+    deaths first, one at a time (`record_death`: payment stops, a handful a month),
+    then every other finding in chunks (`open_work_together`). Uncapped and linear: each chunk
+    costs the same whatever came before."""
+    queryset = Finding.objects.filter(status=Finding.Status.OPEN, work_note="")
     if sweep is not None:
         queryset = queryset.filter(sweep=sweep)
-    findings = sorted(
-        queryset[:limit], key=lambda f: (f.kind not in ORDER, ORDER.index(f.kind) if f.kind in ORDER else 0, f.pk)
-    )
-    opened = 0
-    for number, finding in enumerate(findings, start=1):
+    total = queryset.count()
+    opened = done = 0
+    deaths = queryset.filter(kind=K.DEATH).select_related("household", "person", "household__head").order_by("pk")
+    for finding in deaths:
         with transaction.atomic():
-            if open_work_for(finding, on_date=on_date, user=user).status == Finding.Status.WORK_OPENED:
+            if open_work_for(finding, on_date=on_date).status == Finding.Status.WORK_OPENED:
                 opened += 1
-        if progress and number % 20 == 0:
-            progress(number, len(findings), f"已转办{opened}条")
+        done += 1
+    last = 0
+    while True:
+        ids = list(
+            queryset.exclude(kind=K.DEATH).filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK]
+        )
+        if not ids:
+            break
+        last = ids[-1]
+        opened += open_work_together(ids, on_date=on_date)
+        done += len(ids)
+        if progress:
+            progress(done, total, f"已转办{opened}条")
     return opened
+
+
+def open_work_together(ids: list[int], *, on_date: date) -> int:
+    """Work for many open findings (not deaths) in one transaction, by the system: every missed-aid
+    finding an outreach visit (verification.hooks.open_outreach_tasks), every other a review of its
+    household (ledger.reviews.open_review_cases_for: one case per household, joining an open one),
+    then each finding's status, case and note in one bulk update. The findings are locked first, so
+    a finding another run has just moved is left to it."""
+    with transaction.atomic():
+        findings = list(
+            Finding.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids, status=Finding.Status.OPEN, work_note="")
+            .exclude(kind=K.DEATH)
+            .select_related("household", "household__head", "person", "enrolment__beneficiary")
+            .order_by("pk")
+        )
+        orphans = [f for f in findings if f.household_id is None]
+        outreach = [f for f in findings if f.household_id and f.kind in OUTREACH_KINDS]
+        reviews = [f for f in findings if f.household_id and f.kind not in OUTREACH_KINDS]
+        for finding in orphans:
+            finding.work_note = "该发现没有对应家庭，无法转办"
+        requests = [OutreachRequest(f.household, f.person, describe(f), f) for f in outreach]
+        for finding, warning in zip(outreach, open_outreach_tasks(requests, on_date), strict=True):
+            who = warning.assigned_to or warning.assigned_unit
+            name = (who.full_name or who.username) if warning.assigned_to_id else (who.name if who else "（待分派）")
+            finding.status, finding.work_note = Finding.Status.WORK_OPENED, f"已派民生员走访：{name}"[:200]
+        asked = [
+            ReviewRequest(f.household, describe(f), f.due_on, enrolment=f.enrolment, finding_id=f.pk) for f in reviews
+        ]
+        results = open_review_cases_for(asked, on_date=on_date, origin="verification")
+        for finding, result in zip(reviews, results, strict=True):
+            if result.case is None:
+                finding.work_note = result.note[:200]
+                continue
+            label = "追回款项随复核办件处理" if finding.kind == K.PAID_AFTER_DEATH else "已发起复核"
+            note = f"{label}：{result.case.receipt_no}" + (f"（{result.note}）" if result.note else "")
+            finding.status, finding.case, finding.work_note = Finding.Status.WORK_OPENED, result.case, note[:200]
+        Finding.objects.bulk_update(findings, ["status", "case", "work_note"], batch_size=1000)
+    return sum(1 for f in findings if f.status == Finding.Status.WORK_OPENED)
 
 
 def resolve_finding(finding: Finding, *, on_date: date, resolution: str) -> Finding:
