@@ -185,14 +185,14 @@ MOVES_PER_STATEMENT = 500
 
 def moves_sql(rows: int) -> str:
     """One UPDATE for `rows` findings: each its own status, case and note, from a VALUES list
-    (PostgreSQL and SQLite ≥ 3.33 both read a CTE's column names and UPDATE … FROM); only a finding
-    still open moves. Only the placeholders are repeated into the text; every value is a parameter."""
+    (columns column1…column4 on PostgreSQL and SQLite alike; SQLite ≥ 3.33 reads UPDATE … FROM, and
+    reports a row count only for a statement that starts with UPDATE); only a finding still open
+    moves. Only the placeholders are repeated into the text; every value is a parameter."""
     values = ", ".join(["(%s, %s, %s, %s)"] * rows)
-    return f"""WITH moved (id, status, case_id, work_note) AS (VALUES {values})
-UPDATE verification_finding
-SET status = moved.status, case_id = CAST(moved.case_id AS BIGINT), work_note = moved.work_note
-FROM moved
-WHERE verification_finding.id = moved.id AND verification_finding.status = 'open'"""  # noqa: S608
+    return f"""UPDATE verification_finding
+SET status = moved.column2, case_id = CAST(moved.column3 AS BIGINT), work_note = moved.column4
+FROM (VALUES {values}) AS moved
+WHERE verification_finding.id = moved.column1 AND verification_finding.status = 'open'"""  # noqa: S608
 
 
 def record_moves(moves: list[tuple[int, str, int | None, str]]) -> int:
