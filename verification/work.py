@@ -9,12 +9,13 @@ for the village 民生员. Each move of a finding is a conditional update on its
 """
 
 from datetime import date
+from functools import cache
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import DomainError
-from ledger.deaths import record_death
+from ledger.deaths import open_death_reviews, record_death
 from ledger.reviews import ReviewRequest, open_review_case, open_review_cases_for
 from verification.errors import VerificationCode
 from verification.hooks import OutreachRequest, open_outreach_task, open_outreach_tasks
@@ -37,8 +38,15 @@ REVIEW_KINDS = {
 OUTREACH_KINDS = {K.MISSED_CARE, K.MISSED_LIVING, K.MISSED_TEKUN}
 
 
+@cache
+def _kind_label(kind: str) -> str:
+    """A finding kind's label as text, once per process (a lazy label costs a translation lookup
+    each time it is read; a sweep's follow-up reads thousands)."""
+    return str(K(kind).label)
+
+
 def describe(finding: Finding) -> str:
-    parts = [finding.get_kind_display()]
+    parts = [_kind_label(finding.kind)]
     if finding.person_id:
         parts.append(finding.person.name)
     if finding.event_date:
@@ -50,7 +58,9 @@ def describe(finding: Finding) -> str:
     return "；".join(parts)
 
 
-def open_work_for(finding: Finding, *, on_date: date, user=None) -> Finding:
+def open_work_for(finding: Finding, *, on_date: date, user=None, reviews: dict | None = None) -> Finding:
+    """Work for one finding (the finding page's 转办, and each death after a sweep); `reviews`: the
+    review cases `ledger.deaths.open_death_reviews` opened for a sweep's deaths beforehand."""
     if finding.status != Finding.Status.OPEN:
         return finding
     if finding.household_id is None:
@@ -71,6 +81,7 @@ def open_work_for(finding: Finding, *, on_date: date, user=None) -> Finding:
             user=user,
             on_date=on_date,
             finding_id=finding.pk,
+            reviews=reviews,
         )
         if recorded.case is None:
             Finding.objects.filter(pk=finding.pk, status=Finding.Status.OPEN).update(work_note=recorded.summary[:200])
@@ -112,18 +123,20 @@ CHUNK = 2000  # findings opened together: one transaction, a few statements each
 def open_work(*, on_date: date, sweep=None, progress=None) -> int:
     """Open work for every open finding of the scope (or of one sweep), as the system (the sweep
     opens it on its own initiative, whoever started the sweep; the audit log names who ran it):
-    deaths first, one at a time (`record_death`: payment stops, a handful a month),
-    then every other finding in chunks (`open_work_together`). Uncapped and linear: each chunk
+    deaths first — their review cases opened together (`open_death_reviews`), then each recorded on
+    its own (`record_death`: payment stops, a handful a month) — then every other finding in chunks (`open_work_together`). Uncapped and linear: each chunk
     costs the same whatever came before."""
     queryset = Finding.objects.filter(status=Finding.Status.OPEN, work_note="")
     if sweep is not None:
         queryset = queryset.filter(sweep=sweep)
     total = queryset.count()
     opened = done = 0
-    deaths = queryset.filter(kind=K.DEATH).select_related("household", "person", "household__head").order_by("pk")
+    deaths = list(queryset.filter(kind=K.DEATH).select_related("household", "person", "household__head").order_by("pk"))
+    reports = [(f.person, f.event_date, f.source, f.pk) for f in deaths if f.person_id and f.household_id]
+    reviews = open_death_reviews(reports, on_date=on_date)  # their review cases, opened together
     for finding in deaths:
         with transaction.atomic():
-            if open_work_for(finding, on_date=on_date).status == Finding.Status.WORK_OPENED:
+            if open_work_for(finding, on_date=on_date, reviews=reviews).status == Finding.Status.WORK_OPENED:
                 opened += 1
         done += 1
     last = 0
