@@ -134,11 +134,12 @@ def open_work(*, on_date: date, sweep=None, progress=None) -> int:
     deaths = list(queryset.filter(kind=K.DEATH).select_related("household", "person", "household__head").order_by("pk"))
     reports = [(f.person, f.event_date, f.source, f.pk) for f in deaths if f.person_id and f.household_id]
     reviews = open_death_reviews(reports, on_date=on_date)  # their review cases, opened together
-    for finding in deaths:
-        with transaction.atomic():
-            if open_work_for(finding, on_date=on_date, reviews=reviews).status == Finding.Status.WORK_OPENED:
-                opened += 1
-        done += 1
+    with transaction.atomic():  # one commit for all (each death its own savepoint): a commit is a disk flush
+        for finding in deaths:
+            with transaction.atomic():
+                if open_work_for(finding, on_date=on_date, reviews=reviews).status == Finding.Status.WORK_OPENED:
+                    opened += 1
+            done += 1
     last = 0
     while True:
         ids = list(
