@@ -20,27 +20,11 @@ from ledger import services as ledger
 Outcome = ReviewCase.Outcome
 
 
-def keep_review_record(case, *, enrolment, on_date: date, due_on: date | None, reason: str) -> None:
-    """`ledger.hooks.review_opened` listener: a review case opened (or joined) for an enrolment gets
-    its 复核案件 record, once per case, where the outcome is later recorded."""
-    if enrolment is None:
-        return
-    ReviewCase.objects.get_or_create(
-        case=case,
-        defaults={
-            "enrolment": enrolment,
-            "opened_on": on_date,
-            "due_on": due_on or on_date,
-            "reason": reason[:100],
-            "area_code": enrolment.area_code,
-        },
-    )
-
-
 def keep_review_records(opened) -> None:
-    """`ledger.hooks.reviews_opened` listener: `keep_review_record` for many review cases at once
-    (a sweep's follow-up), in two statements: the cases that have their record already, then the
-    new records."""
+    """`ledger.hooks.reviews_opened` listener: a review case opened (or joined) for an enrolment gets
+    its 复核案件 record, once per case, where the outcome is later recorded — for many cases at once
+    (a sweep's follow-up) in two statements: the cases that have their record already, then the new
+    records."""
     wanted = {}
     for one in opened:
         if one.enrolment is not None and one.case.pk not in wanted:
