@@ -14,11 +14,11 @@ class AssistanceConfig(AppConfig):
         from cases.hooks import register_acceptance_guard, register_approval_guard
         from core.navigation import NavItem, register_nav
         from jobs.periodic import Every, Periodic, register_periodic
-        from ledger.hooks import register_review_opened
+        from ledger.hooks import register_reviews_opened
 
         register_approval_guard(guards.approval_guard)
         register_acceptance_guard(intake.one_intake_guard)
-        register_review_opened(reviews.keep_review_record)
+        register_reviews_opened(reviews.keep_review_records)
         register_periodic(
             Periodic("assistance.end_notices", "公示期满撤下", Every.DAILY, end_notices_daily, time(0, 30))
         )

@@ -20,20 +20,29 @@ from ledger import services as ledger
 Outcome = ReviewCase.Outcome
 
 
-def keep_review_record(case, *, enrolment, on_date: date, due_on: date | None, reason: str) -> None:
-    """`ledger.hooks.review_opened` listener: a review case opened (or joined) for an enrolment gets
-    its 复核案件 record, once per case, where the outcome is later recorded."""
-    if enrolment is None:
+def keep_review_records(opened) -> None:
+    """`ledger.hooks.reviews_opened` listener: a review case opened (or joined) for an enrolment gets
+    its 复核案件 record, once per case, where the outcome is later recorded — for many cases at once
+    (a sweep's follow-up) in two statements: the cases that have their record already, then the new
+    records."""
+    wanted = {}
+    for one in opened:
+        if one.enrolment is not None and one.case.pk not in wanted:
+            wanted[one.case.pk] = one
+    if not wanted:
         return
-    ReviewCase.objects.get_or_create(
-        case=case,
-        defaults={
-            "enrolment": enrolment,
-            "opened_on": on_date,
-            "due_on": due_on or on_date,
-            "reason": reason[:100],
-            "area_code": enrolment.area_code,
-        },
+    have = set(ReviewCase.objects.filter(case_id__in=list(wanted)).values_list("case_id", flat=True))
+    ReviewCase.objects.bulk_create(
+        ReviewCase(
+            case=one.case,
+            enrolment=one.enrolment,
+            opened_on=one.on_date,
+            due_on=one.due_on or one.on_date,
+            reason=one.reason[:100],
+            area_code=one.enrolment.area_code,
+        )
+        for case_id, one in wanted.items()
+        if case_id not in have
     )
 
 

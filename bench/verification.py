@@ -1,5 +1,7 @@
 """Verification sweep benchmark: the application's own sweep SQL (verification/sweep_sql.py and
-monitoring/signals.py) on PostgreSQL and on DuckDB over Parquet files.
+monitoring/signals.py) on PostgreSQL and on DuckDB over Parquet files; first, the monthly sweep
+end to end for a 100,000-household county — findings, the work opened for each, monitoring — as
+the job runs it (bench/verification_e2e.py, a process of its own: `--only e2e` runs it alone).
 
     .venv/bin/python bench/verification.py            # 1,000,000 residents, 10 sources × 1,000,000 rows
     .venv/bin/python bench/verification.py --quick    # 100,000 residents, 10 × 100,000 rows (< 1 minute)
@@ -31,6 +33,7 @@ import argparse
 import os
 import re
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -546,8 +549,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="100,000 residents, no 10M run (under a minute)")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database (to study plans)")
-    parser.add_argument("--only", choices=["pg", "duckdb"], help="one engine only (while working on it)")
+    parser.add_argument(
+        "--only",
+        choices=["pg", "duckdb", "e2e"],
+        help="one engine, or the county end to end, only (while working on it)",
+    )
     args = parser.parse_args()
+    if args.only in (None, "e2e"):  # the county end to end, in a process and database of its own
+        e2e = [sys.executable, str(ROOT / "bench" / "verification_e2e.py"), *(["--quick"] if args.quick else [])]
+        subprocess.run([*e2e, *(["--keep"] if args.keep else [])], check=True)  # noqa: S603 - ourselves
+        if args.only == "e2e":
+            return
     n = 100_000 if args.quick else 1_000_000
     rows = n
     label = "100k" if args.quick else "1m"

@@ -49,6 +49,47 @@ def case_accepted(case: Case, user, on_date: date) -> CaseEvent:
     )
 
 
+def cases_opened_by_system(cases: list[Case], reasons: list[str], on_date: date) -> list[CaseEvent]:
+    """Cases the system opened on its own initiative (依职权发起), one INSERT for all: 系统 is the
+    actor, the accepting window the unit, and the reason is said."""
+    at = timezone.now()
+    return CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case=case,
+            kind=Kind.ACCEPTED,
+            at=at,
+            on_date=on_date,
+            actor_name="系统",
+            unit_name=case.accepting_unit.name,
+            text=f"系统依职权发起：{case.item.name}，受理编号{case.receipt_no}" + (f"（{reason}）" if reason else ""),
+            data={"opened_by": "system"},
+        )
+        for case, reason in zip(cases, reasons, strict=True)
+    )
+
+
+def steps_started(steps: list[CaseStep], on_date: date) -> list[CaseEvent]:
+    """`step_started` for many steps (their cases opened together), one INSERT."""
+    at = timezone.now()
+    rows = []
+    for step in steps:
+        unit = step.responsible_unit.name if step.responsible_unit_id else ""
+        text = f"“{step.name}”由{unit}办理，期限{step.due_on}"
+        rows.append(
+            CaseEvent(
+                case=step.case,
+                step=step,
+                kind=Kind.STEP_STARTED,
+                at=at,
+                on_date=on_date,
+                actor_name="系统",
+                unit_name=unit,
+                text=text,
+            )
+        )
+    return CaseEvent.objects.bulk_create(rows)
+
+
 def materials_notice_issued(case: Case, user, on_date: date, missing: list[str]) -> CaseEvent:
     return _write(
         case,

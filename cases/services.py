@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
+from django.db.models import OuterRef, Q, Subquery
 
 from accounts.models import Unit
 from accounts.roles import Capability, roles_can
 from areas.codes import county_of, township_of
 from areas.jurisdiction import current_scope
-from audit.services import chained_at_end, update_logged
+from audit.models import AuditEntry
+from audit.services import chained_at_end, field_changes, record, update_logged
 from cases import events
 from cases.access import can_accept
 from cases.catalogue import current_version, remember_rules, version_rules, window_level
@@ -30,7 +32,7 @@ from cases.models import (
 from cases.models.catalogue import LEVEL_UNIT_KIND, Level
 from cases.workdays import WorkCalendar
 from core.errors import DomainError
-from registry.models import Document, Household, Person
+from registry.models import Document, Household, Membership, Person
 from registry.services import MissingDocument, current_members, library_documents, missing_documents
 
 LEVEL_LABEL = dict(Level.choices)
@@ -59,6 +61,23 @@ def next_receipt_no(county_code: str, on_date: date) -> str:
     return f"{key}{value:04d}"
 
 
+def next_receipt_nos(county_code: str, on_date: date, count: int) -> list[str]:
+    """`count` receipt numbers of one county and day in one upsert (the counter moves by `count`),
+    for cases opened together (`open_cases_by_system`)."""
+    if count <= 0:
+        return []
+    key = f"{county_code[:6]}{on_date:%Y%m%d}"
+    table = connection.ops.quote_name(ReceiptCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("key", "value") VALUES (%s, %s) '  # noqa: S608 - the table name is ours
+            f'ON CONFLICT ("key") DO UPDATE SET "value" = {table}."value" + %s RETURNING "value"',
+            [key, count, count],
+        )
+        last = cursor.fetchone()[0]
+    return [f"{key}{value:04d}" for value in range(last - count + 1, last + 1)]
+
+
 def _level_codes(area_code: str) -> dict[str, str]:
     return {
         Level.VILLAGE: area_code[:12],
@@ -67,14 +86,28 @@ def _level_codes(area_code: str) -> dict[str, str]:
     }
 
 
-def responsible_units(definitions: list[StepDefinition], area_code: str, accepting_unit: Unit) -> list[Unit | None]:
+def unit_candidates(area_codes: Iterable[str]) -> dict[tuple[str, str], Unit]:
+    """The active units of every level of these areas, by (kind, area code) — the lowest id of a
+    kind and area wins — in one query: what `responsible_units` chooses from."""
+    codes = {code for area_code in area_codes for code in _level_codes(area_code).values()}
+    units = Unit.unscoped.filter(area_code__in=sorted(codes), is_active=True).order_by("-pk")
+    return {(unit.kind, unit.area_code): unit for unit in units}
+
+
+def responsible_units(
+    definitions: list[StepDefinition],
+    area_code: str,
+    accepting_unit: Unit,
+    candidates: dict[tuple[str, str], Unit] | None = None,
+) -> list[Unit | None]:
     """The unit answering for each step: the accepting window, or the unit of the step's level in the
     household's area, climbing to the next level when that area has no such unit.
 
-    Units are reference data, read unscoped (one query): a village window must route a case up."""
+    Units are reference data, read unscoped (one query, or `unit_candidates` read once for many
+    cases): a village window must route a case up."""
     codes = _level_codes(area_code)
-    units = Unit.unscoped.filter(area_code__in=list(codes.values()), is_active=True).order_by("-pk")
-    candidates = {(unit.kind, unit.area_code): unit for unit in units}
+    if candidates is None:
+        candidates = unit_candidates([area_code])
     chain = [Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY]
     result = []
     for definition in definitions:
@@ -275,3 +308,138 @@ def activate_step(case: Case, step: CaseStep, on_date: date, calendar: WorkCalen
 
         request_opinions(step, definition.joint_departments, on_date, calendar)
     return step
+
+
+@dataclass(frozen=True)
+class SystemOpening:
+    """One case the system opens on its own initiative (依职权): a household, the member it concerns,
+    and why (said on the case's timeline)."""
+
+    household: Household
+    applicant: Person
+    reason: str
+
+
+def open_cases_by_system(item: ServiceItem, openings: list[SystemOpening], *, on_date: date) -> list[Case | None]:
+    """Cases the system opens itself, many at once (a review the sweep or the schedule opens, 依职权):
+    accepted at the window of the household's township (its 民政办), in no clerk's name
+    (`accepted_by` empty, the timeline says 系统), and with the clock running from `on_date` — the
+    household applied for nothing, so no material it lacks holds the case; its current documents
+    are linked for the clerk. The first step is in the township office's queue.
+
+    Set-based: the item's rules, the units, the members and the documents are read once for all,
+    the receipt numbers are one upsert per county, the cases, steps, documents and events one
+    INSERT each (audit entries joining the chain at the end). Returns the case of each opening in
+    order, None where the household's township has no office to accept it."""
+    if not openings:
+        return []
+    version = current_version(item, on_date)
+    required, definitions = rules = version_rules(version)
+    if not definitions:
+        raise DomainError(CaseCode.NO_VERSION, f"“{item.name}”的流程没有设置办理环节")
+    calendar = WorkCalendar()
+    areas = [opening.household.area_code for opening in openings]
+    candidates = unit_candidates(areas)
+    windows = [candidates.get((Unit.Kind.TOWNSHIP_OFFICE, township_of(area))) for area in areas]
+    first = definitions[0]
+    plain_first = first.kind == StepDefinition.Kind.HANDLE and not first.joint_departments
+    first_due = calendar.add_working_days(on_date, first.limit_wd or 1) if plain_first else None
+    case_due = calendar.add_working_days(on_date, version.total_limit_wd)
+    numbers: dict[str, list[str]] = {}
+    for county in sorted({county_of(area) for area, window in zip(areas, windows, strict=True) if window}):
+        wanted = sum(1 for area, w in zip(areas, windows, strict=True) if w and county_of(area) == county)
+        numbers[county] = next_receipt_nos(county, on_date, wanted)
+    with chained_at_end():
+        cases: list[Case | None] = []
+        for opening, window in zip(openings, windows, strict=True):
+            if window is None:
+                cases.append(None)
+                continue
+            household = opening.household
+            cases.append(
+                Case(
+                    receipt_no=numbers[county_of(household.area_code)].pop(0),
+                    item=item,
+                    version=version,
+                    household=household,
+                    applicant=opening.applicant,
+                    phone=household.phone or opening.applicant.phone,
+                    accepting_unit=window,
+                    accepted_by=None,
+                    proxy=False,
+                    accepted_on=on_date,
+                    status=Case.Status.IN_PROGRESS,
+                    clock_started_on=on_date,
+                    due_on=case_due,
+                    area_code=household.area_code,
+                )
+            )
+        opened = [case for case in cases if case is not None]
+        Case.objects.bulk_create(opened)
+        steps: list[CaseStep] = []
+        for case in opened:
+            units = responsible_units(definitions, case.area_code, case.accepting_unit, candidates)
+            for n, (definition, unit) in enumerate(zip(definitions, units, strict=True)):
+                active = n == 0 and plain_first
+                steps.append(
+                    CaseStep(
+                        case=case,
+                        definition=definition,
+                        order=definition.order,
+                        name=definition.name,
+                        responsible_unit=unit,
+                        area_code=case.area_code,
+                        state=CaseStep.State.ACTIVE if active else CaseStep.State.PENDING,
+                        started_on=on_date if active else None,
+                        due_on=first_due if active else None,
+                        light=CaseStep.Light.GREEN if active else CaseStep.Light.NONE,
+                    )
+                )
+        CaseStep.objects.bulk_create(steps)
+        first_steps = steps[:: len(definitions)]
+        _link_current_documents(opened, required, on_date)
+        reasons = [opening.reason for opening, case in zip(openings, cases, strict=True) if case is not None]
+        events.cases_opened_by_system(opened, reasons, on_date)
+        for case, step in zip(opened, first_steps, strict=True):
+            if plain_first:
+                case.current_step = step
+            case._audit_snapshot = case.audit_values()
+            record(AuditEntry.Action.CREATE, obj=case, changes=field_changes(Case, {}, case._audit_snapshot))
+        if plain_first:
+            Case.objects.filter(pk__in=[case.pk for case in opened]).update(
+                current_step=Subquery(CaseStep.objects.filter(case=OuterRef("pk"), order=first.order).values("pk")[:1])
+            )
+            events.steps_started(first_steps, on_date)
+        else:  # a notice, a waiting period or joint opinions first: the one-case path starts it
+            for case, step in zip(opened, first_steps, strict=True):
+                activate_step(case, step, on_date, calendar)
+        remember_rules(version, rules)
+    return cases
+
+
+def _link_current_documents(cases: list[Case], required: list[str], on_date: date) -> None:
+    """Each case uses the current documents of the required types that its household or a current
+    member holds (`link_documents` for one case), read in one query for all."""
+    if not cases or not required:
+        return
+    by_household = {case.household_id: case for case in cases}
+    holders = dict(
+        Membership.objects.filter(household_id__in=list(by_household), end_date__isnull=True).values_list(
+            "person_id", "household_id"
+        )
+    )
+    documents = Document.objects.filter(
+        Q(household_id__in=list(by_household)) | Q(person_id__in=list(holders)),
+        is_current=True,
+        doc_type_id__in=required,
+    )
+    CaseDocument.objects.bulk_create(
+        CaseDocument(
+            case=by_household[document.household_id or holders[document.person_id]],
+            doc_type_id=document.doc_type_id,
+            document=document,
+            linked_on=on_date,
+        )
+        for document in documents
+        if (document.household_id or holders.get(document.person_id)) in by_household
+    )

@@ -22,5 +22,5 @@ def case_events(subject):
             title=f"申请{case.item.name}（{case.get_status_display()}）",
             detail=f"受理编号{case.receipt_no}，{case.accepting_unit.name}受理" + ("（代办）" if case.proxy else ""),
             url=reverse("cases:detail", args=[case.pk]),
-            actor=case.accepted_by.full_name or case.accepted_by.username,
+            actor=(case.accepted_by.full_name or case.accepted_by.username) if case.accepted_by_id else "系统",
         )

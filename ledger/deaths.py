@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from areas.codes import county_of
 from ledger import hooks
 from ledger.models import Enrolment
 from ledger.reviews import open_review_case
@@ -83,11 +84,82 @@ def _handled_before(household_id: int, person: Person):
     return note.case if note is not None else None
 
 
+def _review_of_death(
+    person: Person, died_on: date, source: str, household, on_date: date, policies: dict | None = None
+) -> tuple[str, date]:
+    """Why the household's review opens after a death, and by when (policy.rules.review_due_after_death);
+    `policies` keeps each county's policy for a call that asks for many deaths."""
+    reason = f"成员死亡：{person.name}于{died_on}死亡（{_source_label(source)}）"
+    county = county_of(household.area_code)
+    policies = {} if policies is None else policies
+    if county not in policies:
+        policies[county] = Policy.for_area(household.area_code, on_date)
+    return reason, rules.review_due_after_death(policies[county], died_on)
+
+
+def open_death_reviews(reports: list[tuple[Person, date, str, int | None]], *, on_date: date) -> dict:
+    """The review cases many reported deaths will need (a sweep's death findings: person, date,
+    source, finding), opened together by the system before each death is recorded
+    (`ledger.reviews.open_review_cases_for`), for `record_death(…, reviews=)` to take: one per
+    household with an enrolment the death concerns, none where an earlier report handled the death.
+    Returns {(person id, household id): (OpenedReview, reason, review due date)}."""
+    from cases.models import CaseEvent
+    from ledger.reviews import ReviewRequest, open_review_cases_for
+
+    people = {person.pk: person for person, *_rest in reports}
+    if not people:
+        return {}
+    current = dict(
+        Membership.unscoped.filter(person_id__in=list(people), end_date__isnull=True).values_list(
+            "person_id", "household_id"
+        )
+    )
+    covering = Enrolment.unscoped.filter(~Q(status=Enrolment.Status.STOPPED)).filter(
+        Q(beneficiary_id__in=list(people)) | Q(beneficiary__isnull=True, household_id__in=set(current.values()))
+    )
+    households_of: dict[int, set[int]] = {}
+    for household_id, beneficiary_id in covering.values_list("household_id", "beneficiary_id"):
+        if beneficiary_id is not None:
+            households_of.setdefault(beneficiary_id, set()).add(household_id)
+        else:
+            for person_id, home in current.items():
+                if home == household_id:
+                    households_of.setdefault(person_id, set()).add(household_id)
+    handled = set(
+        CaseEvent.objects.filter(kind=CaseEvent.Kind.NOTE, data__death_of__in=list(people)).values_list(
+            "data__death_of", "case__household_id"
+        )
+    )
+    wanted = sorted({h for homes in households_of.values() for h in homes})
+    households = Household.unscoped.select_related("head").in_bulk(wanted)
+    keys, requests, policies = [], [], {}
+    for person, died_on, source, finding_id in reports:
+        died_on = (
+            person.death_date if person.life_status == Person.LifeStatus.DECEASED and person.death_date else died_on
+        )
+        for household_id in sorted(households_of.get(person.pk, ())):
+            if (person.pk, household_id) in handled or (person.pk, household_id) in keys:
+                continue
+            reason, due_on = _review_of_death(person, died_on, source, households[household_id], on_date, policies)
+            keys.append((person.pk, household_id))
+            requests.append(ReviewRequest(households[household_id], reason, due_on, finding_id=finding_id))
+    results = open_review_cases_for(requests, on_date=on_date, origin="death:verification")
+    return {key: (result, r.reason, r.due_on) for key, result, r in zip(keys, results, requests, strict=True)}
+
+
 @transaction.atomic
 def record_death(
-    person: Person, *, died_on: date, source: str, user=None, on_date: date | None = None, finding_id=None
+    person: Person,
+    *,
+    died_on: date,
+    source: str,
+    user=None,
+    on_date: date | None = None,
+    finding_id=None,
+    reviews: dict | None = None,
 ) -> DeathRecorded:
-    """Record `person`'s death and everything it means for payment (see the module docstring)."""
+    """Record `person`'s death and everything it means for payment (see the module docstring).
+    `reviews`: the review cases `open_death_reviews` opened for many deaths beforehand."""
     from cases.hooks import note
 
     on_date = on_date or timezone.localdate()
@@ -117,18 +189,25 @@ def record_death(
         ending = [e for e in in_household if _ends_with_death(e, person, living)]
         case = handled = _handled_before(household_id, person)
         if case is None and in_household:
-            household = Household.unscoped.select_related("head").get(pk=household_id)
             survivors = [e for e in in_household if e not in ending]
-            opened = open_review_case(
-                household,
-                reason=f"成员死亡：{person.name}于{died_on}死亡（{label}）",
-                on_date=on_date,
-                due_on=rules.review_due_after_death(Policy.for_area(household.area_code, on_date), died_on),
-                user=user,
-                enrolment=survivors[0] if survivors else None,
-                origin=f"death:{source}",
-                finding_id=finding_id,
-            )
+            under_review = survivors[0] if survivors else None
+            prepared = (reviews or {}).get((person.pk, household_id))
+            opened, reason, due_on = prepared or (None, "", None)
+            if opened is None:
+                household = Household.unscoped.select_related("head").get(pk=household_id)
+                reason, due_on = _review_of_death(person, died_on, source, household, on_date)
+                opened = open_review_case(
+                    household,
+                    reason=reason,
+                    on_date=on_date,
+                    due_on=due_on,
+                    user=user,
+                    enrolment=under_review,
+                    origin=f"death:{source}",
+                    finding_id=finding_id,
+                )
+            elif opened.case is not None and under_review is not None:  # the enrolment under review
+                hooks.review_opened(opened.case, enrolment=under_review, on_date=on_date, due_on=due_on, reason=reason)
             case = opened.case
             if case is None:
                 done.append(opened.note)

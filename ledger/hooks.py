@@ -2,7 +2,8 @@
 
 - review opened: `ledger.reviews.open_review_case` tells every registered listener that a review
   case of a household was opened or joined, with the enrolment under review when it knows it
-  (assistance keeps its 复核案件 record there), so the ledger never imports a business line.
+  (assistance keeps its 复核案件 record there), so the ledger never imports a business line;
+  `open_review_cases_for` tells them of many at once (`reviews_opened`).
 - one-off spending: a business line paid out of a fund without a roll (临时救助 in kind or in cash
   against a signed receipt); payments posts it to the fund ledger, so the ledger of funds is whole.
 - payment stopped by a death: `ledger.deaths.record_death` tells every registered listener which
@@ -10,6 +11,7 @@
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 ReviewListener = Callable[..., None]
@@ -23,9 +25,42 @@ def register_review_opened(listener: ReviewListener) -> ReviewListener:
     return listener
 
 
+@dataclass(frozen=True)
+class ReviewOpened:
+    """One review case opened or joined, as `reviews_opened` tells its listeners."""
+
+    case: object
+    enrolment: object
+    on_date: date
+    due_on: date | None
+    reason: str
+
+
+ReviewsListener = Callable[[list[ReviewOpened]], None]
+_REVIEWS_LISTENERS: list[ReviewsListener] = []
+
+
+def register_reviews_opened(listener: ReviewsListener) -> ReviewsListener:
+    """`listener(opened: list[ReviewOpened])`, for many review cases at once (a sweep's follow-up
+    opens thousands); runs inside the opening transaction. A line registers this or the one-case
+    listener, not both: each opening reaches every listener once."""
+    if listener not in _REVIEWS_LISTENERS:
+        _REVIEWS_LISTENERS.append(listener)
+    return listener
+
+
 def review_opened(case, *, enrolment, on_date: date, due_on: date | None, reason: str) -> None:
+    reviews_opened([ReviewOpened(case, enrolment, on_date, due_on, reason)])
+
+
+def reviews_opened(opened: list[ReviewOpened]) -> None:
+    if not opened:
+        return
+    for listener in _REVIEWS_LISTENERS:
+        listener(opened)
     for listener in _REVIEW_LISTENERS:
-        listener(case, enrolment=enrolment, on_date=on_date, due_on=due_on, reason=reason)
+        for one in opened:
+            listener(one.case, enrolment=one.enrolment, on_date=one.on_date, due_on=one.due_on, reason=one.reason)
 
 
 DeathListener = Callable[..., str]

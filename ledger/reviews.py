@@ -131,12 +131,24 @@ class OpenedReview:
     created: bool
 
 
-def _acceptor(household, user, item):
-    """Who accepts the review case: the user who asked, when their window may accept this item for
-    the household's area; otherwise the first active staff member of the household's township
-    office who may accept applications (the lowest id, so re-runs pick the same person)."""
-    from accounts.models import Unit, User
-    from accounts.roles import Capability, roles_with
+JOINED = "并入该户正在办理的复核办件"
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    """One household to review, as `open_review_cases_for` takes it: why, by when, the enrolment
+    under review when known, and the verification finding that asked (if any)."""
+
+    household: object
+    reason: str
+    due_on: date | None = None
+    enrolment: object = None
+    finding_id: int | None = None
+
+
+def _clerk_window(household, user, item):
+    """The asking user, when a person asks and their window may accept this item for the
+    household's area: the case is then accepted in their name, as at the counter."""
     from cases.access import can_accept
     from cases.catalogue import window_level
 
@@ -144,17 +156,7 @@ def _acceptor(household, user, item):
         allowed = window_level(user.unit.area_code) in item.accept_levels
         if allowed and household.area_code.startswith(prefix_of(user.unit.area_code)):
             return user
-    return (
-        User.objects.filter(
-            is_active=True,
-            unit__kind=Unit.Kind.TOWNSHIP_OFFICE,
-            unit__is_active=True,
-            unit__area_code=township_of(household.area_code),
-            roles__code__in=roles_with(Capability.ACCEPT_APPLICATIONS),
-        )
-        .order_by("pk")
-        .first()
-    )
+    return None
 
 
 def open_review_case(
@@ -170,10 +172,11 @@ def open_review_case(
 ) -> OpenedReview:
     """The one way a review (复核) of a household starts, whoever asks: the review schedule, a
     verification finding, a death. An open review case of the household is joined rather than
-    doubled; otherwise a 低保待遇变更 case is accepted at the household's township window, by the
-    asking user when their window may accept it, else by the township's first acceptor, and the
-    audit log says who and why. Business lines learn of it through `ledger.hooks.review_opened`
-    (assistance keeps its review record of the enrolment there)."""
+    doubled; otherwise a 低保待遇变更 case is accepted at the household's township window — in
+    the asking user's name when their window may accept it, else by the system on its own
+    initiative (`open_review_cases_for`) — and the audit log says who and why. Business lines learn
+    of it through `ledger.hooks.review_opened` (assistance keeps its review record of the
+    enrolment there)."""
     from audit.models import AuditEntry
     from audit.services import record
     from cases.models import Case, ServiceItem
@@ -181,18 +184,17 @@ def open_review_case(
     from core.errors import DomainError
     from ledger import hooks
 
+    item = ServiceItem.objects.filter(code=REVIEW_ITEM, is_active=True).first()
+    clerk = _clerk_window(household, user, item) if item is not None else None
+    request = ReviewRequest(household, reason, due_on, enrolment, finding_id)
+    if clerk is None:
+        return open_review_cases_for([request], on_date=on_date, origin=origin)[0]
     existing = (
         Case.objects.filter(household=household, item__code=REVIEW_ITEM, status__in=Case.OPEN).order_by("-pk").first()
     )
     if existing is not None:
         hooks.review_opened(existing, enrolment=enrolment, on_date=on_date, due_on=due_on, reason=reason)
-        return OpenedReview(existing, "并入该户正在办理的复核办件", created=False)
-    item = ServiceItem.objects.filter(code=REVIEW_ITEM, is_active=True).first()
-    if item is None:
-        return OpenedReview(None, "服务事项清单中没有“低保待遇变更”，无法发起复核", created=False)
-    acceptor = _acceptor(household, user, item)
-    if acceptor is None:
-        return OpenedReview(None, "该户所在乡镇没有经办员账号，无法发起复核", created=False)
+        return OpenedReview(existing, JOINED, created=False)
     members = [m.person for m in household.current_memberships()]
     applicant = (enrolment.beneficiary if enrolment is not None else None) or next(
         (p for p in members if p.is_alive), household.head
@@ -200,30 +202,124 @@ def open_review_case(
     try:
         with transaction.atomic():
             case = accept_application(
-                user=acceptor, item=item, household=household, on_date=on_date, applicant=applicant, proxy=False
+                user=clerk, item=item, household=household, on_date=on_date, applicant=applicant, proxy=False
             ).case
-            record(
-                AuditEntry.Action.CREATE,
-                obj=case,
-                changes={
-                    "origin": origin,
-                    "finding": finding_id,
-                    "reason": reason,
-                    "review_due": due_on.isoformat() if due_on else None,
-                    "accepted_as": acceptor.username,
-                },
-            )
+            record(AuditEntry.Action.CREATE, obj=case, changes=_origin(request, origin, clerk.username))
             hooks.review_opened(case, enrolment=enrolment, on_date=on_date, due_on=due_on, reason=reason)
     except DomainError as exc:
         return OpenedReview(None, f"发起复核失败：{exc}", created=False)
     return OpenedReview(case, "", created=True)
 
 
+def _origin(request: ReviewRequest, origin: str, accepted_as: str) -> dict:
+    return {
+        "origin": origin,
+        "finding": request.finding_id,
+        "reason": request.reason,
+        "review_due": request.due_on.isoformat() if request.due_on else None,
+        "accepted_as": accepted_as,
+    }
+
+
+def _applicants(requests: list[ReviewRequest]) -> dict[int, object]:
+    """The member each household's review names: the enrolment's beneficiary, else the first living
+    current member (by relation), else the head — every household's members in one query."""
+    from registry.models import Membership
+
+    members: dict[int, list] = {}
+    households = {request.household.pk for request in requests}
+    for membership in (
+        Membership.objects.filter(household_id__in=sorted(households), end_date__isnull=True)
+        .select_related("person")
+        .order_by("household_id", "relation", "id")
+    ):
+        members.setdefault(membership.household_id, []).append(membership.person)
+    chosen = {}
+    for request in requests:
+        household = request.household
+        beneficiary = request.enrolment.beneficiary if request.enrolment is not None else None
+        living = [p for p in members.get(household.pk, []) if p.is_alive]
+        chosen.setdefault(household.pk, beneficiary or (living[0] if living else household.head))
+    return chosen
+
+
+def open_review_cases_for(requests: list[ReviewRequest], *, on_date: date, origin: str) -> list[OpenedReview]:
+    """Reviews of many households at once, opened by the system on its own initiative (依职权): no
+    clerk's name, the clock running from `on_date`, the first step in the queue of the household's
+    township office (cases.services.open_cases_by_system). A household with an open review case joins
+    it; two requests for one household make one case. Set-based: a sweep's follow-up opens thousands
+    in a few statements. Returns what happened to each request, in order."""
+    from audit.models import AuditEntry
+    from audit.services import chained_at_end, record
+    from cases.models import Case, ServiceItem
+    from cases.services import SystemOpening, open_cases_by_system
+    from core.errors import DomainError
+    from ledger import hooks
+
+    if not requests:
+        return []
+    households = sorted({request.household.pk for request in requests})
+    open_cases = {
+        case.household_id: case
+        for case in Case.objects.filter(household_id__in=households, item__code=REVIEW_ITEM, status__in=Case.OPEN)
+        .select_related("item")
+        .order_by("pk")
+    }
+    first_of: dict[int, int] = {}
+    for n, request in enumerate(requests):
+        if request.household.pk not in open_cases:
+            first_of.setdefault(request.household.pk, n)
+    item = ServiceItem.objects.filter(code=REVIEW_ITEM, is_active=True).first()
+    new = [requests[n] for n in first_of.values()]
+    notes: dict[int, str] = {}  # household → why no case was opened
+    opened: set[int] = set()
+
+    def results() -> tuple[list[OpenedReview], list]:
+        said, told = [], []
+        for n, request in enumerate(requests):
+            household = request.household.pk
+            case = open_cases.get(household)
+            if case is None:
+                said.append(OpenedReview(None, notes.get(household, ""), created=False))
+                continue
+            created = household in opened and first_of.get(household) == n
+            said.append(OpenedReview(case, "" if created else JOINED, created=created))
+            told.append(hooks.ReviewOpened(case, request.enrolment, on_date, request.due_on, request.reason))
+        return said, told
+
+    if new and item is None:
+        notes = dict.fromkeys(first_of, "服务事项清单中没有“低保待遇变更”，无法发起复核")
+    elif new:
+        try:
+            with chained_at_end():  # the cases, their audit entries and the lines' records, or nothing
+                applicants = _applicants(new)
+                openings = [SystemOpening(r.household, applicants[r.household.pk], r.reason) for r in new]
+                cases = open_cases_by_system(item, openings, on_date=on_date)
+                for request, case in zip(new, cases, strict=True):
+                    if case is None:
+                        notes[request.household.pk] = "该户所在乡镇没有民政办，无法发起复核"
+                        continue
+                    open_cases[request.household.pk] = case
+                    opened.add(request.household.pk)
+                    record(AuditEntry.Action.CREATE, obj=case, changes=_origin(request, origin, "system"))
+                said, told = results()
+                hooks.reviews_opened(told)
+            return said
+        except DomainError as exc:
+            notes = dict.fromkeys(first_of, f"发起复核失败：{exc}")
+            opened.clear()
+            for household in first_of:
+                open_cases.pop(household, None)
+    said, told = results()  # only joined cases
+    with transaction.atomic():
+        hooks.reviews_opened(told)
+    return said
+
+
 def open_review_cases(on_date: date, window_days: int = 30) -> ReviewOpening:
     """After `schedule_reviews`: a review case in the responsible township's queue for every open
     enrolment due within the window whose household has no open review case. The due set is
-    selected in one query; each case then goes through `open_review_case` (a few per township per
-    month)."""
+    selected in one query and the cases opened by the system together (`open_review_cases_for`)."""
     from cases.models import Case
 
     horizon = date.fromordinal(on_date.toordinal() + window_days)
@@ -235,19 +331,18 @@ def open_review_cases(on_date: date, window_days: int = 30) -> ReviewOpening:
         .select_related("enrolment__household__head", "enrolment__beneficiary")
         .order_by("area_code", "enrolment_id")
     )
-    opened, missing = 0, set()
-    for schedule in due:
-        result = open_review_case(
+    requests = [
+        ReviewRequest(
             schedule.enrolment.household,
             reason=schedule.get_reason_display(),
-            on_date=on_date,
             due_on=schedule.due_on,
             enrolment=schedule.enrolment,
         )
-        if result.created:
-            opened += 1
-        elif result.case is None:
-            missing.add(township_of(schedule.area_code))
+        for schedule in due
+    ]
+    results = open_review_cases_for(requests, on_date=on_date, origin="schedule")
+    opened = sum(1 for result in results if result.created)
+    missing = {township_of(s.area_code) for s, result in zip(due, results, strict=True) if result.case is None}
     return ReviewOpening(opened=opened, already_open=already, without_clerk=sorted(missing))
 
 

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q
 
 from accounts.models import Unit, User
 from accounts.roles import Capability, roles_with
+from areas.codes import township_of
 from areas.jurisdiction import current_scope
 from core.errors import DomainError
 from monitoring.errors import MonitoringCode
@@ -82,34 +83,78 @@ def village_worker(area_code: str) -> tuple[Unit | None, User | None]:
     return unit, worker
 
 
-def assign_unassigned(on_date: date) -> int:
-    """Give every unassigned warning to its village 民生员: one update per village, not per warning."""
-    assigned = 0
-    villages = Warning.objects.filter(stage=Stage.UNASSIGNED).values_list("area_code", flat=True).order_by().distinct()
-    for village in {code[:12] for code in villages}:
-        unit, worker = village_worker(village)
-        if unit is None:
+def _first_with(units: dict[str, Unit], capability: str) -> dict[int, User]:
+    """The first active user (lowest id) of each of these units holding the capability, one query."""
+    first: dict[int, User] = {}
+    people = User.objects.filter(
+        unit_id__in=[unit.pk for unit in units.values()], is_active=True, roles__code__in=roles_with(capability)
+    )
+    for user in people.order_by("-pk").distinct():
+        first[user.unit_id] = user
+    return first
+
+
+def responsible_for(area_codes: set[str]) -> dict[str, tuple[Unit, User | None, str]]:
+    """Who answers for a warning in each area (by village): the village committee's 民生员; where
+    the village has no committee or no worker account, the township's 民政办 (its first staff
+    member who handles warnings, if any) — never nobody while the township has an office. Four
+    queries for any number of villages. Areas with neither are left out."""
+    villages = {code[:12] for code in area_codes}
+    townships = {township_of(code) for code in villages}
+    committees, offices = {}, {}
+    units = Unit.unscoped.filter(
+        Q(kind=Unit.Kind.VILLAGE_COMMITTEE, area_code__in=sorted(villages))
+        | Q(kind=Unit.Kind.TOWNSHIP_OFFICE, area_code__in=sorted(townships)),
+        is_active=True,
+    )
+    for unit in units.order_by("-pk"):  # the lowest id of a kind and area wins
+        (committees if unit.kind == Unit.Kind.VILLAGE_COMMITTEE else offices)[unit.area_code] = unit
+    workers = _first_with(committees, Capability.VISIT_HOUSEHOLDS)
+    handlers = _first_with(offices, Capability.HANDLE_WARNINGS)
+    answer = {}
+    for village in villages:
+        committee = committees.get(village)
+        if committee is not None and committee.pk in workers:
+            answer[village] = (committee, workers[committee.pk], "")
             continue
-        rows = Warning.objects.filter(stage=Stage.UNASSIGNED, area_code__startswith=village)
-        ids = list(rows.values_list("pk", flat=True))
-        updates = {"assigned_unit": unit, "row_version": F("row_version") + 1}
-        if worker is not None:
-            updates.update(assigned_to=worker, stage=Stage.ASSIGNED)
-        Warning.objects.filter(pk__in=ids, stage=Stage.UNASSIGNED).update(**updates)
-        if worker is not None:
-            name = worker.full_name or worker.username
-            WarningEvent.objects.bulk_create(
-                WarningEvent(
-                    warning_id=pk,
-                    stage=Stage.ASSIGNED,
-                    on_date=on_date,
-                    actor_name="系统",
-                    text=f"分派给{unit.name}民生员{name}",
-                )
-                for pk in ids
-            )
-            assigned += len(ids)
-    return assigned
+        office = offices.get(township_of(village))
+        if office is not None:
+            why = "所在村无民生员账号" if committee is not None else "所在村无村(居)委会"
+            answer[village] = (office, handlers.get(office.pk), why)
+    return answer
+
+
+@transaction.atomic
+def assign_warnings(warnings, on_date: date) -> int:
+    """Give each unassigned warning of `warnings` (a queryset) to whoever answers for its village
+    (`responsible_for`): one UPDATE per responsible person or unit, one INSERT of their events —
+    linear in the warnings, whatever was raised before."""
+    rows = list(warnings.filter(stage=Stage.UNASSIGNED).select_for_update().order_by().values_list("pk", "area_code"))
+    if not rows:
+        return 0
+    answer = responsible_for({code for _pk, code in rows})
+    groups: dict[tuple, list[int]] = {}
+    for pk, code in rows:
+        if code[:12] in answer:
+            groups.setdefault(answer[code[:12]], []).append(pk)
+    events = []
+    for (unit, user, why), ids in groups.items():
+        Warning.objects.filter(pk__in=ids).update(
+            assigned_unit=unit, assigned_to=user, stage=Stage.ASSIGNED, row_version=F("row_version") + 1
+        )
+        name = (user.full_name or user.username) if user else ""
+        whom = f"{unit.name}（{why}）{name}" if why else f"{unit.name}民生员{name}"
+        events += [
+            WarningEvent(warning_id=pk, stage=Stage.ASSIGNED, on_date=on_date, actor_name="系统", text=f"分派给{whom}")
+            for pk in ids
+        ]
+    WarningEvent.objects.bulk_create(events, batch_size=5000)
+    return len(events)
+
+
+def assign_unassigned(on_date: date) -> int:
+    """Give every unassigned warning of the scope to whoever answers for its village (`assign_warnings`)."""
+    return assign_warnings(Warning.objects.all(), on_date)
 
 
 def _log_raised(on_date: date, since_id: int) -> None:
@@ -169,7 +214,7 @@ def raise_warning(
         area_code=household.area_code,
     )
     _event(warning, Stage.UNASSIGNED, on_date, text=detail or "发现线索")
-    assign_unassigned(on_date)
+    assign_warnings(Warning.objects.filter(pk=warning.pk), on_date)
     warning.refresh_from_db()
     return warning
 
@@ -285,19 +330,59 @@ def supervision_rows(on_date: date) -> list[dict]:
     ]
 
 
-def open_outreach_visit(*, household, person, reason: str, on_date: date, finding=None) -> Warning:
-    """A missed-aid finding of verification (遗漏救助线索) as a warning the village 民生员 must visit
-    and close (registered as verification's outreach hook)."""
+def _outreach_key(request) -> str:
+    finding, household, person = request.finding, request.household, request.person
     key = f"missed_aid:{finding.natural_key}" if finding is not None else f"missed_aid:{household.pk}:{person.pk}"
-    return raise_warning(
-        household=household,
-        person=person,
-        signal=Signal.MISSED_AID,
-        on_date=on_date,
-        natural_key=key[:120],
-        detail=reason,
-        finding=finding,
-    )
+    return key[:120]
+
+
+def open_outreach_visits(requests, on_date: date) -> list[Warning]:
+    """Missed-aid findings of verification (遗漏救助线索) as warnings the village 民生员 must visit and
+    close (registered as verification's outreach hook; `requests` are verification.hooks.
+    OutreachRequest). Idempotent on the natural key; set-based: the new warnings in one INSERT, their
+    first events in another, then assigned together (`assign_warnings`). Returns the warning of each
+    request, in order, with who it went to."""
+    if not requests:
+        return []
+    keys = [_outreach_key(request) for request in requests]
+    before = set(Warning.unscoped.filter(natural_key__in=keys).values_list("natural_key", flat=True))
+    rule = SignalRule.objects.filter(signal=Signal.MISSED_AID).first()
+    risk, due = (rule.risk, rule.due_days) if rule else (Risk.MEDIUM, 15)
+    fresh, seen = [], set(before)
+    for key, request in zip(keys, requests, strict=True):
+        if key in seen:
+            continue
+        seen.add(key)
+        fresh.append(
+            Warning(
+                natural_key=key,
+                signal=Signal.MISSED_AID,
+                risk=risk,
+                household=request.household,
+                person=request.person,
+                finding=request.finding,
+                detail=request.reason[:300],
+                raised_on=on_date,
+                due_on=on_date + timedelta(days=due),
+                area_code=request.household.area_code,
+            )
+        )
+    with transaction.atomic():
+        Warning.objects.bulk_create(fresh, ignore_conflicts=True)  # a concurrent run's keys stay theirs
+        new = Warning.unscoped.filter(natural_key__in=[w.natural_key for w in fresh], events__isnull=True)
+        new_ids = list(new.values_list("pk", flat=True))
+        WarningEvent.objects.bulk_create(
+            WarningEvent(
+                warning_id=pk, stage=Stage.UNASSIGNED, on_date=on_date, actor_name="系统", text=detail or "发现线索"
+            )
+            for pk, detail in Warning.unscoped.filter(pk__in=new_ids).values_list("pk", "detail")
+        )
+        assign_warnings(Warning.unscoped.filter(pk__in=new_ids), on_date)
+    by_key = {
+        w.natural_key: w
+        for w in Warning.unscoped.filter(natural_key__in=keys).select_related("assigned_to", "assigned_unit")
+    }
+    return [by_key[key] for key in keys]
 
 
 def run_after_sweep(on_date: date, batch_id: int | None) -> dict[str, int]:

@@ -41,8 +41,16 @@ class Case(Audited, AreaOwned):
     accepting_unit = models.ForeignKey(
         "accounts.Unit", verbose_name=_("受理窗口"), on_delete=models.PROTECT, related_name="+"
     )
+    # None: opened by the system on its own initiative (a review the sweep or the schedule opens,
+    # 依职权启动), never in a clerk's name.
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("受理人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("为空表示由系统依职权发起"),
     )
     proxy = models.BooleanField(_("代办"), default=False, help_text=_("民生员代群众申请"))
     accepted_on = models.DateField(_("受理日期"))

@@ -36,7 +36,14 @@ def test_a_death_stops_payment_opens_a_review_within_three_months_and_flags_paym
     assert flag.household_id == alone.pk
     assert flag.amount == Decimal("1800.00")  # July, August, September at 600
     review = Case.objects.get(household=alone)
-    assert review.item.code == "dibao_change" and review.accepted_by == clerk_a
+    assert review.item.code == "dibao_change"
+    # opened by the system, not in a clerk's name, with its clock running, in the township's queue
+    assert review.accepted_by is None and review.accepting_unit == clerk_a.unit
+    assert (review.status, review.clock_started_on) == ("in_progress", DAY)
+    assert review.current_step.responsible_unit == clerk_a.unit and review.current_step.state == "active"
+    assert review.events.get(kind="accepted").actor_name == "系统"
+    # opened for this death (with the other deaths, beforehand), not "joined"
+    assert Finding.objects.get(kind=K.DEATH, household=alone).work_note.startswith(f"已发起复核：{review.receipt_no}")
     assert flag.case_id == review.pk and flag.status == Finding.Status.WORK_OPENED
     assert Case.objects.filter(household=couple).count() == 1
     assert result["work_opened"] == 3
