@@ -35,6 +35,7 @@ class Capability(models.TextChoices):
     VISIT_HOUSEHOLDS = "visit_households", _("入户走访")
     HANDLE_WARNINGS = "handle_warnings", _("处置低收入人口预警")
     MANAGE_DEPARTMENT_DATA = "manage_department_data", _("接收部门数据并开展比对")
+    HANDLE_FUNDS = "handle_funds", _("资金发放经办")
 
 
 C = Capability
@@ -49,8 +50,15 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.HANDLE_WARNINGS,
     },
     RoleCode.GRID_WORKER: set(),
-    RoleCode.CLERK: {C.ACCEPT_APPLICATIONS, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS},
-    RoleCode.REVIEWER: {C.REVIEW, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS},
+    RoleCode.CLERK: {
+        C.ACCEPT_APPLICATIONS,
+        C.UNMASK_PERSONAL_DATA,
+        C.VIEW_STAFF,
+        *_HANDLER,
+        C.HANDLE_WARNINGS,
+        C.HANDLE_FUNDS,
+    },
+    RoleCode.REVIEWER: {C.REVIEW, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS, C.HANDLE_FUNDS},
     RoleCode.APPROVER: {
         C.APPROVE,
         C.UNMASK_PERSONAL_DATA,
@@ -58,6 +66,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         *_HANDLER,
         C.HANDLE_WARNINGS,
         C.MANAGE_DEPARTMENT_DATA,
+        C.HANDLE_FUNDS,
     },
     RoleCode.AUDITOR: {C.VIEW_AUDIT_LOG, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, C.MANAGE_DEPARTMENT_DATA},
     RoleCode.LEADER: {

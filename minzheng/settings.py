@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "payments",
     "verification",
     "monitoring",
+    # the top layer: reads every business line
+    "cockpit",
 ]
 
 MIDDLEWARE = [

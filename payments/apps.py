@@ -6,15 +6,19 @@ class PaymentsConfig(AppConfig):
     verbose_name = "资金与发放"
 
     def ready(self) -> None:
+        from accounts.roles import Capability
         from core.navigation import NavItem, register_nav
         from ledger.hooks import register_payment_stopped_by_death
         from payments import jobs  # noqa: F401 - the worker process must know the roll generation job
         from payments.rolls import hold_after_death
 
         register_payment_stopped_by_death(hold_after_death)
+        funds = (Capability.HANDLE_FUNDS, Capability.VIEW_AUDIT_LOG, Capability.VIEW_DASHBOARD)
 
         register_nav(
-            NavItem("发放名册", "payments:roll_list", None, 300, "按月生成、审批发放名册，导出银行文件，回盘对账")
+            NavItem("发放名册", "payments:roll_list", funds, 300, "按月生成、审批发放名册，导出银行文件，回盘对账")
         )
-        register_nav(NavItem("资金专户", "payments:fund_list", None, 310, "专户管理、封闭运行：下达、配套、拨付、支出"))
-        register_nav(NavItem("三查", "payments:three_checks", None, 320, "台账是否完善、是否公开公示、是否发放到位"))
+        register_nav(
+            NavItem("资金专户", "payments:fund_list", funds, 310, "专户管理、封闭运行：下达、配套、拨付、支出")
+        )
+        register_nav(NavItem("三查", "payments:three_checks", funds, 320, "台账是否完善、是否公开公示、是否发放到位"))
