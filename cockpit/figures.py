@@ -212,8 +212,8 @@ def refresh_figures(today: date) -> Refresh:
     with system_scope():
         rows = compute_rows(today)
         with transaction.atomic():
-            Figure.unscoped.all().delete()
-            Figure.unscoped.bulk_create(rows, batch_size=2000)
+            Figure.objects.all().delete()  # the system scope: every area
+            Figure.objects.bulk_create(rows, batch_size=2000)
             return Refresh.objects.create(
                 finished_at=timezone.now(), as_of=today, rows=len(rows), seconds=time.monotonic() - started
             )

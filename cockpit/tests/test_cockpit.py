@@ -47,9 +47,9 @@ def test_figures_match_the_hand_count_at_each_level(county):
 
 
 def test_a_refresh_replaces_the_figures_instead_of_adding_to_them(county):
-    before = Figure.unscoped.count()
+    before = Figure.objects.count()
     refresh_figures(timezone.localdate())
-    assert Figure.unscoped.count() == before
+    assert Figure.objects.count() == before
 
 
 def test_leader_drills_from_county_to_the_overdue_cases_of_a_village(client, county, leader):
