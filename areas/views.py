@@ -3,7 +3,6 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
 from areas import codes
-
 from areas.jurisdiction import current_scope
 from areas.models import Area
 
