@@ -99,15 +99,19 @@ def on_time_rate(counts: dict) -> float | None:
     return round(100 * counts.get("on_time", 0) / done, 1) if done else None
 
 
+def _yuan_10k(fen: int) -> float:
+    return round(fen / 1_000_000, 2)
+
+
 def _spending(area: Area) -> dict:
     months = monthly_spending(area.code)
     labels = [f"{m['month']:%Y年%-m月}" for m in months]
     option = {
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0},
+        "legend": {"top": 0, "type": "scroll"},
         "grid": {"left": 8, "right": 8, "bottom": 8, "top": 36, "containLabel": True},
-        "xAxis": {"type": "category", "data": labels},
-        "yAxis": [{"type": "value", "name": "人"}, {"type": "value", "name": "万元"}],
+        "xAxis": {"type": "category", "data": labels, "axisLabel": {"rotate": 40}},
+        "yAxis": [{"type": "value", "name": "人", "minInterval": 1}, {"type": "value", "name": "万元"}],
         "series": [
             {
                 "name": "城镇保障人数",
@@ -124,31 +128,37 @@ def _spending(area: Area) -> dict:
                 "itemStyle": {"color": "#2f7d32"},
             },
             {
-                "name": "发放金额",
+                "name": "应发金额",
                 "type": "line",
                 "yAxisIndex": 1,
-                "data": [round((m["fen_urban"] + m["fen_rural"]) / 1_000_000, 2) for m in months],
+                "data": [_yuan_10k(m["fen_urban"] + m["fen_rural"]) for m in months],
+                "itemStyle": {"color": "#e6a23c"},
+            },
+            {
+                "name": "名册实发金额",
+                "type": "line",
+                "yAxisIndex": 1,
+                "data": [_yuan_10k(m["fen_paid"]) for m in months],
                 "itemStyle": {"color": "#c23531"},
             },
         ],
     }
-    clicks = [[records_url("recipients", "dibao", area.code, m["month"])] * 3 for m in months]
+    clicks = [[records_url("recipients", "all", area.code, m["month"])] * 4 for m in months]
     totals = [
         {
-            "label": f"{label}：城镇{m['urban']}人、农村{m['rural']}人，{(m['fen_urban'] + m['fen_rural']) / 100:,.2f}元",
+            "label": f"{label}：城镇{m['urban']}人、农村{m['rural']}人，应发{(m['fen_urban'] + m['fen_rural']) / 100:,.2f}元",
             "value": "",
-            "url": records_url("recipients", "dibao", area.code, m["month"]),
+            "url": records_url("recipients", "all", area.code, m["month"]),
         }
-        for label, m in list(zip(labels, months, strict=True))[-3:]
+        for label, m in list(zip(labels, months, strict=True))[-2:]
     ]
     return {
         "id": "spending",
-        "title": "保障人数与发放金额（按月，城乡）",
+        "title": "保障人数与金额（按月，城乡）",
         "unit": "",
         "option": option,
         "clicks": clicks,
         "totals": totals,
-        "axis_clicks": True,
     }
 
 
@@ -169,7 +179,7 @@ def build(area: Area) -> list[dict]:
     rate = on_time_rate({"on_time": on_time.get("按时办结", 0), "late": on_time.get("超期办结", 0)})
     charts[2]["title"] += f"（按时办结率 {rate}%）" if rate is not None else "（近一年无办结）"
     if month:
-        charts[4]["title"] = f"保障人数（{month:%Y年%-m月}名册）"
+        charts[4]["title"] = f"保障人数（{month:%Y年%-m月}，按项目）"
     return charts
 
 

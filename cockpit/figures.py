@@ -21,9 +21,11 @@ from cases.deadlines import warn_days_on
 from cases.models import Case, CaseStep, Supervision
 from cases.workdays import WorkCalendar
 from cockpit.models import Figure, Refresh
+from ledger.models import Enrolment
 from monitoring.models import Warning
 from payments.models import PaymentRoll, RollLine
 from policy.programmes import Programme
+from registry.models import Household
 from verification.models import Finding
 
 VILLAGE_LENGTH = codes.PREFIX_LENGTH[codes.VILLAGE]
@@ -46,7 +48,7 @@ INDICATORS = {
         Indicator("case_light", "在办办件时限", LIGHTS),
         Indicator("on_time", "近一年办结是否按时", {"on_time": "按时办结", "late": "超期办结"}),
         Indicator("supervision", "督办与超期", {"supervision": "督办中", "overdue_steps": "超期环节"}),
-        Indicator("recipients", "保障人数（最近一个月名册）", {k: str(v) for k, v in Programme.choices}, "人"),
+        Indicator("recipients", "保障人数", {**{k: str(v) for k, v in Programme.choices}, "all": "全部项目"}, "人"),
         Indicator(
             "warnings",
             "低收入人口预警",
@@ -104,9 +106,46 @@ def closed_cases(on_time: bool, today: date):
     return closed.filter(closed_on__lte=F("due_on")) if on_time else closed.filter(closed_on__gt=F("due_on"))
 
 
-def latest_roll_month(today: date) -> date | None:
-    roll = PaymentRoll.objects.filter(status=PaymentRoll.Status.APPROVED).order_by("-month").first()
-    return roll.month if roll else None
+def months_back(today: date, count: int = MONTHS) -> list[date]:
+    """The first days of the last `count` months, oldest first, this month included."""
+    months, month = [], today.replace(day=1)
+    for _ in range(count):
+        months.append(month)
+        month = (month - timedelta(days=1)).replace(day=1)
+    return list(reversed(months))
+
+
+def enrolled_in(month: date):
+    """Ledger enrolments paid for `month`: started by then and not stopped by then (停发月 is the
+    first month not paid)."""
+    return Enrolment.objects.filter(start_month__lte=month).filter(Q(end_month__isnull=True) | Q(end_month__gt=month))
+
+
+def recipient_rows(today: date) -> list[Figure]:
+    """Persons covered and the amount due, per village, programme, month and urban/rural household
+    (the ledger's 城乡类别), for the last MONTHS months."""
+    rows = []
+    for month in months_back(today):
+        grouped = (
+            enrolled_in(month)
+            .annotate(village=_village())
+            .values("village", "programme", "household__kind")
+            .annotate(n=Sum("covered_members"), due=Sum("monthly_amount"))
+            .order_by()
+        )
+        rows += [
+            Figure(
+                indicator="recipients",
+                area_code=row["village"],
+                key=row["programme"],
+                month=month,
+                rural=row["household__kind"] == Household.Kind.RURAL,
+                count=row["n"] or 0,
+                amount_fen=int((row["due"] or 0) * 100),
+            )
+            for row in grouped
+        ]
+    return rows
 
 
 def paid_lines():
@@ -114,6 +153,29 @@ def paid_lines():
     return RollLine.objects.filter(roll__status=PaymentRoll.Status.APPROVED).exclude(
         status__in=(RollLine.Status.HELD, RollLine.Status.RECOVERY)
     )
+
+
+def paid_rows(today: date) -> list[Figure]:
+    """What the approved payment rolls pay, per village, programme and month (实发)."""
+    grouped = (
+        paid_lines()
+        .filter(roll__month__gte=months_back(today)[0])
+        .annotate(village=_village())
+        .values("village", "roll__programme", "roll__month")
+        .annotate(n=Count("id"), fen=Sum("amount_fen"))
+        .order_by()
+    )
+    return [
+        Figure(
+            indicator="paid",
+            area_code=row["village"],
+            key=row["roll__programme"],
+            month=row["roll__month"],
+            count=row["n"],
+            amount_fen=row["fen"] or 0,
+        )
+        for row in grouped
+    ]
 
 
 def warnings_in(key: str, today: date):
@@ -140,9 +202,8 @@ def records(indicator: str, key: str, today: date, month: date | None = None):
             return Supervision.objects.filter(closed_on__isnull=True)
         return CaseStep.objects.filter(state=CaseStep.State.ACTIVE, due_on__lt=today)
     if indicator == "recipients":
-        lines = paid_lines().filter(roll__programme=key)
-        month = month or latest_roll_month(today)
-        return lines.filter(roll__month=month) if month else lines.none()
+        enrolled = enrolled_in(month or today.replace(day=1))
+        return enrolled if key == "all" else enrolled.filter(programme=key)
     if indicator == "warnings":
         return warnings_in(key, today)
     if indicator == "findings":
@@ -171,28 +232,8 @@ def compute_rows(today: date) -> list[Figure]:
     rows += _rows("on_time", _by_village(closed_cases(False, today)), "late")
     rows += _rows("supervision", _by_village(records("supervision", "supervision", today)), "supervision")
     rows += _rows("supervision", _by_village(records("supervision", "overdue_steps", today)), "overdue_steps")
-    first_month = (today.replace(day=1) - timedelta(days=31 * (MONTHS - 1))).replace(day=1)
-    spending = (
-        paid_lines()
-        .filter(roll__month__gte=first_month)
-        .annotate(village=_village())
-        .values("village", "roll__programme", "roll__month")
-        .annotate(n=Count("id"), fen=Sum("amount_fen"))
-        .order_by()
-    )
-    for row in spending:
-        village = row["village"]
-        rows.append(
-            Figure(
-                indicator="recipients",
-                area_code=village,
-                key=row["roll__programme"],
-                month=row["roll__month"],
-                rural=is_rural(village),
-                count=row["n"],
-                amount_fen=row["fen"] or 0,
-            )
-        )
+    rows += recipient_rows(today)
+    rows += paid_rows(today)
     for key in INDICATORS["warnings"].keys:
         rows += _rows("warnings", _by_village(warnings_in(key, today)), key)
     rows += _rows("findings", _by_village(Finding.objects.all(), key_field="kind"))
@@ -265,7 +306,8 @@ def breakdown(indicator: str, area_code: str, month: date | None = None) -> dict
 
 
 def monthly_spending(area_code: str) -> list[dict]:
-    """Per month: recipients and amount, urban and rural, in the area."""
+    """Per month: persons covered and the amount due (台账), urban and rural, and what the
+    approved rolls paid (实发), in the area."""
     grouped = (
         Figure.objects.in_area(area_code)
         .filter(indicator="recipients")
@@ -275,13 +317,24 @@ def monthly_spending(area_code: str) -> list[dict]:
     )
     months: dict[date, dict] = {}
     for row in grouped:
-        entry = months.setdefault(
-            row["month"], {"month": row["month"], "urban": 0, "rural": 0, "fen_urban": 0, "fen_rural": 0}
-        )
+        entry = months.setdefault(row["month"], _empty_month(row["month"]))
         side = "rural" if row["rural"] else "urban"
         entry[side] += row["n"] or 0
         entry[f"fen_{side}"] += row["fen"] or 0
-    return list(months.values())
+    paid = (
+        Figure.objects.in_area(area_code)
+        .filter(indicator="paid")
+        .values("month")
+        .annotate(fen=Sum("amount_fen"))
+        .order_by("month")
+    )
+    for row in paid:
+        months.setdefault(row["month"], _empty_month(row["month"]))["fen_paid"] = row["fen"] or 0
+    return [months[m] for m in sorted(months)]
+
+
+def _empty_month(month: date) -> dict:
+    return {"month": month, "urban": 0, "rural": 0, "fen_urban": 0, "fen_rural": 0, "fen_paid": 0}
 
 
 def latest_figure_month(area_code: str) -> date | None:

@@ -4,8 +4,9 @@ personal data masked (names as the lists show them, no identity numbers), a link
 from django.urls import reverse
 
 from cases.models import Case, CaseStep, Supervision
+from core.masking import mask_name
+from ledger.models import Enrolment
 from monitoring.models import Warning
-from payments.models import RollLine
 from verification.models import Finding
 
 CASE_HEADERS = ["受理编号", "服务事项", "申请人", "受理日期", "办结期限", "状态"]
@@ -15,7 +16,7 @@ def _case_row(case: Case) -> tuple[str, list]:
     return reverse("cases:detail", args=[case.pk]), [
         case.receipt_no,
         case.item.name,
-        case.applicant.name,
+        mask_name(case.applicant.name),
         case.accepted_on,
         case.due_on or "",
         case.get_status_display(),
@@ -55,20 +56,21 @@ def record_rows(indicator: str, objects) -> tuple[list[str], list[tuple[str, lis
             for s in (steps[o.pk] for o in objects)
         ]
     if indicator == "recipients":
-        return ["户编号", "户主", "保障人口", "所属月份", "金额（元）", "状态"], [
+        enrolments = Enrolment.objects.select_related("household", "household__head").in_bulk([o.pk for o in objects])
+        return ["户编号", "户主", "救助项目", "保障人口", "月保障金额（元）", "城乡", "状态"], [
             (
-                reverse("payments:roll_detail", args=[line.roll_id]),
+                reverse("registry:household_detail", args=[e.household_id]),
                 [
-                    line.household_number,
-                    line.head_name,
-                    line.covered_members,
-                    f"{line.pay_month:%Y年%-m月}",
-                    f"{line.amount_fen / 100:.2f}",
-                    line.get_status_display(),
+                    e.household.number,
+                    mask_name(e.household.head.name) if e.household.head_id else "",
+                    e.get_programme_display(),
+                    e.covered_members,
+                    e.monthly_amount,
+                    e.household.get_kind_display(),
+                    e.get_status_display(),
                 ],
             )
-            for line in objects
-            if isinstance(line, RollLine)
+            for e in (enrolments[o.pk] for o in objects)
         ]
     if indicator == "warnings":
         warnings = Warning.objects.select_related("household").in_bulk([o.pk for o in objects])

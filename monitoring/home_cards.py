@@ -35,7 +35,7 @@ def warnings_card(user, today: date) -> Card | None:
         for w in to_visit.select_related("household", "person").order_by("due_on", "id")[:ROWS]
     ]
     figures = [
-        Figure("待走访", to_visit.count(), f"{board}?stage=assigned{suffix}"),
+        Figure("待走访", to_visit.filter(stage=Warning.Stage.ASSIGNED).count(), f"{board}?stage=assigned{suffix}"),
         Figure("走访超期", to_visit.filter(due_on__lt=today).count(), f"{board}?overdue=on{suffix}", "danger"),
         Figure("已走访待处置", open_.filter(stage=Warning.Stage.VISITED).count(), f"{board}?stage=visited{suffix}"),
     ]
