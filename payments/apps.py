@@ -9,7 +9,7 @@ class PaymentsConfig(AppConfig):
         from accounts.roles import Capability
         from core.navigation import NavItem, register_nav
         from ledger.hooks import register_payment_stopped_by_death
-        from payments import jobs  # noqa: F401 - the worker process must know the roll generation job
+        from payments import home_cards, jobs  # noqa: F401 - the worker must know the roll job; the home card
         from payments.rolls import hold_after_death
 
         register_payment_stopped_by_death(hold_after_death)
