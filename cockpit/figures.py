@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -101,8 +101,6 @@ def closed_cases(on_time: bool, today: date):
     """Cases closed in the last year, on time (closed by the due date) or late."""
     closed = Case.objects.filter(status__in=Case.FINISHED, closed_on__gte=today - timedelta(days=365))
     closed = closed.exclude(due_on__isnull=True)
-    from django.db.models import F
-
     return closed.filter(closed_on__lte=F("due_on")) if on_time else closed.filter(closed_on__gt=F("due_on"))
 
 
@@ -211,12 +209,10 @@ def records(indicator: str, key: str, today: date, month: date | None = None):
     raise KeyError(indicator)
 
 
-def _by_village(queryset, key: str | None = None, key_field: str | None = None):
+def _by_village(queryset, key_field: str | None = None):
     fields = ["village"] + (["key"] if key_field else [])
     annotations = {"village": _village()}
     if key_field:
-        from django.db.models import F
-
         annotations["key"] = F(key_field)
     return queryset.annotate(**annotations).values(*fields).annotate(n=Count("id")).order_by()
 
