@@ -37,7 +37,11 @@ def warnings_card(user, today: date) -> Card | None:
     figures = [
         Figure("待走访", to_visit.filter(stage=Warning.Stage.ASSIGNED).count(), f"{board}?stage=assigned{suffix}"),
         Figure("走访超期", to_visit.filter(due_on__lt=today).count(), f"{board}?overdue=on{suffix}", "danger"),
-        Figure("已走访待处置", open_.filter(stage=Warning.Stage.VISITED).count(), f"{board}?stage=visited{suffix}"),
+        Figure(
+            "已走访待处置" if mine else "待处置",
+            open_.filter(stage=Warning.Stage.VISITED).count(),
+            f"{board}?stage=visited{suffix}",
+        ),
     ]
     if not mine:
         figures.insert(
