@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 
 from areas import codes
 from areas.models import Area
-from cockpit.figures import INDICATORS, breakdown, child_length, latest_figure_month, monthly_spending
+from cockpit.figures import INDICATORS, breakdown, by_unit, child_length, latest_figure_month, monthly_spending
 
 PALETTE = ["#c23531", "#e6a23c", "#2f7d32", "#909399", "#1f6fb2", "#6a3d9a", "#d4a017", "#17becf", "#8c564b", "#e377c2"]
 LIGHT_COLOURS = {"red": "#c23531", "yellow": "#e6a23c", "green": "#2f7d32", "paused": "#909399"}
@@ -181,6 +181,21 @@ def build(area: Area) -> list[dict]:
     if month:
         charts[4]["title"] = f"保障人数（{month:%Y年%-m月}，按项目）"
     return charts
+
+
+def units_table(area: Area, today: date) -> list[dict]:
+    """督办 and overdue steps by responsible unit, each count linking to its records."""
+    rows = []
+    for unit in by_unit(area.code, today):
+        query = urlencode({"area": area.code, "unit": unit["id"]})
+        rows.append(
+            {
+                **unit,
+                "supervision_url": reverse("cockpit:records", args=["supervision", "supervision"]) + "?" + query,
+                "overdue_url": reverse("cockpit:records", args=["supervision", "overdue_steps"]) + "?" + query,
+            }
+        )
+    return rows
 
 
 # ---- the schematic grid map ---------------------------------------------------------------------

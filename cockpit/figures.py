@@ -209,6 +209,41 @@ def records(indicator: str, key: str, today: date, month: date | None = None):
     raise KeyError(indicator)
 
 
+def by_unit(area_code: str, today: date, limit: int = 10) -> list[dict]:
+    """The units with the most open 督办 and overdue steps in the area, live (both are few: open
+    rows only, through the (state, due_on) index). Each: unit id, name, supervision, overdue."""
+    units: dict[int, dict] = {}
+    supervised = (
+        Supervision.objects.in_area(area_code)
+        .filter(closed_on__isnull=True)
+        .values("target_unit_id", "target_unit__name")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in supervised:
+        entry = units.setdefault(row["target_unit_id"], _unit(row["target_unit_id"], row["target_unit__name"]))
+        entry["supervision"] = row["n"]
+    overdue = (
+        records("supervision", "overdue_steps", today)
+        .in_area(area_code)
+        .exclude(responsible_unit__isnull=True)
+        .values("responsible_unit_id", "responsible_unit__name")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in overdue:
+        entry = units.setdefault(
+            row["responsible_unit_id"], _unit(row["responsible_unit_id"], row["responsible_unit__name"])
+        )
+        entry["overdue"] = row["n"]
+    ranked = sorted(units.values(), key=lambda u: (-(u["supervision"] + u["overdue"]), u["name"]))
+    return ranked[:limit]
+
+
+def _unit(unit_id: int, name: str) -> dict:
+    return {"id": unit_id, "name": name, "supervision": 0, "overdue": 0}
+
+
 def _by_village(queryset, key_field: str | None = None):
     fields = ["village"] + (["key"] if key_field else [])
     annotations = {"village": _village()}

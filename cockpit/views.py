@@ -70,6 +70,7 @@ def cockpit_context(request, area: Area) -> dict:
         "trail": _trail(area, request.user),
         "refreshed": refreshed,
         "charts": charts.build(area),
+        "units": charts.units_table(area, today),
         "grid_map": charts.grid_map(area, map_indicator),
         "map_indicator": map_indicator,
         "map_indicators": charts.MAP_INDICATORS,
@@ -116,9 +117,15 @@ def record_list(request, indicator: str, key: str):
         except ValueError:
             return render(request, "cockpit/bad_request.html", {"message": "月份格式不正确"}, status=400)
     queryset = records(indicator, key, today, month).in_area(area.code).order_by("id")
+    unit = request.GET.get("unit", "")
+    if indicator == "supervision" and unit.isdigit():  # one unit's 督办 or overdue steps
+        field = "target_unit_id" if key == "supervision" else "responsible_unit_id"
+        queryset = queryset.filter(**{field: int(unit)})
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     headers, rows = record_rows(indicator, page.object_list)
     query = {"area": area.code, **({"month": month.isoformat()} if month else {})}
+    if indicator == "supervision" and unit.isdigit():
+        query["unit"] = unit
     return render(
         request,
         "cockpit/records.html",

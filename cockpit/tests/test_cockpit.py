@@ -137,3 +137,19 @@ def test_recipients_by_programme_month_and_urban_rural_match_the_ledger(county, 
     client.force_login(leader)
     listed = client.get(reverse("cockpit:records", args=["recipients", "all"]), {"area": TOWNSHIP_B}).content.decode()
     assert "最低生活保障" in listed and "共 1 条" in listed
+
+
+def test_overdue_steps_by_responsible_unit_lead_to_that_units_cases(client, county, leader, clerk_a, clerk_b):
+    from cockpit.figures import by_unit
+
+    units = {u["name"]: u for u in by_unit(COUNTY, timezone.localdate())}
+    assert {name: u["overdue"] for name, u in units.items()} == {clerk_a.unit.name: 1, clerk_b.unit.name: 1}
+
+    client.force_login(leader)
+    page = client.get(reverse("cockpit:index")).content.decode()
+    assert 'data-testid="cockpit-units"' in page and clerk_a.unit.name in page
+    listed = client.get(
+        reverse("cockpit:records", args=["supervision", "overdue_steps"]),
+        {"area": COUNTY, "unit": units[clerk_b.unit.name]["id"]},
+    ).content.decode()
+    assert county["overdue_b"].receipt_no in listed and county["overdue_a"].receipt_no not in listed
