@@ -15,6 +15,7 @@ from areas import codes
 from areas.models import Area
 from cockpit.figures import INDICATORS, breakdown, by_unit, child_length, latest_figure_month, monthly_spending
 
+HORIZONTAL_ABOVE = 12  # more areas than this: horizontal bars, one line each
 PALETTE = ["#c23531", "#e6a23c", "#2f7d32", "#909399", "#1f6fb2", "#6a3d9a", "#d4a017", "#17becf", "#8c564b", "#e377c2"]
 LIGHT_COLOURS = {"red": "#c23531", "yellow": "#e6a23c", "green": "#2f7d32", "paused": "#909399"}
 
@@ -72,16 +73,17 @@ def _stacked(area: Area, indicator: str, month: date | None = None, colours: dic
         for key in spec.keys
     ]
     names = [name for _, name in children]
+    category = {"type": "category", "data": names, "axisLabel": {"interval": 0}}
+    value = {"type": "value", "minInterval": 1}
+    many = len(names) > HORIZONTAL_ABOVE  # a township's villages: one bar a line, names readable
+    if not many and len(names) > 6:
+        category["axisLabel"]["rotate"] = 40
     option = {
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"type": "scroll", "top": 0},
-        "grid": {"left": 8, "right": 8, "bottom": 8, "top": 36, "containLabel": True},
-        "xAxis": {
-            "type": "category",
-            "data": names,
-            "axisLabel": {"interval": 0, "rotate": 40 if len(names) > 6 else 0},
-        },
-        "yAxis": {"type": "value", "minInterval": 1},
+        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 36, "containLabel": True},
+        "xAxis": value if many else category,
+        "yAxis": {**category, "inverse": True} if many else value,
         "series": series,
     }
     return {
@@ -90,6 +92,7 @@ def _stacked(area: Area, indicator: str, month: date | None = None, colours: dic
         "unit": spec.unit,
         "option": option,
         "clicks": clicks,
+        "height": max(280, 60 + 18 * len(names)) if many else 280,
         "totals": totals,
     }
 
