@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from accounts.home import cards_for
 from accounts.roles import Capability
 from areas import codes
 from areas.models import Area
@@ -85,7 +86,12 @@ def leader_home(request, greeting: dict):
     except BadArea as error:
         messages.error(request, error.message)
         return render(request, "accounts/home.html", greeting)
-    return render(request, "cockpit/index.html", {**greeting, **cockpit_context(request, area), "is_home": True})
+    # The leader's own pending work (a step at the bureau, say) above the county's figures.
+    cards = [
+        card for card in cards_for(request.user, timezone.localdate()) if any(figure.count for figure in card.figures)
+    ]
+    context = {**greeting, **cockpit_context(request, area), "is_home": True, "cards": cards}
+    return render(request, "cockpit/index.html", context)
 
 
 @login_required
