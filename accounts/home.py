@@ -1,7 +1,20 @@
-"""The staff home page (工作台): the user's area and what each of their roles is for."""
+"""The staff home page (工作台): each person's own work, with counts and due dates, not a menu.
+
+The apps that own the work put it on the home page through this registry (accounts is a low layer
+and imports none of them): `register_home_card(HomeCard(...))` in AppConfig.ready() adds a card
+built from that user's own queue, and `register_landing(Landing(...))` lets a higher app give a
+role its whole home (the leader's cockpit). A card is shown only to users with its capability,
+and its builder returns None when the user has nothing of that kind to do (no unit, say), so
+each role sees only its own area and its own work.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts.roles import RoleCode
 from areas.models import Area
@@ -20,9 +33,106 @@ ROLE_DUTIES = {
 }
 
 
+@dataclass(frozen=True)
+class Figure:
+    """One count on a card, linking to the list behind it. tone: "danger" (overdue), "warning", ""."""
+
+    label: str
+    count: int
+    url: str
+    tone: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record on a card: what it is, where to open it, when it is due."""
+
+    text: str
+    url: str
+    due_on: date | None = None
+    tone: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    more_url: str = ""
+    more_label: str = "查看全部"
+    empty: str = "暂无"
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A card on the home page of whoever has `capability` (None: every staff member)."""
+
+    key: str
+    capability: str | None
+    order: int
+    build: Callable[..., Card | None]  # build(user, today) -> Card, or None when not applicable
+
+
+@dataclass(frozen=True)
+class Landing:
+    """A whole home page for whoever has `capability` (the first registered by order wins).
+
+    view(request, context) renders it; context already holds the greeting (area, duties)."""
+
+    key: str
+    capability: str
+    order: int
+    view: Callable
+
+
+_CARDS: dict[str, HomeCard] = {}
+_LANDINGS: dict[str, Landing] = {}
+
+
+def register_home_card(card: HomeCard) -> None:
+    _CARDS[card.key] = card
+
+
+def register_landing(landing: Landing) -> None:
+    _LANDINGS[landing.key] = landing
+
+
+def cards_for(user, today: date) -> list[Card]:
+    """The cards of this user's own work, in order; cards with nothing to show are left out."""
+    cards = []
+    for home_card in sorted(_CARDS.values(), key=lambda c: (c.order, c.key)):
+        if home_card.capability is not None and not user.can(home_card.capability):
+            continue
+        card = home_card.build(user, today)
+        if card is not None:
+            cards.append(card)
+    return cards
+
+
+def landing_for(user) -> Landing | None:
+    """The landing page a role's capability gives it. Held through a role, not the superuser flag,
+    so an administrator keeps the administrator's home."""
+    from accounts.roles import roles_can
+
+    for landing in sorted(_LANDINGS.values(), key=lambda item: (item.order, item.key)):
+        if roles_can(user.role_codes, landing.capability):
+            return landing
+    return None
+
+
+def greeting(user) -> dict:
+    area = Area.objects.filter(code=user.area_code).first() if user.area_code else None
+    duties = [(str(RoleCode(code).label), ROLE_DUTIES[code]) for code in sorted(user.role_codes)]
+    return {"area": area, "duties": duties}
+
+
 @login_required
 def home(request):
     user = request.user
-    area = Area.objects.filter(code=user.area_code).first() if user.area_code else None
-    duties = [(str(RoleCode(code).label), ROLE_DUTIES[code]) for code in sorted(user.role_codes)]
-    return render(request, "accounts/home.html", {"area": area, "duties": duties})
+    context = greeting(user)
+    landing = landing_for(user)
+    if landing is not None:
+        return landing.view(request, context)
+    context["cards"] = cards_for(user, timezone.localdate())
+    return render(request, "accounts/home.html", context)

@@ -39,6 +39,7 @@ class Capability(models.TextChoices):
     MANAGE_PERIODIC_WORK = jobs_capabilities.MANAGE_PERIODIC_WORK, _("管理定时任务与工作日历")
     TAKE_ON_RECIPIENTS = "take_on_recipients", _("导入存量保障对象")
     MANAGE_BANK_LAYOUTS = "manage_bank_layouts", _("维护银行文件版式")
+    HANDLE_FUNDS = "handle_funds", _("资金发放经办")
 
 
 C = Capability
@@ -60,8 +61,9 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         *_HANDLER,
         C.HANDLE_WARNINGS,
         C.TAKE_ON_RECIPIENTS,
+        C.HANDLE_FUNDS,
     },
-    RoleCode.REVIEWER: {C.REVIEW, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS},
+    RoleCode.REVIEWER: {C.REVIEW, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS, C.HANDLE_FUNDS},
     RoleCode.APPROVER: {
         C.APPROVE,
         C.UNMASK_PERSONAL_DATA,
@@ -69,6 +71,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         *_HANDLER,
         C.HANDLE_WARNINGS,
         C.MANAGE_DEPARTMENT_DATA,
+        C.HANDLE_FUNDS,
     },
     RoleCode.AUDITOR: {C.VIEW_AUDIT_LOG, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, C.MANAGE_DEPARTMENT_DATA},
     RoleCode.LEADER: {

@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
+from areas import codes
 from areas.jurisdiction import current_scope
 from areas.models import Area
 
@@ -19,3 +21,35 @@ def area_browser(request, code: str | None = None):
         area = None
         children = Area.objects.current().filter(parent__isnull=True)
     return render(request, "areas/browser.html", {"area": area, "children": children})
+
+
+SEARCH_LIMIT = 20
+SEARCH_LEVELS = (codes.TOWNSHIP, codes.VILLAGE, codes.GRID)
+
+
+def search_areas(scope, text: str, limit: int = SEARCH_LIMIT) -> list[Area]:
+    """Current areas within the scope whose name contains `text` or whose code starts with it,
+    townships before villages before grids: what a search-as-you-type box offers (never the
+    whole tree of a county, thousands of areas)."""
+    text = text.strip()
+    if not text or scope.nothing:
+        return []
+    queryset = Area.objects.current().filter(level__in=SEARCH_LEVELS, code__startswith=scope.prefix)
+    match = Q(code__startswith=text) if text.isdigit() else Q(name__contains=text)
+    found = queryset.filter(match).select_related("parent").order_by("code")[: limit * 3]
+    order = {level: index for index, level in enumerate(SEARCH_LEVELS)}
+    return sorted(found, key=lambda area: (order[area.level], area.code))[:limit]
+
+
+def area_choice_label(area: Area) -> str:
+    """ "城西社区（酿溪镇，430522100201）": the name, where it lies, and the code that identifies it."""
+    parent = area.parent.name if area.parent_id and area.level != codes.TOWNSHIP else ""
+    return f"{area.name}（{parent + '，' if parent else ''}{area.code}）"
+
+
+@login_required
+def area_search(request):
+    """<option>s for a search-as-you-type area box (htmx fills its <datalist>)."""
+    areas = search_areas(current_scope(), request.GET.get("area") or request.GET.get("q") or "")
+    options = [area_choice_label(area) for area in areas]
+    return render(request, "areas/_options.html", {"options": options})

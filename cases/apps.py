@@ -24,7 +24,7 @@ class CasesConfig(AppConfig):
         from datetime import time
 
         from accounts.roles import Capability
-        from cases import jobs  # noqa: F401 - registers the daily job function
+        from cases import home_cards, jobs  # noqa: F401 - registers the daily job function and home cards
         from cases.periodic import check_calendar_daily, supervise_overdue_daily
         from cases.timeline import case_events
         from core.navigation import NavItem, register_nav
@@ -36,7 +36,7 @@ class CasesConfig(AppConfig):
         register_nav(
             NavItem("一门受理", "cases:accept", Capability.ACCEPT_APPLICATIONS, 20, "受理申请、一次性告知、打印回执")
         )
-        register_nav(NavItem("我的待办", "cases:queue", None, 21, "待办、超期、退回、转办、已办"))
+        register_nav(NavItem("我的待办", "cases:queue", Capability.HANDLE_STEPS, 21, "待办、超期、退回、转办、已办"))
         register_nav(NavItem("督办看板", "cases:board", Capability.VIEW_DASHBOARD, 22, "按单位和区划查看超期与督办"))
         register_nav(
             NavItem(

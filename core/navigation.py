@@ -14,7 +14,7 @@ from django.urls import reverse
 class NavItem:
     label: str
     url_name: str
-    capability: str | None = None  # None: every staff member
+    capability: str | tuple[str, ...] | None = None  # None: every staff member; a tuple: any one of them
     order: int = 100
     description: str = ""
 
@@ -38,6 +38,15 @@ GROUPS: list[tuple[int, str]] = [
 ]
 
 
+def may_use(user, item: NavItem) -> bool:
+    """Whether the user holds the entry's capability (or one of them): a page a role cannot use
+    is not offered to it."""
+    if item.capability is None:
+        return True
+    wanted = (item.capability,) if isinstance(item.capability, str) else item.capability
+    return any(user.can(capability) for capability in wanted)
+
+
 def _group_of(item: NavItem) -> str:
     return next(label for upper, label in GROUPS if item.order <= upper)
 
@@ -48,7 +57,7 @@ def nav_for(user) -> list[dict]:
         return []
     groups: dict[str, list[dict]] = {}
     for item in _ITEMS:
-        if item.capability is None or user.can(item.capability):
+        if may_use(user, item):
             entry = {"label": item.label, "url": reverse(item.url_name), "description": item.description}
             groups.setdefault(_group_of(item), []).append(entry)
     return [{"label": label, "items": groups[label]} for _, label in GROUPS if label in groups]

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "payments",
     "verification",
     "monitoring",
+    # the top layer: reads every business line
+    "cockpit",
 ]
 
 MIDDLEWARE = [

@@ -27,5 +27,6 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("assistance/", include("assistance.urls")),
     path("policy/", include("policy.urls")),
+    path("cockpit/", include("cockpit.urls")),
     path("admin/", admin.site.urls),
 ]

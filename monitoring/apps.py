@@ -8,14 +8,24 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from datetime import time
 
+        from accounts.roles import Capability
         from cases.hooks import OverdueWork, register_overdue_work
         from core.navigation import NavItem, register_nav
         from jobs.periodic import Every, Periodic, register_periodic
+        from monitoring import home_cards  # noqa: F401 - registers the home card
         from monitoring.periodic import refresh_monitoring_daily
         from monitoring.services import open_outreach_visits, run_after_sweep, supervision_rows
         from verification.hooks import register_after_sweep, register_outreach
 
-        register_nav(NavItem("监测预警", "monitoring:board", None, 420, "低收入人口监测、预警分派、走访闭环"))
+        register_nav(
+            NavItem(
+                "监测预警",
+                "monitoring:board",
+                (Capability.HANDLE_WARNINGS, Capability.VIEW_DASHBOARD),
+                420,
+                "低收入人口监测、预警分派、走访闭环",
+            )
+        )
         register_overdue_work(OverdueWork("overdue_warnings", "超期监测预警", supervision_rows))
         register_outreach(open_outreach_visits)
         register_after_sweep("monitoring", run_after_sweep)

@@ -12,7 +12,7 @@ class PaymentsConfig(AppConfig):
         from core.navigation import NavItem, register_nav
         from jobs.periodic import Every, Periodic, register_periodic
         from ledger.hooks import register_one_off_spending, register_payment_stopped_by_death
-        from payments import jobs  # noqa: F401 - the worker process must know the roll generation job
+        from payments import home_cards, jobs  # noqa: F401 - the worker must know the roll job; the home card
         from payments.funds import post_one_off_spending
         from payments.periodic import draft_monthly_rolls
         from payments.rolls import hold_after_death
@@ -24,11 +24,14 @@ class PaymentsConfig(AppConfig):
                 "payments.draft_monthly_rolls", "当月发放名册草稿", Every.MONTHLY, draft_monthly_rolls, time(4, 0), 1
             )
         )
+        funds = (Capability.HANDLE_FUNDS, Capability.VIEW_AUDIT_LOG, Capability.VIEW_DASHBOARD)
 
         register_nav(
-            NavItem("发放名册", "payments:roll_list", None, 300, "按月生成、审批发放名册，导出银行文件，回盘对账")
+            NavItem("发放名册", "payments:roll_list", funds, 300, "按月生成、审批发放名册，导出银行文件，回盘对账")
         )
-        register_nav(NavItem("资金专户", "payments:fund_list", None, 310, "专户管理、封闭运行：下达、配套、拨付、支出"))
+        register_nav(
+            NavItem("资金专户", "payments:fund_list", funds, 310, "专户管理、封闭运行：下达、配套、拨付、支出")
+        )
         register_nav(
             NavItem(
                 "银行文件版式",
@@ -38,4 +41,4 @@ class PaymentsConfig(AppConfig):
                 "各银行代发文件和一卡通花名册的格式、单位代码、流水号格式、回盘格式",
             )
         )
-        register_nav(NavItem("三查", "payments:three_checks", None, 320, "台账是否完善、是否公开公示、是否发放到位"))
+        register_nav(NavItem("三查", "payments:three_checks", funds, 320, "台账是否完善、是否公开公示、是否发放到位"))

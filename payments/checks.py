@@ -54,10 +54,14 @@ def three_checks(*, month: date, days: int, area_prefix: str) -> list[TownshipCh
     townships = Area.objects.filter(level="township", code__startswith=area_prefix).order_by("code")
     rows = {a.code[:9]: TownshipCheck(code=a.code, name=a.name) for a in townships}
 
-    decided = EnrolmentEvent.objects.filter(enrolment=OuterRef("pk"), kind="enrolled").exclude(case_reference="")
-    documents = Document.objects.filter(is_current=True).filter(
-        Q(household=OuterRef("household")) | Q(person=OuterRef("household__head"))
-    )
+    # The events and documents are reached through the enrolment, which is read in scope: their own
+    # area filter would only mislead the planner into scanning the whole county's documents for
+    # each enrolment (the 三查 page took 19–23 s for a county of 100,000 households), and one
+    # EXISTS per key lets each use its own index.
+    decided = EnrolmentEvent.unscoped.filter(enrolment=OuterRef("pk"), kind="enrolled").exclude(case_reference="")
+    current = Document.unscoped.filter(is_current=True)
+    household_documents = current.filter(household=OuterRef("household"))
+    head_documents = current.filter(person=OuterRef("household__head"))
     ledger = (
         Enrolment.objects.exclude(status=Enrolment.Status.STOPPED)
         .annotate(township=Substr("area_code", 1, 9))
@@ -65,7 +69,7 @@ def three_checks(*, month: date, days: int, area_prefix: str) -> list[TownshipCh
         .annotate(
             total=Count("id"),
             no_decision=Count("id", filter=~Q(Exists(decided))),
-            no_docs=Count("id", filter=~Q(Exists(documents))),
+            no_docs=Count("id", filter=~Q(Exists(household_documents)) & ~Q(Exists(head_documents))),
         )
     )
     for row in ledger:

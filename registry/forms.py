@@ -4,9 +4,11 @@ Forms validate what a clerk typed and give the message next to the field; the re
 do the work and have the last word (their DomainError is shown next to the field too).
 """
 
+import re
 from pathlib import Path
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from areas import codes
@@ -54,12 +56,59 @@ class AreaChoiceField(forms.ModelChoiceField):
         return f"{indent}{obj.name}（{obj.code}）"
 
 
+class AreaSearchField(forms.Field):
+    """An area typed, not picked from a list of every area: a text box whose suggestions
+    (areas:search, through htmx) are "name（township，code）"; the code in the text, else an exact
+    name, identifies the area. Cleans to an Area within the user's jurisdiction, or None."""
+
+    CODE = re.compile(r"(\d{15}|\d{12})")
+
+    def __init__(self, *, queryset=None, **kwargs):
+        self.queryset = queryset if queryset is not None else Area.objects.none()
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "list": "area-options",
+                    "autocomplete": "off",
+                    "placeholder": _("区域：输入乡镇、村（社区）名称"),
+                    "hx-get": reverse_lazy("areas:search"),
+                    "hx-trigger": "input changed delay:300ms",
+                    "hx-target": "#area-options",
+                    "hx-swap": "innerHTML",
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text:
+            return None
+        found = self.CODE.search(text)
+        if found:
+            area = self.queryset.filter(code=found.group(1)).first()
+        else:
+            named = list(self.queryset.filter(name=text)[:2])
+            area = named[0] if len(named) == 1 else None
+            if len(named) > 1:
+                raise forms.ValidationError(_("有多个同名区域，请从提示中选择"))
+        if area is None:
+            raise forms.ValidationError(_("辖区内找不到该区域"))
+        return area
+
+    def prepare_value(self, value):
+        if isinstance(value, Area):
+            return f"{value.name}（{value.code}）"
+        return value
+
+
 # --- list filters ----------------------------------------------------------------------------
 
 
 class _FilterForm(forms.Form):
     q = forms.CharField(label=_("查找"), required=False)
-    area = AreaChoiceField(label=_("区域"), queryset=Area.objects.none(), required=False, empty_label=_("全部区域"))
+    area = AreaSearchField(label=_("区域"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,6 +24,7 @@ APPS = {
     "assistance",
     "audit",
     "cases",
+    "cockpit",
     "core",
     "jobs",
     "ledger",

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+
+
+class CockpitConfig(AppConfig):
+    name = "cockpit"
+    verbose_name = "数据驾驶舱"
+
+    def ready(self) -> None:
+        from datetime import time
+
+        from accounts.home import Landing, register_landing
+        from accounts.roles import Capability
+        from cockpit import home_cards  # noqa: F401 - registers the auditor's card
+        from cockpit.figures import refresh_figures_periodic
+        from cockpit.views import leader_home
+        from core.navigation import NavItem, register_nav
+        from jobs.periodic import Every, Periodic, register_periodic
+
+        register_nav(
+            NavItem("数据驾驶舱", "cockpit:index", Capability.VIEW_DASHBOARD, 5, "全县办件、资金、预警一屏总览")
+        )
+        register_landing(Landing("cockpit", Capability.VIEW_DASHBOARD, 10, leader_home))
+        register_periodic(
+            Periodic(
+                key="cockpit.refresh_figures",
+                label="刷新驾驶舱汇总数",
+                every=Every.DAILY,
+                at=time(5, 0),
+                run=refresh_figures_periodic,
+            )
+        )

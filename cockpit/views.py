@@ -1,0 +1,159 @@
+"""The leader's cockpit (数据驾驶舱): charts of the county's work from the pre-aggregated figures,
+each drilling down county → township → village → the list of records behind the figure."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from accounts.home import cards_for
+from accounts.roles import Capability
+from areas import codes
+from areas.models import Area
+from cockpit import charts
+from cockpit.errors import BadArea
+from cockpit.figures import INDICATORS, last_refresh, records, refresh_figures
+from cockpit.rows import record_rows
+
+
+def _require(user) -> None:
+    if not user.can(Capability.VIEW_DASHBOARD):
+        raise PermissionDenied("只有局领导可以查看数据驾驶舱")
+
+
+def _area(request) -> Area:
+    """The area asked for (?area=), within the user's jurisdiction; the user's own area by default."""
+    code = request.GET.get("area") or request.user.area_code
+    if not code:
+        raise BadArea("您的账号没有管辖区划，无法查看驾驶舱")
+    try:
+        codes.validate_code(code)
+    except codes.InvalidAreaCode as error:
+        raise BadArea(str(error)) from error
+    if not request.jurisdiction.allows(code):
+        raise BadArea("该区划不在您的管辖范围内")
+    area = Area.objects.filter(code=code).first()
+    if area is None:
+        raise BadArea("找不到该区划")
+    return area
+
+
+def _trail(area: Area, user) -> list[Area]:
+    """The areas from the user's own area down to this one (the breadcrumb)."""
+    trail = []
+    node = area
+    while node is not None:
+        trail.append(node)
+        if node.code == user.area_code:
+            break
+        node = node.parent
+    return list(reversed(trail))
+
+
+def cockpit_context(request, area: Area) -> dict:
+    today = timezone.localdate()
+    refreshed = last_refresh()
+    if refreshed is None:  # a fresh installation: build the figures once, then the scheduler keeps them
+        refreshed = refresh_figures(today)
+    map_indicator = request.GET.get("map", "overdue")
+    if map_indicator not in charts.MAP_INDICATORS:
+        map_indicator = "overdue"
+    return {
+        "area": area,
+        "trail": _trail(area, request.user),
+        "refreshed": refreshed,
+        "charts": charts.build(area),
+        "units": charts.units_table(area, today),
+        "grid_map": charts.grid_map(area, map_indicator),
+        "map_indicator": map_indicator,
+        "map_indicators": charts.MAP_INDICATORS,
+        "level_label": codes.LEVEL_LABELS[codes.level_of(area.code)],
+    }
+
+
+def leader_home(request, greeting: dict):
+    """The leader's home page is the cockpit of their own area (accounts.home landing)."""
+    try:
+        area = _area(request)
+    except BadArea as error:
+        messages.error(request, error.message)
+        return render(request, "accounts/home.html", greeting)
+    # The leader's own pending work (a step at the bureau, say) above the county's figures.
+    cards = [
+        card for card in cards_for(request.user, timezone.localdate()) if any(figure.count for figure in card.figures)
+    ]
+    context = {**greeting, **cockpit_context(request, area), "is_home": True, "cards": cards}
+    return render(request, "cockpit/index.html", context)
+
+
+@login_required
+def index(request):
+    _require(request.user)
+    try:
+        area = _area(request)
+    except BadArea as error:
+        return render(request, "cockpit/bad_request.html", {"message": error.message}, status=400)
+    return render(request, "cockpit/index.html", cockpit_context(request, area))
+
+
+@login_required
+def record_list(request, indicator: str, key: str):
+    """The records behind one figure in one area (live, paginated, each linking to its page)."""
+    _require(request.user)
+    spec = INDICATORS.get(indicator)
+    if spec is None or key not in spec.keys:
+        raise Http404("没有这个统计项")
+    try:
+        area = _area(request)
+    except BadArea as error:
+        return render(request, "cockpit/bad_request.html", {"message": error.message}, status=400)
+    today = timezone.localdate()
+    month = None
+    if request.GET.get("month"):
+        try:
+            month = date.fromisoformat(request.GET["month"]).replace(day=1)
+        except ValueError:
+            return render(request, "cockpit/bad_request.html", {"message": "月份格式不正确"}, status=400)
+    queryset = records(indicator, key, today, month).in_area(area.code).order_by("id")
+    unit = request.GET.get("unit", "")
+    if indicator == "supervision" and unit.isdigit():  # one unit's 督办 or overdue steps
+        field = "target_unit_id" if key == "supervision" else "responsible_unit_id"
+        queryset = queryset.filter(**{field: int(unit)})
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    headers, rows = record_rows(indicator, page.object_list)
+    query = {"area": area.code, **({"month": month.isoformat()} if month else {})}
+    if indicator == "supervision" and unit.isdigit():
+        query["unit"] = unit
+    return render(
+        request,
+        "cockpit/records.html",
+        {
+            "area": area,
+            "trail": _trail(area, request.user),
+            "indicator": spec,
+            "key_label": spec.keys[key],
+            "month": month,
+            "page": page,
+            "headers": headers,
+            "rows": rows,
+            "query": urlencode(query),
+            "back": reverse("cockpit:index") + "?" + urlencode({"area": area.code}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def refresh(request):
+    _require(request.user)
+    done = refresh_figures(timezone.localdate())
+    messages.success(request, f"汇总数已刷新，用时{done.seconds:.1f}秒")
+    return redirect(request.POST.get("next") or "cockpit:index")
