@@ -35,6 +35,9 @@ class Capability(models.TextChoices):
     VISIT_HOUSEHOLDS = "visit_households", _("入户走访")
     HANDLE_WARNINGS = "handle_warnings", _("处置低收入人口预警")
     MANAGE_DEPARTMENT_DATA = "manage_department_data", _("接收部门数据并开展比对")
+    INSPECT = "inspect", _("开展稽查")
+    RECTIFY = "rectify", _("整改本单位的稽查问题")
+    MANAGE_EVALUATION = "manage_evaluation", _("月度考核计算与公布")
 
 
 C = Capability
@@ -49,8 +52,15 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.HANDLE_WARNINGS,
     },
     RoleCode.GRID_WORKER: set(),
-    RoleCode.CLERK: {C.ACCEPT_APPLICATIONS, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS},
-    RoleCode.REVIEWER: {C.REVIEW, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS},
+    RoleCode.CLERK: {
+        C.ACCEPT_APPLICATIONS,
+        C.UNMASK_PERSONAL_DATA,
+        C.VIEW_STAFF,
+        *_HANDLER,
+        C.HANDLE_WARNINGS,
+        C.RECTIFY,
+    },
+    RoleCode.REVIEWER: {C.REVIEW, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS, C.RECTIFY},
     RoleCode.APPROVER: {
         C.APPROVE,
         C.UNMASK_PERSONAL_DATA,
@@ -58,8 +68,16 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         *_HANDLER,
         C.HANDLE_WARNINGS,
         C.MANAGE_DEPARTMENT_DATA,
+        C.RECTIFY,
     },
-    RoleCode.AUDITOR: {C.VIEW_AUDIT_LOG, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, C.MANAGE_DEPARTMENT_DATA},
+    RoleCode.AUDITOR: {
+        C.VIEW_AUDIT_LOG,
+        C.UNMASK_PERSONAL_DATA,
+        C.VIEW_STAFF,
+        C.MANAGE_DEPARTMENT_DATA,
+        C.INSPECT,
+        C.MANAGE_EVALUATION,
+    },
     RoleCode.LEADER: {
         C.VIEW_AUDIT_LOG,
         C.VIEW_DASHBOARD,
@@ -67,6 +85,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         *_HANDLER,
         C.HANDLE_ANY_STEP,
         C.SUPERVISE_CASES,
+        C.MANAGE_EVALUATION,
     },
     RoleCode.REGISTRAR: {C.ACCEPT_APPLICATIONS, *_HANDLER},
     RoleCode.ADMIN: {C.MANAGE_STAFF, C.VIEW_STAFF, C.VIEW_AUDIT_LOG, C.MANAGE_POLICY},

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "payments",
     "verification",
     "monitoring",
+    "supervision",
 ]
 
 MIDDLEWARE = [
