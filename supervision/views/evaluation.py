@@ -16,6 +16,7 @@ from accounts.roles import Capability
 from areas.codes import county_of
 from core.errors import DomainError
 from core.excel import xlsx_response
+from supervision.views.common import Styled
 from supervision import evaluation as service
 from supervision.indicators import COMPUTATIONS
 from supervision.models import EnteredScore, Evaluation, Indicator, ScoreLine, SubjectResult, SubjectType
@@ -32,7 +33,7 @@ def _county(user) -> str:
     return county_of(user.area_code)
 
 
-class MonthForm(forms.Form):
+class MonthForm(Styled, forms.Form):
     month = forms.DateField(label="考核月份", widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m"])
 
 
@@ -207,7 +208,7 @@ def _drill_row(record) -> dict:
     return {"label": str(record), "detail": "", "url": ""}
 
 
-class EnteredScoreForm(forms.Form):
+class EnteredScoreForm(Styled, forms.Form):
     indicator = forms.ModelChoiceField(label="指标", queryset=Indicator.objects.none())
     month = forms.DateField(label="考核月份", widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m"])
     unit = forms.ModelChoiceField(label="考核单位（单位类指标）", queryset=Unit.unscoped.none(), required=False)

@@ -22,6 +22,7 @@ from cases.models import CaseStep
 from core.errors import DomainError
 from core.excel import xlsx_response
 from policy.programmes import Programme
+from supervision.views.common import Styled
 from supervision import opinions as opinion_service
 from supervision import rectifications as service
 from supervision.models import (
@@ -56,7 +57,7 @@ def _townships_of(user) -> list[Area]:
     return list(Area.objects.filter(code=code[:9] + "000"))
 
 
-class SampleForm(forms.Form):
+class SampleForm(Styled, forms.Form):
     name = forms.CharField(label="抽查名称", max_length=100)
     target = forms.ChoiceField(label="抽查对象", choices=Sample.Target.choices)
     townships = forms.MultipleChoiceField(label="乡镇（不选为全部）", required=False, widget=forms.CheckboxSelectMultiple)
@@ -169,7 +170,7 @@ def sample_detail(request, pk: int):
     )
 
 
-class CheckForm(forms.Form):
+class CheckForm(Styled, forms.Form):
     CHOICES = [("yes", "是"), ("no", "否"), ("na", "不适用")]
     documents_complete = forms.ChoiceField(label="材料齐全", choices=CHOICES, widget=forms.RadioSelect, initial="yes")
     survey_real = forms.ChoiceField(label="入户调查真实", choices=CHOICES, widget=forms.RadioSelect, initial="yes")
@@ -218,11 +219,17 @@ def rectification_list(request):
     return render(
         request,
         "supervision/rectification_list.html",
-        {"page": page, "states": Rectification.State.choices, "state": state, "today": today},
+        {
+            "page": page,
+            "states": Rectification.State.choices,
+            "state": state,
+            "today": today,
+            "is_inspector": user.can(Capability.INSPECT),
+        },
     )
 
 
-class FixForm(forms.Form):
+class FixForm(Styled, forms.Form):
     evidence = forms.CharField(label="整改情况", widget=forms.Textarea(attrs={"rows": 3}))
     evidence_file = forms.FileField(label="佐证材料（可选）", required=False)
 
@@ -288,7 +295,7 @@ def finding_list(request):
     return render(request, "supervision/finding_list.html", {"page": page})
 
 
-class AccountabilityForm(forms.Form):
+class AccountabilityForm(Styled, forms.Form):
     measure = forms.ChoiceField(label="追责方式", choices=Accountability.Measure.choices)
     unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.unscoped.none())
     person_name = forms.CharField(label="责任人（单位追责可不填）", max_length=50, required=False)
@@ -336,7 +343,7 @@ def accountability_list(request):
     return render(request, "supervision/accountability_list.html", {"page": page, "form": form})
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(Styled, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["name", "started_on", "ended_on", "description"]
@@ -413,7 +420,7 @@ def _steps_waiting_for_opinion(limit: int = 100) -> list[CaseStep]:
     return waiting
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(Styled, forms.Form):
     verdict = forms.ChoiceField(label="稽查结论", choices=Opinion.Verdict.choices, widget=forms.RadioSelect)
     text = forms.CharField(label="稽查意见", widget=forms.Textarea(attrs={"rows": 3}))
 
