@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from areas.jurisdiction import current_scope
 from cases.models import CaseEvent, CaseStep, Supervision, Transfer
 from supervision.models import Finding, Rectification
 
@@ -62,9 +64,21 @@ def _transfers_due(month: date) -> QuerySet:
 
 
 def _returns(month: date) -> QuerySet:
+    """Returns for correction in the month, each answerable to the unit that passed the case on to the
+    step that returned it (the step before; at the first step, the accepting window)."""
     first, last = month_bounds(month)
-    return CaseEvent.objects.filter(
-        kind=CaseEvent.Kind.CORRECTION_REQUESTED, on_date__gte=first, on_date__lte=last
+    before = CaseStep.unscoped.filter(case_id=OuterRef("case_id"), order=OuterRef("step__order") - 1)
+    scope = current_scope()  # case events are not area-owned themselves: scoped through their case
+    events = CaseEvent.objects.filter(
+        kind=CaseEvent.Kind.CORRECTION_REQUESTED,
+        on_date__gte=first,
+        on_date__lte=last,
+        case__area_code__startswith=scope.prefix,
+    )
+    if scope.nothing:
+        events = events.none()
+    return events.annotate(
+        answerable_unit=Coalesce(Subquery(before.values("responsible_unit")[:1]), "case__accepting_unit")
     ).select_related("case")
 
 
@@ -105,7 +119,7 @@ COMPUTATIONS: dict[str, Computation] = {
             "to_unit",
             Q(replied_on__isnull=False, replied_on__lte=F("due_on")),
         ),
-        _register("returns_for_correction", "退回补正次数", "unit", False, _returns, "case__accepting_unit"),
+        _register("returns_for_correction", "被退回补正次数", "unit", False, _returns, "answerable_unit"),
         _register("audit_findings", "稽查发现问题数", "unit", False, _findings, "responsible_unit"),
         _register(
             "rectification_on_time_rate",

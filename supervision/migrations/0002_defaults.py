@@ -11,7 +11,7 @@ INDICATORS = [
     ("township_office", "超期环节数", "computed", "overdue_steps", "lower", 10, "本月到期而未按期办结的环节"),
     ("township_office", "被督办次数", "computed", "supervisions_received", "lower", 10, "本月收到的督办"),
     ("township_office", "转办限时答复率", "computed", "transfers_on_time_rate", "higher", 10, "本月到期的转办、会办按期答复的比例"),
-    ("township_office", "退回补正次数", "computed", "returns_for_correction", "lower", 5, "本单位受理的办件本月被退回补正的次数"),
+    ("township_office", "被退回补正次数", "computed", "returns_for_correction", "lower", 5, "本单位办理后报上一环节的办件本月被退回补正的次数"),
     ("township_office", "稽查发现问题数", "computed", "audit_findings", "lower", 10, "本月稽查发现的问题"),
     ("township_office", "整改按期完成率", "computed", "rectification_on_time_rate", "higher", 10, "本月到期的整改按期报送的比例"),
     ("township_office", "日常考勤", "entered", "", "higher", 5, "按考勤记录评分"),
