@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from areas.jurisdiction import current_scope
@@ -78,7 +78,9 @@ def _returns(month: date) -> QuerySet:
     if scope.nothing:
         events = events.none()
     return events.annotate(
-        answerable_unit=Coalesce(Subquery(before.values("responsible_unit")[:1]), "case__accepting_unit")
+        answerable_unit=Coalesce(
+            Subquery(before.values("responsible_unit")[:1]), "case__accepting_unit", output_field=BigIntegerField()
+        )
     ).select_related("case")
 
 
