@@ -216,7 +216,7 @@ def stratum_label(target: str, code: str) -> str:
     if target == Target.CASE:
         from cases.models import ServiceItem
 
-        return ServiceItem.objects.filter(code=code).values_list("name", flat=True).first() or code
+        return str(ServiceItem.objects.filter(code=code).values_list("name", flat=True).first() or code)
     from policy.programmes import Programme
 
-    return dict(Programme.choices).get(code, code)
+    return str(dict(Programme.choices).get(code, code))

@@ -117,7 +117,7 @@ def evaluation_detail(request, pk: int):
     columns, results = _sheet(evaluation, subject_type)
     for result in results:
         result.texts = [(_line_text(cell), cell) for cell in result.cells]
-    label = dict(SubjectType.choices).get(subject_type, "")
+    label = str(dict(SubjectType.choices).get(subject_type, ""))
     if request.GET.get("export") == "xlsx":
         headers = ["名次", "考核对象", "总分", *[f"{c.name}（{c.weight}分）" for c in columns], "讲评"]
         rows = (

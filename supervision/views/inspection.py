@@ -149,7 +149,7 @@ def sample_detail(request, pk: int):
         item.township_name = townships.get(item.township_code, item.township_code)
         item.stratum_name = strata.setdefault(item.stratum, stratum_label(sample.target, item.stratum))
     if request.GET.get("export") == "xlsx":
-        headers = ["乡镇", "项目", "抽中记录", *[SampleItem._meta.get_field(c).verbose_name for c in SampleItem.CHECKS], "核查结果", "核查说明"]
+        headers = ["乡镇", "项目", "抽中记录", *[str(SampleItem._meta.get_field(c).verbose_name) for c in SampleItem.CHECKS], "核查结果", "核查说明"]
         yes_no = {True: "是", False: "否", None: "—"}
         rows = (
             [i.township_name, i.stratum_name, i.label, *[yes_no[getattr(i, c)] for c in SampleItem.CHECKS], i.get_result_display(), i.note]
