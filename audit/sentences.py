@@ -134,7 +134,9 @@ def changes_of(entry: AuditEntry, resolver: _Resolver | None = None) -> list[Cha
     return result
 
 
-def sentence(entry: AuditEntry, *, full_names: dict[int, str] | None = None, resolver: _Resolver | None = None) -> Sentence:
+def sentence(
+    entry: AuditEntry, *, full_names: dict[int, str] | None = None, resolver: _Resolver | None = None
+) -> Sentence:
     """One entry as a sentence a person understands."""
     resolver = resolver or _Resolver(True)
     when = timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M")

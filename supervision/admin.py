@@ -19,7 +19,16 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(OpinionRule)
 class OpinionRuleAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "item_code", "step_code", "threshold", "area_code", "effective_from", "effective_to"]
+    list_display = [
+        "name",
+        "kind",
+        "item_code",
+        "step_code",
+        "threshold",
+        "area_code",
+        "effective_from",
+        "effective_to",
+    ]
 
 
 @admin.register(RectificationPolicy)

@@ -14,10 +14,14 @@ class SupervisionConfig(AppConfig):
         from jobs.periodic import Every, Periodic, register_periodic
         from supervision import opinions, rectifications
 
-        register_nav(NavItem("稽查工作台", "supervision:desk", Capability.INSPECT, 850, "抽查、发现问题、整改销号、责任追究"))
+        register_nav(
+            NavItem("稽查工作台", "supervision:desk", Capability.INSPECT, 850, "抽查、发现问题、整改销号、责任追究")
+        )
         register_nav(NavItem("整改任务", "supervision:rectifications", Capability.RECTIFY, 860, "本单位的稽查问题整改"))
         register_nav(
-            NavItem("月度考核", "supervision:evaluations", Capability.MANAGE_EVALUATION, 870, "考核指标、月度排名与讲评")
+            NavItem(
+                "月度考核", "supervision:evaluations", Capability.MANAGE_EVALUATION, 870, "考核指标、月度排名与讲评"
+            )
         )
         register_approval_guard(opinions.approval_guard)
         register_overdue_work(

@@ -18,8 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Unit, User
-from accounts.roles import RoleCode, roles_with
-from accounts.roles import Capability
+from accounts.roles import Capability, RoleCode, roles_with
 from audit.services import update_logged
 from core.errors import DomainError
 from supervision.errors import SupervisionCode
@@ -42,7 +41,10 @@ def subjects_of(subject_type: str, area_code: str) -> list[tuple[int, str]]:
     else:
         handlers = [r for r in roles_with(Capability.HANDLE_STEPS) if r != RoleCode.LIVELIHOOD_WORKER]
         people = people.filter(roles__code__in=handlers).exclude(roles__code=RoleCode.LIVELIHOOD_WORKER)
-    return [(pk, name or username) for pk, name, username in people.distinct().order_by("pk").values_list("pk", "full_name", "username")]
+    return [
+        (pk, name or username)
+        for pk, name, username in people.distinct().order_by("pk").values_list("pk", "full_name", "username")
+    ]
 
 
 def _is_person(subject_type: str) -> bool:
@@ -84,9 +86,7 @@ def compute_month(evaluation: Evaluation) -> Evaluation:
         raise DomainError(SupervisionCode.MONTH_PUBLISHED, f"{evaluation}已公布，考核结果不再重新计算")
     month = evaluation.month
     indicators = list(Indicator.objects.filter(is_active=True).order_by("subject_type", "sort_order", "pk"))
-    comments = {
-        (r.subject_type, r.unit_id, r.person_id): r.comment for r in evaluation.results.all() if r.comment
-    }
+    comments = {(r.subject_type, r.unit_id, r.person_id): r.comment for r in evaluation.results.all() if r.comment}
     with transaction.atomic():
         evaluation.results.all().delete()
         for subject_type in SubjectType.values:
@@ -171,8 +171,18 @@ def set_comment(result: SubjectResult, text: str) -> SubjectResult:
     return result
 
 
-def enter_score(*, user, indicator: Indicator, month: date, value: Decimal, evidence: str, unit=None, person=None,
-                evidence_file=None, area_code: str) -> EnteredScore:
+def enter_score(
+    *,
+    user,
+    indicator: Indicator,
+    month: date,
+    value: Decimal,
+    evidence: str,
+    unit=None,
+    person=None,
+    evidence_file=None,
+    area_code: str,
+) -> EnteredScore:
     """An entered indicator's score for a subject, with its evidence; refused once the month is published."""
     if indicator.source != Indicator.Source.ENTERED:
         raise DomainError(SupervisionCode.BAD_SAMPLE, "该指标由系统自动计算，不能录入")
@@ -188,7 +198,12 @@ def enter_score(*, user, indicator: Indicator, month: date, value: Decimal, evid
         month=month,
         unit=unit,
         person=person,
-        defaults={"value": value, "evidence": evidence.strip(), "entered_by": user, "area_code": area_code,
-                  **({"evidence_file": evidence_file} if evidence_file else {})},
+        defaults={
+            "value": value,
+            "evidence": evidence.strip(),
+            "entered_by": user,
+            "area_code": area_code,
+            **({"evidence_file": evidence_file} if evidence_file else {}),
+        },
     )
     return score

@@ -109,7 +109,9 @@ def _register(code, label, per, rate, source, group_by, on_time=None) -> Computa
 COMPUTATIONS: dict[str, Computation] = {
     c.code: c
     for c in [
-        _register("step_on_time_rate", "环节按时办结率", "unit", True, _steps_finished, "responsible_unit", _STEP_ON_TIME),
+        _register(
+            "step_on_time_rate", "环节按时办结率", "unit", True, _steps_finished, "responsible_unit", _STEP_ON_TIME
+        ),
         _register("overdue_steps", "超期环节数", "unit", False, _steps_due_missed, "responsible_unit"),
         _register("supervisions_received", "被督办次数", "unit", False, _supervisions, "target_unit"),
         _register(

@@ -87,7 +87,8 @@ def approval_guard(step: CaseStep) -> None:
         raise DomainError(SupervisionCode.OPINION_REQUIRED, f"该环节属于“{names}”，须先取得稽查意见才能审批")
     if opinion.verdict == Opinion.Verdict.DISAGREE:
         raise DomainError(
-            SupervisionCode.OPINION_DISAGREES, f"稽查意见为不同意（{opinion.text[:60]}），须稽查人员重新出具意见后才能审批"
+            SupervisionCode.OPINION_DISAGREES,
+            f"稽查意见为不同意（{opinion.text[:60]}），须稽查人员重新出具意见后才能审批",
         )
 
 

@@ -42,7 +42,13 @@ def township_office_for(township_code: str) -> Unit:
 
 
 def record_check(
-    item: SampleItem, *, user, on_date: date, answers: dict[str, bool | None], note: str = "", details: dict | None = None
+    item: SampleItem,
+    *,
+    user,
+    on_date: date,
+    answers: dict[str, bool | None],
+    note: str = "",
+    details: dict | None = None,
 ) -> list[Finding]:
     """Fill in the check form of a sampled record; every "否" becomes a finding with its rectification.
 
@@ -69,7 +75,13 @@ def record_check(
             text = ((details or {}).get(check) or note).strip()
             findings.append(
                 record_finding(
-                    user=user, on_date=on_date, kind=check, description=text, unit=unit, item=item, area_code=item.area_code
+                    user=user,
+                    on_date=on_date,
+                    kind=check,
+                    description=text,
+                    unit=unit,
+                    item=item,
+                    area_code=item.area_code,
                 )
             )
     item.refresh_from_db()
@@ -106,7 +118,9 @@ def record_finding(
     return finding
 
 
-def submit_fix(rectification: Rectification, *, user, on_date: date, evidence: str, evidence_file=None) -> Rectification:
+def submit_fix(
+    rectification: Rectification, *, user, on_date: date, evidence: str, evidence_file=None
+) -> Rectification:
     """The responsible unit reports what it fixed, with evidence (整改情况 and 佐证材料)."""
     if not user.can(Capability.RECTIFY) or user.unit_id != rectification.responsible_unit_id:
         raise DomainError(SupervisionCode.NOT_YOUR_UNIT, "只有责任单位的工作人员可以报送整改情况")
@@ -174,7 +188,9 @@ def escalate_overdue(on_date: date) -> dict:
                 escalated_on=on_date,
             ):
                 continue
-            text = f"整改督办（{level}级）：“{rect.finding.description[:60]}”已超过整改期限（{rect.due_on}），请立即整改"
+            text = (
+                f"整改督办（{level}级）：“{rect.finding.description[:60]}”已超过整改期限（{rect.due_on}），请立即整改"
+            )
             units = [rect.responsible_unit]
             superior = rect.responsible_unit.parent
             for _ in range(level - 1):

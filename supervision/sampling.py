@@ -46,10 +46,11 @@ def _enrolments() -> QuerySet:
 
 def _enrolment_labels(ids: list[int]) -> dict[int, str]:
     from ledger.models import Enrolment
-
     from policy.programmes import Programme
 
-    rows = Enrolment.objects.filter(pk__in=ids).values_list("pk", "programme", "household__number", "household__head__name")
+    rows = Enrolment.objects.filter(pk__in=ids).values_list(
+        "pk", "programme", "household__number", "household__head__name"
+    )
     names = dict(Programme.choices)
     return {pk: f"{names.get(p, p)} · {number} {mask_name(head)}" for pk, p, number, head in rows}
 
@@ -143,7 +144,9 @@ def population_of(target: str, townships: list[str], programmes: list[str]) -> d
     if programmes:
         queryset = queryset.filter(**{f"{kind.stratum_field}__in": programmes})
     strata: dict[tuple[str, str], list[int]] = {}
-    for pk, area_code, stratum in queryset.values_list("pk", "area_code", kind.stratum_field).iterator(chunk_size=20000):
+    for pk, area_code, stratum in queryset.values_list("pk", "area_code", kind.stratum_field).iterator(
+        chunk_size=20000
+    ):
         strata.setdefault((township_of(area_code), stratum or ""), []).append(pk)
     return strata
 

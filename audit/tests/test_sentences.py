@@ -16,7 +16,9 @@ def _last(obj):
 
 
 def test_a_change_reads_with_labels_choice_names_and_related_names(township_a, county_bureau, auditor):
-    actor = Actor(user_id=auditor.pk, username="auditor", unit_name="新邵县民政局", ip="10.1.2.3", area_code="430522000000")
+    actor = Actor(
+        user_id=auditor.pk, username="auditor", unit_name="新邵县民政局", ip="10.1.2.3", area_code="430522000000"
+    )
     with acting_as(actor):
         township_a.kind = Unit.Kind.BUREAU
         township_a.parent = None

@@ -12,8 +12,8 @@ from supervision.models.inspection import (
     Finding,
     Opinion,
     OpinionRule,
-    RectificationPolicy,
     Rectification,
+    RectificationPolicy,
     Sample,
     SampleItem,
 )

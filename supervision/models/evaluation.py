@@ -61,7 +61,12 @@ class Evaluation(Audited, AreaOwned):
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("公布人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("公布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     public = models.BooleanField(_("向社会公开"), default=False)
 
@@ -84,7 +89,12 @@ class EnteredScore(Audited, AreaOwned):
         "accounts.Unit", verbose_name=_("考核单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("考核人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("考核人员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     value = models.DecimalField(_("得分（百分制）"), max_digits=5, decimal_places=1)
     evidence = models.TextField(_("依据"))
@@ -98,20 +108,29 @@ class EnteredScore(Audited, AreaOwned):
         verbose_name_plural = _("录入得分")
         ordering = ["-month", "indicator", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "month", "unit", "person"], name="supervision_one_entered_score")
+            models.UniqueConstraint(
+                fields=["indicator", "month", "unit", "person"], name="supervision_one_entered_score"
+            )
         ]
 
 
 class SubjectResult(AreaOwned):
     """One subject's total and rank in a month's snapshot, and its 讲评."""
 
-    evaluation = models.ForeignKey(Evaluation, verbose_name=_("月度考核"), on_delete=models.CASCADE, related_name="results")
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("月度考核"), on_delete=models.CASCADE, related_name="results"
+    )
     subject_type = models.CharField(_("考核对象类型"), max_length=20, choices=SubjectType.choices)
     unit = models.ForeignKey(
         "accounts.Unit", verbose_name=_("考核单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("考核人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("考核人员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     name = models.CharField(_("考核对象"), max_length=100)
     total = models.DecimalField(_("总分"), max_digits=6, decimal_places=2)
@@ -123,11 +142,16 @@ class SubjectResult(AreaOwned):
         verbose_name_plural = _("考核结果")
         ordering = ["evaluation", "subject_type", "rank", "name"]
 
+    def __str__(self) -> str:
+        return f"{self.name} 第{self.rank}名 {self.total}分"
+
 
 class ScoreLine(models.Model):
     """One indicator of one subject in the snapshot: the figure as it was when computed."""
 
-    result = models.ForeignKey(SubjectResult, verbose_name=_("考核结果"), on_delete=models.CASCADE, related_name="lines")
+    result = models.ForeignKey(
+        SubjectResult, verbose_name=_("考核结果"), on_delete=models.CASCADE, related_name="lines"
+    )
     indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="+")
     numerator = models.IntegerField(_("分子/次数"), null=True, blank=True)
     denominator = models.IntegerField(_("分母"), null=True, blank=True)
@@ -138,3 +162,6 @@ class ScoreLine(models.Model):
         verbose_name = _("指标得分")
         verbose_name_plural = _("指标得分")
         ordering = ["result", "indicator__sort_order", "indicator_id"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name}：{self.score}分"

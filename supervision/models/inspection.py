@@ -85,7 +85,12 @@ class SampleItem(AreaOwned):
     note = models.TextField(_("核查说明"), blank=True)
     result = models.CharField(_("核查结果"), max_length=10, choices=Result.choices, default=Result.PENDING)
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("核查人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核查人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     checked_on = models.DateField(_("核查日期"), null=True, blank=True)
 
@@ -173,11 +178,21 @@ class Rectification(Audited, AreaOwned):
     evidence_file = models.FileField(_("整改佐证材料"), upload_to="supervision/%Y/%m/", blank=True)
     submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     signed_off_on = models.DateField(_("销号日期"), null=True, blank=True)
     signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("销号人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("销号人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     review_note = models.TextField(_("稽查意见"), blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
@@ -204,7 +219,12 @@ class Accountability(Audited, AreaOwned):
     measure = models.CharField(_("追责方式"), max_length=12, choices=Measure.choices)
     unit = models.ForeignKey("accounts.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("责任人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     person_name = models.CharField(_("责任人姓名"), max_length=50, blank=True)
     findings = models.ManyToManyField(Finding, verbose_name=_("相关问题"), related_name="accountabilities")
@@ -284,7 +304,8 @@ class Opinion(Audited, AreaOwned):
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(step__isnull=False) | models.Q(roll__isnull=False), name="supervision_opinion_on_something"
+                condition=models.Q(step__isnull=False) | models.Q(roll__isnull=False),
+                name="supervision_opinion_on_something",
             )
         ]
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, CaseStep, Supervision, Transfer
+from cases.models import CaseEvent, CaseStep, Supervision, Transfer
 from cases.services import accept_application
 from cases.tests.factories import DAY, give_documents, item
 from core.errors import DomainError
@@ -39,7 +39,9 @@ def month(worker_a, clerk_a, clerk_b, township_a, township_b, county_bureau, aud
     for _ in range(3):
         household = HouseholdFactory()
         give_documents(household, DOCS)
-        cases.append(accept_application(user=worker_a, item=item("disability_living"), household=household, on_date=DAY).case)
+        cases.append(
+            accept_application(user=worker_a, item=item("disability_living"), household=household, on_date=DAY).case
+        )
     steps = list(CaseStep.objects.filter(case__in=cases).order_by("case_id", "order"))
     plan = [
         (township_a, S.DONE, date(2025, 11, 10), date(2025, 11, 5), clerk_a),
@@ -57,10 +59,20 @@ def month(worker_a, clerk_a, clerk_b, township_a, township_b, county_bureau, aud
     for step in steps[len(plan) :]:
         CaseStep.objects.filter(pk=step.pk).update(state=S.PENDING, due_on=None, finished_on=None, acted_by=None)
     case = cases[0]
-    for unit, issued in [(township_a, date(2025, 11, 3)), (township_a, date(2025, 11, 18)), (township_b, date(2025, 11, 7)), (township_a, date(2025, 10, 9))]:
+    for unit, issued in [
+        (township_a, date(2025, 11, 3)),
+        (township_a, date(2025, 11, 18)),
+        (township_b, date(2025, 11, 7)),
+        (township_a, date(2025, 10, 9)),
+    ]:
         Supervision.objects.create(
-            case=case, kind=Supervision.Kind.MANUAL, target_unit=unit, reason="督办", issued_on=issued,
-            due_on=issued, area_code=case.area_code,
+            case=case,
+            kind=Supervision.Kind.MANUAL,
+            target_unit=unit,
+            reason="督办",
+            issued_on=issued,
+            due_on=issued,
+            area_code=case.area_code,
         )
     for unit, due, replied, state in [
         (township_a, date(2025, 11, 10), date(2025, 11, 9), Transfer.State.REPLIED),
@@ -69,20 +81,44 @@ def month(worker_a, clerk_a, clerk_b, township_a, township_b, county_bureau, aud
         (township_b, date(2025, 11, 7), None, Transfer.State.CANCELLED),
     ]:
         Transfer.objects.create(
-            case=case, step=steps[0], from_unit=county_bureau, to_unit=unit, request="核实", sent_on=date(2025, 11, 1),
-            due_on=due, replied_on=replied, state=state, area_code=unit.area_code,
+            case=case,
+            step=steps[0],
+            from_unit=county_bureau,
+            to_unit=unit,
+            request="核实",
+            sent_on=date(2025, 11, 1),
+            due_on=due,
+            replied_on=replied,
+            state=state,
+            area_code=unit.area_code,
         )
     # returns: at the 2nd and 3rd steps of the first case (answerable to the step before: A) and at the
     # first step of the second case (answerable to the accepting window: the village committee)
-    for step, on in [(steps[1], date(2025, 11, 4)), (steps[2], date(2025, 11, 14)), (steps[3], date(2025, 11, 14)), (steps[1], date(2025, 10, 4))]:
-        CaseEvent.objects.create(case=step.case, step=step, kind=CaseEvent.Kind.CORRECTION_REQUESTED, at=timezone.now(), on_date=on)
+    for step, on in [
+        (steps[1], date(2025, 11, 4)),
+        (steps[2], date(2025, 11, 14)),
+        (steps[3], date(2025, 11, 14)),
+        (steps[1], date(2025, 10, 4)),
+    ]:
+        CaseEvent.objects.create(
+            case=step.case, step=step, kind=CaseEvent.Kind.CORRECTION_REQUESTED, at=timezone.now(), on_date=on
+        )
     findings = [
-        Finding.objects.create(kind="other", description="问题", responsible_unit=township_a, found_on=d, area_code=township_a.area_code)
+        Finding.objects.create(
+            kind="other", description="问题", responsible_unit=township_a, found_on=d, area_code=township_a.area_code
+        )
         for d in (date(2025, 11, 2), date(2025, 11, 20))
     ]
-    for finding, due, submitted in [(findings[0], date(2025, 11, 21), date(2025, 11, 20)), (findings[1], date(2025, 11, 28), None)]:
+    for finding, due, submitted in [
+        (findings[0], date(2025, 11, 21), date(2025, 11, 20)),
+        (findings[1], date(2025, 11, 28), None),
+    ]:
         Rectification.objects.create(
-            finding=finding, responsible_unit=township_a, opened_on=finding.found_on, due_on=due, submitted_on=submitted,
+            finding=finding,
+            responsible_unit=township_a,
+            opened_on=finding.found_on,
+            due_on=due,
+            submitted_on=submitted,
             area_code=township_a.area_code,
         )
     return {"a": township_a, "b": township_b, "village": worker_a.unit, "clerk_a": clerk_a, "clerk_b": clerk_b}
@@ -116,9 +152,9 @@ def test_scores_rank_the_townships_and_publication_freezes_the_month(month, audi
     total_a = a.total
     service.publish(evaluation, user=leader_user)
     # a later correction: the late step of 酿溪镇 turns out to have been on time
-    CaseStep.objects.filter(responsible_unit=month["a"], due_on=date(2025, 11, 10), finished_on=date(2025, 11, 12)).update(
-        finished_on=date(2025, 11, 10)
-    )
+    CaseStep.objects.filter(
+        responsible_unit=month["a"], due_on=date(2025, 11, 10), finished_on=date(2025, 11, 12)
+    ).update(finished_on=date(2025, 11, 10))
     assert computed_figures("step_on_time_rate", NOV)[month["a"].pk] == (3, 3)
     with pytest.raises(DomainError, match="已公布"):
         service.compute_month(evaluation)
@@ -131,7 +167,12 @@ def test_scores_rank_the_townships_and_publication_freezes_the_month(month, audi
 def test_entered_scores_count_with_their_evidence_until_the_month_is_published(month, auditor, leader_user):
     attendance = Indicator.objects.get(subject_type=SubjectType.TOWNSHIP_OFFICE, name="日常考勤")
     service.enter_score(
-        user=auditor, indicator=attendance, month=NOV, value=Decimal(90), evidence="考勤表", unit=month["a"],
+        user=auditor,
+        indicator=attendance,
+        month=NOV,
+        value=Decimal(90),
+        evidence="考勤表",
+        unit=month["a"],
         area_code="430522000000",
     )
     evaluation = service.evaluation_for("430522000000", NOV)
@@ -141,7 +182,12 @@ def test_entered_scores_count_with_their_evidence_until_the_month_is_published(m
     service.publish(evaluation, user=leader_user)
     with pytest.raises(DomainError, match="已公布"):
         service.enter_score(
-            user=auditor, indicator=attendance, month=NOV, value=Decimal(10), evidence="改", unit=month["a"],
+            user=auditor,
+            indicator=attendance,
+            month=NOV,
+            value=Decimal(10),
+            evidence="改",
+            unit=month["a"],
             area_code="430522000000",
         )
 

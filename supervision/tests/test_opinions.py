@@ -38,20 +38,25 @@ def case_at_county(worker_a, clerk_a, approver):
     return case
 
 
-def test_a_configured_item_waits_for_the_opinion_and_a_disagreement_keeps_it_waiting(
-    case_at_county, approver, auditor
-):
+def test_a_configured_item_waits_for_the_opinion_and_a_disagreement_keeps_it_waiting(case_at_county, approver, auditor):
     OpinionRule.objects.create(
-        name="残疾人补贴全部经稽查", kind=OpinionRule.Kind.ITEM, item_code="disability_living", effective_from=date(2020, 1, 1)
+        name="残疾人补贴全部经稽查",
+        kind=OpinionRule.Kind.ITEM,
+        item_code="disability_living",
+        effective_from=date(2020, 1, 1),
     )
     confirm = active(case_at_county)
     with pytest.raises(DomainError, match="须先取得稽查意见") as error:
         act(approver, case_at_county, date(2025, 9, 30))
     assert error.value.code == "opinion_required"
-    give_opinion(user=auditor, verdict=Opinion.Verdict.DISAGREE, text="残疾等级存疑", on_date=date(2025, 9, 30), step=confirm)
+    give_opinion(
+        user=auditor, verdict=Opinion.Verdict.DISAGREE, text="残疾等级存疑", on_date=date(2025, 9, 30), step=confirm
+    )
     with pytest.raises(DomainError, match="不同意"):
         act(approver, case_at_county, date(2025, 9, 30))
-    give_opinion(user=auditor, verdict=Opinion.Verdict.AGREE, text="经复核属实", on_date=date(2025, 9, 30), step=confirm)
+    give_opinion(
+        user=auditor, verdict=Opinion.Verdict.AGREE, text="经复核属实", on_date=date(2025, 9, 30), step=confirm
+    )
     act(approver, case_at_county, date(2025, 9, 30))
     confirm.refresh_from_db()
     assert confirm.state == CaseStep.State.DONE

@@ -1,7 +1,6 @@
 """The screens, as each role meets them: the auditor samples, checks and signs off; the township
 fixes its own findings only; the ranking sheet prints, exports and drills down."""
 
-
 import pytest
 from django.utils import timezone
 
@@ -35,7 +34,13 @@ def test_sample_check_fix_and_sign_off_through_the_pages(client, auditor, clerk_
     assert client.get("/supervision/samples/new/").status_code == 200
     response = client.post(
         "/supervision/samples/new/",
-        {"name": "低保抽查", "target": "enrolment", "townships": ["430522100000", "430522101000"], "count": 20, "seed": 42},
+        {
+            "name": "低保抽查",
+            "target": "enrolment",
+            "townships": ["430522100000", "430522101000"],
+            "count": 20,
+            "seed": 42,
+        },
     )
     sample = Sample.objects.get()
     assert response.status_code == 302 and sample.items.count() == 20
@@ -68,7 +73,8 @@ def test_bad_sample_input_is_a_clear_message_not_an_error(client, auditor, popul
     response = client.post("/supervision/samples/new/", {"name": "x", "target": "enrolment", "seed": 1})
     assert response.status_code == 200 and "二选一" in response.content.decode()
     response = client.post(
-        "/supervision/samples/new/", {"name": "x", "target": "enrolment", "seed": 1, "count": 3, "programmes": ["orphan"]}
+        "/supervision/samples/new/",
+        {"name": "x", "target": "enrolment", "seed": 1, "count": 3, "programmes": ["orphan"]},
     )
     assert "没有可抽查的记录" in response.content.decode()
 
@@ -87,7 +93,10 @@ def test_the_ranking_sheet_computes_prints_exports_drills_and_publishes(client, 
     result = evaluation.results.get(name="酿溪镇民政办")
     line = result.lines.first()
     assert client.get(f"/supervision/results/{result.pk}/drill/{line.indicator_id}/").status_code == 200
-    client.post(f"/supervision/evaluations/{evaluation.pk}/", {"action": "comment", "result": result.pk, "comment": "按时率较高"})
+    client.post(
+        f"/supervision/evaluations/{evaluation.pk}/",
+        {"action": "comment", "result": result.pk, "comment": "按时率较高"},
+    )
     client.post(f"/supervision/evaluations/{evaluation.pk}/", {"action": "publish"})
     evaluation.refresh_from_db()
     assert evaluation.state == Evaluation.State.PUBLISHED

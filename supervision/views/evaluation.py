@@ -16,10 +16,10 @@ from accounts.roles import Capability
 from areas.codes import county_of
 from core.errors import DomainError
 from core.excel import xlsx_response
-from supervision.views.common import Styled
 from supervision import evaluation as service
 from supervision.indicators import COMPUTATIONS
 from supervision.models import EnteredScore, Evaluation, Indicator, ScoreLine, SubjectResult, SubjectType
+from supervision.views.common import Styled
 
 
 def _evaluator(request) -> None:
@@ -121,7 +121,13 @@ def evaluation_detail(request, pk: int):
     if request.GET.get("export") == "xlsx":
         headers = ["名次", "考核对象", "总分", *[f"{c.name}（{c.weight}分）" for c in columns], "讲评"]
         rows = (
-            [r.rank, r.name, r.total, *[f"{cell.score if cell else ''} {_line_text(cell)}" for cell in r.cells], r.comment]
+            [
+                r.rank,
+                r.name,
+                r.total,
+                *[f"{cell.score if cell else ''} {_line_text(cell)}" for cell in r.cells],
+                r.comment,
+            ]
             for r in results
         )
         return xlsx_response(f"{evaluation}{label}排名", headers, rows, label[:30])
@@ -152,9 +158,7 @@ def drill(request, pk: int, indicator_id: int):
         field = {"person_id": subject_id} if result.person_id else {"unit_id": subject_id}
         records = EnteredScore.objects.filter(indicator=indicator, month=result.evaluation.month, **field)
         rows = [(f"{s.value}分", s.evidence, s.evidence_file.url if s.evidence_file else "") for s in records]
-        return render(
-            request, "supervision/drill.html", {"result": result, "line": line, "entered": rows, "rows": []}
-        )
+        return render(request, "supervision/drill.html", {"result": result, "line": line, "entered": rows, "rows": []})
     computation = COMPUTATIONS.get(indicator.computation)
     if computation is None:
         raise Http404
@@ -278,9 +282,7 @@ def history(request, kind: str, subject_id: int):
     if kind not in ("unit", "person"):
         raise Http404
     results = (
-        SubjectResult.objects.filter(
-            evaluation__state=Evaluation.State.PUBLISHED, **{f"{kind}_id": subject_id}
-        )
+        SubjectResult.objects.filter(evaluation__state=Evaluation.State.PUBLISHED, **{f"{kind}_id": subject_id})
         .select_related("evaluation")
         .order_by("evaluation__month", "subject_type")
     )
@@ -290,8 +292,9 @@ def history(request, kind: str, subject_id: int):
     for result in results:
         key = (result.evaluation_id, result.subject_type)
         if key not in counts:
-            counts[key] = SubjectResult.objects.filter(evaluation_id=result.evaluation_id, subject_type=result.subject_type).count()
+            counts[key] = SubjectResult.objects.filter(
+                evaluation_id=result.evaluation_id, subject_type=result.subject_type
+            ).count()
         result.out_of = counts[key]
         result.bar = int(result.total)
     return render(request, "supervision/history.html", {"results": results, "name": results[0].name})
-

@@ -22,7 +22,6 @@ from cases.models import CaseStep
 from core.errors import DomainError
 from core.excel import xlsx_response
 from policy.programmes import Programme
-from supervision.views.common import Styled
 from supervision import opinions as opinion_service
 from supervision import rectifications as service
 from supervision.models import (
@@ -36,6 +35,7 @@ from supervision.models import (
     SampleItem,
 )
 from supervision.sampling import draw_sample, stratum_label
+from supervision.views.common import Styled
 
 
 def _require(ok: bool) -> None:
@@ -60,7 +60,9 @@ def _townships_of(user) -> list[Area]:
 class SampleForm(Styled, forms.Form):
     name = forms.CharField(label="抽查名称", max_length=100)
     target = forms.ChoiceField(label="抽查对象", choices=Sample.Target.choices)
-    townships = forms.MultipleChoiceField(label="乡镇（不选为全部）", required=False, widget=forms.CheckboxSelectMultiple)
+    townships = forms.MultipleChoiceField(
+        label="乡镇（不选为全部）", required=False, widget=forms.CheckboxSelectMultiple
+    )
     programmes = forms.MultipleChoiceField(
         label="救助项目（不选为全部；抽查办件时按事项分层）",
         required=False,
@@ -149,10 +151,24 @@ def sample_detail(request, pk: int):
         item.township_name = townships.get(item.township_code, item.township_code)
         item.stratum_name = strata.setdefault(item.stratum, stratum_label(sample.target, item.stratum))
     if request.GET.get("export") == "xlsx":
-        headers = ["乡镇", "项目", "抽中记录", *[str(SampleItem._meta.get_field(c).verbose_name) for c in SampleItem.CHECKS], "核查结果", "核查说明"]
+        headers = [
+            "乡镇",
+            "项目",
+            "抽中记录",
+            *[str(SampleItem._meta.get_field(c).verbose_name) for c in SampleItem.CHECKS],
+            "核查结果",
+            "核查说明",
+        ]
         yes_no = {True: "是", False: "否", None: "—"}
         rows = (
-            [i.township_name, i.stratum_name, i.label, *[yes_no[getattr(i, c)] for c in SampleItem.CHECKS], i.get_result_display(), i.note]
+            [
+                i.township_name,
+                i.stratum_name,
+                i.label,
+                *[yes_no[getattr(i, c)] for c in SampleItem.CHECKS],
+                i.get_result_display(),
+                i.note,
+            ]
             for i in items
         )
         return xlsx_response(f"抽查{sample.pk}", headers, rows, "抽查明细")
@@ -177,7 +193,9 @@ class CheckForm(Styled, forms.Form):
     amount_right = forms.ChoiceField(label="保障金额准确", choices=CHOICES, widget=forms.RadioSelect, initial="yes")
     right_account = forms.ChoiceField(label="发放到本人账户", choices=CHOICES, widget=forms.RadioSelect, initial="yes")
     notice_held = forms.ChoiceField(label="按规定公示", choices=CHOICES, widget=forms.RadioSelect, initial="yes")
-    note = forms.CharField(label="核查说明（发现问题时写明问题情况）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="核查说明（发现问题时写明问题情况）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 @login_required
@@ -244,7 +262,9 @@ def rectification_detail(request, pk: int):
     )
     is_unit = user.can(Capability.RECTIFY) and user.unit_id == rect.responsible_unit_id
     _require(is_unit or user.can(Capability.INSPECT))
-    fix_form = FixForm(request.POST or None, request.FILES or None) if request.POST.get("action") == "fix" else FixForm()
+    fix_form = (
+        FixForm(request.POST or None, request.FILES or None) if request.POST.get("action") == "fix" else FixForm()
+    )
     if request.method == "POST":
         action = request.POST.get("action")
         today = timezone.localdate()
