@@ -33,7 +33,7 @@ def subjects_of(subject_type: str, area_code: str) -> list[tuple[int, str]]:
     prefix = area_code[:6]
     if subject_type in (SubjectType.TOWNSHIP_OFFICE, SubjectType.COUNTY_SECTION):
         kind = Unit.Kind.TOWNSHIP_OFFICE if subject_type == SubjectType.TOWNSHIP_OFFICE else Unit.Kind.BUREAU
-        units = Unit.unscoped.filter(kind=kind, is_active=True, area_code__startswith=prefix)
+        units = Unit.objects.filter(kind=kind, is_active=True, area_code__startswith=prefix)
         return list(units.order_by("area_code", "name").values_list("pk", "name"))
     people = User.objects.filter(is_active=True, unit__area_code__startswith=prefix)
     if subject_type == SubjectType.LIVELIHOOD_WORKER:

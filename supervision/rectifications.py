@@ -34,7 +34,7 @@ def rectification_policy(on_date: date) -> RectificationPolicy:
 
 def township_office_for(township_code: str) -> Unit:
     """The unit answerable for a record of this township: its 民政办 (or the unit of that area)."""
-    units = Unit.unscoped.filter(area_code=township_code, is_active=True)
+    units = Unit.objects.filter(area_code=township_code, is_active=True)
     unit = units.filter(kind=Unit.Kind.TOWNSHIP_OFFICE).first() or units.first()
     if unit is None:
         raise DomainError(SupervisionCode.NO_UNIT, f"区划{township_code}没有对应的责任单位，请在单位管理中设置")

@@ -215,7 +215,7 @@ def _drill_row(record) -> dict:
 class EnteredScoreForm(Styled, forms.Form):
     indicator = forms.ModelChoiceField(label="指标", queryset=Indicator.objects.none())
     month = forms.DateField(label="考核月份", widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m"])
-    unit = forms.ModelChoiceField(label="考核单位（单位类指标）", queryset=Unit.unscoped.none(), required=False)
+    unit = forms.ModelChoiceField(label="考核单位（单位类指标）", queryset=None, required=False)
     person = forms.ModelChoiceField(label="考核人员（人员类指标）", queryset=User.objects.none(), required=False)
     value = forms.DecimalField(label="得分（百分制）", min_value=Decimal(0), max_value=Decimal(100), decimal_places=1)
     evidence = forms.CharField(label="评分依据", widget=forms.Textarea(attrs={"rows": 2}))

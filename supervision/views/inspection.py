@@ -72,7 +72,7 @@ class SampleForm(Styled, forms.Form):
     share_percent = forms.DecimalField(label="抽查比例（%）", required=False, min_value=Decimal("0.01"), max_value=100)
     count = forms.IntegerField(label="或抽查数量", required=False, min_value=1)
     seed = forms.IntegerField(label="随机种子（相同种子可复现抽查结果）", min_value=0, max_value=2_000_000_000)
-    campaign = forms.ModelChoiceField(label="专项整治（可选）", queryset=Campaign.unscoped.none(), required=False)
+    campaign = forms.ModelChoiceField(label="专项整治（可选）", queryset=None, required=False)
 
     def __init__(self, *args, townships=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -317,10 +317,10 @@ def finding_list(request):
 
 class AccountabilityForm(Styled, forms.Form):
     measure = forms.ChoiceField(label="追责方式", choices=Accountability.Measure.choices)
-    unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.unscoped.none())
+    unit = forms.ModelChoiceField(label="责任单位", queryset=None)
     person_name = forms.CharField(label="责任人（单位追责可不填）", max_length=50, required=False)
     findings = forms.ModelMultipleChoiceField(
-        label="相关问题", queryset=Finding.unscoped.none(), widget=forms.CheckboxSelectMultiple
+        label="相关问题", queryset=None, widget=forms.CheckboxSelectMultiple
     )
     decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label="追责事由", widget=forms.Textarea(attrs={"rows": 3}))
