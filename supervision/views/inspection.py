@@ -319,9 +319,7 @@ class AccountabilityForm(Styled, forms.Form):
     measure = forms.ChoiceField(label="追责方式", choices=Accountability.Measure.choices)
     unit = forms.ModelChoiceField(label="责任单位", queryset=None)
     person_name = forms.CharField(label="责任人（单位追责可不填）", max_length=50, required=False)
-    findings = forms.ModelMultipleChoiceField(
-        label="相关问题", queryset=None, widget=forms.CheckboxSelectMultiple
-    )
+    findings = forms.ModelMultipleChoiceField(label="相关问题", queryset=None, widget=forms.CheckboxSelectMultiple)
     decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label="追责事由", widget=forms.Textarea(attrs={"rows": 3}))
 
