@@ -9,11 +9,13 @@ and a step a rule names is refused until an opinion on it exists; the newest opi
 
 from datetime import date
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.roles import Capability
-from cases.models import CaseStep
+from cases.hooks import note
+from cases.models import Case, CaseStep
 from core.errors import DomainError
 from supervision.errors import SupervisionCode
 from supervision.models import Opinion, OpinionRule
@@ -101,12 +103,39 @@ def give_opinion(*, user, verdict: str, text: str, on_date: date, step: CaseStep
     if not text.strip():
         raise DomainError(SupervisionCode.BAD_SAMPLE, "请填写稽查意见")
     target = step or roll
-    return Opinion.objects.create(
-        step=step,
-        roll=roll,
-        verdict=verdict,
-        text=text.strip(),
-        given_on=on_date,
-        given_by=user,
-        area_code=target.area_code,
-    )
+    with transaction.atomic():
+        opinion = Opinion.objects.create(
+            step=step,
+            roll=roll,
+            verdict=verdict,
+            text=text.strip(),
+            given_on=on_date,
+            given_by=user,
+            area_code=target.area_code,
+        )
+        if step is not None:  # on the case's timeline, where the approver reads it
+            note(
+                step.case,
+                user,
+                on_date,
+                f"稽查意见（{opinion.get_verdict_display()}）：{opinion.text}",
+                step=step,
+                data={"supervision_opinion": opinion.pk},
+            )
+    return opinion
+
+
+def find_target(reference: str):
+    """The step or roll an auditor names by a receipt number or a roll number: (step, roll)."""
+    from payments.models import PaymentRoll
+
+    reference = reference.strip()
+    case = Case.objects.filter(receipt_no=reference).first()
+    if case is not None:
+        step = case.steps.filter(state=CaseStep.State.ACTIVE).order_by("order").first()
+        step = step or case.steps.order_by("-order").first()
+        return step, None
+    roll = PaymentRoll.objects.filter(number=reference).first()
+    if roll is not None:
+        return None, roll
+    raise DomainError(SupervisionCode.BAD_SAMPLE, f"找不到受理编号或名册编号为“{reference}”的记录（或不在本辖区）")

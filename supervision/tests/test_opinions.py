@@ -100,3 +100,15 @@ class _Application:
 def test_which_applications_a_rule_names(case_at_county, kind, threshold, application, waits):
     rule = OpinionRule(name="r", kind=kind, threshold=threshold and Decimal(threshold), effective_from=date(2020, 1, 1))
     assert rule_applies(rule, active(case_at_county), application) is waits
+
+
+def test_an_opinion_is_on_the_case_timeline_and_found_by_receipt_number(case_at_county, auditor, client):
+    client.force_login(auditor)
+    response = client.get("/supervision/opinions/", {"reference": case_at_county.receipt_no})
+    confirm = active(case_at_county)
+    assert response.status_code == 302 and response["Location"].endswith(f"?step={confirm.pk}")
+    client.post(response["Location"], {"verdict": "agree_notes", "text": "建议补充邻里访问记录"})
+    event = case_at_county.events.get(kind="note")
+    assert event.text == "稽查意见（原则同意，提出意见）：建议补充邻里访问记录" and event.step == confirm
+    response = client.get("/supervision/opinions/", {"reference": "无此编号"}, follow=True)
+    assert "找不到受理编号或名册编号" in response.content.decode()

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Unit
@@ -447,6 +448,15 @@ class OpinionForm(Styled, forms.Form):
 def opinion_list(request):
     """Steps waiting for a 稽查 opinion, and the opinions given."""
     _inspector(request)
+    reference = request.GET.get("reference", "").strip()
+    if reference:
+        try:
+            step, roll = opinion_service.find_target(reference)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            query = f"step={step.pk}" if step else f"roll={roll.pk}"
+            return redirect(f"{reverse('supervision:opinion_new')}?{query}")
     opinions = Opinion.objects.select_related("step", "step__case", "roll", "given_by").order_by("-pk")
     page = Paginator(opinions, 30).get_page(request.GET.get("page"))
     return render(request, "supervision/opinion_list.html", {"waiting": _steps_waiting_for_opinion(), "page": page})
