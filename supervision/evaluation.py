@@ -123,9 +123,8 @@ def compute_month(evaluation: Evaluation) -> Evaluation:
                     )
             totals = [sum((line.score for line in lines[pk]), Decimal(0)) for pk in ids]
             ranks = _ranks(totals)
-            for (pk, name), total, rank in zip(subjects, totals, ranks, strict=True):
-                key = (subject_type, None if person else pk, pk if person else None)
-                result = SubjectResult.objects.create(
+            results = SubjectResult.objects.bulk_create(
+                SubjectResult(
                     evaluation=evaluation,
                     subject_type=subject_type,
                     unit_id=None if person else pk,
@@ -133,12 +132,15 @@ def compute_month(evaluation: Evaluation) -> Evaluation:
                     name=name,
                     total=total,
                     rank=rank,
-                    comment=comments.get(key, ""),
+                    comment=comments.get((subject_type, None if person else pk, pk if person else None), ""),
                     area_code=evaluation.area_code,
                 )
+                for (pk, name), total, rank in zip(subjects, totals, ranks, strict=True)
+            )
+            for (pk, _name), result in zip(subjects, results, strict=True):
                 for line in lines[pk]:
                     line.result = result
-                ScoreLine.objects.bulk_create(lines[pk])
+            ScoreLine.objects.bulk_create(line for pk in ids for line in lines[pk])
         update_logged(Evaluation.objects.all(), evaluation, computed_at=timezone.now())
     return evaluation
 

@@ -23,13 +23,21 @@ from supervision.models import Opinion, OpinionRule
 Kind = OpinionRule.Kind
 
 
-def rules_in_force(on_date: date, item_code: str, area_code: str) -> list[OpinionRule]:
+def rules_on(on_date: date) -> list[OpinionRule]:
+    """Every rule in force on `on_date` (a handful of rows)."""
+    return list(
+        OpinionRule.objects.filter(effective_from__lte=on_date).filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gte=on_date)
+        )
+    )
+
+
+def rules_in_force(on_date: date, item_code: str, area_code: str, rules: list[OpinionRule] | None = None):
+    """The rules in force for a case of this item in this area."""
     return [
         rule
-        for rule in OpinionRule.objects.filter(effective_from__lte=on_date)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on_date))
-        .filter(Q(item_code="") | Q(item_code=item_code))
-        if area_code.startswith(rule.area_code)
+        for rule in (rules_on(on_date) if rules is None else rules)
+        if rule.item_code in ("", item_code) and area_code.startswith(rule.area_code)
     ]
 
 
@@ -63,11 +71,10 @@ def rule_applies(rule: OpinionRule, step: CaseStep, application) -> bool:
     return False
 
 
-def rules_for_step(step: CaseStep, on_date: date | None = None) -> list[OpinionRule]:
+def rules_for_step(step: CaseStep, on_date: date | None = None, rules: list[OpinionRule] | None = None):
     """The rules that make this step wait for a 稽查 opinion (empty: it need not wait)."""
     on_date = on_date or timezone.localdate()
-    item_code = step.case.item.code
-    rules = rules_in_force(on_date, item_code, step.area_code)
+    rules = rules_in_force(on_date, step.case.item.code, step.area_code, rules)
     if not rules:
         return []
     application = _application_of(step.case_id) if any(r.kind != Kind.ITEM for r in rules) else None

@@ -112,3 +112,15 @@ def test_an_opinion_is_on_the_case_timeline_and_found_by_receipt_number(case_at_
     assert event.text == "稽查意见（原则同意，提出意见）：建议补充邻里访问记录" and event.step == confirm
     response = client.get("/supervision/opinions/", {"reference": "无此编号"}, follow=True)
     assert "找不到受理编号或名册编号" in response.content.decode()
+
+
+def test_the_auditor_sees_which_approvals_wait_for_an_opinion(case_at_county, auditor, client):
+    client.force_login(auditor)
+    assert case_at_county.receipt_no not in client.get("/supervision/opinions/").content.decode()
+    OpinionRule.objects.create(
+        name="残疾人补贴全部经稽查", kind=OpinionRule.Kind.ITEM, item_code="disability_living", effective_from=date(2020, 1, 1)
+    )
+    assert case_at_county.receipt_no in client.get("/supervision/opinions/").content.decode()
+    give_opinion(user=auditor, verdict=Opinion.Verdict.AGREE, text="同意", on_date=DAY, step=active(case_at_county))
+    page = client.get("/supervision/opinions/").content.decode()
+    assert "没有等待稽查意见的审批" in page
