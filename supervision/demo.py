@@ -62,4 +62,4 @@ def seed_supervision_demo(county: str, auditor_username: str = "auditor") -> str
                 rectifications.record_check(item, user=auditor, on_date=today, answers=answers)
         last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
         evaluation.compute_month(evaluation.evaluation_for(auditor.area_code, last_month))
-    return f"专项整治“{campaign.name}”：抽查{sample.items.count()}条，已核查{len(items)}条；{last_month:%Y年%m月}考核已计算（待公布）"
+        return f"专项整治“{campaign.name}”：抽查{sample.items.count()}条，已核查{len(items)}条；{last_month:%Y年%m月}考核已计算（待公布）"
