@@ -7,6 +7,7 @@ above it; a model that no longer exists still reads, with the stored names.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.apps import apps
 from django.conf import settings
@@ -58,7 +59,12 @@ class Sentence:
     def text(self) -> str:
         parts = [f"{self.when} {self.who}{self.what}"]
         if self.changes:
-            parts.append("：" + "；".join(f"{c.label}由“{c.old}”改为“{c.new}”" for c in self.changes))
+            parts.append(
+                "："
+                + "；".join(
+                    f"{c.label}由“{c.old}”改为“{c.new}”" if c.old else f"{c.label}为“{c.new}”" for c in self.changes
+                )
+            )
         if self.note:
             parts.append(f"（{self.note}）")
         return "".join(parts)
@@ -93,6 +99,14 @@ class _Resolver:
         self.resolve_related = resolve_related
         self.cache: dict[tuple[type, str], str] = {}
 
+    def area(self, code: str) -> str:
+        area_model = apps.get_model("areas", "Area")
+        key = (area_model, code)
+        if key not in self.cache:
+            name = area_model._base_manager.filter(code=code).values_list("name", flat=True).first()
+            self.cache[key] = f"{name}（{code}）" if name else code
+        return self.cache[key]
+
     def related(self, model, value: str) -> str:
         if not self.resolve_related:
             return f"编号{value}"
@@ -109,6 +123,14 @@ def _value_text(model_field, value, resolver: _Resolver) -> str:
     value = str(value)
     if model_field is None:
         return value
+    if model_field.name == "area_code":
+        return resolver.area(value)
+    if isinstance(model_field, models.DateTimeField):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(moment) else value
     if model_field.is_relation and model_field.related_model is not None:
         return resolver.related(model_field.related_model, value)
     choices = dict((str(k), str(v)) for k, v in (model_field.flatchoices or []))
@@ -120,17 +142,21 @@ def _value_text(model_field, value, resolver: _Resolver) -> str:
 
 
 def changes_of(entry: AuditEntry, resolver: _Resolver | None = None) -> list[Change]:
-    """The entry's field changes with Chinese labels, old → new."""
+    """The entry's field changes with Chinese labels, old → new (a new row: its values, old left
+    empty, and neither its own number nor empty fields)."""
     resolver = resolver or _Resolver(True)
     model = model_of(entry.object_type)
+    created = entry.action == Action.CREATE
     result = []
     for name, values in (entry.changes or {}).items():
         if not (isinstance(values, list) and len(values) == 2):
             continue
         model_field = _field_by_attname(model, name) if model else None
+        if created and (values[1] in (None, "") or (model_field is not None and model_field.primary_key)):
+            continue
         label = str(model_field.verbose_name) if model_field is not None else name
         old, new = (_value_text(model_field, v, resolver) for v in values)
-        result.append(Change(label, old, new))
+        result.append(Change(label, "" if created else old, new))
     return result
 
 

@@ -49,3 +49,12 @@ def test_the_log_page_shows_sentences_not_dictionaries(client, auditor, township
     client.force_login(auditor)
     page = client.get("/audit/?object_type=accounts.unit").content.decode()
     assert "修改了单位「酿溪镇民政办」" in page and "联系电话" in page and "{" not in page.split("audit-sentences")[1]
+
+
+def test_a_new_row_lists_its_values_with_area_names_and_local_times(township_a):
+    entry = AuditEntry.unscoped.filter(object_type="accounts.unit", object_id=str(township_a.pk)).first()
+    text = sentence(entry)
+    assert text.what.startswith("新增了单位「酿溪镇民政办」")
+    changes = {c.label: (c.old, c.new) for c in text.changes}
+    assert changes["区划代码"] == ("", "酿溪镇（430522100000）") and "ID" not in changes
+    assert "单位名称为“酿溪镇民政办”" in text.text

@@ -118,7 +118,10 @@ def test_the_auditor_sees_which_approvals_wait_for_an_opinion(case_at_county, au
     client.force_login(auditor)
     assert case_at_county.receipt_no not in client.get("/supervision/opinions/").content.decode()
     OpinionRule.objects.create(
-        name="残疾人补贴全部经稽查", kind=OpinionRule.Kind.ITEM, item_code="disability_living", effective_from=date(2020, 1, 1)
+        name="残疾人补贴全部经稽查",
+        kind=OpinionRule.Kind.ITEM,
+        item_code="disability_living",
+        effective_from=date(2020, 1, 1),
     )
     assert case_at_county.receipt_no in client.get("/supervision/opinions/").content.decode()
     give_opinion(user=auditor, verdict=Opinion.Verdict.AGREE, text="同意", on_date=DAY, step=active(case_at_county))

@@ -86,7 +86,7 @@ def _line_text(line: ScoreLine | None) -> str:
     if line.denominator:
         return f"{line.numerator}/{line.denominator}（{line.value}%）"
     if line.denominator == 0:
-        return "无办件"
+        return "本月无"
     return str(line.numerator)
 
 
