@@ -94,6 +94,14 @@ def _rectifications_due(month: date) -> QuerySet:
     return Rectification.objects.filter(due_on__gte=first, due_on__lte=last)
 
 
+def _warnings_due(month: date) -> QuerySet:
+    """Monitoring warnings (低收入人口预警) whose visit deadline fell in the month."""
+    from monitoring.models import Warning
+
+    first, last = month_bounds(month)
+    return Warning.objects.filter(due_on__gte=first, due_on__lte=last)
+
+
 def _by(source: Callable[[date], QuerySet], field: str) -> Callable[[date, int], QuerySet]:
     return lambda month, subject_id: source(month).filter(**{field: subject_id})
 
@@ -133,6 +141,15 @@ COMPUTATIONS: dict[str, Computation] = {
             _rectifications_due,
             "responsible_unit",
             Q(submitted_on__isnull=False, submitted_on__lte=F("due_on")),
+        ),
+        _register(
+            "warnings_visited_on_time_rate",
+            "预警按期走访率",
+            "person",
+            True,
+            _warnings_due,
+            "assigned_to",
+            Q(visited_on__isnull=False, visited_on__lte=F("due_on")),
         ),
         _register(
             "person_step_on_time_rate", "本人环节按时办结率", "person", True, _steps_finished, "acted_by", _STEP_ON_TIME

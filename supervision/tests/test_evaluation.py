@@ -11,6 +11,7 @@ from cases.models import CaseEvent, CaseStep, Supervision, Transfer
 from cases.services import accept_application
 from cases.tests.factories import DAY, give_documents, item
 from core.errors import DomainError
+from monitoring.models import Warning
 from registry.tests.factories import HouseholdFactory
 from supervision import evaluation as service
 from supervision.indicators import computed_figures
@@ -34,6 +35,7 @@ def month(worker_a, clerk_a, clerk_b, township_a, township_b, county_bureau, aud
     transfers due in November: A replied on time 1 of 2; B late 1 of 1 (a cancelled one does not count).
     returns for correction in November: 2 at a step after A's, 1 at the first step (the window's).
     findings in November: A 2, B 0; rectifications due in November: A 1 of 2 reported in time.
+    warnings of 赵民生 due in November: 1 of 3 visited by the deadline (one due in December).
     """
     cases = []
     for _ in range(3):
@@ -121,7 +123,34 @@ def month(worker_a, clerk_a, clerk_b, township_a, township_b, county_bureau, aud
             submitted_on=submitted,
             area_code=township_a.area_code,
         )
-    return {"a": township_a, "b": township_b, "village": worker_a.unit, "clerk_a": clerk_a, "clerk_b": clerk_b}
+    household = HouseholdFactory()
+    for n, (due, visited) in enumerate(
+        [
+            (date(2025, 11, 10), date(2025, 11, 9)),
+            (date(2025, 11, 12), date(2025, 11, 14)),
+            (date(2025, 11, 20), None),
+            (date(2025, 12, 2), None),
+        ]
+    ):
+        Warning.objects.create(
+            natural_key=f"test:{n}",
+            signal="illness",
+            risk="high",
+            household=household,
+            raised_on=date(2025, 11, 1),
+            due_on=due,
+            visited_on=visited,
+            assigned_to=worker_a,
+            area_code=household.area_code,
+        )
+    return {
+        "a": township_a,
+        "b": township_b,
+        "village": worker_a.unit,
+        "clerk_a": clerk_a,
+        "clerk_b": clerk_b,
+        "worker": worker_a,
+    }
 
 
 def test_each_computed_indicator_matches_the_hand_count(month):
@@ -136,6 +165,7 @@ def test_each_computed_indicator_matches_the_hand_count(month):
     assert computed_figures("rectification_on_time_rate", NOV) == {a: (1, 2)}
     assert computed_figures("person_step_on_time_rate", NOV) == {clerk_a: (2, 3), clerk_b: (0, 1)}
     assert computed_figures("person_late_steps", NOV) == {clerk_a: (1, None), clerk_b: (1, None)}
+    assert computed_figures("warnings_visited_on_time_rate", NOV) == {month["worker"].pk: (1, 3)}
 
 
 def test_scores_rank_the_townships_and_publication_freezes_the_month(month, auditor, leader_user):
