@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision.views import evaluation, inspection
+from supervision.views import evaluation, inspection, public
 
 app_name = "supervision"
 
@@ -22,4 +22,5 @@ urlpatterns = [
     path("results/<int:pk>/drill/<int:indicator_id>/", evaluation.drill, name="drill"),
     path("scores/", evaluation.entered_scores, name="entered_scores"),
     path("history/<str:kind>/<int:subject_id>/", evaluation.history, name="history"),
+    path("public/<str:code>/", public.public_ranking, name="public_ranking"),
 ]

@@ -102,3 +102,18 @@ def test_the_ranking_sheet_computes_prints_exports_drills_and_publishes(client, 
     assert evaluation.state == Evaluation.State.PUBLISHED
     assert "按时率较高" in client.get(f"/supervision/evaluations/{evaluation.pk}/?print=1").content.decode()
     assert client.get(f"/supervision/history/unit/{clerk_a.unit_id}/").status_code == 200
+
+
+def test_a_month_published_to_the_public_shows_township_ranks_without_comments(client, auditor, clerk_a, clerk_b):
+    from supervision import evaluation as service
+
+    month = timezone.localdate().replace(day=1)
+    evaluation = service.evaluation_for("430522000000", month)
+    service.compute_month(evaluation)
+    result = evaluation.results.get(name="酿溪镇民政办")
+    service.set_comment(result, "内部讲评")
+    assert "酿溪镇民政办" not in client.get("/supervision/public/430522000000/").content.decode()
+    service.publish(evaluation, user=auditor, public=True)
+    page = client.get("/supervision/public/430522100000/").content.decode()
+    assert "酿溪镇民政办" in page and "内部讲评" not in page and "陈稽查" not in page
+    assert client.get("/supervision/public/123/").status_code == 404
