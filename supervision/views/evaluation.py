@@ -162,7 +162,9 @@ def drill(request, pk: int, indicator_id: int):
     computation = COMPUTATIONS.get(indicator.computation)
     if computation is None:
         raise Http404
-    records = computation.records(result.evaluation.month, subject_id)[:500]
+    records = computation.records(result.evaluation.month, subject_id)
+    names = {f.name for f in records.model._meta.get_fields()}
+    records = records.select_related(*({"case", "finding", "rectification"} & names)).order_by("pk")[:500]
     rows = [_drill_row(record) for record in records]
     return render(request, "supervision/drill.html", {"result": result, "line": line, "rows": rows, "entered": None})
 
