@@ -40,6 +40,9 @@ class Capability(models.TextChoices):
     TAKE_ON_RECIPIENTS = "take_on_recipients", _("导入存量保障对象")
     MANAGE_BANK_LAYOUTS = "manage_bank_layouts", _("维护银行文件版式")
     HANDLE_FUNDS = "handle_funds", _("资金发放经办")
+    INSPECT = "inspect", _("开展稽查")
+    RECTIFY = "rectify", _("整改本单位的稽查问题")
+    MANAGE_EVALUATION = "manage_evaluation", _("月度考核计算与公布")
 
 
 C = Capability
@@ -62,8 +65,17 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.HANDLE_WARNINGS,
         C.TAKE_ON_RECIPIENTS,
         C.HANDLE_FUNDS,
+        C.RECTIFY,
     },
-    RoleCode.REVIEWER: {C.REVIEW, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS, C.HANDLE_FUNDS},
+    RoleCode.REVIEWER: {
+        C.REVIEW,
+        C.UNMASK_PERSONAL_DATA,
+        C.VIEW_STAFF,
+        *_HANDLER,
+        C.HANDLE_WARNINGS,
+        C.HANDLE_FUNDS,
+        C.RECTIFY,
+    },
     RoleCode.APPROVER: {
         C.APPROVE,
         C.UNMASK_PERSONAL_DATA,
@@ -72,8 +84,16 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.HANDLE_WARNINGS,
         C.MANAGE_DEPARTMENT_DATA,
         C.HANDLE_FUNDS,
+        C.RECTIFY,
     },
-    RoleCode.AUDITOR: {C.VIEW_AUDIT_LOG, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, C.MANAGE_DEPARTMENT_DATA},
+    RoleCode.AUDITOR: {
+        C.VIEW_AUDIT_LOG,
+        C.UNMASK_PERSONAL_DATA,
+        C.VIEW_STAFF,
+        C.MANAGE_DEPARTMENT_DATA,
+        C.INSPECT,
+        C.MANAGE_EVALUATION,
+    },
     RoleCode.LEADER: {
         C.VIEW_AUDIT_LOG,
         C.VIEW_DASHBOARD,
@@ -81,6 +101,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         *_HANDLER,
         C.HANDLE_ANY_STEP,
         C.SUPERVISE_CASES,
+        C.MANAGE_EVALUATION,
     },
     RoleCode.REGISTRAR: {C.ACCEPT_APPLICATIONS, *_HANDLER},
     RoleCode.ADMIN: {

@@ -7,6 +7,7 @@ from django.utils import timezone
 from audit.capabilities import VIEW_AUDIT_LOG
 from audit.forms import AuditFilterForm
 from audit.models import AuditEntry
+from audit.sentences import sentence, sentences, type_label
 from audit.services import record
 from core.excel import xlsx_response
 
@@ -25,6 +26,9 @@ def audit_log(request):
     form = AuditFilterForm(request.GET or None)
     queryset = form.filter(AuditEntry.objects.order_by("-id"))
     if request.GET.get("export") == "xlsx":
+        from audit.sentences import _Resolver
+
+        no_lookups = _Resolver(resolve_related=False)
         record(
             AuditEntry.Action.EXPORT,
             object_type="audit.auditentry",
@@ -40,10 +44,11 @@ def audit_log(request):
                 e.unit_name,
                 e.ip,
                 e.get_action_display(),
-                e.object_type,
+                type_label(e.object_type),
                 e.object_id,
                 e.object_repr,
                 e.area_code,
+                sentence(e, resolver=no_lookups).text,
                 _changes_text(e.changes),
             )
             for e in queryset.iterator(chunk_size=5000)
@@ -59,10 +64,11 @@ def audit_log(request):
             "对象ID",
             "对象",
             "区划代码",
-            "变更内容",
+            "说明",
+            "变更内容（原始）",
         ]
         return xlsx_response("操作日志", headers, rows, "操作日志")
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    for entry in page:
-        entry.changes_text = _changes_text(entry.changes)
+    for entry, text in zip(page, sentences(page), strict=True):
+        entry.sentence = text
     return render(request, "audit/log.html", {"form": form, "page": page})

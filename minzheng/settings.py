@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "payments",
     "verification",
     "monitoring",
+    "supervision",
     # the top layer: reads every business line
     "cockpit",
 ]

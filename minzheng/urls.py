@@ -25,6 +25,7 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("verification/", include("verification.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("supervision/", include("supervision.urls")),
     path("assistance/", include("assistance.urls")),
     path("policy/", include("policy.urls")),
     path("cockpit/", include("cockpit.urls")),

@@ -29,6 +29,8 @@ if ! $PY manage.py shell -c "from verification.models import Batch; import sys; 
     say "演示部门数据并比对 manage.py seed_verification_demo"
     $PY manage.py seed_verification_demo
 fi
+say "稽查演示数据 manage.py seed_supervision_demo"
+$PY manage.py seed_supervision_demo
 
 say "启动后台任务进程 starting the task worker (manage.py db_worker)"
 $PY manage.py db_worker &

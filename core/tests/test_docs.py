@@ -33,6 +33,7 @@ APPS = {
     "payments",
     "policy",
     "registry",
+    "supervision",
     "verification",
 }
 DOTTED = re.compile(r"`([a-z_]+(?:\.[A-Za-z_][A-Za-z0-9_]*)+)`")

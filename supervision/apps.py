@@ -1,0 +1,38 @@
+from datetime import time
+
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "supervision"
+    verbose_name = "稽查与考核"
+
+    def ready(self) -> None:
+        from accounts.roles import Capability
+        from cases.hooks import OverdueWork, register_approval_guard, register_overdue_work
+        from core.navigation import NavItem, register_nav
+        from jobs.periodic import Every, Periodic, register_periodic
+        from supervision import opinions, rectifications
+
+        register_nav(
+            NavItem("稽查工作台", "supervision:desk", Capability.INSPECT, 850, "抽查、发现问题、整改销号、责任追究")
+        )
+        register_nav(NavItem("整改任务", "supervision:rectifications", Capability.RECTIFY, 860, "本单位的稽查问题整改"))
+        register_nav(
+            NavItem(
+                "月度考核", "supervision:evaluations", Capability.MANAGE_EVALUATION, 870, "考核指标、月度排名与讲评"
+            )
+        )
+        register_approval_guard(opinions.approval_guard)
+        register_overdue_work(
+            OverdueWork(key="supervision.rectification", label="稽查整改超期", rows=rectifications.overdue_rows)
+        )
+        register_periodic(
+            Periodic(
+                key="supervision.escalate_rectifications",
+                label="稽查整改超期督办",
+                every=Every.DAILY,
+                at=time(2, 40),
+                run=rectifications.escalate_overdue,
+            )
+        )

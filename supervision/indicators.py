@@ -1,0 +1,181 @@
+"""The computed indicators of the monthly evaluation, from the platform's own records.
+
+Each computation answers, for one month and the whole current scope, one GROUP BY query: per
+subject (a unit's id or a person's id) a count (`numerator`) and, for rates, the number it is out of
+(`denominator`). `records(month, subject_id)` is the same filter for one subject, for the drill-down
+to the records behind a figure. Indicator rows (data) name a computation by its code.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from areas.jurisdiction import current_scope
+from cases.models import CaseEvent, CaseStep, Supervision, Transfer
+from supervision.models import Finding, Rectification
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    """First and last day of the month of `month`."""
+    first = month.replace(day=1)
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+@dataclass(frozen=True)
+class Computation:
+    code: str
+    label: str
+    per: str  # "unit" or "person"
+    rate: bool  # True: numerator / denominator; False: a count
+    records: Callable[[date, int], QuerySet]  # the records behind one subject's figure
+    group_by: str  # the field naming the subject
+    on_time: Q | None = None  # rates: which records count as on time
+
+
+def _steps_finished(month: date) -> QuerySet:
+    first, last = month_bounds(month)
+    return CaseStep.objects.filter(state=CaseStep.State.DONE, finished_on__gte=first, finished_on__lte=last)
+
+
+_STEP_ON_TIME = Q(due_on__isnull=True) | Q(finished_on__lte=F("due_on"))
+
+
+def _steps_due_missed(month: date) -> QuerySet:
+    """Steps whose deadline fell in the month and that were not finished by it."""
+    first, last = month_bounds(month)
+    return CaseStep.objects.filter(due_on__gte=first, due_on__lte=last).filter(
+        Q(finished_on__gt=F("due_on"))
+        | Q(finished_on__isnull=True, state__in=[CaseStep.State.ACTIVE, CaseStep.State.CORRECTION])
+    )
+
+
+def _supervisions(month: date) -> QuerySet:
+    first, last = month_bounds(month)
+    return Supervision.objects.filter(issued_on__gte=first, issued_on__lte=last)
+
+
+def _transfers_due(month: date) -> QuerySet:
+    first, last = month_bounds(month)
+    return Transfer.objects.filter(due_on__gte=first, due_on__lte=last).exclude(state=Transfer.State.CANCELLED)
+
+
+def _returns(month: date) -> QuerySet:
+    """Returns for correction in the month, each answerable to the unit that passed the case on to the
+    step that returned it (the step before; at the first step, the accepting window)."""
+    first, last = month_bounds(month)
+    before = CaseStep.unscoped.filter(case_id=OuterRef("case_id"), order=OuterRef("step__order") - 1)
+    scope = current_scope()  # case events are not area-owned themselves: scoped through their case
+    events = CaseEvent.objects.filter(
+        kind=CaseEvent.Kind.CORRECTION_REQUESTED,
+        on_date__gte=first,
+        on_date__lte=last,
+        case__area_code__startswith=scope.prefix,
+    )
+    if scope.nothing:
+        events = events.none()
+    return events.annotate(
+        answerable_unit=Coalesce(
+            Subquery(before.values("responsible_unit")[:1]), "case__accepting_unit", output_field=BigIntegerField()
+        )
+    ).select_related("case")
+
+
+def _findings(month: date) -> QuerySet:
+    first, last = month_bounds(month)
+    return Finding.objects.filter(found_on__gte=first, found_on__lte=last)
+
+
+def _rectifications_due(month: date) -> QuerySet:
+    first, last = month_bounds(month)
+    return Rectification.objects.filter(due_on__gte=first, due_on__lte=last)
+
+
+def _warnings_due(month: date) -> QuerySet:
+    """Monitoring warnings (低收入人口预警) whose visit deadline fell in the month."""
+    from monitoring.models import Warning
+
+    first, last = month_bounds(month)
+    return Warning.objects.filter(due_on__gte=first, due_on__lte=last)
+
+
+def _by(source: Callable[[date], QuerySet], field: str) -> Callable[[date, int], QuerySet]:
+    return lambda month, subject_id: source(month).filter(**{field: subject_id})
+
+
+_SOURCES: dict[str, Callable[[date], QuerySet]] = {}
+
+
+def _register(code, label, per, rate, source, group_by, on_time=None) -> Computation:
+    _SOURCES[code] = source
+    return Computation(code, label, per, rate, _by(source, group_by), group_by, on_time)
+
+
+COMPUTATIONS: dict[str, Computation] = {
+    c.code: c
+    for c in [
+        _register(
+            "step_on_time_rate", "环节按时办结率", "unit", True, _steps_finished, "responsible_unit", _STEP_ON_TIME
+        ),
+        _register("overdue_steps", "超期环节数", "unit", False, _steps_due_missed, "responsible_unit"),
+        _register("supervisions_received", "被督办次数", "unit", False, _supervisions, "target_unit"),
+        _register(
+            "transfers_on_time_rate",
+            "转办限时答复率",
+            "unit",
+            True,
+            _transfers_due,
+            "to_unit",
+            Q(replied_on__isnull=False, replied_on__lte=F("due_on")),
+        ),
+        _register("returns_for_correction", "被退回补正次数", "unit", False, _returns, "answerable_unit"),
+        _register("audit_findings", "稽查发现问题数", "unit", False, _findings, "responsible_unit"),
+        _register(
+            "rectification_on_time_rate",
+            "整改按期完成率",
+            "unit",
+            True,
+            _rectifications_due,
+            "responsible_unit",
+            Q(submitted_on__isnull=False, submitted_on__lte=F("due_on")),
+        ),
+        _register(
+            "warnings_visited_on_time_rate",
+            "预警按期走访率",
+            "person",
+            True,
+            _warnings_due,
+            "assigned_to",
+            Q(visited_on__isnull=False, visited_on__lte=F("due_on")),
+        ),
+        _register(
+            "person_step_on_time_rate", "本人环节按时办结率", "person", True, _steps_finished, "acted_by", _STEP_ON_TIME
+        ),
+        _register(
+            "person_late_steps",
+            "本人超期办结环节数",
+            "person",
+            False,
+            lambda month: _steps_finished(month).filter(finished_on__gt=F("due_on")),
+            "acted_by",
+        ),
+    ]
+}
+
+
+def computed_figures(code: str, month: date) -> dict[int, tuple[int, int | None]]:
+    """{subject id: (numerator, denominator)} for the whole current scope, in one query."""
+    computation = COMPUTATIONS[code]
+    queryset = _SOURCES[code](month).order_by().values(computation.group_by)
+    if computation.rate:
+        rows = queryset.annotate(total=Count("pk"), good=Count("pk", filter=computation.on_time))
+        return {row[computation.group_by]: (row["good"], row["total"]) for row in rows if row[computation.group_by]}
+    rows = queryset.annotate(total=Count("pk"))
+    return {row[computation.group_by]: (row["total"], None) for row in rows if row[computation.group_by]}
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(code, c.label) for code, c in COMPUTATIONS.items()]

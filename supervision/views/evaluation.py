@@ -1,0 +1,302 @@
+"""Screens of the monthly evaluation: months, the ranking sheet (screen, print, Excel), 讲评, the
+records behind a figure, entered scores and a subject's history."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accounts.models import Unit, User
+from accounts.roles import Capability
+from areas.codes import county_of
+from core.errors import DomainError
+from core.excel import xlsx_response
+from supervision import evaluation as service
+from supervision.indicators import COMPUTATIONS
+from supervision.models import EnteredScore, Evaluation, Indicator, ScoreLine, SubjectResult, SubjectType
+from supervision.views.common import Styled
+
+
+def _evaluator(request) -> None:
+    if not request.user.can(Capability.MANAGE_EVALUATION):
+        raise PermissionDenied
+
+
+def _county(user) -> str:
+    if not user.area_code:
+        raise PermissionDenied
+    return county_of(user.area_code)
+
+
+class MonthForm(Styled, forms.Form):
+    month = forms.DateField(label="考核月份", widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m"])
+
+
+@login_required
+def evaluation_list(request):
+    _evaluator(request)
+    county = _county(request.user)
+    form = MonthForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        evaluation = service.evaluation_for(county, form.cleaned_data["month"])
+        try:
+            service.compute_month(evaluation)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{evaluation}已计算，请审核后公布")
+        return redirect("supervision:evaluation_detail", evaluation.pk)
+    evaluations = Evaluation.objects.filter(area_code=county).order_by("-month")
+    indicators = Indicator.objects.filter(is_active=True).order_by("subject_type", "sort_order")
+    return render(
+        request,
+        "supervision/evaluation_list.html",
+        {"evaluations": evaluations, "form": form, "indicators": indicators, "computations": COMPUTATIONS},
+    )
+
+
+def _sheet(evaluation: Evaluation, subject_type: str):
+    """Indicators (columns) and results with their lines in indicator order (rows) of one subject type."""
+    results = list(
+        evaluation.results.filter(subject_type=subject_type).order_by("rank", "name").prefetch_related("lines")
+    )
+    indicator_ids = []
+    for result in results:
+        for line in result.lines.all():
+            if line.indicator_id not in indicator_ids:
+                indicator_ids.append(line.indicator_id)
+    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=indicator_ids)}
+    columns = [indicators[pk] for pk in indicator_ids]
+    for result in results:
+        by_indicator = {line.indicator_id: line for line in result.lines.all()}
+        result.cells = [by_indicator.get(pk) for pk in indicator_ids]
+    return columns, results
+
+
+def _line_text(line: ScoreLine | None) -> str:
+    if line is None:
+        return "—"
+    if line.numerator is None:
+        return "未录入"
+    if line.denominator:
+        return f"{line.numerator}/{line.denominator}（{line.value}%）"
+    if line.denominator == 0:
+        return "本月无"
+    return str(line.numerator)
+
+
+@login_required
+def evaluation_detail(request, pk: int):
+    _evaluator(request)
+    evaluation = get_object_or_404(Evaluation, pk=pk)
+    types = [
+        (code, label) for code, label in SubjectType.choices if evaluation.results.filter(subject_type=code).exists()
+    ]
+    subject_type = request.GET.get("type") or (types[0][0] if types else SubjectType.TOWNSHIP_OFFICE)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "compute":
+                service.compute_month(evaluation)
+                messages.success(request, "已重新计算")
+            elif action == "publish":
+                service.publish(evaluation, user=request.user, public=request.POST.get("public") == "1")
+                messages.success(request, f"{evaluation}已公布，结果已冻结")
+            elif action == "comment":
+                result = get_object_or_404(SubjectResult, pk=request.POST.get("result"), evaluation=evaluation)
+                service.set_comment(result, request.POST.get("comment", ""))
+                messages.success(request, f"已保存对{result.name}的讲评")
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect(f"{request.path}?type={subject_type}")
+    columns, results = _sheet(evaluation, subject_type)
+    for result in results:
+        result.texts = [(_line_text(cell), cell) for cell in result.cells]
+    label = str(dict(SubjectType.choices).get(subject_type, ""))
+    if request.GET.get("export") == "xlsx":
+        headers = ["名次", "考核对象", "总分", *[f"{c.name}（{c.weight}分）" for c in columns], "讲评"]
+        rows = (
+            [
+                r.rank,
+                r.name,
+                r.total,
+                *[f"{cell.score if cell else ''} {_line_text(cell)}" for cell in r.cells],
+                r.comment,
+            ]
+            for r in results
+        )
+        return xlsx_response(f"{evaluation}{label}排名", headers, rows, label[:30])
+    template = "supervision/evaluation_print.html" if request.GET.get("print") else "supervision/evaluation_detail.html"
+    return render(
+        request,
+        template,
+        {
+            "evaluation": evaluation,
+            "types": types,
+            "subject_type": subject_type,
+            "type_label": label,
+            "columns": columns,
+            "results": results,
+        },
+    )
+
+
+@login_required
+def drill(request, pk: int, indicator_id: int):
+    """The records behind one subject's figure (as they are now; the published figure stays frozen)."""
+    _evaluator(request)
+    result = get_object_or_404(SubjectResult.objects.select_related("evaluation"), pk=pk)
+    line = get_object_or_404(ScoreLine.objects.select_related("indicator"), result=result, indicator_id=indicator_id)
+    indicator = line.indicator
+    subject_id = result.person_id or result.unit_id
+    if indicator.source == Indicator.Source.ENTERED:
+        field = {"person_id": subject_id} if result.person_id else {"unit_id": subject_id}
+        records = EnteredScore.objects.filter(indicator=indicator, month=result.evaluation.month, **field)
+        rows = [(f"{s.value}分", s.evidence, s.evidence_file.url if s.evidence_file else "") for s in records]
+        return render(request, "supervision/drill.html", {"result": result, "line": line, "entered": rows, "rows": []})
+    computation = COMPUTATIONS.get(indicator.computation)
+    if computation is None:
+        raise Http404
+    records = computation.records(result.evaluation.month, subject_id)
+    names = {f.name for f in records.model._meta.get_fields()}
+    records = records.select_related(*({"case", "finding", "rectification"} & names)).order_by("pk")[:500]
+    rows = [_drill_row(record) for record in records]
+    return render(request, "supervision/drill.html", {"result": result, "line": line, "rows": rows, "entered": None})
+
+
+def _drill_row(record) -> dict:
+    """One record behind a figure: what it is, its dates, and where to open it."""
+    from django.urls import reverse
+
+    model = record._meta.model_name
+    if model == "casestep":
+        case = record.case
+        return {
+            "label": f"{case.receipt_no}「{record.name}」",
+            "detail": f"期限 {record.due_on or '—'}，完成 {record.finished_on or '未完成'}，{record.get_state_display()}",
+            "url": reverse("cases:detail", args=[record.case_id]),
+        }
+    if model == "supervision":
+        return {
+            "label": f"{record.case.receipt_no} {record.get_kind_display()}（{record.level}级）",
+            "detail": f"{record.issued_on} {record.reason}",
+            "url": reverse("cases:detail", args=[record.case_id]),
+        }
+    if model == "transfer":
+        return {
+            "label": f"{record.case.receipt_no} {record.get_kind_display()}",
+            "detail": f"期限 {record.due_on}，答复 {record.replied_on or '未答复'}",
+            "url": reverse("cases:detail", args=[record.case_id]),
+        }
+    if model == "caseevent":
+        return {
+            "label": f"{record.case.receipt_no} {record.get_kind_display()}",
+            "detail": f"{record.on_date} {record.text[:60]}",
+            "url": reverse("cases:detail", args=[record.case_id]),
+        }
+    if model == "finding":
+        return {
+            "label": f"{record.get_kind_display()}",
+            "detail": f"{record.found_on} {record.description[:60]}",
+            "url": reverse("supervision:rectification_detail", args=[record.rectification.pk]),
+        }
+    if model == "rectification":
+        return {
+            "label": f"整改：{record.finding.description[:40]}",
+            "detail": f"期限 {record.due_on}，报送 {record.submitted_on or '未报送'}，{record.get_state_display()}",
+            "url": reverse("supervision:rectification_detail", args=[record.pk]),
+        }
+    return {"label": str(record), "detail": "", "url": ""}
+
+
+class EnteredScoreForm(Styled, forms.Form):
+    indicator = forms.ModelChoiceField(label="指标", queryset=Indicator.objects.none())
+    month = forms.DateField(label="考核月份", widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m"])
+    unit = forms.ModelChoiceField(label="考核单位（单位类指标）", queryset=None, required=False)
+    person = forms.ModelChoiceField(label="考核人员（人员类指标）", queryset=User.objects.none(), required=False)
+    value = forms.DecimalField(label="得分（百分制）", min_value=Decimal(0), max_value=Decimal(100), decimal_places=1)
+    evidence = forms.CharField(label="评分依据", widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_file = forms.FileField(label="佐证材料（可选）", required=False)
+
+    def __init__(self, *args, county: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(source=Indicator.Source.ENTERED, is_active=True)
+        self.fields["unit"].queryset = Unit.objects.filter(
+            is_active=True, kind__in=[Unit.Kind.TOWNSHIP_OFFICE, Unit.Kind.BUREAU]
+        ).order_by("area_code")
+        self.fields["person"].queryset = User.objects.filter(
+            is_active=True, unit__area_code__startswith=county[:6]
+        ).order_by("unit__area_code", "full_name")
+
+    def clean(self):
+        data = super().clean()
+        indicator = data.get("indicator")
+        if indicator:
+            person_type = indicator.subject_type in (SubjectType.LIVELIHOOD_WORKER, SubjectType.STAFF)
+            if person_type and not data.get("person"):
+                self.add_error("person", "该指标考核人员，请选择人员")
+            if not person_type and not data.get("unit"):
+                self.add_error("unit", "该指标考核单位，请选择单位")
+        return data
+
+
+@login_required
+def entered_scores(request):
+    _evaluator(request)
+    county = _county(request.user)
+    today = timezone.localdate()
+    form = EnteredScoreForm(
+        request.POST or None, request.FILES or None, county=county, initial={"month": today.strftime("%Y-%m")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person_type = data["indicator"].subject_type in (SubjectType.LIVELIHOOD_WORKER, SubjectType.STAFF)
+        try:
+            service.enter_score(
+                user=request.user,
+                indicator=data["indicator"],
+                month=data["month"],
+                value=data["value"],
+                evidence=data["evidence"],
+                unit=None if person_type else data["unit"],
+                person=data["person"] if person_type else None,
+                evidence_file=data["evidence_file"],
+                area_code=county,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "已录入")
+            return redirect("supervision:entered_scores")
+    scores = EnteredScore.objects.select_related("indicator", "unit", "person").order_by("-month", "-pk")[:100]
+    return render(request, "supervision/entered_scores.html", {"form": form, "scores": scores})
+
+
+@login_required
+def history(request, kind: str, subject_id: int):
+    """A subject's totals and ranks over the published months (trend and ranking history)."""
+    _evaluator(request)
+    if kind not in ("unit", "person"):
+        raise Http404
+    results = (
+        SubjectResult.objects.filter(evaluation__state=Evaluation.State.PUBLISHED, **{f"{kind}_id": subject_id})
+        .select_related("evaluation")
+        .order_by("evaluation__month", "subject_type")
+    )
+    if not results:
+        raise Http404
+    counts = {}
+    for result in results:
+        key = (result.evaluation_id, result.subject_type)
+        if key not in counts:
+            counts[key] = SubjectResult.objects.filter(
+                evaluation_id=result.evaluation_id, subject_type=result.subject_type
+            ).count()
+        result.out_of = counts[key]
+        result.bar = int(result.total)
+    return render(request, "supervision/history.html", {"results": results, "name": results[0].name})
