@@ -35,6 +35,9 @@ class Capability(models.TextChoices):
     VISIT_HOUSEHOLDS = "visit_households", _("入户走访")
     HANDLE_WARNINGS = "handle_warnings", _("处置低收入人口预警")
     MANAGE_DEPARTMENT_DATA = "manage_department_data", _("接收部门数据并开展比对")
+    REPORT_GRID_EVENTS = "report_grid_events", _("上报网格事件")
+    HANDLE_GRID_EVENTS = "handle_grid_events", _("分拨处置网格事件和12345工单")
+    ASSIGN_WARNINGS = "assign_warnings", _("分派预警、包户联系人")
 
 
 C = Capability
@@ -47,10 +50,27 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.APPLY_ON_BEHALF,
         C.VISIT_HOUSEHOLDS,
         C.HANDLE_WARNINGS,
+        C.REPORT_GRID_EVENTS,
     },
-    RoleCode.GRID_WORKER: set(),
-    RoleCode.CLERK: {C.ACCEPT_APPLICATIONS, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS},
-    RoleCode.REVIEWER: {C.REVIEW, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS},
+    RoleCode.GRID_WORKER: {C.REPORT_GRID_EVENTS},
+    RoleCode.CLERK: {
+        C.ACCEPT_APPLICATIONS,
+        C.UNMASK_PERSONAL_DATA,
+        C.VIEW_STAFF,
+        *_HANDLER,
+        C.HANDLE_WARNINGS,
+        C.HANDLE_GRID_EVENTS,
+        C.ASSIGN_WARNINGS,
+    },
+    RoleCode.REVIEWER: {
+        C.REVIEW,
+        C.UNMASK_PERSONAL_DATA,
+        C.VIEW_STAFF,
+        *_HANDLER,
+        C.HANDLE_WARNINGS,
+        C.HANDLE_GRID_EVENTS,
+        C.ASSIGN_WARNINGS,
+    },
     RoleCode.APPROVER: {
         C.APPROVE,
         C.UNMASK_PERSONAL_DATA,
@@ -67,6 +87,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         *_HANDLER,
         C.HANDLE_ANY_STEP,
         C.SUPERVISE_CASES,
+        C.HANDLE_GRID_EVENTS,
     },
     RoleCode.REGISTRAR: {C.ACCEPT_APPLICATIONS, *_HANDLER},
     RoleCode.ADMIN: {C.MANAGE_STAFF, C.VIEW_STAFF, C.VIEW_AUDIT_LOG, C.MANAGE_POLICY},

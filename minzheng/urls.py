@@ -21,6 +21,7 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("verification/", include("verification.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("grid/", include("grid.urls")),
     path("assistance/", include("assistance.urls")),
     path("policy/", include("policy.urls")),
     path("admin/", admin.site.urls),
