@@ -15,3 +15,9 @@ class MonitoringConfig(AppConfig):
         register_overdue_work(OverdueWork("overdue_warnings", "超期监测预警", supervision_rows))
         register_outreach(open_outreach_visit)
         register_after_sweep("monitoring", run_after_sweep)
+
+        from grid.hooks import register_visit_handler, register_warning_maker
+        from monitoring.services import after_field_visit, raise_field_report
+
+        register_visit_handler(after_field_visit)
+        register_warning_maker(raise_field_report)

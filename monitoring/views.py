@@ -151,6 +151,8 @@ def warning_detail(request, pk: int):
             "masked_id": mask_id_number(warning.person.id_number) if warning.person_id else "",
             "items": APPLICATION_ITEMS,
             "can_handle": services.can_handle(request.user, warning),
+            "can_assign": services.may_assign(request.user, warning),
+            "workers": services.assignable_workers(warning) if services.may_assign(request.user, warning) else [],
             "overdue": warning.is_open and warning.due_on < timezone.localdate(),
         },
     )
@@ -201,3 +203,24 @@ def warning_close(request, pk: int):
         return "已结案"
 
     return _act(request, pk, close)
+
+
+@login_required
+@require_POST
+def warning_assign(request, pk: int):
+    from datetime import date
+
+    from accounts.models import User
+
+    def assign(warning):
+        worker = User.objects.filter(pk=request.POST.get("worker") or 0).select_related("unit").first()
+        if worker is None:
+            raise DomainError(services.MonitoringCode.BAD_ASSIGNEE, "请选择责任人")
+        try:
+            due_on = date.fromisoformat(request.POST.get("due_on", ""))
+        except ValueError:
+            raise DomainError(services.MonitoringCode.BAD_DEADLINE, "请填写走访期限") from None
+        services.assign_warning(warning, user=request.user, worker=worker, due_on=due_on, on_date=timezone.localdate())
+        return f"已分派给{worker.full_name or worker.username}"
+
+    return _act(request, pk, assign)
