@@ -78,6 +78,7 @@ def validate_order(data) -> dict:
     order_no = str(data["order_no"]).strip()
     if len(order_no) > 40:
         raise DomainError(GridCode.BAD_INPUT, "工单编号过长（最多40位）")
+    limit_at = _limit(data["limit_at"])
     area_code = str(data["area_code"]).strip()
     if not Area.objects.filter(code=area_code).exists():
         raise DomainError(GridCode.UNKNOWN_AREA, f"区划代码{area_code}不存在")
@@ -89,7 +90,7 @@ def validate_order(data) -> dict:
         "title": str(data["title"]).strip()[:200],
         "content": str(data["content"]).strip()[:4000],
         "area_code": area_code,
-        "limit_at": _limit(data["limit_at"]),
+        "limit_at": limit_at,
         "caller_name": str(data.get("caller_name") or "")[:50],
         "caller_phone": str(data.get("caller_phone") or "")[:20],
         "address": str(data.get("address") or "")[:200],
@@ -211,12 +212,21 @@ def deliver(order_id: int) -> bool:
         if not settings.HOTLINE_ANSWER_URL:
             raise OSError("未配置热线答复地址")
         _post(settings.HOTLINE_ANSWER_URL, body)
-    except (OSError, urllib.error.URLError) as exc:
-        reason = str(getattr(exc, "reason", "") or exc)[:300]
+    except urllib.error.HTTPError as exc:
+        reason = f"热线平台拒收（状态码{exc.code}）"
+    except urllib.error.URLError:
+        reason = "无法连接热线平台"
+    except TimeoutError:
+        reason = "热线平台无响应（超时）"
+    except OSError as exc:
+        reason = str(exc) if any("\u4e00" <= ch <= "\u9fff" for ch in str(exc)) else "无法连接热线平台"
+    else:
+        reason = ""
+    if reason:
         HotlineOrder.unscoped.filter(pk=order.pk).update(
             delivery=HotlineOrder.Delivery.FAILED,
             attempts=attempts,
-            last_error=reason,
+            last_error=reason[:300],
             next_try_at=now + retry_pause(attempts),
         )
         log.warning("12345 answer %s not delivered: %s", order.order_no, reason)
