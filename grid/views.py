@@ -23,7 +23,7 @@ from accounts.models import Unit, User
 from accounts.roles import Capability, roles_with
 from core.errors import DomainError
 from core.masking import mask_name
-from grid import hotline, services, visits
+from grid import hooks, hotline, services, visits
 from grid.models import EventCategory, GridEvent, HotlineOrder, HouseholdContact, Level, Urgency, Visit
 from registry.models import Household, Person
 
@@ -145,7 +145,7 @@ def event_detail(request, pk: int):
     higher = [
         (code, label) for code, label in Level.choices if services.LEVEL_RANK[code] > services.LEVEL_RANK[event.level]
     ]
-    departments = Unit.objects.filter(kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.BUREAU], is_active=True)[:50]
+    departments = county_departments(event)[:50]
     order = HotlineOrder.objects.filter(event=event).first()
     return render(
         request,
@@ -162,9 +162,17 @@ def event_detail(request, pk: int):
             "order": order,
             "satisfaction": services.SATISFACTION,
             "overdue": event.is_open and event.due_at and event.due_at < timezone.now(),
-            "can_warn": services.hooks.can_make_warnings(),
+            "can_warn": hooks.can_make_warnings(),
         },
     )
+
+
+def county_departments(event):
+    """The county's departments and bureau an event may be handed to (units above the user's own
+    area, so read past the jurisdiction scope deliberately, and only within the event's county)."""
+    return Unit.unscoped.filter(
+        kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.BUREAU], is_active=True, area_code__startswith=event.area_code[:6]
+    ).order_by("kind", "name")
 
 
 def _act(request, pk: int, action):
@@ -184,7 +192,9 @@ def event_handoff(request, pk: int):
     def act(event):
         unit = None
         if request.POST.get("unit"):
-            unit = Unit.objects.filter(pk=request.POST["unit"]).first()
+            unit = county_departments(event).filter(pk=request.POST["unit"]).first()
+            if unit is None:
+                raise DomainError(services.GridCode.NO_UNIT, "请选择本县的部门")
         services.hand_off(
             event, user=request.user, level=request.POST.get("level", ""), unit=unit, note=request.POST.get("note", "")
         )

@@ -30,6 +30,9 @@ if ! $PY manage.py shell -c "from verification.models import Batch; import sys; 
     $PY manage.py seed_verification_demo
 fi
 
+say "演示网格数据 manage.py seed_grid_demo"
+$PY manage.py seed_grid_demo
+
 say "启动后台任务进程 starting the task worker (manage.py db_worker)"
 $PY manage.py db_worker &
 worker=$!
