@@ -304,7 +304,7 @@ def visit_new(request):
             "stamp": visits.household_stamp(household) if household else "",
             "warning_id": request.GET.get("warning", "") if str(request.GET.get("warning", "")).isdigit() else "",
             "client_id": uuid.uuid4(),
-            "mine_json": mine,
+            "mine_json": json.dumps(mine, ensure_ascii=False),
             "today": timezone.localdate(),
         },
     )

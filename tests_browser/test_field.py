@@ -225,12 +225,16 @@ def test_a_visit_recorded_offline_opens_the_review_online(browser, live_server, 
 
     page = phone(browser)
     login(page, live_server, "ms_zhao", TEST_PASSWORD)
-    page.goto(f"{live_server.url}/grid/visits/new/?household={county.pk}")
+    page.goto(f"{live_server.url}/grid/visits/new/")
+    page.fill("#household-q", "王秀兰")  # picked by typing, never from a long list
+    page.locator(".mz-suggest button").first.click()
+    expect(page.locator(".mz-picked")).to_contain_text("已选")
     page.context.set_offline(True)
     page.fill("#seen", "户主王秀兰")
     page.check("#income_changed")
     page.fill("#monthly_income", "2600")
     page.fill("#income_note", "儿子外出务工，每月寄回2000元")
+    page.locator("#sig").scroll_into_view_if_needed()
     sig = page.locator("#sig").bounding_box()
     page.mouse.move(sig["x"] + 20, sig["y"] + 20)
     page.mouse.down()
