@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.excel import xlsx_response
 from core.masking import mask_id_number
+from grid.services import may_visit
 from monitoring import services
 from monitoring.models import Category, MonitoredHousehold, Risk, Signal, Warning
 
@@ -27,9 +28,14 @@ APPLICATION_ITEMS = [
 
 
 class BoardFilter(forms.Form):
-    stage = forms.ChoiceField(label="环节", choices=[("", "全部环节"), *Warning.Stage.choices], required=False)
-    signal = forms.ChoiceField(label="信号", choices=[("", "全部信号"), *Signal.choices], required=False)
-    risk = forms.ChoiceField(label="风险", choices=[("", "全部风险"), *Risk.choices], required=False)
+    _select = forms.Select(attrs={"class": "form-select"})
+    stage = forms.ChoiceField(
+        label="环节", choices=[("", "全部环节"), *Warning.Stage.choices], required=False, widget=_select
+    )
+    signal = forms.ChoiceField(
+        label="信号", choices=[("", "全部信号"), *Signal.choices], required=False, widget=_select
+    )
+    risk = forms.ChoiceField(label="风险", choices=[("", "全部风险"), *Risk.choices], required=False, widget=_select)
     overdue = forms.BooleanField(label="只看超期", required=False)
     mine = forms.BooleanField(label="只看分给我的", required=False)
 
@@ -152,6 +158,7 @@ def warning_detail(request, pk: int):
             "items": APPLICATION_ITEMS,
             "can_handle": services.can_handle(request.user, warning),
             "can_assign": services.may_assign(request.user, warning),
+            "can_visit": may_visit(request.user),
             "workers": services.assignable_workers(warning) if services.may_assign(request.user, warning) else [],
             "overdue": warning.is_open and warning.due_on < timezone.localdate(),
         },

@@ -80,7 +80,15 @@
     document.addEventListener("mz-reset", wipe);
   }
 
+  function photos(input) {
+    var count = input.form.querySelector(".mz-photo-count");
+    function show() { count.textContent = input.files.length ? "已选" + input.files.length + "张照片" : "未选照片"; }
+    input.addEventListener("change", show);
+    document.addEventListener("mz-reset", show);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-photos]").forEach(photos);
     document.querySelectorAll("[data-picker]").forEach(picker);
     document.querySelectorAll("[data-locate]").forEach(locate);
     document.querySelectorAll("canvas[data-field]").forEach(signature);
