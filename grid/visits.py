@@ -98,9 +98,10 @@ def record_visit(*, user, client_id, household, data: dict, photos=()) -> VisitS
                 area_code=household.area_code,
             )
             save_photos(list(photos), area_code=household.area_code, visit=visit)
-            started = start_follow_ups(visit, user)
-            Visit.objects.filter(pk=visit.pk).update(started="；".join(started)[:300])
-            visit.started = "；".join(started)[:300]
+            started = "；".join(start_follow_ups(visit, user))[:300]
+            if started:
+                Visit.objects.filter(pk=visit.pk).update(started=started)
+                visit.started = started
     except IntegrityError:
         existing = Visit.unscoped.filter(client_id=client_id).first()
         if existing is None:
