@@ -112,6 +112,45 @@ def assign_unassigned(on_date: date) -> int:
     return assigned
 
 
+def assign_to_contacts(on_date: date) -> int:
+    """分片包村 first: an unassigned warning whose household has a contact (grid.models.HouseholdContact)
+    who may handle warnings goes to that person; the rest fall to the village 民生员
+    (`assign_unassigned`). One update per contact, not per warning."""
+    from django.db.models import OuterRef, Subquery
+
+    from grid.models import HouseholdContact
+
+    contact = HouseholdContact.unscoped.filter(
+        household_id=OuterRef("household_id"),
+        worker__is_active=True,
+        worker__unit__isnull=False,
+        worker__roles__code__in=roles_with(Capability.HANDLE_WARNINGS),
+    ).values("worker_id")[:1]
+    pairs = (
+        Warning.objects.filter(stage=Stage.UNASSIGNED)
+        .annotate(contact=Subquery(contact))
+        .filter(contact__isnull=False)
+        .values_list("pk", "contact")
+    )
+    by_worker: dict[int, list[int]] = {}
+    for pk, worker_id in pairs:
+        by_worker.setdefault(worker_id, []).append(pk)
+    assigned = 0
+    for worker in User.objects.filter(pk__in=by_worker).select_related("unit"):
+        ids = by_worker[worker.pk]
+        changed = Warning.objects.filter(pk__in=ids, stage=Stage.UNASSIGNED).update(
+            assigned_to=worker, assigned_unit=worker.unit, stage=Stage.ASSIGNED, row_version=F("row_version") + 1
+        )
+        if changed:
+            text = f"分派给包户联系人{worker.unit.name}{worker.full_name or worker.username}"
+            WarningEvent.objects.bulk_create(
+                WarningEvent(warning_id=pk, stage=Stage.ASSIGNED, on_date=on_date, actor_name="系统", text=text)
+                for pk in ids
+            )
+            assigned += changed
+    return assigned
+
+
 def _log_raised(on_date: date, since_id: int) -> None:
     """The first event of the warnings just raised in the scope: another county's run may raise its
     own at the same time (batch_sql runs counties side by side), and each logs only its own."""
@@ -129,7 +168,7 @@ def run_monitoring(on_date: date, batch_id: int | None = None) -> dict:
     last = Warning.unscoped.order_by("-pk").values_list("pk", flat=True).first() or 0
     raised = raise_signals(prefix=current_scope().prefix, on_date=on_date, batch_id=batch_id)
     _log_raised(on_date, last)
-    assigned = assign_unassigned(on_date)
+    assigned = assign_to_contacts(on_date) + assign_unassigned(on_date)
     return {"population": population, "raised": raised, "assigned": assigned}
 
 
@@ -169,6 +208,7 @@ def raise_warning(
         area_code=household.area_code,
     )
     _event(warning, Stage.UNASSIGNED, on_date, text=detail or "发现线索")
+    assign_to_contacts(on_date)
     assign_unassigned(on_date)
     warning.refresh_from_db()
     return warning

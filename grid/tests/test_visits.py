@@ -178,3 +178,18 @@ def test_the_phone_sync_stores_once_and_answers_each_case(client, grid_worker, h
     response = client.post(url, json.dumps(bad), content_type="application/json")
     assert response.status_code == 400 and response.json()["message"] == "请填写情况描述"
     assert client.post(url, "not json", content_type="application/json").status_code == 400
+
+
+def test_a_warning_goes_to_the_households_contact_first(minsheng, village_a, household):
+    from accounts.tests.factories import StaffFactory
+    from monitoring.models import Warning
+    from monitoring.services import raise_field_report
+
+    other = StaffFactory(username="minsheng_b", full_name="钱民生", unit=village_a, roles=["livelihood_worker"])
+    visits.assign_contacts([household], other, on_date=date(2026, 1, 1))
+    raise_field_report(
+        household=household, person=None, detail="主动发现", on_date=date(2026, 12, 7), natural_key="t:c"
+    )
+    warning = Warning.objects.get(household=household)
+    assert warning.assigned_to == other  # not the village's first 民生员
+    assert warning.events.filter(text__startswith="分派给包户联系人").exists()
