@@ -563,10 +563,14 @@ def contacts(request):
         else:
             households = list(Household.objects.filter(area_code__startswith=area))
             result = visits.assign_contacts(households, worker, on_date=timezone.localdate())
-            messages.success(
-                request, f"新分配{result['added']}户，移交{result['moved']}户给{worker.full_name or worker.username}"
-            )
+            name = worker.full_name or worker.username
+            messages.success(request, f"新分配{result['added']}户，移交{result['moved']}户给{name}")
+            if result["handover"]:
+                listed = "；".join(f"户{number}（原联系人{previous}）" for number, previous in result["handover"][:50])
+                more = f"等{len(result['handover'])}户" if len(result["handover"]) > 50 else ""
+                messages.info(request, f"交接清单：{listed}{more}")
         return redirect("grid:contacts")
     without = Household.objects.exclude(pk__in=HouseholdContact.objects.values("household_id")).select_related("head")
     page = Paginator(without.order_by("area_code", "id"), 30).get_page(request.GET.get("page"))
-    return render(request, "grid/contacts.html", {"page": page, "workers": workers})
+    overdue = visits.overdue_by_worker(workers, timezone.localdate())
+    return render(request, "grid/contacts.html", {"page": page, "workers": workers, "overdue": overdue})

@@ -145,22 +145,26 @@ def start_follow_ups(visit: Visit, user) -> list[str]:
 # ------------------------------------------------------------------ contacts and plans
 
 
-def assign_contacts(households, worker, *, on_date: date) -> dict[str, int]:
-    """分片包村: these households' contact becomes `worker` (bulk, by grid or village); the previous
-    contacts' households are handed over, and the count is returned for the hand-over list."""
+def assign_contacts(households, worker, *, on_date: date) -> dict:
+    """分片包村: these households' contact becomes `worker` (bulk, by grid or village); households
+    another worker had are handed over, and listed (household number, previous contact) for the
+    hand-over (交接清单)."""
     ids = [h.pk for h in households]
-    moved = (
-        HouseholdContact.objects.filter(household_id__in=ids)
-        .exclude(worker=worker)
-        .update(worker=worker, since=on_date)
-    )
+    moving = HouseholdContact.objects.filter(household_id__in=ids).exclude(worker=worker)
+    handover = [
+        (number, full_name or username)
+        for number, full_name, username in moving.values_list(
+            "household__number", "worker__full_name", "worker__username"
+        ).order_by("household__number")
+    ]
+    moved = moving.update(worker=worker, since=on_date)
     have = set(HouseholdContact.objects.filter(household_id__in=ids).values_list("household_id", flat=True))
     HouseholdContact.objects.bulk_create(
         HouseholdContact(household=h, worker=worker, since=on_date, area_code=h.area_code)
         for h in households
         if h.pk not in have
     )
-    return {"moved": moved, "added": len(ids) - len(have)}
+    return {"moved": moved, "added": len(ids) - len(have), "handover": handover}
 
 
 def plan_days(category: str, on_date: date) -> int | None:
@@ -208,3 +212,13 @@ def due_visits(worker, on_date: date) -> list[dict]:
         )
     rows.sort(key=lambda r: (r["due"] is None, r["due"] or on_date))
     return rows
+
+
+def overdue_by_worker(workers, on_date: date) -> list[dict]:
+    """The township's view: each worker's households and how many visits are overdue."""
+    rows = []
+    for worker in workers:
+        due = due_visits(worker, on_date)
+        if due:
+            rows.append({"worker": worker, "households": len(due), "overdue": sum(r["overdue"] for r in due)})
+    return sorted(rows, key=lambda r: -r["overdue"])

@@ -97,5 +97,6 @@ def test_bulk_contacts_by_village_from_the_page(client, clerk_a, minsheng, house
     page = client.get(reverse("grid:contacts")).content.decode()
     assert "没有联系人的家庭（1户）" in page
     response = client.post(reverse("grid:contacts"), {"area": household.area_code, "worker": minsheng.pk}, follow=True)
-    assert "新分配1户" in response.content.decode()
-    assert "每户都有联系人" in response.content.decode()
+    page = response.content.decode()
+    assert "新分配1户" in page and "每户都有联系人" in page
+    assert "包联1户，" in page  # the township sees each contact's households and overdue visits

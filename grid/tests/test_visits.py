@@ -147,9 +147,9 @@ def test_contacts_are_assigned_in_bulk_and_moved(minsheng, grid_worker, househol
 
     other = HouseholdFactory(area_code=household.area_code)
     result = visits.assign_contacts([household, other], minsheng, on_date=date(2026, 12, 1))
-    assert result == {"moved": 0, "added": 2}
+    assert result == {"moved": 0, "added": 2, "handover": []}
     result = visits.assign_contacts([household], grid_worker, on_date=date(2026, 12, 2))
-    assert result == {"moved": 1, "added": 0}
+    assert result == {"moved": 1, "added": 0, "handover": [(household.number, "赵民生")]}
     assert HouseholdContact.objects.get(household=household).worker == grid_worker
 
 
