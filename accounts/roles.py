@@ -43,6 +43,9 @@ class Capability(models.TextChoices):
     INSPECT = "inspect", _("开展稽查")
     RECTIFY = "rectify", _("整改本单位的稽查问题")
     MANAGE_EVALUATION = "manage_evaluation", _("月度考核计算与公布")
+    REPORT_GRID_EVENTS = "report_grid_events", _("上报网格事件")
+    HANDLE_GRID_EVENTS = "handle_grid_events", _("分拨处置网格事件和12345工单")
+    ASSIGN_WARNINGS = "assign_warnings", _("分派预警、包户联系人")
 
 
 C = Capability
@@ -55,8 +58,11 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.APPLY_ON_BEHALF,
         C.VISIT_HOUSEHOLDS,
         C.HANDLE_WARNINGS,
+        C.REPORT_GRID_EVENTS,
     },
-    RoleCode.GRID_WORKER: set(),
+    RoleCode.GRID_WORKER: {
+        C.REPORT_GRID_EVENTS,
+    },
     RoleCode.CLERK: {
         C.ACCEPT_APPLICATIONS,
         C.UNMASK_PERSONAL_DATA,
@@ -66,6 +72,8 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.TAKE_ON_RECIPIENTS,
         C.HANDLE_FUNDS,
         C.RECTIFY,
+        C.HANDLE_GRID_EVENTS,
+        C.ASSIGN_WARNINGS,
     },
     RoleCode.REVIEWER: {
         C.REVIEW,
@@ -75,6 +83,8 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.HANDLE_WARNINGS,
         C.HANDLE_FUNDS,
         C.RECTIFY,
+        C.HANDLE_GRID_EVENTS,
+        C.ASSIGN_WARNINGS,
     },
     RoleCode.APPROVER: {
         C.APPROVE,
@@ -102,8 +112,12 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.HANDLE_ANY_STEP,
         C.SUPERVISE_CASES,
         C.MANAGE_EVALUATION,
+        C.HANDLE_GRID_EVENTS,
     },
-    RoleCode.REGISTRAR: {C.ACCEPT_APPLICATIONS, *_HANDLER},
+    RoleCode.REGISTRAR: {
+        C.ACCEPT_APPLICATIONS,
+        *_HANDLER,
+    },
     RoleCode.ADMIN: {
         C.MANAGE_STAFF,
         C.VIEW_STAFF,

@@ -76,6 +76,8 @@ def periodic_run_now(request, key: str):
     )
     messages.success(request, f"已提交“{periodic(key).label}”立即运行，稍后刷新查看结果")
     return redirect("jobs:periodic")
+
+
 def job_download(request, pk: int):
     """A job's result file, for the person who started it (files are not served as public media)."""
     job = get_object_or_404(Job, pk=pk)

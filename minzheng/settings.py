@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "assistance",
     "payments",
     "verification",
+    "grid",
     "monitoring",
     "supervision",
     # the top layer: reads every business line
@@ -245,6 +246,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("MINZHENG_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The 12345 hotline platform (grid/hotline.py): the shared secret its work orders are signed with
+# (HMAC-SHA256; empty: the inbound endpoint refuses every order) and where answers are posted.
+HOTLINE_SECRET = os.environ.get("MINZHENG_HOTLINE_SECRET", "dev-hotline-secret" if DEBUG else "")
+HOTLINE_ANSWER_URL = os.environ.get("MINZHENG_HOTLINE_ANSWER_URL", "")
+HOTLINE_ANSWER_TIMEOUT = env_int("MINZHENG_HOTLINE_ANSWER_TIMEOUT", 10, minimum=1)
 
 MINZHENG = {
     # Name shown in the header; a county sets its own.

@@ -26,6 +26,7 @@ urlpatterns = [
     path("verification/", include("verification.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("supervision/", include("supervision.urls")),
+    path("grid/", include("grid.urls")),
     path("assistance/", include("assistance.urls")),
     path("policy/", include("policy.urls")),
     path("cockpit/", include("cockpit.urls")),

@@ -32,3 +32,9 @@ class MonitoringConfig(AppConfig):
         register_periodic(
             Periodic("monitoring.refresh", "低收入人口动态监测", Every.DAILY, refresh_monitoring_daily, time(3, 30))
         )
+
+        from grid.hooks import register_visit_handler, register_warning_maker
+        from monitoring.services import after_field_visit, raise_field_report
+
+        register_visit_handler(after_field_visit)
+        register_warning_maker(raise_field_report)

@@ -11,3 +11,5 @@ class MonitoringCode(models.TextChoices):
     REASON_REQUIRED = "reason_required", "须填写理由"
     STAGE_CONFLICT = "stage_conflict", "预警刚被他人处置"
     VISIT_FIRST = "visit_first", "须先登记走访"
+    BAD_ASSIGNEE = "bad_assignee", "责任人不能处置该预警"
+    BAD_DEADLINE = "bad_deadline", "走访期限不正确"

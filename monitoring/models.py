@@ -60,6 +60,7 @@ class Signal(models.TextChoices):
     DISASTER = "disaster", _("灾害损失")
     EARNER_DEATH = "earner_death", _("主要劳动力死亡")
     MISSED_AID = "missed_aid", _("疑似遗漏救助")
+    FIELD_REPORT = "field_report", _("主动发现")
 
 
 class Risk(models.TextChoices):

@@ -157,6 +157,47 @@ def assign_unassigned(on_date: date) -> int:
     return assign_warnings(Warning.objects.all(), on_date)
 
 
+def assign_to_contacts(on_date: date, warnings=None) -> int:
+    """分片包村 first: an unassigned warning (of `warnings`, a queryset; every warning of the scope by
+    default) whose household has a contact (grid.models.HouseholdContact) who may handle warnings
+    goes to that person; the rest fall to the village 民生员 (`assign_warnings`). One update per
+    contact, not per warning."""
+    from django.db.models import OuterRef, Subquery
+
+    from grid.models import HouseholdContact
+
+    contact = HouseholdContact.unscoped.filter(
+        household_id=OuterRef("household_id"),
+        worker__is_active=True,
+        worker__unit__isnull=False,
+        worker__roles__code__in=roles_with(Capability.HANDLE_WARNINGS),
+    ).values("worker_id")[:1]
+    pairs = (
+        (Warning.objects.all() if warnings is None else warnings)
+        .filter(stage=Stage.UNASSIGNED)
+        .annotate(contact=Subquery(contact))
+        .filter(contact__isnull=False)
+        .values_list("pk", "contact")
+    )
+    by_worker: dict[int, list[int]] = {}
+    for pk, worker_id in pairs:
+        by_worker.setdefault(worker_id, []).append(pk)
+    assigned = 0
+    for worker in User.objects.filter(pk__in=by_worker).select_related("unit"):
+        ids = by_worker[worker.pk]
+        changed = Warning.objects.filter(pk__in=ids, stage=Stage.UNASSIGNED).update(
+            assigned_to=worker, assigned_unit=worker.unit, stage=Stage.ASSIGNED, row_version=F("row_version") + 1
+        )
+        if changed:
+            text = f"分派给包户联系人{worker.unit.name}{worker.full_name or worker.username}"
+            WarningEvent.objects.bulk_create(
+                WarningEvent(warning_id=pk, stage=Stage.ASSIGNED, on_date=on_date, actor_name="系统", text=text)
+                for pk in ids
+            )
+            assigned += changed
+    return assigned
+
+
 def _log_raised(on_date: date, since_id: int) -> None:
     """The first event of the warnings just raised in the scope: another county's run may raise its
     own at the same time (batch_sql runs counties side by side), and each logs only its own."""
@@ -174,7 +215,7 @@ def run_monitoring(on_date: date, batch_id: int | None = None) -> dict:
     last = Warning.unscoped.order_by("-pk").values_list("pk", flat=True).first() or 0
     raised = raise_signals(prefix=current_scope().prefix, on_date=on_date, batch_id=batch_id)
     _log_raised(on_date, last)
-    assigned = assign_unassigned(on_date)
+    assigned = assign_to_contacts(on_date) + assign_unassigned(on_date)
     return {"population": population, "raised": raised, "assigned": assigned}
 
 
@@ -214,6 +255,7 @@ def raise_warning(
         area_code=household.area_code,
     )
     _event(warning, Stage.UNASSIGNED, on_date, text=detail or "发现线索")
+    assign_to_contacts(on_date, Warning.objects.filter(pk=warning.pk))
     assign_warnings(Warning.objects.filter(pk=warning.pk), on_date)
     warning.refresh_from_db()
     return warning
@@ -377,6 +419,7 @@ def open_outreach_visits(requests, on_date: date) -> list[Warning]:
             )
             for pk, detail in Warning.unscoped.filter(pk__in=new_ids).values_list("pk", "detail")
         )
+        assign_to_contacts(on_date, Warning.unscoped.filter(pk__in=new_ids))
         assign_warnings(Warning.unscoped.filter(pk__in=new_ids), on_date)
     by_key = {
         w.natural_key: w
@@ -389,3 +432,123 @@ def run_after_sweep(on_date: date, batch_id: int | None) -> dict[str, int]:
     """Monitoring's signals after each verification sweep (registered as its after-sweep hook):
     how many warnings were raised."""
     return run_monitoring(on_date, batch_id=batch_id)["raised"]
+
+
+# ------------------------------------------------------------------ field work (issue 20 §2)
+
+
+def may_assign(user, warning: Warning) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.unit_id
+        and current_scope().allows(warning.area_code)
+        and user.can(Capability.ASSIGN_WARNINGS)
+    )
+
+
+def assignable_workers(warning: Warning):
+    """Who may be given a warning: active staff who handle warnings, in units of the warning's
+    township (the village committees and the township office); a short list, not the county."""
+    from areas.codes import township_of
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            roles__code__in=roles_with(Capability.HANDLE_WARNINGS),
+            unit__area_code__startswith=township_of(warning.area_code)[:9],
+        )
+        .distinct()
+        .select_related("unit")
+        .order_by("unit__area_code", "pk")[:100]
+    )
+
+
+@transaction.atomic
+def assign_warning(warning: Warning, *, user, worker: User, due_on: date, on_date: date) -> Warning:
+    """分派 by hand: to a named person, with the visit deadline (moved earlier or later by the
+    township; never before the day of the warning)."""
+    if not may_assign(user, warning):
+        raise DomainError(MonitoringCode.NO_PERMISSION, "您不能分派该预警")
+    if not worker.is_active or not worker.can(Capability.HANDLE_WARNINGS) or not worker.unit_id:
+        raise DomainError(MonitoringCode.BAD_ASSIGNEE, "该人员不能处置预警")
+    if not current_scope().allows(worker.unit.area_code) and not worker.unit.area_code.startswith(
+        warning.area_code[:9]
+    ):
+        raise DomainError(MonitoringCode.BAD_ASSIGNEE, "该人员不在预警所在乡镇")
+    if due_on < warning.raised_on:
+        raise DomainError(MonitoringCode.BAD_DEADLINE, "走访期限不能早于预警日期")
+    stage = Stage.ASSIGNED if warning.stage == Stage.UNASSIGNED else warning.stage
+    changed = Warning.objects.filter(
+        pk=warning.pk, stage__in=Warning.OPEN_STAGES, row_version=warning.row_version
+    ).update(
+        assigned_to=worker, assigned_unit=worker.unit, due_on=due_on, stage=stage, row_version=F("row_version") + 1
+    )
+    if not changed:
+        raise DomainError(MonitoringCode.STAGE_CONFLICT, "该预警刚被他人处置，请刷新页面")
+    warning.refresh_from_db()
+    _event(
+        warning,
+        Stage.ASSIGNED,
+        on_date,
+        user,
+        f"分派给{worker.unit.name}{worker.full_name or worker.username}，限{due_on}前走访",
+    )
+    return warning
+
+
+def raise_field_report(*, household, person, detail: str, on_date: date, natural_key: str) -> str:
+    """主动发现: a worker reports someone for monitoring by hand (a grid event or a visit); the
+    warning goes to the village 民生员 like any other (registered as grid's warning maker)."""
+    warning = raise_warning(
+        household=household,
+        person=person,
+        signal=Signal.FIELD_REPORT,
+        on_date=on_date,
+        natural_key=natural_key[:120],
+        detail=detail,
+        source="field",
+    )
+    return f"预警{warning.pk}"
+
+
+def after_field_visit(visit, user) -> str | None:
+    """A structured visit tied to a warning (grid.hooks visit handler): the visit is recorded on
+    the warning, then the warning is closed or escalated to the township as the worker chose."""
+    warning = Warning.objects.filter(pk=visit.warning_id, household_id=visit.household_id).first()
+    if warning is None or not warning.is_open:
+        return None
+    note = "；".join(
+        part
+        for part in (
+            f"见到{visit.seen}",
+            visit.members_changed and f"成员变化：{visit.members_changed}",
+            visit.income_changed and f"收入变化：{visit.income_note or visit.monthly_income}",
+            visit.health and f"健康：{visit.health}",
+            visit.housing and f"住房：{visit.housing}",
+            visit.needs and f"需求：{visit.needs}",
+        )
+        if part
+    )
+    record_visit(warning, user=user, on_date=visit.visited_on, note=note)
+    if visit.warning_outcome == "close":
+        close_warning(warning, user=user, on_date=visit.visited_on, reason=f"走访核实：{note}"[:300])
+        return "预警已结案"
+    if visit.warning_outcome == "escalate":
+        return escalate_warning(warning, user=user, on_date=visit.visited_on)
+    return "已登记预警走访"
+
+
+def escalate_warning(warning: Warning, *, user, on_date: date) -> str:
+    """走访后上报: the risk becomes high and the township office answers for the warning."""
+    from areas.codes import township_of
+
+    township = (
+        Unit.unscoped.filter(kind=Unit.Kind.TOWNSHIP_OFFICE, area_code=township_of(warning.area_code), is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    Warning.objects.filter(pk=warning.pk).update(
+        risk=Risk.HIGH, assigned_unit=township or warning.assigned_unit, row_version=F("row_version") + 1
+    )
+    _event(warning, Stage.VISITED, on_date, user, f"走访后上报{township.name if township else '乡镇'}，升为高风险")
+    return "预警已上报乡镇"

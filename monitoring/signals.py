@@ -136,7 +136,7 @@ def insert_sql(candidate: str) -> str:
 def raise_signals(*, prefix: str, on_date: date, batch_id: int | None = None) -> dict[str, int]:
     """Every active rule over the monitored population of the area (or one new batch)."""
     counts = {}
-    rules = list(SignalRule.objects.filter(is_active=True).exclude(signal=Signal.MISSED_AID))
+    rules = list(SignalRule.objects.filter(is_active=True).exclude(signal__in=[Signal.MISSED_AID, Signal.FIELD_REPORT]))
     if not rules:
         return counts
     fill = Statement(

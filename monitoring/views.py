@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.excel import xlsx_response
 from core.masking import mask_id_number
+from grid.services import may_visit
 from monitoring import services
 from monitoring.models import Category, MonitoredHousehold, Risk, Signal, Warning
 
@@ -27,9 +28,14 @@ APPLICATION_ITEMS = [
 
 
 class BoardFilter(forms.Form):
-    stage = forms.ChoiceField(label="环节", choices=[("", "全部环节"), *Warning.Stage.choices], required=False)
-    signal = forms.ChoiceField(label="信号", choices=[("", "全部信号"), *Signal.choices], required=False)
-    risk = forms.ChoiceField(label="风险", choices=[("", "全部风险"), *Risk.choices], required=False)
+    _select = forms.Select(attrs={"class": "form-select"})
+    stage = forms.ChoiceField(
+        label="环节", choices=[("", "全部环节"), *Warning.Stage.choices], required=False, widget=_select
+    )
+    signal = forms.ChoiceField(
+        label="信号", choices=[("", "全部信号"), *Signal.choices], required=False, widget=_select
+    )
+    risk = forms.ChoiceField(label="风险", choices=[("", "全部风险"), *Risk.choices], required=False, widget=_select)
     overdue = forms.BooleanField(label="只看超期", required=False)
     mine = forms.BooleanField(label="只看分给我的", required=False)
 
@@ -151,6 +157,9 @@ def warning_detail(request, pk: int):
             "masked_id": mask_id_number(warning.person.id_number) if warning.person_id else "",
             "items": APPLICATION_ITEMS,
             "can_handle": services.can_handle(request.user, warning),
+            "can_assign": services.may_assign(request.user, warning),
+            "can_visit": may_visit(request.user),
+            "workers": services.assignable_workers(warning) if services.may_assign(request.user, warning) else [],
             "overdue": warning.is_open and warning.due_on < timezone.localdate(),
         },
     )
@@ -201,3 +210,24 @@ def warning_close(request, pk: int):
         return "已结案"
 
     return _act(request, pk, close)
+
+
+@login_required
+@require_POST
+def warning_assign(request, pk: int):
+    from datetime import date
+
+    from accounts.models import User
+
+    def assign(warning):
+        worker = User.objects.filter(pk=request.POST.get("worker") or 0).select_related("unit").first()
+        if worker is None:
+            raise DomainError(services.MonitoringCode.BAD_ASSIGNEE, "请选择责任人")
+        try:
+            due_on = date.fromisoformat(request.POST.get("due_on", ""))
+        except ValueError:
+            raise DomainError(services.MonitoringCode.BAD_DEADLINE, "请填写走访期限") from None
+        services.assign_warning(warning, user=request.user, worker=worker, due_on=due_on, on_date=timezone.localdate())
+        return f"已分派给{worker.full_name or worker.username}"
+
+    return _act(request, pk, assign)

@@ -139,6 +139,11 @@ setup_vendor() {
             install -D -m 0644 "$src" "$dst"
             say "复制 copied $dst"
         fi
+        # WhiteNoise serves a .gz sibling to browsers that accept it: a phone on a slow link loads
+        # Bootstrap in about 55 KB instead of 310 KB (bench/field_sync.py, page weight).
+        if [[ $dst == *.css || $dst == *.js ]] && [[ ! -f $dst.gz || $dst -nt $dst.gz ]]; then
+            gzip -9 -n -c "$dst" >"$dst.gz"
+        fi
     done
 }
 
