@@ -7,9 +7,11 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.navigation import NavItem, register_nav
-        from jobs import scheduler  # noqa: F401 - the worker process must know the periodic task
+        from jobs import (
+            exports,  # noqa: F401 - the worker process must know the export job
+            scheduler,  # noqa: F401 - the worker process must know the periodic task
+        )
         from jobs.capabilities import MANAGE_PERIODIC_WORK
-        from jobs import exports  # noqa: F401 - the worker process must know the export job
 
         register_nav(NavItem("后台任务", "jobs:list", None, 990, "导入、核对等长时间任务的进度"))
         register_nav(
