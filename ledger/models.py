@@ -57,10 +57,6 @@ class Enrolment(Audited, AreaOwned):
     care_arrangement = models.CharField(
         _("供养方式"), max_length=12, choices=CareArrangement.choices, blank=True, help_text=_("特困人员填写")
     )
-    payee_name = models.CharField(
-        _("收款人姓名"), max_length=50, blank=True, help_text=_("与户主或享受人不同时填写，如子女代领")
-    )
-    payee_id_number = models.CharField(_("收款人身份证号"), max_length=18, blank=True)
     start_month = models.DateField(_("起始发放月"), help_text=_("决定次月起发放；存当月1日"))
     end_month = models.DateField(_("停发月"), null=True, blank=True)
     review_basis = models.CharField(
