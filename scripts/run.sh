@@ -25,6 +25,8 @@ say "演示县救助标准 manage.py load_demo_policy"
 $PY manage.py load_demo_policy
 say "演示保障对象 manage.py seed_demo_recipients"
 $PY manage.py seed_demo_recipients
+say "演示临时救助 manage.py seed_demo_temporary_aid"
+$PY manage.py seed_demo_temporary_aid
 if ! $PY manage.py shell -c "from verification.models import Batch; import sys; sys.exit(0 if Batch.unscoped.exists() else 1)" 2>/dev/null; then
     say "演示部门数据并比对 manage.py seed_verification_demo"
     $PY manage.py seed_verification_demo
