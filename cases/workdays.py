@@ -5,8 +5,8 @@ chinese-calendar package says so (statutory holidays off, adjusted weekends 调�
 package does not know yet, Monday to Friday — never silently: until an administrator enters the
 State Council's holiday notice for such a year (`enter_holiday_notice`, a HolidayNotice and the
 year's overrides), every deadline that falls in it is provisional (`is_provisional`, shown as 暂定),
-and administrators are warned CALENDAR_WARN_WEEKS ahead (`calendar_warnings`). Counting follows Civil Code art. 201: the day a
-period starts is not counted. Calendar-day periods (公示 7 days, 离婚冷静期 30 days) are separate
+and administrators are warned CALENDAR_WARN_WEEKS ahead (`calendar_warnings`). Counting follows
+Civil Code art. 201: the day a period starts is not counted. Calendar-day periods (公示 7 days, 离婚冷静期 30 days) are separate
 and, where the rule says so, an end falling on a day off moves to the next working day.
 
 A `WorkCalendar` takes the overrides of a year from a per-process table, read with one query the
@@ -135,8 +135,9 @@ _LABEL = re.compile(r"^\s*(?:[一二三四五六七八九十]+、)?[^\d：:]{0,8
 def parse_holiday_notice(year: int, text: str) -> dict[date, bool]:
     """The days of `year` that a holiday notice declares, read sentence by sentence as the State
     Council writes them ("二、春节：1月28日（农历除夕）至2月4日放假调休，共8天。1月26日（周日）、
-    2月8日（周六）上班。") or one per line ("2027-02-14 上班"). A sentence with dates must say 放假 or
-    上班; every error names its line."""
+    2月8日（周六）上班。") or one per line ("2027-02-14 上班"), the whole notice pasted with its title
+    and signature date. A sentence with dates of the year must say 放假 or 上班; every error names
+    its line."""
     days: dict[date, bool] = {}
     errors = []
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -149,6 +150,8 @@ def parse_holiday_notice(year: int, text: str) -> dict[date, bool]:
                 workday = True
             elif "放假" in sentence or "休息" in sentence:
                 workday = False
+            elif all(m["y"] and int(m["y"]) != year for m in matches):
+                continue  # the notice's own date (发文日期) under its signature
             else:
                 errors.append(f"第{number}行：“{sentence}”没有写明放假还是上班")
                 continue

@@ -39,11 +39,15 @@ def _fresh_years():
     workdays._forget()
 
 
-@pytest.mark.parametrize("year", [2025, 2026])
-def test_the_real_notices_read_as_published_give_the_packages_calendar_day_for_day(year):
+@pytest.mark.parametrize(
+    ("year", "text"),
+    [(2025, "holiday_notice_2025.txt"), (2026, "holiday_notice_2026.txt"), (2025, "holiday_notice_2025_full.txt")],
+    ids=["2025 arrangements", "2026 arrangements", "2025 whole notice with title, preamble and signature date"],
+)
+def test_the_real_notices_read_as_published_give_the_packages_calendar_day_for_day(year, text):
     """The parser against the State Council's own text: with Monday–Friday for the days a notice
     does not name, every day of the year is what chinese-calendar (built from the same notice) says."""
-    days = parse_holiday_notice(year, (DATA / f"holiday_notice_{year}.txt").read_text(encoding="utf-8"))
+    days = parse_holiday_notice(year, (DATA / text).read_text(encoding="utf-8"))
     day, wrong = date(year, 1, 1), []
     while day.year == year:
         if days.get(day, day.weekday() < 5) != chinese_calendar.is_workday(day):
