@@ -29,6 +29,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from areas.jurisdiction import system_scope
 from audit.models import AuditEntry
 from audit.services import record
 from cases.models import HolidayNotice, WorkdayOverride
@@ -231,7 +232,8 @@ def enter_holiday_notice(
     )
     _forget()
     transaction.on_commit(_forget)
-    moved = recount_deadlines(year, before=before, after=WorkCalendar(days), user=user)
+    with system_scope():  # the calendar is the country's: every open deadline, whoever enters it
+        moved = recount_deadlines(year, before=before, after=WorkCalendar(days), user=user)
     off = sum(1 for workday in days.values() if not workday)
     record(
         AuditEntry.Action.CREATE,
@@ -243,14 +245,15 @@ def enter_holiday_notice(
 
 
 def recount_deadlines(year: int, *, before: "WorkCalendar", after: "WorkCalendar", user=None) -> int:
-    """The working-day deadlines of open cases and their active steps that fall in `year` or later
-    were counted with `before` (Monday to Friday); count the same working days again with `after`
-    (the entered notice). Counting runs from the later of the last day before the year and the day
-    the count started, so the days before the year — the same in both calendars — are kept. Public
-    notice steps (calendar days, not working days) are left alone. Returns how many dates moved."""
+    """The working-day deadlines that fall in `year` or later — open cases, their active steps, open
+    transfers and automatic 督办 — were counted with `before` (Monday to Friday); count the same
+    working days again with `after` (the entered notice). Counting runs from the later of the last
+    day before the year and the day the count started, so the days before the year — the same in
+    both calendars — are kept. Public notice steps (calendar days) and a leader's 督办 (a date the
+    leader chose) are left alone. Returns how many dates moved."""
     from audit.services import update_logged
     from cases.hooks import note
-    from cases.models import Case, CaseStep, StepDefinition
+    from cases.models import Case, CaseStep, StepDefinition, Supervision, Transfer
 
     eve = date(year - 1, 12, 31)
 
@@ -266,6 +269,17 @@ def recount_deadlines(year: int, *, before: "WorkCalendar", after: "WorkCalendar
         new_due = recount(step.due_on, step.started_on)
         if new_due != step.due_on:
             CaseStep.objects.filter(pk=step.pk).update(due_on=new_due)
+            moved += 1
+    for transfer in Transfer.objects.filter(state=Transfer.State.OPEN, due_on__gt=eve):
+        new_due = recount(transfer.due_on, transfer.sent_on)
+        if new_due != transfer.due_on:
+            Transfer.objects.filter(pk=transfer.pk).update(due_on=new_due)
+            moved += 1
+    counted = [Supervision.Kind.AUTO, Supervision.Kind.TRANSFER]
+    for supervision in Supervision.objects.filter(kind__in=counted, closed_on__isnull=True, due_on__gt=eve):
+        new_due = recount(supervision.due_on, supervision.issued_on)
+        if new_due != supervision.due_on:
+            Supervision.objects.filter(pk=supervision.pk).update(due_on=new_due)
             moved += 1
     for case in Case.objects.filter(status__in=Case.OPEN, due_on__gt=eve):
         new_due = recount(case.due_on, case.clock_started_on)

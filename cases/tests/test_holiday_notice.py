@@ -188,3 +188,32 @@ def test_the_calendar_page_for_administrators_only(client, township_a, monkeypat
 
     entry = AuditEntry.unscoped.get(object_repr="录入2027年节假日安排")
     assert entry.username == admin.username and entry.changes["放假天数"] == 19
+
+
+def test_an_open_transfer_in_2027_is_recounted_too(worker_a, clerk_a, disabled_federation, household):
+    from cases.actions import approve_step
+    from cases.models import CaseStep
+    from cases.transfers import transfer_case
+
+    give_documents(
+        household, ["id_card", "household_booklet", "application_form", "bank_card", "disability_certificate"]
+    )
+    case = accept_application(
+        user=worker_a, item=item("disability_living"), household=household, on_date=date(2027, 1, 29)
+    ).case
+    step = CaseStep.objects.get(case=case, state=CaseStep.State.ACTIVE)
+    approve_step(user=worker_a, step_id=step.pk, expected_version=step.row_version, on_date=date(2027, 2, 1))
+    review = CaseStep.objects.get(case=case, state=CaseStep.State.ACTIVE)
+    transfer = transfer_case(
+        user=clerk_a,
+        step_id=review.pk,
+        expected_version=review.row_version,
+        to_unit=disabled_federation,
+        request="请核实残疾等级",
+        on_date=date(2027, 2, 3),
+    )
+    counted_monday_to_friday = transfer.due_on
+    enter_holiday_notice(year=2027, title="", text=NOTICE_2027)
+    transfer.refresh_from_db()
+    days = WorkCalendar({}).working_days_between(date(2027, 2, 3), counted_monday_to_friday)
+    assert transfer.due_on == WorkCalendar().add_working_days(date(2027, 2, 3), days) > counted_monday_to_friday
