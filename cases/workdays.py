@@ -5,8 +5,8 @@ chinese-calendar package says so (statutory holidays off, adjusted weekends 调�
 package does not know yet, Monday to Friday — never silently: until an administrator enters the
 State Council's holiday notice for such a year (`enter_holiday_notice`, a HolidayNotice and the
 year's overrides), every deadline that falls in it is provisional (`is_provisional`, shown as 暂定),
-and administrators are warned CALENDAR_WARN_WEEKS ahead (`calendar_warnings`). Counting follows Civil Code art. 201: the day a
-period starts is not counted. Calendar-day periods (公示 7 days, 离婚冷静期 30 days) are separate
+and administrators are warned CALENDAR_WARN_WEEKS ahead (`calendar_warnings`). Counting follows
+Civil Code art. 201: the day a period starts is not counted. Calendar-day periods (公示 7 days, 离婚冷静期 30 days) are separate
 and, where the rule says so, an end falling on a day off moves to the next working day.
 
 A `WorkCalendar` takes the overrides of a year from a per-process table, read with one query the
@@ -29,6 +29,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from areas.jurisdiction import system_scope
 from audit.models import AuditEntry
 from audit.services import record
 from cases.models import HolidayNotice, WorkdayOverride
@@ -135,8 +136,9 @@ _LABEL = re.compile(r"^\s*(?:[一二三四五六七八九十]+、)?[^\d：:]{0,8
 def parse_holiday_notice(year: int, text: str) -> dict[date, bool]:
     """The days of `year` that a holiday notice declares, read sentence by sentence as the State
     Council writes them ("二、春节：1月28日（农历除夕）至2月4日放假调休，共8天。1月26日（周日）、
-    2月8日（周六）上班。") or one per line ("2027-02-14 上班"). A sentence with dates must say 放假 or
-    上班; every error names its line."""
+    2月8日（周六）上班。") or one per line ("2027-02-14 上班"), the whole notice pasted with its title
+    and signature date. A sentence with dates of the year must say 放假 or 上班; every error names
+    its line."""
     days: dict[date, bool] = {}
     errors = []
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -149,6 +151,8 @@ def parse_holiday_notice(year: int, text: str) -> dict[date, bool]:
                 workday = True
             elif "放假" in sentence or "休息" in sentence:
                 workday = False
+            elif all(m["y"] and int(m["y"]) != year for m in matches):
+                continue  # the notice's own date (发文日期) under its signature
             else:
                 errors.append(f"第{number}行：“{sentence}”没有写明放假还是上班")
                 continue
@@ -228,7 +232,8 @@ def enter_holiday_notice(
     )
     _forget()
     transaction.on_commit(_forget)
-    moved = recount_deadlines(year, before=before, after=WorkCalendar(days), user=user)
+    with system_scope():  # the calendar is the country's: every open deadline, whoever enters it
+        moved = recount_deadlines(year, before=before, after=WorkCalendar(days), user=user)
     off = sum(1 for workday in days.values() if not workday)
     record(
         AuditEntry.Action.CREATE,
@@ -240,14 +245,15 @@ def enter_holiday_notice(
 
 
 def recount_deadlines(year: int, *, before: "WorkCalendar", after: "WorkCalendar", user=None) -> int:
-    """The working-day deadlines of open cases and their active steps that fall in `year` or later
-    were counted with `before` (Monday to Friday); count the same working days again with `after`
-    (the entered notice). Counting runs from the later of the last day before the year and the day
-    the count started, so the days before the year — the same in both calendars — are kept. Public
-    notice steps (calendar days, not working days) are left alone. Returns how many dates moved."""
+    """The working-day deadlines that fall in `year` or later — open cases, their active steps, open
+    transfers and automatic 督办 — were counted with `before` (Monday to Friday); count the same
+    working days again with `after` (the entered notice). Counting runs from the later of the last
+    day before the year and the day the count started, so the days before the year — the same in
+    both calendars — are kept. Public notice steps (calendar days) and a leader's 督办 (a date the
+    leader chose) are left alone. Returns how many dates moved."""
     from audit.services import update_logged
     from cases.hooks import note
-    from cases.models import Case, CaseStep, StepDefinition
+    from cases.models import Case, CaseStep, StepDefinition, Supervision, Transfer
 
     eve = date(year - 1, 12, 31)
 
@@ -263,6 +269,17 @@ def recount_deadlines(year: int, *, before: "WorkCalendar", after: "WorkCalendar
         new_due = recount(step.due_on, step.started_on)
         if new_due != step.due_on:
             CaseStep.objects.filter(pk=step.pk).update(due_on=new_due)
+            moved += 1
+    for transfer in Transfer.objects.filter(state=Transfer.State.OPEN, due_on__gt=eve):
+        new_due = recount(transfer.due_on, transfer.sent_on)
+        if new_due != transfer.due_on:
+            Transfer.objects.filter(pk=transfer.pk).update(due_on=new_due)
+            moved += 1
+    counted = [Supervision.Kind.AUTO, Supervision.Kind.TRANSFER]
+    for supervision in Supervision.objects.filter(kind__in=counted, closed_on__isnull=True, due_on__gt=eve):
+        new_due = recount(supervision.due_on, supervision.issued_on)
+        if new_due != supervision.due_on:
+            Supervision.objects.filter(pk=supervision.pk).update(due_on=new_due)
             moved += 1
     for case in Case.objects.filter(status__in=Case.OPEN, due_on__gt=eve):
         new_due = recount(case.due_on, case.clock_started_on)

@@ -39,7 +39,7 @@ def enrol_demo_recipients(county: str = "430522", share: float = 0.04, seed: int
         standard = rules.dibao_standard(policy, urban)
         income = (standard * Decimal(rng.randint(0, 70)) / 100).quantize(Decimal("1"))
         benefit = rules.dibao_benefit(policy, urban=urban, monthly_per_capita=income, members=household.size)
-        _enrol(counts, Programme.DIBAO, household, None, benefit.monthly_amount, household.size, rng)
+        _enrol(counts, Programme.DIBAO, household, None, benefit.monthly_amount, household.size)
 
     alone = (
         Person.objects.filter(area_code__startswith=county, life_status="alive", birth_date__lte=date(1955, 1, 1))
@@ -56,7 +56,7 @@ def enrol_demo_recipients(county: str = "430522", share: float = 0.04, seed: int
     for person in alone:
         membership = person.current_membership()
         if membership:
-            _enrol(counts, Programme.TEKUN, membership.household, person, basic + care, 1, rng)
+            _enrol(counts, Programme.TEKUN, membership.household, person, basic + care, 1)
 
     severe = Person.objects.filter(
         area_code__startswith=county, life_status="alive", disability_grade__in=[1, 2]
@@ -72,12 +72,12 @@ def enrol_demo_recipients(county: str = "430522", share: float = 0.04, seed: int
                 person,
                 amounts[Programme.DISABILITY_CARE],
                 1,
-                rng,
             )
     return {str(k): v for k, v in counts.items()}
 
 
-def _enrol(counts, programme, household, person, amount, members, rng) -> None:
+def _enrol(counts, programme, household, person, amount, members) -> None:
+    """The review interval follows each household's facts (ledger.services.review_basis_of)."""
     try:
         services.enrol(
             programme=programme,
@@ -86,7 +86,6 @@ def _enrol(counts, programme, household, person, amount, members, rng) -> None:
             monthly_amount=amount,
             decided_on=DECIDED_ON,
             covered_members=members,
-            review_basis=rng.choice([Enrolment.ReviewBasis.STABLE, Enrolment.ReviewBasis.UNSTABLE]),
             case_reference="演示数据",
         )
     except DomainError:

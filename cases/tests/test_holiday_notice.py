@@ -39,11 +39,15 @@ def _fresh_years():
     workdays._forget()
 
 
-@pytest.mark.parametrize("year", [2025, 2026])
-def test_the_real_notices_read_as_published_give_the_packages_calendar_day_for_day(year):
+@pytest.mark.parametrize(
+    ("year", "text"),
+    [(2025, "holiday_notice_2025.txt"), (2026, "holiday_notice_2026.txt"), (2025, "holiday_notice_2025_full.txt")],
+    ids=["2025 arrangements", "2026 arrangements", "2025 whole notice with title, preamble and signature date"],
+)
+def test_the_real_notices_read_as_published_give_the_packages_calendar_day_for_day(year, text):
     """The parser against the State Council's own text: with Monday–Friday for the days a notice
     does not name, every day of the year is what chinese-calendar (built from the same notice) says."""
-    days = parse_holiday_notice(year, (DATA / f"holiday_notice_{year}.txt").read_text(encoding="utf-8"))
+    days = parse_holiday_notice(year, (DATA / text).read_text(encoding="utf-8"))
     day, wrong = date(year, 1, 1), []
     while day.year == year:
         if days.get(day, day.weekday() < 5) != chinese_calendar.is_workday(day):
@@ -184,3 +188,32 @@ def test_the_calendar_page_for_administrators_only(client, township_a, monkeypat
 
     entry = AuditEntry.unscoped.get(object_repr="录入2027年节假日安排")
     assert entry.username == admin.username and entry.changes["放假天数"] == 19
+
+
+def test_an_open_transfer_in_2027_is_recounted_too(worker_a, clerk_a, disabled_federation, household):
+    from cases.actions import approve_step
+    from cases.models import CaseStep
+    from cases.transfers import transfer_case
+
+    give_documents(
+        household, ["id_card", "household_booklet", "application_form", "bank_card", "disability_certificate"]
+    )
+    case = accept_application(
+        user=worker_a, item=item("disability_living"), household=household, on_date=date(2027, 1, 29)
+    ).case
+    step = CaseStep.objects.get(case=case, state=CaseStep.State.ACTIVE)
+    approve_step(user=worker_a, step_id=step.pk, expected_version=step.row_version, on_date=date(2027, 2, 1))
+    review = CaseStep.objects.get(case=case, state=CaseStep.State.ACTIVE)
+    transfer = transfer_case(
+        user=clerk_a,
+        step_id=review.pk,
+        expected_version=review.row_version,
+        to_unit=disabled_federation,
+        request="请核实残疾等级",
+        on_date=date(2027, 2, 3),
+    )
+    counted_monday_to_friday = transfer.due_on
+    enter_holiday_notice(year=2027, title="", text=NOTICE_2027)
+    transfer.refresh_from_db()
+    days = WorkCalendar({}).working_days_between(date(2027, 2, 3), counted_monday_to_friday)
+    assert transfer.due_on == WorkCalendar().add_working_days(date(2027, 2, 3), days) > counted_monday_to_friday
