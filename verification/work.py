@@ -136,9 +136,14 @@ def open_work(*, on_date: date, sweep=None, progress=None) -> int:
     reviews = open_death_reviews(reports, on_date=on_date)  # their review cases, opened together
     with transaction.atomic():  # one commit for all (each death its own savepoint): a commit is a disk flush
         for finding in deaths:
-            with transaction.atomic():
-                if open_work_for(finding, on_date=on_date, reviews=reviews).status == Finding.Status.WORK_OPENED:
-                    opened += 1
+            try:
+                with transaction.atomic():
+                    moved = open_work_for(finding, on_date=on_date, reviews=reviews)
+                opened += moved.status == Finding.Status.WORK_OPENED
+            except DomainError as exc:  # this death waits for a clerk; the others go on
+                Finding.objects.filter(pk=finding.pk, status=Finding.Status.OPEN).update(
+                    work_note=f"转办失败：{exc}"[:200]
+                )
             done += 1
     last = 0
     while True:

@@ -84,3 +84,22 @@ def test_every_finding_gets_its_work_however_many_chunks_it_takes(monkeypatch, c
     assert reviews.count() == 3 and set(reviews.values_list("accepted_by", flat=True)) == {None}
     visit = Warning.objects.get(household=lonely)
     assert (visit.assigned_to, visit.stage) == (worker_a, "assigned")
+
+
+def test_a_death_that_cannot_be_recorded_waits_for_a_clerk_and_the_rest_goes_on(clerk_a):
+    household = family({"name": "无日期"})
+    undated = Finding.objects.create(
+        kind=K.DEATH,
+        natural_key="death-undated",
+        household=household,
+        person=household.head,
+        area_code=household.area_code,
+        found_at=timezone.now(),
+    )
+    other = finding("car")
+
+    assert work.open_work(on_date=DAY) == 1
+
+    undated.refresh_from_db()
+    assert undated.status == "open" and undated.work_note == "转办失败：登记死亡须填写死亡日期"
+    assert state(other.pk)[0] == "work_opened"
