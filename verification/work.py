@@ -124,8 +124,8 @@ def open_work(*, on_date: date, sweep=None, progress=None) -> int:
     """Open work for every open finding of the scope (or of one sweep), as the system (the sweep
     opens it on its own initiative, whoever started the sweep; the audit log names who ran it):
     deaths first — their review cases opened together (`open_death_reviews`), then each recorded on
-    its own (`record_death`: payment stops, a handful a month) — then every other finding in chunks (`open_work_together`). Uncapped and linear: each chunk
-    costs the same whatever came before."""
+    its own (`record_death`: payment stops, a handful a month) — then every other finding in chunks
+    (`open_work_together`). Uncapped and linear: each chunk costs the same whatever came before."""
     queryset = Finding.objects.filter(status=Finding.Status.OPEN, work_note="")
     if sweep is not None:
         queryset = queryset.filter(sweep=sweep)
@@ -134,7 +134,7 @@ def open_work(*, on_date: date, sweep=None, progress=None) -> int:
     deaths = list(queryset.filter(kind=K.DEATH).select_related("household", "person", "household__head").order_by("pk"))
     reports = [(f.person, f.event_date, f.source, f.pk) for f in deaths if f.person_id and f.household_id]
     reviews = open_death_reviews(reports, on_date=on_date)  # their review cases, opened together
-    with transaction.atomic():  # one commit for all (each death its own savepoint): a commit is a disk flush
+    with transaction.atomic():  # one commit (deferred key checks, a flush) for all; a savepoint each
         for finding in deaths:
             try:
                 with transaction.atomic():
