@@ -66,23 +66,6 @@ def _event(warning: Warning, stage: str, on_date: date, user=None, text: str = "
     )
 
 
-def village_worker(area_code: str) -> tuple[Unit | None, User | None]:
-    """The village committee of an area and its 民生员 (units and staff are reference data)."""
-    unit = (
-        Unit.unscoped.filter(kind=Unit.Kind.VILLAGE_COMMITTEE, area_code=area_code[:12], is_active=True)
-        .order_by("pk")
-        .first()
-    )
-    if unit is None:
-        return None, None
-    worker = (
-        User.objects.filter(unit=unit, is_active=True, roles__code__in=roles_with(Capability.VISIT_HOUSEHOLDS))
-        .order_by("pk")
-        .first()
-    )
-    return unit, worker
-
-
 def _first_with(units: dict[str, Unit], capability: str) -> dict[int, User]:
     """The first active user (lowest id) of each of these units holding the capability, one query."""
     first: dict[int, User] = {}
@@ -97,7 +80,7 @@ def _first_with(units: dict[str, Unit], capability: str) -> dict[int, User]:
 def responsible_for(area_codes: set[str]) -> dict[str, tuple[Unit, User | None, str]]:
     """Who answers for a warning in each area (by village): the village committee's 民生员; where
     the village has no committee or no worker account, the township's 民政办 (its first staff
-    member who handles warnings, if any) — never nobody while the township has an office. Four
+    member who handles warnings, if any) — never nobody while the township has an office. Three
     queries for any number of villages. Areas with neither are left out."""
     villages = {code[:12] for code in area_codes}
     townships = {township_of(code) for code in villages}

@@ -30,7 +30,7 @@ def sweep_and_open(*, on_date, batch=None, user=None, progress=None) -> dict:
                 user=user,
                 progress=county_progress(progress, n, len(areas)),
             )
-            opened = open_work(on_date=on_date, sweep=sweep)
+            opened = open_work(on_date=on_date, sweep=sweep, progress=county_progress(progress, n, len(areas)))
             Sweep.objects.filter(pk=sweep.pk).update(work_opened=opened)
             after = run_after_sweep(on_date, batch.pk if batch else None)
         result["sweeps"].append(sweep.pk)

@@ -124,8 +124,8 @@ def open_work(*, on_date: date, sweep=None, progress=None) -> int:
     """Open work for every open finding of the scope (or of one sweep), as the system (the sweep
     opens it on its own initiative, whoever started the sweep; the audit log names who ran it):
     deaths first — their review cases opened together (`open_death_reviews`), then each recorded on
-    its own (`record_death`: payment stops, a handful a month) — then every other finding in chunks (`open_work_together`). Uncapped and linear: each chunk
-    costs the same whatever came before."""
+    its own (`record_death`: payment stops, a handful a month) — then every other finding in chunks
+    (`open_work_together`). Uncapped and linear: each chunk costs the same whatever came before."""
     queryset = Finding.objects.filter(status=Finding.Status.OPEN, work_note="")
     if sweep is not None:
         queryset = queryset.filter(sweep=sweep)
@@ -134,11 +134,16 @@ def open_work(*, on_date: date, sweep=None, progress=None) -> int:
     deaths = list(queryset.filter(kind=K.DEATH).select_related("household", "person", "household__head").order_by("pk"))
     reports = [(f.person, f.event_date, f.source, f.pk) for f in deaths if f.person_id and f.household_id]
     reviews = open_death_reviews(reports, on_date=on_date)  # their review cases, opened together
-    with transaction.atomic():  # one commit for all (each death its own savepoint): a commit is a disk flush
+    with transaction.atomic():  # one commit (deferred key checks, a flush) for all; a savepoint each
         for finding in deaths:
-            with transaction.atomic():
-                if open_work_for(finding, on_date=on_date, reviews=reviews).status == Finding.Status.WORK_OPENED:
-                    opened += 1
+            try:
+                with transaction.atomic():
+                    moved = open_work_for(finding, on_date=on_date, reviews=reviews)
+                opened += moved.status == Finding.Status.WORK_OPENED
+            except DomainError as exc:  # this death waits for a clerk; the others go on
+                Finding.objects.filter(pk=finding.pk, status=Finding.Status.OPEN).update(
+                    work_note=f"转办失败：{exc}"[:200]
+                )
             done += 1
     last = 0
     while True:

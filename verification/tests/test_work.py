@@ -84,3 +84,41 @@ def test_every_finding_gets_its_work_however_many_chunks_it_takes(monkeypatch, c
     assert reviews.count() == 3 and set(reviews.values_list("accepted_by", flat=True)) == {None}
     visit = Warning.objects.get(household=lonely)
     assert (visit.assigned_to, visit.stage) == (worker_a, "assigned")
+
+
+def test_a_death_that_cannot_be_recorded_waits_for_a_clerk_and_the_rest_goes_on(clerk_a):
+    household = family({"name": "无日期"})
+    undated = Finding.objects.create(
+        kind=K.DEATH,
+        natural_key="death-undated",
+        household=household,
+        person=household.head,
+        area_code=household.area_code,
+        found_at=timezone.now(),
+    )
+    other = finding("car")
+
+    assert work.open_work(on_date=DAY) == 1
+
+    undated.refresh_from_db()
+    assert undated.status == "open" and undated.work_note == "转办失败：登记死亡须填写死亡日期"
+    assert state(other.pk)[0] == "work_opened"
+
+
+def test_the_sweep_job_shows_the_work_being_opened(monkeypatch, clerk_a, django_capture_on_commit_callbacks):
+    from jobs.models import Job
+    from jobs.services import start_job
+
+    owners = [family({"name": f"车主{n}"}) for n in range(3)]
+    for owner in owners:
+        enrol(owner)
+    rows = [[o.head.id_number, o.head.name, f"湘E5678{n}", "2025-06-01", "小型汽车"] for n, o in enumerate(owners)]
+    load("vehicle", CAR, rows)
+    monkeypatch.setattr(work, "CHUNK", 2)
+    monkeypatch.setattr(work.timezone, "localdate", lambda: DAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job("verification.sweep", "数据比对", user=clerk_a, area_code="430522000000")
+    job = Job.unscoped.get(pk=job.pk)
+    assert job.status == "succeeded", job.message
+    assert job.result["work_opened"] == 3
+    assert job.message == "已转办3条"  # the bar moved through the findings, chunk by chunk
