@@ -299,4 +299,9 @@ def history(request, kind: str, subject_id: int):
             ).count()
         result.out_of = counts[key]
         result.bar = int(result.total)
-    return render(request, "supervision/history.html", {"results": results, "name": results[0].name})
+    trend = {
+        "months": [f"{r.evaluation.month:%Y年%m月}" for r in results],
+        "totals": [float(r.total) for r in results],
+        "ranks": [r.rank for r in results],
+    }
+    return render(request, "supervision/history.html", {"results": results, "name": results[0].name, "trend": trend})
