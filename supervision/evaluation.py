@@ -76,8 +76,11 @@ def _figures(indicator: Indicator, month: date, subject_ids: list[int], is_perso
 
 
 def _ranks(totals: list[Decimal]) -> list[int]:
-    ordered = sorted(totals, reverse=True)
-    return [ordered.index(total) + 1 for total in totals]
+    """Competition ranking (1, 1, 3): equal totals share the better rank."""
+    first_place: dict[Decimal, int] = {}
+    for place, total in enumerate(sorted(totals, reverse=True), start=1):
+        first_place.setdefault(total, place)
+    return [first_place[total] for total in totals]
 
 
 def compute_month(evaluation: Evaluation) -> Evaluation:
