@@ -38,6 +38,7 @@ class Capability(models.TextChoices):
     INSPECT = "inspect", _("开展稽查")
     RECTIFY = "rectify", _("整改本单位的稽查问题")
     MANAGE_EVALUATION = "manage_evaluation", _("月度考核计算与公布")
+    VIEW_OWN_EVALUATION = "view_own_evaluation", _("查看本单位及本人的考核结果")
 
 
 C = Capability
@@ -50,6 +51,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.APPLY_ON_BEHALF,
         C.VISIT_HOUSEHOLDS,
         C.HANDLE_WARNINGS,
+        C.VIEW_OWN_EVALUATION,
     },
     RoleCode.GRID_WORKER: set(),
     RoleCode.CLERK: {
@@ -59,8 +61,17 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         *_HANDLER,
         C.HANDLE_WARNINGS,
         C.RECTIFY,
+        C.VIEW_OWN_EVALUATION,
     },
-    RoleCode.REVIEWER: {C.REVIEW, C.UNMASK_PERSONAL_DATA, C.VIEW_STAFF, *_HANDLER, C.HANDLE_WARNINGS, C.RECTIFY},
+    RoleCode.REVIEWER: {
+        C.REVIEW,
+        C.UNMASK_PERSONAL_DATA,
+        C.VIEW_STAFF,
+        *_HANDLER,
+        C.HANDLE_WARNINGS,
+        C.RECTIFY,
+        C.VIEW_OWN_EVALUATION,
+    },
     RoleCode.APPROVER: {
         C.APPROVE,
         C.UNMASK_PERSONAL_DATA,
@@ -69,6 +80,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.HANDLE_WARNINGS,
         C.MANAGE_DEPARTMENT_DATA,
         C.RECTIFY,
+        C.VIEW_OWN_EVALUATION,
     },
     RoleCode.AUDITOR: {
         C.VIEW_AUDIT_LOG,
