@@ -46,6 +46,7 @@ class Capability(models.TextChoices):
     REPORT_GRID_EVENTS = "report_grid_events", _("上报网格事件")
     HANDLE_GRID_EVENTS = "handle_grid_events", _("分拨处置网格事件和12345工单")
     ASSIGN_WARNINGS = "assign_warnings", _("分派预警、包户联系人")
+    VIEW_OWN_EVALUATION = "view_own_evaluation", _("查看本单位及本人的考核结果")
 
 
 C = Capability
@@ -59,6 +60,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.VISIT_HOUSEHOLDS,
         C.HANDLE_WARNINGS,
         C.REPORT_GRID_EVENTS,
+        C.VIEW_OWN_EVALUATION,
     },
     RoleCode.GRID_WORKER: {
         C.REPORT_GRID_EVENTS,
@@ -74,6 +76,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.RECTIFY,
         C.HANDLE_GRID_EVENTS,
         C.ASSIGN_WARNINGS,
+        C.VIEW_OWN_EVALUATION,
     },
     RoleCode.REVIEWER: {
         C.REVIEW,
@@ -85,6 +88,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.RECTIFY,
         C.HANDLE_GRID_EVENTS,
         C.ASSIGN_WARNINGS,
+        C.VIEW_OWN_EVALUATION,
     },
     RoleCode.APPROVER: {
         C.APPROVE,
@@ -95,6 +99,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.MANAGE_DEPARTMENT_DATA,
         C.HANDLE_FUNDS,
         C.RECTIFY,
+        C.VIEW_OWN_EVALUATION,
     },
     RoleCode.AUDITOR: {
         C.VIEW_AUDIT_LOG,

@@ -23,6 +23,15 @@ class SupervisionConfig(AppConfig):
                 "月度考核", "supervision:evaluations", Capability.MANAGE_EVALUATION, 870, "考核指标、月度排名与讲评"
             )
         )
+        register_nav(
+            NavItem(
+                "我的考核",
+                "supervision:my_evaluation",
+                Capability.VIEW_OWN_EVALUATION,
+                880,
+                "本单位及本人的月度考核与讲评",
+            )
+        )
         register_approval_guard(opinions.approval_guard)
         register_overdue_work(
             OverdueWork(key="supervision.rectification", label="稽查整改超期", rows=rectifications.overdue_rows)

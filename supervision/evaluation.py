@@ -28,23 +28,22 @@ from supervision.models import EnteredScore, Evaluation, Indicator, ScoreLine, S
 HUNDREDTH = Decimal("0.01")
 
 
-def subjects_of(subject_type: str, area_code: str) -> list[tuple[int, str]]:
-    """(id, name) of the units or people of this type in the county, in a stable order."""
+def subjects_of(subject_type: str, area_code: str) -> list[tuple[int, str, str]]:
+    """(id, name, area code) of the units or people of this type in the county, in a stable order
+    (a person's area is their unit's)."""
     prefix = area_code[:6]
     if subject_type in (SubjectType.TOWNSHIP_OFFICE, SubjectType.COUNTY_SECTION):
         kind = Unit.Kind.TOWNSHIP_OFFICE if subject_type == SubjectType.TOWNSHIP_OFFICE else Unit.Kind.BUREAU
         units = Unit.objects.filter(kind=kind, is_active=True, area_code__startswith=prefix)
-        return list(units.order_by("area_code", "name").values_list("pk", "name"))
+        return list(units.order_by("area_code", "name").values_list("pk", "name", "area_code"))
     people = User.objects.filter(is_active=True, unit__area_code__startswith=prefix)
     if subject_type == SubjectType.LIVELIHOOD_WORKER:
         people = people.filter(roles__code=RoleCode.LIVELIHOOD_WORKER)
     else:
         handlers = [r for r in roles_with(Capability.HANDLE_STEPS) if r != RoleCode.LIVELIHOOD_WORKER]
         people = people.filter(roles__code__in=handlers).exclude(roles__code=RoleCode.LIVELIHOOD_WORKER)
-    return [
-        (pk, name or username)
-        for pk, name, username in people.distinct().order_by("pk").values_list("pk", "full_name", "username")
-    ]
+    rows = people.distinct().order_by("pk").values_list("pk", "full_name", "username", "unit__area_code")
+    return [(pk, name or username, area) for pk, name, username, area in rows]
 
 
 def _is_person(subject_type: str) -> bool:
@@ -76,8 +75,11 @@ def _figures(indicator: Indicator, month: date, subject_ids: list[int], is_perso
 
 
 def _ranks(totals: list[Decimal]) -> list[int]:
-    ordered = sorted(totals, reverse=True)
-    return [ordered.index(total) + 1 for total in totals]
+    """Competition ranking (1, 1, 3): equal totals share the better rank."""
+    first_place: dict[Decimal, int] = {}
+    for place, total in enumerate(sorted(totals, reverse=True), start=1):
+        first_place.setdefault(total, place)
+    return [first_place[total] for total in totals]
 
 
 def compute_month(evaluation: Evaluation) -> Evaluation:
@@ -95,7 +97,7 @@ def compute_month(evaluation: Evaluation) -> Evaluation:
             if not mine or not subjects:
                 continue
             person = _is_person(subject_type)
-            ids = [pk for pk, _ in subjects]
+            ids = [pk for pk, _name, _area in subjects]
             lines: dict[int, list[ScoreLine]] = {pk: [] for pk in ids}
             for indicator in mine:
                 figures = _figures(indicator, month, ids, person)
@@ -133,11 +135,11 @@ def compute_month(evaluation: Evaluation) -> Evaluation:
                     total=total,
                     rank=rank,
                     comment=comments.get((subject_type, None if person else pk, pk if person else None), ""),
-                    area_code=evaluation.area_code,
+                    area_code=area,  # the subject's own area: a township sees its own results
                 )
-                for (pk, name), total, rank in zip(subjects, totals, ranks, strict=True)
+                for (pk, name, area), total, rank in zip(subjects, totals, ranks, strict=True)
             )
-            for (pk, _name), result in zip(subjects, results, strict=True):
+            for (pk, _name, _area), result in zip(subjects, results, strict=True):
                 for line in lines[pk]:
                     line.result = result
             ScoreLine.objects.bulk_create(line for pk in ids for line in lines[pk])

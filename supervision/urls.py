@@ -23,4 +23,5 @@ urlpatterns = [
     path("scores/", evaluation.entered_scores, name="entered_scores"),
     path("history/<str:kind>/<int:subject_id>/", evaluation.history, name="history"),
     path("public/<str:code>/", public.public_ranking, name="public_ranking"),
+    path("mine/", evaluation.my_evaluation, name="my_evaluation"),
 ]

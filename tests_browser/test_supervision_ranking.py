@@ -55,3 +55,8 @@ def test_the_published_month_stays_as_published_after_a_correction(live_server, 
     expect(page.get_by_test_id("rank-row").nth(1)).to_contain_text("酿溪镇民政办")
     assert page.get_by_test_id("rank-row").nth(1).get_by_test_id("total").inner_text() == before
     expect(page.get_by_test_id("publish")).to_have_count(0)
+
+    # the township's history: the month's total and rank drawn by ECharts (served by the app)
+    page.get_by_test_id("rank-row").nth(1).get_by_role("link", name="酿溪镇民政办").click()
+    expect(page.get_by_test_id("page-title")).to_contain_text("酿溪镇民政办历月考核")
+    expect(page.locator("#trend-chart canvas")).to_have_count(1)

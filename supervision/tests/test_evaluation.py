@@ -227,3 +227,9 @@ def leader_user(county_bureau):
     from accounts.tests.factories import StaffFactory
 
     return StaffFactory(username="leader", full_name="孙局长", unit=county_bureau, roles=["leader"])
+
+
+def test_equal_totals_share_the_better_rank():
+    from supervision.evaluation import _ranks
+
+    assert _ranks([Decimal(80), Decimal(90), Decimal(80), Decimal(70)]) == [2, 1, 2, 4]

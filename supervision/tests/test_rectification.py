@@ -121,3 +121,11 @@ def test_accountability_names_the_findings_it_follows(item, auditor, township_a)
         service.record_accountability(
             user=auditor, measure="talk", unit=township_a, findings=[], decided_on=DAY, reason="x"
         )
+
+
+def test_the_daily_escalation_and_the_board_column_are_registered():
+    from cases.hooks import overdue_work
+    from jobs.periodic import periodic
+
+    assert periodic("supervision.escalate_rectifications").run is service.escalate_overdue
+    assert "稽查整改超期" in [source.label for source in overdue_work()]

@@ -117,3 +117,18 @@ def test_a_month_published_to_the_public_shows_township_ranks_without_comments(c
     page = client.get("/supervision/public/430522100000/").content.decode()
     assert "酿溪镇民政办" in page and "内部讲评" not in page and "陈稽查" not in page
     assert client.get("/supervision/public/123/").status_code == 404
+
+
+def test_a_township_reads_its_own_published_results_and_comment_only(client, auditor, clerk_a, clerk_b):
+    from supervision import evaluation as service
+
+    evaluation = service.evaluation_for("430522000000", timezone.localdate().replace(day=1))
+    service.compute_month(evaluation)
+    service.set_comment(evaluation.results.get(name="酿溪镇民政办"), "请加快整改")
+    service.set_comment(evaluation.results.get(name="严塘镇民政办"), "按时率偏低")
+    client.force_login(clerk_a)
+    assert "请加快整改" not in client.get("/supervision/mine/").content.decode()  # not yet published
+    service.publish(evaluation, user=auditor)
+    page = client.get("/supervision/mine/").content.decode()
+    assert "酿溪镇民政办" in page and "请加快整改" in page and "按时率偏低" not in page
+    assert "我的考核" in _labels(clerk_a) and "我的考核" not in _labels(auditor)

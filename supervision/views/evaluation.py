@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -299,4 +300,26 @@ def history(request, kind: str, subject_id: int):
             ).count()
         result.out_of = counts[key]
         result.bar = int(result.total)
-    return render(request, "supervision/history.html", {"results": results, "name": results[0].name})
+    trend = {
+        "months": [f"{r.evaluation.month:%Y年%m月}" for r in results],
+        "totals": [float(r.total) for r in results],
+        "ranks": [r.rank for r in results],
+    }
+    return render(request, "supervision/history.html", {"results": results, "name": results[0].name, "trend": trend})
+
+
+@login_required
+def my_evaluation(request):
+    """本单位及本人的考核: the published months' totals, ranks, figures and 讲评 of the user's unit
+    and of the user, as discussed with them (一月一讲评)."""
+    user = request.user
+    if not user.can(Capability.VIEW_OWN_EVALUATION):
+        raise PermissionDenied
+    results = (
+        SubjectResult.objects.filter(evaluation__state=Evaluation.State.PUBLISHED)
+        .filter(Q(unit_id=user.unit_id) | Q(person_id=user.pk))
+        .select_related("evaluation")
+        .prefetch_related("lines__indicator")
+        .order_by("-evaluation__month", "subject_type")[:24]
+    )
+    return render(request, "supervision/my_evaluation.html", {"results": results})
