@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -24,7 +24,7 @@ from accounts.roles import Capability, roles_with
 from core.errors import DomainError
 from core.masking import mask_name
 from grid import hooks, hotline, services, visits
-from grid.models import EventCategory, GridEvent, HotlineOrder, HouseholdContact, Level, Urgency, Visit
+from grid.models import EventCategory, EventPhoto, GridEvent, HotlineOrder, HouseholdContact, Level, Urgency, Visit
 from registry.models import Household, Person
 
 APPLICATION_ITEMS = [
@@ -240,6 +240,20 @@ def event_warn(request, pk: int):
         return f"已纳入监测预警（{services.raise_warning(event, user=request.user)}）"
 
     return _act(request, pk, act)
+
+
+@login_required
+def photo(request, pk: int):
+    """A photo of an event or a visit, for whoever may see that event or visit (scoped: a 404 outside
+    the user's area)."""
+    item = get_object_or_404(EventPhoto.objects.select_related("event", "visit"), pk=pk)
+    user = request.user
+    if item.event_id:
+        allowed = services.may_handle(user, item.event) or item.event.reporter_id == user.pk
+    else:
+        allowed = item.visit.worker_id == user.pk or user.can(Capability.ASSIGN_WARNINGS)
+    _require(request, allowed)
+    return FileResponse(item.image.open("rb"), content_type="image/jpeg")
 
 
 # ------------------------------------------------------------------ visits
