@@ -121,3 +121,16 @@ def test_a_photo_is_shown_to_who_may_see_its_event_only(client, grid_worker, cle
     assert f'src="{url}"' in client.get(reverse("grid:event_detail", args=[event.pk])).content.decode()
     client.force_login(clerk_b)
     assert client.get(url).status_code == 404
+
+
+def test_the_event_list_exports_to_excel(client, grid_worker, clerk_a, household):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    event_of(grid_worker, household)
+    client.force_login(clerk_a)
+    response = client.get(reverse("grid:events"), {"state": "all", "export": "xlsx"})
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "类别" and rows[1][0] == "生活困难" and rows[1][-1] == "生活困难"
