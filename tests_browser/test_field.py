@@ -35,6 +35,7 @@ pytestmark = pytest.mark.browser
 VILLAGE = "430522100201"
 PHONE = {"width": 375, "height": 740}
 # The page's own width against the viewport: anything that scrolls sideways makes it wider.
+MAX_OPTIONS = 100  # a longer list is picked by typing (areas, households, staff)
 WIDTH = "() => ({scroll: document.documentElement.scrollWidth, view: window.innerWidth})"
 
 
@@ -123,16 +124,22 @@ def test_no_worker_page_is_wider_than_a_phone(browser, live_server, county):
             from monitoring.models import Warning
 
             pages += [f"/monitoring/warnings/{Warning.objects.get().pk}/", f"/registry/households/{county.pk}/"]
-        wide = {}
+        wide, long_lists = {}, {}
         for path in pages:
             response = page.goto(f"{live_server.url}{path}")
             assert response.status < 400, f"{username} {path}: {response.status}"
             size = page.evaluate(WIDTH)
+            options = page.evaluate(
+                "Math.max(0, ...[...document.querySelectorAll('select')].map(s => s.options.length))"
+            )
+            if options > MAX_OPTIONS:
+                long_lists[path] = options
             if size["scroll"] > size["view"]:
                 wide[path] = size["scroll"]
                 page.screenshot(path=str(SCREENSHOTS / f"wide_{username}_{path.strip('/').replace('/', '_')}.png"))
         page.context.close()
         assert not wide, f"{username}: pages wider than 375 px: {wide}"
+        assert not long_lists, f"{username}: dropdowns longer than {MAX_OPTIONS} options (pick by typing): {long_lists}"
 
 
 def test_an_event_reported_offline_syncs_once_and_is_supervised_when_late(browser, live_server, county):
