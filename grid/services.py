@@ -341,7 +341,9 @@ def supervise_overdue(now: datetime | None = None) -> dict[str, int]:
     supervision per event and level."""
     now = now or timezone.now()
     raised = 0
-    overdue = GridEvent.objects.filter(status=Status.OPEN, due_at__lt=now).select_related("handler_unit")
+    overdue = GridEvent.objects.filter(status=Status.OPEN, due_at__lt=now).select_related(
+        "handler_unit", "handler_unit__parent", "category"
+    )
     for event in overdue.iterator(chunk_size=500):
         last = event.steps.exclude(kind=EventStep.Kind.SUPERVISED).order_by("-id").values_list("at", flat=True).first()
         period = max((event.due_at - last) if last else timedelta(days=1), timedelta(hours=1))
@@ -351,6 +353,7 @@ def supervise_overdue(now: datetime | None = None) -> dict[str, int]:
         for n in range(event.supervised_level + 1, level + 1):
             try:
                 with transaction.atomic():
+                    _notify_supervision(event, n)
                     _step(
                         event,
                         EventStep.Kind.SUPERVISED,
@@ -364,6 +367,26 @@ def supervise_overdue(now: datetime | None = None) -> dict[str, int]:
                 pass
         GridEvent.objects.filter(pk=event.pk).update(supervised_level=level)
     return {"supervised": raised}
+
+
+def _notify_supervision(event: GridEvent, level: int) -> None:
+    """The unit holding the event and the unit `level` steps above it read the 督办 on their queue
+    page (cases.models.Notification, as the cases' own 督办 do)."""
+    from cases.models import Notification
+
+    units, unit = [], event.handler_unit
+    if unit is not None:
+        units.append(unit)
+        superior = unit
+        for _ in range(level):
+            if superior.parent_id is None:
+                break
+            superior = superior.parent
+        if superior.pk != unit.pk:
+            units.append(superior)
+    due = timezone.localtime(event.due_at).strftime("%Y-%m-%d %H:%M")
+    text = f"督办（{level}级）：网格事件“{event.category.name}”已超过办理期限（{due}），请尽快办理"
+    Notification.objects.bulk_create(Notification(unit=u, text=text[:300]) for u in units)
 
 
 def supervise_today(on_date: date) -> dict:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("events/<int:pk>/close/", views.event_close, name="event_close"),
     path("events/<int:pk>/apply/", views.event_apply, name="event_apply"),
     path("events/<int:pk>/warn/", views.event_warn, name="event_warn"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
     path("visits/", views.visit_list, name="visits"),
     path("visits/new/", views.visit_new, name="visit_new"),
     path("households/search/", views.household_search, name="household_search"),

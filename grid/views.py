@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -22,9 +22,10 @@ from django.views.decorators.http import require_POST
 from accounts.models import Unit, User
 from accounts.roles import Capability, roles_with
 from core.errors import DomainError
+from core.excel import xlsx_response
 from core.masking import mask_name
 from grid import hooks, hotline, services, visits
-from grid.models import EventCategory, GridEvent, HotlineOrder, HouseholdContact, Level, Urgency, Visit
+from grid.models import EventCategory, EventPhoto, GridEvent, HotlineOrder, HouseholdContact, Level, Urgency, Visit
 from registry.models import Household, Person
 
 APPLICATION_ITEMS = [
@@ -130,6 +131,37 @@ def events(request):
         rows = rows.filter(status=GridEvent.Status.OPEN, supervised_level__gt=0).order_by("due_at", "id")
     elif state == "done":
         rows = rows.exclude(status=GridEvent.Status.OPEN)
+    if request.GET.get("export") == "xlsx":
+        headers = [
+            "类别",
+            "来源",
+            "紧急程度",
+            "上报时间",
+            "当前层级",
+            "承办单位",
+            "办理期限",
+            "督办级别",
+            "状态",
+            "处置结果",
+            "情况描述",
+        ]
+        data = (
+            [
+                e.category.name,
+                e.get_source_display(),
+                e.get_urgency_display(),
+                timezone.localtime(e.reported_at).strftime("%Y-%m-%d %H:%M"),
+                e.get_level_display(),
+                e.handler_unit.name if e.handler_unit_id else "",
+                timezone.localtime(e.due_at).strftime("%Y-%m-%d %H:%M") if e.due_at else "",
+                e.supervised_level or "",
+                e.get_status_display(),
+                f"{e.get_outcome_display()} {e.outcome_ref}".strip() if e.outcome else "",
+                e.description,
+            ]
+            for e in rows.iterator(chunk_size=2000)
+        )
+        return xlsx_response("网格事件", headers, data, "网格事件")
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
     return render(request, "grid/events.html", {"form": form, "page": page, "now": now, "state": state})
 
@@ -240,6 +272,20 @@ def event_warn(request, pk: int):
         return f"已纳入监测预警（{services.raise_warning(event, user=request.user)}）"
 
     return _act(request, pk, act)
+
+
+@login_required
+def photo(request, pk: int):
+    """A photo of an event or a visit, for whoever may see that event or visit (scoped: a 404 outside
+    the user's area)."""
+    item = get_object_or_404(EventPhoto.objects.select_related("event", "visit"), pk=pk)
+    user = request.user
+    if item.event_id:
+        allowed = services.may_handle(user, item.event) or item.event.reporter_id == user.pk
+    else:
+        allowed = item.visit.worker_id == user.pk or user.can(Capability.ASSIGN_WARNINGS)
+    _require(request, allowed)
+    return FileResponse(item.image.open("rb"), content_type="image/jpeg")
 
 
 # ------------------------------------------------------------------ visits

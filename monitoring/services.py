@@ -446,6 +446,16 @@ def assignable_workers(warning: Warning):
     )
 
 
+def workers_in_scope():
+    """Who in the user's area may be given warnings (the board's bulk assignment): a short list."""
+    return (
+        User.in_jurisdiction.filter(is_active=True, roles__code__in=roles_with(Capability.HANDLE_WARNINGS))
+        .distinct()
+        .select_related("unit")
+        .order_by("unit__area_code", "pk")[:200]
+    )
+
+
 @transaction.atomic
 def assign_warning(warning: Warning, *, user, worker: User, due_on: date, on_date: date) -> Warning:
     """分派 by hand: to a named person, with the visit deadline (moved earlier or later by the

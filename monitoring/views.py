@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.roles import Capability
 from core.errors import DomainError
 from core.excel import xlsx_response
 from core.masking import mask_id_number
@@ -100,6 +101,8 @@ def board(request):
             "counts": services.board_counts(today),
             "today": today,
             "supervision": services.supervision_rows(today),
+            "can_assign": request.user.can(Capability.ASSIGN_WARNINGS),
+            "workers": services.workers_in_scope() if request.user.can(Capability.ASSIGN_WARNINGS) else [],
             "stages": Warning.Stage.choices,
         },
     )
@@ -231,3 +234,41 @@ def warning_assign(request, pk: int):
         return f"已分派给{worker.full_name or worker.username}"
 
     return _act(request, pk, assign)
+
+
+@login_required
+@require_POST
+def warning_assign_bulk(request):
+    """Several warnings of the board to one person with one deadline (each a conditional update)."""
+    from datetime import date
+
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from accounts.models import User
+
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    worker = User.objects.filter(pk=request.POST.get("worker") or 0).select_related("unit").first()
+    try:
+        due_on = date.fromisoformat(request.POST.get("due_on", ""))
+    except ValueError:
+        due_on = None
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:200]
+    if worker is None or due_on is None or not ids:
+        messages.error(request, "请勾选预警，并选择责任人和走访期限")
+        return redirect(back or "monitoring:board")
+    done, refused = 0, []
+    for warning in Warning.objects.filter(pk__in=ids):
+        try:
+            services.assign_warning(
+                warning, user=request.user, worker=worker, due_on=due_on, on_date=timezone.localdate()
+            )
+            done += 1
+        except DomainError as exc:
+            refused.append(exc.message)
+    if done:
+        messages.success(request, f"已将{done}条预警分派给{worker.full_name or worker.username}")
+    if refused:
+        messages.error(request, f"{len(refused)}条未分派：{refused[0]}")
+    return redirect(back or "monitoring:board")

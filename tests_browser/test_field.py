@@ -11,6 +11,7 @@
 
 import io
 import json
+import re
 import urllib.request
 import uuid
 from datetime import date, timedelta
@@ -34,6 +35,7 @@ pytestmark = pytest.mark.browser
 VILLAGE = "430522100201"
 PHONE = {"width": 375, "height": 740}
 # The page's own width against the viewport: anything that scrolls sideways makes it wider.
+MAX_OPTIONS = 100  # a longer list is picked by typing (areas, households, staff)
 WIDTH = "() => ({scroll: document.documentElement.scrollWidth, view: window.innerWidth})"
 
 
@@ -122,16 +124,22 @@ def test_no_worker_page_is_wider_than_a_phone(browser, live_server, county):
             from monitoring.models import Warning
 
             pages += [f"/monitoring/warnings/{Warning.objects.get().pk}/", f"/registry/households/{county.pk}/"]
-        wide = {}
+        wide, long_lists = {}, {}
         for path in pages:
             response = page.goto(f"{live_server.url}{path}")
             assert response.status < 400, f"{username} {path}: {response.status}"
             size = page.evaluate(WIDTH)
+            options = page.evaluate(
+                "Math.max(0, ...[...document.querySelectorAll('select')].map(s => s.options.length))"
+            )
+            if options > MAX_OPTIONS:
+                long_lists[path] = options
             if size["scroll"] > size["view"]:
                 wide[path] = size["scroll"]
                 page.screenshot(path=str(SCREENSHOTS / f"wide_{username}_{path.strip('/').replace('/', '_')}.png"))
         page.context.close()
         assert not wide, f"{username}: pages wider than 375 px: {wide}"
+        assert not long_lists, f"{username}: dropdowns longer than {MAX_OPTIONS} options (pick by typing): {long_lists}"
 
 
 def test_an_event_reported_offline_syncs_once_and_is_supervised_when_late(browser, live_server, county):
@@ -252,4 +260,31 @@ def test_a_visit_recorded_offline_opens_the_review_online(browser, live_server, 
     assert case.receipt_no in visit.started
     page.goto(f"{live_server.url}/grid/visits/")
     expect(page.locator("body")).to_contain_text(f"已发起复核，受理编号{case.receipt_no}")
+    page.context.close()
+
+
+def test_a_visit_in_conflict_with_a_change_made_meanwhile_is_shown_not_lost(browser, live_server, county):
+    page = phone(browser)
+    login(page, live_server, "ms_zhao", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/grid/visits/new/?household={county.pk}")
+    page.context.set_offline(True)
+    county.address = "新邵县酿溪镇城西社区8号（经办员刚改）"
+    county.save()  # a clerk edits the household meanwhile
+    page.fill("#seen", "户主王秀兰")
+    page.fill("#members_changed", "孙子外出上学")
+    page.get_by_role("button", name="保存走访").click()
+    expect(waiting(page)).to_contain_text("1")
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(waiting(page)).to_have_class(re.compile("btn-danger"))  # kept on the phone, marked
+    visit = Visit.objects.get()  # stored once, the household not overwritten
+    assert "已在系统中被修改" in visit.conflict
+    county.refresh_from_db()
+    assert county.address.endswith("（经办员刚改）")
+    page.goto(f"{live_server.url}/grid/outbox/")
+    expect(page.get_by_test_id("outbox-list")).to_contain_text("已在系统中被修改")
+    page.get_by_role("button", name="已核对，移除").click()
+    expect(waiting(page)).to_be_hidden()
+    page.evaluate("MZOutbox.send()")
+    assert Visit.objects.count() == 1
     page.context.close()

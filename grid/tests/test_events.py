@@ -112,6 +112,11 @@ def test_an_overdue_event_is_supervised_once_per_level(grid_worker, clerk_a):
     assert services.supervise_overdue(now=event.due_at + period + timedelta(minutes=5)) == {"supervised": 1}
     texts = list(event.steps.filter(kind=EventStep.Kind.SUPERVISED).values_list("text", flat=True))
     assert texts == ["1级督办：已超过办理期限", "2级督办：已超过办理期限"]
+    from cases.models import Notification
+
+    # the township office and the bureau above it read the 督办 on their queue page
+    first = Notification.objects.filter(text__startswith="督办（1级）：网格事件“独居老人无人照料”")
+    assert set(first.values_list("unit", flat=True)) == {clerk_a.unit_id, clerk_a.unit.parent_id}
 
 
 def test_resolve_then_close_with_the_residents_satisfaction(grid_worker, clerk_a):

@@ -100,3 +100,37 @@ def test_bulk_contacts_by_village_from_the_page(client, clerk_a, minsheng, house
     page = response.content.decode()
     assert "新分配1户" in page and "每户都有联系人" in page
     assert "包联1户，" in page  # the township sees each contact's households and overdue visits
+
+
+def test_a_photo_is_shown_to_who_may_see_its_event_only(client, grid_worker, clerk_a, clerk_b, household):
+    with within(scope_for_user(grid_worker)):
+        event = services.report_event(
+            user=grid_worker,
+            client_id=uuid.uuid4(),
+            category_code="hardship",
+            description="漏雨",
+            photos=["data:image/jpeg;base64,/9j/4AAQ"],
+        ).event
+    photo = event.photos.get()
+    url = reverse("grid:photo", args=[photo.pk])
+    client.force_login(grid_worker)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"\xff\xd8\xff\xe0\x00\x10"
+    client.force_login(clerk_a)
+    assert client.get(url).status_code == 200
+    assert f'src="{url}"' in client.get(reverse("grid:event_detail", args=[event.pk])).content.decode()
+    client.force_login(clerk_b)
+    assert client.get(url).status_code == 404
+
+
+def test_the_event_list_exports_to_excel(client, grid_worker, clerk_a, household):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    event_of(grid_worker, household)
+    client.force_login(clerk_a)
+    response = client.get(reverse("grid:events"), {"state": "all", "export": "xlsx"})
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "类别" and rows[1][0] == "生活困难" and rows[1][-1] == "生活困难"

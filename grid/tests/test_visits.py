@@ -193,3 +193,27 @@ def test_a_warning_goes_to_the_households_contact_first(minsheng, village_a, hou
     warning = Warning.objects.get(household=household)
     assert warning.assigned_to == other  # not the village's first 民生员
     assert warning.events.filter(text__startswith="分派给包户联系人").exists()
+
+
+def test_the_board_assigns_several_warnings_at_once(client, minsheng, reviewer_a, household):
+    from monitoring.models import Warning
+    from monitoring.services import raise_field_report
+    from registry.tests.factories import HouseholdFactory
+
+    other = HouseholdFactory(area_code=household.area_code)
+    for h in (household, other):
+        raise_field_report(
+            household=h, person=None, detail="主动发现", on_date=date(2026, 12, 7), natural_key=f"b:{h.pk}"
+        )
+    client.force_login(reviewer_a)
+    page = client.get(reverse("monitoring:board")).content.decode()
+    assert 'data-testid="bulk-assign"' in page and "赵民生" in page
+    ids = list(Warning.objects.values_list("pk", flat=True))
+    response = client.post(
+        reverse("monitoring:warning_assign_bulk"),
+        {"ids": ids, "worker": reviewer_a.pk, "due_on": "2026-12-20", "next": "/monitoring/?stage=assigned"},
+    )
+    assert response.url == "/monitoring/?stage=assigned"
+    assert set(Warning.objects.values_list("assigned_to", "due_on")) == {(reviewer_a.pk, date(2026, 12, 20))}
+    client.force_login(minsheng)
+    assert 'data-testid="bulk-assign"' not in client.get(reverse("monitoring:board")).content.decode()
