@@ -101,6 +101,11 @@ class HouseholdPlan:
 
     bad: bool = False
 
+    def covered_members(self) -> int:
+        """保障人口: as the roster states it, else 家庭人口, else the persons listed."""
+        stated = self.takeon.covered if self.takeon is not None else None
+        return stated or (self.family_size[0] if self.family_size else 0) or len(self.persons) or 1
+
     @property
     def head(self) -> PersonPlan | None:
         heads = [p for p in self.persons if p.relation == HEAD]
@@ -140,7 +145,7 @@ class Plan:
             "persons": sum(len(h.persons) for h in good),
             "matched_persons": sum(1 for h in good for p in h.persons if p.matched),
             "recipients": len(lines),
-            "covered": sum(line.covered or 1 for line in lines),
+            "covered": sum(h.covered_members() for h in good if h.takeon is not None),
             "monthly_total": f"{total:.2f}",
             "classified_extra": f"{sum((line.extra for line in lines), Decimal('0')):.2f}",
             "totals": self.totals,
