@@ -741,6 +741,13 @@ class _Checker:
         self.areas()
         self.duplicates_in_registry()
         compared = self.totals()
+        proxies = [h for h in self.households.values() if h.takeon and "代领" in h.takeon.remarks]
+        unnamed = [h for h in proxies if not h.takeon.payee_name]
+        if unnamed:
+            self.notices.append(
+                f"{len(unnamed)}户的备注写有“代领”，但没有填写收款人姓名和身份证号（如第{unnamed[0].rows[0]}行）；"
+                "导入后按银行账户名称发放，请在收款人处补充代领人信息"
+            )
         for line in compared:
             if not line["matches"]:
                 self.notices.append(
