@@ -117,9 +117,7 @@ def _write(lines: list[HouseholdPlan], *, programme: str, user, on_date: date, b
         line = plan.takeon
         area = plan.fields["area_code"]
         head = plan.head
-        covered = line.covered or (plan.family_size[0] if plan.family_size else 0) or len(plan.persons) or 1
-        if personal:
-            covered = 1
+        covered = 1 if personal else plan.covered_members()
         amount = line.amount
         total += amount
         start = month_start(line.start_month).isoformat()

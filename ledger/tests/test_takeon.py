@@ -202,3 +202,17 @@ def test_a_header_of_only_unfamiliar_names_goes_to_the_mapping_step(villages, cl
     mapping = dict(zip(header, ["head_name", "head_id", "monthly_amount", "village", "start_month"], strict=True))
     plan = plan_of(data, mapping=mapping)
     assert not plan.problems and plan.summary()["monthly_total"] == "480.00"
+
+
+def test_a_column_without_a_name_is_listed_as_ignored(villages):
+    rows = [[*row(1, 500), "", "另有低保边缘"]]
+    sheet = read_sheet(samples.any_roster_bytes([*HEADER, "", ""], rows), "花名册.xlsx", strict=True)
+    assert sheet.ignored_headers == ["序号", "第17列（无列名）"]
+
+
+def test_a_proxy_remark_without_a_payee_is_pointed_out(villages):
+    remarked = row(1, 500)
+    remarked[-1] = "子女代领"
+    plan = plan_of(samples.any_roster_bytes(HEADER, [remarked, row(2, 400)]))
+    assert not plan.problems
+    assert any("1户的备注写有“代领”" in notice and "第3行" in notice for notice in plan.notices)

@@ -101,6 +101,11 @@ class HouseholdPlan:
 
     bad: bool = False
 
+    def covered_members(self) -> int:
+        """保障人口: as the roster states it, else 家庭人口, else the persons listed."""
+        stated = self.takeon.covered if self.takeon is not None else None
+        return stated or (self.family_size[0] if self.family_size else 0) or len(self.persons) or 1
+
     @property
     def head(self) -> PersonPlan | None:
         heads = [p for p in self.persons if p.relation == HEAD]
@@ -140,7 +145,7 @@ class Plan:
             "persons": sum(len(h.persons) for h in good),
             "matched_persons": sum(1 for h in good for p in h.persons if p.matched),
             "recipients": len(lines),
-            "covered": sum(line.covered or 1 for line in lines),
+            "covered": sum(h.covered_members() for h in good if h.takeon is not None),
             "monthly_total": f"{total:.2f}",
             "classified_extra": f"{sum((line.extra for line in lines), Decimal('0')):.2f}",
             "totals": self.totals,
@@ -736,6 +741,13 @@ class _Checker:
         self.areas()
         self.duplicates_in_registry()
         compared = self.totals()
+        proxies = [h for h in self.households.values() if h.takeon and "代领" in h.takeon.remarks]
+        unnamed = [h for h in proxies if not h.takeon.payee_name]
+        if unnamed:
+            self.notices.append(
+                f"{len(unnamed)}户的备注写有“代领”，但没有填写收款人姓名和身份证号（如第{unnamed[0].rows[0]}行）；"
+                "导入后按银行账户名称发放，请在收款人处补充代领人信息"
+            )
         for line in compared:
             if not line["matches"]:
                 self.notices.append(

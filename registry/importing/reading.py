@@ -49,7 +49,7 @@ class Sheet:
 
     @property
     def ignored_headers(self) -> list[str]:
-        return [self.headers[position] for position in self.ignored]
+        return [self.headers[position] or f"第{position + 1}列（无列名）" for position in self.ignored]
 
     @property
     def layout(self) -> str:
@@ -196,7 +196,11 @@ def _sheet(rows: list[list], index: int, columns: dict[str, int], aliases: dict[
     used = set(columns.values())
     unknown, ignored = [], []
     for position, header in enumerate(headers):
-        if not header or position in used:
+        if position in used:
+            continue
+        if not header:  # a column without a name: listed as ignored when it holds anything
+            if _has_data(rows, index, position):
+                ignored.append(position)
             continue
         name = normalise_header(header)
         if name in aliases or name in UNUSED:  # mapped to 忽略, a duplicate of a used field, or known unused
@@ -209,7 +213,10 @@ def _sheet(rows: list[list], index: int, columns: dict[str, int], aliases: dict[
 
 
 def _has_data(rows: list[list], index: int, position: int) -> bool:
-    return any(position < len(cells) and text(cells[position]) for cells in rows[index + 1 :])
+    """Whether any data row (not a 合计 or signature row) has something in the column."""
+    return any(
+        position < len(cells) and text(cells[position]) and row_kind(cells) == "data" for cells in rows[index + 1 :]
+    )
 
 
 def describe_columns(sheet: Sheet) -> list[dict]:

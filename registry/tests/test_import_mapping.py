@@ -122,3 +122,19 @@ def test_take_on_needs_the_capability(client, villages, clerk_a):  # noqa: F811
     assert "存量保障对象" not in page.split("导入内容")[1].split("</select>")[0]
     response = client.post(HOME, {"file": SimpleUploadedFile("a.xlsx", roster()), "programme": "dibao"})
     assert response.status_code == 200 and not Job.unscoped.exists()  # not a choice this user has
+
+
+def test_two_columns_cannot_be_one_field_and_the_clerk_may_cancel(client, clerk_a, villages):  # noqa: F811
+    client.force_login(clerk_a)
+    client.post(HOME, {"file": SimpleUploadedFile("县低保花名册.xlsx", roster()), "programme": "dibao"})
+    job = latest()
+    fields = {f"col_{c['position']}": MAPPING.get(c["header"], c["key"]) for c in job.result["columns"]}
+    wechat = next(c["position"] for c in job.result["columns"] if c["header"] == "联系人微信")
+    fields[f"col_{wechat}"] = "head_name"  # 户主 is already 户主姓名
+    response = client.post(reverse("registry:registry_import:mapping", args=[job.pk]), fields, follow=True)
+    assert "不能对应同一字段" in response.content.decode() and Job.unscoped.count() == 1
+
+    client.post(reverse("registry:registry_import:cancel", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.result["cancelled"] is True
+    assert "待选择列对应" not in client.get(HOME).content.decode()
