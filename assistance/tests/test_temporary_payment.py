@@ -98,7 +98,8 @@ def test_emergency_aid_paid_first_in_kind_then_the_rest_through_the_roll(
     rolls.approve_roll(roll, user=approver)
     assert spending(fund) == [-80000, -70000]  # the roll's payable total left the same account
     assert funds.balance_fen(fund) == 2000000 - 150000
-    result = bankfile.write_bank_file(roll, BankLayout.objects.get(code="bank-daifa-pipe"), user=clerk_a)
+    layout = BankLayout.objects.get(code="bank-daifa-pipe")
+    result = bankfile.write_bank_file(roll, layout, pay_date=date(2025, 10, 10), user=clerk_a)
     assert (result.bank_file.line_count, result.bank_file.total_fen) == (1, 70000)
 
 
