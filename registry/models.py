@@ -280,6 +280,8 @@ class Document(Audited, AreaOwned):
         verbose_name = _("证照材料")
         verbose_name_plural = _("证照材料")
         ordering = ["-uploaded_at"]
+        # The list's order (newest first, read backwards): a county's first page stops at LIMIT.
+        indexes = [models.Index(fields=["uploaded_at", "id"], name="document_list_order_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(person__isnull=False) | Q(household__isnull=False), name="document_has_holder"
