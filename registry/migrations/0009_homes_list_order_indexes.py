@@ -5,23 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0008_name_grams_without_foreign_key'),
+        ("registry", "0008_name_grams_without_foreign_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['uploaded_at', 'id'], name='document_list_order_idx'),
+            model_name="document",
+            index=models.Index(fields=["uploaded_at", "id"], name="document_list_order_idx"),
         ),
         migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['area_code', 'number'], name='household_list_order_idx'),
+            model_name="household",
+            index=models.Index(fields=["area_code", "number"], name="household_list_order_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['area_code', 'name', 'id'], name='person_list_order_idx'),
+            model_name="person",
+            index=models.Index(fields=["area_code", "name", "id"], name="person_list_order_idx"),
         ),
     ]
