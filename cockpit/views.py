@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.home import cards_for
@@ -167,4 +167,7 @@ def refresh(request):
     _require(request.user)
     done = refresh_figures(timezone.localdate())
     messages.success(request, f"汇总数已刷新，用时{done.seconds:.1f}秒")
-    return redirect(request.POST.get("next") or "cockpit:index")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("cockpit:index")  # never a page of another site
+    return redirect(target)
