@@ -336,6 +336,16 @@ def breakdown(indicator: str, area_code: str, month: date | None = None) -> dict
     return result
 
 
+def figure_total(indicator: str, key: str, area_code: str, month: date | None = None) -> int:
+    """The counted figure behind a record list (as of the last refresh)."""
+    figures = Figure.objects.in_area(area_code).filter(indicator=indicator)
+    if key != "all":
+        figures = figures.filter(key=key)
+    if indicator == "recipients":
+        figures = figures.filter(month=month or latest_figure_month(area_code))
+    return figures.aggregate(n=Sum("count"))["n"] or 0
+
+
 def monthly_spending(area_code: str) -> list[dict]:
     """Per month: persons covered and the amount due (台账), urban and rural, and what the
     approved rolls paid (实发), in the area."""

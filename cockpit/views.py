@@ -6,12 +6,11 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.home import cards_for
@@ -20,8 +19,10 @@ from areas import codes
 from areas.models import Area
 from cockpit import charts
 from cockpit.errors import BadArea
-from cockpit.figures import INDICATORS, last_refresh, records, refresh_figures
+from cockpit.figures import INDICATORS, figure_total, last_refresh, records, refresh_figures
 from cockpit.rows import record_rows
+
+PAGE_SIZE = 50
 
 
 def _require(user) -> None:
@@ -127,8 +128,17 @@ def record_list(request, indicator: str, key: str):
     if indicator == "supervision" and unit.isdigit():  # one unit's 督办 or overdue steps
         field = "target_unit_id" if key == "supervision" else "responsible_unit_id"
         queryset = queryset.filter(**{field: int(unit)})
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    headers, rows = record_rows(indicator, page.object_list)
+    # No COUNT over the live rows (a county's closed cases are hundreds of thousands): the total
+    # is the figure the leader clicked, and the pages step on while there are more rows.
+    number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    number = max(1, number)
+    window = list(queryset[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
+    page = {"number": number, "has_previous": number > 1, "has_next": len(window) > PAGE_SIZE}
+    if indicator == "supervision" and unit.isdigit():
+        total = queryset.count()  # one unit's open rows: few
+    else:
+        total = figure_total(indicator, key, area.code, month)
+    headers, rows = record_rows(indicator, window[:PAGE_SIZE])
     query = {"area": area.code, **({"month": month.isoformat()} if month else {})}
     if indicator == "supervision" and unit.isdigit():
         query["unit"] = unit
@@ -142,6 +152,7 @@ def record_list(request, indicator: str, key: str):
             "key_label": spec.keys[key],
             "month": month,
             "page": page,
+            "total": total,
             "headers": headers,
             "rows": rows,
             "query": urlencode(query),
@@ -156,4 +167,7 @@ def refresh(request):
     _require(request.user)
     done = refresh_figures(timezone.localdate())
     messages.success(request, f"汇总数已刷新，用时{done.seconds:.1f}秒")
-    return redirect(request.POST.get("next") or "cockpit:index")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("cockpit:index")  # never a page of another site
+    return redirect(target)

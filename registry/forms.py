@@ -76,6 +76,9 @@ class AreaSearchField(forms.Field):
                     "hx-trigger": "input changed delay:300ms",
                     "hx-target": "#area-options",
                     "hx-swap": "innerHTML",
+                    # not what the filter form around it passes down (htmx attributes are inherited)
+                    "hx-select": "option",
+                    "hx-push-url": "false",
                 }
             ),
         )

@@ -119,6 +119,8 @@ class Person(Audited, AreaOwned):
             models.Index(Right("id_number", 4), "area_code", "id", name="person_id_tail4_area_idx"),
             # Serves the full number too (right(phone, 4) = its tail AND phone = it): one index, not two.
             models.Index(Right("phone", 4), "phone", "area_code", "id", name="person_phone_tail_idx"),
+            # The list's order: a county leader's first page is read from here and stops at LIMIT.
+            models.Index(fields=["area_code", "name", "id"], name="person_list_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -184,6 +186,8 @@ class Household(Audited, AreaOwned):
         verbose_name = _("家庭户")
         verbose_name_plural = _("家庭户")
         ordering = ["area_code", "number"]
+        # The list's order: a county leader's first page is read from here and stops at LIMIT.
+        indexes = [models.Index(fields=["area_code", "number"], name="household_list_order_idx")]
 
     def __str__(self) -> str:
         return f"{self.head.name if self.head_id else ''}户（{self.number}）"
@@ -276,6 +280,8 @@ class Document(Audited, AreaOwned):
         verbose_name = _("证照材料")
         verbose_name_plural = _("证照材料")
         ordering = ["-uploaded_at"]
+        # The list's order (newest first, read backwards): a county's first page stops at LIMIT.
+        indexes = [models.Index(fields=["uploaded_at", "id"], name="document_list_order_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(person__isnull=False) | Q(household__isnull=False), name="document_has_holder"

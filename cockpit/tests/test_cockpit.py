@@ -136,7 +136,7 @@ def test_recipients_by_programme_month_and_urban_rural_match_the_ledger(county, 
 
     client.force_login(leader)
     listed = client.get(reverse("cockpit:records", args=["recipients", "all"]), {"area": TOWNSHIP_B}).content.decode()
-    assert "最低生活保障" in listed and "共 1 条" in listed
+    assert "最低生活保障" in listed and "汇总数 2人" in listed and listed.count("<tr>") == 2
 
 
 def test_overdue_steps_by_responsible_unit_lead_to_that_units_cases(client, county, leader, clerk_a, clerk_b):
@@ -153,3 +153,11 @@ def test_overdue_steps_by_responsible_unit_lead_to_that_units_cases(client, coun
         {"area": COUNTY, "unit": units[clerk_b.unit.name]["id"]},
     ).content.decode()
     assert county["overdue_b"].receipt_no in listed and county["overdue_a"].receipt_no not in listed
+
+
+def test_refresh_returns_to_the_page_but_never_to_another_site(client, county, leader):
+    client.force_login(leader)
+    back = client.post(reverse("cockpit:refresh"), {"next": f"/cockpit/?area={TOWNSHIP_A}"})
+    assert back.status_code == 302 and back["Location"] == f"/cockpit/?area={TOWNSHIP_A}"
+    away = client.post(reverse("cockpit:refresh"), {"next": "https://example.com/"})
+    assert away["Location"] == reverse("cockpit:index")

@@ -60,8 +60,21 @@ def household_queryset(form: HouseholdFilterForm):
         queryset = queryset.filter(is_active=False)
     elif status != "all":
         queryset = queryset.filter(is_active=True)
-    size = Count("memberships", filter=Q(memberships__end_date__isnull=True))
-    return queryset.annotate(size=size).order_by("area_code", "number")
+    return queryset.order_by("area_code", "number")
+
+
+def with_sizes(households) -> None:
+    """Each household's current size, for one page only: counting every household's members in
+    the list query made the county leader's list group 320,000 memberships (1.9 s and more)."""
+    ids = [h.pk for h in households]
+    sizes = dict(
+        Membership.objects.filter(household_id__in=ids, end_date__isnull=True)
+        .values("household_id")
+        .annotate(n=Count("id"))
+        .values_list("household_id", "n")
+    )
+    for household in households:
+        household.size = sizes.get(household.pk, 0)
 
 
 HOUSEHOLD_EXPORT_HEADERS = [
@@ -119,6 +132,7 @@ def household_list(request):
         record_export(request, "registry.household", "家庭户名单", full)
         return export_response(request, HOUSEHOLD_EXPORT)
     page = paginate(request, queryset)
+    with_sizes(page.object_list)
     names = area_names(h.area_code for h in page)
     for household in page:
         household.masked_address = mask_address(household.address)
