@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.home import Card, Figure, HomeCard, Row, register_home_card
 from accounts.roles import Capability
+from areas.models import Area
 from payments.models import PaymentRoll
 
 ROWS = 6
@@ -16,13 +17,15 @@ def rolls_card(user, today: date) -> Card | None:
     if not user.unit_id:
         return None
     waiting = PaymentRoll.objects.filter(status=PaymentRoll.Status.GENERATED)
+    listed_rolls = list(waiting.order_by("month", "id")[:ROWS])
+    places = dict(Area.objects.filter(code__in={roll.area_code for roll in listed_rolls}).values_list("code", "name"))
     rows = [
         Row(
-            f"{roll.get_programme_display()} · {roll.month:%Y年%-m月} · {roll.number}",
+            f"{places.get(roll.area_code, '')} · {roll.get_programme_display()} · {roll.month:%Y年%-m月}",
             reverse("payments:roll_detail", args=[roll.pk]),
             note=f"{roll.payable_count}笔 {roll.payable_fen / 100:,.2f}元",
         )
-        for roll in waiting.order_by("month", "id")[:ROWS]
+        for roll in listed_rolls
     ]
     listed = reverse("payments:roll_list")
     return Card(
