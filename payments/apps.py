@@ -17,6 +17,15 @@ class PaymentsConfig(AppConfig):
         register_nav(
             NavItem("发放名册", "payments:roll_list", None, 300, "按月生成、审批发放名册，导出银行文件，回盘对账")
         )
+        register_nav(
+            NavItem(
+                "收款人（代领）",
+                "payments:payee_list",
+                Capability.UNMASK_PERSONAL_DATA,
+                305,
+                "子女代领等收款人不是户主的对象，及一卡通规则例外的理由",
+            )
+        )
         register_nav(NavItem("资金专户", "payments:fund_list", None, 310, "专户管理、封闭运行：下达、配套、拨付、支出"))
         register_nav(
             NavItem(

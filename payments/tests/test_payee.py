@@ -93,3 +93,12 @@ def test_the_payee_page_records_the_son_and_refuses_without_a_reason(client, cle
     )
     page = response.content.decode()
     assert "孙建国" in page and "例外：年老卧床" in page
+
+
+def test_the_payee_list_shows_the_exception_and_its_reason(client, clerk_a, father_paid_to_son):
+    client.force_login(clerk_a)
+    page = client.get(reverse("payments:payee_list")).content.decode()
+    assert "王小明" in page and "例外：户主年老行动不便，由儿子代领" in page
+    assert father_paid_to_son[1].id_number not in page  # masked in the list
+    found = client.get(reverse("payments:payee_list") + "?q=王老汉").content.decode()
+    assert reverse("payments:payee_edit", args=[father_paid_to_son[2].pk]) in found
