@@ -50,7 +50,7 @@ from areas.models import Area
 from audit.models import AuditEntry
 from audit.services import record
 from core.errors import DomainError
-from core.excel import text_cell
+from core.excel import FORMULA_STARTS, text_cell
 from payments.errors import PaymentCode
 from payments.models import BankFile, BankLayout, PaymentRoll, RollLine, yuan
 
@@ -215,6 +215,8 @@ def _text_line(values: list[str], snapshot: dict, encoding: str) -> bytes:
     fmt = snapshot["format"]
     if fmt == "csv":
         buffer = io.StringIO()
+        # a cell a spreadsheet would run as a formula is written as text (no bank value starts so)
+        values = ["'" + v if v.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(v) else v for v in values]
         csv.writer(buffer, lineterminator="").writerow(values)
         return buffer.getvalue().encode(encoding) + end
     if fmt == "fixed":
@@ -280,6 +282,7 @@ class _Joined(Func):
 
 
 _ZERO_PADDED = re.compile(r"0(\d+)d")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def _sql_line(snapshot: dict, ctx: Context):

@@ -7,6 +7,8 @@ generation; once the roll is approved those columns are never written again — 
 recorded beside them and paid as a reissue line in a later roll.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from areas.jurisdiction import AreaOwned
 from audit.tracking import Audited
 from policy.programmes import Programme
+
+
+def yuan_number(fen: int | None) -> Decimal:
+    """Fen → an exact Decimal of yuan, for Excel cells that must stay numbers (SUM works)."""
+    return Decimal(fen or 0) / 100
 
 
 def yuan(fen: int | None) -> str:

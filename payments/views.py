@@ -1,7 +1,6 @@
 """Payment roll pages: list and generate, review and approve, bank file, bank return, corrections."""
 
 from datetime import date
-from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -25,7 +24,7 @@ from jobs.models import Job
 from payments import bankfile, rolls
 from payments.jobs import KIND as GENERATION_KIND
 from payments.jobs import start_generation
-from payments.models import BankFile, BankLayout, PaymentRoll, RollLine
+from payments.models import BankFile, BankLayout, PaymentRoll, RollLine, yuan_number
 from payments.returns import Reading, correct_failed_line, import_return, reconcile, record_counter_payment
 from policy.programmes import Programme
 
@@ -108,11 +107,11 @@ def roll_list(request):
                 r.roll.area_code,
                 r.roll.get_status_display(),
                 r.planned_count,
-                r.planned_yuan,
-                r.paid_yuan,
-                r.failed_yuan,
-                r.held_yuan,
-                r.pending_yuan,
+                yuan_number(r.planned_fen),
+                yuan_number(r.paid_fen),
+                yuan_number(r.failed_fen),
+                yuan_number(r.held_fen),
+                yuan_number(r.pending_fen),
                 "是" if r.balanced else "否",
             ]
             for r in recs
@@ -190,11 +189,11 @@ def _line_rows(lines):
             x.payee_name,
             x.bank_name,
             mask_bank_account(x.bank_account),
-            Decimal(x.amount_fen) / 100,
+            yuan_number(x.amount_fen),
             x.get_status_display(),
             x.failure_reason or x.get_hold_reason_display(),
         ]
-    yield ["合计", f"{count}行", "", "", "", "", "", "", "", "", Decimal(total) / 100, "不含追回", ""]
+    yield ["合计", f"{count}行", "", "", "", "", "", "", "", "", yuan_number(total), "不含追回", ""]
 
 
 @login_required

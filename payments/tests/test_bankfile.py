@@ -213,3 +213,16 @@ def test_lines_the_database_writes_are_the_lines_the_templates_give(approved_rol
     assert in_sql == in_python
     second = in_sql.decode("gbk").split("\r\n")[2]
     assert second.startswith(f"{approved_roll.pk:06d}0000002|李四|0.29|29|")
+
+
+def test_a_roster_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(clerk_a, approver):
+    h = household(name="张三")
+    h.bank_name = '=HYPERLINK("http://x","点我")'
+    h.save()
+    dibao(h, "810.00")
+    roll = rolls.approve_roll(
+        rolls.generate_roll(programme=Programme.DIBAO, month=APRIL, area_code="430522000000", user=clerk_a),
+        user=approver,
+    )
+    _, data = export(roll, "yikatong-csv")
+    assert "'=HYPERLINK" in data.decode("gb18030") and ",810.00," in data.decode("gb18030")
