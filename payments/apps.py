@@ -8,11 +8,14 @@ class PaymentsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.roles import Capability
         from core.navigation import NavItem, register_nav
+        from jobs.exports import register_export
         from ledger.hooks import register_payment_stopped_by_death
         from payments import jobs  # noqa: F401 - the worker process must know the roll generation job
         from payments.rolls import hold_after_death
+        from payments.views import ROLL_LINES_EXPORT, roll_lines_export
 
         register_payment_stopped_by_death(hold_after_death)
+        register_export(ROLL_LINES_EXPORT, "发放名册明细", roll_lines_export)
 
         register_nav(
             NavItem("发放名册", "payments:roll_list", None, 300, "按月生成、审批发放名册，导出银行文件，回盘对账")

@@ -165,3 +165,20 @@ def test_an_administrator_edits_a_layout_with_a_preview_of_the_first_lines(clien
 def test_only_an_administrator_edits_layouts(client, clerk_a):
     client.force_login(clerk_a)
     assert client.get(reverse("payments:layout_list")).status_code == 403
+
+
+def test_a_county_rolls_export_is_written_by_the_worker_with_its_total_row(
+    client, two_banks_roll, approver, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jobs import exports
+    from jobs.models import Job
+
+    monkeypatch.setattr(exports, "BACKGROUND_ROWS", 2)
+    client.force_login(approver)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("payments:roll_detail", args=[two_banks_roll.pk]) + "?export=xlsx")
+    job = Job.objects.get(kind=exports.KIND)
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk]) and job.status == "succeeded"
+    data = b"".join(client.get(reverse("jobs:download", args=[job.pk])).streaming_content)
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    assert len(rows) == 5 and rows[-1][0] == "合计" and rows[-1][10] == 1610
