@@ -128,6 +128,12 @@ def template_of(column: dict, snapshot: dict) -> str:
     return FIELDS[column["field"]][1]
 
 
+def uses_unit_code(snapshot: dict) -> bool:
+    """Whether a file of this layout writes the bank's unit code somewhere."""
+    templates = [snapshot.get("summary_template") or "", snapshot.get("reference_format") or ""]
+    return any("unit_code" in t for t in templates) or any(c["field"] == "unit_code" for c in snapshot["columns"])
+
+
 def reference_of(snapshot: dict, *, roll_id: int, seq: int) -> str:
     """The 业务流水号 a line carries in a file of this layout (what the bank's return quotes back)."""
     constants = {"roll_id": roll_id, "seq": seq, "unit_code": snapshot.get("unit_code", ""), "date": _day(snapshot)}
@@ -675,6 +681,11 @@ def write_bank_file(roll: PaymentRoll, layout: BankLayout, *, pay_date: date | N
             if pay_date is None:
                 raise DomainError(PaymentCode.PAY_DATE_MISSING, "请填写发放日期（银行入账日期）")
             snapshot = new_snapshot(layout, pay_date)
+            if uses_unit_code(snapshot) and not snapshot["unit_code"]:
+                raise DomainError(
+                    PaymentCode.LAYOUT_INVALID,
+                    f"版式“{layout.name}”要写入单位代码，但还没有填写，请先在银行文件版式中填写",
+                )
         ctx = _context(roll, snapshot)
         lines = lines_of(roll, snapshot, previous)
         expected = lines.aggregate(n=Count("id"), s=Sum("amount_fen"))

@@ -65,9 +65,14 @@ def bank_export(request, pk: int):
         return redirect("payments:roll_detail", roll.pk)
     pay_date = form.cleaned_data["pay_date"] if form.is_bound and form.is_valid() else _default_pay_day(roll)
     preview = bankfile.preview_bank_file(roll, layout, pay_date=pay_date)
-    return render(
-        request, "payments/bank_export.html", {"roll": roll, "layout": layout, "preview": preview, "form": form}
-    )
+    context = {
+        "roll": roll,
+        "layout": layout,
+        "preview": preview,
+        "form": form,
+        "unit_code_missing": bankfile.uses_unit_code(bankfile.snapshot_of(layout)) and not layout.unit_code,
+    }
+    return render(request, "payments/bank_export.html", context)
 
 
 @login_required

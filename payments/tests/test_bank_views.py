@@ -182,3 +182,13 @@ def test_a_county_rolls_export_is_written_by_the_worker_with_its_total_row(
     data = b"".join(client.get(reverse("jobs:download", args=[job.pk])).streaming_content)
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert len(rows) == 5 and rows[-1][0] == "合计" and rows[-1][10] == 1610
+
+
+def test_a_layout_that_writes_a_unit_code_it_does_not_have_cannot_be_exported(client, two_banks_roll, approver):
+    client.force_login(approver)
+    url = reverse("payments:roll_bank_file", args=[two_banks_roll.pk]) + "?layout=rcb-daifa-pipe"
+    page = client.get(url).content.decode()
+    assert "还没有填写" in page and "确认并下载" not in page
+    response = client.post(url, {"layout": "rcb-daifa-pipe", "pay_date": "2025-04-15"}, follow=True)
+    assert "要写入单位代码，但还没有填写" in response.content.decode()
+    assert not BankFile.objects.filter(roll=two_banks_roll).exists()

@@ -204,7 +204,7 @@ def test_lines_the_database_writes_are_the_lines_the_templates_give(approved_rol
     for code in ("all-fields", "all-fields-again"):
         BankLayout.objects.create(
             code=code, name=code, format="delimited", delimiter="|", trailing_delimiter=True, line_ending="\r\n",
-            summary="first", summary_template="{count}|{total}|{date}", columns=every_field,
+            summary="first", summary_template="{count}|{total}|{date}", columns=every_field, unit_code="U01",
         )  # fmt: skip
     _, in_sql = export(approved_roll, "all-fields")
     forget_files(approved_roll)
