@@ -333,11 +333,17 @@ def _sql_line(snapshot: dict, ctx: Context):
 
 
 def lines_of(roll: PaymentRoll, snapshot: dict, bank_file: BankFile | None = None):
-    """The lines a file holds: once produced, the lines it claimed; before, the roll's bank-file
-    lines no other file has claimed, at the layout's banks (all banks when it names none)."""
+    """The lines a file holds: once produced, the roll's bank-file lines at the banks it claimed;
+    before, those at banks no other file of the roll has claimed, among the layout's banks (all
+    banks when it names none). A bank's lines are claimed whole (those the encoding cannot carry
+    leave the bank file at that export), and after approval only such an export takes a line out
+    of the bank file, so the claim needs no write per line."""
+    lines = RollLine.unscoped.filter(roll=roll, in_bank_file=True)
     if bank_file is not None:
-        return RollLine.unscoped.filter(roll=roll, bank_file=bank_file)
-    lines = RollLine.unscoped.filter(roll=roll, in_bank_file=True, bank_file__isnull=True)
+        return lines.filter(bank_name__in=bank_file.banks)
+    claimed = [bank for banks in BankFile.objects.filter(roll=roll).values_list("banks", flat=True) for bank in banks]
+    if claimed:
+        lines = lines.exclude(bank_name__in=claimed)
     keywords = [k for k in snapshot.get("bank_keywords") or [] if k]
     if keywords:
         lines = lines.filter(reduce(operator.or_, [Q(bank_name__contains=k) for k in keywords]))
@@ -716,6 +722,7 @@ def write_bank_file(roll: PaymentRoll, layout: BankLayout, *, pay_date: date | N
                 layout=layout,
                 layout_snapshot=snapshot,
                 pay_date=pay_date,
+                banks=sorted(set(lines.values_list("bank_name", flat=True).distinct())),
                 sha256=digest,
                 line_count=count,
                 total_fen=total,
@@ -728,7 +735,7 @@ def write_bank_file(roll: PaymentRoll, layout: BankLayout, *, pay_date: date | N
                 RollLine.unscoped.filter(roll=roll, seq__in=left_out, status=RollLine.Status.PENDING).update(
                     status=RollLine.Status.HELD, hold_reason=RollLine.Hold.MANUAL_NAME, in_bank_file=False
                 )
-            claimed = lines.exclude(seq__in=left_out).update(bank_file=bank_file)
+            claimed = lines_of(roll, snapshot, bank_file).count()
             if claimed != count:
                 raise DomainError(PaymentCode.FILE_MISMATCH, "银行文件笔数与名册明细不符，已拒绝生成")
         record(
@@ -752,15 +759,13 @@ def banks_of(roll: PaymentRoll, layouts) -> list[dict]:
     rows = (
         RollLine.unscoped.filter(roll=roll, in_bank_file=True)
         .values("bank_name")
-        .annotate(
-            count=Count("id"),
-            total_fen=Sum("amount_fen"),
-            open_count=Count("id", filter=Q(bank_file__isnull=True)),
-        )
+        .annotate(count=Count("id"), total_fen=Sum("amount_fen"))
         .order_by("bank_name")
     )
+    claimed = {bank for banks in BankFile.objects.filter(roll=roll).values_list("banks", flat=True) for bank in banks}
     out = []
     for row in rows:
+        row["open_count"] = 0 if row["bank_name"] in claimed else row["count"]
         serving = next(
             (lay for lay in layouts if any(k and k in row["bank_name"] for k in lay.bank_keywords or [])), None
         )
