@@ -50,7 +50,7 @@ from areas.models import Area
 from audit.models import AuditEntry
 from audit.services import record
 from core.errors import DomainError
-from core.excel import FORMULA_STARTS, text_cell
+from core.excel import looks_like_formula, text_safe_cell
 from payments.errors import PaymentCode
 from payments.models import BankFile, BankLayout, PaymentRoll, RollLine, yuan
 
@@ -222,7 +222,7 @@ def _text_line(values: list[str], snapshot: dict, encoding: str) -> bytes:
     if fmt == "csv":
         buffer = io.StringIO()
         # a cell a spreadsheet would run as a formula is written as text (no bank value starts so)
-        values = ["'" + v if v.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(v) else v for v in values]
+        values = ["'" + v if looks_like_formula(v) and not _NUMBER.fullmatch(v) else v for v in values]
         csv.writer(buffer, lineterminator="").writerow(values)
         return buffer.getvalue().encode(encoding) + end
     if fmt == "fixed":
@@ -534,7 +534,9 @@ def _write_xlsx(batches, snapshot, ctx, out: _Hashing, lines=None):
     count, total = 0, 0
     for row in chain.from_iterable(batches):
         values = [template.format(*row, n=count + 1) for template in fields]
-        sheet.append([text_cell(sheet, _xlsx_value(col["field"], v)) for col, v in zip(columns, values, strict=True)])
+        sheet.append(
+            [text_safe_cell(sheet, _xlsx_value(col["field"], v)) for col, v in zip(columns, values, strict=True)]
+        )
         count += 1
         total += row[FEN]
     if snapshot["summary"] != "none" or snapshot["format"] == "xlsx":
