@@ -56,6 +56,10 @@ def test_two_banks_get_two_files_each_with_its_own_count_total_and_unit_code(cli
     assert "农村商业银行" in page and "邮政储蓄银行" in page and "农商行代发" in page
     check = client.get(reverse("payments:roll_bank_file", args=[two_banks_roll.pk]) + "?layout=rcb").content.decode()
     assert "2笔" in check and "1310.00元" in check and "RCB0001" in check
+    url = reverse("payments:roll_bank_file", args=[two_banks_roll.pk])
+    again = client.post(url, {"layout": "rcb", "pay_date": "2025-04-20", "recheck": "1"}).content.decode()
+    assert "1|1|20250420|RCB0001|1|1|2|1310.00|" in again  # checked again with the date chosen
+    assert not BankFile.objects.filter(roll=two_banks_roll).exists()
     response, rcb = download(client, two_banks_roll, "rcb")
     assert response["X-Bank-File-Count"] == "2"
     assert rcb.decode("gbk").split("\r\n")[0] == "1|1|20250415|RCB0001|1|1|2|1310.00|"
