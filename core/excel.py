@@ -16,27 +16,68 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A text starting with one of these is run by Excel as a formula (CSV/formula injection, e.g. a
+# name typed as =cmd|' /C calc'!A0): it is written as text, never as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+def looks_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
 
 
-def text_cell(sheet, value):
-    """A cell as it should be written: a str always as text (an ID or account keeps every digit, and
-    a value starting with = is never read as a formula: formula injection), numbers as numbers."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
-        value = str(value)  # an ID or account number stored as a number would lose its tail
+def text_safe_cell(sheet, value) -> WriteOnlyCell:
+    """A write-only cell holding `value`; a text Excel would take for a formula is stored as text
+    (and marked with Excel's quote prefix, so editing the cell does not turn it into one)."""
     cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if looks_like_formula(value):
         cell.data_type = "s"
-        cell.quotePrefix = True  # Excel's own mark: editing the cell does not turn it into a formula
+        cell.quotePrefix = True
     return cell
+
+
+def text_safe_row(sheet, values: Iterable) -> list:
+    """`values` ready for `sheet.append`: plain values as they are, formula-like texts as text cells."""
+    return [text_safe_cell(sheet, value) if looks_like_formula(value) else value for value in values]
+
+
+def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet_title: str = "Sheet1"):
+    """Write a workbook to a temporary file and return the file, positioned at the start."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = Font(bold=True)
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        # Everything that looks like an ID or account number goes in as text so Excel keeps it whole.
+        values = (value if not isinstance(value, int) or abs(value) < 10**15 else str(value) for value in row)
+        sheet.append(text_safe_row(sheet, values))
+    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the response closes it
+    workbook.save(output)
+    output.seek(0)
+    return output
+
+
+def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence], sheet_title: str = "Sheet1"):
+    """A download of the rows as .xlsx; `filename` without extension, a date is appended."""
+    output = write_xlsx(headers, rows, sheet_title)
+    name = f"{filename}_{timezone.localdate():%Y%m%d}.xlsx"
+    response = FileResponse(output, content_type=XLSX_CONTENT_TYPE, as_attachment=True, filename=name)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+# --- CSV for a person opening it in Excel ------------------------------------------------------
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def csv_safe(value) -> str:
     """One CSV cell for a person opening the file in Excel: a number stays a number; a long digit
     string (ID, account) gets a leading tab so Excel keeps it as text instead of 4.30522E+17; a text
-    starting with = + - @ tab or CR gets a leading apostrophe so Excel never runs it as a formula."""
+    starting like a formula (FORMULA_TRIGGERS) gets a leading apostrophe so Excel never runs it."""
     if value is None:
         return ""
     text = str(value)
@@ -46,12 +87,9 @@ def csv_safe(value) -> str:
         return text
     if text.isdigit() or (len(text) == 18 and text[:17].isdigit()):
         return "\t" + text
-    if text.startswith(FORMULA_STARTS):
+    if looks_like_formula(text):
         return "'" + text
     return text
-
-
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence]):
@@ -67,34 +105,6 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence]):
     text.detach()
     output.seek(0)
     return output
-
-
-def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet_title: str = "Sheet1"):
-    """Write a workbook to a temporary file and return the file, positioned at the start."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        # IDs and account numbers as text so Excel keeps them whole; text never as a formula
-        sheet.append([text_cell(sheet, value) for value in row])
-    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the response closes it
-    workbook.save(output)
-    output.seek(0)
-    return output
-
-
-def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence], sheet_title: str = "Sheet1"):
-    """A download of the rows as .xlsx; `filename` without extension, a date is appended."""
-    output = write_xlsx(headers, rows, sheet_title)
-    name = f"{filename}_{timezone.localdate():%Y%m%d}.xlsx"
-    response = FileResponse(output, content_type=XLSX_CONTENT_TYPE, as_attachment=True, filename=name)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
 
 
 def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]):

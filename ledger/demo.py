@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from core.errors import DomainError
 from ledger import services
 from ledger.models import Enrolment
+from ledger.payees import set_payee
 from policy import rules
 from policy.parameters import Policy
 from policy.programmes import Programme
@@ -73,7 +74,30 @@ def enrol_demo_recipients(county: str = "430522", share: float = 0.04, seed: int
                 amounts[Programme.DISABILITY_CARE],
                 1,
             )
+    _demo_payee_by_a_son(county)
     return {str(k): v for k, v in counts.items()}
+
+
+def _demo_payee_by_a_son(county: str) -> None:
+    """子女代领 on the demo: the first 特困 recipient's money goes to a man of working age of the same
+    village (standing in for a son living elsewhere), recorded with its reason."""
+    enrolment = (
+        Enrolment.objects.filter(area_code__startswith=county, programme=Programme.TEKUN)
+        .select_related("household__head", "beneficiary")
+        .order_by("id")
+        .first()
+    )
+    if enrolment is None:
+        return
+    son = (
+        Person.objects.filter(area_code=enrolment.area_code, life_status="alive", sex="M")
+        .filter(birth_date__gte=date(1966, 1, 1), birth_date__lte=date(1990, 12, 31))
+        .exclude(memberships__household=enrolment.household)
+        .order_by("id")
+        .first()
+    )
+    if son is not None:
+        set_payee(enrolment, name=son.name, id_number=son.id_number, relation="儿子", reason="年老行动不便，由儿子代领")
 
 
 def _enrol(counts, programme, household, person, amount, members) -> None:

@@ -65,13 +65,16 @@ class Enrolment(Audited, AreaOwned):
     last_reviewed_on = models.DateField(_("上次审核/复核日期"))
     # the bank account's holder when it is not the head (子女代领): bank files, 一卡通 rosters and
     # returns name the payee; blank = the household's account holder, the head (ledger.payees)
-    payee_name = models.CharField(_("收款人（账户持有人）"), max_length=50, blank=True)
-    payee_id_number = models.CharField(_("收款人身份证号"), max_length=18, blank=True)
-    payee_relation = models.CharField(_("收款人与享受人关系"), max_length=20, blank=True)
+    # (db_default: bulk loaders that write enrolments in SQL need not name these columns)
+    payee_name = models.CharField(_("收款人（账户持有人）"), max_length=50, blank=True, default="", db_default="")
+    payee_id_number = models.CharField(_("收款人身份证号"), max_length=18, blank=True, default="", db_default="")
+    payee_relation = models.CharField(_("收款人与享受人关系"), max_length=20, blank=True, default="", db_default="")
     payee_exception_reason = models.CharField(
         _("代领理由"),
         max_length=200,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("收款人既不是享受人也不是户主时必须填写（一卡通规则的例外）"),
     )
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)

@@ -10,15 +10,18 @@ class PaymentsConfig(AppConfig):
 
         from accounts.roles import Capability
         from core.navigation import NavItem, register_nav
+        from jobs.exports import register_export
         from jobs.periodic import Every, Periodic, register_periodic
         from ledger.hooks import register_one_off_spending, register_payment_stopped_by_death
         from payments import home_cards, jobs  # noqa: F401 - the worker must know the roll job; the home card
         from payments.funds import post_one_off_spending
         from payments.periodic import draft_monthly_rolls
         from payments.rolls import hold_after_death
+        from payments.views import ROLL_LINES_EXPORT, roll_lines_export
 
         register_payment_stopped_by_death(hold_after_death)
         register_one_off_spending(post_one_off_spending)
+        register_export(ROLL_LINES_EXPORT, "发放名册明细", roll_lines_export)
         register_periodic(
             Periodic(
                 "payments.draft_monthly_rolls", "当月发放名册草稿", Every.MONTHLY, draft_monthly_rolls, time(4, 0), 1
@@ -31,6 +34,15 @@ class PaymentsConfig(AppConfig):
         )
         register_nav(
             NavItem("资金专户", "payments:fund_list", funds, 310, "专户管理、封闭运行：下达、配套、拨付、支出")
+        )
+        register_nav(
+            NavItem(
+                "收款人（代领）",
+                "payments:payee_list",
+                Capability.UNMASK_PERSONAL_DATA,
+                305,
+                "子女代领等收款人不是户主的对象，及一卡通规则例外的理由",
+            )
         )
         register_nav(
             NavItem(

@@ -50,7 +50,7 @@ from areas.models import Area
 from audit.models import AuditEntry
 from audit.services import record
 from core.errors import DomainError
-from core.excel import text_cell
+from core.excel import looks_like_formula, text_safe_cell
 from payments.errors import PaymentCode
 from payments.models import BankFile, BankLayout, PaymentRoll, RollLine, yuan
 
@@ -126,6 +126,12 @@ def template_of(column: dict, snapshot: dict) -> str:
     if column["field"] == "ref":
         return snapshot.get("reference_format") or DEFAULT_REFERENCE
     return FIELDS[column["field"]][1]
+
+
+def uses_unit_code(snapshot: dict) -> bool:
+    """Whether a file of this layout writes the bank's unit code somewhere."""
+    templates = [snapshot.get("summary_template") or "", snapshot.get("reference_format") or ""]
+    return any("unit_code" in t for t in templates) or any(c["field"] == "unit_code" for c in snapshot["columns"])
 
 
 def reference_of(snapshot: dict, *, roll_id: int, seq: int) -> str:
@@ -215,6 +221,8 @@ def _text_line(values: list[str], snapshot: dict, encoding: str) -> bytes:
     fmt = snapshot["format"]
     if fmt == "csv":
         buffer = io.StringIO()
+        # a cell a spreadsheet would run as a formula is written as text (no bank value starts so)
+        values = ["'" + v if looks_like_formula(v) and not _NUMBER.fullmatch(v) else v for v in values]
         csv.writer(buffer, lineterminator="").writerow(values)
         return buffer.getvalue().encode(encoding) + end
     if fmt == "fixed":
@@ -280,6 +288,7 @@ class _Joined(Func):
 
 
 _ZERO_PADDED = re.compile(r"0(\d+)d")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def _sql_line(snapshot: dict, ctx: Context):
@@ -324,11 +333,17 @@ def _sql_line(snapshot: dict, ctx: Context):
 
 
 def lines_of(roll: PaymentRoll, snapshot: dict, bank_file: BankFile | None = None):
-    """The lines a file holds: once produced, the lines it claimed; before, the roll's bank-file
-    lines no other file has claimed, at the layout's banks (all banks when it names none)."""
+    """The lines a file holds: once produced, the roll's bank-file lines at the banks it claimed;
+    before, those at banks no other file of the roll has claimed, among the layout's banks (all
+    banks when it names none). A bank's lines are claimed whole (those the encoding cannot carry
+    leave the bank file at that export), and after approval only such an export takes a line out
+    of the bank file, so the claim needs no write per line."""
+    lines = RollLine.unscoped.filter(roll=roll, in_bank_file=True)
     if bank_file is not None:
-        return RollLine.unscoped.filter(roll=roll, bank_file=bank_file)
-    lines = RollLine.unscoped.filter(roll=roll, in_bank_file=True, bank_file__isnull=True)
+        return lines.filter(bank_name__in=bank_file.banks)
+    claimed = [bank for banks in BankFile.objects.filter(roll=roll).values_list("banks", flat=True) for bank in banks]
+    if claimed:
+        lines = lines.exclude(bank_name__in=claimed)
     keywords = [k for k in snapshot.get("bank_keywords") or [] if k]
     if keywords:
         lines = lines.filter(reduce(operator.or_, [Q(bank_name__contains=k) for k in keywords]))
@@ -519,7 +534,9 @@ def _write_xlsx(batches, snapshot, ctx, out: _Hashing, lines=None):
     count, total = 0, 0
     for row in chain.from_iterable(batches):
         values = [template.format(*row, n=count + 1) for template in fields]
-        sheet.append([text_cell(sheet, _xlsx_value(col["field"], v)) for col, v in zip(columns, values, strict=True)])
+        sheet.append(
+            [text_safe_cell(sheet, _xlsx_value(col["field"], v)) for col, v in zip(columns, values, strict=True)]
+        )
         count += 1
         total += row[FEN]
     if snapshot["summary"] != "none" or snapshot["format"] == "xlsx":
@@ -672,6 +689,11 @@ def write_bank_file(roll: PaymentRoll, layout: BankLayout, *, pay_date: date | N
             if pay_date is None:
                 raise DomainError(PaymentCode.PAY_DATE_MISSING, "请填写发放日期（银行入账日期）")
             snapshot = new_snapshot(layout, pay_date)
+            if uses_unit_code(snapshot) and not snapshot["unit_code"]:
+                raise DomainError(
+                    PaymentCode.LAYOUT_INVALID,
+                    f"版式“{layout.name}”要写入单位代码，但还没有填写，请先在银行文件版式中填写",
+                )
         ctx = _context(roll, snapshot)
         lines = lines_of(roll, snapshot, previous)
         expected = lines.aggregate(n=Count("id"), s=Sum("amount_fen"))
@@ -702,6 +724,7 @@ def write_bank_file(roll: PaymentRoll, layout: BankLayout, *, pay_date: date | N
                 layout=layout,
                 layout_snapshot=snapshot,
                 pay_date=pay_date,
+                banks=sorted(set(lines.values_list("bank_name", flat=True).distinct())),
                 sha256=digest,
                 line_count=count,
                 total_fen=total,
@@ -714,7 +737,7 @@ def write_bank_file(roll: PaymentRoll, layout: BankLayout, *, pay_date: date | N
                 RollLine.unscoped.filter(roll=roll, seq__in=left_out, status=RollLine.Status.PENDING).update(
                     status=RollLine.Status.HELD, hold_reason=RollLine.Hold.MANUAL_NAME, in_bank_file=False
                 )
-            claimed = lines.exclude(seq__in=left_out).update(bank_file=bank_file)
+            claimed = lines_of(roll, snapshot, bank_file).count()
             if claimed != count:
                 raise DomainError(PaymentCode.FILE_MISMATCH, "银行文件笔数与名册明细不符，已拒绝生成")
         record(
@@ -738,15 +761,13 @@ def banks_of(roll: PaymentRoll, layouts) -> list[dict]:
     rows = (
         RollLine.unscoped.filter(roll=roll, in_bank_file=True)
         .values("bank_name")
-        .annotate(
-            count=Count("id"),
-            total_fen=Sum("amount_fen"),
-            open_count=Count("id", filter=Q(bank_file__isnull=True)),
-        )
+        .annotate(count=Count("id"), total_fen=Sum("amount_fen"))
         .order_by("bank_name")
     )
+    claimed = {bank for banks in BankFile.objects.filter(roll=roll).values_list("banks", flat=True) for bank in banks}
     out = []
     for row in rows:
+        row["open_count"] = 0 if row["bank_name"] in claimed else row["count"]
         serving = next(
             (lay for lay in layouts if any(k and k in row["bank_name"] for k in lay.bank_keywords or [])), None
         )

@@ -7,6 +7,8 @@ generation; once the roll is approved those columns are never written again — 
 recorded beside them and paid as a reissue line in a later roll.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from areas.jurisdiction import AreaOwned
 from audit.tracking import Audited
 from policy.programmes import Programme
+
+
+def yuan_number(fen: int | None) -> Decimal:
+    """Fen → an exact Decimal of yuan, for Excel cells that must stay numbers (SUM works)."""
+    return Decimal(fen or 0) / 100
 
 
 def yuan(fen: int | None) -> str:
@@ -280,16 +287,6 @@ class RollLine(AreaOwned):
     standard_fen = models.BigIntegerField(_("月标准（分）"), default=0)
     amount_fen = models.BigIntegerField(_("金额（分）"))
     in_bank_file = models.BooleanField(_("进入银行文件"), default=False)
-    # the one file that pays this line, claimed at its first export: no other file holds it
-    bank_file = models.ForeignKey(
-        "BankFile",
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
     hold_reason = models.CharField(_("暂缓原因"), max_length=12, choices=Hold.choices, blank=True)
     source_line = models.ForeignKey(
@@ -435,6 +432,9 @@ class BankFile(models.Model):
     layout = models.ForeignKey(BankLayout, on_delete=models.PROTECT, related_name="+")
     layout_snapshot = models.JSONField(_("导出时的版式"))
     pay_date = models.DateField(_("发放日期"), null=True)
+    # the banks (开户银行 as the lines name them) whose lines this file pays: claimed at its first
+    # export, so no other file of the roll holds them (payments.bankfile.lines_of)
+    banks = models.JSONField(_("开户银行"), default=list)
     sha256 = models.CharField(max_length=64)
     line_count = models.PositiveIntegerField(_("笔数"))
     total_fen = models.BigIntegerField(_("总金额（分）"))

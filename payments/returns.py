@@ -138,7 +138,8 @@ class Outcome:
 def _expected_lines(bank_file: BankFile) -> dict[str, tuple[int, int, str]]:
     """reference → (seq, fen, status) of every line the file holds."""
     snapshot, roll_id = bank_file.layout_snapshot, bank_file.roll_id
-    rows = RollLine.unscoped.filter(roll_id=roll_id, bank_file=bank_file).values_list("seq", "amount_fen", "status")
+    lines = bankfile.lines_of(bank_file.roll, snapshot, bank_file)
+    rows = lines.values_list("seq", "amount_fen", "status")
     return {
         bankfile.reference_of(snapshot, roll_id=roll_id, seq=seq): (seq, fen, status)
         for seq, fen, status in rows.iterator(chunk_size=5000)
@@ -276,7 +277,7 @@ def import_return(
         return existing
     outcome = _best(data, roll, filename, bank_file, reading)
     now = timezone.now()
-    base = RollLine.unscoped.filter(roll=roll, bank_file=outcome.bank_file, status=RollLine.Status.PENDING)
+    base = RollLine.unscoped.filter(roll=roll, in_bank_file=True, status=RollLine.Status.PENDING)
     paid_count = 0
     for start in range(0, len(outcome.paid), UPDATE_CHUNK):
         chunk = outcome.paid[start : start + UPDATE_CHUNK]

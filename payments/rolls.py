@@ -372,9 +372,14 @@ def hold_after_death(person, *, died_on: date, stopped: list, from_month: date, 
     held_before = Q(roll__status=PaymentRoll.Status.APPROVED, status=RollLine.Status.HELD, released_to__isnull=True)
     lines = later.filter(not_yet | held_before).exclude(hold_reason=RollLine.Hold.DECEASED)
     roll_ids = sorted(set(lines.values_list("roll_id", flat=True)))
-    held = RollLine.unscoped.filter(pk__in=list(lines.values_list("pk", flat=True))).update(
-        status=RollLine.Status.HELD, hold_reason=RollLine.Hold.DECEASED, in_bank_file=False
+    to_hold = list(lines.values_list("pk", "roll__status"))
+    held = RollLine.unscoped.filter(pk__in=[pk for pk, _status in to_hold]).update(
+        status=RollLine.Status.HELD, hold_reason=RollLine.Hold.DECEASED
     )
+    # out of the bank file of a roll not yet approved; an approved roll's line keeps its place in
+    # the file it may already be in (given again byte for byte): it is held, not paid
+    not_approved = [pk for pk, status in to_hold if status == PaymentRoll.Status.GENERATED]
+    RollLine.unscoped.filter(pk__in=not_approved).update(in_bank_file=False)
     for roll in PaymentRoll.unscoped.filter(pk__in=roll_ids):
         if roll.status == PaymentRoll.Status.GENERATED:
             refresh_totals(roll)

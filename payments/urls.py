@@ -19,6 +19,7 @@ urlpatterns = [
     path("rolls/<int:pk>/return/", views.roll_return, name="roll_return"),
     path("rolls/<int:pk>/lines/<int:seq>/correct/", views.line_correct, name="line_correct"),
     path("rolls/<int:pk>/lines/<int:seq>/counter/", views.line_counter_payment, name="line_counter_payment"),
+    path("payees/", views_payee.payee_list, name="payee_list"),
     path("payees/<int:enrolment_pk>/", views_payee.payee_edit, name="payee_edit"),
     path("funds/", views_funds.fund_list, name="fund_list"),
     path("funds/open/", views_funds.fund_open, name="fund_open"),

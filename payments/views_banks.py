@@ -53,7 +53,8 @@ def bank_export(request, pk: int):
     layout = get_object_or_404(BankLayout, code=request.GET.get("layout") or request.POST.get("layout", ""))
     existing = BankFile.objects.filter(roll=roll, layout=layout).first()
     form = PayDateForm(request.POST or None, initial={"pay_date": _default_pay_day(roll)})
-    if existing or (request.method == "POST" and form.is_valid()):
+    checking = "recheck" in request.POST  # the same check again with the date chosen
+    if existing or (request.method == "POST" and form.is_valid() and not checking):
         pay_date = None if existing else form.cleaned_data["pay_date"]
         try:
             return _download(bankfile.write_bank_file(roll, layout, pay_date=pay_date, user=request.user))
@@ -65,9 +66,14 @@ def bank_export(request, pk: int):
         return redirect("payments:roll_detail", roll.pk)
     pay_date = form.cleaned_data["pay_date"] if form.is_bound and form.is_valid() else _default_pay_day(roll)
     preview = bankfile.preview_bank_file(roll, layout, pay_date=pay_date)
-    return render(
-        request, "payments/bank_export.html", {"roll": roll, "layout": layout, "preview": preview, "form": form}
-    )
+    context = {
+        "roll": roll,
+        "layout": layout,
+        "preview": preview,
+        "form": form,
+        "unit_code_missing": bankfile.uses_unit_code(bankfile.snapshot_of(layout)) and not layout.unit_code,
+    }
+    return render(request, "payments/bank_export.html", context)
 
 
 @login_required

@@ -20,7 +20,7 @@ from core.excel import xlsx_response
 from payments import funds
 from payments.checks import three_checks as compute_three_checks
 from payments.errors import PaymentCode
-from payments.models import FundAccount, FundEntry, yuan
+from payments.models import FundAccount, FundEntry, yuan, yuan_number
 from payments.views import _month_param, request_prefix
 from policy.programmes import Programme
 
@@ -53,7 +53,7 @@ def fund_list(request):
     )
     if request.GET.get("export") == "xlsx":
         record(AuditEntry.Action.EXPORT, object_type="payments.fundaccount", object_repr="资金专户导出")
-        rows = ([a.name, a.get_programme_display(), a.year, a.area_code, yuan(a.balance)] for a in accounts)
+        rows = ([a.name, a.get_programme_display(), a.year, a.area_code, yuan_number(a.balance)] for a in accounts)
         return xlsx_response("资金专户", ["账户名称", "救助项目", "年度", "区划代码", "余额（元）"], rows, "资金专户")
     for account in accounts:
         account.balance_yuan = yuan(account.balance)
@@ -91,7 +91,7 @@ def fund_detail(request, pk: int):
     if request.GET.get("export") == "xlsx":
         record(AuditEntry.Action.EXPORT, obj=account, changes={"entries": True})
         rows = (
-            [e.recorded_at.strftime("%Y-%m-%d %H:%M"), e.get_kind_display(), yuan(e.amount_fen), yuan(e.balance_after_fen),
+            [e.recorded_at.strftime("%Y-%m-%d %H:%M"), e.get_kind_display(), yuan_number(e.amount_fen), yuan_number(e.balance_after_fen),
              e.document_reference, e.note, e.override_reason, str(e.recorded_by or "")]
             for e in entries
         )  # fmt: skip

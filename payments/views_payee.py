@@ -4,11 +4,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.roles import Capability
 from audit.services import record_personal_data_view
 from core.errors import DomainError
+from core.masking import mask_id_number
 from ledger.models import Enrolment
 from ledger.payees import payee_is_beneficiary_or_head, payee_of, set_payee
 from payments import rolls
@@ -50,3 +52,30 @@ def payee_edit(request, enrolment_pk: int):
         "rule_ok": payee_is_beneficiary_or_head(enrolment, current.id_number),
     }
     return render(request, "payments/payee_edit.html", context)
+
+
+@login_required
+def payee_list(request):
+    """代领登记: every enrolment paid to someone other than the head, exceptions to the 一卡通 rule
+    with their reasons; a search by household number or head's name leads to the payee page."""
+    if not request.user.can(Capability.UNMASK_PERSONAL_DATA):
+        raise PermissionDenied("无权查看收款人")
+    q = request.GET.get("q", "").strip()
+    enrolments = Enrolment.objects.select_related("household__head", "beneficiary").order_by("area_code", "id")
+    if q:
+        enrolments = enrolments.filter(Q(household__number=q) | Q(household__head__name=q) | Q(beneficiary__name=q))
+    else:
+        enrolments = enrolments.exclude(payee_id_number="")
+    rows = []
+    for enrolment in enrolments[:200]:
+        payee = payee_of(enrolment)
+        rows.append(
+            {
+                "enrolment": enrolment,
+                "payee": payee,
+                "masked_id": mask_id_number(payee.id_number),
+                "rule_ok": payee_is_beneficiary_or_head(enrolment, payee.id_number),
+            }
+        )
+    context = {"rows": rows, "q": q, "can_edit": rolls.can_prepare(request.user)}
+    return render(request, "payments/payee_list.html", context)

@@ -12,8 +12,10 @@ class RegistryConfig(AppConfig):
         from registry import timeline  # noqa: F401 - registers the registry's own timeline provider
         from registry.importing import jobs  # noqa: F401 - the worker process must know the import job
         from registry.views.households import HOUSEHOLD_EXPORT, household_export
+        from registry.views.persons import PERSON_EXPORT, person_export
 
         register_export(HOUSEHOLD_EXPORT, "家庭户名单", household_export)
+        register_export(PERSON_EXPORT, "居民名单", person_export)
 
         register_nav(NavItem("居民", "registry:person_list", None, 100, "查找居民，查看360°档案，导出Excel"))
         register_nav(NavItem("家庭户", "registry:household_list", None, 110, "登记新户、分户并户、家庭成员"))

@@ -56,6 +56,10 @@ def test_two_banks_get_two_files_each_with_its_own_count_total_and_unit_code(cli
     assert "农村商业银行" in page and "邮政储蓄银行" in page and "农商行代发" in page
     check = client.get(reverse("payments:roll_bank_file", args=[two_banks_roll.pk]) + "?layout=rcb").content.decode()
     assert "2笔" in check and "1310.00元" in check and "RCB0001" in check
+    url = reverse("payments:roll_bank_file", args=[two_banks_roll.pk])
+    again = client.post(url, {"layout": "rcb", "pay_date": "2025-04-20", "recheck": "1"}).content.decode()
+    assert "1|1|20250420|RCB0001|1|1|2|1310.00|" in again  # checked again with the date chosen
+    assert not BankFile.objects.filter(roll=two_banks_roll).exists()
     response, rcb = download(client, two_banks_roll, "rcb")
     assert response["X-Bank-File-Count"] == "2"
     assert rcb.decode("gbk").split("\r\n")[0] == "1|1|20250415|RCB0001|1|1|2|1310.00|"
@@ -87,7 +91,7 @@ def test_the_check_before_download_names_the_lines_the_encoding_cannot_carry(cli
 def test_rows_a_return_cannot_match_are_shown_and_exported(client, two_banks_roll, approver):
     client.force_login(approver)
     download(client, two_banks_roll, "rcb")
-    one, two = RollLine.objects.filter(roll=two_banks_roll, bank_file__isnull=False).order_by("seq")
+    one, two = RollLine.objects.filter(roll=two_banks_roll, bank_name__contains="农村商业").order_by("seq")
     data = (
         f"{bank_reference(one)}|{one.payee_name}|{one.amount}|{one.bank_account}|0|成功|\r\n"
         f"{bank_reference(two)}|{two.payee_name}|{two.amount}|{two.bank_account}|E1|户名不符|\r\n"
@@ -165,3 +169,30 @@ def test_an_administrator_edits_a_layout_with_a_preview_of_the_first_lines(clien
 def test_only_an_administrator_edits_layouts(client, clerk_a):
     client.force_login(clerk_a)
     assert client.get(reverse("payments:layout_list")).status_code == 403
+
+
+def test_a_county_rolls_export_is_written_by_the_worker_with_its_total_row(
+    client, two_banks_roll, approver, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jobs import exports
+    from jobs.models import Job
+
+    monkeypatch.setattr(exports, "BACKGROUND_ROWS", 2)
+    client.force_login(approver)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("payments:roll_detail", args=[two_banks_roll.pk]) + "?export=xlsx")
+    job = Job.objects.get(kind=exports.KIND)
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk]) and job.status == "succeeded"
+    data = b"".join(client.get(reverse("jobs:download", args=[job.pk])).streaming_content)
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    assert len(rows) == 5 and rows[-1][0] == "合计" and rows[-1][10] == 1610
+
+
+def test_a_layout_that_writes_a_unit_code_it_does_not_have_cannot_be_exported(client, two_banks_roll, approver):
+    client.force_login(approver)
+    url = reverse("payments:roll_bank_file", args=[two_banks_roll.pk]) + "?layout=rcb-daifa-pipe"
+    page = client.get(url).content.decode()
+    assert "还没有填写" in page and "确认并下载" not in page
+    response = client.post(url, {"layout": "rcb-daifa-pipe", "pay_date": "2025-04-15"}, follow=True)
+    assert "要写入单位代码，但还没有填写" in response.content.decode()
+    assert not BankFile.objects.filter(roll=two_banks_roll).exists()

@@ -12,7 +12,7 @@ from core.errors import DomainError
 from ledger.models import Enrolment
 from ledger.payees import payee_of, set_payee
 from payments import bankfile, rolls
-from payments.models import BankLayout, RollIssue, RollLine
+from payments.models import BankFile, BankLayout, RollIssue
 from payments.tests.factories import APRIL, dibao, household
 from policy.programmes import Programme
 from registry.tests.factories import PersonFactory
@@ -47,7 +47,7 @@ def test_a_son_collecting_for_his_father_is_paid_under_his_own_name_and_id(fathe
     roster = BankLayout.objects.get(code="yikatong-xlsx")
     preview = bankfile.preview_bank_file(roll, roster, pay_date=date(2025, 4, 10))
     assert preview.count == 0  # the line is paid by the bank file, never by a second file
-    RollLine.objects.filter(roll=roll).update(bank_file=None)
+    BankFile.objects.filter(roll=roll).delete()  # as if the roll had gone to the 一卡通 system instead
     data = bankfile.write_bank_file(roll, roster, pay_date=date(2025, 4, 10)).file.read()
     sheet = load_workbook(io.BytesIO(data)).active
     header, row = [list(r) for r in sheet.iter_rows(min_row=1, max_row=2, values_only=True)]
@@ -93,3 +93,12 @@ def test_the_payee_page_records_the_son_and_refuses_without_a_reason(client, cle
     )
     page = response.content.decode()
     assert "孙建国" in page and "例外：年老卧床" in page
+
+
+def test_the_payee_list_shows_the_exception_and_its_reason(client, clerk_a, father_paid_to_son):
+    client.force_login(clerk_a)
+    page = client.get(reverse("payments:payee_list")).content.decode()
+    assert "王小明" in page and "例外：户主年老行动不便，由儿子代领" in page
+    assert father_paid_to_son[1].id_number not in page  # masked in the list
+    found = client.get(reverse("payments:payee_list") + "?q=王老汉").content.decode()
+    assert reverse("payments:payee_edit", args=[father_paid_to_son[2].pk]) in found

@@ -29,7 +29,7 @@ def make_roll(clerk, approver, month=APRIL, count=5, export=True):
 
 
 def return_file(roll, failures: dict[int, str]) -> bytes:
-    lines = RollLine.objects.filter(roll=roll, bank_file__isnull=False).order_by("seq")
+    lines = RollLine.objects.filter(roll=roll, in_bank_file=True).order_by("seq")
     out = [f"1|1|20250410|民政局|1|1|{len(lines)}|{yuan(sum(x.amount_fen for x in lines))}|"]
     for line in lines:
         ok = line.seq not in failures

@@ -1,4 +1,4 @@
-"""Exports a clerk opens in Excel: money as numbers, IDs and accounts whole, no formula injection."""
+"""Exports a clerk opens in Excel: money as numbers, IDs and accounts whole, CSV that Excel reads right."""
 
 import csv
 import io
