@@ -18,7 +18,9 @@ def rolls_card(user, today: date) -> Card | None:
         return None
     waiting = PaymentRoll.objects.filter(status=PaymentRoll.Status.GENERATED)
     listed_rolls = list(waiting.order_by("month", "id")[:ROWS])
-    places = dict(Area.objects.current().filter(code__in={roll.area_code for roll in listed_rolls}).values_list("code", "name"))
+    places = dict(
+        Area.objects.current().filter(code__in={roll.area_code for roll in listed_rolls}).values_list("code", "name")
+    )
     rows = [
         Row(
             f"{places.get(roll.area_code, '')} · {roll.get_programme_display()} · {roll.month:%Y年%-m月}",

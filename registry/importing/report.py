@@ -11,7 +11,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.excel import text_cell
+from core.excel import text_safe_cell
 from registry.importing.checking import Plan
 
 RED = PatternFill("solid", fgColor="FFC7CE")
@@ -46,10 +46,10 @@ def error_workbook(plan: Plan):
         number = index + 1
         row = list(cells) + [""] * (width - len(cells))
         if index < sheet.header_index:
-            data.append([text_cell(data, _plain(value)) for value in row])
+            data.append([text_safe_cell(data, _plain(value)) for value in row])
             continue
         if index == sheet.header_index:
-            header = [text_cell(data, value) for value in row]
+            header = [text_safe_cell(data, value) for value in row]
             for cell in header:
                 cell.font = BOLD
             extra = [WriteOnlyCell(data, value="错误说明"), WriteOnlyCell(data, value="导入状态")]
@@ -59,9 +59,9 @@ def error_workbook(plan: Plan):
             continue
         problems = by_row.get(number)
         if not problems and number not in bad_rows:
-            data.append([text_cell(data, _plain(value)) for value in row])
+            data.append([text_safe_cell(data, _plain(value)) for value in row])
             continue
-        out = [text_cell(data, _plain(value)) for value in row]
+        out = [text_safe_cell(data, _plain(value)) for value in row]
         for problem in problems or []:
             if problem.column is not None and problem.column < width:
                 cell = out[problem.column]
@@ -81,7 +81,7 @@ def error_workbook(plan: Plan):
         column = problem.column
         letter = get_column_letter(column + 1) if column is not None else ""
         name = sheet.headers[column] if column is not None and column < len(sheet.headers) else ""
-        listing.append([text_cell(listing, v) for v in (problem.row or "", letter, name, problem.message)])
+        listing.append([text_safe_cell(listing, v) for v in (problem.row or "", letter, name, problem.message)])
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the caller closes it
     workbook.save(output)
     output.seek(0)
