@@ -119,7 +119,8 @@ def household_export(params: dict, user):
     form = HouseholdFilterForm(params or None, user=user)
     queryset = household_queryset(form)
     full = params.get("full") == "1" and user.can(Capability.UNMASK_PERSONAL_DATA)
-    rows = (_export_row(h, full) for h in queryset.iterator(chunk_size=2000))
+    size = Count("memberships", filter=Q(memberships__end_date__isnull=True))
+    rows = (_export_row(h, full) for h in queryset.annotate(size=size).iterator(chunk_size=2000))
     return HOUSEHOLD_EXPORT_HEADERS, rows, queryset.count()
 
 
