@@ -247,7 +247,7 @@ def deliver_due(now: datetime | None = None) -> dict[str, int]:
         delivery__in=[HotlineOrder.Delivery.PENDING, HotlineOrder.Delivery.FAILED], next_try_at__lte=now
     ).values_list("pk", flat=True)
     sent = sum(deliver(pk) for pk in list(due))
-    return {"sent": sent}
+    return {"已送达答复": sent}
 
 
 def deliver_due_today(on_date) -> dict:

@@ -366,7 +366,7 @@ def supervise_overdue(now: datetime | None = None) -> dict[str, int]:
             except IntegrityError:
                 pass
         GridEvent.objects.filter(pk=event.pk).update(supervised_level=level)
-    return {"supervised": raised}
+    return {"超期督办": raised}
 
 
 def _notify_supervision(event: GridEvent, level: int) -> None:

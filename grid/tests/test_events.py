@@ -103,13 +103,13 @@ def test_an_overdue_event_is_supervised_once_per_level(grid_worker, clerk_a):
     with within(scope_for_user(clerk_a)):
         services.hand_off(event, user=clerk_a, level=Level.TOWNSHIP)
     period = event.due_at - timezone.now()
-    assert services.supervise_overdue(now=event.due_at - timedelta(minutes=1)) == {"supervised": 0}
-    assert services.supervise_overdue(now=event.due_at + timedelta(minutes=1)) == {"supervised": 1}
-    assert services.supervise_overdue(now=event.due_at + timedelta(minutes=2)) == {"supervised": 0}
+    assert services.supervise_overdue(now=event.due_at - timedelta(minutes=1)) == {"超期督办": 0}
+    assert services.supervise_overdue(now=event.due_at + timedelta(minutes=1)) == {"超期督办": 1}
+    assert services.supervise_overdue(now=event.due_at + timedelta(minutes=2)) == {"超期督办": 0}
     event.refresh_from_db()
     assert event.supervised_level == 1
     # still open a whole deadline later: raised to the second level
-    assert services.supervise_overdue(now=event.due_at + period + timedelta(minutes=5)) == {"supervised": 1}
+    assert services.supervise_overdue(now=event.due_at + period + timedelta(minutes=5)) == {"超期督办": 1}
     texts = list(event.steps.filter(kind=EventStep.Kind.SUPERVISED).values_list("text", flat=True))
     assert texts == ["1级督办：已超过办理期限", "2级督办：已超过办理期限"]
     from cases.models import Notification
@@ -128,7 +128,7 @@ def test_resolve_then_close_with_the_residents_satisfaction(grid_worker, clerk_a
         services.close(event, user=clerk_a, satisfaction="满意")
     event.refresh_from_db()
     assert (event.status, event.satisfaction) == (GridEvent.Status.CLOSED, "满意")
-    assert services.supervise_overdue(now=timezone.now() + timedelta(days=60)) == {"supervised": 0}
+    assert services.supervise_overdue(now=timezone.now() + timedelta(days=60)) == {"超期督办": 0}
 
 
 def test_an_event_becomes_a_monitoring_warning(grid_worker, clerk_a, household, minsheng):

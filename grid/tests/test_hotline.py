@@ -90,9 +90,9 @@ def test_the_answer_goes_back_and_a_failed_delivery_is_retried(
         stored = HotlineOrder.objects.get()
         assert stored.delivery == HotlineOrder.Delivery.FAILED
         assert stored.attempts == 1 and "503" in stored.last_error
-        assert hotline.deliver_due(now=timezone.now()) == {"sent": 0}  # still pausing
+        assert hotline.deliver_due(now=timezone.now()) == {"已送达答复": 0}  # still pausing
         platform.status = 200
-        assert hotline.deliver_due(now=timezone.now() + timedelta(minutes=2)) == {"sent": 1}
+        assert hotline.deliver_due(now=timezone.now() + timedelta(minutes=2)) == {"已送达答复": 1}
     stored.refresh_from_db()
     assert stored.delivery == HotlineOrder.Delivery.SENT and stored.attempts == 2
     raw, signature = platform.received[-1]

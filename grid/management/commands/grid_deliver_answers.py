@@ -10,4 +10,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with system_scope():
             result = deliver_due()
-        self.stdout.write(f"已送达{result['sent']}件")
+        self.stdout.write(f"已送达{result['已送达答复']}件")
