@@ -11,7 +11,7 @@ class GridConfig(AppConfig):
     def ready(self) -> None:
         from accounts.roles import Capability
         from core.navigation import NavItem, register_nav
-        from grid import hotline, services
+        from grid import home_cards, hotline, services  # noqa: F401 - home_cards registers the cards
         from jobs.periodic import Every, Periodic, register_periodic
 
         register_nav(
