@@ -26,6 +26,7 @@ from audit.models import AuditEntry
 from audit.services import record
 from core.errors import DomainError
 from core.months import add_months, month_start
+from payments import hooks
 from payments.errors import PaymentCode
 from payments.models import PaymentRoll, RollIssue, RollLine
 from policy.parameters import Policy
@@ -413,6 +414,7 @@ def approve_roll(roll: PaymentRoll, *, user, fund_override_reason: str = "") -> 
             PaymentCode.BLOCKED,
             f"名册有{roll.issue_count}个问题（死亡后发放、重复发放或收款人不符），处理后重新生成才能审批",
         )
+    hooks.check_roll_approval(roll)  # e.g. a roll a 稽查 rule names waits for the auditor's opinion
     with transaction.atomic():
         _lock_programme(roll.programme)
         found = recheck_roll(roll)

@@ -12,6 +12,7 @@ class SupervisionConfig(AppConfig):
         from cases.hooks import OverdueWork, register_approval_guard, register_overdue_work
         from core.navigation import NavItem, register_nav
         from jobs.periodic import Every, Periodic, register_periodic
+        from payments.hooks import register_roll_approval_guard
         from supervision import opinions, rectifications
 
         register_nav(
@@ -33,6 +34,7 @@ class SupervisionConfig(AppConfig):
             )
         )
         register_approval_guard(opinions.approval_guard)
+        register_roll_approval_guard(opinions.roll_approval_guard)
         register_overdue_work(
             OverdueWork(key="supervision.rectification", label="稽查整改超期", rows=rectifications.overdue_rows)
         )

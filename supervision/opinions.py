@@ -101,6 +101,36 @@ def approval_guard(step: CaseStep) -> None:
         )
 
 
+def rules_for_roll(roll, on_date: date | None = None) -> list[OpinionRule]:
+    """The rules that make this payment roll wait for a 稽查 opinion: a roll whose payable total is
+    above a rule's limit, in the rule's area (a rule's 事项编码, when set, names the programme)."""
+    on_date = on_date or timezone.localdate()
+    return [
+        rule
+        for rule in rules_on(on_date)
+        if rule.kind == Kind.ROLL_ABOVE
+        and rule.item_code in ("", roll.programme)
+        and roll.area_code.startswith(rule.area_code)
+        and roll.payable_fen > (rule.threshold or 0) * 100
+    ]
+
+
+def roll_approval_guard(roll) -> None:
+    """Registered with payments.hooks: a roll a rule names waits for an opinion that does not disagree."""
+    rules = rules_for_roll(roll)
+    if not rules:
+        return
+    opinion = Opinion.unscoped.filter(roll_id=roll.pk).order_by("-id").first()
+    names = "、".join(rule.name for rule in rules)
+    if opinion is None:
+        raise DomainError(SupervisionCode.OPINION_REQUIRED, f"该名册属于“{names}”，须先取得稽查意见才能审批")
+    if opinion.verdict == Opinion.Verdict.DISAGREE:
+        raise DomainError(
+            SupervisionCode.OPINION_DISAGREES,
+            f"稽查意见为不同意（{opinion.text[:60]}），须稽查人员重新出具意见后才能审批",
+        )
+
+
 def give_opinion(*, user, verdict: str, text: str, on_date: date, step: CaseStep | None = None, roll=None) -> Opinion:
     """An auditor's 稽查意见 on a case step or a payment roll."""
     if not user.can(Capability.INSPECT):

@@ -251,6 +251,7 @@ class OpinionRule(Audited, models.Model):
         CLOSE_RELATIVE = "close_relative", _("工作人员近亲属的申请")
         ADVANCE_ABOVE = "advance_above", _("先行救助金额超过限额")
         ITEM = "item", _("指定事项的全部申请")
+        ROLL_ABOVE = "roll_above", _("应发总额超过限额的发放名册")
 
     name = models.CharField(_("规则名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
