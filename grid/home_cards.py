@@ -73,8 +73,13 @@ register_home_card(HomeCard("grid_visits", Capability.VISIT_HOUSEHOLDS, 25, visi
 
 
 def reported_card(user, today: date) -> Card | None:
-    """A reporter who also handles events sees the area's card instead."""
-    return None if user.can(Capability.HANDLE_GRID_EVENTS) else events_card(user, today)
+    """A grid worker's own open reports; none while nothing they reported is open (the home then says
+    there is nothing to do), and a reporter who also handles events sees the area's card instead."""
+    if user.can(Capability.HANDLE_GRID_EVENTS):
+        return None
+    if not GridEvent.objects.filter(status=GridEvent.Status.OPEN, reporter=user).exists():
+        return None
+    return events_card(user, today)
 
 
 register_home_card(HomeCard("grid_events", Capability.REPORT_GRID_EVENTS, 26, reported_card))
