@@ -19,6 +19,11 @@ class CockpitConfig(AppConfig):
         register_nav(
             NavItem("数据驾驶舱", "cockpit:index", Capability.VIEW_DASHBOARD, 5, "全县办件、资金、预警一屏总览")
         )
+        register_nav(
+            NavItem(
+                "变动情况表", "cockpit:changes", Capability.VIEW_DASHBOARD, 6, "民政统计：当月新增、停保、增发、减发"
+            )
+        )
         register_landing(Landing("cockpit", Capability.VIEW_DASHBOARD, 10, leader_home))
         register_periodic(
             Periodic(

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("records/<slug:indicator>/<slug:key>/", views.record_list, name="records"),
     path("refresh/", views.refresh, name="refresh"),
+    path("changes/", views.changes, name="changes"),
 ]

@@ -171,3 +171,36 @@ def refresh(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("cockpit:index")  # never a page of another site
     return redirect(target)
+
+
+def _report_month(request) -> date:
+    """?month=YYYY-MM; this month by default; anything else is a Chinese 400 (BadArea's page)."""
+    text = (request.GET.get("month") or "").strip()
+    if not text:
+        return timezone.localdate().replace(day=1)
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        raise BadArea("月份格式应为“2026-12”") from None
+
+
+@login_required
+def changes(request):
+    """民政统计 · 变动情况表: the month's new, stopped, raised and lowered enrolments by programme."""
+    from core.excel import xlsx_response
+    from ledger.statistics import CHANGES, change_report
+
+    _require(request.user)
+    try:
+        month = _report_month(request)
+    except BadArea as error:
+        return render(request, "cockpit/bad_request.html", {"message": error.message}, status=400)
+    rows = change_report(month)
+    columns = list(CHANGES)
+    if request.GET.get("export") == "xlsx":
+        headers = ["救助项目"] + [f"{c}{part}" for c in columns for part in ("户数", "人数", "金额（元）")]
+        lines = [[row.label] + [value for c in columns for value in row.figures[c]] for row in rows]
+        return xlsx_response(f"变动情况表{month:%Y%m}", headers, lines, "变动情况表")
+    context = {"rows": rows, "columns": columns, "month": month}
+    return render(request, "cockpit/changes.html", context)

@@ -161,3 +161,32 @@ def test_refresh_returns_to_the_page_but_never_to_another_site(client, county, l
     assert back.status_code == 302 and back["Location"] == f"/cockpit/?area={TOWNSHIP_A}"
     away = client.post(reverse("cockpit:refresh"), {"next": "https://example.com/"})
     assert away["Location"] == reverse("cockpit:index")
+
+
+def test_the_change_report_page_and_its_excel_for_the_leader_only(client, leader, clerk_a):
+    import io
+    from datetime import date
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from ledger import services
+    from payments.tests.factories import household
+    from policy.programmes import Programme
+
+    services.enrol(
+        programme=Programme.DIBAO,
+        household=household(),
+        monthly_amount=Decimal("600.00"),
+        decided_on=date(2026, 11, 20),
+        covered_members=3,
+    )
+    client.force_login(leader)
+    page = client.get("/cockpit/changes/", {"month": "2026-12"})
+    assert page.status_code == 200 and "最低生活保障（低保）" in page.content.decode()
+    workbook = client.get("/cockpit/changes/", {"month": "2026-12", "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(workbook.streaming_content))).active
+    assert [c.value for c in sheet[2]][:4] == ["最低生活保障（低保）", 1, 3, 600]
+    assert client.get("/cockpit/changes/", {"month": "2026-13"}).status_code == 400
+    client.force_login(clerk_a)
+    assert client.get("/cockpit/changes/").status_code == 403
