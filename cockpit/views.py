@@ -1,7 +1,7 @@
 """The leader's cockpit (数据驾驶舱): charts of the county's work from the pre-aggregated figures,
 each drilling down county → township → village → the list of records behind the figure."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -202,5 +202,9 @@ def changes(request):
         headers = ["救助项目"] + [f"{c}{part}" for c in columns for part in ("户数", "人数", "金额（元）")]
         lines = [[row.label] + [value for c in columns for value in row.figures[c]] for row in rows]
         return xlsx_response(f"变动情况表{month:%Y%m}", headers, lines, "变动情况表")
-    context = {"rows": rows, "columns": columns, "month": month}
+    this_month = timezone.localdate().replace(day=1)
+    months = [this_month]
+    while len(months) < 36:
+        months.append((months[-1] - timedelta(days=1)).replace(day=1))
+    context = {"rows": rows, "columns": columns, "month": month, "months": months}
     return render(request, "cockpit/changes.html", context)
