@@ -1,7 +1,7 @@
 """The leader's cockpit (数据驾驶舱): charts of the county's work from the pre-aggregated figures,
 each drilling down county → township → village → the list of records behind the figure."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +21,7 @@ from cockpit import charts
 from cockpit.errors import BadArea
 from cockpit.figures import INDICATORS, figure_total, last_refresh, records, refresh_figures
 from cockpit.rows import record_rows
+from core.months import add_months, parse_month
 
 PAGE_SIZE = 50
 
@@ -178,11 +179,10 @@ def _report_month(request) -> date:
     text = (request.GET.get("month") or "").strip()
     if not text:
         return timezone.localdate().replace(day=1)
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
-    except (ValueError, TypeError):
-        raise BadArea("月份格式应为“2026-12”") from None
+    month = parse_month(text)
+    if month is None:
+        raise BadArea("月份格式应为“2026-12”")
+    return month
 
 
 @login_required
@@ -203,8 +203,6 @@ def changes(request):
         lines = [[row.label] + [value for c in columns for value in row.figures[c]] for row in rows]
         return xlsx_response(f"变动情况表{month:%Y%m}", headers, lines, "变动情况表")
     this_month = timezone.localdate().replace(day=1)
-    months = [this_month]
-    while len(months) < 36:
-        months.append((months[-1] - timedelta(days=1)).replace(day=1))
+    months = [add_months(this_month, -back) for back in range(36)]
     context = {"rows": rows, "columns": columns, "month": month, "months": months}
     return render(request, "cockpit/changes.html", context)

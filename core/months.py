@@ -28,6 +28,16 @@ def month_end(day: date) -> date:
     return day.replace(day=days_in_month(day.year, day.month))
 
 
+def parse_month(text: str | None) -> date | None:
+    """A month as pages pass it ("2026-12", as an <input type=month> or a link writes it): its first
+    day, or None when the text is not a month."""
+    try:
+        year, month = (text or "").strip().split("-")[:2]
+        return date(int(year), int(month), 1)
+    except ValueError:
+        return None
+
+
 def add_months(day: date, months: int) -> date:
     """`day` plus (or minus) whole months, the day clamped to the target month's last day."""
     index = day.year * 12 + day.month - 1 + months

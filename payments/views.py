@@ -1,7 +1,5 @@
 """Payment roll pages: list and generate, review and approve, bank file, bank return, corrections."""
 
-from datetime import date
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +18,7 @@ from audit.services import record, record_personal_data_view
 from core.errors import DomainError
 from core.excel import csv_response, xlsx_response
 from core.masking import mask_bank_account, mask_id_number
+from core.months import parse_month
 from jobs.exports import export_response
 from jobs.models import Job
 from payments import bankfile, rolls
@@ -67,14 +66,6 @@ def _require(user, allowed: bool, message: str = "无权进行此操作") -> Non
         raise PermissionDenied(message)
 
 
-def _month_param(value: str | None) -> date | None:
-    try:
-        year, month = (value or "").split("-")[:2]
-        return date(int(year), int(month), 1)
-    except ValueError:
-        return None
-
-
 ROLL_HEADERS = [
     "名册编号",
     "救助项目",
@@ -96,7 +87,7 @@ def roll_list(request):
     queryset = PaymentRoll.objects.select_related("generated_by", "approved_by")
     if programme := request.GET.get("programme"):
         queryset = queryset.filter(programme=programme)
-    if month := _month_param(request.GET.get("month")):
+    if month := parse_month(request.GET.get("month")):
         queryset = queryset.filter(month=month)
     recs = reconcile(queryset)
     if request.GET.get("export") == "xlsx":

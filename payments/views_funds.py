@@ -17,11 +17,12 @@ from audit.models import AuditEntry
 from audit.services import record
 from core.errors import DomainError
 from core.excel import xlsx_response
+from core.months import parse_month
 from payments import funds
 from payments.checks import three_checks as compute_three_checks
 from payments.errors import PaymentCode
 from payments.models import FundAccount, FundEntry, yuan, yuan_number
-from payments.views import _month_param, request_prefix
+from payments.views import request_prefix
 from policy.programmes import Programme
 
 
@@ -154,7 +155,7 @@ CHECK_HEADERS = [
 
 @login_required
 def three_checks(request):
-    month = _month_param(request.GET.get("month")) or timezone.localdate().replace(day=1)
+    month = parse_month(request.GET.get("month")) or timezone.localdate().replace(day=1)
     try:
         days = max(1, min(365, int(request.GET.get("days", 30))))
     except ValueError:

@@ -8,21 +8,20 @@ to the records behind a figure. Indicator rows (data) name a computation by its 
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from areas.jurisdiction import current_scope
 from cases.models import CaseEvent, CaseStep, Supervision, Transfer
+from core.months import month_end, month_start
 from supervision.models import Finding, Rectification
 
 
 def month_bounds(month: date) -> tuple[date, date]:
     """First and last day of the month of `month`."""
-    first = month.replace(day=1)
-    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return first, last
+    return month_start(month), month_end(month)
 
 
 @dataclass(frozen=True)

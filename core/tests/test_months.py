@@ -94,3 +94,11 @@ def test_duckdb_agrees_with_python():
     with duckdb.connect() as db:
         answers = dict(db.execute(sql).fetchall())
     assert answers == {i: add_months(day, months) for i, (day, months) in enumerate(cases)}
+
+
+def test_a_month_as_pages_pass_it_is_read_and_anything_else_is_none():
+    from core.months import parse_month
+
+    assert parse_month("2026-12") == date(2026, 12, 1)
+    assert parse_month(" 2025-03-15 ") == date(2025, 3, 1)
+    assert [parse_month(t) for t in ("", None, "2026-13", "十二月", "2026")] == [None] * 5
