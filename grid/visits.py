@@ -175,11 +175,15 @@ def plan_days(category: str, on_date: date) -> int | None:
 def due_visits(worker, on_date: date) -> list[dict]:
     """The worker's households with the next visit due under the plan of their category (the
     shortest period among their programmes in payment), overdue first."""
+    contacts = HouseholdContact.objects.filter(worker=worker).select_related("household", "household__head")
+    return _due_rows(list(contacts[:2000]), on_date)
+
+
+def _due_rows(contacts: list, on_date: date) -> list[dict]:
+    """The next visit of each contact's household: its programmes and last visit read for all of
+    them at once (three queries, however many contacts)."""
     from ledger.models import Enrolment
 
-    contacts = list(
-        HouseholdContact.objects.filter(worker=worker).select_related("household", "household__head")[:2000]
-    )
     ids = [c.household_id for c in contacts]
     programmes: dict[int, set[str]] = {}
     for household_id, programme in (
@@ -204,6 +208,7 @@ def due_visits(worker, on_date: date) -> list[dict]:
         rows.append(
             {
                 "household": contact.household,
+                "worker_id": contact.worker_id,
                 "last": previous,
                 "due": due,
                 "overdue": bool(due and due < on_date),
@@ -215,10 +220,17 @@ def due_visits(worker, on_date: date) -> list[dict]:
 
 
 def overdue_by_worker(workers, on_date: date) -> list[dict]:
-    """The township's view: each worker's households and how many visits are overdue."""
-    rows = []
-    for worker in workers:
-        due = due_visits(worker, on_date)
-        if due:
-            rows.append({"worker": worker, "households": len(due), "overdue": sum(r["overdue"] for r in due)})
+    """The township's view: each worker's households and how many visits are overdue (the contacts
+    of every worker read together, not a round of queries per worker)."""
+    workers = list(workers)
+    contacts = list(HouseholdContact.objects.filter(worker__in=workers).select_related("household"))
+    counts: dict[int, list[int]] = {}
+    for row in _due_rows(contacts, on_date):
+        households, overdue = counts.setdefault(row["worker_id"], [0, 0])
+        counts[row["worker_id"]] = [households + 1, overdue + row["overdue"]]
+    rows = [
+        {"worker": worker, "households": counts[worker.pk][0], "overdue": counts[worker.pk][1]}
+        for worker in workers
+        if worker.pk in counts
+    ]
     return sorted(rows, key=lambda r: -r["overdue"])

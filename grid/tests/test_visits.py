@@ -217,3 +217,17 @@ def test_the_board_assigns_several_warnings_at_once(client, minsheng, reviewer_a
     assert set(Warning.objects.values_list("assigned_to", "due_on")) == {(reviewer_a.pk, date(2026, 12, 20))}
     client.force_login(minsheng)
     assert 'data-testid="bulk-assign"' not in client.get(reverse("monitoring:board")).content.decode()
+
+
+def test_the_townships_overdue_view_counts_each_worker_in_a_few_queries(
+    minsheng, grid_worker, household, django_assert_max_num_queries
+):
+    from registry.tests.factories import HouseholdFactory
+
+    in_payment(household)
+    visits.assign_contacts([household], minsheng, on_date=date(2026, 1, 1))
+    others = [HouseholdFactory(area_code=household.area_code) for _ in range(3)]
+    visits.assign_contacts(others, grid_worker, on_date=date(2026, 12, 1))
+    with django_assert_max_num_queries(6):
+        rows = visits.overdue_by_worker([minsheng, grid_worker], date(2026, 12, 7))
+    assert [(r["worker"], r["households"], r["overdue"]) for r in rows] == [(minsheng, 1, 1), (grid_worker, 3, 0)]
