@@ -59,6 +59,10 @@ DEMO_ACCOUNTS = [
     DemoAccountSpec("clerk2", "罗小红", RoleCode.CLERK, TOWNSHIP_B),
     DemoAccountSpec("minsheng", "谢春花", RoleCode.LIVELIHOOD_WORKER, VILLAGE_A),
     DemoAccountSpec("wangge", "曾德华", RoleCode.GRID_WORKER, VILLAGE_A),
+    DemoAccountSpec("jiuzhu", "王建军", RoleCode.RESCUE_OFFICER, BUREAU),
+    DemoAccountSpec("ertong", "杨桂兰", RoleCode.CHILDREN_DIRECTOR, VILLAGE_A),
+    DemoAccountSpec("shegong", "周晓燕", RoleCode.SOCIAL_WORKER, TOWNSHIP_A),
+    DemoAccountSpec("jigou", "吴志明", RoleCode.PROVIDER_STAFF, TOWNSHIP_A),
 ]
 
 

@@ -29,6 +29,10 @@ ROLE_DUTIES = {
     RoleCode.AUDITOR: "稽查审批、资格、政策执行和资金发放，查阅操作日志",
     RoleCode.LEADER: "督办、排名讲评、统计看板",
     RoleCode.REGISTRAR: "婚姻登记、离婚冷静期管理",
+    RoleCode.RESCUE_OFFICER: "流浪乞讨人员接收、甄别寻亲、护送返乡",
+    RoleCode.CHILDREN_DIRECTOR: "困境儿童和留守儿童排查、定期走访、强制报告",
+    RoleCode.SOCIAL_WORKER: "社工站服务：照料陪伴、心理疏导、链接慈善资源",
+    RoleCode.PROVIDER_STAFF: "服务机构：接单服务、签到记录、反馈帮扶情况",
     RoleCode.ADMIN: "维护区划、单位、人员和角色",
 }
 

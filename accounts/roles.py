@@ -16,6 +16,10 @@ class RoleCode(models.TextChoices):
     AUDITOR = "auditor", _("稽查员")
     LEADER = "leader", _("局领导")
     REGISTRAR = "registrar", _("婚姻登记员")
+    RESCUE_OFFICER = "rescue_officer", _("救助管理站工作人员")
+    CHILDREN_DIRECTOR = "children_director", _("儿童主任")
+    SOCIAL_WORKER = "social_worker", _("社工站社工")
+    PROVIDER_STAFF = "provider_staff", _("服务机构人员")
     ADMIN = "admin", _("系统管理员")
 
 
@@ -123,6 +127,10 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.ACCEPT_APPLICATIONS,
         *_HANDLER,
     },
+    RoleCode.RESCUE_OFFICER: set(),
+    RoleCode.CHILDREN_DIRECTOR: set(),
+    RoleCode.SOCIAL_WORKER: set(),
+    RoleCode.PROVIDER_STAFF: set(),
     RoleCode.ADMIN: {
         C.MANAGE_STAFF,
         C.VIEW_STAFF,
@@ -132,6 +140,32 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
         C.MANAGE_BANK_LAYOUTS,
     },
 }
+
+
+# Capabilities a business line declares for itself (its own capabilities.py), so a new line adds
+# what its roles may do without editing this file: code → label.
+_REGISTERED_LABELS: dict[str, str] = {}
+
+
+def register_capability(code: str, label: str, *, roles) -> str:
+    """Declare a business line's capability and the roles that carry it; returns the code, so a
+    line writes `MANAGE_MARRIAGES = register_capability("manage_marriages", "婚姻登记", roles=[...])`.
+    Idempotent; a code that clashes with a built-in or another line's label is a programming error."""
+    known = {str(value): str(label_) for value, label_ in Capability.choices}
+    known.update(_REGISTERED_LABELS)
+    if code in known and known[code] != str(label):
+        raise ValueError(f"capability {code!r} is already declared as {known[code]!r}")
+    _REGISTERED_LABELS[code] = str(label)
+    for role in roles:
+        ROLE_CAPABILITIES.setdefault(str(role), set()).add(code)
+    return code
+
+
+def capability_label(code: str) -> str:
+    """The Chinese name of a capability, built-in or declared by a business line."""
+    if code in _REGISTERED_LABELS:
+        return _REGISTERED_LABELS[code]
+    return str(Capability(code).label)
 
 
 def roles_can(role_codes, capability: str) -> bool:

@@ -71,14 +71,14 @@ def test_one_account_per_role_in_the_right_units(hunan):
 
     users = {user.username: user for user in User.objects.select_related("unit")}
     assert set(users) == {spec.username for spec in DEMO_ACCOUNTS}
-    assert len(users) == 10
+    assert len(users) == 14
     assert {spec.role for spec in DEMO_ACCOUNTS} == set(RoleCode.values)
     for spec in DEMO_ACCOUNTS:
         user = users[spec.username]
         assert user.role_codes == {spec.role}
         assert user.full_name and user.full_name == spec.full_name
         assert user.must_change_password is False
-    # One hash for all ten (hashing is deliberately slow): checking one checks them all.
+    # One hash for all fourteen (hashing is deliberately slow): checking one checks them all.
     assert len({user.password for user in users.values()}) == 1
     assert users["admin"].check_password(DEMO_PASSWORD)
     for name in ("admin", "leader", "approver", "auditor", "registrar"):
@@ -99,7 +99,7 @@ def test_the_two_township_clerks_see_only_their_own_township(hunan):
         seen = set(Unit.objects.values_list("area_code", flat=True))
         staff = set(User.in_jurisdiction.values_list("username", flat=True))
     assert seen and all(code.startswith("430522100") for code in seen)
-    assert staff == {"clerk", "reviewer", "minsheng", "wangge"}
+    assert staff == {"clerk", "reviewer", "minsheng", "wangge", "ertong", "shegong", "jigou"}
     with within(scope_for_user(clerk2)):
         assert set(User.in_jurisdiction.values_list("username", flat=True)) == {"clerk2"}
         assert not Unit.objects.filter(area_code__startswith="430522100").exists()
@@ -113,7 +113,7 @@ def test_running_twice_changes_nothing(hunan):
 
     assert _state() == before
     assert (report.units.created, report.units.updated, report.areas.created) == (0, 0, 0)
-    assert len(report.accounts) == 10 and not any(account.created for account in report.accounts)
+    assert len(report.accounts) == len(DEMO_ACCOUNTS) and not any(account.created for account in report.accounts)
 
 
 def test_an_account_outside_the_demo_county_is_left_alone(hunan):
@@ -126,7 +126,7 @@ def test_an_account_outside_the_demo_county_is_left_alone(hunan):
     admin.refresh_from_db()
     assert (admin.full_name, admin.unit_id, admin.password) == ("真管理员", other.pk, password)
     assert "跳过：admin" in output
-    assert User.objects.count() == 10
+    assert User.objects.count() == len(DEMO_ACCOUNTS)
 
 
 def test_a_unit_name_taken_elsewhere_is_qualified(hunan):
