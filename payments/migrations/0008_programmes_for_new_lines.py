@@ -4,20 +4,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0007_bankfiles_layouts'),
+        ("payments", "0007_bankfiles_layouts"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='fundaccount',
-            name='programme',
-            field=models.CharField(choices=[('dibao', '最低生活保障（低保）'), ('tekun', '特困人员救助供养（特困）'), ('temporary_emergency', '临时救助（急难型）'), ('temporary_spending', '临时救助（支出型）'), ('edge', '低保边缘家庭'), ('rigid_spending', '刚性支出困难家庭'), ('disability_living', '困难残疾人生活补贴'), ('disability_care', '重度残疾人护理补贴'), ('orphan', '孤儿基本生活费'), ('unsupported_child', '事实无人抚养儿童基本生活费'), ('child_difficulty', '困境儿童基本生活补贴'), ('elderly_allowance', '高龄津贴'), ('elderly_service', '经济困难老年人服务补贴'), ('elderly_care', '经济困难失能老年人护理补贴'), ('home_care', '政府购买居家养老服务'), ('funeral_waiver', '基本殡葬服务费用减免'), ('eco_burial', '生态安葬奖补'), ('disaster_relief', '自然灾害生活救助'), ('campaign', '专项慰问救助')], max_length=30, verbose_name='救助项目'),
+            model_name="fundaccount",
+            name="programme",
+            field=models.CharField(
+                choices=[
+                    ("dibao", "最低生活保障（低保）"),
+                    ("tekun", "特困人员救助供养（特困）"),
+                    ("temporary_emergency", "临时救助（急难型）"),
+                    ("temporary_spending", "临时救助（支出型）"),
+                    ("edge", "低保边缘家庭"),
+                    ("rigid_spending", "刚性支出困难家庭"),
+                    ("disability_living", "困难残疾人生活补贴"),
+                    ("disability_care", "重度残疾人护理补贴"),
+                    ("orphan", "孤儿基本生活费"),
+                    ("unsupported_child", "事实无人抚养儿童基本生活费"),
+                    ("child_difficulty", "困境儿童基本生活补贴"),
+                    ("elderly_allowance", "高龄津贴"),
+                    ("elderly_service", "经济困难老年人服务补贴"),
+                    ("elderly_care", "经济困难失能老年人护理补贴"),
+                    ("home_care", "政府购买居家养老服务"),
+                    ("funeral_waiver", "基本殡葬服务费用减免"),
+                    ("eco_burial", "生态安葬奖补"),
+                    ("disaster_relief", "自然灾害生活救助"),
+                    ("campaign", "专项慰问救助"),
+                ],
+                max_length=30,
+                verbose_name="救助项目",
+            ),
         ),
         migrations.AlterField(
-            model_name='paymentroll',
-            name='programme',
-            field=models.CharField(choices=[('dibao', '最低生活保障（低保）'), ('tekun', '特困人员救助供养（特困）'), ('temporary_emergency', '临时救助（急难型）'), ('temporary_spending', '临时救助（支出型）'), ('edge', '低保边缘家庭'), ('rigid_spending', '刚性支出困难家庭'), ('disability_living', '困难残疾人生活补贴'), ('disability_care', '重度残疾人护理补贴'), ('orphan', '孤儿基本生活费'), ('unsupported_child', '事实无人抚养儿童基本生活费'), ('child_difficulty', '困境儿童基本生活补贴'), ('elderly_allowance', '高龄津贴'), ('elderly_service', '经济困难老年人服务补贴'), ('elderly_care', '经济困难失能老年人护理补贴'), ('home_care', '政府购买居家养老服务'), ('funeral_waiver', '基本殡葬服务费用减免'), ('eco_burial', '生态安葬奖补'), ('disaster_relief', '自然灾害生活救助'), ('campaign', '专项慰问救助')], max_length=30, verbose_name='救助项目'),
+            model_name="paymentroll",
+            name="programme",
+            field=models.CharField(
+                choices=[
+                    ("dibao", "最低生活保障（低保）"),
+                    ("tekun", "特困人员救助供养（特困）"),
+                    ("temporary_emergency", "临时救助（急难型）"),
+                    ("temporary_spending", "临时救助（支出型）"),
+                    ("edge", "低保边缘家庭"),
+                    ("rigid_spending", "刚性支出困难家庭"),
+                    ("disability_living", "困难残疾人生活补贴"),
+                    ("disability_care", "重度残疾人护理补贴"),
+                    ("orphan", "孤儿基本生活费"),
+                    ("unsupported_child", "事实无人抚养儿童基本生活费"),
+                    ("child_difficulty", "困境儿童基本生活补贴"),
+                    ("elderly_allowance", "高龄津贴"),
+                    ("elderly_service", "经济困难老年人服务补贴"),
+                    ("elderly_care", "经济困难失能老年人护理补贴"),
+                    ("home_care", "政府购买居家养老服务"),
+                    ("funeral_waiver", "基本殡葬服务费用减免"),
+                    ("eco_burial", "生态安葬奖补"),
+                    ("disaster_relief", "自然灾害生活救助"),
+                    ("campaign", "专项慰问救助"),
+                ],
+                max_length=30,
+                verbose_name="救助项目",
+            ),
         ),
     ]

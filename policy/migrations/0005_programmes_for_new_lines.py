@@ -4,15 +4,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('policy', '0004_rules18_parameter_keys'),
+        ("policy", "0004_rules18_parameter_keys"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='policyparameter',
-            name='key',
-            field=models.CharField(choices=[('dibao.standard_urban', '城市低保标准（元/人·月）'), ('dibao.standard_rural', '农村低保标准（元/人·月）'), ('dibao.benefit_method', '低保金计算方式（补差或分档）'), ('dibao.bands', '低保分档（人均收入占标准比例上限→每人每月金额）'), ('dibao.minimum_benefit', '低保最低保障金（元/人·月）'), ('dibao.rounding', '低保金取整（到元或到分）'), ('edge.factor', '低保边缘收入倍数'), ('asset.deposit_months', '人均存款上限（相当于低保标准的月数）'), ('asset.max_vehicles', '机动车辆上限（辆，不含残疾人功能性补偿代步车）'), ('asset.max_houses', '住房套数上限'), ('income.excluded_kinds', '不计入家庭收入的项目'), ('review.stable_months', '收入稳定家庭复核周期（月）'), ('review.unstable_months', '收入不稳定或有劳动能力家庭复核周期（月）'), ('review.after_death_months', '成员死亡后复核期限（月）'), ('exit.gradual_months', '渐退期（月）'), ('tekun.basic_factor', '特困基本生活标准（低保标准的倍数）'), ('tekun.care_standards', '特困照料护理标准（元/人·月，按自理能力）'), ('tekun.elderly_age', '特困无劳动能力年龄（周岁及以上）'), ('tekun.minor_age', '特困无劳动能力年龄（未满周岁）'), ('tekun.disabled_max_grade', '特困无劳动能力残疾等级（按残疾类别，该级及以上）'), ('household.postgraduate_counts', '在读研究生计入共同生活家庭成员'), ('tekun.spot_check_share', '特困县级抽查比例'), ('temporary.township_cap', '乡镇可审批临时救助上限（元）'), ('temporary.county_cap', '临时救助单次上限（元）'), ('disability.living_amount', '困难残疾人生活补贴（元/人·月）'), ('disability.care_amounts', '重度残疾人护理补贴（元/人·月，按残疾等级）'), ('child.orphan_amount', '孤儿基本生活费（元/人·月）'), ('child.unsupported_amount', '事实无人抚养儿童基本生活费（元/人·月）'), ('rigid.spending_share', '刚性支出占家庭收入比例下限'), ('enrolment.incompatible_pairs', '不得同时享受的救助项目'), ('payments.arrears_months', '迟批补发追溯期（月，按已审批名册补发）'), ('child.difficulty_amount', '困境儿童基本生活补贴（元/人·月）'), ('child.visit_days', '困境儿童走访周期（天，按风险等级）'), ('elderly.allowance_tiers', '高龄津贴标准（按年龄段，元/人·月）'), ('elderly.service_amount', '经济困难老年人服务补贴（元/人·月）'), ('elderly.care_amounts', '经济困难失能老年人护理补贴（元/人·月，按失能等级）'), ('elderly.home_care_hours', '政府购买居家养老服务时长（小时/人·月，按对象类别）'), ('funeral.waiver_items', '基本殡葬服务费用减免项目和限额（元）'), ('funeral.eco_burial_rewards', '生态安葬奖补标准（元/例，按安葬方式）'), ('disaster.relief_amounts', '自然灾害救助标准（元，按救助类别）'), ('rescue.stay_days', '救助管理站救助期限（天）'), ('marriage.min_ages', '法定婚龄（周岁，男/女）'), ('marriage.cooling_off_days', '离婚冷静期（日，自收到申请之日起）')], max_length=40, verbose_name='参数'),
+            model_name="policyparameter",
+            name="key",
+            field=models.CharField(
+                choices=[
+                    ("dibao.standard_urban", "城市低保标准（元/人·月）"),
+                    ("dibao.standard_rural", "农村低保标准（元/人·月）"),
+                    ("dibao.benefit_method", "低保金计算方式（补差或分档）"),
+                    ("dibao.bands", "低保分档（人均收入占标准比例上限→每人每月金额）"),
+                    ("dibao.minimum_benefit", "低保最低保障金（元/人·月）"),
+                    ("dibao.rounding", "低保金取整（到元或到分）"),
+                    ("edge.factor", "低保边缘收入倍数"),
+                    ("asset.deposit_months", "人均存款上限（相当于低保标准的月数）"),
+                    ("asset.max_vehicles", "机动车辆上限（辆，不含残疾人功能性补偿代步车）"),
+                    ("asset.max_houses", "住房套数上限"),
+                    ("income.excluded_kinds", "不计入家庭收入的项目"),
+                    ("review.stable_months", "收入稳定家庭复核周期（月）"),
+                    ("review.unstable_months", "收入不稳定或有劳动能力家庭复核周期（月）"),
+                    ("review.after_death_months", "成员死亡后复核期限（月）"),
+                    ("exit.gradual_months", "渐退期（月）"),
+                    ("tekun.basic_factor", "特困基本生活标准（低保标准的倍数）"),
+                    ("tekun.care_standards", "特困照料护理标准（元/人·月，按自理能力）"),
+                    ("tekun.elderly_age", "特困无劳动能力年龄（周岁及以上）"),
+                    ("tekun.minor_age", "特困无劳动能力年龄（未满周岁）"),
+                    ("tekun.disabled_max_grade", "特困无劳动能力残疾等级（按残疾类别，该级及以上）"),
+                    ("household.postgraduate_counts", "在读研究生计入共同生活家庭成员"),
+                    ("tekun.spot_check_share", "特困县级抽查比例"),
+                    ("temporary.township_cap", "乡镇可审批临时救助上限（元）"),
+                    ("temporary.county_cap", "临时救助单次上限（元）"),
+                    ("disability.living_amount", "困难残疾人生活补贴（元/人·月）"),
+                    ("disability.care_amounts", "重度残疾人护理补贴（元/人·月，按残疾等级）"),
+                    ("child.orphan_amount", "孤儿基本生活费（元/人·月）"),
+                    ("child.unsupported_amount", "事实无人抚养儿童基本生活费（元/人·月）"),
+                    ("rigid.spending_share", "刚性支出占家庭收入比例下限"),
+                    ("enrolment.incompatible_pairs", "不得同时享受的救助项目"),
+                    ("payments.arrears_months", "迟批补发追溯期（月，按已审批名册补发）"),
+                    ("child.difficulty_amount", "困境儿童基本生活补贴（元/人·月）"),
+                    ("child.visit_days", "困境儿童走访周期（天，按风险等级）"),
+                    ("elderly.allowance_tiers", "高龄津贴标准（按年龄段，元/人·月）"),
+                    ("elderly.service_amount", "经济困难老年人服务补贴（元/人·月）"),
+                    ("elderly.care_amounts", "经济困难失能老年人护理补贴（元/人·月，按失能等级）"),
+                    ("elderly.home_care_hours", "政府购买居家养老服务时长（小时/人·月，按对象类别）"),
+                    ("funeral.waiver_items", "基本殡葬服务费用减免项目和限额（元）"),
+                    ("funeral.eco_burial_rewards", "生态安葬奖补标准（元/例，按安葬方式）"),
+                    ("disaster.relief_amounts", "自然灾害救助标准（元，按救助类别）"),
+                    ("rescue.stay_days", "救助管理站救助期限（天）"),
+                    ("marriage.min_ages", "法定婚龄（周岁，男/女）"),
+                    ("marriage.cooling_off_days", "离婚冷静期（日，自收到申请之日起）"),
+                ],
+                max_length=40,
+                verbose_name="参数",
+            ),
         ),
     ]
