@@ -222,6 +222,58 @@ class Membership(Audited, AreaOwned):
         return f"{self.person} · {self.get_relation_display()}"
 
 
+class Organisation(Audited, AreaOwned):
+    """An organisation the bureau deals with (机构): social organisations it registers (社会团体, 社会服务机构,
+    基金会), charities, service providers, care homes, funeral homes and cemeteries, stations. One row per
+    organisation, owned by the area it is registered in; what each line records about it (registration
+    changes, beds, service lists) lives in that line's own tables."""
+
+    class Kind(models.TextChoices):
+        SOCIAL_GROUP = "social_group", _("社会团体")
+        SOCIAL_SERVICE = "social_service", _("社会服务机构")
+        FOUNDATION = "foundation", _("基金会")
+        CHARITY = "charity", _("慈善组织")
+        ELDERLY_INSTITUTION = "elderly_institution", _("养老机构")
+        CARE_PROVIDER = "care_provider", _("居家养老服务组织")
+        CHILD_WELFARE = "child_welfare", _("儿童福利机构")
+        FUNERAL_HOME = "funeral_home", _("殡仪馆")
+        CEMETERY = "cemetery", _("公墓")
+        RESCUE_STATION = "rescue_station", _("救助管理站")
+        SOCIAL_WORK_STATION = "social_work_station", _("社工站")
+        OTHER = "other", _("其他单位")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("正常")
+        SUSPENDED = "suspended", _("停业整顿")
+        DEREGISTERED = "deregistered", _("已注销")
+
+    kind = models.CharField(_("机构类别"), max_length=30, choices=Kind.choices, db_index=True)
+    name = models.CharField(_("机构名称"), max_length=100)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, blank=True, help_text=_("18位；尚未取得的留空")
+    )
+    legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=15, choices=Status.choices, default=Status.ACTIVE)
+    registered_on = models.DateField(_("登记日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+        ordering = ["area_code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~Q(credit_code=""), name="organisation_credit_code_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DocumentType(models.Model):
     """A kind of document in the library (证照类型). Reference data, edited by administrators."""
 

@@ -6,7 +6,7 @@ from datetime import date
 import factory
 
 from registry.idcard import make_id_number
-from registry.models import Household, Membership, Person
+from registry.models import Household, Membership, Organisation, Person
 from registry.pinyin import pinyin_of
 from registry.relations import Relation
 
@@ -50,3 +50,12 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
                 start_date=date(2020, 1, 1),
                 area_code=self.area_code,
             )
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = Organisation.Kind.CHARITY
+    name = factory.Sequence(lambda n: f"新邵县第{n}慈善会")
+    area_code = "430522100201"
