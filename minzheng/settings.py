@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "areas.jurisdiction.JurisdictionMiddleware",
+    "core.replica.ReplicaReadsMiddleware",
     "audit.context.AuditContextMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
@@ -109,6 +110,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'minzheng.sqlite3'}")}
+# A streaming replica for the cockpit, search and exports (core/replica.py, ADR 0025); unset: everything on default.
+if os.environ.get("MINZHENG_REPLICA_URL"):
+    DATABASES["replica"] = env_database("MINZHENG_REPLICA_URL", "")
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+REPLICA_READ_PREFIXES = env_list("MINZHENG_REPLICA_PREFIXES", ["/cockpit/"])
+REPLICA_READ_PATHS = env_list("MINZHENG_REPLICA_PATHS", ["/registry/persons/", "/registry/households/"])
+REPLICA_PIN_SECONDS = env_int("MINZHENG_REPLICA_PIN_SECONDS", 10, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from areas.jurisdiction import current_scope
 from registry.idcard import normalize as normalize_id
@@ -112,7 +112,9 @@ class _Finder:
 
     def __init__(self, prefix: str, limit: int):
         self.prefix, self.limit = prefix, limit
-        self.sqlite = connection.vendor == "sqlite"
+        # The database Person reads go to: the replica for a search page when one is configured (core/replica.py).
+        self.connection = connections[Person.objects.all().db]
+        self.sqlite = self.connection.vendor == "sqlite"
         self.area_sql, self.area_params = "", []
         if prefix:
             self.area_sql = " AND {t}area_code >= %s AND {t}area_code < %s"
@@ -152,7 +154,7 @@ class _Finder:
         if not self.branches:
             return []
         sql, params = self.ranked()
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
@@ -163,7 +165,7 @@ class _Finder:
             return []
         ranked, ranked_params = self.ranked()
         scoped = with_current_household(Person.objects).order_by()
-        persons, persons_params = scoped.query.get_compiler(connection=connection).as_sql()
+        persons, persons_params = scoped.query.get_compiler(connection=self.connection).as_sql()
         sql = (
             f"WITH found AS ({ranked}) SELECT p.* FROM ({persons}) p"  # noqa: S608
             " JOIN found ON found.id = p.id ORDER BY found.pos"

@@ -182,6 +182,6 @@ bash scripts/backup.sh || fail "backup"
 bash scripts/restore-drill || fail "restore drill"
 
 say "只读副本演练 read-replica drill"
-"$PY" scripts/replica_drill.py || fail "replica drill"
+"$PY" scripts/replica_drill.py "$BACKUP_DIR" || fail "replica drill"
 
 say "通过 passed"
