@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from areas import row_security
 from areas.codes import prefix_of, validate_code
 
 
@@ -70,10 +71,15 @@ def scope_for_user(user) -> Scope:
 @contextmanager
 def within(scope: Scope) -> Iterator[Scope]:
     token = _current.set(scope)
+    guarded = row_security.enabled()
+    if guarded:
+        row_security.apply(scope)
     try:
         yield scope
     finally:
         _current.reset(token)
+        if guarded:
+            row_security.apply(_current.get())
 
 
 def system_scope():

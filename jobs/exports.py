@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from django.core.files import File
 from django.shortcuts import redirect
 
-from core.replica import reads_from_replica
 from core.excel import write_xlsx, xlsx_response
+from core.replica import reads_from_replica
 from jobs.models import Job
 from jobs.services import JobRun, job_function, start_job
 

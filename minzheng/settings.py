@@ -114,6 +114,8 @@ DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'min
 if os.environ.get("MINZHENG_REPLICA_URL"):
     DATABASES["replica"] = env_database("MINZHENG_REPLICA_URL", "")
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# PostgreSQL row-level security as a second wall under the scoped managers (areas/row_security.py).
+ROW_LEVEL_SECURITY = env_bool("MINZHENG_ROW_LEVEL_SECURITY", not DEBUG)
 REPLICA_READ_PREFIXES = env_list("MINZHENG_REPLICA_PREFIXES", ["/cockpit/"])
 REPLICA_READ_PATHS = env_list("MINZHENG_REPLICA_PATHS", ["/registry/persons/", "/registry/households/"])
 REPLICA_PIN_SECONDS = env_int("MINZHENG_REPLICA_PIN_SECONDS", 10, minimum=0)

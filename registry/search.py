@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from areas.jurisdiction import current_scope
 from registry.idcard import normalize as normalize_id

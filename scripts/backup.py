@@ -13,8 +13,8 @@ import subprocess
 import sys
 import tarfile
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 
@@ -43,7 +43,7 @@ def ledger_checksum(conn) -> dict[str, str]:
         exists = conn.execute("SELECT to_regclass(%s) IS NOT NULL", [f"public.{table}"]).fetchone()[0]
         if exists:
             sums[table] = conn.execute(
-                f'SELECT coalesce(md5(string_agg(t::text, chr(10) ORDER BY t.id)), \'\') FROM "{table}" t'
+                f"SELECT coalesce(md5(string_agg(t::text, chr(10) ORDER BY t.id)), '') FROM \"{table}\" t"
             ).fetchone()[0]
     return sums
 
@@ -67,8 +67,15 @@ def backup(database_url: str, media_root: Path, backup_dir: Path, keep: int) -> 
         audit_count = counts.get("audit_auditentry", 0)
         # pg_dump reads the same snapshot while this transaction stays open.
         subprocess.run(
-            ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", "--file", str(target / "db.dump"),
-             url],
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                f"--snapshot={snapshot}",
+                "--file",
+                str(target / "db.dump"),
+                url,
+            ],
             check=True,
         )
         conn.rollback()
@@ -103,8 +110,10 @@ def main() -> int:
     target = backup(database_url, media_root, backup_dir, keep)
     manifest = json.loads((target / "manifest.json").read_text())
     size = sum(p.stat().st_size for p in target.iterdir())
-    print(f"[backup] 备份完成 {target}：恢复点 {manifest['recovery_point']}，{len(manifest['tables'])} 张表，"
-          f"上传文件 {manifest['media']['files']} 个，共 {size / 1e6:.1f} MB")
+    print(
+        f"[backup] 备份完成 {target}：恢复点 {manifest['recovery_point']}，{len(manifest['tables'])} 张表，"
+        f"上传文件 {manifest['media']['files']} 个，共 {size / 1e6:.1f} MB"
+    )
     return 0
 
 

@@ -59,8 +59,18 @@ class Cluster:
     @classmethod
     def new(cls, *, replication: bool = False) -> "Cluster":
         cluster = cls(cls._workdir() / "data", free_port())
-        cluster._run(str(cluster.bindir / "initdb"), "-D", str(cluster.datadir), "-A", "trust", "-U", "postgres",
-                     "-E", "UTF8", "--locale=C.UTF-8")
+        cluster._run(
+            str(cluster.bindir / "initdb"),
+            "-D",
+            str(cluster.datadir),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         settings = [
             f"port = {cluster.port}",
             "listen_addresses = '127.0.0.1'",
@@ -80,12 +90,28 @@ class Cluster:
     def base_backup_of(cls, primary: "Cluster") -> "Cluster":
         """A hot standby streaming from `primary` (pg_basebackup -R writes standby.signal and the connection)."""
         standby = cls(cls._workdir() / "data", free_port())
-        standby._run(str(standby.bindir / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port),
-                     "-U", "postgres", "-D", str(standby.datadir), "-R", "-X", "stream", "-c", "fast")
-        standby._append_conf([
-            f"port = {standby.port}",
-            f"unix_socket_directories = '{standby.datadir.parent}'",
-        ])
+        standby._run(
+            str(standby.bindir / "pg_basebackup"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(primary.port),
+            "-U",
+            "postgres",
+            "-D",
+            str(standby.datadir),
+            "-R",
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+        )
+        standby._append_conf(
+            [
+                f"port = {standby.port}",
+                f"unix_socket_directories = '{standby.datadir.parent}'",
+            ]
+        )
         return standby
 
     def _append_conf(self, lines: list[str]) -> None:
@@ -124,3 +150,29 @@ class Cluster:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{self.port}: {sql} 在 {timeout:.0f} 秒内未成立")
             time.sleep(0.2)
+
+
+def main(argv: list[str]) -> int:
+    """CLI for shell drills: `pgcluster.py new` prints "PORT DATADIR" of a started cluster;
+    `pgcluster.py restart|stop|remove DATADIR PORT`."""
+    command = argv[0] if argv else ""
+    if command == "new":
+        cluster = Cluster.new().start()
+        print(cluster.port, cluster.datadir)
+        return 0
+    if command in ("restart", "stop", "remove") and len(argv) == 3:
+        cluster = Cluster(Path(argv[1]), int(argv[2]))
+        if command == "restart":
+            cluster.stop()
+            cluster.start()
+        else:
+            getattr(cluster, command)()
+        return 0
+    print("usage: pgcluster.py new | restart|stop|remove DATADIR PORT")
+    return 2
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

@@ -21,8 +21,8 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from backup import libpq_url  # noqa: E402
-from pgcluster import Cluster  # noqa: E402
+from backup import libpq_url
+from pgcluster import Cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -40,13 +40,15 @@ def manage(env: dict, *args: str) -> str:
 
 
 def caught_up(primary: Cluster, standby: Cluster) -> float:
-    lsn = psycopg.connect(libpq_url(primary.url()), autocommit=True).execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+    lsn = (
+        psycopg.connect(libpq_url(primary.url()), autocommit=True).execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+    )
     started = time.monotonic()
     standby.wait_until(f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn")
     return time.monotonic() - started
 
 
-PROBE = r'''
+PROBE = r"""
 import django, os, sys
 django.setup()
 from django.db import connections
@@ -109,9 +111,9 @@ try:
 except Exception as exc:  # psycopg's ReadOnlySqlTransaction, wrapped by Django
     expect("read-only" in str(exc), "副本是真正的热备库：拒绝写入（read-only transaction）")
 sys.exit(1 if failures else 0)
-'''
+"""
 
-AFTER_PROMOTION = r'''
+AFTER_PROMOTION = r"""
 import django, sys
 django.setup()
 from django.test import Client
@@ -129,7 +131,7 @@ with system_scope():
 print(("  ✓ " if home.status_code == 200 else "  ✗ ") + f"提升后经办员首页 200（{home.status_code}）")
 print(("  ✓ " if written else "  ✗ ") + "提升后的新主库可以写入")
 sys.exit(0 if home.status_code == 200 and written else 1)
-'''
+"""
 
 
 def main() -> int:
@@ -148,9 +150,21 @@ def main() -> int:
 
             backup = newest_backup(Path(sys.argv[1]))
             say(f"主库 127.0.0.1:{primary.port}：从备份 {backup.name} 恢复")
-            subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d", libpq_url(primary.url("minzheng")),
-                            str(backup / "db.dump")], check=True)
+            subprocess.run(
+                [
+                    "pg_restore",
+                    "--no-owner",
+                    "--exit-on-error",
+                    "-d",
+                    libpq_url(primary.url("minzheng")),
+                    str(backup / "db.dump"),
+                ],
+                check=True,
+            )
         else:
+            # A checkpoint file of the drill's own, beside its clusters: never the installation's.
+            env["MINZHENG_AUDIT_CHECKPOINT_FILE"] = str(primary.datadir.parent / "checkpoints.jsonl")
+            base_env["MINZHENG_AUDIT_CHECKPOINT_FILE"] = env["MINZHENG_AUDIT_CHECKPOINT_FILE"]
             say(f"主库 127.0.0.1:{primary.port}：迁移并载入演示县")
             manage(env, "migrate", "--noinput", "-v", "0")
             manage(env, "load_areas")
@@ -162,7 +176,11 @@ def main() -> int:
         say(f"热备库 127.0.0.1:{standby.port}：流复制，追平用时 {caught_up(primary, standby) * 1000:.0f} ms")
 
         say("读写分离 routing with MINZHENG_REPLICA_URL")
-        probe_env = {**env, "MINZHENG_REPLICA_URL": standby.url("minzheng"), "DJANGO_SETTINGS_MODULE": "minzheng.settings"}
+        probe_env = {
+            **env,
+            "MINZHENG_REPLICA_URL": standby.url("minzheng"),
+            "DJANGO_SETTINGS_MODULE": "minzheng.settings",
+        }
         probe = subprocess.run([PY, "-c", PROBE], cwd=ROOT, env=probe_env, text=True)
         if probe.returncode != 0:
             say("读写分离检查未通过")
@@ -175,8 +193,12 @@ def main() -> int:
         standby.promote()
         standby.wait_until("SELECT NOT pg_is_in_recovery()")
         say(f"  ✓ 热备库已提升为主库（{(time.monotonic() - promoted_at) * 1000:.0f} ms）")
-        promoted_env = {**base_env, "MINZHENG_DEBUG": "1", "DATABASE_URL": standby.url("minzheng"),
-                        "DJANGO_SETTINGS_MODULE": "minzheng.settings"}
+        promoted_env = {
+            **base_env,
+            "MINZHENG_DEBUG": "1",
+            "DATABASE_URL": standby.url("minzheng"),
+            "DJANGO_SETTINGS_MODULE": "minzheng.settings",
+        }
         manage(promoted_env, "migrate", "--check")
         say("  ✓ 新主库上迁移完整（migrate --check）")
         print("  " + manage(promoted_env, "verify_audit").strip().splitlines()[0])

@@ -18,8 +18,8 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from backup import ledger_checksum, libpq_url, media_summary, table_counts  # noqa: E402
-from pgcluster import Cluster  # noqa: E402
+from backup import ledger_checksum, libpq_url, media_summary, table_counts
+from pgcluster import Cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,8 +56,9 @@ def drill(backup: Path) -> list[str]:
         with psycopg.connect(cluster.url(), autocommit=True) as conn:
             conn.execute("CREATE DATABASE minzheng_restored")
         url = cluster.url("minzheng_restored")
-        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d", libpq_url(url), str(backup / "db.dump")],
-                       check=True)
+        subprocess.run(
+            ["pg_restore", "--no-owner", "--exit-on-error", "-d", libpq_url(url), str(backup / "db.dump")], check=True
+        )
         media_dir = Path(tempfile.mkdtemp(prefix="minzheng-media-"))
         with tarfile.open(backup / "media.tar.gz") as tar:
             tar.extractall(media_dir, filter="data")
@@ -77,21 +78,30 @@ def drill(backup: Path) -> list[str]:
             problems.append(f"上传文件：备份时 {manifest['media']}，恢复后 {media}")
 
         var_dir = Path(os.environ.get("MINZHENG_VAR_DIR", ROOT / "var"))
-        source_checkpoints = Path(os.environ.get("MINZHENG_AUDIT_CHECKPOINT_FILE", var_dir / "audit" / "checkpoints.jsonl"))
+        source_checkpoints = Path(
+            os.environ.get("MINZHENG_AUDIT_CHECKPOINT_FILE", var_dir / "audit" / "checkpoints.jsonl")
+        )
         drill_checkpoints = media_dir / "checkpoints.jsonl"
         kept = checkpoints_up_to(manifest["audit_entries"], source_checkpoints, drill_checkpoints)
-        env = {**os.environ, "DATABASE_URL": url, "MINZHENG_AUDIT_CHECKPOINT_FILE": str(drill_checkpoints),
-               "MINZHENG_MEDIA_ROOT": str(media_dir / "media")}
-        audit = subprocess.run([sys.executable, "manage.py", "verify_audit"], cwd=ROOT, env=env, capture_output=True,
-                               text=True)
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "MINZHENG_AUDIT_CHECKPOINT_FILE": str(drill_checkpoints),
+            "MINZHENG_MEDIA_ROOT": str(media_dir / "media"),
+        }
+        audit = subprocess.run(
+            [sys.executable, "manage.py", "verify_audit"], cwd=ROOT, env=env, capture_output=True, text=True
+        )
         print(f"[restore-drill] verify_audit（对照 {kept} 个检查点）：{(audit.stdout + audit.stderr).strip()}")
         if audit.returncode != 0:
             problems.append("操作日志校验未通过")
         total = time.monotonic() - started
         print(f"[restore-drill] 备份 {backup.name}：恢复点 {manifest['recovery_point']}")
-        print(f"[restore-drill] {len(counts)} 张表行数一致：{'是' if not any('行' in p for p in problems) else '否'}；"
-              f"资金台账校验和一致：{'是' if not any('校验和' in p for p in problems) else '否'}；"
-              f"上传文件 {media['files']} 个")
+        print(
+            f"[restore-drill] {len(counts)} 张表行数一致：{'是' if not any('行' in p for p in problems) else '否'}；"
+            f"资金台账校验和一致：{'是' if not any('校验和' in p for p in problems) else '否'}；"
+            f"上传文件 {media['files']} 个"
+        )
         print(f"BENCH restore_drill_seconds {restored_seconds:.1f} s (恢复用时) total_with_checks {total:.1f} s")
     finally:
         cluster.remove()

@@ -9,6 +9,9 @@
 #   2. a backup (scripts/backup.sh) and the restore drill (scripts/restore-drill) into a fresh cluster;
 #   3. the read-replica drill (scripts/replica_drill.py): streaming replica, reads routed, writes never there,
 #      promotion.
+# For the soak bench (bench/soak.py): MINZHENG_PRODUCTION_PG=throwaway puts the database in a cluster of its own
+# (so it can be restarted mid-run), and MINZHENG_PRODUCTION_THEN="command" runs that command after the smoke test,
+# with BASE, WEB_MASTER_PID, PG_PORT, PG_DATADIR, DB_NAME and DB_ROLE exported, instead of steps 2 and 3.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -30,8 +33,16 @@ if [[ ! -x $NGINX ]]; then
 fi
 
 tmp=$(mktemp -d -t minzheng-production.XXXXXX)
+PG_PORT=5432
+PG_DATADIR=
+if [[ ${MINZHENG_PRODUCTION_PG:-} == throwaway ]]; then
+    read -r PG_PORT PG_DATADIR < <("$PY" scripts/pgcluster.py new) || fail "throwaway cluster"
+fi
+PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qAtc)
 chmod 755 "$tmp"
 DB_NAME="minzheng_prod_$$"
+# The application's own role, not a superuser: as installed, so row-level security is in force (ADR 0025).
+DB_ROLE="minzheng_prod_$$"
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do
@@ -40,7 +51,9 @@ cleanup() {
     done
     [[ -f $tmp/nginx/nginx.pid ]] && "$NGINX" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -s stop 2>/dev/null
     wait 2>/dev/null
-    psql -h 127.0.0.1 -U postgres -qAtc "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1
+    "${PSQL[@]}" "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1
+    "${PSQL[@]}" "DROP ROLE IF EXISTS $DB_ROLE" >/dev/null 2>&1
+    [[ -n $PG_DATADIR ]] && "$PY" scripts/pgcluster.py remove "$PG_DATADIR" "$PG_PORT"
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -51,7 +64,8 @@ HTTP_PORT=$(free_port)
 HTTPS_PORT=$(free_port)
 
 say "生产环境 a production environment: database $DB_NAME, HTTPS on 127.0.0.1:$HTTPS_PORT"
-psql -h 127.0.0.1 -U postgres -qAtc "CREATE DATABASE $DB_NAME" || fail "cannot create $DB_NAME"
+"${PSQL[@]}" "CREATE ROLE $DB_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" || fail "cannot create role $DB_ROLE"
+"${PSQL[@]}" "CREATE DATABASE $DB_NAME OWNER $DB_ROLE" || fail "cannot create $DB_NAME"
 mkdir -p "$tmp/var/media" "$tmp/audit" "$tmp/backups"
 ln -s "$ROOT/var/cache" "$tmp/var/cache"
 SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')
@@ -63,8 +77,8 @@ BACKUP_DIR=$tmp/backups
 SERVER_NAME=127.0.0.1
 HTTPS_PORT_SUFFIX=":$HTTPS_PORT"
 render_template deploy/minzheng.env.example "$tmp/minzheng.env" || fail "env template"
-# The install connects over the local socket as its own role; the drill uses loopback TCP as postgres.
-sed -i "s#^DATABASE_URL=.*#DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB_NAME#" "$tmp/minzheng.env"
+# The install connects over the local socket as its own role; the drill over loopback TCP as its own role.
+sed -i "s#^DATABASE_URL=.*#DATABASE_URL=postgres://$DB_ROLE@127.0.0.1:$PG_PORT/$DB_NAME#" "$tmp/minzheng.env"
 redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || sed -i 's/^MINZHENG_CACHE_URL=.*/MINZHENG_CACHE_URL=/' "$tmp/minzheng.env"
 set -a
 # shellcheck disable=SC1091
@@ -161,6 +175,11 @@ code=$("${CURL[@]}" -c "$jar" -b "$jar" -o /dev/null -w '%{http_code} %{redirect
 check "经办员登录后跳转（$code）" grep -q '^302 ' <<<"$code"
 "${CURL[@]}" -c "$jar" -b "$jar" -L -o "$tmp/home.html" "$BASE/"
 check "经办员看到自己的首页" grep -q '张丽娟' "$tmp/home.html"
+"${CURL[@]}" -b "$jar" -o "$tmp/households.html" "$BASE/registry/households/"
+check "行级安全生效时经办员仍能看到本乡镇的家庭户" grep -q '酿溪镇' "$tmp/households.html"
+rls=$(psql -h 127.0.0.1 -p "$PG_PORT" -U "$DB_ROLE" -d "$DB_NAME" -qAtc \
+    "SELECT set_config('minzheng.area_prefix', '430522104', false); SELECT count(*) FROM registry_household WHERE area_code LIKE '430522100%'" | tail -1)
+check "行级安全：严塘镇的会话读不到酿溪镇的家庭户（$rls 户）" [ "$rls" = 0 ]
 
 web_master=${pids[0]}
 victim=$(pgrep -P "$web_master" | head -1)
@@ -175,6 +194,14 @@ check "被杀的工作进程已被替换" bash -c "[ \$(pgrep -P $web_master | w
 check "后台任务进程在运行" kill -0 "${pids[1]}"
 check "定时任务调度在运行" kill -0 "${pids[2]}"
 check "日志中没有异常堆栈" bash -c "! grep -l Traceback '$tmp'/minzheng-*.log"
+
+if [[ -n ${MINZHENG_PRODUCTION_THEN:-} ]]; then
+    export BASE PG_PORT PG_DATADIR DB_NAME DB_ROLE WEB_MASTER_PID=${pids[0]}
+    say "运行 running: $MINZHENG_PRODUCTION_THEN"
+    bash -c "$MINZHENG_PRODUCTION_THEN" || fail "$MINZHENG_PRODUCTION_THEN"
+    say "通过 passed"
+    exit 0
+fi
 
 say "备份与恢复演练 backup and restore drill"
 "$PY" manage.py verify_audit --checkpoint >/dev/null || fail "verify_audit --checkpoint"
