@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 PY = sys.executable
 PASSWORD = "Minzheng@2026"  # noqa: S105
 
