@@ -9,8 +9,9 @@ returns only the area's rows to a township clerk.
 What the setting means: '' (or never set: management commands, migrations) = the whole system; '-' = no area
 (an anonymous visitor); an area prefix = that area and below. Reads are restricted; writes are left to the
 services (a household moving to another township is written by a clerk of the old one). PostgreSQL applies the
-policies to the application's own role because the tables FORCE row-level security; a superuser bypasses them,
-so production connects as a plain role (scripts/install-production.sh).
+policies to every role but the tables' owner and superusers: in production the web service connects as its own
+role `minzheng_web`, while the owner `minzheng` runs migrations, the task worker (whose bulk imports use COPY,
+which row-level security does not allow) and backups (scripts/install-production.sh).
 """
 
 from django.conf import settings
@@ -46,6 +47,15 @@ def setting_for(scope) -> str:
     return NO_AREA if scope.nothing else scope.prefix
 
 
+def _failing(alias: str) -> bool:
+    if transaction.get_autocommit(alias):
+        return False
+    try:
+        return transaction.get_rollback(alias)
+    except transaction.TransactionManagementError:  # autocommit off outside atomic(): not ours to judge
+        return False
+
+
 def apply(scope) -> None:
     """Make the database's idea of the jurisdiction the same as `scope` on each PostgreSQL connection in use."""
     value = setting_for(scope)
@@ -53,7 +63,7 @@ def apply(scope) -> None:
         if alias not in settings.DATABASES:
             continue
         connection = connections[alias]
-        if connection.vendor != "postgresql" or transaction.get_rollback(alias):
+        if connection.vendor != "postgresql" or _failing(alias):
             # A transaction already failing is rolled back, and its setting with it: nothing to do now.
             continue
         with connection.cursor() as cursor:

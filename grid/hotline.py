@@ -176,9 +176,52 @@ def queue_answer(event: GridEvent) -> None:
     transaction.on_commit(lambda: deliver(order.pk))
 
 
+def refer_to_hotline(event: GridEvent, *, due_at: datetime) -> HotlineOrder | None:
+    """转12345: an event the grid hands up to the hotline goes to the platform as a referral of ours, pushed
+    after the commit and retried like an answer. An event that came from the hotline is not sent back to it."""
+    if HotlineOrder.unscoped.filter(event=event).exists():
+        return None
+    order = HotlineOrder.unscoped.create(
+        order_no=f"WG{timezone.localtime(event.reported_at):%Y%m%d}{event.pk:06d}",
+        direction=HotlineOrder.Direction.OUTBOUND,
+        via="push",
+        title=f"{event.category.name}（{event.get_urgency_display()}）",
+        content=event.description,
+        address=event.place,
+        limit_at=due_at,
+        event=event,
+        delivery=HotlineOrder.Delivery.PENDING,
+        next_try_at=timezone.now(),
+        area_code=event.area_code,
+    )
+    transaction.on_commit(lambda: deliver(order.pk))
+    return order
+
+
+def _body(order: HotlineOrder) -> bytes:
+    if order.direction == HotlineOrder.Direction.OUTBOUND:
+        data = {
+            "referral_no": order.order_no,
+            "title": order.title,
+            "content": order.content,
+            "area_code": order.area_code,
+            "address": order.address,
+            "reported_at": timezone.localtime(order.event.reported_at).isoformat(),
+            "limit_at": timezone.localtime(order.limit_at).isoformat(),
+        }
+    else:
+        data = {
+            "order_no": order.order_no,
+            "result": order.answer,
+            "answered_at": timezone.localtime().isoformat(),
+            "on_time": timezone.now() <= order.limit_at,
+        }
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
 def _post(url: str, body: bytes) -> None:
     if not url.startswith(("http://", "https://")):
-        raise OSError("热线答复地址只能是 http:// 或 https://")
+        raise OSError("热线平台地址只能是 http:// 或 https://")
     request = urllib.request.Request(  # noqa: S310 - scheme checked above
         url, data=body, method="POST", headers={"Content-Type": "application/json", "X-Hotline-Signature": sign(body)}
     )
@@ -193,25 +236,19 @@ def retry_pause(attempts: int) -> timedelta:
 
 
 def deliver(order_id: int) -> bool:
-    """Post one answer; on failure keep the reason and when to try again."""
+    """Post one answer (or one referral of ours); on failure keep the reason and when to try again."""
     order = HotlineOrder.unscoped.select_related("event").get(pk=order_id)
     if order.delivery not in (HotlineOrder.Delivery.PENDING, HotlineOrder.Delivery.FAILED):
         return order.delivery == HotlineOrder.Delivery.SENT
-    body = json.dumps(
-        {
-            "order_no": order.order_no,
-            "result": order.answer,
-            "answered_at": timezone.localtime().isoformat(),
-            "on_time": timezone.now() <= order.limit_at,
-        },
-        ensure_ascii=False,
-    ).encode()
+    outbound = order.direction == HotlineOrder.Direction.OUTBOUND
+    body = _body(order)
+    url = settings.HOTLINE_REFERRAL_URL if outbound else settings.HOTLINE_ANSWER_URL
     now = timezone.now()
     attempts = order.attempts + 1
     try:
-        if not settings.HOTLINE_ANSWER_URL:
-            raise OSError("未配置热线答复地址")
-        _post(settings.HOTLINE_ANSWER_URL, body)
+        if not url:
+            raise OSError("未配置热线转办地址" if outbound else "未配置热线答复地址")
+        _post(url, body)
     except urllib.error.HTTPError as exc:
         reason = f"热线平台拒收（状态码{exc.code}）"
     except urllib.error.URLError:
@@ -229,13 +266,16 @@ def deliver(order_id: int) -> bool:
             last_error=reason[:300],
             next_try_at=now + retry_pause(attempts),
         )
-        log.warning("12345 answer %s not delivered: %s", order.order_no, reason)
+        log.warning("12345 %s %s not delivered: %s", "referral" if outbound else "answer", order.order_no, reason)
         return False
     HotlineOrder.unscoped.filter(pk=order.pk).update(
         delivery=HotlineOrder.Delivery.SENT, attempts=attempts, last_error="", delivered_at=now, next_try_at=None
     )
     EventStep.objects.create(
-        event=order.event, kind=EventStep.Kind.ANSWERED, actor_name="系统", text="答复已送达12345平台"
+        event=order.event,
+        kind=EventStep.Kind.ANSWERED,
+        actor_name="系统",
+        text=f"已推送至12345平台（转办编号{order.order_no}）" if outbound else "答复已送达12345平台",
     )
     return True
 

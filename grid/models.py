@@ -222,7 +222,12 @@ class EventStep(models.Model):
 
 
 class HotlineOrder(AreaOwned):
-    """A 12345 work order (工单) and the answer that goes back to the hotline platform."""
+    """A 12345 work order (工单) and the answer that goes back to the hotline platform; or, the other way, an
+    event the grid hands up to 12345 (转12345), pushed to the platform as a referral of ours."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "in", _("12345来单")
+        OUTBOUND = "out", _("转12345")
 
     class Delivery(models.TextChoices):
         NOT_YET = "", _("未回复")
@@ -231,6 +236,7 @@ class HotlineOrder(AreaOwned):
         FAILED = "failed", _("发送失败，等待重试")
 
     order_no = models.CharField(_("工单编号"), max_length=40, unique=True)
+    direction = models.CharField(_("方向"), max_length=3, choices=Direction.choices, default=Direction.INBOUND)
     via = models.CharField(_("接收方式"), max_length=10, default="api")
     title = models.CharField(_("标题"), max_length=200)
     content = models.TextField(_("诉求内容"))

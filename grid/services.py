@@ -24,6 +24,7 @@ from areas.codes import township_of
 from areas.jurisdiction import current_scope
 from cases.workdays import WorkCalendar
 from core.errors import DomainError
+from grid import hotline
 from grid.errors import GridCode
 from grid.models import (
     LEVEL_RANK,
@@ -296,6 +297,8 @@ def hand_off(event: GridEvent, *, user, level: str, unit: Unit | None = None, no
         due_at=due_at,
         text=f"转{unit.name if unit else label}办理" + (f"：{note}" if note else ""),
     )
+    if level == Level.HOTLINE:
+        hotline.refer_to_hotline(event, due_at=due_at)
     return event
 
 

@@ -537,7 +537,8 @@ def hotline_resend(request, pk: int):
     _require(request, request.user.can(Capability.HANDLE_GRID_EVENTS))
     order = get_object_or_404(HotlineOrder, pk=pk)
     if hotline.deliver(order.pk):
-        messages.success(request, "答复已送达12345平台")
+        sent = "已推送至12345平台" if order.direction == HotlineOrder.Direction.OUTBOUND else "答复已送达12345平台"
+        messages.success(request, sent)
     else:
         order.refresh_from_db()
         messages.error(request, f"发送失败：{order.last_error}，稍后将自动重试")

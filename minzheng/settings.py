@@ -261,6 +261,8 @@ LOGGING = {
 # (HMAC-SHA256; empty: the inbound endpoint refuses every order) and where answers are posted.
 HOTLINE_SECRET = os.environ.get("MINZHENG_HOTLINE_SECRET", "dev-hotline-secret" if DEBUG else "")
 HOTLINE_ANSWER_URL = os.environ.get("MINZHENG_HOTLINE_ANSWER_URL", "")
+# Where events the grid hands up to 12345 (转12345) are pushed, signed like the answers.
+HOTLINE_REFERRAL_URL = os.environ.get("MINZHENG_HOTLINE_REFERRAL_URL", "")
 HOTLINE_ANSWER_TIMEOUT = env_int("MINZHENG_HOTLINE_ANSWER_TIMEOUT", 10, minimum=1)
 
 MINZHENG = {

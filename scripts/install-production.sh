@@ -24,6 +24,7 @@ TLS_CERT=${TLS_CERT:-}
 TLS_KEY=${TLS_KEY:-}
 APP_USER=${MINZHENG_USER:-minzheng}
 DB_USER=$APP_USER
+DB_WEB_USER=${APP_USER}_web
 DB_NAME=${DB_NAME:-minzheng}
 WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}
 APP_BIND=${APP_BIND:-127.0.0.1:8001}
@@ -57,11 +58,20 @@ install -d -o "$APP_USER" -g "$APP_USER" -m 0750 "$VAR_DIR" "$VAR_DIR/media" "$B
 install -d -o root -g "$APP_USER" -m 0770 "$AUDIT_DIR"
 install -d -o root -g "$APP_USER" -m 0750 "$ETC_DIR"
 
-say "3/8 数据库 PostgreSQL：角色 $DB_USER（非超级用户，行级安全对其生效）与数据库 $DB_NAME"
-runuser -u postgres -- psql -qAtc "SELECT 1 FROM pg_roles WHERE rolname='$DB_USER'" | grep -q 1 ||
-    runuser -u postgres -- createuser --no-superuser --no-createrole --no-createdb "$DB_USER"
+say "3/8 数据库 PostgreSQL：属主角色 $DB_USER、网页服务角色 $DB_WEB_USER（行级安全对其生效）与数据库 $DB_NAME"
+for role in "$DB_USER" "$DB_WEB_USER"; do
+    runuser -u postgres -- psql -qAtc "SELECT 1 FROM pg_roles WHERE rolname='$role'" | grep -q 1 ||
+        runuser -u postgres -- createuser --no-superuser --no-createrole --no-createdb "$role"
+done
 runuser -u postgres -- psql -qAtc "SELECT 1 FROM pg_database WHERE datname='$DB_NAME'" | grep -q 1 ||
     runuser -u postgres -- createdb -O "$DB_USER" "$DB_NAME"
+# The web role reads and writes every table the owner creates, now and in later migrations; it owns none.
+runuser -u postgres -- psql -q -d "$DB_NAME" -c "
+    GRANT USAGE ON SCHEMA public TO $DB_WEB_USER;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $DB_WEB_USER;
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO $DB_WEB_USER;
+    ALTER DEFAULT PRIVILEGES FOR ROLE $DB_USER IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO $DB_WEB_USER;
+    ALTER DEFAULT PRIVILEGES FOR ROLE $DB_USER IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO $DB_WEB_USER;"
 systemctl enable --now postgresql redis-server >/dev/null
 
 say "4/8 环境文件 $ENV_FILE（首次安装时生成密钥）"

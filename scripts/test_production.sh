@@ -41,8 +41,9 @@ fi
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qAtc)
 chmod 755 "$tmp"
 DB_NAME="minzheng_prod_$$"
-# The application's own role, not a superuser: as installed, so row-level security is in force (ADR 0025).
+# The roles as installed: the owner, and the web service's own role that row-level security binds (ADR 0025).
 DB_ROLE="minzheng_prod_$$"
+DB_WEB_ROLE="minzheng_prod_web_$$"
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do
@@ -52,6 +53,7 @@ cleanup() {
     [[ -f $tmp/nginx/nginx.pid ]] && "$NGINX" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -s stop 2>/dev/null
     wait 2>/dev/null
     "${PSQL[@]}" "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1
+    "${PSQL[@]}" "DROP ROLE IF EXISTS $DB_WEB_ROLE" >/dev/null 2>&1
     "${PSQL[@]}" "DROP ROLE IF EXISTS $DB_ROLE" >/dev/null 2>&1
     [[ -n $PG_DATADIR ]] && "$PY" scripts/pgcluster.py remove "$PG_DATADIR" "$PG_PORT"
     rm -rf "$tmp"
@@ -65,13 +67,20 @@ HTTPS_PORT=$(free_port)
 
 say "生产环境 a production environment: database $DB_NAME, HTTPS on 127.0.0.1:$HTTPS_PORT"
 "${PSQL[@]}" "CREATE ROLE $DB_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" || fail "cannot create role $DB_ROLE"
+"${PSQL[@]}" "CREATE ROLE $DB_WEB_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" || fail "cannot create role $DB_WEB_ROLE"
 "${PSQL[@]}" "CREATE DATABASE $DB_NAME OWNER $DB_ROLE" || fail "cannot create $DB_NAME"
+psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DB_NAME" -qAtc "
+    GRANT USAGE ON SCHEMA public TO $DB_WEB_ROLE;
+    ALTER DEFAULT PRIVILEGES FOR ROLE $DB_ROLE IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO $DB_WEB_ROLE;
+    ALTER DEFAULT PRIVILEGES FOR ROLE $DB_ROLE IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO $DB_WEB_ROLE;" ||
+    fail "grants for $DB_WEB_ROLE"
 mkdir -p "$tmp/var/media" "$tmp/audit" "$tmp/backups"
 ln -s "$ROOT/var/cache" "$tmp/var/cache"
 SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')
 AUDIT_KEY=$("$PY" -c 'import secrets; print(secrets.token_hex(32))')
 AUDIT_DIR=$tmp/audit
 DB_USER=postgres
+DB_WEB_USER=postgres
 VAR_DIR=$tmp/var
 BACKUP_DIR=$tmp/backups
 SERVER_NAME=127.0.0.1
@@ -79,6 +88,7 @@ HTTPS_PORT_SUFFIX=":$HTTPS_PORT"
 render_template deploy/minzheng.env.example "$tmp/minzheng.env" || fail "env template"
 # The install connects over the local socket as its own role; the drill over loopback TCP as its own role.
 sed -i "s#^DATABASE_URL=.*#DATABASE_URL=postgres://$DB_ROLE@127.0.0.1:$PG_PORT/$DB_NAME#" "$tmp/minzheng.env"
+sed -i "s#^MINZHENG_WEB_DATABASE_URL=.*#MINZHENG_WEB_DATABASE_URL=postgres://$DB_WEB_ROLE@127.0.0.1:$PG_PORT/$DB_NAME#" "$tmp/minzheng.env"
 redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || sed -i 's/^MINZHENG_CACHE_URL=.*/MINZHENG_CACHE_URL=/' "$tmp/minzheng.env"
 set -a
 # shellcheck disable=SC1091
@@ -112,7 +122,8 @@ for unit in deploy/systemd/minzheng-web.service deploy/systemd/minzheng-worker.s
     command=$(exec_start "$tmp/units/$name.service")
     [[ -n $command ]] || fail "$unit has no ExecStart"
     say "  $name: $command"
-    (cd "$ROOT" && exec $command) >"$tmp/$name.log" 2>&1 &
+    # systemd expands ${VARIABLE} from the environment file in ExecStart; eval does the same here.
+    (cd "$ROOT" && eval exec "$command") >"$tmp/$name.log" 2>&1 &
     pids+=($!)
 done
 
@@ -177,9 +188,9 @@ check "经办员登录后跳转（$code）" grep -q '^302 ' <<<"$code"
 check "经办员看到自己的首页" grep -q '张丽娟' "$tmp/home.html"
 "${CURL[@]}" -b "$jar" -o "$tmp/households.html" "$BASE/registry/households/"
 check "行级安全生效时经办员仍能看到本乡镇的家庭户" grep -q '酿溪镇' "$tmp/households.html"
-rls=$(psql -h 127.0.0.1 -p "$PG_PORT" -U "$DB_ROLE" -d "$DB_NAME" -qAtc \
+rls=$(psql -h 127.0.0.1 -p "$PG_PORT" -U "$DB_WEB_ROLE" -d "$DB_NAME" -qAtc \
     "SELECT set_config('minzheng.area_prefix', '430522104', false); SELECT count(*) FROM registry_household WHERE area_code LIKE '430522100%'" | tail -1)
-check "行级安全：严塘镇的会话读不到酿溪镇的家庭户（$rls 户）" [ "$rls" = 0 ]
+check "行级安全：网页服务角色在严塘镇的会话中读不到酿溪镇的家庭户（$rls 户）" [ "$rls" = 0 ]
 
 web_master=${pids[0]}
 victim=$(pgrep -P "$web_master" | head -1)

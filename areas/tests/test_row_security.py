@@ -19,8 +19,8 @@ TOWNSHIP_A, TOWNSHIP_B = "430522100", "430522104"
 
 @pytest.fixture
 def as_plain_role(settings):
-    """The application's production footing: row-level security on, queries run by a role that is not a
-    superuser (a superuser bypasses every policy)."""
+    """The web service's production footing: row-level security on, queries run by a role that neither owns the
+    tables nor is a superuser (both bypass every policy)."""
     settings.ROW_LEVEL_SECURITY = True
     with connection.cursor() as cursor:
         cursor.execute(
@@ -76,8 +76,25 @@ def test_every_personal_data_table_carries_the_policy():
         cursor.execute("SELECT DISTINCT tablename FROM pg_policies WHERE policyname = 'minzheng_area_read'")
         guarded = {row[0] for row in cursor.fetchall()}
         cursor.execute(
-            "SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity AND relname = ANY(%s)",
+            "SELECT relname FROM pg_class WHERE relrowsecurity AND relname = ANY(%s)",
             [list(row_security.PERSONAL_DATA_TABLES)],
         )
-        forced = {row[0] for row in cursor.fetchall()}
-    assert guarded == forced == set(row_security.PERSONAL_DATA_TABLES)
+        enabled = {row[0] for row in cursor.fetchall()}
+    assert guarded == enabled == set(row_security.PERSONAL_DATA_TABLES)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_setting_follows_the_scope_in_and_out(settings):
+    settings.ROW_LEVEL_SECURITY = True
+
+    def current() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting(%s, true)", [row_security.SETTING])
+            return cursor.fetchone()[0]
+
+    with within(Scope(prefix=TOWNSHIP_A)):
+        assert current() == TOWNSHIP_A
+        with within(NOTHING):
+            assert current() == row_security.NO_AREA
+        assert current() == TOWNSHIP_A
+    assert current() in ("", None)

@@ -1,4 +1,7 @@
-"""Row-level security on the personal-data tables (areas/row_security.py, ADR 0025). PostgreSQL only."""
+"""Row-level security on the personal-data tables (areas/row_security.py, ADR 0025). PostgreSQL only.
+
+Enabled, not forced: the owning role (migrations, the task worker's bulk COPY, backups) is not bound; the web
+service's own role is."""
 
 from django.db import migrations
 
@@ -24,7 +27,6 @@ def enable(apps, schema_editor):
         return
     for table in TABLES:
         schema_editor.execute(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
-        schema_editor.execute(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY')
         schema_editor.execute(
             f'CREATE POLICY minzheng_area_read ON "{table}" FOR SELECT USING ('
             f"coalesce({PREFIX}, '') = '' OR left(area_code, length({PREFIX})) = {PREFIX})"
@@ -43,7 +45,6 @@ def disable(apps, schema_editor):
     for table in TABLES:
         for name in ("read", "insert", "update", "delete"):
             schema_editor.execute(f'DROP POLICY IF EXISTS minzheng_area_{name} ON "{table}"')
-        schema_editor.execute(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY')
         schema_editor.execute(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY')
 
 

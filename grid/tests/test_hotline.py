@@ -15,6 +15,7 @@ from areas.jurisdiction import scope_for_user, within
 from grid import hotline, services
 from grid.models import GridEvent, HotlineOrder
 from grid.tests.receiver import Receiver
+from grid.tests.test_events import report
 
 pytestmark = pytest.mark.django_db
 SECRET = "test-hotline-secret"
@@ -125,3 +126,33 @@ def test_excel_import_is_all_or_nothing_and_idempotent(client, clerk_a, village_
     response = client.post(reverse("grid:hotline"), {"file": sheet(good)}, follow=True)
     assert "导入工单0件，重复2件未再保存" in response.content.decode()
     assert HotlineOrder.objects.filter(via="excel").count() == 2
+
+
+def test_an_event_handed_up_to_12345_is_pushed_to_the_platform_and_retried(
+    grid_worker, clerk_a, settings, django_capture_on_commit_callbacks
+):
+    event = report(grid_worker).event
+    with Receiver() as platform:
+        settings.HOTLINE_REFERRAL_URL = platform.url
+        platform.status = 502
+        with within(scope_for_user(clerk_a)), django_capture_on_commit_callbacks(execute=True):
+            services.hand_off(event, user=clerk_a, level="hotline", note="涉及多个部门")
+        referral = HotlineOrder.objects.get(event=event)
+        assert referral.direction == HotlineOrder.Direction.OUTBOUND
+        assert referral.delivery == HotlineOrder.Delivery.FAILED and "502" in referral.last_error
+        platform.status = 200
+        assert hotline.deliver_due(now=timezone.now() + timedelta(minutes=2)) == {"已送达答复": 1}
+    referral.refresh_from_db()
+    assert referral.delivery == HotlineOrder.Delivery.SENT and referral.limit_at == event.due_at
+    raw, signature = platform.received[-1]
+    body = json.loads(raw)
+    assert body["referral_no"] == referral.order_no and body["content"] == event.description
+    assert signature == hotline.sign(raw, SECRET)
+    assert event.steps.filter(text__startswith="已推送至12345平台").exists()
+
+
+def test_an_order_from_the_hotline_is_not_pushed_back_to_it(client, clerk_a, village_a, settings):
+    post(client, order())
+    event = GridEvent.objects.get()
+    assert hotline.refer_to_hotline(event, due_at=event.due_at or timezone.now()) is None
+    assert HotlineOrder.objects.count() == 1
