@@ -21,6 +21,15 @@ class CockpitConfig(AppConfig):
         )
         register_nav(
             NavItem(
+                "民政统计月报",
+                "cockpit:monthly",
+                Capability.VIEW_DASHBOARD,
+                7,
+                "各项目保障人数、人均补助水平、本年累计发放",
+            )
+        )
+        register_nav(
+            NavItem(
                 "变动情况表", "cockpit:changes", Capability.VIEW_DASHBOARD, 6, "民政统计：当月新增、停保、增发、减发"
             )
         )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("records/<slug:indicator>/<slug:key>/", views.record_list, name="records"),
     path("refresh/", views.refresh, name="refresh"),
     path("changes/", views.changes, name="changes"),
+    path("monthly/", views.monthly, name="monthly"),
 ]

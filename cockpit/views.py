@@ -206,3 +206,32 @@ def changes(request):
     months = [add_months(this_month, -back) for back in range(36)]
     context = {"rows": rows, "columns": columns, "month": month, "months": months}
     return render(request, "cockpit/changes.html", context)
+
+
+@login_required
+def monthly(request):
+    """民政统计 · 月报: persons, amounts, average per person, standard and the year's spending by programme."""
+    from cockpit.statistics import monthly_report
+    from core.excel import xlsx_response
+
+    _require(request.user)
+    try:
+        month = _report_month(request)
+    except BadArea as error:
+        return render(request, "cockpit/bad_request.html", {"message": error.message}, status=400)
+    rows = monthly_report(month, request.user.area_code)
+    if request.GET.get("export") == "xlsx":
+        headers = [
+            "救助项目",
+            "保障户数",
+            "保障人数",
+            "月保障金额（元）",
+            "月人均补助水平（元）",
+            "保障标准",
+            "本年累计发放（元）",
+        ]
+        lines = [[r.label, r.households, r.persons, r.amount, r.per_person, r.standard, r.year_to_date] for r in rows]
+        return xlsx_response(f"民政统计月报{month:%Y%m}", headers, lines, "民政统计月报")
+    this_month = timezone.localdate().replace(day=1)
+    months = [add_months(this_month, -back) for back in range(36)]
+    return render(request, "cockpit/monthly.html", {"rows": rows, "month": month, "months": months})

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grid', '0002_catalogue_limits_plans'),
+        ("grid", "0002_catalogue_limits_plans"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='hotlineorder',
-            name='direction',
-            field=models.CharField(choices=[('in', '12345来单'), ('out', '转12345')], default='in', max_length=3, verbose_name='方向'),
+            model_name="hotlineorder",
+            name="direction",
+            field=models.CharField(
+                choices=[("in", "12345来单"), ("out", "转12345")], default="in", max_length=3, verbose_name="方向"
+            ),
         ),
     ]
