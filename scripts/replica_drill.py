@@ -154,6 +154,7 @@ def main() -> int:
                 [
                     "pg_restore",
                     "--no-owner",
+                    "--no-privileges",
                     "--exit-on-error",
                     "-d",
                     libpq_url(primary.url("minzheng")),
