@@ -57,7 +57,16 @@ def drill(backup: Path) -> list[str]:
             conn.execute("CREATE DATABASE minzheng_restored")
         url = cluster.url("minzheng_restored")
         subprocess.run(
-            ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "-d", libpq_url(url), str(backup / "db.dump")], check=True
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "-d",
+                libpq_url(url),
+                str(backup / "db.dump"),
+            ],
+            check=True,
         )
         media_dir = Path(tempfile.mkdtemp(prefix="minzheng-media-"))
         with tarfile.open(backup / "media.tar.gz") as tar:
