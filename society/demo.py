@@ -7,6 +7,7 @@ demo village's households at every stage; social-work services; a few months of 
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -41,6 +42,7 @@ def _org(user, name, kind, area, credit, **extra) -> Organisation:
     )
 
 
+@transaction.atomic
 def load_society_demo() -> dict[str, int]:
     with system_scope():
         approver = User.objects.filter(username="approver").select_related("unit").first()
@@ -90,7 +92,7 @@ def load_society_demo() -> dict[str, int]:
             contact_name="周晓燕",
             scope="乡镇社会工作服务",
         )
-        association = _org(
+        _org(
             approver,
             ASSOCIATION,
             Organisation.Kind.SOCIAL_GROUP,
@@ -171,7 +173,13 @@ def load_society_demo() -> dict[str, int]:
             starts_on=date(today.year, 1, 1),
         )
 
-        households = list(Household.objects.filter(area_code__startswith=village).order_by("pk")[:8])
+        clerk = User.objects.filter(username="clerk").first() or approver
+        households = list(Household.objects.filter(area_code__startswith=village).order_by("pk")[:4])
+        households += list(
+            Household.objects.filter(area_code__startswith=township[:9])
+            .exclude(area_code__startswith=village)
+            .order_by("pk")[: 8 - len(households)]
+        )
         needs = 0
         plans = [
             (NeedKind.MEDICAL, "住院自付费用较高，医保和临时救助后仍有缺口", Decimal(8000), "元", "closed"),
@@ -180,8 +188,9 @@ def load_society_demo() -> dict[str, int]:
             (NeedKind.PSYCH, "父母外出务工，孩子情绪低落需要陪伴", Decimal(1), "户", "open"),
         ]
         for household, (kind, text, quantity, unit, stage) in zip(households, plans, strict=False):
+            recorder = minsheng if household.area_code.startswith(village) else clerk
             need = lists.record_need(
-                user=minsheng,
+                user=recorder,
                 household=household,
                 kind=kind,
                 description=text,
@@ -197,7 +206,7 @@ def load_society_demo() -> dict[str, int]:
             offer = lists.proposals(need)[0]
             referral = lists.refer(
                 need,
-                user=minsheng,
+                user=recorder,
                 organisation=offer.organisation,
                 resource=None if offer.is_project else offer.offer,
                 project=offer.offer if offer.is_project else None,
@@ -214,8 +223,30 @@ def load_society_demo() -> dict[str, int]:
                     used=quantity if referral.resource_id == funds.pk else None,
                 )
                 lists.confirm(
-                    need, user=minsheng, confirmation="户主已收到资助并签字确认", on_date=today - timedelta(days=2)
+                    need, user=recorder, confirmation="户主已收到资助并签字确认", on_date=today - timedelta(days=2)
                 )
+
+        from monitoring.models import Warning
+
+        warning = (
+            Warning.objects.filter(area_code__startswith=township[:9], stage__in=Warning.OPEN_STAGES)
+            .order_by("pk")
+            .first()
+        )
+        if warning is not None:
+            lists.record_need(
+                user=clerk,
+                household=warning.household,
+                kind=NeedKind.MEDICAL,
+                description=f"监测预警（{warning.get_signal_display()}）走访发现：自付费用负担重，公共救助后仍有缺口",
+                quantity=Decimal(3000),
+                unit="元",
+                source=Need.Source.WARNING,
+                warning=warning,
+                consent_on=today - timedelta(days=3),
+                consent_note="户主口头同意，村干部见证",
+            )
+            needs += 1
 
         if shegong and households:
             for index, household in enumerate(households[:5]):
@@ -239,7 +270,7 @@ def load_society_demo() -> dict[str, int]:
                     item=finance,
                     period_day=start,
                     title=f"{start:%Y年%m月}村级财务收支公开",
-                    body=f"本月收入12,600元，支出9,850元。经手人：谢春花，电话13807390001。",
+                    body="本月收入12,600元，支出9,850元。经手人：谢春花，电话13807390001。",
                     published_on=start + timedelta(days=33),
                 )
         if assistance:

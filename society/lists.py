@@ -303,6 +303,7 @@ def report_help(
 
 def confirm(need: Need, *, user, confirmation: str, on_date: date) -> Need:
     """The need closes with the resident's confirmation (recorded by the worker)."""
+    need = Need.objects.get(pk=need.pk)  # the organisation's report changed it since it was read
     if need.status != Need.Status.HELPED:
         raise DomainError(SocietyCode.WRONG_STATE, "机构反馈帮扶后，才能由居民确认办结")
     if not confirmation.strip():

@@ -386,19 +386,14 @@ def need_detail(request, pk: int):
         try:
             if action == "refer":
                 kind, _, offer_id = request.POST.get("offer", "").partition(":")
-                resource = project = None
-                if kind == "resource":
-                    resource = Resource.unscoped.select_related("organisation").filter(pk=_int(offer_id, 0)).first()
-                    organisation = resource.organisation if resource else None
-                elif kind == "project":
-                    project = Project.unscoped.select_related("organisation").filter(pk=_int(offer_id, 0)).first()
-                    organisation = project.organisation if project else None
-                else:
-                    organisation = None
                 offered = {(p.is_project, p.offer.pk): p for p in lists.proposals(need, limit=50)}
-                proposal = offered.get((kind == "project", _int(offer_id, 0)))
-                if organisation is None or proposal is None:
+                chosen = offered.get((kind == "project", _int(offer_id, 0) if offer_id.isdigit() else 0))
+                if kind not in ("resource", "project") or chosen is None:
                     raise DomainError(SocietyCode.BAD_INPUT, "请从推荐的资源或项目中选择承接机构")
+                organisation = chosen.organisation
+                resource = None if chosen.is_project else chosen.offer
+                project = chosen.offer if chosen.is_project else None
+                proposal = chosen
                 lists.refer(
                     need,
                     user=request.user,

@@ -49,7 +49,9 @@ def household(worker_a):
     return HouseholdFactory(area_code=VILLAGE_A)
 
 
-def make_resource(organisation, area_code, *, kind="medical", form="funds", quantity="10000", remaining=None, name="善款"):
+def make_resource(
+    organisation, area_code, *, kind="medical", form="funds", quantity="10000", remaining=None, name="善款"
+):
     from decimal import Decimal
 
     from society.lists import area_prefix

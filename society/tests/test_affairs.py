@@ -44,10 +44,24 @@ def test_periods_and_their_deadlines(frequency, day, start, due):
 
 def test_compliance_says_on_time_late_and_missing(worker_a, villages):
     finance = DisclosureItem.objects.get(code="finance")  # monthly, 10 days grace
-    affairs.publish(user=worker_a, village_code=VILLAGE_A, item=finance, period_day=date(2026, 1, 1), title="1月财务",
-                    body="收支", published_on=date(2026, 2, 5))
-    affairs.publish(user=worker_a, village_code=VILLAGE_A, item=finance, period_day=date(2026, 2, 1), title="2月财务",
-                    body="收支", published_on=date(2026, 3, 20))
+    affairs.publish(
+        user=worker_a,
+        village_code=VILLAGE_A,
+        item=finance,
+        period_day=date(2026, 1, 1),
+        title="1月财务",
+        body="收支",
+        published_on=date(2026, 2, 5),
+    )
+    affairs.publish(
+        user=worker_a,
+        village_code=VILLAGE_A,
+        item=finance,
+        period_day=date(2026, 2, 1),
+        title="2月财务",
+        body="收支",
+        published_on=date(2026, 3, 20),
+    )
     rows = [r for r in affairs.compliance(TOWNSHIP_A, 2026, date(2026, 3, 25)) if r.item == finance]
     states = {(r.village.code, r.period): r.state for r in rows}
     assert states == {

@@ -18,8 +18,15 @@ from society.tests.conftest import make_need, make_resource
 def test_a_need_without_the_residents_consent_is_not_recorded(worker_a, household):
     with pytest.raises(DomainError) as error:
         lists.record_need(
-            user=worker_a, household=household, kind="medical", description="缺口", quantity=Decimal(1), unit="元",
-            source="visit", consent_on=None, consent_note="",
+            user=worker_a,
+            household=household,
+            kind="medical",
+            description="缺口",
+            quantity=Decimal(1),
+            unit="元",
+            source="visit",
+            consent_on=None,
+            consent_note="",
         )
     assert "同意" in error.value.message
     assert not Need.objects.exists()
@@ -34,8 +41,12 @@ PROPOSAL_TABLE = [
 ]
 
 
-@pytest.mark.parametrize("label, area, kind, form, remaining, expected", PROPOSAL_TABLE, ids=[r[0] for r in PROPOSAL_TABLE])
-def test_proposals_score_by_area_kind_and_size(worker_a, household, charity, label, area, kind, form, remaining, expected):
+@pytest.mark.parametrize(
+    "label, area, kind, form, remaining, expected", PROPOSAL_TABLE, ids=[r[0] for r in PROPOSAL_TABLE]
+)
+def test_proposals_score_by_area_kind_and_size(
+    worker_a, household, charity, label, area, kind, form, remaining, expected
+):
     make_resource(charity, area, kind=kind, form=form, quantity=remaining)
     need = make_need(worker_a, household)
     (proposal,) = lists.proposals(need)
@@ -43,17 +54,25 @@ def test_proposals_score_by_area_kind_and_size(worker_a, household, charity, lab
     assert len(proposal.reasons) == 3 and proposal.reasons[0].startswith("地域+")
 
 
-def test_offers_elsewhere_of_another_kind_or_of_a_deregistered_organisation_are_not_proposed(worker_a, household, charity):
+def test_offers_elsewhere_of_another_kind_or_of_a_deregistered_organisation_are_not_proposed(
+    worker_a, household, charity
+):
     make_resource(charity, "430522101201", kind="medical", form="goods")  # another township's village
     make_resource(charity, COUNTY, kind="education", form="goods")  # another kind, not money
-    gone = OrganisationFactory(name="已注销基金会", kind=Organisation.Kind.FOUNDATION, area_code=COUNTY,
-                               status=Organisation.Status.DEREGISTERED)
+    gone = OrganisationFactory(
+        name="已注销基金会",
+        kind=Organisation.Kind.FOUNDATION,
+        area_code=COUNTY,
+        status=Organisation.Status.DEREGISTERED,
+    )
     make_resource(gone, COUNTY, kind="medical")
     need = make_need(worker_a, household)
     assert lists.proposals(need) == []
 
 
-def test_a_need_is_referred_accepted_reported_and_closed_with_the_residents_confirmation(worker_a, household, charity, jigou):
+def test_a_need_is_referred_accepted_reported_and_closed_with_the_residents_confirmation(
+    worker_a, household, charity, jigou
+):
     resource = make_resource(charity, COUNTY, quantity="10000")
     need = make_need(worker_a, household)
     proposal = lists.proposals(need)[0]
@@ -63,8 +82,14 @@ def test_a_need_is_referred_accepted_reported_and_closed_with_the_residents_conf
     mine = lists.referrals_for_staff(jigou)
     assert list(mine) == [referral]
     lists.accept(referral, user=jigou)
-    lists.report_help(referral, user=jigou, report="资助医疗费5000元", value=Decimal(5000), helped_on=date(2026, 1, 20),
-                      used=Decimal(5000))
+    lists.report_help(
+        referral,
+        user=jigou,
+        report="资助医疗费5000元",
+        value=Decimal(5000),
+        helped_on=date(2026, 1, 20),
+        used=Decimal(5000),
+    )
     need.refresh_from_db()
     assert need.status == Need.Status.HELPED
     assert Resource.objects.get(pk=resource.pk).remaining == Decimal(5000)
@@ -75,7 +100,9 @@ def test_a_need_is_referred_accepted_reported_and_closed_with_the_residents_conf
     assert Referral.objects.get(pk=referral.pk).state == Referral.State.REPORTED
 
 
-def test_a_declined_referral_opens_the_need_again_and_staff_of_another_organisation_see_nothing(worker_a, household, charity, jigou):
+def test_a_declined_referral_opens_the_need_again_and_staff_of_another_organisation_see_nothing(
+    worker_a, household, charity, jigou
+):
     other = OrganisationFactory(name="另一家基金会", kind=Organisation.Kind.FOUNDATION, area_code=COUNTY)
     need = make_need(worker_a, household)
     referral = lists.refer(need, user=worker_a, organisation=other)
@@ -98,7 +125,11 @@ def test_a_need_already_met_by_a_public_payment_that_month_is_flagged(worker_a, 
     from policy.tests.factories import local_amounts
 
     local_amounts()
-    household.bank_name, household.bank_account, household.bank_account_name = "农村商业银行", "6221580000000000001", household.head.name
+    household.bank_name, household.bank_account, household.bank_account_name = (
+        "农村商业银行",
+        "6221580000000000001",
+        household.head.name,
+    )
     household.save()
     dibao(household)
     generate_roll(programme="dibao", month=APRIL, area_code=TOWNSHIP_A, user=clerk_a)
