@@ -769,7 +769,7 @@ def affairs_compliance(request):
         request,
         "society/compliance.html",
         {
-            "rows": rows[:500],
+            "page": Paginator(rows, 30).get_page(request.GET.get("page")),
             "summary": list(summary.values()),
             "year": year,
             "state": state,
