@@ -7,7 +7,6 @@
   township's compliance view shows a period nobody published.
 """
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -59,7 +58,11 @@ def county():
     )
     household = HouseholdFactory(area_code=VILLAGE, head__name="王秀兰")
     raise_field_report(
-        household=household, person=None, detail="户主住院，自付费用高", on_date=timezone.localdate(), natural_key="t:need"
+        household=household,
+        person=None,
+        detail="户主住院，自付费用高",
+        on_date=timezone.localdate(),
+        natural_key="t:need",
     )
     return Warning.objects.filter(household=household).get()
 
@@ -146,7 +149,7 @@ def test_a_publication_is_public_and_the_township_sees_what_is_missing(browser, 
 
     clerk = phone(browser)
     login(clerk, live_server, "jb_zhang", TEST_PASSWORD)
-    last_year = date.today().year - 1
+    last_year = timezone.localdate().year - 1
     clerk.goto(f"{live_server.url}/society/affairs/compliance/?year={last_year}")
     expect(clerk.get_by_test_id("compliance")).to_contain_text("逾期未公开")
     expect(clerk.get_by_test_id("compliance")).to_contain_text("城西社区")
