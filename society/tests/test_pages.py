@@ -100,3 +100,29 @@ def test_a_staff_link_to_nothing_is_told_so(client, township_a):
     client.force_login(user)
     response = client.get(reverse("society:referrals"))
     assert response.status_code == 200 and "未关联服务机构" in response.content.decode()
+
+
+def test_an_attachment_is_public_with_its_publication_and_a_bad_file_is_refused(client, worker_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(worker_a)
+    item = DisclosureItem.objects.get(code="finance")
+    form = {"village": VILLAGE_A, "item": item.pk, "period_day": "2026-01-05", "title": "1月财务", "body": "收支"}
+    refused = client.post(
+        reverse("society:affairs"), {**form, "files": SimpleUploadedFile("a.exe", b"MZ")}, follow=True
+    )
+    assert "附件只能是PDF或图片" in refused.content.decode()
+    client.post(reverse("society:affairs"), {**form, "files": SimpleUploadedFile("账目.pdf", b"%PDF-1.4 demo")})
+    from society.models import PublicationAttachment
+
+    attachment = PublicationAttachment.objects.get()
+    client.logout()
+    response = client.get(reverse("society:public_attachment", args=[attachment.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 demo"
+
+
+def test_a_need_of_another_township_is_not_found(client, worker_a, household, clerk_b):
+    need = make_need(worker_a, household)
+    client.force_login(clerk_b)
+    assert client.get(reverse("society:need", args=[need.pk])).status_code == 404
+    assert "住院自付费用缺口" not in client.get(reverse("society:needs")).content.decode()
