@@ -371,6 +371,11 @@ def need_new(request):
             "household": household,
             "kinds": NeedKind.choices,
             "sources": [c for c in Need.Source.choices if c[0] != Need.Source.WARNING],
+            "open_warnings": []
+            if warning or household
+            else Warning.objects.filter(stage__in=Warning.OPEN_STAGES)
+            .select_related("household")
+            .order_by("-raised_on", "-id")[:10],
             "today": timezone.localdate(),
         },
     )
