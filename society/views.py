@@ -509,8 +509,9 @@ def offers(request):
             return _done(request, "已加入清单", "society:offers")
     resources = Resource.objects.select_related("organisation").filter(is_active=True)
     projects = Project.objects.select_related("organisation").filter(is_active=True)
-    if staff_org is not None:
-        resources, projects = resources.filter(organisation=staff_org), projects.filter(organisation=staff_org)
+    if staff_org is not None:  # their own organisation's offers, wherever it registered them
+        resources = Resource.unscoped.select_related("organisation").filter(is_active=True, organisation=staff_org)
+        projects = Project.unscoped.select_related("organisation").filter(is_active=True, organisation=staff_org)
     if request.GET.get("export") == "xlsx":
         headers = ["清单", "机构", "名称", "类型", "适用需求", "数量/容量", "余量", "适用区域"]
         data = [
