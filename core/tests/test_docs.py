@@ -33,6 +33,7 @@ APPS = {
     "payments",
     "policy",
     "registry",
+    "society",
     "supervision",
     "verification",
 }
