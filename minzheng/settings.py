@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "supervision",
     # the top layer: reads every business line
     "cockpit",
+    "portal",
 ]
 
 MIDDLEWARE = [
