@@ -17,7 +17,13 @@ class PortalConfig(AppConfig):
             NavItem("网上办事", "portal:desk", capabilities.RESIDENT_DESK, 40, "群众网上申请、身份确认、投诉和预约")
         )
         register_nav(
-            NavItem("上门与错时服务", "portal:bookings_staff", capabilities.SERVE_BOOKINGS, 41, "群众预约的上门服务和错时服务")
+            NavItem(
+                "上门与错时服务",
+                "portal:bookings_staff",
+                capabilities.SERVE_BOOKINGS,
+                41,
+                "群众预约的上门服务和错时服务",
+            )
         )
         register_periodic(
             Periodic(

@@ -22,13 +22,23 @@ def desk_card(user, today: date) -> Card | None:
     complaints = services.complaint_queue().filter(status=Complaint.Status.OPEN)
     overdue = complaints.filter(due_on__lt=today)
     rows = [
-        Row(f"网上申请 · {a.item.name}", reverse("portal:online_detail", args=[a.pk]),
-            timezone.localtime(a.submitted_at).date(), "", "待受理")
+        Row(
+            f"网上申请 · {a.item.name}",
+            reverse("portal:online_detail", args=[a.pk]),
+            timezone.localtime(a.submitted_at).date(),
+            "",
+            "待受理",
+        )
         for a in applications[:ROWS]
     ]
     rows += [
-        Row(f"投诉 · {c.get_kind_display()}", reverse("portal:complaint_staff", args=[c.pk]), c.due_on,
-            "danger" if c.due_on < today else "", "已超期" if c.due_on < today else "")
+        Row(
+            f"投诉 · {c.get_kind_display()}",
+            reverse("portal:complaint_staff", args=[c.pk]),
+            c.due_on,
+            "danger" if c.due_on < today else "",
+            "已超期" if c.due_on < today else "",
+        )
         for c in complaints.order_by("due_on")[: max(0, ROWS - len(rows))]
     ]
     figures = [

@@ -42,7 +42,12 @@ class ResidentAccount(Audited, AreaOwned):
     claimed_id_number = models.CharField(_("申报身份证号"), max_length=18, blank=True)
     binding_note = models.CharField(_("确认说明"), max_length=200, blank=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     bound_at = models.DateTimeField(_("绑定时间"), null=True, blank=True)
     failed_codes = models.PositiveSmallIntegerField(_("连续输错验证码次数"), default=0)
@@ -93,9 +98,15 @@ class OnlineApplication(Audited, AreaOwned):
         RETURNED = "returned", _("已退回")
 
     account = models.ForeignKey(ResidentAccount, verbose_name=_("申请账号"), on_delete=models.PROTECT, related_name="+")
-    household = models.ForeignKey("registry.Household", verbose_name=_("申请家庭"), on_delete=models.PROTECT, related_name="+")
-    applicant = models.ForeignKey("registry.Person", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
-    item = models.ForeignKey("cases.ServiceItem", verbose_name=_("服务事项"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "registry.Household", verbose_name=_("申请家庭"), on_delete=models.PROTECT, related_name="+"
+    )
+    applicant = models.ForeignKey(
+        "registry.Person", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey(
+        "cases.ServiceItem", verbose_name=_("服务事项"), on_delete=models.PROTECT, related_name="+"
+    )
     window = models.ForeignKey("accounts.Unit", verbose_name=_("受理窗口"), on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("申请事由"))
     requested_amount = models.DecimalField(_("申请金额（元）"), max_digits=10, decimal_places=2, null=True, blank=True)
@@ -107,7 +118,12 @@ class OnlineApplication(Audited, AreaOwned):
         "cases.Case", verbose_name=_("办件"), null=True, blank=True, on_delete=models.PROTECT, related_name="online"
     )
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     return_reason = models.CharField(_("退回理由"), max_length=300, blank=True)
@@ -156,7 +172,9 @@ class Complaint(Audited, AreaOwned):
 
     number = models.CharField(_("投诉编号"), max_length=30, unique=True)
     account = models.ForeignKey(ResidentAccount, verbose_name=_("投诉账号"), on_delete=models.PROTECT, related_name="+")
-    household = models.ForeignKey("registry.Household", verbose_name=_("投诉家庭"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "registry.Household", verbose_name=_("投诉家庭"), on_delete=models.PROTECT, related_name="+"
+    )
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("涉及办件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -172,7 +190,12 @@ class Complaint(Audited, AreaOwned):
     answer = models.TextField(_("答复内容"), blank=True)
     answered_on = models.DateField(_("答复日期"), null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("答复人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("答复人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -261,10 +284,17 @@ class Booking(Audited, AreaOwned):
         CANCELLED = "cancelled", _("已取消")
 
     account = models.ForeignKey(ResidentAccount, verbose_name=_("预约账号"), on_delete=models.PROTECT, related_name="+")
-    household = models.ForeignKey("registry.Household", verbose_name=_("家庭"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "registry.Household", verbose_name=_("家庭"), on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("服务方式"), max_length=10, choices=Kind.choices)
     item = models.ForeignKey(
-        "cases.ServiceItem", verbose_name=_("办理事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "cases.ServiceItem",
+        verbose_name=_("办理事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     point = models.ForeignKey(
         ServicePoint, verbose_name=_("服务网点"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -272,14 +302,24 @@ class Booking(Audited, AreaOwned):
     need = models.CharField(_("需求说明"), max_length=300)
     starts_at = models.DateTimeField(_("预约时间"))
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上门人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上门人员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     unit = models.ForeignKey("accounts.Unit", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.BOOKED, db_index=True)
     result = models.CharField(_("服务结果"), max_length=300, blank=True)
     done_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("办结人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办结人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 

@@ -63,9 +63,11 @@ def household_of(account: ResidentAccount) -> Household | None:
 
 
 def township_office(area_code: str) -> Unit | None:
-    return Unit.unscoped.filter(
-        kind=Unit.Kind.TOWNSHIP_OFFICE, area_code=township_of(area_code), is_active=True
-    ).order_by("id").first()
+    return (
+        Unit.unscoped.filter(kind=Unit.Kind.TOWNSHIP_OFFICE, area_code=township_of(area_code), is_active=True)
+        .order_by("id")
+        .first()
+    )
 
 
 def _registry_phones(person: Person) -> set[str]:
@@ -93,10 +95,14 @@ def bind(account: ResidentAccount, *, name: str, id_number: str, ask_township: b
         person = Person.unscoped.filter(id_number=id_number).first()
         if person is None or person.name != name or person.current_membership() is None:
             # one message for every mismatch: the page never tells which part was wrong
-            raise DomainError(PortalCode.BIND_FAILED, "姓名或身份证号与户籍库登记不一致，请核对后再试，或到乡镇民政办办理")
-        if ResidentAccount.unscoped.filter(person=person, binding=ResidentAccount.Binding.BOUND).exclude(
-            pk=account.pk
-        ).exists():
+            raise DomainError(
+                PortalCode.BIND_FAILED, "姓名或身份证号与户籍库登记不一致，请核对后再试，或到乡镇民政办办理"
+            )
+        if (
+            ResidentAccount.unscoped.filter(person=person, binding=ResidentAccount.Binding.BOUND)
+            .exclude(pk=account.pk)
+            .exists()
+        ):
             raise DomainError(PortalCode.BIND_FAILED, "该身份已绑定其他手机号，请到乡镇民政办办理")
         household = person.current_membership().household
         fields = {"claimed_name": name, "claimed_id_number": id_number, "area_code": household.area_code}
@@ -209,7 +215,9 @@ def submit_application(
     window = township_office(household.area_code)
     if window is None:
         raise DomainError(PortalCode.NO_WINDOW, "找不到您所在乡镇的民政办，请到窗口申请")
-    if OnlineApplication.objects.filter(household=household, item=item, status=OnlineApplication.Status.SUBMITTED).exists():
+    if OnlineApplication.objects.filter(
+        household=household, item=item, status=OnlineApplication.Status.SUBMITTED
+    ).exists():
         raise DomainError(PortalCode.STATE_CONFLICT, f"您已提交过“{item.name}”的网上申请，正在等待窗口受理")
     own = {d.pk for d in household_documents(household)}
     if any(d.pk not in own for d in documents):
@@ -226,7 +234,10 @@ def submit_application(
         area_code=household.area_code,
     )
     application.documents.set(documents)
-    Notification.objects.create(unit=window, text=f"收到网上申请：{item.name}（{mask_name(household.head.name if household.head_id else '')}户），请受理")
+    Notification.objects.create(
+        unit=window,
+        text=f"收到网上申请：{item.name}（{mask_name(household.head.name if household.head_id else '')}户），请受理",
+    )
     return application
 
 
@@ -391,7 +402,9 @@ def file_complaint(
     # 投诉编号: county, date and the row's own id (unique without a counter of its own)
     complaint.number = f"TS{county_of(household.area_code)[:6]}{on_date:%Y%m%d}{complaint.pk:05d}"
     Complaint.objects.filter(pk=complaint.pk).update(number=complaint.number)
-    Notification.objects.create(unit=unit, text=f"收到群众投诉{complaint.number}，请于{complaint.due_on:%m月%d日}前答复")
+    Notification.objects.create(
+        unit=unit, text=f"收到群众投诉{complaint.number}，请于{complaint.due_on:%m月%d日}前答复"
+    )
     return complaint
 
 
@@ -404,8 +417,9 @@ def answer_complaint(*, user, complaint: Complaint, answer: str, on_date: date) 
     answer = (answer or "").strip()
     if not answer:
         raise DomainError(PortalCode.BAD_INPUT, "请填写答复内容")
-    if user.unit_id != complaint.unit_id and not (user.unit and complaint.area_code.startswith(user.area_code[:6])
-                                                   and user.unit.kind == Unit.Kind.BUREAU):
+    if user.unit_id != complaint.unit_id and not (
+        user.unit and complaint.area_code.startswith(user.area_code[:6]) and user.unit.kind == Unit.Kind.BUREAU
+    ):
         raise DomainError(PortalCode.NO_PERMISSION, "投诉由承办单位答复")
     changed = update_logged(
         Complaint.objects.filter(status=Complaint.Status.OPEN),
@@ -435,8 +449,7 @@ def supervise_overdue_complaints(on_date: date) -> dict:
             supervised_level=1, supervised_on=on_date
         )
         bureaus = {
-            u.area_code[:6]: u.pk
-            for u in Unit.unscoped.filter(kind=Unit.Kind.BUREAU, is_active=True).order_by("-id")
+            u.area_code[:6]: u.pk for u in Unit.unscoped.filter(kind=Unit.Kind.BUREAU, is_active=True).order_by("-id")
         }
         notes = []
         for _pk, number, unit_id, area_code, due_on in rows:
@@ -531,7 +544,9 @@ def finish_booking(*, user, booking: Booking, result: str) -> Booking:
     result = (result or "").strip()
     if not result:
         raise DomainError(PortalCode.BAD_INPUT, "请填写服务结果")
-    if booking.worker_id != user.pk and not (booking.kind == Booking.Kind.OFF_HOURS and booking.unit_id == user.unit_id):
+    if booking.worker_id != user.pk and not (
+        booking.kind == Booking.Kind.OFF_HOURS and booking.unit_id == user.unit_id
+    ):
         raise DomainError(PortalCode.NO_PERMISSION, "这不是您的预约")
     changed = update_logged(
         Booking.objects.filter(status=Booking.Status.BOOKED),
@@ -589,7 +604,7 @@ def _standard(programme: str, household: Household, policy: Policy) -> str:
             return f"事实无人抚养儿童基本生活费{policy.amount(ParameterKey.UNSUPPORTED_CHILD_AMOUNT)}元/人·月"
         if programme == Programme.DISABILITY_LIVING:
             return f"困难残疾人生活补贴{policy.amount(ParameterKey.DISABILITY_LIVING_AMOUNT)}元/人·月"
-    except Exception:  # noqa: BLE001 - a parameter missing locally: the card says so instead of failing
+    except Exception:
         return "按本地政策标准"
     return "按本地政策标准"
 

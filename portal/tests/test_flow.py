@@ -2,7 +2,6 @@
 starts at acceptance); the resident follows the steps and reads the one reply. A resident sees only
 their own household: another household's case, document or complaint is a 404."""
 
-import io
 from datetime import date
 
 import pytest

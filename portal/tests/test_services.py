@@ -13,7 +13,7 @@ from core.errors import DomainError
 from ledger import services as ledger
 from policy.programmes import Programme
 from portal import services
-from portal.models import Booking, Complaint, ComplaintLimit, ConductSupervisor, ServicePoint
+from portal.models import Booking, ComplaintLimit, ConductSupervisor, ServicePoint
 from portal.tests.factories import resolve_by_appraisal, running_notice
 
 pytestmark = pytest.mark.django_db
@@ -65,13 +65,19 @@ def test_complaint_deadline_on_the_working_day_calendar(resident, household, tow
 
 def test_a_later_dated_limit_applies_from_its_day(resident, household, township_a):
     ComplaintLimit.objects.create(working_days=10, effective_from=date(2025, 9, 20), basis="新规定")
-    early = services.file_complaint(resident, household, kind="other", content="a", on_date=date(2025, 9, 1), calendar=CALENDAR)
+    early = services.file_complaint(
+        resident, household, kind="other", content="a", on_date=date(2025, 9, 1), calendar=CALENDAR
+    )
     late = services.file_complaint(resident, household, kind="other", content="b", on_date=FRIDAY, calendar=CALENDAR)
     assert "15" in early.limit_basis and "10" in late.limit_basis
 
 
-def test_overdue_complaint_is_supervised_once_and_answered(resident_client, resident, household, clerk_a, county_bureau, client):
-    complaint = services.file_complaint(resident, household, kind="delay", content="拖延", on_date=date(2025, 9, 1), calendar=CALENDAR)
+def test_overdue_complaint_is_supervised_once_and_answered(
+    resident_client, resident, household, clerk_a, county_bureau, client
+):
+    complaint = services.file_complaint(
+        resident, household, kind="delay", content="拖延", on_date=date(2025, 9, 1), calendar=CALENDAR
+    )
     assert services.supervise_overdue_complaints(date(2025, 9, 22)) == {"supervised": 0}
     assert services.supervise_overdue_complaints(date(2025, 9, 23)) == {"supervised": 1}
     assert services.supervise_overdue_complaints(date(2025, 9, 24)) == {"supervised": 0}
@@ -109,18 +115,29 @@ def test_home_service_goes_to_the_contact_worker_and_is_done(resident, household
 
 def test_off_hours_appointment_goes_to_the_points_window(resident, household, clerk_a):
     point = ServicePoint.objects.create(
-        kind="centre", name="酿溪镇便民服务中心", address="酿溪镇", hours="工作日", off_hours="周六上午",
-        unit=clerk_a.unit, area_code="430522100000",
+        kind="centre",
+        name="酿溪镇便民服务中心",
+        address="酿溪镇",
+        hours="工作日",
+        off_hours="周六上午",
+        unit=clerk_a.unit,
+        area_code="430522100000",
     )
-    when = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=3), datetime.min.time())) + timedelta(hours=9)
-    booking = services.book(resident, household, kind=Booking.Kind.OFF_HOURS, starts_at=when, need="补材料", point=point)
+    when = timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=3), datetime.min.time())
+    ) + timedelta(hours=9)
+    booking = services.book(
+        resident, household, kind=Booking.Kind.OFF_HOURS, starts_at=when, need="补材料", point=point
+    )
     assert booking.unit == clerk_a.unit and list(services.bookings_for(clerk_a)) == [booking]
     with pytest.raises(DomainError, match="晚于现在"):
         services.book(resident, household, kind=Booking.Kind.OFF_HOURS, starts_at=timezone.now(), need="x", point=point)
 
 
 def test_service_points_are_public(client, township_a):
-    ServicePoint.objects.create(kind="station", name="城西社区服务站", address="城西路1号", hours="8:00-17:30", area_code="430522100201")
+    ServicePoint.objects.create(
+        kind="station", name="城西社区服务站", address="城西路1号", hours="8:00-17:30", area_code="430522100201"
+    )
     page = client.get("/my/points/").content.decode()
     assert "城西社区服务站" in page and "城西路1号" in page
 

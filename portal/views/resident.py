@@ -115,8 +115,12 @@ def bind(request):
         except DomainError as error:
             messages.error(request, error.message)
             can_ask = bool(error.details.get("can_ask_township"))
-            context = {"account": account, "can_ask": can_ask, "name": request.POST.get("name", ""),
-                       "id_number": request.POST.get("id_number", "")}
+            context = {
+                "account": account,
+                "can_ask": can_ask,
+                "name": request.POST.get("name", ""),
+                "id_number": request.POST.get("id_number", ""),
+            }
             return render(request, "portal/bind.html", context, status=400)
         if account.is_bound:
             messages.success(request, "身份核验通过，已绑定您的家庭")
@@ -154,9 +158,7 @@ def catalogue(request):
 def _documents_context(household):
     documents = services.household_documents(household)
     return {
-        "library": [
-            {"doc": d, "holder": mask_name(d.person.name) if d.person_id else "本户"} for d in documents
-        ],
+        "library": [{"doc": d, "holder": mask_name(d.person.name) if d.person_id else "本户"} for d in documents],
         "doc_types": DocumentType.objects.order_by("sort_order", "code"),
         "slots": range(UPLOAD_SLOTS),
     }
@@ -231,9 +233,11 @@ def documents(request):
 def case_list(request):
     household = request.household
     cases = Case.objects.filter(household=household).select_related("item", "current_step").order_by("-id")
-    waiting = OnlineApplication.objects.filter(household=household).exclude(
-        status=OnlineApplication.Status.ACCEPTED
-    ).select_related("item", "window")
+    waiting = (
+        OnlineApplication.objects.filter(household=household)
+        .exclude(status=OnlineApplication.Status.ACCEPTED)
+        .select_related("item", "window")
+    )
     return render(request, "portal/cases.html", {"cases": cases, "waiting": waiting})
 
 
@@ -255,8 +259,13 @@ def case_detail(request, pk):
     }
     events = [e for e in case.events.order_by("id") if e.kind in shown]
     reply = getattr(case, "reply", None) if case.replied_at else None
-    context = {"case": case, "steps": steps, "events": events, "reply": reply,
-               "documents": case.documents.select_related("doc_type")}
+    context = {
+        "case": case,
+        "steps": steps,
+        "events": events,
+        "reply": reply,
+        "documents": case.documents.select_related("doc_type"),
+    }
     return render(request, "portal/case_detail.html", context)
 
 
@@ -298,8 +307,11 @@ def object_to(request, token):
 def complaints(request):
     household = request.household
     cases = Case.objects.filter(household=household).select_related("item").order_by("-id")[:20]
-    context = {"complaints": Complaint.objects.filter(household=household).order_by("-id"),
-               "kinds": Complaint.Kind.choices, "cases": cases}
+    context = {
+        "complaints": Complaint.objects.filter(household=household).order_by("-id"),
+        "kinds": Complaint.Kind.choices,
+        "cases": cases,
+    }
     if request.method == "POST":
         case = None
         if request.POST.get("case", "").isdigit():
@@ -317,14 +329,19 @@ def complaints(request):
             messages.error(request, error.message)
             context["content"] = request.POST.get("content", "")
             return render(request, "portal/complaints.html", context, status=400)
-        messages.success(request, f"投诉已受理（编号{complaint.number}），{complaint.unit.name}将于{complaint.due_on:%Y年%m月%d日}前答复")
+        messages.success(
+            request,
+            f"投诉已受理（编号{complaint.number}），{complaint.unit.name}将于{complaint.due_on:%Y年%m月%d日}前答复",
+        )
         return redirect("portal:complaint", pk=complaint.pk)
     return render(request, "portal/complaints.html", context)
 
 
 @resident_required()
 def complaint_detail(request, pk):
-    complaint = get_object_or_404(Complaint.objects.select_related("unit", "case__item"), pk=pk, household=request.household)
+    complaint = get_object_or_404(
+        Complaint.objects.select_related("unit", "case__item"), pk=pk, household=request.household
+    )
     return render(request, "portal/complaint_detail.html", {"complaint": complaint})
 
 
@@ -342,10 +359,10 @@ def card(request):
 
 def _parse_time(value: str):
     try:
-        moment = datetime.strptime((value or "").strip(), "%Y-%m-%dT%H:%M")
+        moment = datetime.fromisoformat((value or "").strip())
     except ValueError:
         return None
-    return timezone.make_aware(moment)
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
 @resident_required()
@@ -354,7 +371,9 @@ def bookings(request):
     points = list(services.service_points(household.area_code))
     items = ServiceItem.objects.filter(is_active=True).order_by("code")
     context = {
-        "bookings": Booking.objects.filter(household=household).select_related("point", "item", "worker").order_by("-starts_at"),
+        "bookings": Booking.objects.filter(household=household)
+        .select_related("point", "item", "worker")
+        .order_by("-starts_at"),
         "points": points,
         "items": items,
         "kinds": Booking.Kind.choices,
@@ -390,4 +409,3 @@ def points(request):
     """便民服务中心 and 社区服务站: address, hours and items, for everybody (no sign-in)."""
     rows = ServicePoint.unscoped.filter(is_active=True).prefetch_related("items").order_by("area_code", "kind", "id")
     return render(request, "portal/points.html", {"points": rows})
-

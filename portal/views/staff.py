@@ -38,13 +38,21 @@ def desk(request):
             ("网上申请", a.item.name, _head(a.household), f"{timezone.localtime(a.submitted_at):%Y-%m-%d %H:%M}", "")
             for a in applications
         ]
-        rows += [("身份确认", "", mask_name(b.claimed_name), f"{timezone.localtime(b.created_at):%Y-%m-%d}", "") for b in bindings]
+        rows += [
+            ("身份确认", "", mask_name(b.claimed_name), f"{timezone.localtime(b.created_at):%Y-%m-%d}", "")
+            for b in bindings
+        ]
         rows += [("投诉", c.get_kind_display(), _head(c.household), f"{c.filed_on}", f"{c.due_on}") for c in complaints]
         return xlsx_response("网上办事待办.xlsx", ["类别", "事项", "家庭/申请人", "提交日期", "答复期限"], rows, "待办")
     context = {
         "applications": [{"a": a, "head": _head(a.household)} for a in applications],
         "bindings": [
-            {"b": b, "name": mask_name(b.claimed_name), "id": mask_id_number(b.claimed_id_number), "phone": mask_phone(b.phone)}
+            {
+                "b": b,
+                "name": mask_name(b.claimed_name),
+                "id": mask_id_number(b.claimed_id_number),
+                "phone": mask_phone(b.phone),
+            }
             for b in bindings
         ],
         "complaints": [{"c": c, "head": _head(c.household), "overdue": c.due_on < today} for c in complaints],
@@ -86,7 +94,9 @@ def binding_decide(request, pk):
     account = get_object_or_404(ResidentAccount.objects, pk=pk)
     try:
         services.confirm_binding(
-            user=request.user, account=account, confirm=request.POST.get("action") == "confirm",
+            user=request.user,
+            account=account,
+            confirm=request.POST.get("action") == "confirm",
             note=request.POST.get("note", ""),
         )
     except DomainError as error:
@@ -103,7 +113,10 @@ def complaint_staff(request, pk):
     if request.method == "POST":
         try:
             services.answer_complaint(
-                user=request.user, complaint=complaint, answer=request.POST.get("answer", ""), on_date=timezone.localdate()
+                user=request.user,
+                complaint=complaint,
+                answer=request.POST.get("answer", ""),
+                on_date=timezone.localdate(),
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -120,13 +133,21 @@ def bookings_staff(request):
     rows = list(services.bookings_for(request.user)[:300])
     if request.GET.get("export") == "xlsx":
         data = [
-            (b.get_kind_display(), f"{timezone.localtime(b.starts_at):%Y-%m-%d %H:%M}", _head(b.household),
-             b.need, b.get_status_display(), b.result)
+            (
+                b.get_kind_display(),
+                f"{timezone.localtime(b.starts_at):%Y-%m-%d %H:%M}",
+                _head(b.household),
+                b.need,
+                b.get_status_display(),
+                b.result,
+            )
             for b in rows
         ]
         return xlsx_response("服务预约.xlsx", ["方式", "预约时间", "家庭", "需求", "状态", "结果"], data, "预约")
     if request.method == "POST":
-        booking = get_object_or_404(Booking.objects, pk=request.POST.get("booking", "0") if request.POST.get("booking", "").isdigit() else 0)
+        booking = get_object_or_404(
+            Booking.objects, pk=request.POST.get("booking", "0") if request.POST.get("booking", "").isdigit() else 0
+        )
         try:
             services.finish_booking(user=request.user, booking=booking, result=request.POST.get("result", ""))
         except DomainError as error:
