@@ -18,7 +18,14 @@ from registry.models import Household, Person
 DEMO_PHONE = "13807390522"
 CENTRE_ITEMS = ["dibao", "tekun", "temp_emergency", "temp_expense", "disability_living", "disability_care"]
 STATION_ITEMS = ["temp_emergency", "dibao"]
-SUPERVISORS = [("周正平", "县人大代表"), ("彭淑华", "退休教师、村民代表")]
+SUPERVISORS = [
+    ("周正平", "县人大代表"),
+    ("彭淑华", "退休教师、村民代表"),
+    ("曾国良", "县政协委员"),
+    ("谭秀英", "乡镇人大代表"),
+    ("刘建军", "退役军人、村民代表"),
+    ("肖丽娟", "社区党员志愿者"),
+]
 
 
 def _points(minsheng: User) -> int:
@@ -68,7 +75,7 @@ def _supervisors() -> int:
         name, title = SUPERVISORS[index % len(SUPERVISORS)]
         _, made = ConductSupervisor.unscoped.get_or_create(
             area_code=township.area_code,
-            name=name if index < len(SUPERVISORS) else f"{name[0]}监督员",
+            name=name,
             defaults={"phone": f"1397390{index:04d}", "title": title},
         )
         created += made

@@ -70,6 +70,20 @@ def township_office(area_code: str) -> Unit | None:
     )
 
 
+def online_window(item: ServiceItem, area_code: str) -> Unit | None:
+    """Where an online application of the item waits: the township office when townships accept the
+    item (the household's own), else the county bureau when only the county accepts it."""
+    if "township" in item.accept_levels:
+        return township_office(area_code)
+    if "county" in item.accept_levels:
+        return (
+            Unit.unscoped.filter(kind=Unit.Kind.BUREAU, area_code=county_of(area_code), is_active=True)
+            .order_by("id")
+            .first()
+        )
+    return None
+
+
 def _registry_phones(person: Person) -> set[str]:
     phones = {person.phone}
     membership = person.current_membership()
@@ -212,9 +226,9 @@ def submit_application(
         raise DomainError(PortalCode.BAD_INPUT, "请填写申请事由")
     if not item.is_active or not item.applies_to(household.area_code) or item.version_on(on_date) is None:
         raise DomainError(PortalCode.BAD_INPUT, "该事项不能在本地网上申请")
-    window = township_office(household.area_code)
+    window = online_window(item, household.area_code)
     if window is None:
-        raise DomainError(PortalCode.NO_WINDOW, "找不到您所在乡镇的民政办，请到窗口申请")
+        raise DomainError(PortalCode.NO_WINDOW, "该事项不能网上申请，请到村(社区)或乡镇窗口办理")
     if OnlineApplication.objects.filter(
         household=household, item=item, status=OnlineApplication.Status.SUBMITTED
     ).exists():

@@ -151,7 +151,11 @@ def home(request):
 
 @resident_required()
 def catalogue(request):
-    rows = catalogue_for_area(request.household.area_code, timezone.localdate())
+    rows = [
+        row
+        for row in catalogue_for_area(request.household.area_code, timezone.localdate())
+        if {"township", "county"} & set(row["item"].accept_levels)
+    ]
     return render(request, "portal/catalogue.html", {"rows": rows})
 
 
