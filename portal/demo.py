@@ -138,7 +138,7 @@ def load_portal_demo() -> dict:
                 account,
                 household,
                 kind=Booking.Kind.HOME,
-                starts_at=timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1, hours=2),
+                starts_at=timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0) + timedelta(days=1),
                 need="老人行动不便，请上门帮助办理高龄津贴申请",
             )
     return {"points": points, "supervisors": supervisors, "resident": DEMO_PHONE}

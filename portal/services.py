@@ -650,7 +650,7 @@ def clarity_card(household: Household, on_date: date) -> ClarityCard:
                 covered=e.covered_members,
                 amount=e.monthly_amount,
                 standard=_standard(e.programme, household, policy),
-                working=working.get(e.pk, "按审核确认时核定的金额发放"),
+                working=working.get(e.pk, "按审核确认时核定的家庭收入和保障人口计算（详见审核确认通知书）"),
                 start_month=e.start_month,
                 next_review=reviews.get(e.pk),
             )
