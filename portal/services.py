@@ -662,7 +662,10 @@ def clarity_card(household: Household, on_date: date) -> ClarityCard:
     office = township_office(household.area_code)
     if office is not None:
         card.office, card.office_phone = office.name, office.phone
-    card.supervisors = list(
-        ConductSupervisor.unscoped.filter(area_code=township_of(household.area_code), is_active=True).order_by("id")
-    )
+    card.supervisors = conduct_supervisors(household.area_code)
     return card
+
+
+def conduct_supervisors(area_code: str) -> list[ConductSupervisor]:
+    """The 行风监督员 of the area's township (public: named on notice boards and 明白卡)."""
+    return list(ConductSupervisor.unscoped.filter(area_code=township_of(area_code), is_active=True).order_by("id"))

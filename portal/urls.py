@@ -13,6 +13,7 @@ urlpatterns = [
     path("catalogue/", resident.catalogue, name="catalogue"),
     path("apply/<slug:code>/", resident.apply, name="apply"),
     path("documents/", resident.documents, name="documents"),
+    path("documents/<int:pk>/", resident.document_file, name="document_file"),
     path("cases/", resident.case_list, name="cases"),
     path("cases/<int:pk>/", resident.case_detail, name="case"),
     path("notices/", resident.notices, name="notices"),

@@ -48,8 +48,11 @@ def test_apply_online_then_accepted_at_the_window(resident_client, client, house
     page = resident_client.get("/my/cases/").content.decode()
     assert "等待窗口受理" in page
 
-    # the documents are in the library: the next application offers them again
+    # the documents are in the library: the next application offers them again, and open
     assert "户口" in resident_client.get("/my/documents/").content.decode()
+    own = application.documents.first()
+    response = resident_client.get(f"/my/documents/{own.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"\x89PNG")
 
     staff = client.__class__()
     staff.force_login(clerk_a)
@@ -113,6 +116,7 @@ def test_another_household_is_404(resident_client, resident, other_household, cl
     page = resident_client.get("/my/documents/").content.decode()
     assert "李*" not in page
     doc = other_household.head.documents.get()
+    assert resident_client.get(f"/my/documents/{doc.pk}/").status_code == 404
     resident_client.post("/my/apply/temp_emergency/", {"reason": "x", "documents": [doc.pk]})
     assert not OnlineApplication.objects.filter(documents=doc).exists()
 

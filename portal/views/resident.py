@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import wraps
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -230,6 +230,18 @@ def documents(request):
     return render(request, "portal/documents.html", _documents_context(request.household))
 
 
+@resident_required()
+def document_file(request, pk):
+    """A library document's file, for its own household only (another household's is a 404)."""
+    document = next((d for d in services.household_documents(request.household) if d.pk == pk), None)
+    if document is None or not document.file:
+        raise Http404("没有该材料")
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
+    response["Content-Disposition"] = f'inline; filename="document-{document.pk}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 # ------------------------------------------------------------------ cases
 
 
@@ -281,7 +293,9 @@ def notices(request):
     today = timezone.localdate()
     rows = services.notices_for(request.household, today)
     mine = services.my_objections(request.resident)
-    return render(request, "portal/notices.html", {"notices": rows, "objections": mine, "today": today})
+    supervisors = services.conduct_supervisors(request.household.area_code)
+    context = {"notices": rows, "objections": mine, "today": today, "supervisors": supervisors}
+    return render(request, "portal/notices.html", context)
 
 
 @resident_required()
