@@ -401,7 +401,7 @@ def file_complaint(
     limit = complaint_limit(on_date)
     calendar = calendar or WorkCalendar()
     complaint = Complaint.objects.create(
-        number=f"TS-{uuid.uuid4().hex}",
+        number=f"TS-{uuid.uuid4().hex[:24]}",  # a placeholder until the id is known
         account=account,
         household=household,
         case=case,
