@@ -71,17 +71,12 @@ def township_office(area_code: str) -> Unit | None:
 
 
 def online_window(item: ServiceItem, area_code: str) -> Unit | None:
-    """Where an online application of the item waits: the township office when townships accept the
-    item (the household's own), else the county bureau when only the county accepts it."""
-    if "township" in item.accept_levels:
-        return township_office(area_code)
-    if "county" in item.accept_levels:
-        return (
-            Unit.unscoped.filter(kind=Unit.Kind.BUREAU, area_code=county_of(area_code), is_active=True)
-            .order_by("id")
-            .first()
-        )
-    return None
+    """Where an online application of the item waits: the office of the household's township, for
+    the items a township window accepts. Items only the county accepts (marriage registration needs
+    both parties in person) are not offered online."""
+    if "township" not in item.accept_levels:
+        return None
+    return township_office(area_code)
 
 
 def _registry_phones(person: Person) -> set[str]:

@@ -124,3 +124,10 @@ def test_another_household_is_404(resident_client, resident, other_household, cl
 def test_the_portal_masks_names(resident_client, household):
     page = resident_client.get("/my/").content.decode()
     assert "王*兰" in page and "王秀兰" not in page and PHONE not in page
+
+
+def test_county_only_items_are_not_offered_online(resident_client, household, clerk_a):
+    page = resident_client.get("/my/catalogue/").content.decode()
+    assert "临时救助（急难型）" in page and "/my/apply/marriage/" not in page
+    response = resident_client.post("/my/apply/marriage/", {"reason": "结婚登记"})
+    assert response.status_code in (400, 404) and not OnlineApplication.objects.exists()

@@ -154,7 +154,7 @@ def catalogue(request):
     rows = [
         row
         for row in catalogue_for_area(request.household.area_code, timezone.localdate())
-        if {"township", "county"} & set(row["item"].accept_levels)
+        if "township" in row["item"].accept_levels
     ]
     return render(request, "portal/catalogue.html", {"rows": rows})
 
