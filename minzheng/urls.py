@@ -31,5 +31,6 @@ urlpatterns = [
     path("assistance/", include("assistance.urls")),
     path("policy/", include("policy.urls")),
     path("cockpit/", include("cockpit.urls")),
+    path("my/", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]

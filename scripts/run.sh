@@ -39,6 +39,9 @@ $PY manage.py seed_grid_demo
 say "演示社会组织与村务公开 manage.py seed_society_demo"
 $PY manage.py seed_society_demo
 
+say "演示群众网上办事数据 manage.py seed_portal_demo"
+$PY manage.py seed_portal_demo
+
 say "启动后台任务进程 starting the task worker (manage.py db_worker)"
 $PY manage.py db_worker &
 worker=$!

@@ -32,6 +32,7 @@ APPS = {
     "monitoring",
     "payments",
     "policy",
+    "portal",
     "registry",
     "society",
     "supervision",
