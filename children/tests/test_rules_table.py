@@ -97,7 +97,13 @@ REPORTS = [
     ("§4.8 nothing done, deadline passed", None, None, T0 + timedelta(hours=25), "overdue"),
     ("§4.8 police only, deadline passed", T0 + timedelta(hours=1), None, T0 + timedelta(hours=25), "overdue"),
     ("§4.8 both in time", T0 + timedelta(hours=1), T0 + timedelta(hours=2), T0 + timedelta(hours=30), "done"),
-    ("§4.8 both, the township late", T0 + timedelta(hours=1), T0 + timedelta(hours=26), T0 + timedelta(hours=30), "late"),
+    (
+        "§4.8 both, the township late",
+        T0 + timedelta(hours=1),
+        T0 + timedelta(hours=26),
+        T0 + timedelta(hours=30),
+        "late",
+    ),
 ]
 
 
