@@ -101,7 +101,7 @@ def _row(e: Eligible, change: str) -> list:
         e.id_number,
         e.name,
         e.aid_class,
-        AidClass(e.aid_class).label,
+        str(AidClass(e.aid_class).label),
         e.valid_from,
         e.valid_to or "",
         e.area_code,
