@@ -36,6 +36,10 @@ $PY manage.py seed_supervision_demo
 
 say "演示网格数据 manage.py seed_grid_demo"
 $PY manage.py seed_grid_demo
+say "演示儿童福利数据 manage.py seed_children_demo"
+$PY manage.py seed_children_demo
+say "演示医疗救助数据 manage.py seed_medical_demo"
+$PY manage.py seed_medical_demo
 
 say "启动后台任务进程 starting the task worker (manage.py db_worker)"
 $PY manage.py db_worker &

@@ -1,6 +1,6 @@
 """Rule table of children's welfare (docs/domain.md §4.8): one row per case, dated policy data in."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,7 +22,7 @@ POLICY = Policy(
     },
 )
 NO_ALLOWANCE = Policy("430522000000", date(2026, 1, 1), {K.CHILD_VISIT_DAYS: {"high": 7}})
-T0 = datetime(2026, 3, 1, 9, 0)
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 LEFT_BEHIND = [
     ("§4.8 both parents away working, 10", 10, [S.MIGRANT, S.MIGRANT], True),
