@@ -17,8 +17,18 @@ from children import rules
 class ChildRecord(AreaOwned):
     """One child's file (儿童档案), open until closed (grown up, situation resolved, moved away)."""
 
-    Category = models.TextChoices("Category", [(k, v) for k, v in rules.CATEGORY_LABELS.items()])
-    Risk = models.TextChoices("Risk", [(k, v) for k, v in rules.RISK_LABELS.items()])
+    class Category(models.TextChoices):
+        ORPHAN = rules.Category.ORPHAN, rules.CATEGORY_LABELS[rules.Category.ORPHAN]
+        UNSUPPORTED = rules.Category.UNSUPPORTED, rules.CATEGORY_LABELS[rules.Category.UNSUPPORTED]
+        POVERTY = rules.Category.POVERTY, rules.CATEGORY_LABELS[rules.Category.POVERTY]
+        DISABILITY = rules.Category.DISABILITY, rules.CATEGORY_LABELS[rules.Category.DISABILITY]
+        GUARDIANSHIP = rules.Category.GUARDIANSHIP, rules.CATEGORY_LABELS[rules.Category.GUARDIANSHIP]
+        LEFT_BEHIND = rules.Category.LEFT_BEHIND, rules.CATEGORY_LABELS[rules.Category.LEFT_BEHIND]
+
+    class Risk(models.TextChoices):
+        HIGH = rules.Risk.HIGH, rules.RISK_LABELS[rules.Risk.HIGH]
+        MEDIUM = rules.Risk.MEDIUM, rules.RISK_LABELS[rules.Risk.MEDIUM]
+        LOW = rules.Risk.LOW, rules.RISK_LABELS[rules.Risk.LOW]
 
     person = models.ForeignKey("registry.Person", verbose_name=_("儿童"), on_delete=models.PROTECT, related_name="+")
     category = models.CharField(_("儿童类别"), max_length=15, choices=Category.choices)
@@ -63,7 +73,16 @@ class ChildRecord(AreaOwned):
 class Guardian(AreaOwned):
     """A guardian (监护人) or parent and their situation; a changed situation is a new row (the old ends)."""
 
-    Situation = models.TextChoices("Situation", [(k, v) for k, v in rules.SITUATION_LABELS.items()])
+    class Situation(models.TextChoices):
+        NORMAL = rules.Situation.NORMAL, rules.SITUATION_LABELS[rules.Situation.NORMAL]
+        DEAD = rules.Situation.DEAD, rules.SITUATION_LABELS[rules.Situation.DEAD]
+        MISSING = rules.Situation.MISSING, rules.SITUATION_LABELS[rules.Situation.MISSING]
+        PRISON = rules.Situation.PRISON, rules.SITUATION_LABELS[rules.Situation.PRISON]
+        DETOX = rules.Situation.DETOX, rules.SITUATION_LABELS[rules.Situation.DETOX]
+        REVOKED = rules.Situation.REVOKED, rules.SITUATION_LABELS[rules.Situation.REVOKED]
+        SEVERE_DISABILITY = rules.Situation.SEVERE_DISABILITY, rules.SITUATION_LABELS[rules.Situation.SEVERE_DISABILITY]
+        SERIOUS_ILLNESS = rules.Situation.SERIOUS_ILLNESS, rules.SITUATION_LABELS[rules.Situation.SERIOUS_ILLNESS]
+        MIGRANT = rules.Situation.MIGRANT, rules.SITUATION_LABELS[rules.Situation.MIGRANT]
 
     class Relation(models.TextChoices):
         FATHER = "father", _("父亲")
