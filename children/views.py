@@ -203,7 +203,14 @@ def child_detail(request, pk):
         "age": services.age_on(person, timezone.localdate()),
         "revealed": revealed,
         "may_reveal": may_reveal and not revealed,
-        "guardians": [{"g": g, "phone": g.phone if revealed else mask_phone(g.phone)} for g in guardians],
+        "guardians": [
+            {
+                "g": g,
+                "name": g.name if revealed else mask_name(g.name),
+                "phone": g.phone if revealed else mask_phone(g.phone),
+            }
+            for g in guardians
+        ],
         "suggested": rules.RISK_LABELS[rules.suggested_risk(child.category, [g.situation for g in guardians])],
         "visits": child.visits.select_related("visitor")[:20],
         "reports": child.reports.all(),
