@@ -52,7 +52,7 @@ class ExchangeFile(AreaOwned):
 class SentPerson(AreaOwned):
     """What the bureau was last told about a person (replaced set-based after each file)."""
 
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
     id_number = models.CharField(_("身份证号"), max_length=18)
     name = models.CharField(_("姓名"), max_length=50)
     aid_class = models.CharField(_("资助参保类别"), max_length=2, choices=AidClass.choices)
