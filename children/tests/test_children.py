@@ -180,3 +180,20 @@ def test_the_allowance_is_paid_through_the_assistance_procedure(worker_a, clerk_
     roll = generate_roll(programme="child_difficulty", month=date(2025, 11, 1), area_code="430522000000", user=clerk_a)
     assert roll.line_count == 1
     assert ChildRecord.objects.count() == 0  # the allowance does not need a record, the record shows it
+
+
+def test_the_daily_job_escalates_every_missed_report_once(director, child_household):
+    child = _record(director, child_household)
+    with within(scope_for_user(director)):
+        report = services.file_report(
+            reporter=director,
+            child=child,
+            kind="neglect",
+            discovered_at=timezone.now() - timedelta(hours=30),
+            place="村口",
+            description="无人照料",
+        )
+    assert report.state(timezone.now()) == "overdue"
+    assert services.escalate_today(timezone.localdate()) == {"escalated": 1}
+    assert services.escalate_today(timezone.localdate()) == {"escalated": 0}
+    assert MandatoryReport.objects.get().escalated_at is not None

@@ -112,3 +112,11 @@ def test_report_state(name, police, township, now, state):
     due = rules.report_deadline(POLICY, T0)
     assert due == T0 + timedelta(hours=24)
     assert rules.report_state(due, police, township, now) == state
+
+
+def test_the_policy_page_reads_the_childrens_parameters_in_words():
+    from policy.display import describe_value
+
+    assert describe_value(K.CHILD_VISIT_DAYS, {"high": 7, "low": 30}) == "高风险每7天；低风险每30天"
+    assert describe_value(K.CHILD_REPORT_HOURS, 24) == "24小时"
+    assert describe_value(K.CHILD_DIFFICULTY_AMOUNT, "600") == "600元"

@@ -231,3 +231,9 @@ def exchange_mapping():
     from medical.paid import default_mapping
 
     return default_mapping()
+
+
+def test_the_scheduler_writes_one_file_per_county_and_no_empty_delta(families):
+    assert exchange.monthly_full(TODAY) == {"files": 1}
+    assert exchange.daily_delta(TODAY) == {"files": 0}
+    assert ExchangeFile.objects.get().area_code == "430522000000"
