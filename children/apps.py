@@ -26,6 +26,15 @@ class ChildrenConfig(AppConfig):
         )
         register_periodic(
             Periodic(
+                key="children.close_grown_up",
+                label="年满18周岁儿童销档",
+                every=Every.DAILY,
+                at=time(6, 40),
+                run=services.close_grown_up,
+            )
+        )
+        register_periodic(
+            Periodic(
                 key="children.escalate_reports",
                 label="强制报告超时升级",
                 every=Every.DAILY,

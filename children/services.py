@@ -109,6 +109,37 @@ def record_visit(
     return visit
 
 
+def close_record(child: ChildRecord, *, on_date: date, reason: str, user) -> ChildRecord:
+    """销档: the situation resolved, the child moved away or grew up; visits stop being due."""
+    if not child.is_open:
+        raise DomainError(ChildCode.CLOSED, "该儿童档案已销档")
+    if not reason.strip():
+        raise DomainError(ChildCode.BAD_INPUT, "请填写销档原因")
+    ChildRecord.objects.filter(pk=child.pk, closed_on__isnull=True).update(
+        closed_on=on_date, close_reason=reason.strip()[:100], next_visit_due=None
+    )
+    record(AuditEntry.Action.UPDATE, obj=child, changes={"closed_on": [None, str(on_date)]})
+    child.refresh_from_db()
+    return child
+
+
+def close_grown_up(on_date: date) -> dict:
+    """A child who turned 18 leaves the care of children's welfare: every such open file is closed
+    with one UPDATE (the birth date from the registry), every day."""
+    from areas.jurisdiction import system_scope
+
+    cutoff = (
+        date(on_date.year - CHILD_AGE, on_date.month, on_date.day)
+        if (on_date.month, on_date.day) != (2, 29)
+        else date(on_date.year - CHILD_AGE, 2, 28)
+    )
+    with system_scope():
+        closed = ChildRecord.objects.filter(closed_on__isnull=True, person__birth_date__lte=cutoff).update(
+            closed_on=on_date, close_reason="年满18周岁", next_visit_due=None
+        )
+    return {"closed": closed}
+
+
 def overdue_records(today: date):
     """Open records whose visit is overdue, in the caller's scope (one query)."""
     return ChildRecord.objects.filter(closed_on__isnull=True, next_visit_due__lt=today)

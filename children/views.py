@@ -178,6 +178,17 @@ def child_detail(request, pk):
     revealed = request.method == "POST" and request.POST.get("reveal") == "1" and may_reveal
     if revealed:
         record_personal_data_view(child.person, ["id_number", "name"], reason="查看儿童档案完整信息")
+    if request.method == "POST" and request.POST.get("close") == "1":
+        _require(request.user, caps.MANAGE_CHILDREN)
+        try:
+            services.close_record(
+                child, on_date=timezone.localdate(), reason=request.POST.get("reason", ""), user=request.user
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "已销档")
+        return redirect("children:detail", child.pk)
     if request.method == "POST" and request.POST.get("guardian") == "1":
         _require(request.user, caps.MANAGE_CHILDREN)
         try:

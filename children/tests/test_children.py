@@ -197,3 +197,27 @@ def test_the_daily_job_escalates_every_missed_report_once(director, child_househ
     assert services.escalate_today(timezone.localdate()) == {"escalated": 1}
     assert services.escalate_today(timezone.localdate()) == {"escalated": 0}
     assert MandatoryReport.objects.get().escalated_at is not None
+
+
+def test_a_file_is_closed_by_hand_with_a_reason_or_at_18_by_the_daily_job(client, director, child_household):
+    from registry.tests.factories import HouseholdFactory
+
+    child = _record(director, child_household)
+    client.force_login(director)
+    client.post(f"/children/{child.pk}/", {"close": "1", "reason": "父母返乡，监护恢复"})
+    child.refresh_from_db()
+    assert child.closed_on == timezone.localdate() and child.next_visit_due is None
+    assert "已于" in client.get(f"/children/{child.pk}/").content.decode()
+    today = timezone.localdate()
+    teen = HouseholdFactory(head__name="张少年", head__birth_date=date(today.year - 18, 1, 1) - timedelta(days=1))
+    with within(scope_for_user(director)):
+        older = services.record_child(
+            person=teen.head,
+            category="left_behind",
+            director=director,
+            on_date=date(today.year - 1, 1, 1),
+            user=director,
+        )
+    assert services.close_grown_up(today) == {"closed": 1}
+    older.refresh_from_db()
+    assert older.close_reason == "年满18周岁"
