@@ -39,6 +39,7 @@ ITEM_OF = {
     Programme.DISABILITY_CARE: "disability_care",
     Programme.ORPHAN: "orphan",
     Programme.UNSUPPORTED_CHILD: "unsupported_child",
+    Programme.CHILD_IN_DIFFICULTY: "children_in_difficulty",
 }
 PROGRAMME_OF_ITEM = {code: programme for programme, code in ITEM_OF.items()}
 MEANS_TESTED = {
@@ -312,6 +313,10 @@ def compute_amount(application: Application, on_date: date) -> tuple[Decimal, st
         key = K.ORPHAN_AMOUNT if programme == Programme.ORPHAN else K.UNSUPPORTED_CHILD_AMOUNT
         amount = policy.amount(key)
         return amount, f"基本生活费{amount}元/月"
+    if programme == Programme.CHILD_IN_DIFFICULTY:
+        # paid only where local policy sets child.difficulty_amount (children/rules.py difficulty_allowance)
+        amount = policy.amount(K.CHILD_DIFFICULTY_AMOUNT)
+        return amount, f"困境儿童基本生活补贴{amount}元/月"
     amount = Decimal(str(application.facts.get("requested_amount", "0")))
     _require(amount > 0, AssistanceCode.AMOUNT, "请填写救助金额")
     return amount, f"一次性救助{amount}元"

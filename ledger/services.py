@@ -23,6 +23,7 @@ PERSONAL_PROGRAMMES = {
     Programme.DISABILITY_CARE,
     Programme.ORPHAN,
     Programme.UNSUPPORTED_CHILD,
+    Programme.CHILD_IN_DIFFICULTY,
 }
 
 

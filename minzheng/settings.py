@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "monitoring",
     "supervision",
     "society",
+    "children",
+    "medical",
     # the top layer: reads every business line
     "cockpit",
     "portal",

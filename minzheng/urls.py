@@ -28,6 +28,8 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("grid/", include("grid.urls")),
     path("society/", include("society.urls")),
+    path("children/", include("children.urls")),
+    path("medical/", include("medical.urls")),
     path("assistance/", include("assistance.urls")),
     path("policy/", include("policy.urls")),
     path("cockpit/", include("cockpit.urls")),

@@ -21,7 +21,7 @@ from policy.programmes import Programme
 from registry.models import Document
 
 # 儿童 programmes are never published (docs/domain.md §4.5: no public notice, privacy of minors)
-NOT_PUBLISHED = {Programme.ORPHAN, Programme.UNSUPPORTED_CHILD}
+NOT_PUBLISHED = {Programme.ORPHAN, Programme.UNSUPPORTED_CHILD, Programme.CHILD_IN_DIFFICULTY}
 
 
 @dataclass

@@ -50,4 +50,7 @@ DEMO_AMOUNTS: dict[str, object] = {
     K.DISABILITY_CARE_AMOUNTS: {"1": "100", "2": "80"},
     K.ORPHAN_AMOUNT: "1400",
     K.UNSUPPORTED_CHILD_AMOUNT: "1400",
+    K.CHILD_DIFFICULTY_AMOUNT: "600",
+    K.CHILD_VISIT_DAYS: {"high": 7, "medium": 15, "low": 30},
+    K.CHILD_REPORT_HOURS: 24,
 }

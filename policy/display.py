@@ -19,6 +19,7 @@ YUAN = {
     K.DISABILITY_LIVING_AMOUNT,
     K.ORPHAN_AMOUNT,
     K.UNSUPPORTED_CHILD_AMOUNT,
+    K.CHILD_DIFFICULTY_AMOUNT,
 }
 MONTHS = {
     K.ASSET_DEPOSIT_MONTHS,
@@ -30,7 +31,14 @@ MONTHS = {
 }
 TIMES = {K.EDGE_FACTOR, K.TEKUN_BASIC_FACTOR}
 SHARES = {K.TEKUN_SPOT_CHECK_SHARE, K.RIGID_SPENDING_SHARE}
-COUNTS = {K.ASSET_MAX_VEHICLES: "辆", K.ASSET_MAX_HOUSES: "套", K.TEKUN_ELDERLY_AGE: "周岁", K.TEKUN_MINOR_AGE: "周岁"}
+RISKS = {"high": "高风险", "medium": "中风险", "low": "低风险"}
+COUNTS = {
+    K.CHILD_REPORT_HOURS: "小时",
+    K.ASSET_MAX_VEHICLES: "辆",
+    K.ASSET_MAX_HOUSES: "套",
+    K.TEKUN_ELDERLY_AGE: "周岁",
+    K.TEKUN_MINOR_AGE: "周岁",
+}
 DISABILITY_TYPES = {
     "1": "视力残疾",
     "2": "听力残疾",
@@ -101,4 +109,6 @@ def describe_value(key: str, value) -> str:
         return "计入" if value else "不计入"
     if key == K.DISABILITY_CARE_AMOUNTS and isinstance(value, dict):
         return "；".join(f"{GRADES.get(str(grade), grade)}{amount}元" for grade, amount in value.items())
+    if key == K.CHILD_VISIT_DAYS and isinstance(value, dict):
+        return "；".join(f"{RISKS.get(str(risk), risk)}每{days}天" for risk, days in value.items())
     return str(value)

@@ -85,6 +85,7 @@ class ParameterKey(models.TextChoices):
     ARREARS_MONTHS = "payments.arrears_months", _("迟批补发追溯期（月，按已审批名册补发）")
     CHILD_DIFFICULTY_AMOUNT = "child.difficulty_amount", _("困境儿童基本生活补贴（元/人·月）")
     CHILD_VISIT_DAYS = "child.visit_days", _("困境儿童走访周期（天，按风险等级）")
+    CHILD_REPORT_HOURS = "child.report_hours", _("强制报告时限（小时，自发现起报告公安机关和乡镇）")
     ELDERLY_ALLOWANCE_TIERS = "elderly.allowance_tiers", _("高龄津贴标准（按年龄段，元/人·月）")
     ELDERLY_SERVICE_AMOUNT = "elderly.service_amount", _("经济困难老年人服务补贴（元/人·月）")
     ELDERLY_CARE_AMOUNTS = "elderly.care_amounts", _("经济困难失能老年人护理补贴（元/人·月，按失能等级）")

@@ -41,6 +41,10 @@ $PY manage.py seed_society_demo
 
 say "演示群众网上办事数据 manage.py seed_portal_demo"
 $PY manage.py seed_portal_demo
+say "演示儿童福利数据 manage.py seed_children_demo"
+$PY manage.py seed_children_demo
+say "演示医疗救助数据 manage.py seed_medical_demo"
+$PY manage.py seed_medical_demo
 
 say "启动后台任务进程 starting the task worker (manage.py db_worker)"
 $PY manage.py db_worker &
