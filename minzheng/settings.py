@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "grid",
     "monitoring",
     "supervision",
+    "relief",
     # the top layer: reads every business line
     "cockpit",
 ]

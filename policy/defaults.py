@@ -50,4 +50,11 @@ DEMO_AMOUNTS: dict[str, object] = {
     K.DISABILITY_CARE_AMOUNTS: {"1": "100", "2": "80"},
     K.ORPHAN_AMOUNT: "1400",
     K.UNSUPPORTED_CHILD_AMOUNT: "1400",
+    # 自然灾害救助条例 第十九、二十条: standards set locally; demo values of the order provinces publish
+    K.DISASTER_RELIEF_AMOUNTS: {
+        "rebuild_per_household": "20000",
+        "transitional_per_person_day": "20",
+        "transitional_max_days": 90,
+        "winter_spring_per_person": "300",
+    },
 }
