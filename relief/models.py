@@ -101,6 +101,15 @@ class ReportDeadline(models.Model):
     def __str__(self) -> str:
         return f"{self.get_level_display()}{self.get_stage_display()}"
 
+    def describe(self) -> str:
+        if self.anchor == Anchor.EVENT_START:
+            hours, minutes = divmod(self.minutes or 0, 60)
+            return f"灾害发生后{hours}小时{f'{minutes}分钟' if minutes else ''}内"
+        if self.anchor == Anchor.NEXT_DAY:
+            hours, minutes = divmod(self.minutes or 0, 60)
+            return f"次日{hours}时{f'{minutes}分' if minutes else ''}前"
+        return f"灾情稳定后{self.working_days}个工作日内"
+
 
 class LossReport(AreaOwned):
     """A village's losses for one stage (area_code = the village)."""

@@ -81,20 +81,20 @@ def take(item: StockItem, quantity: int, *, kind: str, document_reference: str, 
     """Take `quantity` out of the item, inside the caller's transaction; refuses when short."""
     try:
         with transaction.atomic():
-            changed = StockItem.objects.filter(pk=item.pk, on_hand__gte=quantity).update(
+            changed = StockItem.unscoped.filter(pk=item.pk, on_hand__gte=quantity).update(
                 on_hand=F("on_hand") - quantity
             )
     except IntegrityError:  # the CHECK constraint: a write that slipped past the condition
         changed = 0
     if not changed:
-        have = StockItem.objects.filter(pk=item.pk).values_list("on_hand", flat=True).first() or 0
+        have = StockItem.unscoped.filter(pk=item.pk).values_list("on_hand", flat=True).first() or 0
         raise DomainError(
             ReliefCode.STOCK_SHORT,
             f"{item.store.name}的{item.get_material_display()}库存不足：现有{have}{UNITS.get(item.material, '')}，"
             f"需要{quantity}{UNITS.get(item.material, '')}",
         )
     item.refresh_from_db(fields=["on_hand"])
-    return StockMovement.objects.create(
+    return StockMovement.unscoped.create(
         item=item,
         area_code=item.area_code,
         kind=kind,
@@ -176,7 +176,8 @@ def issue(
     receipt.save()
     reference = document_reference or f"签收单{receipt.pk}"
     for index, (material, quantity) in enumerate(lines):
-        item = StockItem.objects.filter(store=store, material=material).select_related("store").first()
+        # the store was read in scope by whoever chose it (the clerk here, the campaign for a 民生员)
+        item = StockItem.unscoped.filter(store=store, material=material).select_related("store").first()
         if item is None:
             raise DomainError(
                 ReliefCode.STOCK_SHORT, f"{store.name}没有{Material(material).label}库存"

@@ -624,6 +624,7 @@ def campaign(request, pk: int):
             "state": state,
             "total": total,
             "reached": reached,
+            "remaining": total - reached,
             "unit": UNITS.get(item.material, ""),
             "may_deliver": user.can(cap.DELIVER) and item.status == Campaign.Status.UNDER_WAY,
         },
