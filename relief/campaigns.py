@@ -19,7 +19,7 @@ from policy.programmes import Programme
 from registry.models import Household
 from relief import stock
 from relief.errors import ReliefCode
-from relief.models import Campaign, CampaignTarget, UNITS
+from relief.models import UNITS, Campaign, CampaignTarget
 
 RULE_PROGRAMMES = {
     Campaign.Rule.TEKUN_DIBAO: [Programme.TEKUN, Programme.DIBAO],

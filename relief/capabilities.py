@@ -17,7 +17,9 @@ VIEW_RELIEF = register_capability(
 ASSESS_RELIEF = register_capability("relief_assess", "受灾家庭救助评定", roles=[R.CLERK, R.REVIEWER, R.APPROVER])
 APPROVE_RELIEF = register_capability("relief_approve", "审批受灾家庭救助", roles=[R.APPROVER])
 MANAGE_STOCK = register_capability("relief_manage_stock", "救灾物资出入库", roles=[R.CLERK, R.REVIEWER, R.APPROVER])
-MANAGE_CAMPAIGNS = register_capability("relief_manage_campaigns", "发起专项行动", roles=[R.CLERK, R.REVIEWER, R.APPROVER])
+MANAGE_CAMPAIGNS = register_capability(
+    "relief_manage_campaigns", "发起专项行动", roles=[R.CLERK, R.REVIEWER, R.APPROVER]
+)
 DELIVER = register_capability(
     "relief_deliver", "入户送达登记", roles=[R.LIVELIHOOD_WORKER, R.GRID_WORKER, R.CLERK, R.SOCIAL_WORKER]
 )

@@ -26,9 +26,7 @@ def load_relief_demo() -> dict[str, int]:
     with system_scope():
         minsheng = User.objects.filter(username="minsheng").first()
         clerk = User.objects.filter(username="clerk").first()
-        approver = User.objects.filter(username="approver").first() or User.objects.filter(
-            username="shenpi"
-        ).first()
+        approver = User.objects.filter(username="approver").first() or User.objects.filter(username="shenpi").first()
         if not (minsheng and clerk and minsheng.area_code):
             return {"events": 0, "issued": 0, "targets": 0}
         county_user = approver or clerk

@@ -119,7 +119,9 @@ class LossReport(AreaOwned):
         FORWARDED = "forwarded", _("已核查上报")
         RETURNED = "returned", _("已退回")
 
-    event = models.ForeignKey(DisasterEvent, verbose_name=_("灾害事件"), on_delete=models.PROTECT, related_name="reports")
+    event = models.ForeignKey(
+        DisasterEvent, verbose_name=_("灾害事件"), on_delete=models.PROTECT, related_name="reports"
+    )
     stage = models.CharField(_("报送阶段"), max_length=10, choices=Stage.choices)
     report_date = models.DateField(_("统计日期"))
     affected_people = models.PositiveIntegerField(_("受灾人口（人）"), default=0)
@@ -170,7 +172,9 @@ class LossReport(AreaOwned):
 
     @property
     def check_late(self) -> bool:
-        return self.checked_at is not None and self.status == self.Status.FORWARDED and self.checked_at > self.check_due_at
+        return (
+            self.checked_at is not None and self.status == self.Status.FORWARDED and self.checked_at > self.check_due_at
+        )
 
 
 class ReliefCategory(models.TextChoices):
@@ -210,7 +214,9 @@ class ReliefAssessment(Audited, AreaOwned):
         verbose_name_plural = _("受灾家庭救助评定")
         ordering = ["event", "area_code", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "household", "category"], name="relief_one_assessment_per_category")
+            models.UniqueConstraint(
+                fields=["event", "household", "category"], name="relief_one_assessment_per_category"
+            )
         ]
 
 

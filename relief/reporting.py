@@ -112,8 +112,15 @@ def _report_date(event: DisasterEvent, stage: str, report_date: date | None) -> 
 
 @transaction.atomic
 def submit_report(
-    *, user, event: DisasterEvent, village_code: str, stage: str, figures: dict, note: str = "",
-    report_date: date | None = None, now: datetime | None = None,
+    *,
+    user,
+    event: DisasterEvent,
+    village_code: str,
+    stage: str,
+    figures: dict,
+    note: str = "",
+    report_date: date | None = None,
+    now: datetime | None = None,
 ) -> LossReport:
     """报灾: a village's figures for one stage; the latest report of a stage is the one that counts."""
     now = now or timezone.now()
@@ -130,7 +137,9 @@ def submit_report(
         try:
             value = Decimal(str(value)) if name in ("crops_affected_ha", "crops_lost_ha", "direct_loss") else int(value)
         except (ArithmeticError, ValueError):
-            raise DomainError(ReliefCode.BAD_INPUT, f"“{LossReport._meta.get_field(name).verbose_name}”须是数字") from None
+            raise DomainError(
+                ReliefCode.BAD_INPUT, f"“{LossReport._meta.get_field(name).verbose_name}”须是数字"
+            ) from None
         if value < 0:
             raise DomainError(ReliefCode.BAD_INPUT, f"“{LossReport._meta.get_field(name).verbose_name}”不能为负数")
         values[name] = value
@@ -181,6 +190,8 @@ class StageState:
     report: LossReport | None
     text: str
     tone: str  # "", "success", "warning", "danger"
+    village_late: bool = False  # reported late, or not at all after the time limit
+    township_late: bool = False  # forwarded late, or still unchecked after its time limit
 
 
 @dataclass
@@ -191,6 +202,7 @@ class VillageRow:
     latest: LossReport | None  # the latest forwarded report (what goes up)
     pending: int  # reports waiting for the township
     late: bool
+    township_late: bool = False
     missing_updates: int = 0
 
 
@@ -199,6 +211,7 @@ class Summary:
     rows: list[VillageRow]
     totals: dict[str, Decimal] = field(default_factory=dict)
     late: int = 0
+    township_late: int = 0
     missing: int = 0
     pending: int = 0
     reported: int = 0
@@ -217,10 +230,16 @@ def _state(stage: str, due_at, check_due, report: LossReport | None, now) -> Sta
         if due_at is None:
             return StageState(stage, None, None, "未开始", "")
         if now > due_at:
-            return StageState(stage, due_at, None, f"逾期未报（超{_minutes(now - due_at)}）", "danger")
+            return StageState(
+                stage, due_at, None, f"逾期未报（超{_minutes(now - due_at)}）", "danger", village_late=True
+            )
         return StageState(stage, due_at, None, "未到期", "")
     parts, tone = [], "success"
-    if report.submitted_at > report.due_at:
+    village_late = report.submitted_at > report.due_at
+    township_late = (report.status == LossReport.Status.FORWARDED and report.checked_at > report.check_due_at) or (
+        report.status == LossReport.Status.SUBMITTED and now > report.check_due_at
+    )
+    if village_late:
         parts.append(f"迟报{_minutes(report.submitted_at - report.due_at)}")
         tone = "danger"
     else:
@@ -240,7 +259,7 @@ def _state(stage: str, due_at, check_due, report: LossReport | None, now) -> Sta
     else:
         parts.append("待乡镇核查")
         tone = "warning" if tone != "danger" else tone
-    return StageState(stage, due_at, report, "，".join(parts), tone)
+    return StageState(stage, due_at, report, "，".join(parts), tone, village_late, township_late)
 
 
 def summary(event: DisasterEvent, now: datetime | None = None) -> Summary:
@@ -295,8 +314,10 @@ def summary(event: DisasterEvent, now: datetime | None = None) -> Summary:
         order = {Stage.INITIAL: 0, Stage.UPDATE: 1, Stage.FINAL: 2}
         latest = max(forwarded, key=lambda r: (order[r.stage], r.report_date, r.submitted_at), default=None)
         pending = sum(1 for r in mine if r.status == LossReport.Status.SUBMITTED)
-        late = any(s.tone == "danger" for s in states)
+        late = any(s.village_late for s in states) or missing_updates > 0
         row = VillageRow(village, townships.get(codes.township_of(village.code), ""), states, latest, pending, late)
+        row.township_late = any(s.township_late for s in states)
+        result.township_late += row.township_late
         row.missing_updates = missing_updates
         result.rows.append(row)
         if latest is not None:

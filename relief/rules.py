@@ -47,8 +47,15 @@ def relief_amount(policy: Policy, category: str, *, persons: int, days: int = 0)
 
 
 def due_at(
-    *, anchor: str, minutes: int | None, working_days: int | None, started_at: datetime, report_date: date,
-    stable_on: date | None, add_working_days, tz
+    *,
+    anchor: str,
+    minutes: int | None,
+    working_days: int | None,
+    started_at: datetime,
+    report_date: date,
+    stable_on: date | None,
+    add_working_days,
+    tz,
 ) -> datetime:
     """When a report is due: `minutes` after the event start (初报); `minutes` after midnight of the
     day after the reported day (续报: figures to 24:00, reported next morning); the end of the

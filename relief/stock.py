@@ -134,8 +134,18 @@ def decode_signature(value: str | None) -> bytes | None:
 
 @transaction.atomic
 def issue(
-    *, store: Store | None, household, lines: list[tuple[str, int]], signer_name: str, signature: bytes | None,
-    photo: bytes | None = None, cash=0, purpose: str, user, idempotency_key: str, document_reference: str = "",
+    *,
+    store: Store | None,
+    household,
+    lines: list[tuple[str, int]],
+    signer_name: str,
+    signature: bytes | None,
+    photo: bytes | None = None,
+    cash=0,
+    purpose: str,
+    user,
+    idempotency_key: str,
+    document_reference: str = "",
     now=None,
 ) -> Receipt:
     """发放: goods (and cash handed over) to one household against its signed receipt — a drawn
@@ -179,9 +189,7 @@ def issue(
         # the store was read in scope by whoever chose it (the clerk here, the campaign for a 民生员)
         item = StockItem.unscoped.filter(store=store, material=material).select_related("store").first()
         if item is None:
-            raise DomainError(
-                ReliefCode.STOCK_SHORT, f"{store.name}没有{Material(material).label}库存"
-            )
+            raise DomainError(ReliefCode.STOCK_SHORT, f"{store.name}没有{Material(material).label}库存")
         take(
             item,
             quantity,

@@ -2,8 +2,9 @@
 report (phone first), the township's check, households' relief assessments, the stock and its
 ledger, issues against a signed receipt, campaigns and the delivery at the door (phone first)."""
 
+import contextlib
 import uuid
-from datetime import datetime
+from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -39,7 +40,6 @@ from relief.models import (
     ReliefAssessment,
     ReliefCategory,
     Stage,
-    StockItem,
     StockMovement,
     Store,
 )
@@ -94,7 +94,9 @@ class EventForm(forms.Form):
             (a.code, a.name if a.level == codes.TOWNSHIP else f"　{a.name}") for a in areas[:3000]
         ]
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )
 
 
 @login_required
@@ -154,7 +156,7 @@ def event(request, pk: int):
         rows.append(["合计（已核查上报）", "", "", "", "", ""] + [summary.totals[name] for name in LossReport.FIGURES])
         return xlsx_response(f"灾情汇总_{item.name}", SUMMARY_HEADERS, rows, "灾情汇总")
     pending = []
-    if user.can(cap.CHECK_LOSSES) and not codes.level_of(user.area_code or "430000000000") == codes.VILLAGE:
+    if user.can(cap.CHECK_LOSSES) and codes.level_of(user.area_code or "430000000000") != codes.VILLAGE:
         pending = list(
             LossReport.objects.filter(event=item, status=LossReport.Status.SUBMITTED).order_by("submitted_at")
         )
@@ -186,7 +188,7 @@ def event_stable(request, pk: int):
     _require(user.can(cap.MANAGE_EVENTS))
     item = get_object_or_404(DisasterEvent.objects, pk=pk)
     try:
-        day = datetime.strptime(request.POST.get("stable_on", ""), "%Y-%m-%d").date()
+        day = date.fromisoformat(request.POST.get("stable_on", ""))
         reporting.mark_stable(item, stable_on=day, user=user)
     except ValueError:
         messages.error(request, "请填写灾情稳定日期")
@@ -210,15 +212,21 @@ class ReportForm(forms.Form):
     houses_collapsed = forms.IntegerField(label="倒塌房屋（间）", min_value=0, initial=0)
     houses_severely_damaged = forms.IntegerField(label="严重损坏房屋（间）", min_value=0, initial=0)
     houses_damaged = forms.IntegerField(label="一般损坏房屋（间）", min_value=0, initial=0)
-    crops_affected_ha = forms.DecimalField(label="农作物受灾面积（公顷）", min_value=0, max_digits=10, decimal_places=2, initial=0)
-    crops_lost_ha = forms.DecimalField(label="绝收面积（公顷）", min_value=0, max_digits=10, decimal_places=2, initial=0)
-    direct_loss = forms.DecimalField(label="直接经济损失（万元）", min_value=0, max_digits=12, decimal_places=2, initial=0)
+    crops_affected_ha = forms.DecimalField(
+        label="农作物受灾面积（公顷）", min_value=0, max_digits=10, decimal_places=2, initial=0
+    )
+    crops_lost_ha = forms.DecimalField(
+        label="绝收面积（公顷）", min_value=0, max_digits=10, decimal_places=2, initial=0
+    )
+    direct_loss = forms.DecimalField(
+        label="直接经济损失（万元）", min_value=0, max_digits=12, decimal_places=2, initial=0
+    )
     note = forms.CharField(label="情况说明", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].choices = [(v.code, v.name) for v in villages]
-        for name, field in self.fields.items():
+        for _name, field in self.fields.items():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs.setdefault("class", css)
             if isinstance(field, forms.IntegerField | forms.DecimalField):
@@ -254,16 +262,14 @@ def report(request, pk: int):
             when = "（已超过报送时限，请说明原因）" if saved.late else ""
             messages.success(request, f"已报送{saved.get_stage_display()}，等待乡镇核查{when}")
             return redirect("relief:report", pk)
-    mine = LossReport.objects.filter(event=item, area_code__in=[v.code for v in villages]).order_by("-submitted_at")[:10]
+    mine = LossReport.objects.filter(event=item, area_code__in=[v.code for v in villages]).order_by("-submitted_at")[
+        :10
+    ]
     deadlines = []
     for stage in Stage.values:
-        try:
+        with contextlib.suppress(DomainError):
             deadlines.append((Stage(stage).label, reporting.deadline_rule("village", stage, timezone.localdate())))
-        except DomainError:
-            pass
-    return render(
-        request, "relief/report.html", {"event": item, "form": form, "mine": mine, "deadlines": deadlines}
-    )
+    return render(request, "relief/report.html", {"event": item, "form": form, "mine": mine, "deadlines": deadlines})
 
 
 @login_required
@@ -296,7 +302,9 @@ class AssessForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )
 
 
 @login_required
@@ -321,7 +329,9 @@ def assessments(request, pk: int):
             except DomainError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, f"已评定：{saved.get_category_display()}{saved.amount}元（{saved.basis}），待审批")
+                messages.success(
+                    request, f"已评定：{saved.get_category_display()}{saved.amount}元（{saved.basis}），待审批"
+                )
                 return redirect("relief:assessments", pk)
     rows = ReliefAssessment.objects.filter(event=item).select_related("household__head", "assessed_by")
     if request.GET.get("export") == "xlsx":
@@ -371,7 +381,9 @@ class ReceiveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["store"].queryset = Store.objects.all()
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )
 
 
 @login_required
@@ -402,7 +414,10 @@ def stock_page(request):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"已入库{moved.quantity}{moved.item.unit}{moved.item.get_material_display()}，结存{moved.balance_after}")
+            messages.success(
+                request,
+                f"已入库{moved.quantity}{moved.item.unit}{moved.item.get_material_display()}，结存{moved.balance_after}",
+            )
             return redirect("relief:stock")
     stores = Store.objects.all()
     movements = StockMovement.objects.select_related("item__store", "receipt__household", "recorded_by").order_by("-id")
@@ -436,7 +451,9 @@ class IssueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["store"].queryset = Store.objects.all()
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )
 
 
 @login_required
@@ -464,7 +481,11 @@ def issue(request):
         else:
             messages.success(request, f"已发放并签收：户{receipt.household.number}（签收单{receipt.pk}）")
             return redirect(f"{request.path}?store={data['store'].pk}")
-    recent = Receipt.objects.filter(issued_by=user).select_related("household__head").prefetch_related("movements__item")[:10]
+    recent = (
+        Receipt.objects.filter(issued_by=user)
+        .select_related("household__head")
+        .prefetch_related("movements__item")[:10]
+    )
     for receipt in recent:
         receipt.label = household_label(receipt.household)
     return render(request, "relief/issue.html", {"form": form, "key": uuid.uuid4(), "recent": recent})
@@ -504,8 +525,10 @@ class CampaignForm(forms.Form):
     rule = forms.ChoiceField(label="对象范围", choices=Campaign.Rule.choices)
     starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
-    cash_per_household = forms.DecimalField(label="每户慰问金（元）", min_value=0, max_digits=10, decimal_places=2, initial=0)
-    material = forms.ChoiceField(label="每户物资", choices=[("", "不发物资")] + Material.choices, required=False)
+    cash_per_household = forms.DecimalField(
+        label="每户慰问金（元）", min_value=0, max_digits=10, decimal_places=2, initial=0
+    )
+    material = forms.ChoiceField(label="每户物资", choices=[("", "不发物资"), *Material.choices], required=False)
     quantity_per_household = forms.IntegerField(label="每户数量", min_value=0, max_value=100, initial=0)
     store = forms.ModelChoiceField(label="出库仓库", queryset=None, required=False)
 
@@ -513,7 +536,9 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["store"].queryset = Store.objects.all()
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )
 
 
 @login_required
@@ -577,7 +602,9 @@ def campaign(request, pk: int):
                 added, missing = campaigns.add_selected(
                     item, request.POST.get("numbers", "").split(), request.POST.get("reason", "")
                 )
-                messages.success(request, f"新增行动对象{added}户" + (f"；找不到：{'、'.join(missing[:10])}" if missing else ""))
+                messages.success(
+                    request, f"新增行动对象{added}户" + (f"；找不到：{'、'.join(missing[:10])}" if missing else "")
+                )
             elif action == "start":
                 campaigns.start(item)
                 messages.success(request, "专项行动已开始，民生员可以入户送达登记")

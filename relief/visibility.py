@@ -32,6 +32,11 @@ def event_for(user, pk: int) -> DisasterEvent:
     area = user.area_code or ""
     if current_scope().allows(event.area_code):
         return event
-    if area and not codes.is_county_or_above(area) and codes.county_of(area) == event.area_code and _touches(event, area):
+    if (
+        area
+        and not codes.is_county_or_above(area)
+        and codes.county_of(area) == event.area_code
+        and _touches(event, area)
+    ):
         return event
     raise Http404("找不到该灾害事件")

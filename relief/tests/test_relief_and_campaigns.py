@@ -22,7 +22,9 @@ def test_an_approved_assessment_is_paid_by_the_disaster_relief_roll(flood, clerk
 
     household = HouseholdFactory()
     with within(scope_for_user(clerk_a)):
-        made = assess.assess(user=clerk_a, event=flood, household=household, category="transitional", persons=3, days=30)
+        made = assess.assess(
+            user=clerk_a, event=flood, household=household, category="transitional", persons=3, days=30
+        )
     assert made.amount == Decimal("1800.00") and "20" in made.basis
     with within(scope_for_user(clerk_a)), pytest.raises(DomainError) as error:
         assess.approve(user=clerk_a, assessment=made)
@@ -54,7 +56,7 @@ def make_campaign(clerk, store, **extra):
 
 
 def test_the_rule_lists_each_tekun_or_dibao_household_once(clerk_a, store):
-    both, dibao, none = HouseholdFactory.create_batch(3)
+    both, dibao, _none = HouseholdFactory.create_batch(3)
     enrol(Programme.DIBAO, both)
     enrol(Programme.TEKUN, both)
     enrol(Programme.DIBAO, dibao)

@@ -74,18 +74,21 @@ def test_a_return_needs_a_reason_and_a_report_is_checked_once(flood, worker_a, c
         with pytest.raises(DomainError):
             reporting.check_report(user=clerk_a, report=a, forward=False, note="")
         reporting.check_report(user=clerk_a, report=a, forward=False, note="倒房数与现场不符")
-        with pytest.raises(DomainError) as error:
-            reporting.check_report(user=clerk_a, report=a, forward=True)
+    with within(scope_for_user(clerk_a)), pytest.raises(DomainError) as error:
+        reporting.check_report(user=clerk_a, report=a, forward=True)
     assert error.value.code == "relief_already_checked"
     assert LossReport.objects.get(pk=a.pk).status == LossReport.Status.RETURNED
 
 
 def test_final_reports_wait_for_the_stable_date(flood, worker_a, approver):
-    with within(scope_for_user(worker_a)):
-        with pytest.raises(DomainError) as error:
-            reporting.submit_report(user=worker_a, event=flood, village_code=worker_a.area_code, stage=Stage.FINAL, figures={})
+    with within(scope_for_user(worker_a)), pytest.raises(DomainError) as error:
+        reporting.submit_report(
+            user=worker_a, event=flood, village_code=worker_a.area_code, stage=Stage.FINAL, figures={}
+        )
     assert error.value.code == "relief_not_stable"
     reporting.mark_stable(flood, stable_on=timezone.localdate(), user=approver)
     with within(scope_for_user(worker_a)):
-        final = reporting.submit_report(user=worker_a, event=flood, village_code=worker_a.area_code, stage=Stage.FINAL, figures={})
+        final = reporting.submit_report(
+            user=worker_a, event=flood, village_code=worker_a.area_code, stage=Stage.FINAL, figures={}
+        )
     assert final.due_at.date() > timezone.localdate() - timedelta(days=1)
