@@ -8,6 +8,7 @@ import uuid
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from areas import codes
@@ -179,13 +180,14 @@ def progress(campaign: Campaign) -> list[dict]:
     """Reached and not reached, by village (one grouped query)."""
     rows = (
         CampaignTarget.objects.filter(campaign=campaign)
-        .values("area_code")
+        .annotate(village=Substr("area_code", 1, 12))
+        .values("village")
         .annotate(
             total=Count("id"),
             reached=Count("id", filter=Q(delivered_at__isnull=False)),
             refused=Count("id", filter=Q(delivered_at__isnull=True) & ~Q(not_reached="")),
         )
-        .order_by("area_code")
+        .order_by("village")
     )
     return list(rows)
 

@@ -242,7 +242,10 @@ def report(request, pk: int):
     villages = reporting.village_choices(user, item)
     if not villages:
         raise PermissionDenied("您所在的村（社区）不在本次灾害的受灾区域")
-    initial = {"stage": Stage.UPDATE if LossReport.objects.filter(event=item).exists() else Stage.INITIAL}
+    initial = {
+        "stage": Stage.UPDATE if LossReport.objects.filter(event=item).exists() else Stage.INITIAL,
+        "report_date": timezone.localdate(),
+    }
     form = ReportForm(request.POST or None, villages=villages, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -620,10 +623,12 @@ def campaign(request, pk: int):
         targets = targets.filter(delivered_at__isnull=False)
     elif state == "not_reached":
         targets = targets.filter(delivered_at__isnull=True)
-    names = dict(Area.objects.filter(code__in=targets.values("area_code")).values_list("code", "name"))
+    progress = campaigns.progress(item)
+    village_codes = {row["village"] for row in progress}
+    names = dict(Area.objects.filter(code__in=village_codes).values_list("code", "name"))
     if request.GET.get("export") == "xlsx":
         data = (
-            [names.get(t.area_code, t.area_code), household_label(t.household), t.reason,
+            [names.get(t.area_code[:12], t.area_code), household_label(t.household), t.reason,
              "已送达" if t.delivered_at else "未送达", _local(t.delivered_at),
              t.receipt.signer_name if t.receipt_id else "", t.delivered_by.full_name if t.delivered_by_id else "",
              t.not_reached]
@@ -631,13 +636,12 @@ def campaign(request, pk: int):
         )  # fmt: skip
         headers = ["村（社区）", "家庭", "列入原因", "送达情况", "送达时间", "签收人", "送达人", "未送达原因"]
         return xlsx_response(f"专项行动送达情况_{item.name}", headers, data, "送达情况")
-    progress = campaigns.progress(item)
     for row in progress:
-        row["name"] = names.get(row["area_code"], row["area_code"])
+        row["name"] = names.get(row["village"], row["village"])
     page = Paginator(targets, 30).get_page(request.GET.get("page"))
     for t in page:
         t.label = household_label(t.household)
-        t.village = names.get(t.area_code, "")
+        t.village = names.get(t.area_code[:12], "")
     total = sum(r["total"] for r in progress)
     reached = sum(r["reached"] for r in progress)
     return render(

@@ -33,6 +33,7 @@ APPS = {
     "payments",
     "policy",
     "registry",
+    "relief",
     "supervision",
     "verification",
 }
