@@ -12,7 +12,7 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from areas.jurisdiction import current_scope
@@ -207,15 +207,17 @@ def issue(
 def balances(stores) -> list[dict]:
     """Each item with its on_hand and the sum of its movements — the two must agree (账实相符)."""
     items = list(StockItem.objects.filter(store__in=stores).select_related("store").order_by("store", "material"))
-    sums = dict(
-        StockMovement.objects.filter(item__in=items).values("item").annotate(s=Sum("quantity")).values_list("item", "s")
-    )
+    sums = {
+        row["item"]: row
+        for row in StockMovement.objects.filter(item__in=items)
+        .values("item")
+        .annotate(total=Sum("quantity"), issued=Sum("quantity", filter=Q(kind=StockMovement.Kind.ISSUED)))
+    }
     rows = []
     for item in items:
-        movements = sums.get(item.pk) or 0
-        issued = -(
-            StockMovement.objects.filter(item=item, kind=StockMovement.Kind.ISSUED).aggregate(s=Sum("quantity"))["s"]
-            or 0
+        row = sums.get(item.pk, {})
+        ledger = row.get("total") or 0
+        rows.append(
+            {"item": item, "ledger": ledger, "issued": -(row.get("issued") or 0), "agrees": ledger == item.on_hand}
         )
-        rows.append({"item": item, "ledger": movements, "issued": issued, "agrees": movements == item.on_hand})
     return rows

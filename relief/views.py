@@ -125,7 +125,9 @@ def events(request):
     elif request.method == "POST":
         raise PermissionDenied("只有县级可以登记灾害事件")
     rows = visibility.events_for(user)
-    return render(request, "relief/events.html", {"form": form, "rows": rows})
+    return render(
+        request, "relief/events.html", {"form": form, "rows": rows, "may_report": user.can(cap.REPORT_LOSSES)}
+    )
 
 
 def _summary_rows(summary):
