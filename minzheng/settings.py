@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "society",
     "children",
     "medical",
+    "relief",
     # the top layer: reads every business line
     "cockpit",
     "portal",

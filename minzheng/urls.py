@@ -30,6 +30,7 @@ urlpatterns = [
     path("society/", include("society.urls")),
     path("children/", include("children.urls")),
     path("medical/", include("medical.urls")),
+    path("relief/", include("relief.urls")),
     path("assistance/", include("assistance.urls")),
     path("policy/", include("policy.urls")),
     path("cockpit/", include("cockpit.urls")),

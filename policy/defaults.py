@@ -53,4 +53,11 @@ DEMO_AMOUNTS: dict[str, object] = {
     K.CHILD_DIFFICULTY_AMOUNT: "600",
     K.CHILD_VISIT_DAYS: {"high": 7, "medium": 15, "low": 30},
     K.CHILD_REPORT_HOURS: 24,
+    # 自然灾害救助条例 第十九、二十条: standards set locally; demo values of the order provinces publish
+    K.DISASTER_RELIEF_AMOUNTS: {
+        "rebuild_per_household": "20000",
+        "transitional_per_person_day": "20",
+        "transitional_max_days": 90,
+        "winter_spring_per_person": "300",
+    },
 }

@@ -111,4 +111,12 @@ def describe_value(key: str, value) -> str:
         return "；".join(f"{GRADES.get(str(grade), grade)}{amount}元" for grade, amount in value.items())
     if key == K.CHILD_VISIT_DAYS and isinstance(value, dict):
         return "；".join(f"{RISKS.get(str(risk), risk)}每{days}天" for risk, days in value.items())
+    if key == K.DISASTER_RELIEF_AMOUNTS and isinstance(value, dict):
+        labels = {
+            "rebuild_per_household": ("倒房重建每户", "元"),
+            "transitional_per_person_day": ("过渡期生活救助每人每天", "元"),
+            "transitional_max_days": ("过渡期最长", "天"),
+            "winter_spring_per_person": ("冬春救助每人", "元"),
+        }
+        return "；".join(f"{labels.get(k, (k, ''))[0]}{v}{labels.get(k, (k, ''))[1]}" for k, v in value.items())
     return str(value)

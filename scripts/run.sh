@@ -46,6 +46,9 @@ $PY manage.py seed_children_demo
 say "演示医疗救助数据 manage.py seed_medical_demo"
 $PY manage.py seed_medical_demo
 
+say "演示救灾和专项行动数据 manage.py seed_relief_demo"
+$PY manage.py seed_relief_demo
+
 say "启动后台任务进程 starting the task worker (manage.py db_worker)"
 $PY manage.py db_worker &
 worker=$!

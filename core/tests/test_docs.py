@@ -37,6 +37,7 @@ APPS = {
     "portal",
     "registry",
     "society",
+    "relief",
     "supervision",
     "verification",
 }
