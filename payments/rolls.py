@@ -311,6 +311,8 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
     for sql in (regular, ARREARS_SQL, RELEASED_SQL, RECOVERY_SQL):
         params["offset"] = _next_seq(roll)
         written[sql] = _execute(sql, params)
+    for writer in hooks.roll_line_writers(programme):  # one-off lines of a business line (funerals …)
+        writer(roll, month=month, prefix=prefix, offset=_next_seq(roll))
     if written[RELEASED_SQL]:  # usually none: no pass over the roll's lines to find them
         _execute(
             "UPDATE payments_rollline SET released_to_id = %(roll)s WHERE id IN "
