@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "grid",
     "monitoring",
     "supervision",
+    "funerals",
+    "rescue",
     # the top layer: reads every business line
     "cockpit",
 ]

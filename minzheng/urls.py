@@ -29,6 +29,8 @@ urlpatterns = [
     path("grid/", include("grid.urls")),
     path("assistance/", include("assistance.urls")),
     path("policy/", include("policy.urls")),
+    path("funerals/", include("funerals.urls")),
+    path("rescue/", include("rescue.urls")),
     path("cockpit/", include("cockpit.urls")),
     path("admin/", admin.site.urls),
 ]

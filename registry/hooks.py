@@ -21,6 +21,7 @@ class DeathSource(models.TextChoices):
     API = "api", _("接口登记")
     POLICE = "death", _("公安死亡人员信息")
     FUNERAL = "funeral", _("殡葬火化信息")
+    HOSPITAL = "hospital", _("医疗机构死亡医学证明")
 
 
 DeathListener = Callable[..., list[str]]
