@@ -37,7 +37,7 @@ def _require(request, capability):
 
 
 def _source_label(code: str) -> str:
-    return DeathSource(code).label if code in DeathSource.values else "其他来源"
+    return str(DeathSource(code).label) if code in DeathSource.values else "其他来源"
 
 
 @login_required
@@ -183,7 +183,7 @@ def file_detail(request, pk: int):
             f"死亡信息比对结果-{death_file.pk}.xlsx",
             ["行号", "姓名", "身份证号", "死亡日期", "匹配结果", "处理"],
             (
-                [r.row_no, mask_name(r.name), mask_id_number(r.id_number), r.died_on, r.get_match_display(),
+                [r.row_no, mask_name(r.name), mask_id_number(r.id_number), r.died_on, str(r.get_match_display()),
                  "首次登记" if r.first_report else ("确认" if r.death_id else "")]
                 for r in reports.iterator()
             ),
@@ -268,7 +268,7 @@ def service_list(request):
     def cells(s):
         return [s.number, mask_name(s.death.person.name), mask_id_number(s.death.person.id_number), s.served_on,
                 s.funeral_home.name if s.funeral_home_id else "", _yuan(s.waiver_fen), s.waiver_note,
-                s.get_burial_display() if s.burial else "", _yuan(s.reward_fen)]
+                str(s.get_burial_display()) if s.burial else "", _yuan(s.reward_fen)]
 
     if request.GET.get("export") == "xlsx":
         return xlsx_response("殡葬服务.xlsx", headers, (cells(s) for s in rows.iterator()), "殡葬服务")

@@ -70,7 +70,7 @@ def stays(request):
             ["救助编号", "姓名", "身份证号", "入站日期", "期满日", "状态", "发现地点", "来站方式", "此前受助次数", "去向"],
             (
                 [s.number, mask_name(s.display_name), mask_id_number(s.id_number), s.arrived_on, s.due_on,
-                 s.get_status_display(), s.found_place, s.get_referral_display(), s.previous_stays, s.destination]
+                 str(s.get_status_display()), s.found_place, str(s.get_referral_display()), s.previous_stays, s.destination]
                 for s in rows.iterator()
             ),
             "救助记录",
