@@ -9,6 +9,8 @@ file is refused with every problem listed (all or nothing).
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
+
 from registry.importing.reading import UnreadableFile, read_rows, row_kind
 from registry.importing.values import CellError, a_date, text
 from registry.importing.values import id_number as id_number_of
@@ -129,7 +131,9 @@ def read_death_file(data: bytes, filename: str, mapping: dict[str, str] | None =
                 reading.ignored.append(position)
         else:
             reading.unknown.append(position)
-        reading.previews[position] = [text(c[position])[:20] for _, c in body if position < len(c) and text(c[position])][:3]
+        reading.previews[position] = [
+            text(c[position])[:20] for _, c in body if position < len(c) and text(c[position])
+        ][:3]
     missing = [FIELDS[k] for k in REQUIRED if k not in columns]
     if missing and not reading.unknown:
         raise UnreadableFile(f"表头缺少必需的列：{'、'.join(missing)}")
@@ -140,6 +144,7 @@ def read_death_file(data: bytes, filename: str, mapping: dict[str, str] | None =
         position = columns.get(key)
         return cells[position] if position is not None and position < len(cells) else None
 
+    today = timezone.localdate()
     seen: dict[str, int] = {}
     for row_no, cells in body:
         if row_kind(cells) != "data" or not any(text(c) for c in cells):
@@ -164,7 +169,7 @@ def read_death_file(data: bytes, filename: str, mapping: dict[str, str] | None =
             died_on = cremated_on = None
         if died_on is None and not any("死亡日期" in p for p in problems):
             problems.append("死亡日期为空")
-        if died_on and died_on > date.today():
+        if died_on and died_on > today:
             problems.append("死亡日期晚于今天")
         if died_on and birth and died_on < birth:
             problems.append("死亡日期早于出生日期")

@@ -17,16 +17,18 @@ class Death(AreaOwned):
     the single death service, `registry.services.register_death`); every later source adds a
     confirmation (`DeathReport.death`), never a second stop."""
 
-    person = models.OneToOneField(
-        "registry.Person", verbose_name=_("死者"), on_delete=models.PROTECT, related_name="+"
-    )
+    person = models.OneToOneField("registry.Person", verbose_name=_("死者"), on_delete=models.PROTECT, related_name="+")
     died_on = models.DateField(_("死亡日期"))
     first_source = models.CharField(_("首次来源"), max_length=10, choices=DeathSource.choices)
     confirmations = models.PositiveSmallIntegerField(_("其他来源确认次数"), default=0)
     outcome = models.CharField(_("停发及复核情况"), max_length=500, blank=True)
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -49,7 +51,11 @@ class DeathFile(AreaOwned):
 
     kind = models.CharField(_("来源"), max_length=10, choices=Kind.choices)
     organisation = models.ForeignKey(
-        "registry.Organisation", verbose_name=_("殡仪馆"), null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Organisation",
+        verbose_name=_("殡仪馆"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     month = models.DateField(_("所属月份"), help_text=_("当月1日"))
@@ -151,7 +157,11 @@ class FuneralService(Audited, AreaOwned):
     number = models.CharField(_("服务单号"), max_length=30, unique=True)
     death = models.OneToOneField(Death, verbose_name=_("死亡信息"), on_delete=models.PROTECT, related_name="service")
     funeral_home = models.ForeignKey(
-        "registry.Organisation", verbose_name=_("殡仪馆"), null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Organisation",
+        verbose_name=_("殡仪馆"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     served_on = models.DateField(_("服务日期"))
@@ -161,7 +171,11 @@ class FuneralService(Audited, AreaOwned):
     waiver_note = models.CharField(_("减免说明"), max_length=200, blank=True)
     burial = models.CharField(_("生态安葬方式"), max_length=10, choices=Burial.choices, blank=True)
     cemetery = models.ForeignKey(
-        "registry.Organisation", verbose_name=_("安葬公墓"), null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Organisation",
+        verbose_name=_("安葬公墓"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     buried_on = models.DateField(_("安葬日期"), null=True, blank=True)
@@ -172,7 +186,11 @@ class FuneralService(Audited, AreaOwned):
     family_bank_name = models.CharField(_("领取人开户银行"), max_length=50, blank=True)
     family_bank_account = models.CharField(_("领取人银行账号"), max_length=32, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)

@@ -32,9 +32,7 @@ def is_county_resident(hukou_area_code: str, county_code: str) -> bool:
     return bool(hukou_area_code) and hukou_area_code[:6] == county_code[:6]
 
 
-def funeral_waiver(
-    policy: Policy, *, resident: bool, assisted: bool, charges: dict[str, Decimal | str]
-) -> Waiver:
+def funeral_waiver(policy: Policy, *, resident: bool, assisted: bool, charges: dict[str, Decimal | str]) -> Waiver:
     """基本殡葬服务费用减免: which charged items are waived and by how much (min of the charge and the
     item's cap). Not a resident: nothing. `assisted`: the deceased's household holds 低保 or 特困."""
     if not resident:

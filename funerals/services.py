@@ -80,8 +80,12 @@ def death_listener(person: Person, *, died_on: date, source: str, user) -> list[
     has its one `Death`; a death already on record gets a confirmation instead."""
     death, created = Death.unscoped.get_or_create(
         person=person,
-        defaults={"died_on": person.death_date or died_on, "first_source": source, "area_code": person.area_code,
-                  "recorded_by": user if getattr(user, "pk", None) else None},
+        defaults={
+            "died_on": person.death_date or died_on,
+            "first_source": source,
+            "area_code": person.area_code,
+            "recorded_by": user if getattr(user, "pk", None) else None,
+        },
     )
     if not created and source != death.first_source:
         pass  # a file's confirmation is counted by `record_reports`; a registry edit after a file adds nothing
@@ -189,20 +193,31 @@ def decide_suggestion(report: DeathReport, *, same_person: bool, user) -> str:
 
 def _is_assisted(person: Person, on: date) -> bool:
     """The deceased's household (or the deceased) held 低保 or 特困 at the death."""
-    households = Membership.unscoped.filter(person=person).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on)
-    ).values("household_id")
-    return Enrolment.unscoped.filter(
-        Q(beneficiary=person) | Q(household_id__in=households),
-        programme__in=[Programme.DIBAO, Programme.TEKUN],
-        start_month__lte=on,
-    ).filter(Q(end_month__isnull=True) | Q(end_month__gt=on.replace(day=1))).exists()
+    households = (
+        Membership.unscoped.filter(person=person)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values("household_id")
+    )
+    return (
+        Enrolment.unscoped.filter(
+            Q(beneficiary=person) | Q(household_id__in=households),
+            programme__in=[Programme.DIBAO, Programme.TEKUN],
+            start_month__lte=on,
+        )
+        .filter(Q(end_month__isnull=True) | Q(end_month__gt=on.replace(day=1)))
+        .exists()
+    )
 
 
 def _next_number(on: date) -> str:
     prefix = f"BZ{on:%Y%m}"
-    last = FuneralService.unscoped.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
-    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:05d}"
+    last = (
+        FuneralService.unscoped.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return f"{prefix}{(int(last[len(prefix) :]) + 1) if last else 1:05d}"
 
 
 @transaction.atomic
@@ -235,7 +250,9 @@ def record_service(
     county = county_of(person.area_code)
     policy = Policy.for_area(person.area_code, served_on)
     resident = rules.is_county_resident(person.hukou_area_code or person.area_code, county)
-    waiver = rules.funeral_waiver(policy, resident=resident, assisted=_is_assisted(person, death.died_on), charges=charges)
+    waiver = rules.funeral_waiver(
+        policy, resident=resident, assisted=_is_assisted(person, death.died_on), charges=charges
+    )
     reward, reward_note = rules.eco_burial_reward(policy, resident=resident, method=burial, rewarded_before=False)
     return FuneralService.objects.create(
         number=_next_number(served_on),
@@ -308,4 +325,3 @@ def set_settlement_account(organisation: Organisation, *, bank_name: str, bank_a
         defaults={"bank_name": bank_name.strip(), "bank_account": account, "area_code": organisation.area_code},
     )
     return row
-

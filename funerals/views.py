@@ -53,8 +53,14 @@ def deaths(request):
             "死亡信息.xlsx",
             ["姓名", "身份证号", "死亡日期", "首次来源", "其他来源确认", "停发及复核情况"],
             (
-                [mask_name(d.person.name), mask_id_number(d.person.id_number), d.died_on, _source_label(d.first_source),
-                 d.confirmations, d.outcome]
+                [
+                    mask_name(d.person.name),
+                    mask_id_number(d.person.id_number),
+                    d.died_on,
+                    _source_label(d.first_source),
+                    d.confirmations,
+                    d.outcome,
+                ]
                 for d in rows.iterator()
             ),
             "死亡信息",
@@ -76,14 +82,18 @@ def deaths(request):
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label="来源", choices=DeathFile.Kind.choices)
     organisation = forms.ModelChoiceField(label="殡仪馆", queryset=Organisation.unscoped.none(), required=False)
-    month = forms.DateField(label="所属月份", widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"])
+    month = forms.DateField(
+        label="所属月份", widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"]
+    )
     file = forms.FileField(label="文件（.xlsx、.xls 或 .csv）")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(kind=Organisation.Kind.FUNERAL_HOME)
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )
 
 
 def _store(upload) -> str:
@@ -147,7 +157,9 @@ def file_new(request):
     if reading.problems:
         return render(request, "funerals/file_problems.html", context, status=400)
     try:
-        organisation = Organisation.objects.filter(pk=int(meta["organisation"])).first() if meta["organisation"] else None
+        organisation = (
+            Organisation.objects.filter(pk=int(meta["organisation"])).first() if meta["organisation"] else None
+        )
         death_file = services.import_death_file(
             reading,
             kind=meta["kind"],
@@ -183,8 +195,14 @@ def file_detail(request, pk: int):
             f"死亡信息比对结果-{death_file.pk}.xlsx",
             ["行号", "姓名", "身份证号", "死亡日期", "匹配结果", "处理"],
             (
-                [r.row_no, mask_name(r.name), mask_id_number(r.id_number), r.died_on, str(r.get_match_display()),
-                 "首次登记" if r.first_report else ("确认" if r.death_id else "")]
+                [
+                    r.row_no,
+                    mask_name(r.name),
+                    mask_id_number(r.id_number),
+                    r.died_on,
+                    str(r.get_match_display()),
+                    "首次登记" if r.first_report else ("确认" if r.death_id else ""),
+                ]
                 for r in reports.iterator()
             ),
             "比对结果",
@@ -197,8 +215,13 @@ def file_detail(request, pk: int):
     return render(
         request,
         "funerals/file_detail.html",
-        {"file": death_file, "page": page, "match": match, "matches": DeathReport.Match.choices,
-         "can_manage": request.user.can(MANAGE_DEATHS)},
+        {
+            "file": death_file,
+            "page": page,
+            "match": match,
+            "matches": DeathReport.Match.choices,
+            "can_manage": request.user.can(MANAGE_DEATHS),
+        },
     )
 
 
@@ -229,7 +252,13 @@ class ServiceForm(forms.Form):
     family_bank_name = forms.CharField(label="领取人开户银行", max_length=50, required=False)
     family_bank_account = forms.CharField(label="领取人银行账号", max_length=32, required=False)
 
-    CHARGE_ITEMS = [("transport", "遗体接运"), ("storage", "遗体存放"), ("cremation", "遗体火化"), ("urn", "骨灰盒"), ("farewell", "告别仪式")]
+    CHARGE_ITEMS = [
+        ("transport", "遗体接运"),
+        ("storage", "遗体存放"),
+        ("cremation", "遗体火化"),
+        ("urn", "骨灰盒"),
+        ("farewell", "告别仪式"),
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -240,7 +269,9 @@ class ServiceForm(forms.Form):
                 label=f"{label}收费（元）", min_value=0, max_digits=9, decimal_places=2, required=False
             )
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )
 
     def charges(self) -> dict:
         return {
@@ -257,18 +288,38 @@ def _yuan(fen: int) -> str:
 @login_required
 def service_list(request):
     _require(request, MANAGE_DEATHS)
-    rows = FuneralService.objects.select_related("death__person", "funeral_home", "cemetery").order_by("-served_on", "-id")
+    rows = FuneralService.objects.select_related("death__person", "funeral_home", "cemetery").order_by(
+        "-served_on", "-id"
+    )
     month = (request.GET.get("month") or "")[:7]
     if re.fullmatch(r"\d{4}-\d{2}", month):
         year, mon = map(int, month.split("-"))
         if 1 <= mon <= 12:
             rows = rows.filter(served_on__year=year, served_on__month=mon)
-    headers = ["服务单号", "逝者", "身份证号", "服务日期", "殡仪馆", "减免金额（元）", "减免说明", "生态安葬", "奖补金额（元）"]
+    headers = [
+        "服务单号",
+        "逝者",
+        "身份证号",
+        "服务日期",
+        "殡仪馆",
+        "减免金额（元）",
+        "减免说明",
+        "生态安葬",
+        "奖补金额（元）",
+    ]
 
     def cells(s):
-        return [s.number, mask_name(s.death.person.name), mask_id_number(s.death.person.id_number), s.served_on,
-                s.funeral_home.name if s.funeral_home_id else "", _yuan(s.waiver_fen), s.waiver_note,
-                str(s.get_burial_display()) if s.burial else "", _yuan(s.reward_fen)]
+        return [
+            s.number,
+            mask_name(s.death.person.name),
+            mask_id_number(s.death.person.id_number),
+            s.served_on,
+            s.funeral_home.name if s.funeral_home_id else "",
+            _yuan(s.waiver_fen),
+            s.waiver_note,
+            str(s.get_burial_display()) if s.burial else "",
+            _yuan(s.reward_fen),
+        ]
 
     if request.GET.get("export") == "xlsx":
         return xlsx_response("殡葬服务.xlsx", headers, (cells(s) for s in rows.iterator()), "殡葬服务")
@@ -312,7 +363,11 @@ def service_new(request, death_pk: int):
     return render(
         request,
         "funerals/service_form.html",
-        {"form": form, "death": death, "masked_name": mask_name(death.person.name),
-         "masked_id": mask_id_number(death.person.id_number)},
+        {
+            "form": form,
+            "death": death,
+            "masked_name": mask_name(death.person.name),
+            "masked_id": mask_id_number(death.person.id_number),
+        },
         status=400 if request.method == "POST" else 200,
     )

@@ -9,8 +9,10 @@ class RegistryConfig(AppConfig):
         from accounts.roles import Capability
         from core.navigation import NavItem, register_nav
         from jobs.exports import register_export
-        from registry import timeline  # noqa: F401 - registers the registry's own timeline provider
-        from registry import unidentified
+        from registry import (
+            timeline,  # noqa: F401 - registers the registry's own timeline provider
+            unidentified,
+        )
         from registry.importing import jobs  # noqa: F401 - the worker process must know the import job
         from registry.views.households import HOUSEHOLD_EXPORT, household_export
         from registry.views.persons import PERSON_EXPORT, person_export

@@ -455,7 +455,9 @@ class UnidentifiedPerson(Audited, AreaOwned):
     estimated_age = models.PositiveSmallIntegerField(_("估计年龄"), null=True, blank=True)
     name_given = models.CharField(_("自述姓名"), max_length=50, blank=True, help_text=_("本人自述或他人提供，未经核实"))
     description = models.TextField(_("情况描述"), blank=True)
-    features = models.CharField(_("体貌特征"), max_length=300, blank=True, help_text=_("身高、体型、口音、衣着、疤痕等"))
+    features = models.CharField(
+        _("体貌特征"), max_length=300, blank=True, help_text=_("身高、体型、口音、衣着、疤痕等")
+    )
     photo = models.FileField(_("照片"), upload_to=unidentified_photo_path, blank=True)
     found_place = models.CharField(_("发现地点"), max_length=200)
     found_on = models.DateField(_("发现日期"))
@@ -465,12 +467,20 @@ class UnidentifiedPerson(Audited, AreaOwned):
     )
     identified_on = models.DateField(_("确认身份日期"), null=True, blank=True)
     identified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     identified_how = models.CharField(_("确认依据"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)

@@ -27,7 +27,7 @@ MAX_PHOTO_BYTES = 5 * 1024 * 1024
 def _next_number(area_code: str, on: date) -> str:
     prefix = f"WM{area_code[:6]}{on:%Y}"
     last = UnidentifiedPerson.unscoped.filter(number__startswith=prefix).aggregate(n=Max("number"))["n"]
-    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:05d}"
+    return f"{prefix}{(int(last[len(prefix) :]) + 1) if last else 1:05d}"
 
 
 def default_label(sex: str, estimated_age: int | None) -> str:
@@ -92,7 +92,9 @@ def record_unidentified(
 
 
 @transaction.atomic
-def identify(unidentified: UnidentifiedPerson, person: Person, *, user, how: str, on_date: date | None = None) -> list[str]:
+def identify(
+    unidentified: UnidentifiedPerson, person: Person, *, user, how: str, on_date: date | None = None
+) -> list[str]:
     """确认身份并合并: the unidentified row names the person; both rows get an audit entry naming the
     other; the lines above move their rows. Returns what they did, as sentences for the clerk."""
     unidentified = UnidentifiedPerson.unscoped.select_for_update().get(pk=unidentified.pk)
@@ -111,9 +113,10 @@ def identify(unidentified: UnidentifiedPerson, person: Person, *, user, how: str
         obj=person,
         changes={"identified_from": [None, unidentified.number], "how": unidentified.identified_how},
     )
-    return [f"已确认身份：{unidentified.number}即{person.name}"] + hooks.person_identified(
-        unidentified, person, user=user
-    )
+    return [
+        f"已确认身份：{unidentified.number}即{person.name}",
+        *hooks.person_identified(unidentified, person, user=user),
+    ]
 
 
 def history_of(person: Person) -> list[UnidentifiedPerson]:

@@ -17,12 +17,18 @@ class RescueConfig(AppConfig):
 
         register_identified_listener(services.identified)
         register_timeline_provider(timeline.stays_of)
-        register_nav(NavItem("救助管理", "rescue:stays", capabilities.RESCUE_WORK, 62, "入站登记、救助期限、寻亲、返乡和安置"))
         register_nav(
-            NavItem("身份不明人员", "rescue:unidentified", capabilities.RESCUE_WORK, 63, "照片、体貌特征，确认身份后并档")
+            NavItem("救助管理", "rescue:stays", capabilities.RESCUE_WORK, 62, "入站登记、救助期限、寻亲、返乡和安置")
         )
         register_nav(
-            NavItem("救助统计", "rescue:statistics", capabilities.VIEW_RESCUE_STATISTICS, 64, "按月入站、离站和在站天数")
+            NavItem(
+                "身份不明人员", "rescue:unidentified", capabilities.RESCUE_WORK, 63, "照片、体貌特征，确认身份后并档"
+            )
+        )
+        register_nav(
+            NavItem(
+                "救助统计", "rescue:statistics", capabilities.VIEW_RESCUE_STATISTICS, 64, "按月入站、离站和在站天数"
+            )
         )
         register_periodic(
             Periodic(

@@ -2,9 +2,7 @@
 
 from accounts.roles import RoleCode, register_capability
 
-RESCUE_WORK = register_capability(
-    "rescue_work", "流浪乞讨人员救助", roles=[RoleCode.RESCUE_OFFICER]
-)
+RESCUE_WORK = register_capability("rescue_work", "流浪乞讨人员救助", roles=[RoleCode.RESCUE_OFFICER])
 # the station head approves an extension of the stay limit; the county approver may too
 EXTEND_STAYS = register_capability(
     "rescue_extend", "批准延长救助期限", roles=[RoleCode.RESCUE_OFFICER, RoleCode.APPROVER]

@@ -31,12 +31,20 @@ class Stay(Audited, AreaOwned):
 
     number = models.CharField(_("救助编号"), max_length=30, unique=True)
     person = models.ForeignKey(
-        "registry.Person", verbose_name=_("居民档案"), null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Person",
+        verbose_name=_("居民档案"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     unidentified = models.ForeignKey(
-        "registry.UnidentifiedPerson", verbose_name=_("身份不明人员"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "registry.UnidentifiedPerson",
+        verbose_name=_("身份不明人员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     stated_name = models.CharField(_("姓名（自述）"), max_length=50, blank=True)
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True, db_index=True)
@@ -52,7 +60,11 @@ class Stay(Audited, AreaOwned):
     extension_days = models.PositiveSmallIntegerField(_("延长天数"), default=0)
     extension_reason = models.CharField(_("延长理由"), max_length=200, blank=True)
     extension_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("延长批准人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("延长批准人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     due_on = models.DateField(_("救助期满日"), db_index=True)
@@ -66,11 +78,19 @@ class Stay(Audited, AreaOwned):
     handed_to = models.CharField(_("交接单位或接收人"), max_length=100, blank=True)
     handover_note = models.CharField(_("交接情况"), max_length=200, blank=True)
     placement = models.ForeignKey(
-        "registry.Organisation", verbose_name=_("安置机构"), null=True, blank=True, on_delete=models.PROTECT,
+        "registry.Organisation",
+        verbose_name=_("安置机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)

@@ -34,7 +34,7 @@ def _require(user, capability=RESCUE_WORK) -> None:
 def _next_number(area_code: str, on: date) -> str:
     prefix = f"JZ{area_code[:6]}{on:%Y}"
     last = Stay.unscoped.filter(number__startswith=prefix).aggregate(n=Max("number"))["n"]
-    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:05d}"
+    return f"{prefix}{(int(last[len(prefix) :]) + 1) if last else 1:05d}"
 
 
 def earlier_stays(*, person: Person | None, id_number: str = "", unidentified: UnidentifiedPerson | None = None):
@@ -147,7 +147,9 @@ def publish_notice(stay: Stay, *, user, on_date: date | None = None) -> Stay:
 
 
 @transaction.atomic
-def return_home(stay: Stay, *, user, left_on: date, destination: str, escort: str, handed_to: str, note: str = "") -> Stay:
+def return_home(
+    stay: Stay, *, user, left_on: date, destination: str, escort: str, handed_to: str, note: str = ""
+) -> Stay:
     """护送返乡: where to, how, and who at the destination took the person over (接收人或单位)."""
     _require(user)
     stay = _in_station(stay)
@@ -244,8 +246,11 @@ def search_by_features(text: str, limit: int = 20):
     stay_q = Q()
     for word in words:
         unidentified_q |= Q(features__contains=word) | Q(description__contains=word) | Q(name_given__contains=word)
-        stay_q |= Q(health__contains=word) | Q(needs__contains=word) | Q(stated_name__contains=word) | Q(
-            hometown__contains=word
+        stay_q |= (
+            Q(health__contains=word)
+            | Q(needs__contains=word)
+            | Q(stated_name__contains=word)
+            | Q(hometown__contains=word)
         )
     return (
         list(UnidentifiedPerson.objects.filter(unidentified_q).order_by("-found_on")[:limit]),

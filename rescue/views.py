@@ -67,10 +67,31 @@ def stays(request):
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             "救助记录.xlsx",
-            ["救助编号", "姓名", "身份证号", "入站日期", "期满日", "状态", "发现地点", "来站方式", "此前受助次数", "去向"],
+            [
+                "救助编号",
+                "姓名",
+                "身份证号",
+                "入站日期",
+                "期满日",
+                "状态",
+                "发现地点",
+                "来站方式",
+                "此前受助次数",
+                "去向",
+            ],
             (
-                [s.number, mask_name(s.display_name), mask_id_number(s.id_number), s.arrived_on, s.due_on,
-                 str(s.get_status_display()), s.found_place, str(s.get_referral_display()), s.previous_stays, s.destination]
+                [
+                    s.number,
+                    mask_name(s.display_name),
+                    mask_id_number(s.id_number),
+                    s.arrived_on,
+                    s.due_on,
+                    str(s.get_status_display()),
+                    s.found_place,
+                    str(s.get_referral_display()),
+                    s.previous_stays,
+                    s.destination,
+                ]
                 for s in rows.iterator()
             ),
             "救助记录",
@@ -105,8 +126,14 @@ def intake(request):
         )
     form = _styled(IntakeForm(request.POST or None, initial={"arrived_on": timezone.localdate()}))
     if unidentified is not None and request.method == "GET":
-        form.initial.update({"found_place": unidentified.found_place, "found_by": unidentified.found_by,
-                             "sex": unidentified.sex, "arrived_on": unidentified.found_on})
+        form.initial.update(
+            {
+                "found_place": unidentified.found_place,
+                "found_by": unidentified.found_by,
+                "sex": unidentified.sex,
+                "arrived_on": unidentified.found_on,
+            }
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         id_number = (data.get("id_number") or "").strip().upper()
@@ -134,8 +161,12 @@ def intake(request):
             repeat = f"；此前已受助{stay.previous_stays}次（重复受助）" if stay.previous_stays else ""
             messages.success(request, f"已入站登记{stay.number}，救助期满日{stay.due_on:%Y-%m-%d}{repeat}")
             return redirect("rescue:stay_detail", stay.pk)
-    return render(request, "rescue/intake.html", {"form": form, "unidentified": unidentified},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "rescue/intake.html",
+        {"form": form, "unidentified": unidentified},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 class ExtendForm(forms.Form):
@@ -172,7 +203,9 @@ class LeaveForm(forms.Form):
 def stay_detail(request, pk: int):
     _require(request)
     today = timezone.localdate()
-    stay = _annotate(get_object_or_404(Stay.objects.select_related("person", "unidentified", "placement"), pk=pk), today)
+    stay = _annotate(
+        get_object_or_404(Stay.objects.select_related("person", "unidentified", "placement"), pk=pk), today
+    )
     earlier = services.earlier_stays(person=stay.person, id_number=stay.id_number, unidentified=stay.unidentified)
     context = {
         "stay": stay,
@@ -199,7 +232,11 @@ def stay_action(request, pk: int, action: str):
         raise Http404
     form = forms_by_action[action](request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items() if f in form.fields) or "填写有误")
+        messages.error(
+            request,
+            "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items() if f in form.fields)
+            or "填写有误",
+        )
         return redirect("rescue:stay_detail", stay.pk)
     data = form.cleaned_data
     try:
@@ -207,11 +244,20 @@ def stay_action(request, pk: int, action: str):
             stay = services.extend(stay, days=data["days"], reason=data["reason"], user=request.user)
             messages.success(request, f"已延长救助期限{data['days']}天，期满日改为{stay.due_on:%Y-%m-%d}")
         elif action == "return":
-            services.return_home(stay, user=request.user, left_on=data["left_on"], destination=data["destination"],
-                                 escort=data.get("escort", ""), handed_to=data["handed_to"], note=data.get("note", ""))
+            services.return_home(
+                stay,
+                user=request.user,
+                left_on=data["left_on"],
+                destination=data["destination"],
+                escort=data.get("escort", ""),
+                handed_to=data["handed_to"],
+                note=data.get("note", ""),
+            )
             messages.success(request, "已登记护送返乡及交接")
         elif action == "place":
-            services.place(stay, user=request.user, left_on=data["left_on"], placement=data["placement"], note=data.get("note", ""))
+            services.place(
+                stay, user=request.user, left_on=data["left_on"], placement=data["placement"], note=data.get("note", "")
+            )
             messages.success(request, "已登记长期安置")
         else:
             services.leave(stay, user=request.user, left_on=data["left_on"], note=data.get("note", ""))
@@ -239,7 +285,9 @@ class UnidentifiedForm(forms.Form):
     sex = forms.ChoiceField(label="性别", choices=[("", "不详"), ("M", "男"), ("F", "女")], required=False)
     estimated_age = forms.IntegerField(label="估计年龄", min_value=0, max_value=120, required=False)
     name_given = forms.CharField(label="自述姓名（未核实）", max_length=50, required=False)
-    features = forms.CharField(label="体貌特征", max_length=300, required=False, help_text="身高、体型、口音、衣着、疤痕等")
+    features = forms.CharField(
+        label="体貌特征", max_length=300, required=False, help_text="身高、体型、口音、衣着、疤痕等"
+    )
     description = forms.CharField(label="情况描述", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     photo = forms.FileField(label="照片（JPG或PNG）", required=False)
     stay = forms.BooleanField(label="同时入站救助", required=False, initial=True)
@@ -259,8 +307,11 @@ def unidentified_list(request):
 @login_required
 def unidentified_new(request):
     _require(request)
-    form = _styled(UnidentifiedForm(request.POST or None, request.FILES or None,
-                                    initial={"found_on": timezone.localdate(), "stay": True}))
+    form = _styled(
+        UnidentifiedForm(
+            request.POST or None, request.FILES or None, initial={"found_on": timezone.localdate(), "stay": True}
+        )
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -297,8 +348,9 @@ def unidentified_new(request):
             messages.error(request, str(error))
         else:
             return redirect("rescue:unidentified_detail", row.pk)
-    return render(request, "rescue/unidentified_form.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request, "rescue/unidentified_form.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
 
 
 @login_required
@@ -309,7 +361,9 @@ def unidentified_detail(request, pk: int):
     row = get_object_or_404(UnidentifiedPerson.objects.select_related("identified_as", "identified_by"), pk=pk)
     name = (request.GET.get("name") or row.name_given or "").strip()[:20]
     age = row.estimated_age
-    candidates = services.search_registry(name=name, sex=row.sex, age=age) if (name or request.GET.get("search")) else []
+    candidates = (
+        services.search_registry(name=name, sex=row.sex, age=age) if (name or request.GET.get("search")) else []
+    )
     for person in candidates:
         person.masked_id = mask_id_number(person.id_number)
     similar, similar_stays = services.search_by_features(request.GET.get("features") or row.features)
@@ -318,9 +372,15 @@ def unidentified_detail(request, pk: int):
     return render(
         request,
         "rescue/unidentified_detail.html",
-        {"row": row, "name": name, "candidates": candidates, "similar": similar,
-         "similar_stays": [s for s in similar_stays if s.unidentified_id != row.pk], "stays": stays,
-         "features": request.GET.get("features") or row.features},
+        {
+            "row": row,
+            "name": name,
+            "candidates": candidates,
+            "similar": similar,
+            "similar_stays": [s for s in similar_stays if s.unidentified_id != row.pk],
+            "stays": stays,
+            "features": request.GET.get("features") or row.features,
+        },
     )
 
 
@@ -367,16 +427,42 @@ def statistics(request):
     if not 2000 <= year <= today.year:
         year = today.year
     rows = services.monthly_statistics(year, today)
-    headers = ["月份", "入站人次", "其中重复受助", "其中身份不明", "护送返乡", "长期安置", "自行离站", "在站人天数", "月末在站", "超期离站"]
+    headers = [
+        "月份",
+        "入站人次",
+        "其中重复受助",
+        "其中身份不明",
+        "护送返乡",
+        "长期安置",
+        "自行离站",
+        "在站人天数",
+        "月末在站",
+        "超期离站",
+    ]
 
     def cells(r):
-        return [f"{r.month:%Y年%m月}", r.arrivals, r.repeat_arrivals, r.unidentified, r.returned, r.placed, r.left,
-                r.person_days, r.in_station_at_end, r.overdue_exits]
+        return [
+            f"{r.month:%Y年%m月}",
+            r.arrivals,
+            r.repeat_arrivals,
+            r.unidentified,
+            r.returned,
+            r.placed,
+            r.left,
+            r.person_days,
+            r.in_station_at_end,
+            r.overdue_exits,
+        ]
 
     if request.GET.get("export") == "xlsx":
         return xlsx_response(f"救助管理统计{year}.xlsx", headers, (cells(r) for r in rows), "按月统计")
     return render(
         request,
         "rescue/statistics.html",
-        {"rows": [cells(r) for r in rows], "headers": headers, "year": year, "years": range(today.year, today.year - 5, -1)},
+        {
+            "rows": [cells(r) for r in rows],
+            "headers": headers,
+            "year": year,
+            "years": range(today.year, today.year - 5, -1),
+        },
     )

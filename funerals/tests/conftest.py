@@ -18,7 +18,10 @@ def funeral_home(db):
     from registry.tests.factories import OrganisationFactory
 
     return OrganisationFactory(
-        kind=Organisation.Kind.FUNERAL_HOME, name="新邵县殡仪馆", area_code="430522100000", credit_code="12430522MB0000001X"
+        kind=Organisation.Kind.FUNERAL_HOME,
+        name="新邵县殡仪馆",
+        area_code="430522100000",
+        credit_code="12430522MB0000001X",
     )
 
 

@@ -9,7 +9,11 @@ from funerals import rules
 from policy.defaults import DEMO_AMOUNTS, NATIONAL_DEFAULTS
 from policy.parameters import Policy
 
-P = Policy(area_code="430522000000", on=date(2026, 6, 1), values={str(k): v for k, v in {**NATIONAL_DEFAULTS, **DEMO_AMOUNTS}.items()})
+P = Policy(
+    area_code="430522000000",
+    on=date(2026, 6, 1),
+    values={str(k): v for k, v in {**NATIONAL_DEFAULTS, **DEMO_AMOUNTS}.items()},
+)
 ALL = {"transport": "400", "storage": "100", "cremation": "500", "urn": "680", "farewell": "300", "flowers": "200"}
 
 
@@ -17,10 +21,22 @@ ALL = {"transport": "400", "storage": "100", "cremation": "500", "urn": "680", "
     ("case", "resident", "assisted", "charges", "waived", "total"),
     [
         ("not a resident: nothing", False, True, ALL, {}, "0"),
-        ("resident: basic items, each up to its cap", True, False, ALL,
-         {"transport": D("300"), "storage": D("100"), "cremation": D("500")}, "900"),
-        ("低保/特困: the assisted items too", True, True, ALL,
-         {"transport": D("300"), "storage": D("100"), "cremation": D("500"), "urn": D("200"), "farewell": D("300")}, "1400"),
+        (
+            "resident: basic items, each up to its cap",
+            True,
+            False,
+            ALL,
+            {"transport": D("300"), "storage": D("100"), "cremation": D("500")},
+            "900",
+        ),
+        (
+            "低保/特困: the assisted items too",
+            True,
+            True,
+            ALL,
+            {"transport": D("300"), "storage": D("100"), "cremation": D("500"), "urn": D("200"), "farewell": D("300")},
+            "1400",
+        ),
         ("never more than charged", True, False, {"cremation": "320"}, {"cremation": D("320")}, "320"),
         ("items not in the policy are not waived", True, True, {"flowers": "200"}, {}, "0"),
         ("nothing charged, nothing waived", True, True, {"cremation": "0"}, {}, "0"),

@@ -5,22 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0009_programmes_for_new_lines'),
-        ('payments', '0008_programmes_for_new_lines'),
-        ('registry', '0012_deaths_unidentified_persons'),
+        ("ledger", "0009_programmes_for_new_lines"),
+        ("payments", "0008_programmes_for_new_lines"),
+        ("registry", "0012_deaths_unidentified_persons"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='rollline',
-            name='enrolment',
-            field=models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='ledger.enrolment'),
+            model_name="rollline",
+            name="enrolment",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="ledger.enrolment",
+            ),
         ),
         migrations.AlterField(
-            model_name='rollline',
-            name='household',
-            field=models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.household'),
+            model_name="rollline",
+            name="household",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="registry.household",
+            ),
         ),
     ]

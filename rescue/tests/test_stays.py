@@ -24,8 +24,15 @@ def today():
 
 def arrive(officer, days_ago=0, **kw):
     kw.setdefault("stated_name", "张某")
-    return services.intake(user=officer, area_code=COUNTY, arrived_on=today() - timedelta(days=days_ago),
-                           found_place="县城汽车站", referral=Stay.Referral.POLICE, found_by="城关派出所", **kw)
+    return services.intake(
+        user=officer,
+        area_code=COUNTY,
+        arrived_on=today() - timedelta(days=days_ago),
+        found_place="县城汽车站",
+        referral=Stay.Referral.POLICE,
+        found_by="城关派出所",
+        **kw,
+    )
 
 
 def test_intake_takes_the_limit_from_the_policy_and_counts_the_arrival_day(officer):
@@ -51,8 +58,14 @@ def test_return_home_needs_the_destination_hand_over(officer):
     stay = arrive(officer, days_ago=3)
     with pytest.raises(Exception, match="交接"):
         services.return_home(stay, user=officer, left_on=today(), destination="湖南省邵阳市", escort="", handed_to="")
-    stay = services.return_home(stay, user=officer, left_on=today(), destination="湖南省邵阳市大祥区", escort="站内护送",
-                                handed_to="大祥区救助站")
+    stay = services.return_home(
+        stay,
+        user=officer,
+        left_on=today(),
+        destination="湖南省邵阳市大祥区",
+        escort="站内护送",
+        handed_to="大祥区救助站",
+    )
     assert (stay.status, stay.handed_to) == (Stay.Status.RETURNED, "大祥区救助站")
 
 
@@ -91,9 +104,16 @@ def test_an_unidentified_person_is_recorded_found_by_name_and_merged_keeping_bot
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     person = PersonFactory(name="周桂香", sex="F", birth_date=date(1956, 4, 2), area_code="430522100201")
-    row = unidentified.record_unidentified(area_code=COUNTY, found_place="资江大桥下", found_on=today() - timedelta(days=2),
-                                           user=officer, sex="F", estimated_age=70, features="短发，左手有疤",
-                                           photo=SimpleUploadedFile("a.png", PNG))
+    row = unidentified.record_unidentified(
+        area_code=COUNTY,
+        found_place="资江大桥下",
+        found_on=today() - timedelta(days=2),
+        user=officer,
+        sex="F",
+        estimated_age=70,
+        features="短发，左手有疤",
+        photo=SimpleUploadedFile("a.png", PNG),
+    )
     stay = arrive(officer, days_ago=2, stated_name="", unidentified=row)
     with within(scope_for_user(officer)):
         assert person in services.search_registry(name="桂香", sex="F", age=70)
@@ -114,8 +134,13 @@ def test_a_photo_must_be_an_image(officer):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     with pytest.raises(Exception, match="JPG或PNG"):
-        unidentified.record_unidentified(area_code=COUNTY, found_place="桥下", found_on=today(), user=officer,
-                                         photo=SimpleUploadedFile("a.png", b"not an image"))
+        unidentified.record_unidentified(
+            area_code=COUNTY,
+            found_place="桥下",
+            found_on=today(),
+            user=officer,
+            photo=SimpleUploadedFile("a.png", b"not an image"),
+        )
 
 
 def test_statistics_by_month(officer):
@@ -130,17 +155,30 @@ def test_statistics_by_month(officer):
 def test_pages(client, officer):
     client.force_login(officer)
     stay = arrive(officer, days_ago=11)
-    for url in ["/rescue/", "/rescue/?state=overdue", "/rescue/intake/", f"/rescue/stays/{stay.pk}/",
-                "/rescue/unidentified/", "/rescue/unidentified/new/", "/rescue/statistics/", "/rescue/?export=xlsx",
-                "/rescue/statistics/?export=xlsx", "/rescue/statistics/?year=abc", "/"]:
+    for url in [
+        "/rescue/",
+        "/rescue/?state=overdue",
+        "/rescue/intake/",
+        f"/rescue/stays/{stay.pk}/",
+        "/rescue/unidentified/",
+        "/rescue/unidentified/new/",
+        "/rescue/statistics/",
+        "/rescue/?export=xlsx",
+        "/rescue/statistics/?export=xlsx",
+        "/rescue/statistics/?year=abc",
+        "/",
+    ]:
         assert client.get(url).status_code == 200, url
     assert "已超过救助期限" in client.get(f"/rescue/stays/{stay.pk}/").content.decode()
     page = client.post(f"/rescue/stays/{stay.pk}/notice/", follow=True)
     assert "寻 亲 公 告" in page.content.decode()
     page = client.post(f"/rescue/stays/{stay.pk}/extend/", {"days": "3", "reason": "等待家属接领"}, follow=True)
     assert "已延长救助期限3天" in page.content.decode()
-    page = client.post("/rescue/unidentified/new/", {"found_on": today().isoformat(), "found_place": "火车站广场",
-                                                     "sex": "M", "estimated_age": "50", "stay": "on"}, follow=True)
+    page = client.post(
+        "/rescue/unidentified/new/",
+        {"found_on": today().isoformat(), "found_place": "火车站广场", "sex": "M", "estimated_age": "50", "stay": "on"},
+        follow=True,
+    )
     assert "并入站救助" in page.content.decode()
     assert UnidentifiedPerson.objects.count() == 1
     assert client.post(f"/rescue/stays/{stay.pk}/bogus/").status_code == 404
