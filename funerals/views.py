@@ -70,7 +70,7 @@ def deaths(request):
         death.masked_name = mask_name(death.person.name)
         death.masked_id = mask_id_number(death.person.id_number)
         death.source_label = _source_label(death.first_source)
-        death.has_service = FuneralService.unscoped.filter(death_id=death.pk).exists()
+        death.has_service = FuneralService.objects.filter(death_id=death.pk).exists()
     files = DeathFile.objects.select_related("organisation")[:10]
     return render(
         request,
@@ -81,11 +81,11 @@ def deaths(request):
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label="来源", choices=DeathFile.Kind.choices)
-    organisation = forms.ModelChoiceField(label="殡仪馆", queryset=Organisation.unscoped.none(), required=False)
+    organisation = forms.ModelChoiceField(label="殡仪馆", queryset=None, required=False)
     month = forms.DateField(
         label="所属月份", widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"]
     )
-    file = forms.FileField(label="文件（.xlsx、.xls 或 .csv）")
+    file = forms.FileField(label="文件（Excel表格或CSV）")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,6 +212,7 @@ def file_detail(request, pk: int):
         r.masked_name = mask_name(r.name)
         r.masked_id = mask_id_number(r.id_number)
         r.person_masked = mask_id_number(r.person.id_number) if r.person_id and r.person else ""
+        r.person_name = mask_name(r.person.name) if r.person_id and r.person else ""
     return render(
         request,
         "funerals/file_detail.html",
@@ -243,9 +244,9 @@ def report_decide(request, pk: int):
 
 class ServiceForm(forms.Form):
     served_on = forms.DateField(label="服务日期", widget=forms.DateInput(attrs={"type": "date"}))
-    funeral_home = forms.ModelChoiceField(label="殡仪馆", queryset=Organisation.unscoped.none())
+    funeral_home = forms.ModelChoiceField(label="殡仪馆", queryset=None)
     burial = forms.ChoiceField(label="生态安葬方式", choices=FuneralService.Burial.choices, required=False)
-    cemetery = forms.ModelChoiceField(label="安葬公墓", queryset=Organisation.unscoped.none(), required=False)
+    cemetery = forms.ModelChoiceField(label="安葬公墓", queryset=None, required=False)
     buried_on = forms.DateField(label="安葬日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     family_name = forms.CharField(label="领取人（家属）姓名", max_length=50, required=False)
     family_id_number = forms.CharField(label="领取人身份证号", max_length=18, required=False)

@@ -184,7 +184,7 @@ class ReturnForm(forms.Form):
 
 class PlaceForm(forms.Form):
     left_on = forms.DateField(label="离站日期", widget=forms.DateInput(attrs={"type": "date"}))
-    placement = forms.ModelChoiceField(label="安置机构", queryset=Organisation.unscoped.none())
+    placement = forms.ModelChoiceField(label="安置机构", queryset=None)
     note = forms.CharField(label="说明", max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):

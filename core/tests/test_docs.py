@@ -26,6 +26,7 @@ APPS = {
     "cases",
     "cockpit",
     "core",
+    "funerals",
     "jobs",
     "ledger",
     "minzheng",
@@ -33,6 +34,7 @@ APPS = {
     "payments",
     "policy",
     "registry",
+    "rescue",
     "supervision",
     "verification",
 }
