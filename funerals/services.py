@@ -77,8 +77,9 @@ def _count_by_match(death_file: DeathFile):
 
 def death_listener(person: Person, *, died_on: date, source: str, user) -> list[str]:
     """`registry.hooks` listener: every death the registry records (a registry edit, the API, a file)
-    has its one `Death`; a death already on record gets a confirmation instead."""
-    death, created = Death.unscoped.get_or_create(
+    has its one `Death`, made by the first report; later reports are counted by the file import
+    (`_apply`) and change nothing here."""
+    Death.unscoped.get_or_create(
         person=person,
         defaults={
             "died_on": person.death_date or died_on,
@@ -87,8 +88,6 @@ def death_listener(person: Person, *, died_on: date, source: str, user) -> list[
             "recorded_by": user if getattr(user, "pk", None) else None,
         },
     )
-    if not created and source != death.first_source:
-        pass  # a file's confirmation is counted by `record_reports`; a registry edit after a file adds nothing
     return []
 
 
