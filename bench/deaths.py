@@ -5,14 +5,13 @@
 On a database of its own (a copy of the bench template): N persons (1,000,000; `--quick` 100,000)
 written with one INSERT … SELECT, ANALYZE; then a death file of M lines (100,000; `--quick` 10,000):
 90 % the ID number of a resident, 5 % only a name and birth date that one resident has, 5 % an ID
-number nobody has. Timed, as the import does it after the checks: the lines COPY'd into
-`funerals_deathreport` (the staging table: the file's rows, keyed by file) and
-`funerals.services.match_file` — one UPDATE … FROM join by ID number, one for the name-and-birth
-suggestions.
+number nobody has. Timed, as the import does it after the checks, `funerals.services.write_and_match`: the lines COPY'd into a temporary staging table, one
+INSERT … SELECT into `funerals_deathreport` joined to the registry by ID number, one UPDATE … FROM for
+the name-and-birth suggestions of the lines left.
 
 | line | what | target |
 |---|---|---|
-| `deaths_match_<M>_lines_<N>_persons_pg` | COPY + both matching statements | < 10 s |
+| `deaths_match_<M>_lines_<N>_persons_pg` | COPY into the staging table + the join that writes the lines + the suggestions | < 10 s |
 | `deaths_match_..._ratio_to_floor` | over the floor: one INSERT … SELECT writing the file's lines into an empty copy of the table (the least a pass that writes every line once can take here) | < 8 |
 
 The matching results are checked (every kind of line counted as expected) before the figures are printed.
@@ -51,7 +50,7 @@ def run(persons: int, lines: int, keep: bool) -> bool:
 
     from areas.jurisdiction import system_scope
     from funerals.models import DeathFile, DeathReport
-    from funerals.services import match_file
+    from funerals.services import write_and_match
 
     print(f"[deaths] {label}: {persons:,} persons, {lines:,} lines; {common.load_average()}", flush=True)
     with connection.cursor() as cursor:
@@ -79,16 +78,16 @@ def run(persons: int, lines: int, keep: bool) -> bool:
         death_file = DeathFile.objects.create(
             kind="death", month=date(2026, 3, 1), filename="bench.csv", area_code="430522000000"
         )
-        with connection.cursor() as cursor:
-            started = time.perf_counter()
-            columns = "file_id, row_no, name, id_number, birth_date, died_on, place, person_id, match, first_report, area_code"
-            with cursor.copy(f"COPY funerals_deathreport ({columns}) FROM STDIN") as copy:
-                for row_no, (name, number, birth) in enumerate(rows, start=2):
-                    copy.write_row(
-                        (death_file.pk, row_no, name, number, birth, died, "", None, "unmatched", False, "430522000000")
-                    )
-            counts = match_file(death_file)
-            elapsed = time.perf_counter() - started
+        started = time.perf_counter()
+        counts = write_and_match(
+            death_file,
+            (
+                (row_no, name, number, birth, died, "", None)
+                for row_no, (name, number, birth) in enumerate(rows, start=2)
+            ),
+            area_code="430522000000",
+        )
+        elapsed = time.perf_counter() - started
         expected = {"matched": by_id, "suggested": by_name, "unmatched": lines - by_id - by_name}
         got = {k: counts[k] for k in expected}
         if got != expected:

@@ -92,20 +92,35 @@ class DeathReport(AreaOwned):
         REJECTED = "rejected", _("经办人确认不是同一人")
         UNMATCHED = "unmatched", _("户籍库中未找到")
 
-    file = models.ForeignKey(DeathFile, on_delete=models.CASCADE, related_name="reports", db_constraint=False)
+    # written set-based (funerals.services.write_and_match): few indexes, references unchecked (ADR 0014)
+    file = models.ForeignKey(
+        DeathFile, on_delete=models.CASCADE, related_name="reports", db_index=False, db_constraint=False
+    )
     row_no = models.PositiveIntegerField(_("行号"))
     name = models.CharField(_("姓名"), max_length=50)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, db_index=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     died_on = models.DateField(_("死亡日期"))
     place = models.CharField(_("死亡地点或原因"), max_length=100, blank=True)
     cremated_on = models.DateField(_("火化日期"), null=True, blank=True)
     person = models.ForeignKey(
-        "registry.Person", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+        "registry.Person",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     match = models.CharField(_("匹配"), max_length=10, choices=Match.choices, default=Match.UNMATCHED)
     death = models.ForeignKey(
-        Death, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports", db_constraint=False
+        Death,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        db_index=False,
+        db_constraint=False,
     )
     first_report = models.BooleanField(_("首次报告该死亡"), default=False)
 

@@ -28,13 +28,25 @@ from policy.programmes import Programme
 from registry.models import Membership, Organisation, Person
 from registry.services import register_death
 
-# set-based matching, the same statements on SQLite and PostgreSQL (UPDATE … FROM): by ID number first,
-# then, for the lines left, a suggestion where exactly one resident of the scope has the name and birth date
+# set-based matching, the same statements on SQLite and PostgreSQL: the file's lines go into a staging
+# table (COPY on PostgreSQL), one INSERT … SELECT writes them with their resident joined by ID number, then
+# for the lines left a suggestion where exactly one resident of the scope has the name and birth date
+STAGE_COLUMNS = ("row_no", "name", "id_number", "birth_date", "died_on", "place", "cremated_on")
+STAGE_CREATE_SQL = """
+CREATE TEMPORARY TABLE funerals_stage (row_no integer, name varchar(50), id_number varchar(18), birth_date date,
+ died_on date, place varchar(100), cremated_on date)
+"""
+STAGE_INSERT_SQL = """
+INSERT INTO funerals_stage (row_no, name, id_number, birth_date, died_on, place, cremated_on)
+VALUES (%s, %s, %s, %s, %s, %s, %s)
+"""
 MATCH_BY_ID_SQL = """
-UPDATE funerals_deathreport SET person_id = p.id, match = 'matched', area_code = p.area_code
-FROM registry_person p
-WHERE funerals_deathreport.file_id = %(file)s AND funerals_deathreport.id_number <> ''
- AND p.id_number = funerals_deathreport.id_number AND p.area_code LIKE %(prefix)s
+INSERT INTO funerals_deathreport (file_id, row_no, name, id_number, birth_date, died_on, place, cremated_on,
+ person_id, match, death_id, first_report, area_code)
+SELECT %(file)s, s.row_no, s.name, s.id_number, s.birth_date, s.died_on, s.place, s.cremated_on, p.id,
+ CASE WHEN p.id IS NULL THEN 'unmatched' ELSE 'matched' END, NULL, FALSE, COALESCE(p.area_code, %(area)s)
+FROM funerals_stage s
+LEFT JOIN registry_person p ON p.id_number = s.id_number AND s.id_number <> '' AND p.area_code LIKE %(prefix)s
 """
 SUGGEST_SQL = """
 UPDATE funerals_deathreport SET person_id = c.pid, match = 'suggested', area_code = c.area
@@ -57,12 +69,23 @@ def _require(user) -> None:
         raise DomainError(FuneralCode.FORBIDDEN, "您没有登记死亡信息的权限")
 
 
-def match_file(death_file: DeathFile) -> dict[str, int]:
-    """Match every line of a file to the residents of the current scope, set-based (two statements)."""
-    params = {"file": death_file.pk, "prefix": current_scope().prefix + "%"}
+def write_and_match(death_file: DeathFile, rows, *, area_code: str) -> dict[str, int]:
+    """Write a checked file's lines (tuples in STAGE_COLUMNS order) matched to the residents of the
+    current scope: staging table, one INSERT … SELECT join by ID number, one UPDATE for suggestions."""
+    params = {"file": death_file.pk, "prefix": current_scope().prefix + "%", "area": area_code}
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS funerals_stage")
+        cursor.execute(STAGE_CREATE_SQL)
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY funerals_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute("ANALYZE funerals_stage")
+        else:
+            cursor.executemany(STAGE_INSERT_SQL, list(rows))
         cursor.execute(MATCH_BY_ID_SQL, params)
         cursor.execute(SUGGEST_SQL, params)
+        cursor.execute("DROP TABLE funerals_stage")
     counts = dict.fromkeys(DeathReport.Match.values, 0)
     for match, n in _count_by_match(death_file):
         counts[match] = n
@@ -130,24 +153,14 @@ def import_death_file(
         uploaded_by=user,
         area_code=area_code,
     )
-    DeathReport.unscoped.bulk_create(
-        [
-            DeathReport(
-                file=death_file,
-                row_no=line.row_no,
-                name=line.name,
-                id_number=line.id_number,
-                birth_date=line.birth_date,
-                died_on=line.died_on,
-                place=line.place,
-                cremated_on=line.cremated_on,
-                area_code=area_code,
-            )
+    counts = write_and_match(
+        death_file,
+        (
+            (line.row_no, line.name, line.id_number, line.birth_date, line.died_on, line.place, line.cremated_on)
             for line in reading.lines
-        ],
-        batch_size=2000,
+        ),
+        area_code=area_code,
     )
-    counts = match_file(death_file)
     new = confirmed = 0
     for report in DeathReport.unscoped.filter(file=death_file, match=DeathReport.Match.MATCHED).order_by("row_no"):
         created, _ = _apply(report, kind, user)
