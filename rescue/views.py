@@ -120,10 +120,11 @@ def intake(request):
     """入站登记: someone with a name or ID; someone unidentified is recorded first (unidentified_new)."""
     _require(request)
     unidentified = None
-    if request.GET.get("unidentified") or request.POST.get("unidentified"):
-        unidentified = get_object_or_404(
-            UnidentifiedPerson.objects, pk=int(request.GET.get("unidentified") or request.POST.get("unidentified"))
-        )
+    wanted = request.GET.get("unidentified") or request.POST.get("unidentified") or ""
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404
+        unidentified = get_object_or_404(UnidentifiedPerson.objects, pk=int(wanted))
     form = _styled(IntakeForm(request.POST or None, initial={"arrived_on": timezone.localdate()}))
     if unidentified is not None and request.method == "GET":
         form.initial.update(
