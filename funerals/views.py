@@ -81,7 +81,9 @@ def deaths(request):
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label="来源", choices=DeathFile.Kind.choices)
-    organisation = forms.ModelChoiceField(label="殡仪馆", queryset=None, required=False)
+    organisation = forms.ModelChoiceField(
+        label="殡仪馆", queryset=None, required=False, empty_label="请选择（火化名单必选）"
+    )
     month = forms.DateField(
         label="所属月份", widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"]
     )
@@ -244,9 +246,9 @@ def report_decide(request, pk: int):
 
 class ServiceForm(forms.Form):
     served_on = forms.DateField(label="服务日期", widget=forms.DateInput(attrs={"type": "date"}))
-    funeral_home = forms.ModelChoiceField(label="殡仪馆", queryset=None)
+    funeral_home = forms.ModelChoiceField(label="殡仪馆", queryset=None, empty_label="请选择")
     burial = forms.ChoiceField(label="生态安葬方式", choices=FuneralService.Burial.choices, required=False)
-    cemetery = forms.ModelChoiceField(label="安葬公墓", queryset=None, required=False)
+    cemetery = forms.ModelChoiceField(label="安葬公墓", queryset=None, required=False, empty_label="未安葬于公墓")
     buried_on = forms.DateField(label="安葬日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     family_name = forms.CharField(label="领取人（家属）姓名", max_length=50, required=False)
     family_id_number = forms.CharField(label="领取人身份证号", max_length=18, required=False)

@@ -185,7 +185,7 @@ class ReturnForm(forms.Form):
 
 class PlaceForm(forms.Form):
     left_on = forms.DateField(label="离站日期", widget=forms.DateInput(attrs={"type": "date"}))
-    placement = forms.ModelChoiceField(label="安置机构", queryset=None)
+    placement = forms.ModelChoiceField(label="安置机构", queryset=None, empty_label="请选择")
     note = forms.CharField(label="说明", max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
