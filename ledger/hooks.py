@@ -100,3 +100,29 @@ def register_one_off_spending(listener: SpendingListener) -> SpendingListener:
 def one_off_spending(**spending) -> list[str]:
     said = [listener(**spending) for listener in _SPENDING_LISTENERS]
     return [sentence for sentence in said if sentence]
+
+
+# --- one-off roll lines ------------------------------------------------------------------------
+# A programme whose payments are not monthly enrolments (a funeral fee waiver settled to the funeral
+# home, an eco-burial reward to the family) gives payments the rows of its roll as one SELECT;
+# `payments.rolls.generate_roll` inserts them after its own statements, in the same transaction.
+ROLL_LINE_COLUMNS = (
+    "area_code, reference, beneficiary_name, beneficiary_id_number, payee_name, payee_id_number, bank_name,"
+    " bank_account, amount_fen"
+)
+RollLineSource = Callable[..., tuple[str, dict]]
+_ROLL_LINE_SOURCES: dict[str, list[RollLineSource]] = {}
+
+
+def register_roll_lines(programme: str, source: RollLineSource) -> RollLineSource:
+    """`source(*, month, prefix) -> (sql, params)`: a SELECT of exactly ROLL_LINE_COLUMNS (in that
+    order; `reference` ≤ 30 characters names the line's record, amounts in fen) for the month's roll of
+    the area prefix; its own parameters as %(name)s in `params` (names starting with `x_`)."""
+    sources = _ROLL_LINE_SOURCES.setdefault(str(programme), [])
+    if source not in sources:
+        sources.append(source)
+    return source
+
+
+def roll_line_sources(programme: str) -> list[RollLineSource]:
+    return list(_ROLL_LINE_SOURCES.get(str(programme), ()))

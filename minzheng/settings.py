@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "children",
     "medical",
     "relief",
+    "funerals",
+    "rescue",
     # the top layer: reads every business line
     "cockpit",
     "portal",

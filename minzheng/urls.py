@@ -33,6 +33,8 @@ urlpatterns = [
     path("relief/", include("relief.urls")),
     path("assistance/", include("assistance.urls")),
     path("policy/", include("policy.urls")),
+    path("funerals/", include("funerals.urls")),
+    path("rescue/", include("rescue.urls")),
     path("cockpit/", include("cockpit.urls")),
     path("my/", include("portal.urls")),
     path("admin/", admin.site.urls),

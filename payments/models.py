@@ -261,12 +261,23 @@ class RollLine(AreaOwned):
     )
     seq = models.PositiveIntegerField(_("序号"))
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    # NULL for a line a business line writes that is no monthly enrolment (payments.hooks.register_roll_lines)
     enrolment = models.ForeignKey(
-        "ledger.Enrolment", on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+        "ledger.Enrolment",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     pay_month = models.DateField(_("所属月份"))
     household = models.ForeignKey(
-        "registry.Household", on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+        "registry.Household",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     head = models.ForeignKey(
         "registry.Person", null=True, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False

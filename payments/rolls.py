@@ -26,6 +26,7 @@ from audit.models import AuditEntry
 from audit.services import record
 from core.errors import DomainError
 from core.months import add_months, month_start
+from ledger import hooks as ledger_hooks
 from payments import hooks
 from payments.errors import PaymentCode
 from payments.models import PaymentRoll, RollIssue, RollLine
@@ -151,6 +152,20 @@ WHERE ev.kind = 'recovery' AND ev.money IS NOT NULL AND e.programme = %(programm
   SELECT 1 FROM payments_rollline o JOIN payments_paymentroll ro ON ro.id = o.roll_id
   WHERE o.source_event_id = ev.id AND ro.status <> 'rejected' AND o.roll_id <> %(roll)s)
 """  # noqa: S608 - constant fragments only; every value is a parameter
+
+# lines of a programme paid once, not by enrolment (ledger.hooks.register_roll_lines): no enrolment,
+# no household; the line's record named in household_number; held when no bank account is known
+ONE_OFF_SQL = f"""
+INSERT INTO payments_rollline ({_COLUMNS})
+SELECT %(roll)s, x.area_code, %(offset)s + ROW_NUMBER() OVER (ORDER BY x.reference), 'regular', NULL, %(month)s,
+ NULL, NULL, NULL, x.reference, '', '', x.beneficiary_name, x.beneficiary_id_number, 1,
+ x.payee_name, x.payee_id_number, x.bank_name, x.bank_account, x.amount_fen, x.amount_fen,
+ CASE WHEN x.bank_account = '' THEN FALSE ELSE TRUE END,
+ CASE WHEN x.bank_account = '' THEN 'held' ELSE 'pending' END,
+ CASE WHEN x.bank_account = '' THEN 'no_account' ELSE '' END,
+ {_TAIL}
+FROM ({{select}}) x
+"""  # noqa: S608 - constant fragments and the registered SELECT; every value is a parameter
 
 DECEASED_SQL = """
 INSERT INTO payments_rollissue (roll_id, line_id, code, other_roll_id, death_date)
@@ -311,6 +326,10 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
     for sql in (regular, ARREARS_SQL, RELEASED_SQL, RECOVERY_SQL):
         params["offset"] = _next_seq(roll)
         written[sql] = _execute(sql, params)
+    for source in ledger_hooks.roll_line_sources(programme):  # one-off lines of a business line (funerals …)
+        select, extra = source(month=month, prefix=prefix + "%")
+        params["offset"] = _next_seq(roll)
+        _execute(ONE_OFF_SQL.format(select=select), {**params, **extra})
     if written[RELEASED_SQL]:  # usually none: no pass over the roll's lines to find them
         _execute(
             "UPDATE payments_rollline SET released_to_id = %(roll)s WHERE id IN "

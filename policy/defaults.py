@@ -38,6 +38,8 @@ NATIONAL_DEFAULTS: dict[str, object] = {
     K.POSTGRADUATE_COUNTS: False,
     K.RIGID_SPENDING_SHARE: "0.5",
     K.INCOMPATIBLE: [[Programme.DIBAO, Programme.TEKUN], [Programme.ORPHAN, Programme.UNSUPPORTED_CHILD]],
+    # 城市生活无着的流浪乞讨人员救助管理办法实施细则 第十五条: 救助期限一般不超过10天
+    K.RESCUE_STAY_DAYS: 10,
 }
 
 DEMO_AMOUNTS: dict[str, object] = {
@@ -60,4 +62,14 @@ DEMO_AMOUNTS: dict[str, object] = {
         "transitional_max_days": 90,
         "winter_spring_per_person": "300",
     },
+    # 基本殡葬服务费用减免 (县级政策): each item's cap in yuan and who gets it — "resident": every deceased
+    # resident of the county (户籍在本县); "assisted": only a deceased of a 低保 or 特困 household
+    K.FUNERAL_WAIVER_ITEMS: {
+        "transport": {"label": "遗体接运", "cap": "300", "for": "resident"},
+        "storage": {"label": "遗体存放（3天）", "cap": "150", "for": "resident"},
+        "cremation": {"label": "遗体火化", "cap": "500", "for": "resident"},
+        "urn": {"label": "骨灰盒", "cap": "200", "for": "assisted"},
+        "farewell": {"label": "告别仪式", "cap": "300", "for": "assisted"},
+    # 生态安葬奖补 per case (yuan), by burial method, paid to the family
+    K.ECO_BURIAL_REWARDS: {"tree": "1000", "flower": "1000", "lawn": "800", "scatter": "2000", "wall": "500"},
 }

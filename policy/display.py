@@ -119,4 +119,16 @@ def describe_value(key: str, value) -> str:
             "winter_spring_per_person": ("冬春救助每人", "元"),
         }
         return "；".join(f"{labels.get(k, (k, ''))[0]}{v}{labels.get(k, (k, ''))[1]}" for k, v in value.items())
+    if key == K.FUNERAL_WAIVER_ITEMS and isinstance(value, dict):
+        who = {"resident": "本县户籍", "assisted": "低保、特困"}
+        return "；".join(
+            f"{item.get('label', code)}{item.get('cap')}元（{who.get(item.get('for'), item.get('for'))}）"
+            for code, item in value.items()
+            if isinstance(item, dict)
+        )
+    if key == K.ECO_BURIAL_REWARDS and isinstance(value, dict):
+        methods = {"tree": "树葬", "flower": "花坛葬", "lawn": "草坪葬", "scatter": "骨灰撒散", "wall": "骨灰格位存放"}
+        return "；".join(f"{methods.get(m, m)}{amount}元" for m, amount in value.items())
+    if key == K.RESCUE_STAY_DAYS:
+        return f"{value}天"
     return str(value)

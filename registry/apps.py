@@ -9,11 +9,15 @@ class RegistryConfig(AppConfig):
         from accounts.roles import Capability
         from core.navigation import NavItem, register_nav
         from jobs.exports import register_export
-        from registry import timeline  # noqa: F401 - registers the registry's own timeline provider
+        from registry import (
+            timeline,  # noqa: F401 - registers the registry's own timeline provider
+            unidentified,
+        )
         from registry.importing import jobs  # noqa: F401 - the worker process must know the import job
         from registry.views.households import HOUSEHOLD_EXPORT, household_export
         from registry.views.persons import PERSON_EXPORT, person_export
 
+        unidentified._register_timeline()
         register_export(HOUSEHOLD_EXPORT, "家庭户名单", household_export)
         register_export(PERSON_EXPORT, "居民名单", person_export)
 

@@ -28,5 +28,7 @@ class RegistryCode(models.TextChoices):
     MERGE_SELF = "merge_self", "不能与本户合并"
     NAME_MISSING = "name_missing", "姓名为空"
     NOT_A_MEMBER = "not_a_member", "不是本户成员"
+    UNIDENTIFIED_ALREADY = "unidentified_already", "该人员已确认身份"
+    UNIDENTIFIED_FOUND = "unidentified_found", "未填写发现地点或日期"
     TWO_HEADS = "two_heads", "一户只能有一个户主"
     VALIDITY = "validity", "有效期不正确"

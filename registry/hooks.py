@@ -21,6 +21,7 @@ class DeathSource(models.TextChoices):
     API = "api", _("接口登记")
     POLICE = "death", _("公安死亡人员信息")
     FUNERAL = "funeral", _("殡葬火化信息")
+    HOSPITAL = "hospital", _("医疗机构死亡医学证明")
 
 
 DeathListener = Callable[..., list[str]]
@@ -71,3 +72,21 @@ def register_take_on(take_on: TakeOn) -> TakeOn:
 def take_on() -> TakeOn | None:
     """The registered take-on, or None when no layer above registered one."""
     return _TAKE_ON[0] if _TAKE_ON else None
+
+
+# --- identified listeners ----------------------------------------------------------------------
+# `registry.unidentified.identify` merges a person not yet identified into the registry's person;
+# the lines above (the rescue station's stays, …) move their own rows to that person through these.
+IdentifiedListener = Callable[..., list[str]]
+_IDENTIFIED_LISTENERS: list[IdentifiedListener] = []
+
+
+def register_identified_listener(listener: IdentifiedListener) -> IdentifiedListener:
+    """`listener(unidentified, person, *, user) -> list[str]`: sentences about what it moved."""
+    if listener not in _IDENTIFIED_LISTENERS:
+        _IDENTIFIED_LISTENERS.append(listener)
+    return listener
+
+
+def person_identified(unidentified, person, *, user) -> list[str]:
+    return [s for listener in _IDENTIFIED_LISTENERS for s in listener(unidentified, person, user=user) if s]

@@ -430,3 +430,70 @@ class ImportPreset(AreaOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+def unidentified_photo_path(instance: "UnidentifiedPerson", filename: str) -> str:
+    """Photos are named by a random id, never by a description."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"unidentified/{instance.area_code[:6]}/{uuid.uuid4().hex}.{suffix}"
+
+
+class UnidentifiedPerson(Audited, AreaOwned):
+    """A person not yet identified (身份不明人员): no ID number, only a photo, a description, features and
+    where and when they were found. Once identified, `identified_as` names the registry's person; the
+    row stays (with what was recorded before) so the history of both is kept, and every line that
+    referred to it learns the person through `registry.hooks` (identified listeners)."""
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+        UNKNOWN = "", _("不详")
+
+    number = models.CharField(_("编号"), max_length=30, unique=True)
+    label = models.CharField(_("临时称谓"), max_length=50, help_text=_("如：无名氏（男，约60岁）"))
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
+    estimated_age = models.PositiveSmallIntegerField(_("估计年龄"), null=True, blank=True)
+    name_given = models.CharField(_("自述姓名"), max_length=50, blank=True, help_text=_("本人自述或他人提供，未经核实"))
+    description = models.TextField(_("情况描述"), blank=True)
+    features = models.CharField(
+        _("体貌特征"), max_length=300, blank=True, help_text=_("身高、体型、口音、衣着、疤痕等")
+    )
+    photo = models.FileField(_("照片"), upload_to=unidentified_photo_path, blank=True)
+    found_place = models.CharField(_("发现地点"), max_length=200)
+    found_on = models.DateField(_("发现日期"))
+    found_by = models.CharField(_("发现人或送交单位"), max_length=100, blank=True)
+    identified_as = models.ForeignKey(
+        Person, verbose_name=_("确认身份为"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    identified_on = models.DateField(_("确认身份日期"), null=True, blank=True)
+    identified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    identified_how = models.CharField(_("确认依据"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("身份不明人员")
+        verbose_name_plural = _("身份不明人员")
+        ordering = ["-found_on", "-id"]
+        indexes = [models.Index(fields=["identified_as"], name="unidentified_identified_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.label}"
+
+    @property
+    def is_identified(self) -> bool:
+        return self.identified_as_id is not None

@@ -48,6 +48,10 @@ $PY manage.py seed_medical_demo
 
 say "演示救灾和专项行动数据 manage.py seed_relief_demo"
 $PY manage.py seed_relief_demo
+say "演示殡葬数据 manage.py seed_funerals_demo"
+$PY manage.py seed_funerals_demo
+say "演示救助管理站数据 manage.py seed_rescue_demo"
+$PY manage.py seed_rescue_demo
 
 say "启动后台任务进程 starting the task worker (manage.py db_worker)"
 $PY manage.py db_worker &

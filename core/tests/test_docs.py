@@ -27,6 +27,7 @@ APPS = {
     "children",
     "cockpit",
     "core",
+    "funerals",
     "jobs",
     "ledger",
     "medical",
@@ -38,6 +39,7 @@ APPS = {
     "registry",
     "society",
     "relief",
+    "rescue",
     "supervision",
     "verification",
 }
