@@ -70,6 +70,7 @@ DEMO_AMOUNTS: dict[str, object] = {
         "cremation": {"label": "遗体火化", "cap": "500", "for": "resident"},
         "urn": {"label": "骨灰盒", "cap": "200", "for": "assisted"},
         "farewell": {"label": "告别仪式", "cap": "300", "for": "assisted"},
+    },
     # 生态安葬奖补 per case (yuan), by burial method, paid to the family
     K.ECO_BURIAL_REWARDS: {"tree": "1000", "flower": "1000", "lawn": "800", "scatter": "2000", "wall": "500"},
 }
