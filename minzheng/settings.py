@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "grid",
     "monitoring",
     "supervision",
+    "marriage",
     # the top layer: reads every business line
     "cockpit",
 ]

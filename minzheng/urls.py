@@ -27,6 +27,7 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("supervision/", include("supervision.urls")),
     path("grid/", include("grid.urls")),
+    path("marriage/", include("marriage.urls")),
     path("assistance/", include("assistance.urls")),
     path("policy/", include("policy.urls")),
     path("cockpit/", include("cockpit.urls")),
