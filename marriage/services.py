@@ -224,6 +224,7 @@ def register_marriage(*, user, first: PartyInput, second: PartyInput, on_date: d
         _pass_all_steps(case, user, on_date, f"准予结婚登记，登记字号{record.number}")
         _set_status(man_person, MARRIED, user)
         _set_status(woman_person, MARRIED, user)
+    case.refresh_from_db()
     return Registration(decision=decision, record=record, case=case)
 
 
