@@ -121,7 +121,7 @@ def accept_for_subject(
     if not current_scope().allows(area_code) or not item.applies_to(area_code):
         raise DomainError(CaseCode.OUTSIDE_JURISDICTION, "该事项不在本窗口辖区办理")
     version = current_version(item, on_date)
-    required, definitions = rules = version_rules(version)
+    _required, definitions = rules = version_rules(version)
     if not definitions:
         raise DomainError(CaseCode.NO_VERSION, f"“{item.name}”的流程没有设置办理环节")
     units = responsible_units(definitions, area_code, user.unit)

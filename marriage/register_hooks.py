@@ -17,7 +17,9 @@ def records_for(id_numbers) -> dict[str, list[MaritalEntry]]:
     rows = MarriageRecord.objects.filter(Q(man_id_number__in=numbers) | Q(woman_id_number__in=numbers)).order_by(
         "registered_on", "pk"
     )
-    for row in rows.values_list("kind", "status", "registered_on", "ended_on", "office_name", "number", "man_id_number", "woman_id_number"):
+    for row in rows.values_list(
+        "kind", "status", "registered_on", "ended_on", "office_name", "number", "man_id_number", "woman_id_number"
+    ):
         kind, status, on_date, ended_on, office, number, man, woman = row
         if kind == MarriageRecord.Kind.DIVORCE:
             entries = [MaritalEntry("divorced", LABELS["divorced"], on_date, office, number)]

@@ -85,7 +85,9 @@ def check_marriage(first: Party, second: Party, on_date: date, policy: Policy) -
             decision.ok(f"{who}年满{age}周岁，达到法定婚龄{least}周岁")
     for party in (first, second):
         if party.married_in_register:
-            decision.fail("married", f"{party.name}在本平台婚姻登记簿中有有效婚姻记录（民法典第一千零四十二条禁止重婚）")
+            decision.fail(
+                "married", f"{party.name}在本平台婚姻登记簿中有有效婚姻记录（民法典第一千零四十二条禁止重婚）"
+            )
         elif not party.declared_no_spouse:
             decision.fail("no_spouse_declaration", f"{party.name}未声明本人无配偶（婚姻登记条例：签署无配偶声明）")
         else:
@@ -114,7 +116,9 @@ def check_divorce_application(*, marriage_in_force: bool, agreement_signed: bool
     else:
         decision.ok("双方亲自到场申请")
     if not agreement_signed:
-        decision.fail("agreement", "须提交双方签名的书面离婚协议，对子女抚养、财产及债务处理协商一致（民法典第一千零七十六条）")
+        decision.fail(
+            "agreement", "须提交双方签名的书面离婚协议，对子女抚养、财产及债务处理协商一致（民法典第一千零七十六条）"
+        )
     else:
         decision.ok("已提交书面离婚协议")
     return decision

@@ -38,7 +38,11 @@ from registry import idcard
 from registry.models import Person
 from registry.services import find_registered, register_person, update_person
 
-MARRIED, DIVORCED, UNMARRIED = Person.MaritalStatus.MARRIED, Person.MaritalStatus.DIVORCED, Person.MaritalStatus.UNMARRIED
+MARRIED, DIVORCED, UNMARRIED = (
+    Person.MaritalStatus.MARRIED,
+    Person.MaritalStatus.DIVORCED,
+    Person.MaritalStatus.UNMARRIED,
+)
 PRIOR_STATUSES = {
     Person.MaritalStatus.UNMARRIED: "未婚",
     Person.MaritalStatus.DIVORCED: "离婚",
@@ -106,9 +110,7 @@ def parse_party(party: PartyInput) -> idcard.IdInfo:
         raise DomainError(MarriageCode.BAD_INPUT, "当事人姓名不能为空")
     known = find_registered(info.number)
     if known is not None and known.name != party.name.strip():
-        raise DomainError(
-            MarriageCode.IDENTITY, f"身份证号{info.number[:6]}…的姓名与居民档案不一致，请核对身份证件"
-        )
+        raise DomainError(MarriageCode.IDENTITY, f"身份证号{info.number[:6]}…的姓名与居民档案不一致，请核对身份证件")
     return info
 
 
@@ -182,7 +184,7 @@ def register_marriage(*, user, first: PartyInput, second: PartyInput, on_date: d
     the parties (recorded in the registry when new), the case (couple), the register entry, one
     certificate each and both parties' marital status, in one transaction."""
     office = office_of(user)
-    first_info, second_info = parse_party(first), parse_party(second)
+    first_info = parse_party(first)
     man, woman = (first, second) if first_info.sex == rules.MALE else (second, first)
     decision = check_marriage(man, woman, on_date, office)
     if not decision.allowed:
@@ -320,7 +322,9 @@ def apply_divorce(
         approve_step(
             user=user, step_id=step.pk, expected_version=step.row_version, on_date=on_date, opinion="受理离婚登记申请"
         )
-        case_hooks.note(case, user, on_date, "离婚冷静期：" + "；".join(periods.working), data={"divorce": application.pk})
+        case_hooks.note(
+            case, user, on_date, "离婚冷静期：" + "；".join(periods.working), data={"divorce": application.pk}
+        )
     decision.working += periods.working
     return decision, application
 
@@ -420,7 +424,9 @@ def close_lapsed_divorces(day: date) -> dict:
             case = application.case
             if case.status in Case.OPEN:
                 withdraw_case(user=None, case=case, on_date=day, reason=reason, deemed=True)
-            for phone in {p for p in (case.phone, application.marriage.man.phone, application.marriage.woman.phone) if p}:
+            for phone in {
+                p for p in (case.phone, application.marriage.man.phone, application.marriage.woman.phone) if p
+            }:
                 sms_sender().send(phone, f"您的离婚登记申请（受理编号{case.receipt_no}）已{reason}。", case)
             closed += 1
     return {"视为撤回": closed}
@@ -442,7 +448,10 @@ def reissue_certificate(*, user, record: MarriageRecord, holder: str, on_date: d
     reason = (reason or "").strip() or "遗失"
     with transaction.atomic():
         case = accept_for_subject(
-            user=user, item=_item("marriage_certificate_reissue"), subject=CaseSubject.of_person(person), on_date=on_date
+            user=user,
+            item=_item("marriage_certificate_reissue"),
+            subject=CaseSubject.of_person(person),
+            on_date=on_date,
         ).case
         Certificate.objects.filter(record=record, holder=person, is_current=True).update(is_current=False)
         prefix = "BJ" if record.kind == MarriageRecord.Kind.MARRIAGE else "BL"

@@ -169,7 +169,9 @@ def record_detail(request, pk: int):
                 form = context["reissue_form"] = ReissueForm(request.POST)
                 if not form.is_valid():
                     raise DomainError(services.MarriageCode.BAD_INPUT, "请选择补领的一方并写明原因")
-                certificate = services.reissue_certificate(user=request.user, record=record, on_date=today, **form.cleaned_data)
+                certificate = services.reissue_certificate(
+                    user=request.user, record=record, on_date=today, **form.cleaned_data
+                )
                 messages.success(request, f"已补发证件，证号{certificate.number}")
                 return redirect("marriage:record", pk=record.pk)
             elif action == "revoke":
@@ -208,7 +210,7 @@ def certificate(request, pk: int, cert: int):
 def sheet(request):
     """登记簿册页: the register of a period, printed (ID numbers masked)."""
     _require(request)
-    q, kind, start, end, rows = _records(request)
+    q, _kind, start, end, rows = _records(request)
     today = timezone.localdate()
     if not start and not end and not q:
         start = today.replace(day=1)
@@ -275,7 +277,9 @@ def divorce_detail(request, pk: int):
                 form = WithdrawForm(request.POST)
                 if not form.is_valid():
                     raise DomainError(services.MarriageCode.BAD_INPUT, "请选择撤回申请的一方")
-                services.withdraw_divorce(user=request.user, application=application, on_date=today, **form.cleaned_data)
+                services.withdraw_divorce(
+                    user=request.user, application=application, on_date=today, **form.cleaned_data
+                )
                 messages.success(request, "已撤回离婚登记申请")
             elif request.POST.get("action") == "register":
                 divorce = services.register_divorce(user=request.user, application=application, on_date=today)
@@ -363,5 +367,7 @@ def queries(request):
         row.id_masked = mask_id_number(row.id_number)
     answers = dict(MaritalStatusQuery.Answer.choices)
     return render(
-        request, "marriage/queries.html", {"form": form, "answer": answers.get(answer) if answer else None, "page": page}
+        request,
+        "marriage/queries.html",
+        {"form": form, "answer": answers.get(answer) if answer else None, "page": page},
     )

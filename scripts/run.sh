@@ -36,6 +36,8 @@ $PY manage.py seed_supervision_demo
 
 say "演示网格数据 manage.py seed_grid_demo"
 $PY manage.py seed_grid_demo
+say "演示婚姻登记 manage.py seed_marriage_demo"
+$PY manage.py seed_marriage_demo
 
 say "启动后台任务进程 starting the task worker (manage.py db_worker)"
 $PY manage.py db_worker &

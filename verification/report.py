@@ -169,7 +169,11 @@ def verify_household(*, user, household, authorisation, programme: str, on_date:
                     for code, b in latest.items()
                     if b
                 },
-                **({"marriage": {"version": 0, "loaded_at": timezone.now().isoformat(), "live": True}} if register else {}),
+                **(
+                    {"marriage": {"version": 0, "loaded_at": timezone.now().isoformat(), "live": True}}
+                    if register
+                    else {}
+                ),
             },
         },
         area_code=household.area_code,

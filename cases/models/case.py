@@ -59,7 +59,12 @@ class Case(Audited, AreaOwned):
         related_name="cases",
     )
     applicant = models.ForeignKey(
-        "registry.Person", verbose_name=_("申请人"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        "registry.Person",
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
     )
     partner = models.ForeignKey(
         "registry.Person",

@@ -91,6 +91,10 @@ def test_api_and_queue_show_the_subject(client, registrar):
     ).case
     client.force_login(registrar)
     body = client.get(f"/api/v1/cases/{case.pk}").json()
-    assert body["subject"] == "张三、李四（结婚登记）" and body["subject_kind"] == "couple" and body["household_id"] is None
+    assert (
+        body["subject"] == "张三、李四（结婚登记）"
+        and body["subject_kind"] == "couple"
+        and body["household_id"] is None
+    )
     assert "张三、李四" in client.get("/cases/queue/todo/").content.decode()
     assert "张三、李四" in client.get(f"/cases/{case.pk}/").content.decode()

@@ -120,7 +120,11 @@ def test_a_second_open_application_is_refused(registrar, marriage):
 def test_a_marriage_registered_elsewhere_can_divorce_here(registrar):
     man, woman = party("高峰", male=True, area6="110105"), party("唐宁", male=False, area6="310115")
     record = services.record_marriage_elsewhere(
-        user=registrar, man=man, woman=woman, registered_on=date(2019, 5, 20), number="J110105-2019-001234",
+        user=registrar,
+        man=man,
+        woman=woman,
+        registered_on=date(2019, 5, 20),
+        number="J110105-2019-001234",
         office_name="北京市朝阳区民政局婚姻登记处",
     )
     assert record.registered_elsewhere and services.marital_answer(man.id_number) == "yes"

@@ -114,7 +114,9 @@ def test_agency_query_answers_yes_no_unknown_only_and_is_logged(client, county_b
         )
 
     assert ask(record.man_id_number).status_code == 403  # not authorised yet
-    AuthorisedAgency.objects.create(user=bank, agency="新邵县农村商业银行", basis="当事人书面授权", valid_until=date(2099, 1, 1))
+    AuthorisedAgency.objects.create(
+        user=bank, agency="新邵县农村商业银行", basis="当事人书面授权", valid_until=date(2099, 1, 1)
+    )
     answer = ask(record.man_id_number)
     assert answer.status_code == 200
     assert answer.json()["married"] == "yes" and set(answer.json()) == {"married", "as_of"}
@@ -129,6 +131,8 @@ def test_agency_query_answers_yes_no_unknown_only_and_is_logged(client, county_b
 
 def test_registrar_query_page(client, registrar, record):
     login(client, registrar)
-    page = client.post("/marriage/queries/", {"id_number": record.woman_id_number, "purpose": "法院调查（2026）湘0522民初1号"})
+    page = client.post(
+        "/marriage/queries/", {"id_number": record.woman_id_number, "purpose": "法院调查（2026）湘0522民初1号"}
+    )
     assert "是（已婚）" in page.content.decode()
     assert MaritalStatusQuery.objects.count() == 1

@@ -104,7 +104,9 @@ def test_a_clerk_may_not_register(clerk_a, couple):
 
 def test_reissue_voids_the_old_certificate(registrar, couple):
     record = services.register_marriage(user=registrar, first=couple[0], second=couple[1], on_date=DAY).record
-    new = services.reissue_certificate(user=registrar, record=record, holder="woman", on_date=date(2026, 5, 6), reason="遗失")
+    new = services.reissue_certificate(
+        user=registrar, record=record, holder="woman", on_date=date(2026, 5, 6), reason="遗失"
+    )
     assert new.number == "BJ430522-2026-000001" and new.kind == Certificate.Kind.REISSUE
     assert not Certificate.objects.get(number="J430522-2026-000001-2").is_current
     assert Certificate.objects.get(number="J430522-2026-000001-1").is_current

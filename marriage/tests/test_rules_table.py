@@ -82,7 +82,12 @@ def test_ages_are_dated_policy_data():
 
 PERIOD_ROWS = [
     # (row, received, cooling-off ends, appear by)
-    ("§12.2 plain: 3 Mar 2025 → 2 Apr → 2 May is Labour Day → 6 May", date(2025, 3, 3), date(2025, 4, 2), date(2025, 5, 6)),
+    (
+        "§12.2 plain: 3 Mar 2025 → 2 Apr → 2 May is Labour Day → 6 May",
+        date(2025, 3, 3),
+        date(2025, 4, 2),
+        date(2025, 5, 6),
+    ),
     ("§12.2 ends in the Spring Festival → 24 Feb", date(2026, 1, 16), date(2026, 2, 24), date(2026, 3, 26)),
     ("§12.2 holidays inside the period do not stretch it", date(2026, 2, 1), date(2026, 3, 3), date(2026, 4, 2)),
     ("§12.2 ends on a Saturday → Monday", date(2026, 3, 7), date(2026, 4, 6), date(2026, 5, 6)),
