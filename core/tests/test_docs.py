@@ -28,6 +28,7 @@ APPS = {
     "core",
     "jobs",
     "ledger",
+    "marriage",
     "minzheng",
     "monitoring",
     "payments",
