@@ -147,8 +147,8 @@ def record_detail(request, pk: int):
         "applications": record.divorce_applications.select_related("case").order_by("-received_on"),
         "divorces": record.divorces.all(),
         "divorce_form": DivorceForm(),
-        "reissue_form": ReissueForm(),
-        "revoke_form": RevokeForm(),
+        "reissue_form": ReissueForm(prefix="reissue"),
+        "revoke_form": RevokeForm(prefix="revoke"),
         "decision": None,
     }
     if request.method == "POST":
@@ -166,7 +166,7 @@ def record_detail(request, pk: int):
                     return redirect("marriage:divorce", pk=application.pk)
                 context["decision"] = decision
             elif action == "reissue":
-                form = context["reissue_form"] = ReissueForm(request.POST)
+                form = context["reissue_form"] = ReissueForm(request.POST, prefix="reissue")
                 if not form.is_valid():
                     raise DomainError(services.MarriageCode.BAD_INPUT, "请选择补领的一方并写明原因")
                 certificate = services.reissue_certificate(
@@ -175,7 +175,7 @@ def record_detail(request, pk: int):
                 messages.success(request, f"已补发证件，证号{certificate.number}")
                 return redirect("marriage:record", pk=record.pk)
             elif action == "revoke":
-                form = context["revoke_form"] = RevokeForm(request.POST)
+                form = context["revoke_form"] = RevokeForm(request.POST, prefix="revoke")
                 if not form.is_valid():
                     raise DomainError(services.MarriageCode.BAD_INPUT, "请写明撤销的依据和原因")
                 services.revoke_marriage(user=request.user, record=record, on_date=today, **form.cleaned_data)
