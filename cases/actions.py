@@ -299,3 +299,35 @@ def withdraw_case(*, user, case: Case, on_date: date, reason: str, deemed: bool 
         _finish(case, Case.Status.WITHDRAWN, on_date, reason)
         events.case_withdrawn(case, user, on_date, reason, deemed=deemed)
     return case
+
+
+def end_period(*, step_id: int, on_date: date, text: str) -> CaseStep:
+    """A statutory waiting period ends by itself: nobody decides that the law's days have run out.
+    The system passes the waiting step the day after its last day (the divorce cooling-off, 民法典
+    第一千零七十七条) and starts the next step, as `approve_step` would for a person."""
+    step = load_step(step_id)
+    if step.definition.kind != StepDefinition.Kind.WAITING or step.state != State.ACTIVE:
+        raise DomainError(CaseCode.STEP_NOT_ACTIVE, "该环节不是进行中的法定期间")
+    if on_date <= step.due_on:
+        raise DomainError(CaseCode.PERIOD_RUNNING, f"法定期间至{step.due_on}届满")
+    case = step.case
+    with chained_at_end():
+        _claim(
+            step,
+            step.row_version,
+            state=State.DONE,
+            finished_on=on_date,
+            finished_at=timezone.now(),
+            acted_by=None,
+            opinion=text,
+            light=CaseStep.Light.NONE,
+        )
+        events.step_approved(step, None, on_date, text)
+        _close_supervisions(step, on_date)
+        following = _next_pending(case, step)
+        if following is not None:
+            activate_step(case, following, on_date, WorkCalendar())
+        else:
+            _finish(case, Case.Status.APPROVED, on_date, text)
+            events.case_approved(case, on_date)
+    return step

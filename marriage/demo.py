@@ -104,6 +104,7 @@ def load_marriage_demo() -> dict[str, int]:
                 )
             elif isinstance(then, int):
                 services.register_divorce(user=registrar, application=application, on_date=today - timedelta(days=then))
+        services.close_lapsed_divorces(today)  # what the daily job would have done meanwhile
         for record, purpose in (
             (records[0], "（2026）湘0522民初88号 离婚纠纷案件调查"),
             (records[-1], "个人住房贷款审查（当事人书面授权）"),

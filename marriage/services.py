@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from accounts.models import Unit
 from cases import hooks as case_hooks
-from cases.actions import approve_step, withdraw_case
+from cases.actions import approve_step, end_period, withdraw_case
 from cases.models import Case, CaseStep, ReceiptCounter, ServiceItem
 from cases.replies import sms_sender
 from cases.subjects import CaseSubject, accept_for_subject
@@ -404,7 +404,31 @@ def register_divorce(*, user, application: DivorceApplication, on_date: date) ->
 def close_lapsed_divorces(day: date) -> dict:
     """Daily (scheduler): an application whose last day to appear has passed is deemed withdrawn
     (视为撤回, 民法典 第一千零七十七条第二款) on `day`; the timeline says so and both parties are
-    sent a notice. Idempotent: a closed application is not touched again."""
+    sent a notice. Idempotent: a closed application is not touched again. First, applications
+    whose cooling-off has ended move to 待双方到场 and their case's cooling-off step ends by itself
+    (the system passes it; the 30 days to appear start)."""
+    ended = list(
+        DivorceApplication.objects.filter(
+            status=DivorceApplication.Status.COOLING_OFF, cooling_off_ends_on__lt=day
+        ).order_by("pk")
+    )
+    awaiting = 0
+    for application in ended:
+        with transaction.atomic():
+            if not DivorceApplication.objects.filter(
+                pk=application.pk, status=DivorceApplication.Status.COOLING_OFF
+            ).update(status=DivorceApplication.Status.AWAITING):
+                continue
+            awaiting += 1
+            step = CaseStep.objects.filter(
+                case_id=application.case_id, state=CaseStep.State.ACTIVE, definition__code="cooling_off"
+            ).first()
+            if step is not None and step.due_on < day:
+                end_period(
+                    step_id=step.pk,
+                    on_date=day,
+                    text=f"离婚冷静期已于{step.due_on:%Y年%m月%d日}届满，双方须在{application.appear_by:%Y年%m月%d日}前到场",
+                )
     lapsed = list(
         DivorceApplication.objects.filter(status__in=DivorceApplication.OPEN, appear_by__lt=day)
         .select_related("case", "case__item", "marriage")
@@ -429,7 +453,7 @@ def close_lapsed_divorces(day: date) -> dict:
             }:
                 sms_sender().send(phone, f"您的离婚登记申请（受理编号{case.receipt_no}）已{reason}。", case)
             closed += 1
-    return {"视为撤回": closed}
+    return {"冷静期届满待到场": awaiting, "视为撤回": closed}
 
 
 # ----------------------------------------------------------------------------- reissue, revocation

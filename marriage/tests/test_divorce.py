@@ -93,9 +93,16 @@ def test_both_appear_within_the_30_days_and_are_divorced(registrar, marriage):
 def test_the_scheduler_deems_it_withdrawn_the_day_after_the_last_day_to_appear(registrar, marriage):
     application = apply(registrar, marriage)
     job = periodic("marriage.close_lapsed_divorces")
-    assert job.run(date(2025, 5, 6)) == {"视为撤回": 0}  # the last day to appear: still open
-    assert job.run(date(2025, 5, 7)) == {"视为撤回": 1}
-    assert job.run(date(2025, 5, 7)) == {"视为撤回": 0}  # idempotent
+    assert job.run(date(2025, 4, 2))["冷静期届满待到场"] == 0  # the cooling-off's last day
+    assert job.run(date(2025, 4, 3))["冷静期届满待到场"] == 1
+    application.refresh_from_db()
+    assert application.status == DivorceApplication.Status.AWAITING
+    steps = {s.definition.code: s for s in application.case.steps.select_related("definition")}
+    assert steps["cooling_off"].state == CaseStep.State.DONE and steps["cooling_off"].acted_by is None
+    assert steps["appear"].state == CaseStep.State.ACTIVE and steps["appear"].due_on == date(2025, 5, 6)
+    assert job.run(date(2025, 5, 6))["视为撤回"] == 0  # the last day to appear: still open
+    assert job.run(date(2025, 5, 7))["视为撤回"] == 1
+    assert job.run(date(2025, 5, 7))["视为撤回"] == 0  # idempotent
     application.refresh_from_db()
     assert application.status == DivorceApplication.Status.DEEMED_WITHDRAWN
     assert application.closed_on == date(2025, 5, 7)
