@@ -26,7 +26,9 @@ def registrar_card(user, today: date) -> Card:
             reverse("marriage:divorce", args=[a.pk]),
             a.appear_by if a.cooling_off_ends_on < today else a.cooling_off_ends_on,
             "warning" if a.cooling_off_ends_on < today else "",
-            "到场截止" if a.cooling_off_ends_on < today else "冷静期届满",
+            f"{a.appear_by:%m月%d日}到场截止"
+            if a.cooling_off_ends_on < today
+            else f"{a.cooling_off_ends_on:%m月%d日}冷静期届满",
         )
         for a in open_.select_related("marriage").order_by("appear_by", "id")[:ROWS]
     ]

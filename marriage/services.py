@@ -19,7 +19,7 @@ from accounts.models import Unit
 from cases import hooks as case_hooks
 from cases.actions import approve_step, end_period, withdraw_case
 from cases.models import Case, CaseStep, ReceiptCounter, ServiceItem
-from cases.replies import sms_sender
+from cases.replies import issue_reply, sms_sender
 from cases.subjects import CaseSubject, accept_for_subject
 from cases.workdays import WorkCalendar
 from core.errors import DomainError
@@ -224,6 +224,7 @@ def register_marriage(*, user, first: PartyInput, second: PartyInput, on_date: d
         _issue_certificates(record, on_date, case)
         case_hooks.note(case, user, on_date, "审查意见：" + "；".join(decision.working), data={"marriage": record.pk})
         _pass_all_steps(case, user, on_date, f"准予结婚登记，登记字号{record.number}")
+        _reply_at_window(case, user, on_date, f"准予结婚登记，当场颁发结婚证（登记字号{record.number}）。")
         _set_status(man_person, MARRIED, user)
         _set_status(woman_person, MARRIED, user)
     case.refresh_from_db()
@@ -244,6 +245,14 @@ def _issue_certificates(record: MarriageRecord, on_date: date, case: Case) -> li
         )
         for n, holder in ((1, record.man_id), (2, record.woman_id))
     )
+
+
+def _reply_at_window(case: Case, user, on_date: date, text: str) -> None:
+    """The registration is decided and its certificate handed over at the window: that is the reply
+    (统一答复), given at once."""
+    case.refresh_from_db()
+    if case.status in Case.FINISHED and not case.replied_at:
+        issue_reply(user=user, case=case, on_date=on_date, text=text)
 
 
 def _pass_all_steps(case: Case, user, on_date: date, opinion: str, *, period_event: bool = False) -> None:
@@ -350,6 +359,7 @@ def withdraw_divorce(*, user, application: DivorceApplication, party: str, on_da
             raise DomainError(MarriageCode.NOT_OPEN, "该离婚申请已结束")
         text = f"{name}在冷静期内撤回离婚登记申请" + (f"（{reason.strip()}）" if reason.strip() else "")
         withdraw_case(user=user, case=application.case, on_date=on_date, reason=text)
+        _reply_at_window(application.case, user, on_date, f"{text}。")
 
 
 def register_divorce(*, user, application: DivorceApplication, on_date: date) -> MarriageRecord:
@@ -396,6 +406,7 @@ def register_divorce(*, user, application: DivorceApplication, on_date: date) ->
             status=DivorceApplication.Status.REGISTERED, closed_on=on_date, divorce=divorce
         )
         _pass_all_steps(case, user, on_date, f"双方到场，准予离婚登记，字号{divorce.number}", period_event=True)
+        _reply_at_window(case, user, on_date, f"准予离婚登记，当场颁发离婚证（登记字号{divorce.number}）。")
         _set_status(marriage.man, DIVORCED, user)
         _set_status(marriage.woman, DIVORCED, user)
     return divorce
@@ -490,6 +501,7 @@ def reissue_certificate(*, user, record: MarriageRecord, holder: str, on_date: d
             area_code=record.area_code,
         )
         _pass_all_steps(case, user, on_date, f"补发{record.get_kind_display()}证，证号{certificate.number}（{reason}）")
+        _reply_at_window(case, user, on_date, f"准予补领，当场补发证件（证号{certificate.number}），原证作废。")
     return certificate
 
 
@@ -518,6 +530,7 @@ def revoke_marriage(*, user, record: MarriageRecord, on_date: date, basis: str, 
             raise DomainError(MarriageCode.NOT_IN_FORCE, "只有有效的结婚登记可以撤销")
         Certificate.objects.filter(record=record, is_current=True).update(is_current=False)
         _pass_all_steps(case, user, on_date, f"撤销婚姻登记{record.number}：{reason}（依据：{basis}）")
+        _reply_at_window(case, user, on_date, f"婚姻登记{record.number}已依{basis}注记撤销。")
         _set_status(record.man, record.man_status_before or Person.MaritalStatus.UNKNOWN, user)
         _set_status(record.woman, record.woman_status_before or Person.MaritalStatus.UNKNOWN, user)
     record.refresh_from_db()

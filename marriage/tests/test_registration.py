@@ -38,6 +38,7 @@ def test_a_couple_from_two_provinces_registers_at_the_county_office(registrar, c
     case = result.case
     assert case.subject_kind == Case.SubjectKind.COUPLE and case.household_id is None
     assert case.status == Case.Status.APPROVED
+    assert case.replied_at is not None  # the certificate handed over at the window is the reply
     assert case.subject_title == "王磊、刘婷（结婚登记）"
     accepted = case.events.get(kind=CaseEvent.Kind.ACCEPTED)
     assert "王磊、刘婷（结婚登记）" in accepted.text
