@@ -92,10 +92,10 @@ def generate_register(records: int) -> float:
             f"""INSERT INTO {table} (kind, status, man_id, woman_id, man_name, man_id_number, woman_name,
                 woman_id_number, registered_on, number, office_name, registered_elsewhere, man_status_before,
                 woman_status_before, declarations, end_reason, area_code, created_at)
-            SELECT CASE WHEN g % 10 = 0 THEN 'divorce' ELSE 'marriage' END,
-                   CASE WHEN g % 10 IN (1, 2) THEN 'dissolved' ELSE 'in_force' END,
+            SELECT CASE WHEN mod(g, 10) = 0 THEN 'divorce' ELSE 'marriage' END,
+                   CASE WHEN mod(g, 10) IN (1, 2) THEN 'dissolved' ELSE 'in_force' END,
                    g, g + 20000000, '男' || g, 'M' || lpad(g::text, 17, '0'), '女' || g, 'F' || lpad(g::text, 17, '0'),
-                   DATE '2000-01-01' + (g % 9000), 'J{COUNTY}-B-' || g, '新邵县民政局', false, '10', '10',
+                   DATE '2000-01-01' + mod(g, 9000), 'J{COUNTY}-B-' || g, '新邵县民政局', false, '10', '10',
                    '{{}}'::jsonb, '', '{COUNTY}000000', now()
             FROM generate_series(1, %s) AS g""",
             [records],
