@@ -192,6 +192,10 @@ def marriage_part(args) -> list[str]:
                 bare(pk)
                 floor_times.append(db_time[0] * 1000)
     print(f"# answers over the sample: {answers}", flush=True)
+    with within(scope_for_user(registrar)), connection.cursor() as cursor:
+        sql, params = services.marital_answer_sql(people[0])
+        cursor.execute("EXPLAIN " + sql, params)
+        print("# plan: " + " | ".join(row[0].strip() for row in cursor.fetchall()), flush=True)
 
     port = free_port()
     server = start_gunicorn(port)
