@@ -18,6 +18,15 @@ class MarriageConfig(AppConfig):
                 "婚姻登记", "marriage:index", capabilities.MANAGE_MARRIAGES, 40, "结婚、离婚、补领、撤销与婚姻登记簿"
             )
         )
+        register_nav(
+            NavItem(
+                "婚姻状况查询",
+                "marriage:queries",
+                capabilities.QUERY_MARITAL_STATUS,
+                41,
+                "有权机关查询当事人是否已婚，每次查询留痕",
+            )
+        )
         register_periodic(
             Periodic(
                 key="marriage.close_lapsed_divorces",
