@@ -128,3 +128,15 @@ def test_revocation_restores_the_statuses_before(registrar):
     assert Person.objects.get(id_number=woman.id_number).marital_status == Person.MaritalStatus.UNMARRIED
     assert services.marital_answer(man.id_number) == "no"
     assert not record.certificates.filter(is_current=True).exists()
+
+
+def test_the_register_feeds_the_verification_source(registrar, couple):
+    from registry.hooks import marital_register
+
+    man, woman = couple
+    record = services.register_marriage(user=registrar, first=man, second=woman, on_date=DAY).record
+    entries = marital_register().records_for([man.id_number, "430522199001010000"])
+    assert [(e.kind, e.label, e.on_date, e.number) for e in entries[man.id_number]] == [
+        ("married", "结婚登记", DAY, record.number)
+    ]
+    assert entries["430522199001010000"] == []
