@@ -137,12 +137,17 @@ def approve_step(
     attachment=None,
     calendar: WorkCalendar | None = None,
     case_id: int | None = None,
+    period_event: bool = False,
 ) -> CaseStep:
+    """Pass a step. A notice or statutory period is passed once it has run; `period_event` passes a
+    waiting step before its end because the event it waits for happened within it (both parties of
+    a divorce appeared within the 30 days after the cooling-off) — the business line says so."""
     step = load_step(step_id, case_id)
     _check(user, step, expected_version)
     hooks.check_approval_guards(step)  # a business line's rules (e.g. an open 公示 objection) come first
     kind = step.definition.kind
-    if kind != StepDefinition.Kind.HANDLE and on_date < step.due_on:
+    early_allowed = period_event and kind == StepDefinition.Kind.WAITING
+    if kind != StepDefinition.Kind.HANDLE and on_date < step.due_on and not early_allowed:
         code, what = (
             (CaseCode.NOTICE_RUNNING, "公示期")
             if kind == StepDefinition.Kind.NOTICE
@@ -274,4 +279,55 @@ def reject_case(
         _close_supervisions(step, on_date)
         _finish(step.case, Case.Status.REJECTED, on_date, reason)
         events.case_rejected(step, user, on_date, reason, attachment)
+    return step
+
+
+def withdraw_case(*, user, case: Case, on_date: date, reason: str, deemed: bool = False) -> Case:
+    """撤回申请: the applicant (either party) withdraws, or the law deems the application withdrawn
+    (`deemed`, the system closes it, user None). Open steps and transfers end; the case is closed as
+    已撤回 with the reason on its timeline."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(CaseCode.REASON_REQUIRED, "撤回申请须写明原因")
+    if case.status not in Case.OPEN:
+        raise DomainError(CaseCode.CASE_CLOSED, "该办件已办结，不能撤回")
+    with chained_at_end():
+        CaseStep.objects.filter(case=case.pk, state__in=[State.PENDING, State.ACTIVE, State.CORRECTION]).update(
+            state=State.CANCELLED, light=CaseStep.Light.NONE
+        )
+        Transfer.unscoped.filter(step__case=case.pk, state=Transfer.State.OPEN).update(state=Transfer.State.CANCELLED)
+        _finish(case, Case.Status.WITHDRAWN, on_date, reason)
+        events.case_withdrawn(case, user, on_date, reason, deemed=deemed)
+    return case
+
+
+def end_period(*, step_id: int, on_date: date, text: str) -> CaseStep:
+    """A statutory waiting period ends by itself: nobody decides that the law's days have run out.
+    The system passes the waiting step the day after its last day (the divorce cooling-off, 民法典
+    第一千零七十七条) and starts the next step, as `approve_step` would for a person."""
+    step = load_step(step_id)
+    if step.definition.kind != StepDefinition.Kind.WAITING or step.state != State.ACTIVE:
+        raise DomainError(CaseCode.STEP_NOT_ACTIVE, "该环节不是进行中的法定期间")
+    if on_date <= step.due_on:
+        raise DomainError(CaseCode.PERIOD_RUNNING, f"法定期间至{step.due_on}届满")
+    case = step.case
+    with chained_at_end():
+        _claim(
+            step,
+            step.row_version,
+            state=State.DONE,
+            finished_on=on_date,
+            finished_at=timezone.now(),
+            acted_by=None,
+            opinion=text,
+            light=CaseStep.Light.NONE,
+        )
+        events.step_approved(step, None, on_date, text)
+        _close_supervisions(step, on_date)
+        following = _next_pending(case, step)
+        if following is not None:
+            activate_step(case, following, on_date, WorkCalendar())
+        else:
+            _finish(case, Case.Status.APPROVED, on_date, text)
+            events.case_approved(case, on_date)
     return step

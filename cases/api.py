@@ -51,6 +51,9 @@ class CaseOut(Schema):
     id: int
     receipt_no: str
     item: str
+    subject_kind: str
+    subject: str  # "张三、李四（结婚登记）"
+    household_id: int | None = None
     status: str
     due_on: date | None
     missing: list[str] = []
@@ -124,6 +127,9 @@ def _case_out(
         id=case.pk,
         receipt_no=case.receipt_no,
         item=case.item.name,
+        subject_kind=case.subject_kind,
+        subject=case.subject_title,
+        household_id=case.household_id,
         status=case.status,
         due_on=case.due_on,
         missing=missing or [],
@@ -184,6 +190,8 @@ def queue(request, name: str, limit: int = Query(50, ge=1, le=200)):
 
 _DETAIL_FIELDS = (
     *("id", "order", "name", "state", "responsible_unit__name", "due_on", "row_version"),
+    *("case__subject_kind", "case__applicant__name", "case__partner__name", "case__organisation__name"),
+    *("case__subject_label", "case__household_id"),
     *("case__receipt_no", "case__item__name", "case__status", "case__due_on"),
 )
 
@@ -200,10 +208,22 @@ def case_detail(request, case_id: int):
     steps = [
         StepOut(id=i, order=o, name=n, state=s, unit=u or "", due_on=d, version=v) for i, o, n, s, u, d, v, *_ in rows
     ]
+    kind, applicant, partner, organisation, label, household_id = rows[0][7:13]
     receipt_no, item, status, due_on = rows[0][-4:]
+    names = {"applicant": applicant or "", "partner": partner or "", "organisation": organisation or ""}
+    subject = Case.name_of_subject(kind, label=label, **names)
     current = next((step for step in steps if step.state in ("active", "correction")), None)
     return 200, CaseOut(
-        id=case_id, receipt_no=receipt_no, item=item, status=status, due_on=due_on, current_step=current, steps=steps
+        id=case_id,
+        receipt_no=receipt_no,
+        item=item,
+        subject_kind=kind,
+        subject=f"{subject}（{item}）",
+        household_id=household_id,
+        status=status,
+        due_on=due_on,
+        current_step=current,
+        steps=steps,
     )
 
 

@@ -367,6 +367,16 @@ ITEMS: list[dict] = [
         "steps": [step("register", "审查补发", ACC, 1, role="registrar")],
     },
     {
+        "code": "marriage_revocation",
+        "name": "撤销婚姻登记",
+        "category": "marriage",
+        "levels": [CTY],
+        "documents": ["id_card"],
+        "total": 1,
+        "basis": "民法典第1052、1053条由人民法院判决撤销，第1054条自始无效；登记机关凭生效法律文书在登记簿注记",
+        "steps": [step("register", "审查注记", ACC, 1, role="registrar")],
+    },
+    {
         "code": "vagrant_help",
         "name": "流浪乞讨人员救助",
         "category": "relief",

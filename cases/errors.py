@@ -24,6 +24,7 @@ class CaseCode(models.TextChoices):
     REASON_REQUIRED = "reason_required", "须填写理由"
     REFUSAL_NOTICE_PERIOD_MISSING = "refusal_notice_period_missing", "未设定不予确认通知书送达时限"
     REPLY_ISSUED = "reply_issued", "已答复"
+    SUBJECT_INCOMPLETE = "subject_incomplete", "办件对象信息不全"
     STEP_CONFLICT = "step_conflict", "该环节已被他人处理"
     STEP_NOT_ACTIVE = "step_not_active", "环节不在办理中"
     TRANSFER_CONFLICT = "transfer_conflict", "转办已答复"

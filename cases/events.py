@@ -44,9 +44,14 @@ def _write(
 
 def case_accepted(case: Case, user, on_date: date) -> CaseEvent:
     how = "代办受理" if case.proxy else "窗口受理"
-    return _write(
-        case, Kind.ACCEPTED, on_date=on_date, user=user, text=f"{how}：{case.item.name}，受理编号{case.receipt_no}"
-    )
+    what = case.item.name if case.is_household_case else case.subject_title
+    return _write(case, Kind.ACCEPTED, on_date=on_date, user=user, text=f"{how}：{what}，受理编号{case.receipt_no}")
+
+
+def case_withdrawn(case: Case, user, on_date: date, reason: str, *, deemed: bool = False) -> CaseEvent:
+    """撤回申请: by a party (said who and why), or deemed withdrawn by law when the system closes it."""
+    text = ("视为撤回申请：" if deemed else "撤回申请：") + reason
+    return _write(case, Kind.WITHDRAWN, on_date=on_date, user=user, text=text, data={"deemed": deemed})
 
 
 def cases_opened_by_system(cases: list[Case], reasons: list[str], on_date: date) -> list[CaseEvent]:

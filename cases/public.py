@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
+from django.db.models import Q
 
 from cases.models import Case, ServiceItem
 
@@ -27,7 +28,8 @@ def find_progress(receipt_no: str, id_tail: str) -> Progress | None:
     if not receipt_no or len(id_tail) != 6:
         return None
     case = (
-        Case.unscoped.filter(receipt_no=receipt_no, applicant__id_number__endswith=id_tail)
+        Case.unscoped.filter(receipt_no=receipt_no)
+        .filter(Q(applicant__id_number__endswith=id_tail) | Q(partner__id_number__endswith=id_tail))
         .select_related("item", "current_step")
         .first()
     )

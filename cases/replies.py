@@ -37,13 +37,15 @@ def sms_sender() -> SmsSender:
 def default_reply_text(case: Case) -> str:
     if case.status == Case.Status.APPROVED:
         result = "经审核，准予办理。"
+    elif case.status == Case.Status.WITHDRAWN:
+        result = f"申请已撤回：{case.outcome_reason}。"
     else:
         result = f"经审核，不予办理。理由：{case.outcome_reason}。如有异议，可自收到本通知之日起60日内申请行政复议，或6个月内提起行政诉讼。"
     return f"您于{case.accepted_on:%Y年%m月%d日}申请的“{case.item.name}”（受理编号{case.receipt_no}）已办结。{result}"
 
 
 def sms_text(case: Case, unit_name: str) -> str:
-    outcome = "准予办理" if case.status == Case.Status.APPROVED else "不予办理"
+    outcome = {Case.Status.APPROVED: "准予办理", Case.Status.WITHDRAWN: "申请已撤回"}.get(case.status, "不予办理")
     return (
         f"【{getattr(settings, 'MINZHENG', {}).get('SITE_NAME', '民政')}】您申请的{case.item.name}"
         f"（受理编号{case.receipt_no}）已办结，结果：{outcome}。请到{unit_name}领取答复通知书。"

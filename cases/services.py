@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Q, Subquery
 
 from accounts.models import Unit
 from accounts.roles import Capability, roles_can
-from areas.codes import county_of, township_of
+from areas.codes import county_of, level_of, township_of
 from areas.jurisdiction import current_scope
 from audit.models import AuditEntry
 from audit.services import chained_at_end, field_changes, record, update_logged
@@ -79,11 +79,15 @@ def next_receipt_nos(county_code: str, on_date: date, count: int) -> list[str]:
 
 
 def _level_codes(area_code: str) -> dict[str, str]:
-    return {
-        Level.VILLAGE: area_code[:12],
-        Level.TOWNSHIP: township_of(area_code),
-        Level.COUNTY: county_of(area_code),
-    }
+    """The area's code at each level; a level above the area (a county-owned case has no township)
+    is left out, so its steps climb to the next level."""
+    rank = {"village": 0, "grid": 0, "township": 1, "county": 2}.get(level_of(area_code), 2)
+    codes = {Level.COUNTY: county_of(area_code)}
+    if rank <= 1:
+        codes[Level.TOWNSHIP] = township_of(area_code)
+    if rank == 0:
+        codes[Level.VILLAGE] = area_code[:12]
+    return codes
 
 
 def unit_candidates(area_codes: Iterable[str]) -> dict[tuple[str, str], Unit]:
@@ -115,7 +119,7 @@ def responsible_units(
         if unit is None:
             for level in chain[chain.index(definition.level) :]:
                 kind = definition.responsible_kind if level == definition.level else LEVEL_UNIT_KIND[level]
-                unit = candidates.get((kind, codes[level]))
+                unit = candidates.get((kind, codes.get(level, "")))
                 if unit is not None:
                     break
         result.append(unit)

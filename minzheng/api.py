@@ -17,6 +17,8 @@ from cases.api import ERROR_STATUS as CASES_STATUS
 from cases.api import router as cases_router
 from core.api import domain_error_handler, invalid_input_handler
 from core.errors import DomainError
+from marriage.api import ERROR_STATUS as MARRIAGE_STATUS
+from marriage.api import router as marriage_router
 from monitoring.api import router as monitoring_router
 from payments.api import router as payments_router
 from registry.api import ERROR_STATUS as REGISTRY_STATUS
@@ -38,9 +40,10 @@ api.add_router("/payments", payments_router)
 api.add_router("/verification", verification_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/assistance", assistance_router)
+api.add_router("/marriage", marriage_router)
 # Every refusal a service raises (core.errors.DomainError) is answered here, as {"code", "message"}
 # with the status its router declares for the code (400 for the others).
 api.add_exception_handler(
-    DomainError, domain_error_handler(api, {**REGISTRY_STATUS, **CASES_STATUS, **ASSISTANCE_STATUS})
+    DomainError, domain_error_handler(api, {**REGISTRY_STATUS, **CASES_STATUS, **ASSISTANCE_STATUS, **MARRIAGE_STATUS})
 )
 api.add_exception_handler(ValidationError, invalid_input_handler(api))

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "relief",
     "funerals",
     "rescue",
+    "marriage",
     # the top layer: reads every business line
     "cockpit",
     "portal",

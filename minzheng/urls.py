@@ -31,6 +31,7 @@ urlpatterns = [
     path("children/", include("children.urls")),
     path("medical/", include("medical.urls")),
     path("relief/", include("relief.urls")),
+    path("marriage/", include("marriage.urls")),
     path("assistance/", include("assistance.urls")),
     path("policy/", include("policy.urls")),
     path("funerals/", include("funerals.urls")),

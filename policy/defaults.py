@@ -74,3 +74,17 @@ DEMO_AMOUNTS: dict[str, object] = {
     # 生态安葬奖补 per case (yuan), by burial method, paid to the family
     K.ECO_BURIAL_REWARDS: {"tree": "1000", "flower": "1000", "lawn": "800", "scatter": "2000", "wall": "500"},
 }
+
+# Marriage registration: national law (民法典 婚姻家庭编, in force 1 January 2021), the same in every
+# county; loaded by marriage/migrations/0002_marriage_defaults.py with the Civil Code as its document.
+CIVIL_CODE_DOCUMENT = {
+    "title": "中华人民共和国民法典",
+    "number": "中华人民共和国主席令第四十五号",
+    "issued_by": "全国人民代表大会",
+    "issued_on": date(2020, 5, 28),
+}
+MARRIAGE_EFFECTIVE_FROM = date(2021, 1, 1)
+MARRIAGE_DEFAULTS: dict[str, object] = {
+    K.MARRIAGE_MIN_AGES: {"M": 22, "F": 20},  # 第一千零四十七条
+    K.DIVORCE_COOLING_OFF_DAYS: 30,  # 第一千零七十七条
+}

@@ -38,6 +38,7 @@ COUNTS = {
     K.ASSET_MAX_HOUSES: "套",
     K.TEKUN_ELDERLY_AGE: "周岁",
     K.TEKUN_MINOR_AGE: "周岁",
+    K.DIVORCE_COOLING_OFF_DAYS: "日",
 }
 DISABILITY_TYPES = {
     "1": "视力残疾",
@@ -107,6 +108,8 @@ def describe_value(key: str, value) -> str:
         return "；".join(f"{DISABILITY_TYPES.get(str(t), t)}{GRADES.get(str(g), g)}及以上" for t, g in value.items())
     if key == K.POSTGRADUATE_COUNTS:
         return "计入" if value else "不计入"
+    if key == K.MARRIAGE_MIN_AGES and isinstance(value, dict):
+        return f"男{value.get('M', '—')}周岁，女{value.get('F', '—')}周岁"
     if key == K.DISABILITY_CARE_AMOUNTS and isinstance(value, dict):
         return "；".join(f"{GRADES.get(str(grade), grade)}{amount}元" for grade, amount in value.items())
     if key == K.CHILD_VISIT_DAYS and isinstance(value, dict):

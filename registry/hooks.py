@@ -9,6 +9,7 @@
 
 from collections.abc import Callable
 from datetime import date
+from typing import NamedTuple
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -90,3 +91,35 @@ def register_identified_listener(listener: IdentifiedListener) -> IdentifiedList
 
 def person_identified(unidentified, person, *, user) -> list[str]:
     return [s for listener in _IDENTIFIED_LISTENERS for s in listener(unidentified, person, user=user) if s]
+class MaritalRegister:
+    """The platform's own marriage register, as the layers that read marital status see it (the
+    verification report's 婚姻登记 source). The marriage line registers one (marriage/register_hooks.py),
+    so neither the registry nor verification imports it.
+
+    - records_for(id_numbers) -> {id_number: [MaritalEntry, ...]} oldest first, within the caller's
+      jurisdiction scope.
+    """
+
+    def __init__(self, records_for: Callable[..., dict]):
+        self.records_for = records_for
+
+
+class MaritalEntry(NamedTuple):
+    kind: str  # "married" / "divorced" / "revoked"
+    label: str  # "结婚登记" / "离婚登记" / "婚姻已撤销"
+    on_date: date
+    office: str
+    number: str
+
+
+_MARITAL_REGISTER: list[MaritalRegister] = []
+
+
+def register_marital_register(register: MaritalRegister) -> MaritalRegister:
+    _MARITAL_REGISTER[:] = [register]
+    return register
+
+
+def marital_register() -> MaritalRegister | None:
+    """The registered marriage register, or None when no line keeps one (shown as 未接入)."""
+    return _MARITAL_REGISTER[0] if _MARITAL_REGISTER else None

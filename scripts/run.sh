@@ -52,6 +52,8 @@ say "演示殡葬数据 manage.py seed_funerals_demo"
 $PY manage.py seed_funerals_demo
 say "演示救助管理站数据 manage.py seed_rescue_demo"
 $PY manage.py seed_rescue_demo
+say "演示婚姻登记 manage.py seed_marriage_demo"
+$PY manage.py seed_marriage_demo
 
 say "启动后台任务进程 starting the task worker (manage.py db_worker)"
 $PY manage.py db_worker &

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.masking import mask_id_number
+from registry.hooks import marital_register
 from verification.errors import VerificationCode
 from verification.models import Batch, DatasetRow, ReportLine, VerificationReport
 from verification.sources import SOURCES
@@ -84,6 +85,24 @@ def _lines_for(person, rows: list[DatasetRow], params: dict, year_ago: date) -> 
     return lines, income, deposits
 
 
+def _register_lines(members, register) -> list[dict]:
+    """Lines of the 婚姻登记 source from the platform's marriage register (registry.hooks), read now."""
+    entries = register.records_for([p.id_number for p in members])
+    return [
+        {
+            "person": person,
+            "source": "marriage",
+            "batch": None,
+            "row": None,
+            "text": f"{entry.label} {entry.on_date:%Y-%m-%d}（{entry.office}，字号{entry.number}）",
+            "threshold": "",
+            "breach": False,
+        }
+        for person in members
+        for entry in entries.get(person.id_number, [])
+    ]
+
+
 @transaction.atomic
 def verify_household(*, user, household, authorisation, programme: str, on_date: date, case=None) -> VerificationReport:
     """核对: a report for the household as it is now, against every loaded batch."""
@@ -108,6 +127,9 @@ def verify_household(*, user, household, authorisation, programme: str, on_date:
         all_lines += lines
         income += person_income
         deposits += person_deposits
+    register = marital_register()
+    if register is not None:  # the platform's own marriage register answers the 婚姻登记 source live
+        all_lines += _register_lines(members, register)
     size = len(members)
     standard = params["std_urban"] if household.kind == "urban" else params["std_rural"]
     per_capita = (income / 12 / size).quantize(FEN)
@@ -142,9 +164,16 @@ def verify_household(*, user, household, authorisation, programme: str, on_date:
             "deposit_threshold": f"低保标准×{params['deposit_months']}个月×{size}人",
             "houses": houses,
             "sources": {
-                code: {"version": b.version, "loaded_at": b.loaded_at.isoformat() if b.loaded_at else ""}
-                for code, b in latest.items()
-                if b
+                **{
+                    code: {"version": b.version, "loaded_at": b.loaded_at.isoformat() if b.loaded_at else ""}
+                    for code, b in latest.items()
+                    if b
+                },
+                **(
+                    {"marriage": {"version": 0, "loaded_at": timezone.now().isoformat(), "live": True}}
+                    if register
+                    else {}
+                ),
             },
         },
         area_code=household.area_code,

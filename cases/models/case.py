@@ -1,7 +1,11 @@
-"""Cases (办件): one application of one service item by one household, its steps, pauses and timeline.
+"""Cases (办件): one application of one service item by one subject, its steps, pauses and timeline.
 
-A case is owned by the applicant household's area, so the village, the township and the county all
-see it by prefix. Steps are instantiated from the case's catalogue version at acceptance and move by
+The subject (办件对象) is a household (and the applicant from it) for the assistance lines; a person,
+a couple (two persons, e.g. the parties of a marriage registration), an organisation or an event for
+the lines that do not start from a registered household (`Case.SubjectKind`, `cases.subjects`).
+A household case is owned by the household's area, so the village, the township and the county all
+see it by prefix; any other case by its subject's area when the accepting window's jurisdiction
+covers it, else by the window's own area (`cases.subjects.case_area`). Steps are instantiated from the case's catalogue version at acceptance and move by
 conditional updates on (state, row_version); the timeline (CaseEvent) is append-only.
 """
 
@@ -21,8 +25,17 @@ class Case(Audited, AreaOwned):
         APPROVED = "approved", _("已办结（准予）")
         REJECTED = "rejected", _("已办结（不予）")
 
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    class SubjectKind(models.TextChoices):
+        HOUSEHOLD = "household", _("家庭")
+        PERSON = "person", _("个人")
+        COUPLE = "couple", _("双方当事人")
+        ORGANISATION = "organisation", _("机构")
+        EVENT = "event", _("事件")
+
     OPEN = (Status.MATERIALS, Status.IN_PROGRESS, Status.CORRECTION)
-    FINISHED = (Status.APPROVED, Status.REJECTED)
+    FINISHED = (Status.APPROVED, Status.REJECTED, Status.WITHDRAWN)
 
     receipt_no = models.CharField(_("受理编号"), max_length=30, unique=True)
     item = models.ForeignKey(
@@ -31,12 +44,45 @@ class Case(Audited, AreaOwned):
     version = models.ForeignKey(
         "cases.ServiceItemVersion", verbose_name=_("事项版本"), on_delete=models.PROTECT, related_name="cases"
     )
+    subject_kind = models.CharField(
+        _("办件对象类别"), max_length=12, choices=SubjectKind.choices, default=SubjectKind.HOUSEHOLD
+    )
+    # household: the applicant household and its member who applies (both required);
+    # person: `applicant` is the person; couple: `applicant` and `partner` are the two parties;
+    # organisation: `organisation`; event: `subject_label` says what happened.
     household = models.ForeignKey(
-        "registry.Household", verbose_name=_("申请家庭"), on_delete=models.PROTECT, related_name="cases"
+        "registry.Household",
+        verbose_name=_("申请家庭"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
     )
     applicant = models.ForeignKey(
-        "registry.Person", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="cases"
+        "registry.Person",
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
     )
+    partner = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("另一方当事人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partner_cases",
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    subject_label = models.CharField(_("事件"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     accepting_unit = models.ForeignKey(
         "accounts.Unit", verbose_name=_("受理窗口"), on_delete=models.PROTECT, related_name="+"
@@ -73,9 +119,54 @@ class Case(Audited, AreaOwned):
         verbose_name_plural = _("办件")
         ordering = ["-id"]
         indexes = [models.Index(fields=["accepting_unit", "status"], name="cases_case_window_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(subject_kind="household", household__isnull=False, applicant__isnull=False)
+                    | models.Q(subject_kind="person", applicant__isnull=False)
+                    | models.Q(subject_kind="couple", applicant__isnull=False, partner__isnull=False)
+                    | models.Q(subject_kind="organisation", organisation__isnull=False)
+                    | (models.Q(subject_kind="event") & ~models.Q(subject_label=""))
+                ),
+                name="cases_case_subject_complete",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.receipt_no} {self.item.name}"
+
+    @property
+    def subject_name(self) -> str:
+        """Who or what the case is about, as lists and the timeline show it: the applicant (household
+        cases, as before), the person, "张三、李四" for a couple, the organisation, the event."""
+        kind = self.subject_kind
+        return self.name_of_subject(
+            kind,
+            applicant=self.applicant.name if self.applicant_id else "",
+            partner=self.partner.name if kind == self.SubjectKind.COUPLE else "",
+            organisation=self.organisation.name if kind == self.SubjectKind.ORGANISATION else "",
+            label=self.subject_label,
+        )
+
+    @classmethod
+    def name_of_subject(cls, kind: str, *, applicant: str, partner: str, organisation: str, label: str) -> str:
+        """`subject_name` from the names alone (an API row read with values_list)."""
+        if kind == cls.SubjectKind.COUPLE:
+            return f"{applicant}、{partner}"
+        if kind == cls.SubjectKind.ORGANISATION:
+            return organisation
+        if kind == cls.SubjectKind.EVENT:
+            return label
+        return applicant
+
+    @property
+    def subject_title(self) -> str:
+        """The subject with the item: "张三、李四（结婚登记）"."""
+        return f"{self.subject_name}（{self.item.name}）"
+
+    @property
+    def is_household_case(self) -> bool:
+        return self.subject_kind == self.SubjectKind.HOUSEHOLD
 
     @property
     def is_open(self) -> bool:
@@ -201,6 +292,7 @@ class CaseEvent(models.Model):
         OPINION_GIVEN = "opinion_given", _("会办意见")
         SUPERVISED = "supervised", _("督办")
         REPLIED = "replied", _("统一答复")
+        WITHDRAWN = "withdrawn", _("撤回申请")
         NOTE = "note", _("备注")
 
     case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="events")

@@ -32,7 +32,15 @@ def _case_or_404(request, pk: int) -> Case:
     ensure_case_staff(request.user)
     case = (
         Case.objects.select_related(
-            "item", "version", "household", "applicant", "accepting_unit", "accepted_by", "current_step"
+            "item",
+            "version",
+            "household",
+            "applicant",
+            "partner",
+            "organisation",
+            "accepting_unit",
+            "accepted_by",
+            "current_step",
         )
         .filter(pk=pk)
         .first()
@@ -127,7 +135,7 @@ def detail(request, pk: int):
         "reply_text": default_reply_text(case) if case.status in Case.FINISHED else "",
         "has_notice": case.events.filter(kind="materials_notice").exists(),
     }
-    if case.status == Case.Status.MATERIALS:
+    if case.status == Case.Status.MATERIALS and case.household_id:
         context["missing"] = missing_documents(case.household, case.version.required_codes(), today)
         context["members"] = [m.person for m in case.household.current_memberships()]
         context["doc_types"] = DocumentType.objects.filter(code__in=case.version.required_codes())
@@ -193,6 +201,9 @@ def materials(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             holder = {"household": case.household}
+            if case.household is None:
+                messages.error(request, "该办件的材料由窗口当场核验，不从家庭材料库采集")
+                return redirect("cases:detail", pk=case.pk)
             if data["holder"] != "household":
                 person = next(
                     (m.person for m in case.household.current_memberships() if str(m.person_id) == data["holder"]), None

@@ -28,7 +28,15 @@ QUEUES = [
     ("to_reply", "待答复"),
     ("done", "已办"),
 ]
-STEP_RELATED = ("case", "case__item", "case__applicant", "definition", "responsible_unit")
+STEP_RELATED = (
+    "case",
+    "case__item",
+    "case__applicant",
+    "case__partner",
+    "case__organisation",
+    "definition",
+    "responsible_unit",
+)
 
 
 def queue_queryset(user, name: str, today):
@@ -48,13 +56,13 @@ def queue_queryset(user, name: str, today):
     if name == "materials":
         return (
             Case.objects.filter(accepting_unit_id=unit, status=Case.Status.MATERIALS)
-            .select_related("item", "applicant")
+            .select_related("item", "applicant", "partner", "organisation")
             .order_by("accepted_on")
         )
     if name == "to_reply":
         return (
             Case.objects.filter(accepting_unit_id=unit, status__in=Case.FINISHED, replied_at__isnull=True)
-            .select_related("item", "applicant")
+            .select_related("item", "applicant", "partner", "organisation")
             .order_by("closed_on")
         )
     raise Http404("没有这个工作队列")
@@ -68,7 +76,7 @@ def _export(name: str, label: str, rows, today, calendar, warn):
                 yield (
                     row.case.receipt_no,
                     row.case.item.name,
-                    row.case.applicant.name,
+                    row.case.subject_name,
                     row.name,
                     row.responsible_unit.name if row.responsible_unit_id else "",
                     row.due_on,
@@ -85,9 +93,9 @@ def _export(name: str, label: str, rows, today, calendar, warn):
                     row.get_state_display(),
                 )
             else:
-                yield (row.receipt_no, row.item.name, row.applicant.name, row.get_status_display(), "", row.due_on, "")
+                yield (row.receipt_no, row.item.name, row.subject_name, row.get_status_display(), "", row.due_on, "")
 
-    headers = ["受理编号", "服务事项", "申请人", "环节/状态", "单位", "期限", "时限"]
+    headers = ["受理编号", "服务事项", "申请人（办件对象）", "环节/状态", "单位", "期限", "时限"]
     return xlsx_response(f"工作队列_{label}", headers, lines(), label)
 
 

@@ -31,6 +31,7 @@ APPS = {
     "jobs",
     "ledger",
     "medical",
+    "marriage",
     "minzheng",
     "monitoring",
     "payments",
