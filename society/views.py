@@ -68,6 +68,12 @@ def _decimal(value, default=None) -> Decimal | None:
         raise DomainError(SocietyCode.BAD_INPUT, "请填写数字") from None
 
 
+def _year(request, default: int) -> int:
+    """?year=: a year the calendar can hold (2000–2100), else the default."""
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else default
+
+
 def _int(value, default=None) -> int | None:
     if value in (None, ""):
         return default
@@ -291,7 +297,7 @@ def organisation_detail(request, pk: int):
 def overdue_reports(request):
     _require(request, caps.MANAGE_ORGANISATIONS)
     today = timezone.localdate()
-    year = _int(request.GET.get("year"), today.year - 1) if request.GET.get("year", "").isdigit() else today.year - 1
+    year = _year(request, today.year - 1)
     rows, deadline = organisations.overdue_reports(today, year)
     if request.GET.get("export") == "xlsx":
         headers = ["机构名称", "类别", "统一社会信用代码", "区划代码", "报告年度", "截止日期"]
@@ -756,7 +762,7 @@ def affairs_home(request):
 def affairs_compliance(request):
     _require(request, caps.CHECK_AFFAIRS)
     today = timezone.localdate()
-    year = _int(request.GET.get("year"), today.year) if request.GET.get("year", "").isdigit() else today.year
+    year = _year(request, today.year)
     state = request.GET.get("state", "problems")
     rows = affairs.compliance(request.user.area_code, year, today)
     if state == "problems":
@@ -788,7 +794,7 @@ def affairs_compliance(request):
 def governance_list(request):
     _require(request, caps.CHECK_AFFAIRS)
     today = timezone.localdate()
-    year = _int(request.GET.get("year"), today.year) if request.GET.get("year", "").isdigit() else today.year
+    year = _year(request, today.year)
     villages = affairs.villages_of(request.user.area_code)
     checks = {c.area_code: c for c in GovernanceCheck.objects.filter(year=year)}
     rows = [(v, checks.get(v.code)) for v in villages]
