@@ -24,7 +24,12 @@ def domain_error_handler(api, statuses: Mapping[str, int]):
 
     def handler(request, exc: DomainError):
         body = {"code": exc.code.value, "message": exc.message}
-        return api.create_response(request, body, status=statuses.get(exc.code, 400))
+        if exc.details.get("errors"):  # every reason, when there are several (a batch's lines)
+            body["errors"] = list(exc.details["errors"])
+        response = api.create_response(request, body, status=statuses.get(exc.code, 400))
+        if "retry_after" in exc.details:  # a rate limit says when to come back
+            response["Retry-After"] = str(exc.details["retry_after"])
+        return response
 
     return handler
 

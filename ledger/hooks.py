@@ -8,6 +8,9 @@
   against a signed receipt); payments posts it to the fund ledger, so the ledger of funds is whole.
 - payment stopped by a death: `ledger.deaths.record_death` tells every registered listener which
   enrolments a death stopped and from which month (payments holds the roll lines not yet paid).
+- enrolment events: every `EnrolmentEvent` the ledger's services write (纳入、调整、暂停、恢复、渐退、
+  停保、复核 …) is told to the registered listeners inside its transaction (the partners' webhooks
+  tell other departments); bulk take-on of an existing roster does not go through it.
 """
 
 from collections.abc import Callable
@@ -100,3 +103,20 @@ def register_one_off_spending(listener: SpendingListener) -> SpendingListener:
 def one_off_spending(**spending) -> list[str]:
     said = [listener(**spending) for listener in _SPENDING_LISTENERS]
     return [sentence for sentence in said if sentence]
+
+
+EnrolmentEventListener = Callable[..., None]
+_ENROLMENT_EVENT_LISTENERS: list[EnrolmentEventListener] = []
+
+
+def register_enrolment_event(listener: EnrolmentEventListener) -> EnrolmentEventListener:
+    """`listener(event)` with the `EnrolmentEvent` just written (its enrolment loaded), run inside
+    the writing transaction: a rolled-back change tells nobody."""
+    if listener not in _ENROLMENT_EVENT_LISTENERS:
+        _ENROLMENT_EVENT_LISTENERS.append(listener)
+    return listener
+
+
+def enrolment_event_recorded(event) -> None:
+    for listener in _ENROLMENT_EVENT_LISTENERS:
+        listener(event)

@@ -18,6 +18,8 @@ from cases.api import router as cases_router
 from core.api import domain_error_handler, invalid_input_handler
 from core.errors import DomainError
 from monitoring.api import router as monitoring_router
+from partners.api import router as partners_router
+from partners.errors import ERROR_STATUS as PARTNERS_STATUS
 from payments.api import router as payments_router
 from registry.api import ERROR_STATUS as REGISTRY_STATUS
 from registry.api import router as registry_router
@@ -38,9 +40,11 @@ api.add_router("/payments", payments_router)
 api.add_router("/verification", verification_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/assistance", assistance_router)
+# Other departments' and the province's systems: client credentials, not staff sessions (partners.api).
+api.add_router("/partners", partners_router)
 # Every refusal a service raises (core.errors.DomainError) is answered here, as {"code", "message"}
 # with the status its router declares for the code (400 for the others).
 api.add_exception_handler(
-    DomainError, domain_error_handler(api, {**REGISTRY_STATUS, **CASES_STATUS, **ASSISTANCE_STATUS})
+    DomainError, domain_error_handler(api, {**REGISTRY_STATUS, **CASES_STATUS, **ASSISTANCE_STATUS, **PARTNERS_STATUS})
 )
 api.add_exception_handler(ValidationError, invalid_input_handler(api))

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "grid",
     "monitoring",
     "supervision",
+    "partners",
     # the top layer: reads every business line
     "cockpit",
 ]

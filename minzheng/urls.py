@@ -29,6 +29,7 @@ urlpatterns = [
     path("grid/", include("grid.urls")),
     path("assistance/", include("assistance.urls")),
     path("policy/", include("policy.urls")),
+    path("partners/", include("partners.urls")),
     path("cockpit/", include("cockpit.urls")),
     path("admin/", admin.site.urls),
 ]
