@@ -15,7 +15,7 @@ from typing import Literal
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Header, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from areas.jurisdiction import scope_for_area, within
@@ -203,7 +203,7 @@ def _batch_out(batch: ExchangeBatch, duplicate: bool = False) -> BatchOut:
 def upload_batch(request, x_batch_sha256: str = Header("", alias="X-Batch-SHA256", max_length=100)):
     """201 when stored now; 200 with `duplicate: true` when the same file came before under this id."""
     received = exchange.receive_batch(request.auth, request.body, x_batch_sha256)
-    return (201 if received.created else 200), _batch_out(received.batch, duplicate=not received.created)
+    return Status(201 if received.created else 200, _batch_out(received.batch, duplicate=not received.created))
 
 
 @router.get(
