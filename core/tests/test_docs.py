@@ -30,6 +30,7 @@ APPS = {
     "ledger",
     "minzheng",
     "monitoring",
+    "partners",
     "payments",
     "policy",
     "registry",
