@@ -77,7 +77,10 @@ def unauthenticated_handler(api):
     """The handler for `api.add_exception_handler(ninja.errors.AuthenticationError, …)`, in Chinese."""
 
     def handler(request, exc):
-        body = {"code": "unauthenticated", "message": "请先登录，或在请求头提供有效的令牌（Authorization: Bearer 令牌）"}
+        body = {
+            "code": "unauthenticated",
+            "message": "请先登录，或在请求头提供有效的令牌（Authorization: Bearer 令牌）",
+        }
         return api.create_response(request, body, status=401)
 
     return handler
@@ -87,7 +90,13 @@ def unauthenticated_handler(api):
 _HTTP_ERROR_TEXT = {
     "Cannot parse request body": "请求内容无法解析（应为合法的JSON，编码UTF-8）",
 }
-_STATUS_TEXT = {400: "请求不正确", 401: "未登录或令牌无效", 403: "无权访问", 405: "不支持该请求方法", 429: "请求过于频繁"}
+_STATUS_TEXT = {
+    400: "请求不正确",
+    401: "未登录或令牌无效",
+    403: "无权访问",
+    405: "不支持该请求方法",
+    429: "请求过于频繁",
+}
 
 
 def http_error_handler(api):

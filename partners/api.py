@@ -158,10 +158,17 @@ class DeathOut(Schema):
 def report_death(request, payload: DeathIn):
     """The same checks and the same consequences as one line of a deaths batch: the resident
     must be in the client's area under that name; payment stops and the review opens."""
-    record = {"id_number": payload.id_number.strip().upper(), "name": payload.name.strip(), "died_on": payload.died_on.isoformat(), "source": payload.source}
+    record = {
+        "id_number": payload.id_number.strip().upper(),
+        "name": payload.name.strip(),
+        "died_on": payload.died_on.isoformat(),
+        "source": payload.source,
+    }
     result = exchange.record_deaths(request.auth.area_code, [record], first_line=None)
     recorded = bool(result["新登记死亡"])
-    return DeathOut(recorded=recorded, message="已登记死亡，停发和复核随之办理" if recorded else "此前已登记死亡，未作改动")
+    return DeathOut(
+        recorded=recorded, message="已登记死亡，停发和复核随之办理" if recorded else "此前已登记死亡，未作改动"
+    )
 
 
 class BatchOut(Schema):
@@ -195,7 +202,9 @@ def _batch_out(batch: ExchangeBatch, duplicate: bool = False) -> BatchOut:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/x-ndjson": {"schema": {"type": "string", "description": "第一行批次头，其后每行一条记录"}}},
+            "content": {
+                "application/x-ndjson": {"schema": {"type": "string", "description": "第一行批次头，其后每行一条记录"}}
+            },
         }
     },
 )
@@ -226,7 +235,12 @@ def batch_status(request, batch_id: str):
     response={200: str, **AUTH_ERRORS},
     summary="导出本辖区保障对象（enrolments:read，JSON Lines 第1版）",
     openapi_extra={
-        "responses": {200: {"description": "JSON Lines 文件；请求头 X-Batch-Id、X-Batch-SHA256", "content": {"application/x-ndjson": {"schema": {"type": "string"}}}}}
+        "responses": {
+            200: {
+                "description": "JSON Lines 文件；请求头 X-Batch-Id、X-Batch-SHA256",
+                "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+            }
+        }
     },
 )
 @partner_call(Scope.ENROLMENTS_READ)

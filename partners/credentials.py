@@ -58,7 +58,14 @@ def _clean_scopes(scopes) -> list[str]:
 
 
 def issue_client(
-    *, name: str, department: str, area_code: str, scopes, rate_limit_per_minute: int = 120, contact: str = "", user=None
+    *,
+    name: str,
+    department: str,
+    area_code: str,
+    scopes,
+    rate_limit_per_minute: int = 120,
+    contact: str = "",
+    user=None,
 ) -> Issued:
     """签发客户端凭证: within the issuer's own jurisdiction only."""
     name, department = (name or "").strip(), (department or "").strip()

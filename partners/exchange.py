@@ -55,7 +55,15 @@ _TYPES = {
     "array": list,
     "null": type(None),
 }
-_TYPE_NAMES = {"object": "对象", "string": "文本", "integer": "整数", "number": "数字", "boolean": "是或否", "array": "列表", "null": "空值"}
+_TYPE_NAMES = {
+    "object": "对象",
+    "string": "文本",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "是或否",
+    "array": "列表",
+    "null": "空值",
+}
 
 
 def _is(value, type_name: str) -> bool:
@@ -126,9 +134,7 @@ class Received:
 def _refuse(errors: list[str]):
     shown = errors[:MAX_ERRORS]
     more = f"；另有{len(errors) - MAX_ERRORS}处错误未列出" if len(errors) > MAX_ERRORS else ""
-    raise DomainError(
-        PartnerCode.BATCH_INVALID, "批次未接收（整批不保存）：" + "；".join(shown) + more, errors=shown
-    )
+    raise DomainError(PartnerCode.BATCH_INVALID, "批次未接收（整批不保存）：" + "；".join(shown) + more, errors=shown)
 
 
 def parse_batch(body: bytes) -> tuple[dict, list]:
@@ -181,7 +187,9 @@ def receive_batch(client: PartnerClient, body: bytes, declared_sha256: str) -> R
     """接收部门批次: checksum, header, idempotency by batch id, every line checked, then applied."""
     declared = (declared_sha256 or "").strip().lower()
     if not re.fullmatch(r"[0-9a-f]{64}", declared):
-        raise DomainError(PartnerCode.CHECKSUM, "缺少或格式不正确的校验值：请求头 X-Batch-SHA256 应为64位十六进制SHA-256")
+        raise DomainError(
+            PartnerCode.CHECKSUM, "缺少或格式不正确的校验值：请求头 X-Batch-SHA256 应为64位十六进制SHA-256"
+        )
     actual = checksum(body)
     if actual != declared:
         raise DomainError(PartnerCode.CHECKSUM, "校验值不符：文件在传输中可能损坏，请重新发送")
@@ -278,7 +286,9 @@ def record_deaths(area_code: str, records: list[dict], *, first_line: int | None
     for record in records:
         person = people[record["id_number"]]
         was_dead = not person.is_alive
-        register_death(person, died_on=date.fromisoformat(record["died_on"]), source=sources[record["source"]], user=None)
+        register_death(
+            person, died_on=date.fromisoformat(record["died_on"]), source=sources[record["source"]], user=None
+        )
         already += was_dead
         recorded += not was_dead
     return {"新登记死亡": recorded, "此前已登记": already}
@@ -301,7 +311,6 @@ def export_enrolments(client: PartnerClient, *, include_stopped: bool = False) -
     """保障对象上报: every enrolment of the client's area (the open ones unless asked), one line
     each, in the v1 format, recorded as an outbound batch with its checksum."""
     from ledger.models import Enrolment
-
     from partners.events import enrolment_data
 
     require_scope(client, Scope.ENROLMENTS_READ)

@@ -36,7 +36,12 @@ class PartnerClient(Audited, AreaOwned):
     last_used_at = models.DateTimeField(_("最近调用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("吊销人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("吊销人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     revoke_reason = models.CharField(_("吊销原因"), max_length=200, blank=True)
 
@@ -119,7 +124,9 @@ class ExchangeBatch(AreaOwned):
         APPLIED = "applied", _("已处理")
         STORED = "stored", _("已接收")
 
-    client = models.ForeignKey(PartnerClient, verbose_name=_("客户端"), on_delete=models.PROTECT, related_name="batches")
+    client = models.ForeignKey(
+        PartnerClient, verbose_name=_("客户端"), on_delete=models.PROTECT, related_name="batches"
+    )
     batch_id = models.CharField(_("批次编号"), max_length=64)
     direction = models.CharField(_("方向"), max_length=3, choices=Direction.choices)
     kind = models.CharField(_("数据类别"), max_length=30)

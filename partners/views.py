@@ -16,8 +16,8 @@ from areas.models import Area
 from core.errors import DomainError
 from core.excel import xlsx_response
 from partners import credentials, webhooks
-from partners.exchange import KIND_LABEL
 from partners.capabilities import MANAGE_PARTNERS
+from partners.exchange import KIND_LABEL
 from partners.models import ExchangeBatch, PartnerClient, WebhookDelivery, WebhookSubscription
 from partners.scopes import EVENT_SCOPE, EventType, Scope, event_label, scope_label
 
@@ -44,7 +44,9 @@ class ClientForm(forms.Form):
 
 class SubscriptionForm(forms.Form):
     url = forms.URLField(label="接收地址", max_length=300, assume_scheme="https")
-    events = forms.MultipleChoiceField(label="订阅的事件", choices=EventType.choices, widget=forms.CheckboxSelectMultiple)
+    events = forms.MultipleChoiceField(
+        label="订阅的事件", choices=EventType.choices, widget=forms.CheckboxSelectMultiple
+    )
 
 
 @login_required
@@ -54,7 +56,17 @@ def clients(request):
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             "接口客户端",
-            ["系统名称", "所属部门", "客户端编号", "区划代码", "授权范围", "每分钟上限", "签发时间", "最近调用", "状态"],
+            [
+                "系统名称",
+                "所属部门",
+                "客户端编号",
+                "区划代码",
+                "授权范围",
+                "每分钟上限",
+                "签发时间",
+                "最近调用",
+                "状态",
+            ],
             (
                 [
                     c.name,
@@ -146,7 +158,13 @@ def subscription_toggle(request, pk: int):
     return redirect("partners:client", pk=subscription.client_id)
 
 
-STATUS_TONE = {"delivered": "success", "retrying": "warning", "gave_up": "danger", "pending": "secondary", "sending": "info"}
+STATUS_TONE = {
+    "delivered": "success",
+    "retrying": "warning",
+    "gave_up": "danger",
+    "pending": "secondary",
+    "sending": "info",
+}
 
 
 @login_required
@@ -162,7 +180,19 @@ def deliveries(request):
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             "事件通知记录",
-            ["产生时间", "事件", "事件编号", "客户端", "接收地址", "状态", "已尝试次数", "下次尝试", "对方响应码", "失败原因", "送达时间"],
+            [
+                "产生时间",
+                "事件",
+                "事件编号",
+                "客户端",
+                "接收地址",
+                "状态",
+                "已尝试次数",
+                "下次尝试",
+                "对方响应码",
+                "失败原因",
+                "送达时间",
+            ],
             (
                 [
                     timezone.localtime(d.created_at).strftime("%Y-%m-%d %H:%M:%S"),

@@ -77,7 +77,13 @@ def publish(event_type: str, *, area_code: str, data, occurred_at: datetime | No
         event_id = uuid.uuid4()
         occurred = (occurred_at or timezone.now()).astimezone(timezone.get_current_timezone())
         body = json.dumps(
-            {"id": str(event_id), "type": event_type, "occurred_at": occurred.isoformat(), "area_code": area_code, "data": data() if callable(data) else data},
+            {
+                "id": str(event_id),
+                "type": event_type,
+                "occurred_at": occurred.isoformat(),
+                "area_code": area_code,
+                "data": data() if callable(data) else data,
+            },
             ensure_ascii=False,
             cls=DjangoJSONEncoder,
             sort_keys=True,

@@ -70,7 +70,9 @@ def test_scopes_are_enforced(client, township_a, village_a):
     assert refused.status_code == 403
     assert refused.json()["code"] == "scope" and "registry:read" in refused.json()["message"]
     death = {"id_number": person.id_number, "name": person.name, "died_on": "2026-11-30", "source": "death"}
-    refused = client.post("/api/v1/partners/deaths", death, content_type="application/json", headers=bearer(reader.credential))
+    refused = client.post(
+        "/api/v1/partners/deaths", death, content_type="application/json", headers=bearer(reader.credential)
+    )
     assert refused.status_code == 403
     person.refresh_from_db()
     assert person.is_alive
@@ -110,8 +112,12 @@ def test_a_death_reported_by_a_department_stops_nothing_twice(client, township_a
     person = PersonFactory(area_code="430522100201")
     issued = issue(scopes=["deaths:write"], name="公安人口系统")
     death = {"id_number": person.id_number, "name": person.name, "died_on": "2026-11-30", "source": "death"}
-    first = client.post("/api/v1/partners/deaths", death, content_type="application/json", headers=bearer(issued.credential))
-    again = client.post("/api/v1/partners/deaths", death, content_type="application/json", headers=bearer(issued.credential))
+    first = client.post(
+        "/api/v1/partners/deaths", death, content_type="application/json", headers=bearer(issued.credential)
+    )
+    again = client.post(
+        "/api/v1/partners/deaths", death, content_type="application/json", headers=bearer(issued.credential)
+    )
     assert (first.json()["recorded"], again.json()["recorded"]) == (True, False)
     person.refresh_from_db()
     assert not person.is_alive and str(person.death_date) == "2026-11-30"

@@ -75,7 +75,7 @@ def test_another_file_under_a_used_batch_id_is_refused(client, police, people):
     upload(client, police.credential, batch([death(people[0])]))
     other = upload(client, police.credential, batch([death(people[1])]))
     assert other.status_code == 409 and other.json()["code"] == "batch_conflict"
-    assert not Person.objects.get(pk=people[1].pk).life_status == "deceased"
+    assert Person.objects.get(pk=people[1].pk).life_status != "deceased"
 
 
 def test_one_bad_line_refuses_the_whole_batch_with_every_reason(client, police, people):
@@ -161,12 +161,30 @@ def test_the_enrolments_export_follows_the_published_schema(client, township_a, 
     ("record", "problems"),
     [
         ({"id_number": "430522198005170011", "name": "张三", "died_on": "2026-11-28", "source": "death"}, []),
-        ({"id_number": "4305221980051700", "name": "张三", "died_on": "2026-11-28", "source": "death"}, ["“身份证号”格式不正确"]),
-        ({"id_number": "430522198005170011", "name": "", "died_on": "2026-11-28", "source": "death"}, ["“姓名”不能为空"]),
-        ({"id_number": "430522198005170011", "name": "张三", "died_on": "2026-02-30", "source": "death"}, ["“死亡日期”不是有效日期"]),
-        ({"id_number": "430522198005170011", "name": "张三", "died_on": "2026-11-28", "source": "hospital"}, ["“信息来源”只能是 death、funeral"]),
-        ({"id_number": 430522198005170011, "name": "张三", "died_on": "2026-11-28", "source": "death"}, ["“身份证号”应为文本"]),
-        ({"id_number": "430522198005170011", "name": "张三", "died_on": "2026-11-28", "source": "death", "x": 1}, ["有未定义的字段：x"]),
+        (
+            {"id_number": "4305221980051700", "name": "张三", "died_on": "2026-11-28", "source": "death"},
+            ["“身份证号”格式不正确"],
+        ),
+        (
+            {"id_number": "430522198005170011", "name": "", "died_on": "2026-11-28", "source": "death"},
+            ["“姓名”不能为空"],
+        ),
+        (
+            {"id_number": "430522198005170011", "name": "张三", "died_on": "2026-02-30", "source": "death"},
+            ["“死亡日期”不是有效日期"],
+        ),
+        (
+            {"id_number": "430522198005170011", "name": "张三", "died_on": "2026-11-28", "source": "hospital"},
+            ["“信息来源”只能是 death、funeral"],
+        ),
+        (
+            {"id_number": 430522198005170011, "name": "张三", "died_on": "2026-11-28", "source": "death"},
+            ["“身份证号”应为文本"],
+        ),
+        (
+            {"id_number": "430522198005170011", "name": "张三", "died_on": "2026-11-28", "source": "death", "x": 1},
+            ["有未定义的字段：x"],
+        ),
         ([], ["应为JSON对象"]),
     ],
     ids=["ok", "short-id", "empty-name", "no-such-day", "source", "number-id", "extra", "not-object"],

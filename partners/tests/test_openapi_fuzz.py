@@ -77,7 +77,7 @@ def test_no_input_makes_a_server_error(some_data, county_bureau):
                 suppress_health_check=list(HealthCheck),
             )
             @given(case=operation.as_strategy(generation_mode=mode))
-            def call(case):
+            def call(case, headers=headers, mode=mode):
                 response = case.call(app=app, headers=headers)
                 label = f"{case.method} {case.formatted_path} {mode.value}"
                 if response.status_code >= 500:

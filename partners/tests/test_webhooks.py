@@ -44,7 +44,15 @@ def test_a_receiver_that_fails_twice_gets_the_event_on_the_third_try_once(townsh
 
 
 def test_back_off_doubles_up_to_six_hours():
-    assert [webhooks.retry_pause(n).total_seconds() / 60 for n in (1, 2, 3, 4, 9, 10, 20)] == [1, 2, 4, 8, 256, 360, 360]
+    assert [webhooks.retry_pause(n).total_seconds() / 60 for n in (1, 2, 3, 4, 9, 10, 20)] == [
+        1,
+        2,
+        4,
+        8,
+        256,
+        360,
+        360,
+    ]
 
 
 def test_a_delivery_that_keeps_failing_stops_and_can_be_sent_again(township_a, village_a):
@@ -113,7 +121,9 @@ def test_a_case_reply_is_told(township_a, village_a, worker_a):
     issued = issue(scopes=["cases:read"])
     subscribe(issued.client, "http://127.0.0.1:9/r", ["case.replied"])
     household = HouseholdFactory(area_code="430522100201")
-    give_documents(household, ["id_card", "household_booklet", "application_form", "disability_certificate", "bank_card"])
+    give_documents(
+        household, ["id_card", "household_booklet", "application_form", "disability_certificate", "bank_card"]
+    )
     case = accept_application(user=worker_a, item=item("disability_living"), household=household, on_date=DAY).case
     step = case.steps.get(order=1)
     reject_case(user=worker_a, step_id=step.pk, expected_version=0, on_date=DAY, reason="不符合条件")
