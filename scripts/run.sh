@@ -37,6 +37,9 @@ $PY manage.py seed_supervision_demo
 say "演示网格数据 manage.py seed_grid_demo"
 $PY manage.py seed_grid_demo
 
+say "演示接口客户端 manage.py seed_partners_demo"
+$PY manage.py seed_partners_demo
+
 say "启动后台任务进程 starting the task worker (manage.py db_worker)"
 $PY manage.py db_worker &
 worker=$!
