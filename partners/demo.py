@@ -27,7 +27,7 @@ CLIENTS = [
     ("低收入人口动态监测平台", "湖南省民政厅", ["enrolments:read"], "省厅社会救助处"),
     ("医疗救助结算系统（旧）", "新邵县医疗保障局", ["enrolments:read"], ""),
 ]
-RECEIVER = "https://ylbx.hrss.example/minzheng/events"
+RECEIVER = "https://10.43.22.15:8443/"
 
 
 def load_partners_demo() -> dict[str, int]:

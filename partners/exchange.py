@@ -319,7 +319,7 @@ def export_enrolments(client: PartnerClient, *, include_stopped: bool = False) -
         queryset = queryset.exclude(status=Enrolment.Status.STOPPED)
     lines = [json.dumps(enrolment_data(e), ensure_ascii=False) for e in queryset.iterator(chunk_size=2000)]
     now = timezone.localtime()
-    batch_id = f"{client.client_id}-enrolments-{now:%Y%m%d%H%M%S%f}"
+    batch_id = f"{client.client_id}-{now:%Y%m%d%H%M%S%f}"
     header = {
         "format": FORMAT,
         "version": VERSION,

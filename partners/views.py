@@ -121,7 +121,11 @@ def client_detail(request, pk: int):
             )
             messages.success(request, "已添加事件订阅")
             return redirect("partners:client", pk=client.pk)
-    deliveries = WebhookDelivery.objects.filter(subscription__client=client).select_related("subscription")[:10]
+    deliveries = list(
+        WebhookDelivery.objects.filter(subscription__client=client).select_related("subscription__client")[:10]
+    )
+    for d in deliveries:
+        d.event_name, d.tone = event_label(d.event_type), STATUS_TONE.get(d.status, "secondary")
     context = {
         "client": client,
         "scopes": [scope_label(s) for s in client.scopes],
