@@ -48,7 +48,21 @@ def _chinese(response) -> bool:
     return any(CHINESE[0] <= ch <= CHINESE[1] for ch in text)
 
 
-def test_no_input_makes_a_server_error(some_data, county_bureau):
+@pytest.fixture
+def connection_kept():
+    """The WSGI handler closes the database connection after each request; inside a test's
+    transaction it must not (django.test.Client does the same)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_no_input_makes_a_server_error(some_data, county_bureau, connection_kept):
     from django.core.wsgi import get_wsgi_application
 
     from minzheng.api import api
@@ -67,25 +81,30 @@ def test_no_input_makes_a_server_error(some_data, county_bureau):
     for operation in operations:
         headers = partner_headers if operation.path.startswith("/api/v1/partners") else staff_headers
         for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
-
-            @settings(
-                max_examples=EXAMPLES,
-                derandomize=True,
-                database=None,
-                deadline=None,
-                phases=[Phase.explicit, Phase.generate],
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def call(case, headers=headers, mode=mode):
-                response = case.call(app=app, headers=headers)
-                label = f"{case.method} {case.formatted_path} {mode.value}"
-                if response.status_code >= 500:
-                    server_errors.append(f"{label} → {response.status_code}: {case.as_curl_command()}")
-                elif 400 <= response.status_code < 500 and not _chinese(response):
-                    unreadable.append(f"{label} → {response.status_code}: {response.text[:120]}")
-
-            call()
+            run_examples(operation, mode, app, headers, server_errors, unreadable)
 
     assert server_errors == [], "\n".join(server_errors)
     assert unreadable == [], "\n".join(unreadable)
+
+
+def run_examples(operation, mode, app, headers, server_errors: list, unreadable: list) -> None:
+    """One operation, one generation mode: a few seeded examples, each answer checked."""
+
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def call(case):
+        response = case.call(app=app, headers=headers)
+        label = f"{case.method} {case.formatted_path} {mode.value}"
+        if response.status_code >= 500:
+            server_errors.append(f"{label} → {response.status_code}: {case.as_curl_command()}")
+        elif 400 <= response.status_code < 500 and not _chinese(response):
+            unreadable.append(f"{label} → {response.status_code}: {response.text[:120]}")
+
+    call()
