@@ -10,6 +10,8 @@
 - acceptance guards: a business line may refuse an acceptance its rules do not allow (a second
   open application for the same programme through another window); `accept_application` calls
   `check_acceptance_guards` before it opens the case.
+- case replied: `cases.replies.issue_reply` tells every registered listener of the one reply
+  (统一答复), inside its transaction (the partners' webhooks tell the systems that asked).
 - overdue work: a business line shows its own overdue work per responsible unit on the supervision
   board (督办看板) beside the cases' (监测预警超期 from monitoring), without the engine importing it.
 """
@@ -87,6 +89,22 @@ def register_overdue_work(source: OverdueWork) -> OverdueWork:
 def overdue_work() -> list[OverdueWork]:
     """The registered columns, in registration order."""
     return list(_OVERDUE_WORK)
+
+
+ReplyListener = Callable[..., None]
+_REPLY_LISTENERS: list[ReplyListener] = []
+
+
+def register_case_replied(listener: ReplyListener) -> ReplyListener:
+    """`listener(case, reply)` after the window's one reply is written, inside its transaction."""
+    if listener not in _REPLY_LISTENERS:
+        _REPLY_LISTENERS.append(listener)
+    return listener
+
+
+def case_replied(case: Case, reply) -> None:
+    for listener in _REPLY_LISTENERS:
+        listener(case, reply)
 
 
 def note(case: Case, user, on_date: date, text: str, *, step: CaseStep | None = None, data=None, attachment=None):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from audit.services import update_logged
-from cases import events
+from cases import events, hooks
 from cases.errors import CaseCode
 from cases.models import Case, CaseReply, SmsOutbox
 from core.errors import DomainError
@@ -70,4 +70,5 @@ def issue_reply(*, user, case: Case, on_date: date, text: str = "") -> CaseReply
         if case.phone:
             sms_sender().send(case.phone, message, case)
         events.replied(case, user, on_date, text)
+        hooks.case_replied(case, reply)
     return reply

@@ -8,6 +8,9 @@
   against a signed receipt); payments posts it to the fund ledger, so the ledger of funds is whole.
 - payment stopped by a death: `ledger.deaths.record_death` tells every registered listener which
   enrolments a death stopped and from which month (payments holds the roll lines not yet paid).
+- enrolment events: every `EnrolmentEvent` the ledger's services write (纳入、调整、暂停、恢复、渐退、
+  停保、复核 …) is told to the registered listeners inside its transaction (the partners' webhooks
+  tell other departments); bulk take-on of an existing roster does not go through it.
 """
 
 from collections.abc import Callable
@@ -126,3 +129,18 @@ def register_roll_lines(programme: str, source: RollLineSource) -> RollLineSourc
 
 def roll_line_sources(programme: str) -> list[RollLineSource]:
     return list(_ROLL_LINE_SOURCES.get(str(programme), ()))
+EnrolmentEventListener = Callable[..., None]
+_ENROLMENT_EVENT_LISTENERS: list[EnrolmentEventListener] = []
+
+
+def register_enrolment_event(listener: EnrolmentEventListener) -> EnrolmentEventListener:
+    """`listener(event)` with the `EnrolmentEvent` just written (its enrolment loaded), run inside
+    the writing transaction: a rolled-back change tells nobody."""
+    if listener not in _ENROLMENT_EVENT_LISTENERS:
+        _ENROLMENT_EVENT_LISTENERS.append(listener)
+    return listener
+
+
+def enrolment_event_recorded(event) -> None:
+    for listener in _ENROLMENT_EVENT_LISTENERS:
+        listener(event)

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from areas.jurisdiction import current_scope
 from core.errors import DomainError
 from core.months import month_start, next_month_start
+from ledger import hooks
 from ledger.errors import LedgerCode
 from ledger.models import Enrolment, EnrolmentEvent, GradualExitStep, ReviewSchedule
 from policy import rules
@@ -61,7 +62,7 @@ def _record(
     details=None,
     idempotency_key=None,
 ) -> EnrolmentEvent:
-    return EnrolmentEvent.objects.create(
+    event = EnrolmentEvent.objects.create(
         enrolment=enrolment,
         area_code=enrolment.area_code,
         kind=kind,
@@ -76,6 +77,8 @@ def _record(
         recorded_by=user,
         idempotency_key=idempotency_key,
     )
+    hooks.enrolment_event_recorded(event)
+    return event
 
 
 def review_basis_of(household: Household, beneficiary: Person | None = None) -> str:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "funerals",
     "rescue",
     "marriage",
+    "partners",
     # the top layer: reads every business line
     "cockpit",
     "portal",

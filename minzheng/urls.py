@@ -36,6 +36,7 @@ urlpatterns = [
     path("policy/", include("policy.urls")),
     path("funerals/", include("funerals.urls")),
     path("rescue/", include("rescue.urls")),
+    path("partners/", include("partners.urls")),
     path("cockpit/", include("cockpit.urls")),
     path("my/", include("portal.urls")),
     path("admin/", admin.site.urls),

@@ -55,6 +55,9 @@ $PY manage.py seed_rescue_demo
 say "演示婚姻登记 manage.py seed_marriage_demo"
 $PY manage.py seed_marriage_demo
 
+say "演示接口客户端 manage.py seed_partners_demo"
+$PY manage.py seed_partners_demo
+
 say "启动后台任务进程 starting the task worker (manage.py db_worker)"
 $PY manage.py db_worker &
 worker=$!

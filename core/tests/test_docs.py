@@ -34,6 +34,7 @@ APPS = {
     "marriage",
     "minzheng",
     "monitoring",
+    "partners",
     "payments",
     "policy",
     "portal",
