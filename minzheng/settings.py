@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "grid",
     "monitoring",
     "supervision",
+    "outreach",
+    "eldercare",
     # the top layer: reads every business line
     "cockpit",
 ]

@@ -27,6 +27,8 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("supervision/", include("supervision.urls")),
     path("grid/", include("grid.urls")),
+    path("outreach/", include("outreach.urls")),
+    path("eldercare/", include("eldercare.urls")),
     path("assistance/", include("assistance.urls")),
     path("policy/", include("policy.urls")),
     path("cockpit/", include("cockpit.urls")),

@@ -50,4 +50,16 @@ DEMO_AMOUNTS: dict[str, object] = {
     K.DISABILITY_CARE_AMOUNTS: {"1": "100", "2": "80"},
     K.ORPHAN_AMOUNT: "1400",
     K.UNSUPPORTED_CHILD_AMOUNT: "1400",
+    # 高龄津贴 by age band (from_age..to_age inclusive; to_age null = and above), yuan per month
+    K.ELDERLY_ALLOWANCE_TIERS: [
+        {"from_age": 80, "to_age": 89, "amount": "50"},
+        {"from_age": 90, "to_age": 99, "amount": "100"},
+        {"from_age": 100, "to_age": None, "amount": "500"},
+    ],
+    # 经济困难老年人服务补贴: 低保 or 特困 elderly from min_age
+    K.ELDERLY_SERVICE_AMOUNT: {"min_age": 60, "amount": "50"},
+    # 经济困难失能老年人护理补贴 by the assessed level (the 特困 self-care scale)
+    K.ELDERLY_CARE_AMOUNTS: {"partly_disabled": "100", "fully_disabled": "200"},
+    # 政府购买居家养老服务: hours a month by the person's class, and the county's hourly price cap
+    K.HOME_CARE_HOURS: {"tekun": 30, "dibao": 20, "elderly_allowance": 10},
 }
