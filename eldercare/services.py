@@ -218,7 +218,7 @@ def hours_for(person: Person, on_date: date) -> tuple[int, str]:
     classes = home_care_classes(person)
     policy = Policy.for_area(person.area_code, on_date)
     hours = rules.home_care_hours(policy, {str(c) for c in classes})
-    names = "、".join(Programme(c).label for c in sorted(classes)) or "无"
+    names = "、".join(str(Programme(c).label) for c in sorted(classes)) or "无"
     return hours, f"享受：{names}；每月{hours}小时"
 
 

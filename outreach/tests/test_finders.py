@@ -79,7 +79,7 @@ def test_people_already_enrolled_are_not_listed(worker_a):
 
 
 def test_disability_and_service_subsidies_are_found_from_grade_and_dibao(worker_a):
-    household, head = elder("陈低保", date(1960, 4, 4))  # 66, in a 低保 household
+    household, _head = elder("陈低保", date(1960, 4, 4))  # 66, in a 低保 household
     disabled = add_member(household, "陈小残", "20", date(1990, 6, 6), disability_type="4", disability_grade=3)
     enrol(
         programme="dibao",
