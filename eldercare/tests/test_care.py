@@ -22,7 +22,7 @@ TODAY = date(2026, 11, 20)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
-    return timezone.make_aware(datetime(2026, 11, day, hour, minute))
+    return timezone.make_aware(datetime(2026, 11, day, hour, minute))  # noqa: DTZ001 - local time, made aware
 
 
 def elder(name="周桂英", born=date(1940, 3, 3)):
