@@ -29,7 +29,7 @@ def findings_card(user, today: date) -> Card | None:
             reverse("outreach:detail", args=[f.pk]),
             None,
             "warning" if f.status == Finding.Status.OPEN else "",
-            f.reason[:40],
+            "",
         )
         for f in findings.filter(status=Finding.Status.OPEN).select_related("person").order_by("area_code", "id")[:ROWS]
     ]
