@@ -7,8 +7,22 @@ class EldercareConfig(AppConfig):
     verbose_name = "养老服务"
 
     def ready(self) -> None:
+        from datetime import time
+
         from core.navigation import NavItem, register_nav
-        from eldercare import capabilities, home_cards  # noqa: F401 - they register themselves
+        from eldercare import capabilities, home_cards, periodic  # noqa: F401 - they register themselves
+        from jobs.periodic import Every, Periodic, register_periodic
+
+        register_periodic(
+            Periodic(
+                key="eldercare.allowance_bands",
+                label="高龄津贴调档（满90、100周岁次月起）",
+                every=Every.MONTHLY,
+                day_of_month=25,
+                at=time(2, 45),
+                run=periodic.adjust_allowance_bands,
+            )
+        )
 
         register_nav(
             NavItem(

@@ -51,7 +51,8 @@ def findings(request):
     else:
         village = ""
     if request.GET.get("export") == "xlsx":
-        names = dict(Area.objects.filter(level="village").values_list("code", "name"))
+        codes = {code[:12] for code in rows.values_list("area_code", flat=True).distinct()}
+        names = dict(Area.objects.filter(code__in=codes).values_list("code", "name"))
         return xlsx_response(
             "政策找人",
             [

@@ -131,3 +131,30 @@ def test_hours_beyond_the_order_are_flagged(clerk_a):
         carer=carer, order=order, item=meals, started_at=at(5, 8), ended_at=at(5, 9), confirm_code=code
     )
     assert extra.flag == "outside_order" and "30小时" in why
+
+
+def test_the_allowance_moves_to_the_next_band_the_month_after_the_90th_birthday(worker_a):
+    from eldercare.periodic import adjust_allowance_bands
+
+    household = HouseholdFactory(area_code=VILLAGE_A, head__name="郑九十", head__birth_date=date(1936, 11, 28))
+    enrolment = enrol(
+        programme="elderly_allowance",
+        household=household,
+        beneficiary=household.head,
+        monthly_amount=Decimal("50"),
+        decided_on=date(2025, 1, 5),
+    )
+    younger = HouseholdFactory(area_code=VILLAGE_A, head__name="王八九", head__birth_date=date(1936, 12, 2))
+    enrol(
+        programme="elderly_allowance",
+        household=younger,
+        beneficiary=younger.head,
+        monthly_amount=Decimal("50"),
+        decided_on=date(2025, 1, 5),
+    )
+    assert adjust_allowance_bands(date(2026, 11, 25))["adjusted"] == 1
+    enrolment.refresh_from_db()
+    assert enrolment.monthly_amount == Decimal("100")
+    event = enrolment.events.get(kind="adjusted")
+    assert event.effective_month == date(2026, 12, 1) and "90" in event.reason
+    assert adjust_allowance_bands(date(2026, 11, 25))["adjusted"] == 0
