@@ -3,7 +3,8 @@
     python bench/care.py            # 10,000,000 residents, 300,000 高龄津贴 enrolments
     python bench/care.py --quick    # 1,000,000 residents, 30,000 enrolments
 
-A database of its own (a copy of the bench template, bench/common.py), filled set-based with
+A database of its own (migrated by the bench: the shared template of bench/common.py is named after
+one branch's migrations), filled set-based with
 INSERT … SELECT generate_series: residents spread over 100 counties of one province (ages 0–100,
 one in 16 with a disability grade), a household per three residents, 低保 for 3 % of households,
 特困 for some elderly, and 高龄津贴 enrolments in one county (the roll). The province's policy is a
@@ -105,13 +106,23 @@ def find_floor() -> float:
     return scanned + written
 
 
+def own_database(keep: bool) -> str:
+    """A database of its own, migrated in this process: the shared bench template is named after one
+    branch's migrations and another branch's bench may drop it while this one copies it."""
+    dbname = f"minzheng_bench_care_{os.getpid()}"
+    common._pg_admin(f'DROP DATABASE IF EXISTS "{dbname}"')
+    common._pg_admin(f'CREATE DATABASE "{dbname}"')
+    os.environ["DATABASE_URL"] = f"{common.PG_SERVER}/{dbname}"
+    return dbname
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     n, roll_size = (1_000_000, 30_000) if args.quick else (10_000_000, 300_000)
-    database = common.use_database("postgres", "care", keep=args.keep)
+    database = own_database(keep=args.keep)
     os.environ.update({"MINZHENG_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "minzheng.settings"})
     try:
         return run(n, roll_size)
@@ -122,7 +133,12 @@ def main() -> int:
 
 def run(n: int, roll_size: int) -> int:
     common.setup_django()
+    from django.core.management import call_command
     from django.db import connection
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    print(f"BENCH info migrated in {time.perf_counter() - started:.1f} s", flush=True)
 
     from areas.jurisdiction import system_scope
     from outreach.services import find_eligible
