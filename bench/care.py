@@ -41,7 +41,7 @@ INSERT INTO registry_person (id, area_code, id_number, name, name_pinyin, name_i
   labour_capacity, employment, education, life_status, death_date, created_at, updated_at)
 SELECT 1000000 + g, {COUNTY} || lpad((1 + (g / 100) %% 20)::text, 3, '0') || lpad((201 + (g / 2000) %% 30)::text, 3, '0'),
   lpad(g::text, 18, '0'), (ARRAY['张','李','王','刘','陈','杨','赵','黄'])[1 + g %% 8] || '某', '', '',
-  CASE WHEN g %% 2 = 0 THEN 'F' ELSE 'M' END, DATE '1925-01-01' + ((g * 7919) %% 36500), '汉族', '', '', '',
+  CASE WHEN g %% 2 = 0 THEN 'F' ELSE 'M' END, DATE '1925-01-01' + ((g::bigint * 7919) %% 36500)::int, '汉族', '', '', '',
   CASE WHEN g %% 16 = 0 THEN '4' ELSE '' END, CASE WHEN g %% 16 = 0 THEN 1 + (g / 16) %% 4 END, '', '', 'full', '', '', 'alive',
   NULL, now(), now()
 FROM generate_series(1, %(n)s) g;
