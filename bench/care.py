@@ -61,7 +61,7 @@ INSERT INTO ledger_enrolment (area_code, programme, certificate_number, status, 
   care_arrangement, classified_extra, payee_name, payee_id_number, payee_relation, payee_exception_reason)
 SELECT h.area_code, 'dibao', '', 'in_payment', 3, 600, DATE '2024-01-01', NULL, 'stable', DATE '2024-01-01', 1, now(), now(),
   NULL, h.id, '', 0, '', '', '', ''
-FROM registry_household h WHERE h.id %% 33 = 0;
+FROM registry_household h WHERE (h.id / 3) %% 33 = 0;
 INSERT INTO ledger_enrolment (area_code, programme, certificate_number, status, covered_members, monthly_amount,
   start_month, end_month, review_basis, last_reviewed_on, version, created_at, updated_at, beneficiary_id, household_id,
   care_arrangement, classified_extra, payee_name, payee_id_number, payee_relation, payee_exception_reason)
