@@ -122,6 +122,7 @@ def find_elderly_allowance(run: FindRun) -> FindSql:
     table, params = values_table(rows, ["county", "latest", "earliest", "from_age", "label", "amount", "amount_text"])
     if not table:
         return None
+    oldest_band = max(row[1] for row in rows)  # nobody younger than every county's first band is read further
     sql = f"""
 SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
  {BIRTH_YEAR} || '年' || {BIRTH_MONTH} || '月出生，' || ({BIRTH_YEAR} + t.from_age) || '年' || {BIRTH_MONTH}
@@ -130,8 +131,8 @@ SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_co
 FROM registry_person p
 JOIN ({table}) t ON substr(p.area_code, 1, 6) = t.county AND p.birth_date <= t.latest AND p.birth_date > t.earliest
 {CURRENT_HOUSEHOLD}
-WHERE {LIVING}"""  # noqa: S608 - constant fragments only; every value is a parameter
-    return sql, params
+WHERE {LIVING} AND p.birth_date <= %s"""  # noqa: S608 - constant fragments only; every value is a parameter
+    return sql, [*params, oldest_band]
 
 
 def find_disability_care(run: FindRun) -> FindSql:
@@ -151,7 +152,7 @@ SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_co
 FROM registry_person p
 JOIN ({table}) t ON substr(p.area_code, 1, 6) = t.county AND p.disability_grade = t.grade
 {CURRENT_HOUSEHOLD}
-WHERE {LIVING}"""  # noqa: S608 - constant fragments only; every value is a parameter
+WHERE {LIVING} AND p.disability_grade IS NOT NULL"""  # noqa: S608 - constant fragments only; every value is a parameter
     return sql, params
 
 
@@ -196,8 +197,8 @@ SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_co
 FROM registry_person p
 JOIN ({table}) t ON substr(p.area_code, 1, 6) = t.county AND p.birth_date <= t.latest
 {CURRENT_HOUSEHOLD}
-WHERE {LIVING} AND ({IN_DIBAO} OR {IN_TEKUN})"""  # noqa: S608 - constant fragments only
-    return sql, params
+WHERE {LIVING} AND p.birth_date <= %s AND ({IN_DIBAO} OR {IN_TEKUN})"""  # noqa: S608 - constant fragments only
+    return sql, [*params, max(row[1] for row in rows)]
 
 
 register_finder(Programme.ELDERLY_ALLOWANCE, "高龄津贴：按出生日期达到津贴年龄", find_elderly_allowance)
