@@ -6,10 +6,11 @@ the catalogue sets for the item, ServiceItemVersion.refusal_notice_wd).
 The engine (cases.*) owns steps, clocks and the timeline; this module owns what the regulation asks
 before a step may pass. Every check is also registered as an approval guard (cases.hooks)."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 
 from assistance.casework import Application, Appraisal, LocalPractice, SpotCheckItem, Survey
 from assistance.errors import AssistanceCode
@@ -40,6 +41,8 @@ ITEM_OF = {
     Programme.ORPHAN: "orphan",
     Programme.UNSUPPORTED_CHILD: "unsupported_child",
     Programme.CHILD_IN_DIFFICULTY: "children_in_difficulty",
+    Programme.ELDERLY_ALLOWANCE: "elderly_allowance",
+    Programme.ELDERLY_SERVICE: "elderly_service_subsidy",
 }
 PROGRAMME_OF_ITEM = {code: programme for programme, code in ITEM_OF.items()}
 MEANS_TESTED = {
@@ -317,9 +320,47 @@ def compute_amount(application: Application, on_date: date) -> tuple[Decimal, st
         # paid only where local policy sets child.difficulty_amount (children/rules.py difficulty_allowance)
         amount = policy.amount(K.CHILD_DIFFICULTY_AMOUNT)
         return amount, f"困境儿童基本生活补贴{amount}元/月"
+    if programme in (Programme.ELDERLY_ALLOWANCE, Programme.ELDERLY_SERVICE):
+        return _elderly_amount(application, policy, on_date)
     amount = Decimal(str(application.facts.get("requested_amount", "0")))
     _require(amount > 0, AssistanceCode.AMOUNT, "请填写救助金额")
     return amount, f"一次性救助{amount}元"
+
+
+def _elderly_amount(application: Application, policy: Policy, on_date: date) -> tuple[Decimal, str]:
+    """高龄津贴 by the age band of the first month paid; 服务补贴 for 低保/特困 elderly (policy.rules)."""
+    person = application.beneficiary
+    label = Programme(application.programme).label
+    if application.programme == Programme.ELDERLY_ALLOWANCE:
+        start = rules.elderly_allowance_start(policy, person.birth_date, on_date)
+        amount = rules.elderly_allowance_for_month(policy, person.birth_date, start) if start else None
+        if amount is None:
+            raise DomainError(AssistanceCode.NOT_ELIGIBLE, f"不符合{label}条件：未达到高龄津贴起始年龄")
+        tier = rules.elderly_allowance_tier(policy, rules.age_on(person.birth_date, start - timedelta(days=1)))
+        return amount, f"{label}（{tier.label}）{amount}元/月，自{start:%Y年%m月}起发放"
+    open_programmes = set(
+        Enrolment.objects.filter(
+            Q(household=application.household, beneficiary__isnull=True) | Q(beneficiary=person),
+            status__in=["in_payment", "gradual_exit"],
+        ).values_list("programme", flat=True)
+    )
+    amount = rules.elderly_service_subsidy(
+        policy,
+        age=rules.age_on(person.birth_date, on_date),
+        in_dibao=Programme.DIBAO in open_programmes,
+        in_tekun=Programme.TEKUN in open_programmes,
+    )
+    if amount is None:
+        raise DomainError(AssistanceCode.NOT_ELIGIBLE, f"不符合{label}条件：须为达到年龄的低保或特困老年人")
+    return amount, f"{label}{amount}元/月"
+
+
+def payment_not_before(application: Application, on_date: date) -> date | None:
+    """A later first month than the one after the decision, where the programme's rule says so."""
+    if application.programme == Programme.ELDERLY_ALLOWANCE and application.beneficiary_id:
+        policy = Policy.for_area(application.area_code, application.accepted_on)
+        return rules.elderly_allowance_start(policy, application.beneficiary.birth_date, on_date)
+    return None
 
 
 # ------------------------------------------------------------------------------ decision
@@ -353,6 +394,7 @@ def confirm_application(*, user, application: Application, on_date: date, opinio
                 case_reference=application.case.receipt_no,
                 user=user,
                 working={"working": working},
+                not_before=payment_not_before(application, on_date),
             )
         # The decision is recorded first: the engine's approval guard lets the last step pass only
         # for an application that has one, so nobody can confirm around the ledger.

@@ -6,6 +6,7 @@ from django.db import models
 
 class LedgerCode(models.TextChoices):
     AMOUNT = "amount", "保障金额不正确"
+    CARE_ARRANGEMENT = "care_arrangement", "供养方式不正确"
     BENEFICIARY_MISSING = "beneficiary_missing", "未指定享受人"
     CONCURRENT_CHANGE = "concurrent_change", "保障对象刚被其他人修改"
     INCOMPATIBLE = "incompatible", "不得同时享受"

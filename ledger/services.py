@@ -25,6 +25,9 @@ PERSONAL_PROGRAMMES = {
     Programme.ORPHAN,
     Programme.UNSUPPORTED_CHILD,
     Programme.CHILD_IN_DIFFICULTY,
+    Programme.ELDERLY_ALLOWANCE,
+    Programme.ELDERLY_SERVICE,
+    Programme.ELDERLY_CARE,
 }
 
 
@@ -136,10 +139,12 @@ def enrol(
     case_reference: str = "",
     user=None,
     working: dict | None = None,
+    not_before: date | None = None,
 ) -> Enrolment:
-    """纳入保障: payment starts the month after the decision; incompatible programmes are refused.
-    The review interval comes from the household's facts (`review_basis_of`) unless a clerk's
-    assessment names it."""
+    """纳入保障: payment starts the month after the decision (or from `not_before` when a rule starts
+    it later: 高龄津贴 from the month after the birthday, policy.rules.elderly_allowance_start);
+    incompatible programmes are refused. The review interval comes from the household's facts
+    (`review_basis_of`) unless a clerk's assessment names it."""
     if programme in PERSONAL_PROGRAMMES and beneficiary is None:
         raise DomainError(LedgerCode.BENEFICIARY_MISSING, f"{Programme(programme).label}须指定享受人")
     if monthly_amount <= 0:
@@ -157,7 +162,7 @@ def enrol(
         area_code=household.area_code,
         covered_members=covered_members,
         monthly_amount=monthly_amount,
-        start_month=next_month_start(decided_on),
+        start_month=max(next_month_start(decided_on), month_start(not_before or decided_on)),
         review_basis=review_basis,
         last_reviewed_on=decided_on,
     )
@@ -385,5 +390,35 @@ def keep_after_review(
         user=user,
         case_reference=case_reference,
         amount_after=enrolment.monthly_amount,
+    )
+    return enrolment
+
+
+@transaction.atomic
+def set_care_arrangement(
+    enrolment: Enrolment, *, arrangement: str, decided_on: date, reason: str, user=None, case_reference: str = ""
+) -> Enrolment:
+    """供养方式 of a 特困 enrolment: 集中供养 when the person is admitted to an institution, 分散供养
+    when they leave it (eldercare.services). Recorded as an event; the amount is unchanged here."""
+    if enrolment.programme != Programme.TEKUN:
+        raise DomainError(LedgerCode.CARE_ARRANGEMENT, "只有特困人员有供养方式")
+    if arrangement not in Enrolment.CareArrangement.values:
+        raise DomainError(LedgerCode.CARE_ARRANGEMENT, "供养方式只能是分散供养或集中供养")
+    if not enrolment.is_open:
+        raise DomainError(LedgerCode.STOPPED, "已停保的对象不能变更供养方式")
+    if enrolment.care_arrangement == arrangement:
+        return enrolment
+    before = enrolment.care_arrangement
+    _move(enrolment, care_arrangement=arrangement)
+    _record(
+        enrolment,
+        EnrolmentEvent.Kind.ADJUSTED,
+        month=month_start(decided_on),
+        reason=reason,
+        user=user,
+        case_reference=case_reference,
+        amount_before=enrolment.monthly_amount,
+        amount_after=enrolment.monthly_amount,
+        details={"care_arrangement": [before, arrangement]},
     )
     return enrolment

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "rescue",
     "marriage",
     "partners",
+    "outreach",
+    "eldercare",
     # the top layer: reads every business line
     "cockpit",
     "portal",

@@ -32,6 +32,8 @@ urlpatterns = [
     path("medical/", include("medical.urls")),
     path("relief/", include("relief.urls")),
     path("marriage/", include("marriage.urls")),
+    path("outreach/", include("outreach.urls")),
+    path("eldercare/", include("eldercare.urls")),
     path("assistance/", include("assistance.urls")),
     path("policy/", include("policy.urls")),
     path("funerals/", include("funerals.urls")),

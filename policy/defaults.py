@@ -73,6 +73,18 @@ DEMO_AMOUNTS: dict[str, object] = {
     },
     # 生态安葬奖补 per case (yuan), by burial method, paid to the family
     K.ECO_BURIAL_REWARDS: {"tree": "1000", "flower": "1000", "lawn": "800", "scatter": "2000", "wall": "500"},
+    # 高龄津贴 by age band (from_age..to_age inclusive; to_age null = and above), yuan per month
+    K.ELDERLY_ALLOWANCE_TIERS: [
+        {"from_age": 80, "to_age": 89, "amount": "50"},
+        {"from_age": 90, "to_age": 99, "amount": "100"},
+        {"from_age": 100, "to_age": None, "amount": "500"},
+    ],
+    # 经济困难老年人服务补贴: 低保 or 特困 elderly from min_age
+    K.ELDERLY_SERVICE_AMOUNT: {"min_age": 60, "amount": "50"},
+    # 经济困难失能老年人护理补贴 by the assessed level (the 特困 self-care scale)
+    K.ELDERLY_CARE_AMOUNTS: {"partly_disabled": "100", "fully_disabled": "200"},
+    # 政府购买居家养老服务: hours a month by the person's class, and the county's hourly price cap
+    K.HOME_CARE_HOURS: {"tekun": 30, "dibao": 20, "elderly_allowance": 10},
 }
 
 # Marriage registration: national law (民法典 婚姻家庭编, in force 1 January 2021), the same in every

@@ -110,6 +110,23 @@ def describe_value(key: str, value) -> str:
         return "计入" if value else "不计入"
     if key == K.MARRIAGE_MIN_AGES and isinstance(value, dict):
         return f"男{value.get('M', '—')}周岁，女{value.get('F', '—')}周岁"
+    if key == K.ELDERLY_ALLOWANCE_TIERS and isinstance(value, list):
+        bands = [
+            f"{b.get('from_age')}周岁以上"
+            if b.get("to_age") in (None, "")
+            else f"{b.get('from_age')}—{b.get('to_age')}周岁"
+            for b in value
+            if isinstance(b, dict)
+        ]
+        amounts = [b.get("amount") for b in value if isinstance(b, dict)]
+        return "；".join(f"{band}{amount}元" for band, amount in zip(bands, amounts, strict=True)) or "未设置"
+    if key == K.ELDERLY_SERVICE_AMOUNT and isinstance(value, dict):
+        return f"{value.get('min_age')}周岁以上低保、特困老年人{value.get('amount')}元"
+    if key == K.ELDERLY_CARE_AMOUNTS and isinstance(value, dict):
+        return "；".join(f"{SELF_CARE_LABELS.get(level, level)}{amount}元" for level, amount in value.items())
+    if key == K.HOME_CARE_HOURS and isinstance(value, dict):
+        classes = {"tekun": "特困人员", "dibao": "低保对象", "elderly_allowance": "高龄老人"}
+        return "；".join(f"{classes.get(c, c)}{hours}小时" for c, hours in value.items())
     if key == K.DISABILITY_CARE_AMOUNTS and isinstance(value, dict):
         return "；".join(f"{GRADES.get(str(grade), grade)}{amount}元" for grade, amount in value.items())
     if key == K.CHILD_VISIT_DAYS and isinstance(value, dict):

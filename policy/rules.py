@@ -452,3 +452,91 @@ def incompatible_with(policy: Policy, programme: str, existing: set[str]) -> str
         if programme == b and a in existing:
             return a
     return None
+
+
+# ---------------------------------------------------------------- elderly (养老服务)
+
+
+@dataclass(frozen=True)
+class AgeTier:
+    """One band of 高龄津贴: ages from_age..to_age inclusive (to_age None = and above)."""
+
+    from_age: int
+    to_age: int | None
+    amount: Decimal
+
+    @property
+    def label(self) -> str:
+        return f"{self.from_age}周岁以上" if self.to_age is None else f"{self.from_age}—{self.to_age}周岁"
+
+
+def elderly_allowance_tiers(policy: Policy) -> list[AgeTier]:
+    """The county's 高龄津贴 bands (parameter elderly.allowance_tiers), youngest first."""
+    tiers = [
+        AgeTier(
+            int(t["from_age"]), None if t.get("to_age") in (None, "") else int(t["to_age"]), Decimal(str(t["amount"]))
+        )
+        for t in policy.items(K.ELDERLY_ALLOWANCE_TIERS)
+    ]
+    return sorted(tiers, key=lambda t: t.from_age)
+
+
+def age_reached_on(birth_date: date, age: int) -> date:
+    """The day a person reaches `age` 周岁: the same day `age` years on, the month's last day when the
+    month has no such day (29 Feb → 28 Feb; 民法典 第二百零二条)."""
+    return add_months(birth_date, 12 * age)
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Full years (周岁) on `day`."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def elderly_allowance_tier(policy: Policy, age: int) -> AgeTier | None:
+    """高龄津贴 band for an age, None below the first band (the county's own tiers)."""
+    for tier in elderly_allowance_tiers(policy):
+        if age >= tier.from_age and (tier.to_age is None or age <= tier.to_age):
+            return tier
+    return None
+
+
+def elderly_allowance_start(policy: Policy, birth_date: date, decided_on: date) -> date | None:
+    """First month 高龄津贴 is paid: the month after the later of reaching the first band's age and the
+    decision (津贴自年满周岁或审批的次月起发放); None when the person never reaches a band."""
+    tiers = elderly_allowance_tiers(policy)
+    if not tiers:
+        return None
+    reached = age_reached_on(birth_date, tiers[0].from_age)
+    return next_month_start(max(reached, decided_on))
+
+
+def elderly_allowance_for_month(policy: Policy, birth_date: date, month: date) -> Decimal | None:
+    """高龄津贴 for a month: the band of the age reached by the end of the month before (a band
+    starts the month after the birthday), None when not eligible."""
+    day_before = month.replace(day=1) - timedelta(days=1)
+    tier = elderly_allowance_tier(policy, age_on(birth_date, day_before))
+    return tier.amount if tier else None
+
+
+def elderly_service_subsidy(policy: Policy, *, age: int, in_dibao: bool, in_tekun: bool) -> Decimal | None:
+    """经济困难老年人服务补贴: 低保 or 特困 elderly from the county's minimum age."""
+    rule = policy.raw(K.ELDERLY_SERVICE_AMOUNT)
+    if age < int(rule["min_age"]) or not (in_dibao or in_tekun):
+        return None
+    return Decimal(str(rule["amount"]))
+
+
+def elderly_care_subsidy(policy: Policy, *, care_level: str | None, in_dibao: bool, in_tekun: bool) -> Decimal | None:
+    """经济困难失能老年人护理补贴: by the assessed care level (the 特困 self-care scale), for 低保 or 特困
+    elderly; a self-caring person gets none."""
+    if not care_level or not (in_dibao or in_tekun):
+        return None
+    amount = policy.raw(K.ELDERLY_CARE_AMOUNTS).get(care_level)
+    return Decimal(str(amount)) if amount is not None else None
+
+
+def home_care_hours(policy: Policy, classes: set[str]) -> int:
+    """政府购买居家养老服务 hours a month: the most generous of the classes the person is in (特困,
+    低保, 高龄津贴 …), 0 when in none."""
+    hours = policy.raw(K.HOME_CARE_HOURS)
+    return max((int(hours[c]) for c in classes if c in hours), default=0)

@@ -57,6 +57,10 @@ $PY manage.py seed_marriage_demo
 
 say "演示接口客户端 manage.py seed_partners_demo"
 $PY manage.py seed_partners_demo
+say "演示养老服务数据 manage.py seed_eldercare_demo"
+$PY manage.py seed_eldercare_demo
+say "政策找人 manage.py find_eligible_people"
+$PY manage.py find_eligible_people
 
 say "启动后台任务进程 starting the task worker (manage.py db_worker)"
 $PY manage.py db_worker &

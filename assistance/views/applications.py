@@ -129,6 +129,7 @@ def apply(request):
         "members": members,
         "exclusions": Exclusion.LABELS.items(),
         "existing_url": existing,
+        "chosen_beneficiary": request.POST.get("beneficiary") or request.GET.get("beneficiary", ""),
     }
     return render(request, "assistance/apply.html", context)
 

@@ -1,0 +1,49 @@
+from django.apps import AppConfig
+
+
+class EldercareConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "eldercare"
+    verbose_name = "养老服务"
+
+    def ready(self) -> None:
+        from datetime import time
+
+        from core.navigation import NavItem, register_nav
+        from eldercare import capabilities, home_cards, periodic  # noqa: F401 - they register themselves
+        from jobs.periodic import Every, Periodic, register_periodic
+
+        register_periodic(
+            Periodic(
+                key="eldercare.allowance_bands",
+                label="高龄津贴调档（满90、100周岁次月起）",
+                every=Every.MONTHLY,
+                day_of_month=25,
+                at=time(2, 45),
+                run=periodic.adjust_allowance_bands,
+            )
+        )
+
+        register_nav(
+            NavItem(
+                "养老服务",
+                "eldercare:index",
+                capabilities.MANAGE_ELDERCARE,
+                16,
+                "养老机构床位、入住，每千名老年人床位数",
+            )
+        )
+        register_nav(
+            NavItem(
+                "居家养老",
+                "eldercare:orders",
+                capabilities.MANAGE_ELDERCARE,
+                17,
+                "政府购买居家养老服务：派单、服务记录、结算",
+            )
+        )
+        register_nav(
+            NavItem(
+                "服务签到", "eldercare:serve", capabilities.RECORD_HOME_CARE, 10, "护理员上门服务签到，老人当面确认"
+            )
+        )

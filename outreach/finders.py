@@ -1,0 +1,207 @@
+"""Who qualifies and does not receive it (政策找人): a registry of finders, one per programme whose
+eligibility the platform can compute from what it knows, each a set-based SELECT over the registry
+and the ledger.
+
+A finder is `find(run) -> (sql, params) | None`: a SELECT of candidates with the columns
+`person_id, household_id, area_code, reason, monthly_amount`, for every county of the run, with
+the county's own policy (`run.policies`) passed in as a small table of values (`values_table`).
+`outreach.services.find_eligible` wraps each in one INSERT … SELECT that leaves out people already
+enrolled in the programme and people found before, so a finder says only who qualifies and why.
+Other business lines register theirs the same way (`register_finder`) in their AppConfig.ready().
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from core.months import add_months
+from policy import rules
+from policy.parameters import MissingParameter, Policy
+from policy.programmes import ParameterKey as K
+from policy.programmes import Programme
+from registry.models import Person
+
+
+@dataclass
+class FindRun:
+    """One run of the finders: the day, the horizon (people who reach an age by then are listed
+    ahead, so the visit comes before the first month they may be paid), and each county's policy."""
+
+    today: date
+    horizon: date
+    policies: dict[str, Policy] = field(default_factory=dict)  # county (6 digits) → policy in force
+    skipped: list[str] = field(default_factory=list)  # "county: parameter missing" notes
+
+    def born_by(self, age: int) -> date:
+        """The latest birth date of someone who is `age` 周岁 or older on the horizon."""
+        return add_months(self.horizon, -12 * age)
+
+    def counties_with(self, programme: str, read: Callable[[Policy], object]) -> list[tuple[str, object]]:
+        """(county, value) for every county whose policy has what `read` needs; the others are noted."""
+        found = []
+        for county, policy in sorted(self.policies.items()):
+            try:
+                found.append((county, read(policy)))
+            except MissingParameter as missing:
+                self.skipped.append(f"{county} {Programme(programme).label}：{missing}")
+        return found
+
+
+FindSql = tuple[str, list] | None
+
+
+@dataclass(frozen=True)
+class Finder:
+    programme: str
+    label: str
+    find: Callable[[FindRun], FindSql]
+
+
+_FINDERS: dict[str, Finder] = {}
+
+
+def register_finder(programme: str, label: str, find: Callable[[FindRun], FindSql]) -> None:
+    """Add (or replace) the finder of a programme."""
+    _FINDERS[programme] = Finder(programme, label, find)
+
+
+def registered() -> list[Finder]:
+    return [_FINDERS[key] for key in sorted(_FINDERS)]
+
+
+def values_table(rows: list[tuple], columns: list[str]) -> tuple[str, list]:
+    """A small table of constants as SQL (`SELECT %s AS a, %s AS b UNION ALL SELECT …`) with its
+    parameters: one row per county and band, joined to the residents in one statement."""
+    if not rows:
+        return "", []
+    first = ", ".join(f"%s AS {column}" for column in columns)
+    rest = ", ".join(["%s"] * len(columns))
+    sql = " UNION ALL ".join([f"SELECT {first}", *([f"SELECT {rest}"] * (len(rows) - 1))])
+    return sql, [value for row in rows for value in row]
+
+
+def _yuan(amount: Decimal) -> str:
+    return f"{amount.normalize():f}"
+
+
+# the pieces of a reason, portable between SQLite and PostgreSQL (a date cast to text is ISO there)
+BIRTH_YEAR = "CAST(substr(CAST(p.birth_date AS TEXT), 1, 4) AS INTEGER)"
+BIRTH_MONTH = "CAST(substr(CAST(p.birth_date AS TEXT), 6, 2) AS INTEGER)"
+DISABILITY_TYPE = (
+    "CASE p.disability_type "
+    + " ".join(f"WHEN '{value}' THEN '{label}'" for value, label in Person.DisabilityType.choices if value)
+    + " ELSE '残疾' END"
+)
+LIVING = "p.life_status = 'alive'"
+CURRENT_HOUSEHOLD = "JOIN registry_membership m ON m.person_id = p.id AND m.end_date IS NULL"
+IN_DIBAO = """EXISTS (SELECT 1 FROM ledger_enrolment d WHERE d.household_id = m.household_id
+ AND d.programme = 'dibao' AND d.beneficiary_id IS NULL AND d.status IN ('in_payment', 'gradual_exit'))"""
+IN_TEKUN = """EXISTS (SELECT 1 FROM ledger_enrolment k WHERE k.beneficiary_id = p.id
+ AND k.programme = 'tekun' AND k.status IN ('in_payment', 'gradual_exit'))"""
+
+
+def find_elderly_allowance(run: FindRun) -> FindSql:
+    """高龄津贴: everyone alive who is in a band of the county's tiers on the horizon (age from the
+    registry's birth date, itself read from the ID number), policy.rules.elderly_allowance_tier."""
+    rows = []
+    for county, tiers in run.counties_with(Programme.ELDERLY_ALLOWANCE, rules.elderly_allowance_tiers):
+        for tier in tiers:
+            earliest = date(1, 1, 1) if tier.to_age is None else run.born_by(tier.to_age + 1)
+            rows.append(
+                (
+                    county,
+                    run.born_by(tier.from_age),
+                    earliest,
+                    tier.from_age,
+                    tier.label,
+                    tier.amount,
+                    _yuan(tier.amount),
+                )
+            )
+    table, params = values_table(rows, ["county", "latest", "earliest", "from_age", "label", "amount", "amount_text"])
+    if not table:
+        return None
+    oldest_band = max(row[1] for row in rows)  # nobody younger than every county's first band is read further
+    sql = f"""
+SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
+ {BIRTH_YEAR} || '年' || {BIRTH_MONTH} || '月出生，' || ({BIRTH_YEAR} + t.from_age) || '年' || {BIRTH_MONTH}
+ || '月年满' || t.from_age || '周岁，属' || t.label || '档（每月' || t.amount_text || '元），未享受高龄津贴' AS reason,
+ t.amount AS monthly_amount
+FROM registry_person p
+JOIN ({table}) t ON substr(p.area_code, 1, 6) = t.county AND p.birth_date <= t.latest AND p.birth_date > t.earliest
+{CURRENT_HOUSEHOLD}
+WHERE {LIVING} AND p.birth_date <= %s"""  # noqa: S608 - constant fragments only; every value is a parameter
+    return sql, [*params, oldest_band]
+
+
+def find_disability_care(run: FindRun) -> FindSql:
+    """重度残疾人护理补贴: a disability grade the county pays care for (一、二级), policy.rules.disability_subsidies."""
+    rows = []
+    for county, amounts in run.counties_with(Programme.DISABILITY_CARE, lambda p: p.raw(K.DISABILITY_CARE_AMOUNTS)):
+        for grade, amount in amounts.items():
+            rows.append((county, int(grade), Decimal(str(amount)), _yuan(Decimal(str(amount)))))
+    table, params = values_table(rows, ["county", "grade", "amount", "amount_text"])
+    if not table:
+        return None
+    sql = f"""
+SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
+ '持残疾证（' || {DISABILITY_TYPE} || p.disability_grade || '级），属重度残疾人，每月' || t.amount_text
+ || '元，未享受重度残疾人护理补贴' AS reason,
+ t.amount AS monthly_amount
+FROM registry_person p
+JOIN ({table}) t ON substr(p.area_code, 1, 6) = t.county AND p.disability_grade = t.grade
+{CURRENT_HOUSEHOLD}
+WHERE {LIVING} AND p.disability_grade IS NOT NULL"""  # noqa: S608 - constant fragments only; every value is a parameter
+    return sql, params
+
+
+def find_disability_living(run: FindRun) -> FindSql:
+    """困难残疾人生活补贴: a disabled person (any grade) in a household receiving 低保."""
+    rows = [
+        (county, amount, _yuan(amount))
+        for county, amount in run.counties_with(
+            Programme.DISABILITY_LIVING, lambda p: p.amount(K.DISABILITY_LIVING_AMOUNT)
+        )
+    ]
+    table, params = values_table(rows, ["county", "amount", "amount_text"])
+    if not table:
+        return None
+    sql = f"""
+SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
+ '持残疾证（' || {DISABILITY_TYPE} || p.disability_grade || '级），所在家庭享受低保，每月' || t.amount_text
+ || '元，未享受困难残疾人生活补贴' AS reason,
+ t.amount AS monthly_amount
+FROM registry_person p
+JOIN ({table}) t ON substr(p.area_code, 1, 6) = t.county
+{CURRENT_HOUSEHOLD}
+WHERE {LIVING} AND p.disability_grade IS NOT NULL AND {IN_DIBAO}"""  # noqa: S608 - constant fragments only
+    return sql, params
+
+
+def find_elderly_service(run: FindRun) -> FindSql:
+    """经济困难老年人服务补贴: 低保 or 特困 elderly from the county's minimum age, policy.rules.elderly_service_subsidy."""
+    rows = []
+    for county, rule in run.counties_with(Programme.ELDERLY_SERVICE, lambda p: p.raw(K.ELDERLY_SERVICE_AMOUNT)):
+        amount = Decimal(str(rule["amount"]))
+        rows.append((county, run.born_by(int(rule["min_age"])), int(rule["min_age"]), amount, _yuan(amount)))
+    table, params = values_table(rows, ["county", "latest", "min_age", "amount", "amount_text"])
+    if not table:
+        return None
+    sql = f"""
+SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
+ {BIRTH_YEAR} || '年' || {BIRTH_MONTH} || '月出生，年满' || t.min_age || '周岁，'
+ || CASE WHEN {IN_TEKUN} THEN '本人为特困人员' ELSE '所在家庭享受低保' END
+ || '，每月' || t.amount_text || '元，未享受经济困难老年人服务补贴' AS reason,
+ t.amount AS monthly_amount
+FROM registry_person p
+JOIN ({table}) t ON substr(p.area_code, 1, 6) = t.county AND p.birth_date <= t.latest
+{CURRENT_HOUSEHOLD}
+WHERE {LIVING} AND p.birth_date <= %s AND ({IN_DIBAO} OR {IN_TEKUN})"""  # noqa: S608 - constant fragments only
+    return sql, [*params, max(row[1] for row in rows)]
+
+
+register_finder(Programme.ELDERLY_ALLOWANCE, "高龄津贴：按出生日期达到津贴年龄", find_elderly_allowance)
+register_finder(Programme.DISABILITY_CARE, "重度残疾人护理补贴：残疾等级一、二级", find_disability_care)
+register_finder(Programme.DISABILITY_LIVING, "困难残疾人生活补贴：低保家庭的残疾人", find_disability_living)
+register_finder(Programme.ELDERLY_SERVICE, "经济困难老年人服务补贴：低保、特困老年人", find_elderly_service)
