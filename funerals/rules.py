@@ -1,5 +1,5 @@
 """The funeral programmes' rules as pure functions of the policy in force and the facts (docs/domain.md
-§12.2): no database, so a table test states every case.
+§14.2): no database, so a table test states every case.
 
 Local policy (the demo county's choice, every number a dated policy parameter):
 - 基本殡葬服务费用减免: a deceased whose household registration (户籍) is in the county has the basic

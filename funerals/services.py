@@ -1,4 +1,4 @@
-"""Deaths from every source, and the funeral services they lead to (docs/domain.md §12).
+"""Deaths from every source, and the funeral services they lead to (docs/domain.md §14).
 
 One death per person (`Death`, unique per person): the first source that reports it goes through the
 single death service `registry.services.register_death` (the registry's record, then every death

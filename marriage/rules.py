@@ -1,4 +1,4 @@
-"""The rules of marriage registration as pure functions (docs/domain.md §12).
+"""The rules of marriage registration as pure functions (docs/domain.md §16).
 
 Each function takes facts and the numbers in force (a `policy.parameters.Policy`, a calendar) and
 returns a result with its working — the lines the registrar reads out at the window — and, when a

@@ -1,4 +1,4 @@
-"""Disaster relief (救灾) and campaigns (专项行动) — docs/domain.md §12, ADR 0025.
+"""Disaster relief (救灾) and campaigns (专项行动) — docs/domain.md §13, ADR 0030.
 
 - `DisasterEvent`: one disaster (type, start, the areas it hit), declared by the county.
 - `ReportDeadline`: when each level must have reported each stage (初报/续报/核报), dated data.

@@ -1,4 +1,4 @@
-"""Relief's rules as pure functions (docs/domain.md §12): the relief amount of a household from
+"""Relief's rules as pure functions (docs/domain.md §13): the relief amount of a household from
 dated policy data, and when a level must have reported a stage."""
 
 from dataclasses import dataclass

@@ -4,7 +4,7 @@ Two guards keep a store from issuing what it does not hold: every issue is a con
 (`on_hand = on_hand - n WHERE on_hand >= n`), so two clerks issuing the last quilts at the same
 moment cannot both succeed — the second UPDATE waits for the first row lock and then matches no
 row; and a CHECK constraint (`on_hand >= 0`) refuses any write that would go below zero. Every
-movement is an append-only `StockMovement` carrying the balance after it (ADR 0025)."""
+movement is an append-only `StockMovement` carrying the balance after it (ADR 0030)."""
 
 import base64
 import binascii

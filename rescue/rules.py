@@ -1,4 +1,4 @@
-"""The rescue station's time rules as pure functions (docs/domain.md §13.2); a table test states them.
+"""The rescue station's time rules as pure functions (docs/domain.md §15.2); a table test states them.
 
 救助期限 (城市生活无着的流浪乞讨人员救助管理办法实施细则 第十五条): a stay lasts no longer than the county's
 `rescue.stay_days` (10 by national default) in calendar days, the day of arrival counting as the first;

@@ -1,4 +1,4 @@
-"""The rescue station's work (docs/domain.md §13): intake, identity search, extension, missing-person
+"""The rescue station's work (docs/domain.md §15): intake, identity search, extension, missing-person
 notice, return home or placement, the overdue warning and the monthly statistics."""
 
 from calendar import monthrange

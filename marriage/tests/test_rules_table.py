@@ -1,4 +1,4 @@
-"""Table test of the marriage rules (marriage.rules): one row per case, named by docs/domain.md §12."""
+"""Table test of the marriage rules (marriage.rules): one row per case, named by docs/domain.md §16."""
 
 from datetime import date
 
@@ -34,11 +34,11 @@ def party(name="张三", sex="M", born=date(2000, 1, 1), **extra):
 ON = date(2026, 3, 2)
 AGE_ROWS = [
     # (row, man born, woman born, allowed, failed rules)
-    ("§12.1 man 22 today, woman 20 today: allowed", date(2004, 3, 2), date(2006, 3, 2), True, []),
-    ("§12.1 man one day short of 22", date(2004, 3, 3), date(2000, 1, 1), False, ["age"]),
-    ("§12.1 woman one day short of 20", date(1990, 1, 1), date(2006, 3, 3), False, ["age"]),
-    ("§12.1 both under age: both named", date(2010, 1, 1), date(2010, 1, 1), False, ["age", "age"]),
-    ("§12.1 woman of 21 and man of 23", date(2003, 1, 1), date(2005, 1, 1), True, []),
+    ("§16.1 man 22 today, woman 20 today: allowed", date(2004, 3, 2), date(2006, 3, 2), True, []),
+    ("§16.1 man one day short of 22", date(2004, 3, 3), date(2000, 1, 1), False, ["age"]),
+    ("§16.1 woman one day short of 20", date(1990, 1, 1), date(2006, 3, 3), False, ["age"]),
+    ("§16.1 both under age: both named", date(2010, 1, 1), date(2010, 1, 1), False, ["age", "age"]),
+    ("§16.1 woman of 21 and man of 23", date(2003, 1, 1), date(2005, 1, 1), True, []),
 ]
 
 
@@ -51,11 +51,11 @@ def test_legal_age(row, man_born, woman_born, allowed, failed):
 
 
 CONDITION_ROWS = [
-    ("§12.1 two men", {"sex": "M"}, {}, ["sexes"]),
-    ("§12.1 married in our register", {}, {"married_in_register": True}, ["married"]),
-    ("§12.1 no declaration of no spouse", {"declared_no_spouse": False}, {}, ["no_spouse_declaration"]),
-    ("§12.1 kinship not declared", {"declared_no_kinship": False}, {}, ["kinship"]),
-    ("§12.1 not voluntary", {}, {"declared_voluntary": False}, ["voluntary"]),
+    ("§16.1 two men", {"sex": "M"}, {}, ["sexes"]),
+    ("§16.1 married in our register", {}, {"married_in_register": True}, ["married"]),
+    ("§16.1 no declaration of no spouse", {"declared_no_spouse": False}, {}, ["no_spouse_declaration"]),
+    ("§16.1 kinship not declared", {"declared_no_kinship": False}, {}, ["kinship"]),
+    ("§16.1 not voluntary", {}, {"declared_voluntary": False}, ["voluntary"]),
 ]
 
 
@@ -83,15 +83,15 @@ def test_ages_are_dated_policy_data():
 PERIOD_ROWS = [
     # (row, received, cooling-off ends, appear by)
     (
-        "§12.2 plain: 3 Mar 2025 → 2 Apr → 2 May is Labour Day → 6 May",
+        "§16.2 plain: 3 Mar 2025 → 2 Apr → 2 May is Labour Day → 6 May",
         date(2025, 3, 3),
         date(2025, 4, 2),
         date(2025, 5, 6),
     ),
-    ("§12.2 ends in the Spring Festival → 24 Feb", date(2026, 1, 16), date(2026, 2, 24), date(2026, 3, 26)),
-    ("§12.2 holidays inside the period do not stretch it", date(2026, 2, 1), date(2026, 3, 3), date(2026, 4, 2)),
-    ("§12.2 ends on a Saturday → Monday", date(2026, 3, 7), date(2026, 4, 6), date(2026, 5, 6)),
-    ("§12.2 ends on a 调休 working Saturday: stays", date(2026, 1, 29), date(2026, 2, 28), date(2026, 3, 30)),
+    ("§16.2 ends in the Spring Festival → 24 Feb", date(2026, 1, 16), date(2026, 2, 24), date(2026, 3, 26)),
+    ("§16.2 holidays inside the period do not stretch it", date(2026, 2, 1), date(2026, 3, 3), date(2026, 4, 2)),
+    ("§16.2 ends on a Saturday → Monday", date(2026, 3, 7), date(2026, 4, 6), date(2026, 5, 6)),
+    ("§16.2 ends on a 调休 working Saturday: stays", date(2026, 1, 29), date(2026, 2, 28), date(2026, 3, 30)),
 ]
 
 
