@@ -12,6 +12,7 @@ from cases.models import Case, CaseStep
 from cases.services import accept_application
 from cases.tests.factories import DAY, give_documents, item
 from cases.workdays import WorkCalendar
+from registry.tests.factories import HouseholdFactory
 from core.errors import DomainError
 from registry.tests.factories import HouseholdFactory
 
@@ -125,7 +126,10 @@ def test_a_workflow_change_leaves_running_cases_on_their_version(worker_a, clerk
             {"code": "confirm", "name": "县级直接审批", "kind": "handle", "level": "county", "limit": 6, "role": ""},
         ],
     )
-    newer = accept_application(user=worker_a, item=elderly, household=household, on_date=date(2026, 1, 5)).case
+    # Another household: one household has one open application per programme (one intake).
+    neighbour = HouseholdFactory(phone="13800000002")
+    give_documents(neighbour, ["id_card", "household_booklet", "bank_card"])
+    newer = accept_application(user=worker_a, item=elderly, household=neighbour, on_date=date(2026, 1, 5)).case
     assert newer.version == v2 and newer.steps.count() == 2
     assert running.version == v1 and running.steps.count() == 3
     with pytest.raises(ValidationError):  # a version in use is frozen

@@ -32,7 +32,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def test_each_role_reaches_its_pages_and_exports(client, request, who, url_name):
     client.force_login(request.getfixturevalue(who))
     response = client.get(reverse(url_name))
-    assert response.status_code == 200
+    assert response.status_code == 200, response.content.decode()[:3000]
     if url_name not in ("society:need_new", "society:referrals", "society:affairs"):
         exported = client.get(reverse(url_name) + "?export=xlsx")
         assert exported["Content-Type"] == XLSX
