@@ -129,6 +129,8 @@ def register_roll_lines(programme: str, source: RollLineSource) -> RollLineSourc
 
 def roll_line_sources(programme: str) -> list[RollLineSource]:
     return list(_ROLL_LINE_SOURCES.get(str(programme), ()))
+
+
 EnrolmentEventListener = Callable[..., None]
 _ENROLMENT_EVENT_LISTENERS: list[EnrolmentEventListener] = []
 

@@ -91,6 +91,8 @@ def register_identified_listener(listener: IdentifiedListener) -> IdentifiedList
 
 def person_identified(unidentified, person, *, user) -> list[str]:
     return [s for listener in _IDENTIFIED_LISTENERS for s in listener(unidentified, person, user=user) if s]
+
+
 class MaritalRegister:
     """The platform's own marriage register, as the layers that read marital status see it (the
     verification report's 婚姻登记 source). The marriage line registers one (marriage/register_hooks.py),

@@ -12,7 +12,6 @@ from cases.models import Case, CaseStep
 from cases.services import accept_application
 from cases.tests.factories import DAY, give_documents, item
 from cases.workdays import WorkCalendar
-from registry.tests.factories import HouseholdFactory
 from core.errors import DomainError
 from registry.tests.factories import HouseholdFactory
 
