@@ -87,7 +87,7 @@ class Browser:
 
 def shell(code: str) -> str:
     done = subprocess.run([PY, "manage.py", "shell", "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603
-    return done.stdout.strip()
+    return done.stdout.strip().splitlines()[-1]  # the answer: the shell may first announce its imports
 
 
 def rss_kb(master_pid: int) -> int:
