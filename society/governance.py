@@ -2,7 +2,7 @@
 criteria and weights as data (`GovernanceCriterion`), scored through supervision's evaluation engine:
 each criterion gives `weight × attainment` (`supervision.evaluation.attainment`, an entered score
 0–100 ÷ 100), the on-time disclosure rate of the year is computed from the publications, and the
-villages of a township are ranked the way the monthly evaluation ranks (`supervision.evaluation._ranks`,
+villages of a township are ranked the way the monthly evaluation ranks (`supervision.evaluation.competition_ranks`,
 equal totals share a rank)."""
 
 from datetime import date
@@ -16,7 +16,7 @@ from core.errors import DomainError
 from society import affairs
 from society.errors import SocietyCode
 from society.models import GovernanceCheck, GovernanceCriterion, GovernanceScore
-from supervision.evaluation import _ranks, attainment
+from supervision.evaluation import attainment, competition_ranks
 from supervision.models import Indicator
 
 HUNDREDTH = Decimal("0.01")
@@ -88,7 +88,7 @@ def score_township(township_code: str, year: int, on_date: date | None = None) -
     )
     totals = [_score_one(check, criteria, on_date) for check in checks]
     now = timezone.now()
-    for check, total, rank in zip(checks, totals, _ranks(totals), strict=True):
+    for check, total, rank in zip(checks, totals, competition_ranks(totals), strict=True):
         check.total, check.rank, check.scored_at = total, rank, now
         check.save()
     return checks

@@ -74,7 +74,7 @@ def _figures(indicator: Indicator, month: date, subject_ids: list[int], is_perso
     return {pk: found.get(pk, (0, 0 if COMPUTATIONS[indicator.computation].rate else None)) for pk in subject_ids}
 
 
-def _ranks(totals: list[Decimal]) -> list[int]:
+def competition_ranks(totals: list[Decimal]) -> list[int]:
     """Competition ranking (1, 1, 3): equal totals share the better rank."""
     first_place: dict[Decimal, int] = {}
     for place, total in enumerate(sorted(totals, reverse=True), start=1):
@@ -124,7 +124,7 @@ def compute_month(evaluation: Evaluation) -> Evaluation:
                         )
                     )
             totals = [sum((line.score for line in lines[pk]), Decimal(0)) for pk in ids]
-            ranks = _ranks(totals)
+            ranks = competition_ranks(totals)
             results = SubjectResult.objects.bulk_create(
                 SubjectResult(
                     evaluation=evaluation,

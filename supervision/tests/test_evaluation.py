@@ -230,6 +230,6 @@ def leader_user(county_bureau):
 
 
 def test_equal_totals_share_the_better_rank():
-    from supervision.evaluation import _ranks
+    from supervision.evaluation import competition_ranks
 
-    assert _ranks([Decimal(80), Decimal(90), Decimal(80), Decimal(70)]) == [2, 1, 2, 4]
+    assert competition_ranks([Decimal(80), Decimal(90), Decimal(80), Decimal(70)]) == [2, 1, 2, 4]
