@@ -122,6 +122,10 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'minzheng.sqlite3'}")}
 # A streaming replica for the cockpit, search and exports (core/replica.py, ADR 0025); unset: everything on default.
+# make test (scripts/test.sh) tests SQLite in a file copied from one migrated template per worker instead of
+# migrating an in-memory database in each; unset, Django's in-memory test database is used.
+if os.environ.get("MINZHENG_TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["MINZHENG_TEST_DATABASE_NAME"]}
 if os.environ.get("MINZHENG_REPLICA_URL"):
     DATABASES["replica"] = env_database("MINZHENG_REPLICA_URL", "")
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]

@@ -12,32 +12,71 @@ export MINZHENG_TASK_BACKEND=${MINZHENG_TASK_BACKEND:-db}
 RESULTS=test-results
 # Two workers: the machine has two cores; each worker runs its own live server and Chromium.
 read -r -a extra <<<"${PYTEST_ARGS:-}"
-PYTEST=(.venv/bin/pytest -n 2 -rfEs "${extra[@]}")
+WORKERS=2
+PYTEST=(.venv/bin/pytest -n "$WORKERS" -rfEs "${extra[@]}")
 
 say() { printf '\n[test] %s\n' "$*"; }
 
 mkdir -p "$RESULTS"
 rm -f "$RESULTS/sqlite.xml" "$RESULTS/postgres.xml"
 
-say "代码检查 lint"
-bash scripts/lint.sh || {
+# Test databases live in memory-backed files when the machine has /dev/shm.
+tmp=$(mktemp -d -p /dev/shm minzheng-test.XXXXXX 2>/dev/null || mktemp -d -t minzheng-test.XXXXXX)
+postgres_pid=
+cleanup() {
+    [[ -n $postgres_pid ]] && kill "$postgres_pid" 2>/dev/null && wait "$postgres_pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# Migrating a test database costs about 50 s of one core. Each engine migrates one template, both at once
+# and beside the lint; every test worker gets a copy (scripts/test_db_template.py) and pytest runs with
+# --reuse-db. The PostgreSQL run starts now in the background for its template, and waits for the SQLite
+# run to end before its tests begin.
+say "代码检查，同时迁移两种数据库的模板库 lint, while the SQLite and PostgreSQL template databases migrate"
+MINZHENG_TEST_TEMPLATE=$WORKERS MINZHENG_TEST_WAIT_FOR="$tmp/sqlite.done" MINZHENG_TEST_PARENT=$$ \
+    bash scripts/test_postgres.sh "${PYTEST[@]}" --junitxml="$RESULTS/postgres.xml" >"$tmp/postgres.log" 2>&1 &
+postgres_pid=$!
+bash scripts/lint.sh >"$tmp/lint.log" 2>&1 &
+lint_pid=$!
+
+sqlite_template="$tmp/template.sqlite3"
+sqlite_test="$tmp/test.sqlite3"
+sqlite_copies=("$sqlite_test")
+for ((worker = 0; worker < WORKERS; worker++)); do
+    sqlite_copies+=("${sqlite_test}_gw$worker")
+done
+.venv/bin/python scripts/test_db_template.py build "sqlite:///$sqlite_template" &&
+    .venv/bin/python scripts/test_db_template.py copy "sqlite:///$sqlite_template" "${sqlite_copies[@]}"
+template_rc=$?
+
+wait "$lint_pid"
+lint_rc=$?
+cat "$tmp/lint.log"
+if ((lint_rc != 0)); then
     echo "[test] 代码检查未通过 lint failed: run 'make format' to fix formatting" >&2
+    exit 1
+fi
+((template_rc == 0)) || {
+    echo "[test] SQLite 模板库迁移失败 migrating the SQLite template database failed" >&2
     exit 1
 }
 
-tmp=$(mktemp -d -t minzheng-test.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-
 say "第一遍 run 1/2: SQLite"
 started=$SECONDS
-DATABASE_URL="sqlite:///$tmp/minzheng-test.sqlite3" "${PYTEST[@]}" --junitxml="$RESULTS/sqlite.xml"
+DATABASE_URL="sqlite:///$tmp/minzheng-test.sqlite3" MINZHENG_TEST_DATABASE_NAME="$sqlite_test" \
+    "${PYTEST[@]}" --reuse-db --junitxml="$RESULTS/sqlite.xml"
 sqlite_rc=$?
 sqlite_seconds=$((SECONDS - started))
+rm -f "${sqlite_copies[@]}" "$sqlite_template"
 
 say "第二遍 run 2/2: PostgreSQL"
 started=$SECONDS
-bash scripts/test_postgres.sh "${PYTEST[@]}" --junitxml="$RESULTS/postgres.xml"
+touch "$tmp/sqlite.done"
+tail -n +1 -f --pid="$postgres_pid" "$tmp/postgres.log"
+wait "$postgres_pid"
 postgres_rc=$?
+postgres_pid=
 postgres_seconds=$((SECONDS - started))
 
 verdict() {

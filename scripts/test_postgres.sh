@@ -10,6 +10,11 @@
 #      directory on a free port, stopped and removed afterwards.
 # When none is possible the PostgreSQL run is skipped loudly — and under CI=true it fails instead.
 # MINZHENG_TEST_PG=throwaway skips step 2 (to exercise step 3).
+# scripts/test.sh sets two more:
+#   MINZHENG_TEST_TEMPLATE=N  migrate one template database and copy it for pytest-django's database and for
+#                             N xdist workers' (scripts/test_db_template.py); pytest then gets --reuse-db;
+#   MINZHENG_TEST_WAIT_FOR=F  once that is done, wait until file F exists before running the tests (so the
+#                             template migrates beside the SQLite run's set-up and the tests run after it).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,6 +60,55 @@ give_up() {
     exit 0
 }
 
+# Runs "$@" against the database at URL $1 (its name is pytest-django's base name), after the template and
+# the wait when asked for.
+run_on() {
+    local url=$1
+    shift
+    if [[ -n ${MINZHENG_TEST_TEMPLATE:-} ]]; then
+        local server=${url%/*} name=${url##*/} copies worker
+        copies=("test_$name")
+        for ((worker = 0; worker < MINZHENG_TEST_TEMPLATE; worker++)); do
+            copies+=("test_${name}_gw$worker")
+        done
+        say "迁移一个模板库，再复制给 ${MINZHENG_TEST_TEMPLATE} 个测试进程 migrating one template database, copied for each test worker"
+        "$PY" scripts/test_db_template.py build "$server/${name}_template" &&
+            "$PY" scripts/test_db_template.py copy "$server/${name}_template" "${copies[@]}" ||
+            return 1
+        drop_database "$server" "${name}_template"
+        set -- "$@" --reuse-db
+    fi
+    if [[ -n ${MINZHENG_TEST_WAIT_FOR:-} ]]; then
+        say "模板库就绪，等待 SQLite 一遍结束 template ready; waiting for the SQLite run to finish"
+        while [[ ! -e $MINZHENG_TEST_WAIT_FOR ]]; do
+            # the run that asked for the wait is gone (interrupted): stop too
+            kill -0 "${MINZHENG_TEST_PARENT:-$PPID}" 2>/dev/null || return 1
+            sleep 1
+        done
+    fi
+    DATABASE_URL="$url" "$@"
+}
+
+drop_database() {
+    "$PY" - "$1" "$2" <<'PYTHON' 2>/dev/null
+import sys
+
+import dj_database_url
+import psycopg
+
+db = dj_database_url.parse(sys.argv[1] + "/postgres")
+with psycopg.connect(
+    dbname="postgres",
+    user=db["USER"] or None,
+    password=db["PASSWORD"] or None,
+    host=db["HOST"] or None,
+    port=db["PORT"] or None,
+    autocommit=True,
+) as conn:
+    conn.execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[2].replace('"', '""'))
+PYTHON
+}
+
 if (($# == 0)); then
     echo "usage: $0 pytest [args...]" >&2
     exit 2
@@ -63,7 +117,7 @@ fi
 # 1. an explicit server
 if [[ -n ${TEST_DATABASE_URL:-} ]]; then
     say "使用 using TEST_DATABASE_URL"
-    DATABASE_URL="$TEST_DATABASE_URL" "$@"
+    run_on "$TEST_DATABASE_URL" "$@"
     exit $?
 fi
 
@@ -76,7 +130,8 @@ import psycopg
 
 with psycopg.connect(f"{sys.argv[1]}/postgres", autocommit=True, connect_timeout=3) as conn:
     names = conn.execute(
-        "SELECT datname FROM pg_database WHERE datname = %s OR datname LIKE %s", [sys.argv[2], sys.argv[2] + "_gw%"]
+        "SELECT datname FROM pg_database WHERE datname IN (%s, %s) OR datname LIKE %s",
+        [sys.argv[2], sys.argv[2].removeprefix("test_") + "_template", sys.argv[2] + "_gw%"],
     ).fetchall()
     for (name,) in names:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -87,7 +142,7 @@ PYTHON
 if [[ ${MINZHENG_TEST_PG:-auto} != throwaway ]] && answers "$LOCAL_SERVER/postgres"; then
     say "使用本机服务器 using the local server: $LOCAL_SERVER/$LOCAL_DB (pytest-django creates test_$LOCAL_DB*)"
     trap drop_local_test_databases EXIT
-    DATABASE_URL="$LOCAL_SERVER/$LOCAL_DB" "$@"
+    run_on "$LOCAL_SERVER/$LOCAL_DB" "$@"
     exit $?
 fi
 
@@ -125,4 +180,4 @@ pg pg_ctl -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
     start >/dev/null ||
     { cat "$cluster/server.log" >&2; give_up "the throwaway cluster did not start"; }
 
-DATABASE_URL="postgres://postgres@127.0.0.1:$port/minzheng" "$@"
+run_on "postgres://postgres@127.0.0.1:$port/minzheng" "$@"
