@@ -63,8 +63,8 @@ _SUFFIXES = (
 
 
 def default_source() -> Path:
-    """Where `make setup` (npm ci) puts the package."""
-    return Path(settings.BASE_DIR) / "node_modules" / PACKAGE
+    """Where `make setup` (npm ci) puts the package, or MINZHENG_VILLAGE_PACKAGE (a directory or .tgz)."""
+    return Path(settings.VILLAGE_PACKAGE)
 
 
 def available(source: str | Path | None = None) -> bool:

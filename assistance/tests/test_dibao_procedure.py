@@ -158,9 +158,9 @@ def test_objection_blocks_until_appraised_and_the_notice_runs_again_with_the_clo
     # 10 → 17 Oct, adds 6 more (11 Oct is a working Saturday): 17 Nov + 6 WD.
     assert case.due_on == date(2025, 11, 25)
     with pytest.raises(DomainError) as error:
-        pass_step(user=worker_a, application=application, on_date=date(2025, 10, 16))
-    assert error.value.code in ("notice_running",)
-    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 17), opinion="公示期满无异议")
+        pass_step(user=worker_a, application=application, on_date=date(2025, 10, 17))  # its last day
+    assert error.value.code in ("notice_running",) and "2025年10月18日起方可办理" in error.value.message
+    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 18), opinion="公示期满无异议")
     assert Objection.objects.get().status == "resolved"
 
     decided = date(2025, 10, 20)
@@ -313,7 +313,7 @@ def test_the_whole_procedure_runs_with_every_actor_in_their_own_scope(
         survey(clerk_a, application)
     for user, opinion in ((clerk_a, "调查属实"), (approver, "核对无异常"), (reviewer_a, "初审同意")):
         as_user(user, pass_step, application=application, on_date=ON, opinion=opinion)
-    as_user(worker_a, pass_step, application=application, on_date=date(2025, 10, 9), opinion="公示期满无异议")
+    as_user(worker_a, pass_step, application=application, on_date=date(2025, 10, 10), opinion="公示期满无异议")
     with within(scope_for_user(clerk_b)), pytest.raises(DomainError) as error:
         pass_step(user=clerk_b, application=application, on_date=date(2025, 10, 10))
     assert error.value.code == "wrong_step"  # 严塘镇 sees no step of 酿溪镇's case to act on
