@@ -26,7 +26,7 @@ class AssistanceConfig(AppConfig):
         )
         register_approval_guard(guards.approval_guard)
         register_acceptance_guard(intake.one_intake_guard)
-        register_line_intake(intake.PROGRAMME_OF_ITEM, intake.take_in, intake.intake_page)
+        register_line_intake(intake.TAKEN_IN_HERE, intake.take_in, intake.intake_page)
         register_reviews_opened(reviews.keep_review_records)
         register_periodic(
             Periodic("assistance.end_notices", "公示期满撤下", Every.DAILY, end_notices_daily, time(0, 30))

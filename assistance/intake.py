@@ -51,6 +51,17 @@ def one_intake_guard(*, item, household, applicant, subject) -> None:
     )
 
 
+def _taken_in_here() -> list[str]:
+    from assistance.procedure import ITEM_OF, MEANS_TESTED, TEMPORARY
+
+    return sorted(ITEM_OF[programme] for programme in MEANS_TESTED | TEMPORARY)
+
+
+# The items whose case needs what only the assistance desk records or decides: the household
+# composition and the signed authorisation (means-tested), the amount and 先行救助 (临时救助).
+TAKEN_IN_HERE = _taken_in_here()
+
+
 def intake_page(item, household) -> str:
     """The social-assistance desk's form for this household and programme."""
     query = {"programme": PROGRAMME_OF_ITEM[item.code]}
