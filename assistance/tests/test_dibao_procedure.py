@@ -194,7 +194,7 @@ def test_close_relative_of_a_village_cadre_is_flagged_and_needs_the_county_visit
     application = accept(worker_a, wang_family)
     assert application.close_relative and "李支书" in application.close_relative_note
     to_notice(worker_a, clerk_a, reviewer_a, approver, application)
-    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 9))
+    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 10))
     with pytest.raises(DomainError) as error:
         confirm_application(user=approver, application=application, on_date=date(2025, 10, 10))
     assert error.value.code == "county_visit_missing"
@@ -208,11 +208,11 @@ def test_refusal_sets_the_three_working_day_notice_and_the_engine_rejects(
 ):
     application = accept(worker_a, wang_family)
     to_notice(worker_a, clerk_a, reviewer_a, approver, application)
-    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 9))
-    refuse_application(user=approver, application=application, on_date=date(2025, 10, 9), reason="存款超过上限")
+    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 10))  # the notice has run
+    refuse_application(user=approver, application=application, on_date=date(2025, 10, 10), reason="存款超过上限")
     application.refresh_from_db()
     assert application.decision == Application.Decision.REFUSED
-    assert application.refusal_notice_due_on == date(2025, 10, 13)  # 10, 11 (a working Saturday), 13 Oct
+    assert application.refusal_notice_due_on == date(2025, 10, 14)  # 11 (a working Saturday), 13, 14 Oct
     assert application.case.status == Case.Status.REJECTED
     assert not Enrolment.objects.exists()
 
@@ -222,20 +222,20 @@ def test_the_refusal_notice_period_is_the_catalogues_and_a_missing_one_refuses_n
 ):
     application = accept(worker_a, wang_family)
     to_notice(worker_a, clerk_a, reviewer_a, approver, application)
-    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 9))
+    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 10))
     ServiceItemVersion.objects.filter(pk=application.case.version_id).update(refusal_notice_wd=None)
     application.refresh_from_db()
     with pytest.raises(DomainError) as error:
-        refuse_application(user=approver, application=application, on_date=date(2025, 10, 9), reason="存款超过上限")
+        refuse_application(user=approver, application=application, on_date=date(2025, 10, 10), reason="存款超过上限")
     assert error.value.code == "refusal_notice_period_missing"
     application.refresh_from_db()
     assert application.decision == Application.Decision.PENDING
     assert application.case.status == Case.Status.IN_PROGRESS
     ServiceItemVersion.objects.filter(pk=application.case.version_id).update(refusal_notice_wd=5)
     application.refresh_from_db()
-    refuse_application(user=approver, application=application, on_date=date(2025, 10, 9), reason="存款超过上限")
+    refuse_application(user=approver, application=application, on_date=date(2025, 10, 10), reason="存款超过上限")
     application.refresh_from_db()
-    assert application.refusal_notice_due_on == date(2025, 10, 15)  # 10, 11 (a working Saturday), 13, 14, 15
+    assert application.refusal_notice_due_on == date(2025, 10, 16)  # 11 (a working Saturday), 13, 14, 15, 16
 
 
 def test_a_household_already_on_tekun_is_refused_at_acceptance(worker_a, wang_family):
@@ -270,7 +270,7 @@ def test_tekun_enrolled_while_the_dibao_case_runs_is_refused_at_confirmation(
         decided_on=date(2025, 1, 10),
     )
     to_notice(worker_a, clerk_a, reviewer_a, approver, application)
-    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 9))
+    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 10))
     with pytest.raises(DomainError) as error:
         confirm_application(user=approver, application=application, on_date=date(2025, 10, 10))
     assert error.value.code == "incompatible" and "王秀兰已享受特困" in error.value.message
