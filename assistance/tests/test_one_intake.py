@@ -63,12 +63,12 @@ def test_every_assistance_case_from_a_one_window_path_has_its_application(worker
 
     application = Application.objects.get(case=case)
     assert (application.programme, application.household, application.facts["source"]) == (
-        "temp_emergency",
+        "temporary_emergency",
         wang_family,
         "一门受理",
     )
     with pytest.raises(DomainError) as error:  # and one intake holds across both desks
-        apply(worker_a, wang_family, programme="temp_emergency")
+        apply(worker_a, wang_family, programme="temporary_emergency")
     assert error.value.details["url"] == f"/assistance/{application.pk}/"
 
 
