@@ -229,8 +229,11 @@ def _places(county: Area, townships: list[Area], units: dict[tuple, Unit]) -> di
     )
     if not village_codes:
         raise DemoAccountsError(f"{seat.name}下没有村/社区，无法创建民生员、网格员演示账号。")
-    # A village (村, 2xx) rather than a community if there is one.
-    village_code = next((c for c in village_codes if c[9] == "2"), village_codes[0])
+    # A village (村委会) rather than a community if there is one.
+    village_code = next(
+        (c for c in village_codes if units[(Unit.Kind.VILLAGE_COMMITTEE, civil, c)].name.endswith("村委会")),
+        village_codes[0],
+    )
     return {
         BUREAU: units[(Unit.Kind.BUREAU, civil, county.code)],
         TOWNSHIP_A: units[(Unit.Kind.TOWNSHIP_OFFICE, civil, seat.code)],

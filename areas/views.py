@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from areas import codes
 from areas.jurisdiction import current_scope
-from areas.models import Area
+from areas.models import Area, AreaChange
 
 
 @login_required
@@ -20,7 +20,12 @@ def area_browser(request, code: str | None = None):
     else:  # system-wide accounts start at the provinces
         area = None
         children = Area.objects.current().filter(parent__isnull=True)
-    return render(request, "areas/browser.html", {"area": area, "children": children})
+    # what happened to this code and to codes closed below it (renamed, renumbered, merged …)
+    history = AreaChange.objects.filter(code=area.code) if area else AreaChange.objects.none()
+    closed = area.children.filter(valid_to__isnull=False, is_demo=False).order_by("code") if area else []
+    return render(
+        request, "areas/browser.html", {"area": area, "children": children, "history": history, "closed": closed}
+    )
 
 
 SEARCH_LIMIT = 20

@@ -11,7 +11,7 @@ class AssistanceConfig(AppConfig):
         from accounts.roles import Capability
         from assistance import guards, home_cards, intake, reviews  # noqa: F401 - home_cards registers the card
         from assistance.periodic import end_notices_daily
-        from cases.hooks import register_acceptance_guard, register_approval_guard
+        from cases.hooks import register_acceptance_guard, register_approval_guard, register_line_intake
         from core.navigation import NavItem, register_nav
         from jobs.periodic import Every, Periodic, register_periodic
         from ledger.hooks import register_reviews_opened
@@ -26,6 +26,7 @@ class AssistanceConfig(AppConfig):
         )
         register_approval_guard(guards.approval_guard)
         register_acceptance_guard(intake.one_intake_guard)
+        register_line_intake(intake.TAKEN_IN_HERE, intake.take_in, intake.intake_page)
         register_reviews_opened(reviews.keep_review_records)
         register_periodic(
             Periodic("assistance.end_notices", "公示期满撤下", Every.DAILY, end_notices_daily, time(0, 30))

@@ -2,7 +2,7 @@
 amount only), objections from anyone (named or anonymous) or from staff, and the re-run after the
 objection was re-investigated or appraised (民主评议)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 
@@ -72,8 +72,12 @@ def check_notice_may_end(application: Application, on_date: date | None) -> None
         raise DomainError(AssistanceCode.NO_NOTICE, "尚未生成公示")
     if open_objections(application).exists() or notice.status == PublicNotice.Status.OBJECTED:
         raise DomainError(AssistanceCode.OBJECTION_OPEN, "公示期间收到异议：须重新调查核实或民主评议后重新公示")
-    if on_date is not None and on_date < notice.ends_on:
-        raise DomainError(AssistanceCode.NOTICE_RUNNING, f"公示期至{notice.ends_on:%Y年%m月%d日}届满，期满后方可办理")
+    if on_date is not None and on_date <= notice.ends_on:  # the last day is a day of the notice
+        raise DomainError(
+            AssistanceCode.NOTICE_RUNNING,
+            f"公示期至{notice.ends_on:%Y年%m月%d日}（含当日）届满，"
+            f"{notice.ends_on + timedelta(days=1):%Y年%m月%d日}起方可办理",
+        )
 
 
 def complete_notice(application: Application) -> None:

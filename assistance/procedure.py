@@ -186,6 +186,7 @@ def apply_for_assistance(
             f"近亲属备案：{application.close_relative_note}。本案单独登记，县级须入户核查",
             data={"close_relative": True},
         )
+    application.acceptance = acceptance  # for the engine's line intake (assistance.intake.take_in)
     return application
 
 

@@ -58,7 +58,14 @@ TEMPLATE_COUNTY = "430522"  # the demo county: its province's area tree and its 
 def template_name() -> str:
     """Named after what shapes it (migrations, the area loader), so a change makes a new one."""
     digest = hashlib.sha256()
-    for path in sorted([*ROOT.glob("*/migrations/0*.py"), ROOT / "areas" / "loading.py", ROOT / "areas" / "demo.py"]):
+    for path in sorted(
+        [
+            *ROOT.glob("*/migrations/0*.py"),
+            ROOT / "areas" / "loading.py",
+            ROOT / "areas" / "demo.py",
+            ROOT / "areas" / "villages.py",
+        ]
+    ):
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
     return f"minzheng_bench_tpl_{digest.hexdigest()[:10]}"

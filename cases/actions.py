@@ -4,7 +4,7 @@ Every action is a conditional update on the step's (state, row_version): of two 
 the same step at once exactly one succeeds; the other gets `step_conflict` with a clear message.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.db.models import BooleanField
@@ -127,6 +127,17 @@ def _next_pending(case: Case, step: CaseStep) -> CaseStep | None:
     return following.select_related("definition", "responsible_unit").order_by("order").first()
 
 
+def check_notice_has_run(last_day: date, on_date: date) -> None:
+    """A public notice (公示) runs its full period: its last day is still a day of the notice, on
+    which anyone may object (民法典第二百零三条: a period ends at 24:00 of its last day), so the step
+    is passed from the next day on, never on the last day itself."""
+    if on_date <= last_day:
+        raise DomainError(
+            CaseCode.NOTICE_RUNNING,
+            f"公示期至{last_day:%Y年%m月%d日}（含当日）届满，{last_day + timedelta(days=1):%Y年%m月%d日}起方可办理",
+        )
+
+
 def approve_step(
     *,
     user,
@@ -147,13 +158,10 @@ def approve_step(
     hooks.check_approval_guards(step)  # a business line's rules (e.g. an open 公示 objection) come first
     kind = step.definition.kind
     early_allowed = period_event and kind == StepDefinition.Kind.WAITING
-    if kind != StepDefinition.Kind.HANDLE and on_date < step.due_on and not early_allowed:
-        code, what = (
-            (CaseCode.NOTICE_RUNNING, "公示期")
-            if kind == StepDefinition.Kind.NOTICE
-            else (CaseCode.PERIOD_RUNNING, "法定期间")
-        )
-        raise DomainError(code, f"{what}至{step.due_on}届满，期满后方可办理")
+    if kind == StepDefinition.Kind.NOTICE:
+        check_notice_has_run(step.due_on, on_date)
+    elif kind != StepDefinition.Kind.HANDLE and on_date < step.due_on and not early_allowed:
+        raise DomainError(CaseCode.PERIOD_RUNNING, f"法定期间至{step.due_on}届满，期满后方可办理")
     pending = _open_transfers(step_id=step.pk) if step.has_open_transfers else []
     if pending:
         joint = [name for kind_, name in pending if kind_ == Transfer.Kind.JOINT]

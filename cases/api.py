@@ -161,6 +161,7 @@ def accept(request, payload: AcceptIn):
         documents=payload.document_ids,
         phone=payload.phone,
         on_date=timezone.localdate(),
+        route_to_line=True,  # a 社会救助 item becomes its assistance application
     )
     return 200, _case_out(result.case, [m.text for m in result.missing], steps=result.steps)
 

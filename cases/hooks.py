@@ -19,6 +19,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -160,3 +161,29 @@ def restart_notice(
             update_logged(Case.objects.all(), case, due_on=_shift_working_days(calendar, case.due_on, credit - unused))
         note(case, user, on_date, f"重新公示至{new_due}：{reason}", step=step, data={"notice_due_on": str(new_due)})
     return step
+
+
+LineIntake = Callable[..., Any]
+_LINE_INTAKES: dict[str, tuple[LineIntake, Callable[..., str]]] = {}
+
+
+def register_line_intake(item_codes, intake: LineIntake, page: Callable[..., str]) -> None:
+    """A business line that keeps its own record of an application for these items (assistance:
+    its Application, with the household composition and the signed authorisation) opens their cases
+    itself. `accept_application(..., route_to_line=True)` (the one-window paths) hands such an item
+    to `intake(user=, item=, household=, on_date=, applicant=, documents=, phone=, calendar=,
+    subject=)`, which creates the line's record, calls `accept_application` back and returns the
+    Acceptance. `page(item, household)` is the URL of the line's own intake form (the one-window
+    page sends the clerk there)."""
+    for code in item_codes:
+        _LINE_INTAKES[code] = (intake, page)
+
+
+def line_intake_for(item_code: str) -> LineIntake | None:
+    entry = _LINE_INTAKES.get(item_code)
+    return entry[0] if entry else None
+
+
+def line_intake_page(item, household) -> str | None:
+    entry = _LINE_INTAKES.get(item.code)
+    return entry[1](item, household) if entry else None

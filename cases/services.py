@@ -19,7 +19,7 @@ from cases.access import can_accept
 from cases.catalogue import current_version, remember_rules, version_rules, window_level
 from cases.deadlines import statutory_period_start
 from cases.errors import CaseCode
-from cases.hooks import check_acceptance_guards
+from cases.hooks import check_acceptance_guards, line_intake_for
 from cases.models import (
     Case,
     CaseDocument,
@@ -138,11 +138,27 @@ def accept_application(
     proxy: bool | None = None,
     calendar: WorkCalendar | None = None,
     subject: Person | None = None,
+    route_to_line: bool = False,
 ) -> Acceptance:
     """受理 at the user's window; missing materials put the case on hold with a one-time notice.
-    `subject`: the person a personal item is for, when not the applicant (business lines' guards)."""
+    `subject`: the person a personal item is for, when not the applicant (business lines' guards).
+    `route_to_line`: the one-window paths (the desk, the API, a warning's or a grid event's 转化为申请)
+    hand an item a business line takes in itself (hooks.register_line_intake: every 社会救助 case has
+    its assistance application) to that line, which calls back without it."""
     if not can_accept(user):
         raise DomainError(CaseCode.NO_PERMISSION, "您没有受理申请的权限")
+    if route_to_line and (intake := line_intake_for(item.code)) is not None:
+        return intake(
+            user=user,
+            item=item,
+            household=household,
+            on_date=on_date,
+            applicant=applicant,
+            documents=documents,
+            phone=phone,
+            calendar=calendar,
+            subject=subject,
+        )
     level = window_level(user.unit.area_code)
     if not item.is_active or level not in item.accept_levels:
         allowed = "、".join(str(LEVEL_LABEL.get(x, x)) for x in item.accept_levels)

@@ -2,7 +2,7 @@
 (the department's own deadline) with escalation, and manual supervision by leaders. `recompute_deadlines` is idempotent: a second run on the same day changes
 nothing (set-based light updates, one automatic supervision per step and level)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from cases import events
 from cases.access import can_supervise
 from cases.errors import CaseCode
-from cases.models import Case, CaseStep, Notification, Supervision, SupervisionPolicy, Transfer
+from cases.models import Case, CaseStep, Notification, StepDefinition, Supervision, SupervisionPolicy, Transfer
 from cases.workdays import WorkCalendar
 from core.errors import DomainError
 
@@ -102,8 +102,11 @@ def recompute_deadlines(on_date: date, calendar: WorkCalendar | None = None, pro
     policy = SupervisionPolicy.on(on_date)
     warn_until = calendar.add_working_days(on_date, policy.warn_working_days)
     active = CaseStep.objects.filter(state=State.ACTIVE)
+    # A notice is passed from the day after its last day (actions.check_notice_has_run): that day is
+    # the first it may be passed, not a day late.
+    late = Q(due_on__lt=on_date) & ~Q(definition__kind=StepDefinition.Kind.NOTICE, due_on=on_date - timedelta(days=1))
     changed = {
-        "red": active.filter(due_on__lt=on_date).exclude(light=Light.RED).update(light=Light.RED),
+        "red": active.filter(late).exclude(light=Light.RED).update(light=Light.RED),
         "yellow": active.filter(due_on__gte=on_date, due_on__lte=warn_until)
         .exclude(light=Light.YELLOW)
         .update(light=Light.YELLOW),
@@ -114,7 +117,7 @@ def recompute_deadlines(on_date: date, calendar: WorkCalendar | None = None, pro
         progress(1, 3, "时限状态已更新")
     first_level = Supervision.objects.filter(kind=Supervision.Kind.AUTO, level=1).values("step_id")
     overdue = (
-        active.filter(due_on__lt=on_date)
+        active.filter(late)
         .exclude(pk__in=first_level)
         .select_related("case", "case__item", "responsible_unit__parent__parent__parent")
     )

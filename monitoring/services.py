@@ -296,7 +296,7 @@ def open_application(warning: Warning, *, user, item_code: str, on_date: date):
         raise DomainError(MonitoringCode.NO_ITEM, "找不到该服务事项")
     applicant = warning.person if warning.person_id else None
     acceptance = accept_application(
-        user=user, item=item, household=warning.household, on_date=on_date, applicant=applicant
+        user=user, item=item, household=warning.household, on_date=on_date, applicant=applicant, route_to_line=True
     )
     case = acceptance.case
     _move(warning, user, (Stage.VISITED,), stage=Stage.APPLIED, case=case, closed_on=on_date)

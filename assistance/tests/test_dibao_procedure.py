@@ -158,9 +158,9 @@ def test_objection_blocks_until_appraised_and_the_notice_runs_again_with_the_clo
     # 10 → 17 Oct, adds 6 more (11 Oct is a working Saturday): 17 Nov + 6 WD.
     assert case.due_on == date(2025, 11, 25)
     with pytest.raises(DomainError) as error:
-        pass_step(user=worker_a, application=application, on_date=date(2025, 10, 16))
-    assert error.value.code in ("notice_running",)
-    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 17), opinion="公示期满无异议")
+        pass_step(user=worker_a, application=application, on_date=date(2025, 10, 17))  # its last day
+    assert error.value.code in ("notice_running",) and "2025年10月18日起方可办理" in error.value.message
+    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 18), opinion="公示期满无异议")
     assert Objection.objects.get().status == "resolved"
 
     decided = date(2025, 10, 20)
@@ -194,7 +194,7 @@ def test_close_relative_of_a_village_cadre_is_flagged_and_needs_the_county_visit
     application = accept(worker_a, wang_family)
     assert application.close_relative and "李支书" in application.close_relative_note
     to_notice(worker_a, clerk_a, reviewer_a, approver, application)
-    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 9))
+    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 10))
     with pytest.raises(DomainError) as error:
         confirm_application(user=approver, application=application, on_date=date(2025, 10, 10))
     assert error.value.code == "county_visit_missing"
@@ -208,11 +208,11 @@ def test_refusal_sets_the_three_working_day_notice_and_the_engine_rejects(
 ):
     application = accept(worker_a, wang_family)
     to_notice(worker_a, clerk_a, reviewer_a, approver, application)
-    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 9))
-    refuse_application(user=approver, application=application, on_date=date(2025, 10, 9), reason="存款超过上限")
+    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 10))  # the notice has run
+    refuse_application(user=approver, application=application, on_date=date(2025, 10, 10), reason="存款超过上限")
     application.refresh_from_db()
     assert application.decision == Application.Decision.REFUSED
-    assert application.refusal_notice_due_on == date(2025, 10, 13)  # 10, 11 (a working Saturday), 13 Oct
+    assert application.refusal_notice_due_on == date(2025, 10, 14)  # 11 (a working Saturday), 13, 14 Oct
     assert application.case.status == Case.Status.REJECTED
     assert not Enrolment.objects.exists()
 
@@ -222,20 +222,20 @@ def test_the_refusal_notice_period_is_the_catalogues_and_a_missing_one_refuses_n
 ):
     application = accept(worker_a, wang_family)
     to_notice(worker_a, clerk_a, reviewer_a, approver, application)
-    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 9))
+    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 10))
     ServiceItemVersion.objects.filter(pk=application.case.version_id).update(refusal_notice_wd=None)
     application.refresh_from_db()
     with pytest.raises(DomainError) as error:
-        refuse_application(user=approver, application=application, on_date=date(2025, 10, 9), reason="存款超过上限")
+        refuse_application(user=approver, application=application, on_date=date(2025, 10, 10), reason="存款超过上限")
     assert error.value.code == "refusal_notice_period_missing"
     application.refresh_from_db()
     assert application.decision == Application.Decision.PENDING
     assert application.case.status == Case.Status.IN_PROGRESS
     ServiceItemVersion.objects.filter(pk=application.case.version_id).update(refusal_notice_wd=5)
     application.refresh_from_db()
-    refuse_application(user=approver, application=application, on_date=date(2025, 10, 9), reason="存款超过上限")
+    refuse_application(user=approver, application=application, on_date=date(2025, 10, 10), reason="存款超过上限")
     application.refresh_from_db()
-    assert application.refusal_notice_due_on == date(2025, 10, 15)  # 10, 11 (a working Saturday), 13, 14, 15
+    assert application.refusal_notice_due_on == date(2025, 10, 16)  # 11 (a working Saturday), 13, 14, 15, 16
 
 
 def test_a_household_already_on_tekun_is_refused_at_acceptance(worker_a, wang_family):
@@ -270,7 +270,7 @@ def test_tekun_enrolled_while_the_dibao_case_runs_is_refused_at_confirmation(
         decided_on=date(2025, 1, 10),
     )
     to_notice(worker_a, clerk_a, reviewer_a, approver, application)
-    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 9))
+    pass_step(user=worker_a, application=application, on_date=date(2025, 10, 10))
     with pytest.raises(DomainError) as error:
         confirm_application(user=approver, application=application, on_date=date(2025, 10, 10))
     assert error.value.code == "incompatible" and "王秀兰已享受特困" in error.value.message
@@ -313,7 +313,7 @@ def test_the_whole_procedure_runs_with_every_actor_in_their_own_scope(
         survey(clerk_a, application)
     for user, opinion in ((clerk_a, "调查属实"), (approver, "核对无异常"), (reviewer_a, "初审同意")):
         as_user(user, pass_step, application=application, on_date=ON, opinion=opinion)
-    as_user(worker_a, pass_step, application=application, on_date=date(2025, 10, 9), opinion="公示期满无异议")
+    as_user(worker_a, pass_step, application=application, on_date=date(2025, 10, 10), opinion="公示期满无异议")
     with within(scope_for_user(clerk_b)), pytest.raises(DomainError) as error:
         pass_step(user=clerk_b, application=application, on_date=date(2025, 10, 10))
     assert error.value.code == "wrong_step"  # 严塘镇 sees no step of 酿溪镇's case to act on

@@ -6,9 +6,11 @@ from datetime import date
 
 import pytest
 
+from assistance.casework import Application
 from assistance.notice import latest_notice
 from assistance.procedure import apply_for_assistance, pass_step
 from assistance.survey import record_survey
+from cases.models import Case
 from cases.services import accept_application
 from cases.tests.factories import item
 from core.errors import DomainError
@@ -35,14 +37,39 @@ def test_a_dibao_case_from_the_one_window_desk_refuses_a_second_at_the_assistanc
     assert error.value.details["url"] == f"/cases/{first.pk}/"
 
 
-def test_the_one_window_page_refuses_a_second_dibao_with_a_link_to_the_first(client, worker_a, wang_family):
-    first = apply(worker_a, wang_family)
+def test_the_one_window_page_sends_a_dibao_to_the_assistance_form_with_the_household(client, worker_a, wang_family):
     client.force_login(worker_a)
-    page = client.post(
-        "/cases/accept/", {"household": wang_family.pk, "item": "dibao", "applicant": wang_family.head_id}
-    ).content.decode()
-    assert first.case.receipt_no in page and "不能重复受理" in page
-    assert f'href="/assistance/{first.pk}/"' in page  # the link to the first application
+    for response in (
+        client.get(f"/cases/accept/?household={wang_family.pk}&item=dibao"),
+        client.post("/cases/accept/", {"household": wang_family.pk, "item": "dibao", "applicant": wang_family.head_id}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == f"/assistance/apply/?programme=dibao&household={wang_family.pk}"
+    assert not Case.objects.exists()  # no case without its assistance application
+
+
+def test_every_assistance_case_from_a_one_window_path_has_its_application(worker_a, wang_family):
+    """一门受理 guard: the desk, the API, a warning's or a grid event's 转化为申请 route a 社会救助 item
+    through its own application; a means-tested one needs the authorisation only that form records."""
+    with pytest.raises(DomainError) as error:
+        accept_application(user=worker_a, item=item("dibao"), household=wang_family, on_date=ON, route_to_line=True)
+    assert error.value.code == "authorisation_missing" and "授权书" in error.value.message
+    assert error.value.details["url"] == f"/assistance/apply/?programme=dibao&household={wang_family.pk}"
+    assert not Case.objects.exists()
+
+    case = accept_application(
+        user=worker_a, item=item("temp_emergency"), household=wang_family, on_date=ON, route_to_line=True
+    ).case
+
+    application = Application.objects.get(case=case)
+    assert (application.programme, application.household, application.facts["source"]) == (
+        "temporary_emergency",
+        wang_family,
+        "一门受理",
+    )
+    with pytest.raises(DomainError) as error:  # and one intake holds across both desks
+        apply(worker_a, wang_family, programme="temporary_emergency")
+    assert error.value.details["url"] == f"/assistance/{application.pk}/"
 
 
 def test_the_assistance_page_refuses_a_second_with_a_link(client, worker_a, wang_family):

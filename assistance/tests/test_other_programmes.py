@@ -42,7 +42,7 @@ def tekun_to_confirm(worker, clerk, household, on=ON):
     able = {**ALL_ABLE, "bathing": False, "walking_indoors": False}
     assert assess_self_care(user=clerk, application=application, on_date=on, able=able) == "partly_disabled"
     pass_step(user=clerk, application=application, on_date=on)
-    pass_step(user=worker, application=application, on_date=date(2025, 10, 9))  # 7-day notice
+    pass_step(user=worker, application=application, on_date=date(2025, 10, 10))  # the day after the 7-day notice
     return application
 
 

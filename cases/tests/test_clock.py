@@ -10,6 +10,7 @@ from cases.catalogue import publish_version
 from cases.deadlines import step_clock
 from cases.models import Case, CaseStep
 from cases.services import accept_application
+from cases.supervision import recompute_deadlines
 from cases.tests.factories import DAY, give_documents, item
 from cases.workdays import WorkCalendar
 from core.errors import DomainError
@@ -81,10 +82,14 @@ def test_public_notice_runs_in_calendar_days_rolls_past_the_holiday_and_stops_th
     assert notice.due_on == date(2025, 10, 9)  # 7 days → 1 Oct (holiday) → next working day
     case.refresh_from_db()
     assert case.due_on == date(2025, 11, 17)  # extended by the 6 working days of the notice
-    with pytest.raises(DomainError) as error:
-        act(worker_a, case, date(2025, 10, 8))
-    assert error.value.code == "notice_running"
-    act(worker_a, case, date(2025, 10, 9))
+    for too_early in (date(2025, 10, 8), date(2025, 10, 9)):  # the last day is a day of the notice
+        with pytest.raises(DomainError) as error:
+            act(worker_a, case, too_early)
+        assert error.value.code == "notice_running"
+        assert error.value.message == "公示期至2025年10月09日（含当日）届满，2025年10月10日起方可办理"
+    recompute_deadlines(date(2025, 10, 10))  # the first day it may be passed is not a day late
+    assert active(case).light != "red"
+    act(worker_a, case, date(2025, 10, 10))
     assert active(case).name == "县级审核确认"
 
 

@@ -16,6 +16,7 @@ from cases.catalogue import items_for_window
 from cases.deadlines import case_clock, step_clock, warn_days_on
 from cases.errors import CaseCode
 from cases.forms import AddDocumentForm, StepActionForm, SuperviseForm
+from cases.hooks import line_intake_page
 from cases.models import Case, CaseStep, Transfer
 from cases.replies import default_reply_text, issue_reply
 from cases.services import accept_application, supply_materials
@@ -66,6 +67,8 @@ def accept(request):
     item = None
     if code := request.POST.get("item") or request.GET.get("item"):
         item = next((i for i in items if i.code == code), None)
+    if item is not None and (page := line_intake_page(item, household)):
+        return redirect(page)  # 社会救助: its own form (composition, authorisation), filled in with the household
     today = timezone.localdate()
     context = {"items": items, "q": q, "households": households, "household": household, "item": item}
     if household is not None:
@@ -91,6 +94,7 @@ def accept(request):
                 documents=request.POST.getlist("documents"),
                 phone=request.POST.get("phone", "").strip(),
                 on_date=today,
+                route_to_line=True,
             )
         except DomainError as error:
             messages.error(request, error.message)

@@ -50,10 +50,14 @@ def test_visit_then_temporary_assistance_application_closes_the_loop(monitored, 
             services.open_application(warning, user=worker_a, item_code="temp_expense", on_date=DAY)
         assert error.value.code == "visit_first"
         services.record_visit(warning, user=worker_a, on_date=DAY, note="住院化疗，家庭无力承担自付部分")
-        case = services.open_application(warning, user=worker_a, item_code="temp_expense", on_date=DAY)
+        with pytest.raises(DomainError) as error:  # means-tested: the assistance desk records the authorisation
+            services.open_application(warning, user=worker_a, item_code="temp_expense", on_date=DAY)
+        assert error.value.details["url"].startswith("/assistance/apply/?programme=temporary_spending")
+        case = services.open_application(warning, user=worker_a, item_code="temp_emergency", on_date=DAY)
     warning.refresh_from_db()
     assert (warning.stage, warning.case) == ("applied", case)
-    assert Case.objects.get().item.code == "temp_expense"
+    assert Case.objects.get().item.code == "temp_emergency"
+    assert case.assistance.programme == "temporary_emergency"  # the case has its assistance application
     assert list(WarningEvent.objects.filter(warning=warning).values_list("stage", flat=True)) == [
         "unassigned",
         "assigned",

