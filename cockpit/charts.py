@@ -323,7 +323,10 @@ def outline_map(area: Area, indicator: str) -> dict | None:
                 "data": items,
                 "label": {"show": True, "fontSize": 10},
                 "itemStyle": {"borderColor": "#fff", "borderWidth": 1},
-                "bottom": 40,
+                "top": 8,
+                "left": 8,
+                "right": 8,
+                "bottom": 48,
             }
         ],
     }

@@ -16,6 +16,7 @@ from datetime import date
 
 from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
 
 from accounts.models import Unit
 from areas.jurisdiction import current_scope
@@ -121,7 +122,11 @@ def _reviews_due(month: date) -> QuerySet:
     """Review cases (复核, opened from the ledger's review schedule with its due date) due in the month;
     on time when the outcome was recorded by the due date."""
     first, last = month_bounds(month)
-    return ReviewCase.objects.filter(due_on__gte=first, due_on__lte=last).select_related("case", "enrolment")
+    reviews = ReviewCase.objects.filter(due_on__gte=first, due_on__lte=last)
+    # an open review whose last day has not come yet is neither on time nor late (a draft of the
+    # current month); once its day has passed without an outcome it is late
+    reviews = reviews.exclude(outcome_on__isnull=True, due_on__gte=timezone.localdate())
+    return reviews.select_related("case", "enrolment")
 
 
 _REVIEW_ON_TIME = Q(outcome_on__isnull=False, outcome_on__lte=F("due_on"))

@@ -29,10 +29,10 @@
   if (map.kind === "outline") {
     // counties on their outlines: the GeoJSON is served by the app (cockpit/boundaries.py)
     map.option.series[0].label.formatter = function (p) {
-      return p.data ? p.data.area + "\n" + p.data.value : "";
+      return p.data && p.data.area ? p.data.area + "\n" + p.data.value : "";
     };
     map.option.tooltip.formatter = function (p) {
-      return p.data ? p.data.area + "：" + p.data.value : "";
+      return p.data && p.data.area ? p.data.area + "：" + p.data.value : "";
     };
     fetch(map.geo_url, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })

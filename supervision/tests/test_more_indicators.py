@@ -200,3 +200,13 @@ def test_an_objection_is_answered_with_whether_it_was_upheld(clerk_a, client):
     objection = Objection.objects.get(notice=notice)
     assert objection.outcome == Objection.Outcome.UPHELD and objection.status == Objection.Status.RESOLVED
     assert "异议成立" in client.get(f"/assistance/{application.pk}/").content.decode()
+
+
+def test_an_open_review_not_yet_due_is_neither_on_time_nor_late(worker_a, township_a):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    enrolment = enrolments(VILLAGE_A, "dibao", 1)[0]
+    _review(enrolment, worker_a, today, None)  # its last day is today: not late yet
+    _review(enrolment, worker_a, today, today)  # answered today: on time
+    assert computed_figures("reviews_on_time_rate", today) == {township_a.pk: (1, 1)}
