@@ -43,6 +43,7 @@ def outlines(tmp_path, settings):
 def city_leader(county_bureau):
     ensure_area(CITY, "邵阳市")
     ensure_area("430521000000", "邵东市")
+    ensure_area("430523000000", "邵阳县")
     city = UnitFactory(name="邵阳市民政局", kind=Unit.Kind.BUREAU, area_code=CITY)
     return StaffFactory(username="city_leader", full_name="市局领导", unit=city, roles=["leader"])
 
@@ -74,6 +75,7 @@ def test_a_city_leader_sees_the_counties_on_their_outlines_coloured_and_clickabl
     values = {item["name"]: (item["area"], item["value"]) for item in drawn["option"]["series"][0]["data"]}
     assert values == {"430521": ("邵东市", 0), "430522": ("新邵县", 1)}  # our names, not the package's
     assert drawn["clicks"]["430522"] == "/cockpit/?area=430522000000"
+    assert ["邵阳县", "/cockpit/?area=430523000000"] in drawn["links"]  # no outline (code not in the data): a link
 
     geo = client.get("/cockpit/outlines/4305.json")
     assert geo.status_code == 200 and geo["Content-Type"] == "application/geo+json"
