@@ -241,6 +241,10 @@ class Objection(AreaOwned):
         RE_INVESTIGATED = "re_investigated", _("重新调查核实")
         APPRAISED = "appraised", _("民主评议")
 
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("异议成立")
+        REJECTED = "rejected", _("异议不成立")
+
     notice = models.ForeignKey(
         PublicNotice, verbose_name=_("公示"), on_delete=models.PROTECT, related_name="objections"
     )
@@ -260,6 +264,9 @@ class Objection(AreaOwned):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     resolution = models.CharField(_("处理方式"), max_length=20, choices=Resolution.choices, blank=True)
     resolution_note = models.TextField(_("处理结果"), blank=True)
+    # whether the re-investigation or appraisal found the objection right (成立) or not (不成立):
+    # blank before it is answered and for objections answered before the outcome was recorded
+    outcome = models.CharField(_("异议是否成立"), max_length=10, choices=Outcome.choices, blank=True, default="")
     resolved_on = models.DateField(_("处理日期"), null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -131,8 +131,12 @@ def lodge_objection(
     return objection
 
 
-def resolve_objections(*, user, application: Application, on_date: date, resolution: str, note: str) -> int:
-    """The objections were re-investigated (a 异议复查 survey) or appraised (民主评议) since lodged."""
+def resolve_objections(
+    *, user, application: Application, on_date: date, resolution: str, outcome: str, note: str
+) -> int:
+    """The objections were re-investigated (a 异议复查 survey) or appraised (民主评议) since lodged,
+    and the answer says whether they were found right (成立) or not (不成立): an upheld objection
+    counts against the township's 初审 in the monthly evaluation (supervision.indicators)."""
     objections = list(open_objections(application))
     if not objections:
         raise DomainError(AssistanceCode.NOTICE_NOT_OBJECTED, "没有待处理的公示异议")
@@ -147,17 +151,21 @@ def resolve_objections(*, user, application: Application, on_date: date, resolut
         raise DomainError(AssistanceCode.AMOUNT, "请选择处理方式")
     if not done:
         raise DomainError(AssistanceCode.OBJECTION_OPEN, message)
+    if outcome not in Objection.Outcome.values:
+        raise DomainError(AssistanceCode.AMOUNT, "请选择异议是否成立")
     if not (note or "").strip():
         raise DomainError(AssistanceCode.AMOUNT, "请填写异议处理结果")
     changed = Objection.objects.filter(pk__in=[o.pk for o in objections], status=Objection.Status.OPEN).update(
         status=Objection.Status.RESOLVED,
         resolution=resolution,
         resolution_note=note.strip(),
+        outcome=outcome,
         resolved_on=on_date,
         resolved_by=user,
     )
     label = Objection.Resolution(resolution).label
-    hooks.note(application.case, user, on_date, f"公示异议已处理（{label}）：{note.strip()}")
+    verdict = Objection.Outcome(outcome).label
+    hooks.note(application.case, user, on_date, f"公示异议已处理（{label}，{verdict}）：{note.strip()}")
     return changed
 
 

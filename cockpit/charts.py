@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 
 from areas import codes
 from areas.models import Area
+from cockpit import boundaries
 from cockpit.figures import INDICATORS, breakdown, by_unit, child_length, latest_figure_month, monthly_spending
 
 HORIZONTAL_ABOVE = 12  # more areas than this: horizontal bars, one line each
@@ -264,9 +265,81 @@ def grid_map(area: Area, indicator: str) -> dict:
     }
     return {
         "id": "map",
+        "kind": "tiles",
         "title": f"{label}分布示意图",
         "option": option,
         "clicks": clicks,
         "rows": rows,
         "links": [[name, url] for (_, name), url in zip(children, clicks, strict=True)],
+    }
+
+
+def _scale(values: list, reversed_scale: bool) -> dict:
+    high = max([v for v in values if v is not None] or [0])
+    return {
+        "min": 0,
+        "max": 100 if reversed_scale else max(high, 1),
+        "calculable": True,
+        "orient": "horizontal",
+        "left": "center",
+        "bottom": 0,
+        "itemHeight": 120,
+        "inRange": {
+            "color": ["#c23531", "#f3d9a4", "#e8f3e8"] if reversed_scale else ["#eef5ee", "#f3d9a4", "#c23531"]
+        },
+    }
+
+
+def outline_map(area: Area, indicator: str) -> dict | None:
+    """A province's or city's counties on their real outlines (cockpit.boundaries), coloured by the
+    chosen indicator; a click opens the county's cockpit. None where no outlines are at hand (then
+    the tiles are drawn)."""
+    level = codes.level_of(area.code)
+    if level not in (codes.PROVINCE, codes.CITY):
+        return None
+    prefix = area.code[: codes.PREFIX_LENGTH[level]]
+    if not boundaries.has_outlines(prefix):
+        return None
+    outlined = boundaries.county_codes(prefix)
+    label, source, value_of = MAP_INDICATORS[indicator]
+    data = breakdown(source, area.code, length=codes.PREFIX_LENGTH[codes.COUNTY])
+    counties = Area.objects.current().filter(code__startswith=prefix).filter(code__endswith="000000")
+    counties = list(counties.order_by("code").values_list("code", "name"))
+    items, clicks, values = [], {}, []
+    for code, name in counties:
+        clicks[code[:6]] = drill_url(code)
+        if code[:6] not in outlined:  # a county whose code changed since the package was made: a link only
+            continue
+        value = value_of(data.get(code[:6], {}))
+        values.append(value)
+        items.append({"name": code[:6], "value": value if value is not None else "-", "area": name})
+    option = {
+        "tooltip": {"trigger": "item"},
+        "visualMap": _scale(values, indicator == "on_time_rate"),
+        "series": [
+            {
+                "name": label,
+                "type": "map",
+                "map": f"mz-{prefix}",
+                "roam": False,
+                "data": items,
+                "label": {"show": True, "fontSize": 10},
+                "itemStyle": {"borderColor": "#fff", "borderWidth": 1},
+                "top": 8,
+                "left": 8,
+                "right": 8,
+                "bottom": 48,
+            }
+        ],
+    }
+    return {
+        "id": "map",
+        "kind": "outline",
+        "title": f"{label}分布图（按县级行政区边界）",
+        "option": option,
+        "geo_url": reverse("cockpit:outlines", args=[prefix]),
+        "map_name": f"mz-{prefix}",
+        "clicks": clicks,
+        "rows": 6,
+        "links": [[name, clicks[code[:6]]] for code, name in counties],
     }

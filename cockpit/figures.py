@@ -317,10 +317,13 @@ def child_length(area_code: str) -> int | None:
     return VILLAGE_LENGTH
 
 
-def breakdown(indicator: str, area_code: str, month: date | None = None) -> dict[str, dict[str, int]]:
-    """{child area prefix: {key: count}} for the areas one level below `area_code`; below a village,
+def breakdown(
+    indicator: str, area_code: str, month: date | None = None, length: int | None = None
+) -> dict[str, dict[str, int]]:
+    """{child area prefix: {key: count}} for the areas one level below `area_code` (or, with
+    `length`, the areas named by that many digits: the counties of a province); below a village,
     the village itself is the only 'child'. Read from the figures, scoped by the current user."""
-    length = child_length(area_code) or VILLAGE_LENGTH
+    length = length or child_length(area_code) or VILLAGE_LENGTH
     figures = Figure.objects.in_area(area_code).filter(indicator=indicator)
     if month is not None:
         figures = figures.filter(month=month)

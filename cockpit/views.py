@@ -6,7 +6,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from accounts.home import cards_for
 from accounts.roles import Capability
 from areas import codes
 from areas.models import Area
-from cockpit import charts
+from cockpit import boundaries, charts
 from cockpit.errors import BadArea
 from cockpit.figures import INDICATORS, figure_total, last_refresh, records, refresh_figures
 from cockpit.rows import record_rows
@@ -74,7 +74,7 @@ def cockpit_context(request, area: Area) -> dict:
         "refreshed": refreshed,
         "charts": charts.build(area),
         "units": charts.units_table(area, today),
-        "grid_map": charts.grid_map(area, map_indicator),
+        "grid_map": charts.outline_map(area, map_indicator) or charts.grid_map(area, map_indicator),
         "map_indicator": map_indicator,
         "map_indicators": charts.MAP_INDICATORS,
         "level_label": codes.LEVEL_LABELS[codes.level_of(area.code)],
@@ -104,6 +104,19 @@ def index(request):
     except BadArea as error:
         return render(request, "cockpit/bad_request.html", {"message": error.message}, status=400)
     return render(request, "cockpit/index.html", cockpit_context(request, area))
+
+
+@login_required
+def outlines(request, prefix: str):
+    """The county outlines under a province or city the leader oversees (GeoJSON, from the app)."""
+    _require(request.user)
+    if len(prefix) not in (2, 4) or not prefix.isdigit() or not request.jurisdiction.allows(prefix.ljust(12, "0")):
+        raise Http404("没有该区划的边界数据")
+    if not boundaries.has_outlines(prefix):
+        raise Http404("没有该区划的边界数据")
+    response = HttpResponse(boundaries.outlines(prefix), content_type="application/geo+json")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @login_required

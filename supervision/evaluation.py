@@ -1,7 +1,8 @@
 """一月一公布、一月一讲评: compute a county's month, review it, publish it, discuss it.
 
 Scores: each indicator gives `weight × attainment`, attainment in 0–1:
-- a rate: the share on time (nothing to be on time for: full marks);
+- a rate: the share on time, or for a rate of errors one minus the share wrong (nothing to be on
+  time for, nothing sent: full marks);
 - a count: relative to the subjects of the same type that month, best = 1, worst = 0 (all equal: 1);
 - an entered indicator: the entered score ÷ 100 (not entered: 0, shown as 未录入 before publication).
 The total is the sum; subjects of a type are ranked by it (equal totals share a rank).
@@ -55,7 +56,9 @@ def attainment(indicator: Indicator, numerator, denominator, all_counts: list[in
     if indicator.source == Indicator.Source.ENTERED:
         return Decimal(0) if numerator is None else min(Decimal(1), Decimal(numerator) / 100)
     if COMPUTATIONS[indicator.computation].rate:
-        share = Decimal(1) if not denominator else Decimal(numerator) / denominator
+        if not denominator:  # nothing to be on time for, nothing to get wrong: full marks
+            return Decimal(1)
+        share = Decimal(numerator) / denominator
         return share if indicator.better == Indicator.Better.HIGHER else 1 - share
     low, high = min(all_counts), max(all_counts)
     if high == low:

@@ -4,6 +4,10 @@ Each computation answers, for one month and the whole current scope, one GROUP B
 subject (a unit's id or a person's id) a count (`numerator`) and, for rates, the number it is out of
 (`denominator`). `records(month, subject_id)` is the same filter for one subject, for the drill-down
 to the records behind a figure. Indicator rows (data) name a computation by its code.
+
+Records that name no unit (objections, review cases, roll lines: they carry the area of the
+household) are the township's work and are grouped by township (the first 9 digits of their area
+code) and answered by that township's 民政办 (`township=True`).
 """
 
 from collections.abc import Callable
@@ -11,11 +15,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
 
+from accounts.models import Unit
 from areas.jurisdiction import current_scope
+from assistance.casework import Objection, ReviewCase
 from cases.models import CaseEvent, CaseStep, Supervision, Transfer
 from core.months import month_end, month_start
+from payments.models import RollLine
 from supervision.models import Finding, Rectification
 
 
@@ -32,7 +40,8 @@ class Computation:
     rate: bool  # True: numerator / denominator; False: a count
     records: Callable[[date, int], QuerySet]  # the records behind one subject's figure
     group_by: str  # the field naming the subject
-    on_time: Q | None = None  # rates: which records count as on time
+    on_time: Q | None = None  # rates: which records count as on time (or, `better` lower, as wrong)
+    township: bool = False  # group_by is an area code: the township's 民政办 answers for it
 
 
 def _steps_finished(month: date) -> QuerySet:
@@ -101,16 +110,62 @@ def _warnings_due(month: date) -> QuerySet:
     return Warning.objects.filter(due_on__gte=first, due_on__lte=last)
 
 
-def _by(source: Callable[[date], QuerySet], field: str) -> Callable[[date, int], QuerySet]:
+def _objections_upheld(month: date) -> QuerySet:
+    """公示异议 answered in the month and found right (成立): the township's 初审 missed something."""
+    first, last = month_bounds(month)
+    return Objection.objects.filter(
+        outcome=Objection.Outcome.UPHELD, resolved_on__gte=first, resolved_on__lte=last
+    ).select_related("notice__application")
+
+
+def _reviews_due(month: date) -> QuerySet:
+    """Review cases (复核, opened from the ledger's review schedule with its due date) due in the month;
+    on time when the outcome was recorded by the due date."""
+    first, last = month_bounds(month)
+    reviews = ReviewCase.objects.filter(due_on__gte=first, due_on__lte=last)
+    # an open review whose last day has not come yet is neither on time nor late (a draft of the
+    # current month); once its day has passed without an outcome it is late
+    reviews = reviews.exclude(outcome_on__isnull=True, due_on__gte=timezone.localdate())
+    return reviews.select_related("case", "enrolment")
+
+
+_REVIEW_ON_TIME = Q(outcome_on__isnull=False, outcome_on__lte=F("due_on"))
+
+
+def _roll_lines_sent(month: date) -> QuerySet:
+    """The lines of the month's rolls that went to the bank; an error is a line the bank returned
+    failed (its failure reason stays on the line after it is corrected and reissued)."""
+    first, last = month_bounds(month)
+    return RollLine.objects.filter(in_bank_file=True, roll__month__gte=first, roll__month__lte=last).select_related(
+        "roll"
+    )
+
+
+_ROLL_LINE_FAILED = ~Q(failure_reason="")
+
+
+def _township_code(unit_id: int) -> str:
+    area = Unit.objects.filter(pk=unit_id, kind=Unit.Kind.TOWNSHIP_OFFICE).values_list("area_code", flat=True).first()
+    return (area or "")[:9]
+
+
+def _by(source: Callable[[date], QuerySet], field: str, township: bool) -> Callable[[date, int], QuerySet]:
+    if township:
+
+        def records(month: date, subject_id: int) -> QuerySet:
+            code = _township_code(subject_id)
+            return source(month).filter(area_code__startswith=code) if code else source(month).none()
+
+        return records
     return lambda month, subject_id: source(month).filter(**{field: subject_id})
 
 
 _SOURCES: dict[str, Callable[[date], QuerySet]] = {}
 
 
-def _register(code, label, per, rate, source, group_by, on_time=None) -> Computation:
+def _register(code, label, per, rate, source, group_by, on_time=None, township=False) -> Computation:
     _SOURCES[code] = source
-    return Computation(code, label, per, rate, _by(source, group_by), group_by, on_time)
+    return Computation(code, label, per, rate, _by(source, group_by, township), group_by, on_time, township)
 
 
 COMPUTATIONS: dict[str, Computation] = {
@@ -161,6 +216,27 @@ COMPUTATIONS: dict[str, Computation] = {
             lambda month: _steps_finished(month).filter(finished_on__gt=F("due_on")),
             "acted_by",
         ),
+        _register("objections_upheld", "公示异议成立数", "unit", False, _objections_upheld, "area_code", township=True),
+        _register(
+            "reviews_on_time_rate",
+            "按期复核率",
+            "unit",
+            True,
+            _reviews_due,
+            "area_code",
+            _REVIEW_ON_TIME,
+            township=True,
+        ),
+        _register(
+            "roll_error_rate",
+            "名册发放差错率",
+            "unit",
+            True,
+            _roll_lines_sent,
+            "area_code",
+            _ROLL_LINE_FAILED,
+            township=True,
+        ),
     ]
 }
 
@@ -168,12 +244,29 @@ COMPUTATIONS: dict[str, Computation] = {
 def computed_figures(code: str, month: date) -> dict[int, tuple[int, int | None]]:
     """{subject id: (numerator, denominator)} for the whole current scope, in one query."""
     computation = COMPUTATIONS[code]
-    queryset = _SOURCES[code](month).order_by().values(computation.group_by)
+    source = _SOURCES[code](month).select_related(None).order_by()
+    key = computation.group_by
+    if computation.township:
+        source, key = source.annotate(subject=Substr(computation.group_by, 1, 9)), "subject"
+    queryset = source.values(key)
     if computation.rate:
         rows = queryset.annotate(total=Count("pk"), good=Count("pk", filter=computation.on_time))
-        return {row[computation.group_by]: (row["good"], row["total"]) for row in rows if row[computation.group_by]}
-    rows = queryset.annotate(total=Count("pk"))
-    return {row[computation.group_by]: (row["total"], None) for row in rows if row[computation.group_by]}
+        found = {row[key]: (row["good"], row["total"]) for row in rows if row[key]}
+    else:
+        found = {row[key]: (row["total"], None) for row in queryset.annotate(total=Count("pk")) if row[key]}
+    if not computation.township:
+        return found
+    return _per_township_office(found)
+
+
+def _per_township_office(per_township: dict[str, tuple]) -> dict[int, tuple]:
+    """{township code: figure} → {township office id: figure} (a township without an office is left out)."""
+    if not per_township:
+        return {}
+    offices = Unit.objects.filter(
+        kind=Unit.Kind.TOWNSHIP_OFFICE, is_active=True, area_code__in=[code + "000" for code in per_township]
+    ).values_list("area_code", "pk")
+    return {pk: per_township[area[:9]] for area, pk in offices}
 
 
 def choices() -> list[tuple[str, str]]:

@@ -166,6 +166,7 @@ def test_dibao_from_acceptance_through_an_objection_to_enrolment(page, live_serv
     page.get_by_test_id("appraisal-text").fill("李大山已成年，长期在外务工，不计入共同生活家庭成员")
     page.get_by_test_id("appraisal-submit").click()
     page.get_by_test_id("resolution").select_option("appraised")
+    page.get_by_test_id("objection-outcome").select_option("rejected")
     page.get_by_test_id("resolve-text").fill("异议不成立")
     page.get_by_test_id("resolve").click()
     page.get_by_test_id("rerun-text").fill("民主评议后同意")

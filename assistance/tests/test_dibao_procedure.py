@@ -132,7 +132,12 @@ def test_objection_blocks_until_appraised_and_the_notice_runs_again_with_the_clo
 
     with pytest.raises(DomainError) as error:
         resolve_objections(
-            user=clerk_a, application=application, on_date=date(2025, 10, 9), resolution="appraised", note="—"
+            user=clerk_a,
+            application=application,
+            on_date=date(2025, 10, 9),
+            resolution="appraised",
+            outcome="rejected",
+            note="—",
         )
     assert error.value.code == "objection_open"  # no 民主评议 recorded yet
     record_appraisal(
@@ -145,7 +150,12 @@ def test_objection_blocks_until_appraised_and_the_notice_runs_again_with_the_clo
         conclusion="其子已成年另立门户，不计入家庭成员，符合条件",
     )
     resolve_objections(
-        user=clerk_a, application=application, on_date=date(2025, 10, 9), resolution="appraised", note="异议不成立"
+        user=clerk_a,
+        application=application,
+        on_date=date(2025, 10, 9),
+        resolution="appraised",
+        outcome="rejected",
+        note="异议不成立",
     )
     rerun_public_notice(user=reviewer_a, application=application, on_date=date(2025, 10, 10), opinion="评议后同意")
     second = latest_notice(application)

@@ -170,6 +170,7 @@ def detail(request, pk: int):
         "slots2": range(2),
         "activities": [(a, ACTIVITY_LABELS[a]) for a in DAILY_ACTIVITIES],
         "resolutions": Objection.Resolution.choices,
+        "outcomes": Objection.Outcome.choices,
         "is_staff_above_village": bool(user.unit_id) and is_township_or_above(user.unit.area_code),
     }
     if application.programme in (Programme.TEMPORARY_EMERGENCY, Programme.TEMPORARY_SPENDING):
@@ -222,7 +223,12 @@ def act(request, pk: int):
             messages.success(request, "民主评议记录已保存")
         elif action == "resolve":
             notice.resolve_objections(
-                user=user, application=application, on_date=today, resolution=post.get("resolution", ""), note=text
+                user=user,
+                application=application,
+                on_date=today,
+                resolution=post.get("resolution", ""),
+                outcome=post.get("outcome", ""),
+                note=text,
             )
             messages.success(request, "异议已处理，请重新初审并重新公示")
         elif action == "rerun":

@@ -30,7 +30,7 @@ def running_notice(household, user, on_date: date) -> PublicNotice:
     )
 
 
-def resolve_by_appraisal(notice: PublicNotice, user, on_date: date, note: str) -> None:
+def resolve_by_appraisal(notice: PublicNotice, user, on_date: date, note: str, outcome: str = "rejected") -> None:
     """The village representatives appraised the application again and the objection is answered."""
     from assistance.casework import Objection
     from assistance.notice import resolve_objections
@@ -41,5 +41,10 @@ def resolve_by_appraisal(notice: PublicNotice, user, on_date: date, note: str) -
         user=user, application=application, held_on=on_date, participants=9, agree=8, disagree=1, conclusion="情况属实"
     )
     resolve_objections(
-        user=user, application=application, on_date=on_date, resolution=Objection.Resolution.APPRAISED, note=note
+        user=user,
+        application=application,
+        on_date=on_date,
+        resolution=Objection.Resolution.APPRAISED,
+        outcome=outcome,
+        note=note,
     )

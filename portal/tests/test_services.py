@@ -35,7 +35,8 @@ def test_a_resident_objects_to_a_notice_and_reads_the_answer(resident_client, re
     assert notice.status == "objected"
     assert "待复查" in resident_client.get("/my/notices/").content.decode()
     resolve_by_appraisal(notice, clerk_a, today, "经民主评议，车辆已于去年出售，符合条件")
-    assert "车辆已于去年出售" in resident_client.get("/my/notices/").content.decode()
+    answer = resident_client.get("/my/notices/").content.decode()
+    assert "车辆已于去年出售" in answer and "异议不成立" in answer  # the resident reads whether it was upheld
 
 
 def test_objecting_to_another_villages_notice_is_404(resident_client, resident, clerk_b):

@@ -26,16 +26,36 @@
     });
   });
 
-  map.option.series[0].label.formatter = function (p) {
-    return p.data.name + "\n" + p.data.value[2];
-  };
-  map.option.tooltip.formatter = function (p) {
-    return p.data.name + "：" + p.data.value[2];
-  };
-  draw(map, function (params) {
-    var url = map.clicks[params.dataIndex];
-    if (url) { window.location.href = url; }
-  });
+  if (map.kind === "outline") {
+    // counties on their outlines: the GeoJSON is served by the app (cockpit/boundaries.py)
+    map.option.series[0].label.formatter = function (p) {
+      return p.data && p.data.area ? p.data.area + "\n" + p.data.value : "";
+    };
+    map.option.tooltip.formatter = function (p) {
+      return p.data && p.data.area ? p.data.area + "：" + p.data.value : "";
+    };
+    fetch(map.geo_url, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+      .then(function (geo) {
+        echarts.registerMap(map.map_name, geo);
+        draw(map, function (params) {
+          var url = map.clicks[params.name];
+          if (url) { window.location.href = url; }
+        });
+      })
+      .catch(function () { /* the links under the map still lead to every county */ });
+  } else {
+    map.option.series[0].label.formatter = function (p) {
+      return p.data.name + "\n" + p.data.value[2];
+    };
+    map.option.tooltip.formatter = function (p) {
+      return p.data.name + "：" + p.data.value[2];
+    };
+    draw(map, function (params) {
+      var url = map.clicks[params.dataIndex];
+      if (url) { window.location.href = url; }
+    });
+  }
 
   window.addEventListener("resize", function () {
     drawn.forEach(function (chart) { chart.resize(); });

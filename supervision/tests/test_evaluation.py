@@ -178,6 +178,7 @@ def test_scores_rank_the_townships_and_publication_freezes_the_month(month, audi
     assert lines_a["overdue_steps"].score == Decimal("10.00")  # best of the two (1 against 2)
     assert lines_a["supervisions_received"].score == Decimal("0.00")  # worst (2 against 1)
     assert lines_a["日常考勤"].numerator is None and lines_a["日常考勤"].score == 0  # not entered
+    assert lines_a["roll_error_rate"].score == Decimal("5.00")  # no roll line sent: no error, full marks
     assert a.rank == 1 and b.rank == 2 and a.total > b.total
     total_a = a.total
     service.publish(evaluation, user=leader_user)

@@ -7,7 +7,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import BooleanField, Q, Value, When
+from django.db.models import Case as DbCase
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -165,7 +166,15 @@ def drill(request, pk: int, indicator_id: int):
         raise Http404
     records = computation.records(result.evaluation.month, subject_id)
     names = {f.name for f in records.model._meta.get_fields()}
-    records = records.select_related(*({"case", "finding", "rectification"} & names)).order_by("pk")[:500]
+    records = records.select_related(*({"case", "finding", "rectification"} & names))
+    if computation.on_time is not None:  # a rate: the records that cost marks come first
+        costly = When(computation.on_time, then=Value(indicator.better == Indicator.Better.LOWER))
+        lower = indicator.better != Indicator.Better.LOWER
+        records = records.alias(costly=DbCase(costly, default=Value(lower), output_field=BooleanField()))
+        records = records.order_by("-costly", "pk")
+    else:
+        records = records.order_by("pk")
+    records = records[:500]
     rows = [_drill_row(record) for record in records]
     return render(request, "supervision/drill.html", {"result": result, "line": line, "rows": rows, "entered": None})
 
@@ -211,6 +220,26 @@ def _drill_row(record) -> dict:
             "label": f"整改：{record.finding.description[:40]}",
             "detail": f"期限 {record.due_on}，报送 {record.submitted_on or '未报送'}，{record.get_state_display()}",
             "url": reverse("supervision:rectification_detail", args=[record.pk]),
+        }
+    if model == "objection":
+        application = record.notice.application
+        return {
+            "label": f"公示异议（{record.get_outcome_display()}）",
+            "detail": f"{record.lodged_on}提出，{record.resolved_on}答复：{record.resolution_note[:60]}",
+            "url": reverse("assistance:detail", args=[application.pk]),
+        }
+    if model == "reviewcase":
+        return {
+            "label": f"{record.case.receipt_no} 复核（{record.reason[:30]}）",
+            "detail": f"期限 {record.due_on}，结果 {record.outcome_on or '未出结果'} {record.get_outcome_display()}",
+            "url": reverse("cases:detail", args=[record.case_id]),
+        }
+    if model == "rollline":
+        failed = f"，退回原因：{record.failure_reason}" if record.failure_reason else ""
+        return {
+            "label": f"名册{record.roll.number}第{record.seq}行",
+            "detail": f"{record.pay_month:%Y年%m月} {record.get_status_display()}{failed}",
+            "url": reverse("payments:roll_detail", args=[record.roll_id]),
         }
     return {"label": str(record), "detail": "", "url": ""}
 
