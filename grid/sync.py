@@ -37,8 +37,10 @@ from grid.errors import GridCode
 from grid.models import EventCategory, EventPhoto, EventStep, GridEvent, Urgency, Visit
 from registry.models import Household, Person
 
-# What one request may carry. Not a legal number: the size a phone sends at once on a weak link
-# and the server holds in memory (nginx allows 50 MB; the phone splits its outbox well below).
+# What one request may carry. Not a legal number: what a phone sends at once on a weak link and the
+# server holds in memory. The site's in-memory limit for a body (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB
+# by default, enforced before any view by core.middleware's NUL check) is reached first; the phone
+# (static/grid/outbox.js) splits its outbox at 20 items or 2 MB.
 MAX_BATCH_ITEMS = 50
 MAX_BATCH_BYTES = 20 * 1024 * 1024
 

@@ -434,9 +434,7 @@ def sync_batch(request):
     most `grid.sync.MAX_BATCH_ITEMS`, `MAX_BATCH_BYTES` in all). 200 with one answer per item, in
     the order sent — stored / duplicate / conflict / refused with the reason; 413 or 400 with the
     reason when the request as a whole cannot be read (nothing stored)."""
-    too_large = (
-        f"一次发送的记录太多（最多{sync.MAX_BATCH_ITEMS}条，共{sync.MAX_BATCH_BYTES // 1024 // 1024}MB），请分批发送"
-    )
+    too_large = f"一次发送的记录太多或照片太大（每次最多{sync.MAX_BATCH_ITEMS}条），请分批发送"
     try:
         data = _json_body(request, sync.MAX_BATCH_BYTES)
     except _TooLarge:
