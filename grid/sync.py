@@ -137,7 +137,7 @@ def store_batch(user, raw_items: list) -> list[dict]:
         for item in plain:
             answers[item.index] = _stored(item.record)
     for item in ready:
-        if item not in plain:
+        if not any(item is other for other in plain):  # the visits that start a process
             answers[item.index] = _store_one(user, item)
 
     for index, earlier in repeats:
