@@ -136,28 +136,52 @@ class Stored:
     created: bool
 
 
-def _decode_photo(data: str) -> bytes:
-    """A photo as the phone sends it: a data URL (data:image/jpeg;base64,...)."""
-    if not isinstance(data, str) or not data.startswith("data:image/") or ";base64," not in data:
-        raise DomainError(GridCode.BAD_INPUT, "照片格式不正确，请重新拍摄")
-    try:
-        raw = base64.b64decode(data.split(";base64,", 1)[1], validate=True)
-    except (binascii.Error, ValueError):
-        raise DomainError(GridCode.BAD_INPUT, "照片格式不正确，请重新拍摄") from None
+def _decode_photo(data) -> bytes:
+    """A photo as the phone sends it: a data URL (data:image/jpeg;base64,...); or the bytes of a
+    file posted with the form (no script). Stored as sent: the phone has shrunk it already, so the
+    server does not re-encode it."""
+    if isinstance(data, bytes):
+        raw = data
+    else:
+        if not isinstance(data, str) or not data.startswith("data:image/") or ";base64," not in data:
+            raise DomainError(GridCode.BAD_INPUT, "照片格式不正确，请重新拍摄")
+        if len(data) > MAX_PHOTO_BYTES * 4 // 3 + 100:  # refused before decoding
+            raise DomainError(GridCode.BAD_INPUT, "照片太大（每张不超过2MB）")
+        try:
+            raw = base64.b64decode(data.split(";base64,", 1)[1], validate=True)
+        except (binascii.Error, ValueError):
+            raise DomainError(GridCode.BAD_INPUT, "照片格式不正确，请重新拍摄") from None
     if len(raw) > MAX_PHOTO_BYTES:
         raise DomainError(GridCode.BAD_INPUT, "照片太大（每张不超过2MB）")
+    if not raw:
+        raise DomainError(GridCode.BAD_INPUT, "照片是空的，请重新拍摄")
     return raw
 
 
-def save_photos(photos, *, area_code: str, event=None, visit=None) -> int:
+def decode_photos(photos) -> list[bytes]:
+    """The photos of one report or visit, checked (at most MAX_PHOTOS, each at most 2 MB)."""
+    if not isinstance(photos, list | tuple):
+        raise DomainError(GridCode.BAD_INPUT, "照片格式不正确")
     if len(photos) > MAX_PHOTOS:
         raise DomainError(GridCode.BAD_INPUT, f"照片最多{MAX_PHOTOS}张")
-    for item in photos:
-        raw = item if isinstance(item, bytes) else _decode_photo(item)
+    return [_decode_photo(item) for item in photos]
+
+
+def photo_rows(photos: list[bytes], *, area_code: str, event=None, visit=None) -> list[EventPhoto]:
+    """The photos' files written to storage, and their rows (not yet saved: the caller saves them,
+    one by one or in bulk)."""
+    rows = []
+    for raw in photos:
         photo = EventPhoto(event=event, visit=visit, area_code=area_code)
         photo.image.save("photo.jpg", ContentFile(raw), save=False)
-        photo.save()
-    return len(photos)
+        rows.append(photo)
+    return rows
+
+
+def save_photos(photos, *, area_code: str, event=None, visit=None) -> int:
+    rows = photo_rows(decode_photos(list(photos)), area_code=area_code, event=event, visit=visit)
+    EventPhoto.objects.bulk_create(rows)
+    return len(rows)
 
 
 def parse_client_id(value) -> uuid.UUID:
@@ -177,6 +201,69 @@ def parse_coordinate(value, low: int, high: int) -> Decimal | None:
     if not low <= number <= high:
         raise DomainError(GridCode.BAD_INPUT, "定位数据不正确")
     return number
+
+
+def event_from_report(
+    *,
+    user,
+    client_id: uuid.UUID,
+    category: EventCategory | None,
+    description: str,
+    urgency: str = Urgency.NORMAL,
+    place: str = "",
+    latitude=None,
+    longitude=None,
+    household=None,
+    reported_at: datetime | None = None,
+    now: datetime,
+    deadline=None,
+) -> GridEvent:
+    """The event a report makes, every field checked, not yet saved (shared by `report_event` and
+    the outbox's batch, `grid.sync.store_batch`). `deadline(level, urgency)` is `handoff_deadline`
+    from now, or a memo of it for a batch."""
+    if category is None:
+        raise DomainError(GridCode.BAD_INPUT, "请选择事件类别")
+    description = (description or "").strip()
+    if not description:
+        raise DomainError(GridCode.BAD_INPUT, "请填写情况描述")
+    if urgency not in Urgency.values:
+        raise DomainError(GridCode.BAD_INPUT, "紧急程度不正确")
+    area_code = household.area_code if household is not None else user.area_code
+    if not current_scope().allows(area_code):
+        raise DomainError(GridCode.OUT_OF_AREA, "该家庭不在您的管辖范围")
+    reported_at = min(reported_at or now, now)
+    level = Level.POLICE if urgency == Urgency.EMERGENCY else Level.GRID
+    due_at = deadline(level, urgency) if deadline else handoff_deadline(level, urgency, now)
+    return GridEvent(
+        client_id=client_id,
+        category=category,
+        description=description[:4000],
+        urgency=urgency,
+        place=(place or "")[:200],
+        latitude=parse_coordinate(latitude, -90, 90),
+        longitude=parse_coordinate(longitude, -180, 180),
+        household=household,
+        reporter=user,
+        reported_at=reported_at,
+        level=level,
+        handler_unit_id=user.unit_id if level == Level.GRID else None,  # the reporter's village committee
+        due_at=due_at,
+        area_code=area_code,
+    )
+
+
+def reported_step(event: GridEvent, user) -> EventStep:
+    """The first step of a reported event (not yet saved)."""
+    return EventStep(
+        event=event,
+        kind=EventStep.Kind.REPORTED,
+        level=event.level,
+        to_unit_id=event.handler_unit_id,
+        due_at=event.due_at,
+        actor=user,
+        actor_name=_name(user),
+        text="危急情况，已即时转110" if event.level == Level.POLICE else "网格员上报",
+    )
 
 
 def report_event(
@@ -203,50 +290,27 @@ def report_event(
     existing = GridEvent.unscoped.filter(client_id=client_id).first()
     if existing is not None:
         return Stored(existing, created=False)
-    category = EventCategory.objects.filter(code=category_code, is_active=True).first()
-    if category is None:
-        raise DomainError(GridCode.BAD_INPUT, "请选择事件类别")
-    description = (description or "").strip()
-    if not description:
-        raise DomainError(GridCode.BAD_INPUT, "请填写情况描述")
-    if urgency not in Urgency.values:
-        raise DomainError(GridCode.BAD_INPUT, "紧急程度不正确")
-    area_code = household.area_code if household is not None else user.area_code
-    if not current_scope().allows(area_code):
-        raise DomainError(GridCode.OUT_OF_AREA, "该家庭不在您的管辖范围")
-    now = timezone.now()
-    reported_at = min(reported_at or now, now)
-    level = Level.POLICE if urgency == Urgency.EMERGENCY else Level.GRID
+    event = event_from_report(
+        user=user,
+        client_id=client_id,
+        category=EventCategory.objects.filter(code=category_code, is_active=True).first(),
+        description=description,
+        urgency=urgency,
+        place=place,
+        latitude=latitude,
+        longitude=longitude,
+        household=household,
+        reported_at=reported_at,
+        now=timezone.now(),
+    )
+    raw_photos = decode_photos(list(photos))
     try:
         with transaction.atomic():
-            event = GridEvent.objects.create(
-                client_id=client_id,
-                category=category,
-                description=description[:4000],
-                urgency=urgency,
-                place=(place or "")[:200],
-                latitude=parse_coordinate(latitude, -90, 90),
-                longitude=parse_coordinate(longitude, -180, 180),
-                household=household,
-                reporter=user,
-                reported_at=reported_at,
-                level=level,
-                handler_unit=user.unit if level == Level.GRID else None,
-                due_at=handoff_deadline(level, urgency, now),
-                area_code=area_code,
-            )
+            event.save(force_insert=True)
             if persons:
                 event.persons.set(persons)
-            save_photos(list(photos), area_code=area_code, event=event)
-            _step(
-                event,
-                EventStep.Kind.REPORTED,
-                user,
-                level=level,
-                to_unit=event.handler_unit,
-                due_at=event.due_at,
-                text="危急情况，已即时转110" if level == Level.POLICE else "网格员上报",
-            )
+            EventPhoto.objects.bulk_create(photo_rows(raw_photos, area_code=event.area_code, event=event))
+            reported_step(event, user).save(force_insert=True)
     except IntegrityError:  # the same report, sent twice at once
         existing = GridEvent.unscoped.filter(client_id=client_id).first()
         if existing is None:

@@ -24,7 +24,7 @@ from accounts.roles import Capability, roles_with
 from core.errors import DomainError
 from core.excel import xlsx_response
 from core.masking import mask_name
-from grid import hooks, hotline, services, visits
+from grid import hooks, hotline, services, sync, visits
 from grid.models import EventCategory, EventPhoto, GridEvent, HotlineOrder, HouseholdContact, Level, Urgency, Visit
 from registry.models import Household, Person
 
@@ -381,67 +381,74 @@ def household_search(request):
 # ------------------------------------------------------------------ offline sync
 
 
+class _TooLarge(Exception):
+    pass
+
+
+def _json_body(request, limit: int):
+    """The request's JSON, read from the stream up to `limit` bytes (the endpoint's own limit: the
+    site-wide in-memory limit is for forms, and a phone's outbox with photos is larger)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        raise _TooLarge
+    data = request.read(limit + 1)
+    if len(data) > limit:
+        raise _TooLarge
+    return json.loads(data)
+
+
+SYNC_STATUS = {sync.STORED: 201, sync.DUPLICATE: 200, sync.CONFLICT: 409, sync.REFUSED: 400}
+
+
 @login_required
 @require_POST
-def sync(request):
+def sync_one(request):
     """The outbox posts one saved item here: {"kind": "event"|"visit", "client_id": ..., "fields":
     {...}, "photos": [data URLs]}. 201 stored, 200 already stored, 409 stored with a conflict to
-    show, 4xx with the reason otherwise (the phone keeps the item and shows it)."""
-    if len(request.body) > MAX_SYNC_BYTES:
-        return JsonResponse({"ok": False, "message": "记录太大（照片过多），请减少照片后再发送"}, status=413)
+    show, 4xx with the reason otherwise (the phone keeps the item and shows it). The phone sends
+    its whole outbox to `sync_batch`; this answers phones whose page predates it."""
     try:
-        item = json.loads(request.body)
-        if not isinstance(item, dict) or not isinstance(item.get("fields"), dict):
-            raise ValueError
+        item = _json_body(request, MAX_SYNC_BYTES)
+    except _TooLarge:
+        return JsonResponse({"ok": False, "message": "记录太大（照片过多），请减少照片后再发送"}, status=413)
     except ValueError:
         return JsonResponse({"ok": False, "message": "记录格式不正确"}, status=400)
-    fields, photos = item["fields"], item.get("photos") or []
-    if not isinstance(photos, list):
-        return JsonResponse({"ok": False, "message": "照片格式不正确"}, status=400)
-    try:
-        if item.get("kind") == "event":
-            reported_at = None
-            if item.get("saved_at"):
-                from django.utils.dateparse import parse_datetime
+    (answer,) = sync.store_batch(request.user, [item])
+    status = SYNC_STATUS[answer["status"]]
+    body = {
+        "ok": status < 400 or status == 409,
+        "created": answer["status"] in (sync.STORED, sync.CONFLICT),
+        "message": answer["message"],
+        "conflict": answer.get("conflict", ""),
+    }
+    return JsonResponse(body, status=status)
 
-                reported_at = parse_datetime(str(item["saved_at"]))
-            persons = fields.get("persons") or []
-            stored = services.report_event(
-                user=request.user,
-                client_id=item.get("client_id"),
-                category_code=str(fields.get("category", "")),
-                description=str(fields.get("description", "")),
-                urgency=str(fields.get("urgency") or Urgency.NORMAL),
-                place=str(fields.get("place", "")),
-                latitude=fields.get("latitude"),
-                longitude=fields.get("longitude"),
-                household=_household(fields.get("household")),
-                persons=_persons(persons if isinstance(persons, list) else [persons]),
-                photos=photos,
-                reported_at=reported_at,
-            )
-            body = {"ok": True, "created": stored.created, "message": "事件已上报", "url": ""}
-            return JsonResponse(body, status=201 if stored.created else 200)
-        if item.get("kind") == "visit":
-            household = _household(fields.get("household"))
-            if household is None:
-                return JsonResponse({"ok": False, "message": "请选择走访的家庭"}, status=400)
-            stored = visits.record_visit(
-                user=request.user, client_id=item.get("client_id"), household=household, data=fields, photos=photos
-            )
-            visit = stored.visit
-            body = {
-                "ok": True,
-                "created": stored.created,
-                "message": "走访已登记" + (f"：{visit.started}" if visit.started else ""),
-                "conflict": visit.conflict,
-            }
-            return JsonResponse(
-                body, status=409 if visit.conflict and stored.created else (201 if stored.created else 200)
-            )
-    except DomainError as exc:
-        return JsonResponse({"ok": False, "message": exc.message}, status=400)
-    return JsonResponse({"ok": False, "message": "记录类型不正确"}, status=400)
+
+@login_required
+@require_POST
+def sync_batch(request):
+    """The outbox posts everything waiting on the phone here at once: {"items": [item, ...]} (at
+    most `grid.sync.MAX_BATCH_ITEMS`, `MAX_BATCH_BYTES` in all). 200 with one answer per item, in
+    the order sent — stored / duplicate / conflict / refused with the reason; 413 or 400 with the
+    reason when the request as a whole cannot be read (nothing stored)."""
+    too_large = f"一次发送的记录太多或照片太大（每次最多{sync.MAX_BATCH_ITEMS}条），请分批发送"
+    try:
+        data = _json_body(request, sync.MAX_BATCH_BYTES)
+    except _TooLarge:
+        return JsonResponse({"ok": False, "message": too_large}, status=413)
+    except ValueError:
+        return JsonResponse({"ok": False, "message": "记录格式不正确"}, status=400)
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return JsonResponse({"ok": False, "message": "记录格式不正确"}, status=400)
+    if len(items) > sync.MAX_BATCH_ITEMS:
+        return JsonResponse({"ok": False, "message": too_large}, status=413)
+    answers = sync.store_batch(request.user, items)
+    counts = {status: sum(a["status"] == status for a in answers) for status in SYNC_STATUS}
+    return JsonResponse({"ok": True, "results": answers, "counts": counts}, json_dumps_params={"ensure_ascii": False})
 
 
 @login_required

@@ -18,8 +18,8 @@ from django.utils import timezone
 from core.errors import DomainError
 from grid import hooks
 from grid.errors import GridCode
-from grid.models import HouseholdContact, Visit, VisitPlan
-from grid.services import may_visit, parse_client_id, save_photos
+from grid.models import EventPhoto, HouseholdContact, Visit, VisitPlan
+from grid.services import decode_photos, may_visit, parse_client_id, photo_rows
 
 WARNING_OUTCOMES = {"": "", "close": "走访后结案", "escalate": "走访后上报乡镇"}
 
@@ -46,14 +46,10 @@ def _money(value) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def record_visit(*, user, client_id, household, data: dict, photos=()) -> VisitStored:
-    """登记走访. Idempotent on `client_id`; the follow-ups run once, when the visit is first stored."""
-    if not may_visit(user):
-        raise DomainError(GridCode.NO_PERMISSION, "您没有入户走访的权限")
-    client_id = parse_client_id(client_id)
-    existing = Visit.unscoped.filter(client_id=client_id).first()
-    if existing is not None:
-        return VisitStored(existing, created=False)
+def visit_from_form(*, user, client_id, household, data: dict) -> Visit:
+    """The visit a form makes, every field checked, not yet saved (shared by `record_visit` and the
+    outbox's batch, `grid.sync.store_batch`). A household changed since the form was opened makes
+    the visit a conflict: it is kept with the note, and nothing on the household is written."""
     seen = str(data.get("seen") or "").strip()
     if not seen:
         raise DomainError(GridCode.BAD_INPUT, "请填写见到的人")
@@ -75,39 +71,65 @@ def record_visit(*, user, client_id, household, data: dict, photos=()) -> VisitS
     conflict = ""
     if base_stamp and base_stamp != household_stamp(household):
         conflict = "您填写期间，该户信息已在系统中被修改：走访记录已保存，户信息未被覆盖，请核对后再更新户籍库"
+    return Visit(
+        client_id=client_id,
+        household=household,
+        worker=user,
+        visited_on=visited_on,
+        seen=seen[:200],
+        members_changed=str(data.get("members_changed") or "")[:300],
+        income_changed=str(data.get("income_changed") or "") in ("1", "true", "on", "True"),
+        monthly_income=_money(data.get("monthly_income")),
+        income_note=str(data.get("income_note") or "")[:300],
+        health=str(data.get("health") or "")[:300],
+        housing=str(data.get("housing") or "")[:300],
+        needs=str(data.get("needs") or "")[:300],
+        signature=str(data.get("signature") or "")[:200_000],
+        warning_id=warning_id,
+        warning_outcome=outcome,
+        base_stamp=base_stamp,
+        conflict=conflict,
+        area_code=household.area_code,
+    )
+
+
+def starts_something(visit: Visit) -> bool:
+    """Whether storing the visit may start a process (`start_follow_ups`): a change noted, or a
+    warning it answers. A plain visit starts nothing and can be stored in bulk."""
+    return bool(visit.income_changed or visit.members_changed or visit.warning_id)
+
+
+def record_visit(*, user, client_id, household, data: dict, photos=()) -> VisitStored:
+    """登记走访. Idempotent on `client_id`; the follow-ups run once, when the visit is first stored."""
+    if not may_visit(user):
+        raise DomainError(GridCode.NO_PERMISSION, "您没有入户走访的权限")
+    client_id = parse_client_id(client_id)
+    existing = Visit.unscoped.filter(client_id=client_id).first()
+    if existing is not None:
+        return VisitStored(existing, created=False)
+    visit = visit_from_form(user=user, client_id=client_id, household=household, data=data)
+    raw_photos = decode_photos(list(photos))
     try:
         with transaction.atomic():
-            visit = Visit.objects.create(
-                client_id=client_id,
-                household=household,
-                worker=user,
-                visited_on=visited_on,
-                seen=seen[:200],
-                members_changed=str(data.get("members_changed") or "")[:300],
-                income_changed=str(data.get("income_changed") or "") in ("1", "true", "on", "True"),
-                monthly_income=_money(data.get("monthly_income")),
-                income_note=str(data.get("income_note") or "")[:300],
-                health=str(data.get("health") or "")[:300],
-                housing=str(data.get("housing") or "")[:300],
-                needs=str(data.get("needs") or "")[:300],
-                signature=str(data.get("signature") or "")[:200_000],
-                warning_id=warning_id,
-                warning_outcome=outcome,
-                base_stamp=base_stamp,
-                conflict=conflict,
-                area_code=household.area_code,
-            )
-            save_photos(list(photos), area_code=household.area_code, visit=visit)
-            started = "；".join(start_follow_ups(visit, user))[:300]
-            if started:
-                Visit.objects.filter(pk=visit.pk).update(started=started)
-                visit.started = started
+            visit.save(force_insert=True)
+            EventPhoto.objects.bulk_create(photo_rows(raw_photos, area_code=visit.area_code, visit=visit))
+            follow_up(visit, user)
     except IntegrityError:
         existing = Visit.unscoped.filter(client_id=client_id).first()
         if existing is None:
             raise
         return VisitStored(existing, created=False)
     return VisitStored(visit, created=True)
+
+
+def follow_up(visit: Visit, user) -> None:
+    """Start what the stored visit's notes call for, and write on the visit what was started."""
+    if not starts_something(visit):
+        return
+    started = "；".join(start_follow_ups(visit, user))[:300]
+    if started:
+        Visit.objects.filter(pk=visit.pk).update(started=started)
+        visit.started = started
 
 
 def start_follow_ups(visit: Visit, user) -> list[str]:

@@ -288,3 +288,38 @@ def test_a_visit_in_conflict_with_a_change_made_meanwhile_is_shown_not_lost(brow
     page.evaluate("MZOutbox.send()")
     assert Visit.objects.count() == 1
     page.context.close()
+
+
+def test_the_outbox_goes_in_one_request_and_one_by_one_to_a_server_without_it(browser, live_server, county):
+    page = phone(browser)
+    login(page, live_server, "wg_zeng", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/grid/report/")
+    page.context.set_offline(True)
+    for text in ("村口路灯损坏，夜间无照明", "3组水渠堵塞，雨天漫到路上"):
+        page.select_option("#category", "public_facility")
+        page.fill("#description", text)
+        page.get_by_role("button", name="上报", exact=True).click()
+        expect(page.get_by_test_id("saved-note")).to_contain_text("已保存在手机上")
+    expect(waiting(page)).to_contain_text("2")
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" and "/grid/sync/" in r.url else None)
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(waiting(page)).to_be_hidden()
+    assert [url.removeprefix(live_server.url) for url in sent] == ["/grid/sync/batch/"]
+    assert GridEvent.objects.count() == 2
+
+    # a server that predates the batch answers 404 there: the same outbox goes item by item
+    page.route("**/grid/sync/batch/", lambda route: route.fulfill(status=404, body="not found"))
+    page.context.set_offline(True)
+    page.select_option("#category", "public_facility")
+    page.fill("#description", "村委会门前台阶破损")
+    page.get_by_role("button", name="上报", exact=True).click()
+    expect(waiting(page)).to_contain_text("1")
+    sent.clear()
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(waiting(page)).to_be_hidden()
+    assert [url.removeprefix(live_server.url) for url in sent] == ["/grid/sync/batch/", "/grid/sync/"]
+    assert GridEvent.objects.count() == 3
+    page.context.close()

@@ -56,32 +56,87 @@
     }).catch(function () { /* private mode without storage: the forms post normally */ });
   }
 
+  /* Sending. Everything waiting goes in one request to the batch endpoint (SYNC_URL + "batch/"),
+     split at BATCH_ITEMS items or about BATCH_BYTES; the server answers each item: stored or
+     duplicate (it leaves the phone), conflict (kept, marked for the worker to read), refused (kept
+     with the reason, sent again later). A server without the batch endpoint (404/405), or one
+     refusing the size (413), gets the items one by one on SYNC_URL, as before. */
+  var BATCH_URL = DATA.batchUrl || SYNC_URL.replace(/\/?$/, "/") + "batch/";
+  /* a JSON body is read whole by the server, which takes 2.5 MB at most (Django's in-memory limit) */
+  var BATCH_ITEMS = 20, BATCH_BYTES = 2 * 1024 * 1024, batchMissing = false;
+  var EXPIRED = "登录已过期，请重新登录后自动发送", BUSY = "服务器暂时无法接收，稍后自动重试";
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+      body: body, redirect: "manual"
+    });
+  }
+  function expired(res) { return res.type === "opaqueredirect" || res.status === 403; }
+  function keep(item, error) { item.error = error; return put(item); }
+  function each(items, fn) {
+    return items.reduce(function (chain, item) { return chain.then(function () { return fn(item); }); }, Promise.resolve());
+  }
+
+  function sendOne(item) {
+    return post(SYNC_URL, JSON.stringify(item)).then(function (res) {
+      if (res.status === 201 || res.status === 200) return drop(item.client_id);
+      if (expired(res)) return keep(item, EXPIRED);
+      return res.json().then(function (body) {
+        if (res.status === 409) { item.state = "conflict"; return keep(item, body.conflict); }
+        return keep(item, body.message || "发送失败");
+      }, function () { return keep(item, BUSY); });
+    }, function () { /* still offline: keep it */ });
+  }
+
+  function settle(items, results) {
+    var answers = {};
+    (results || []).forEach(function (r) { answers[r.client_id] = r; });
+    return each(items, function (item) {
+      var r = answers[item.client_id];
+      if (!r) return keep(item, BUSY);
+      if (r.status === "stored" || r.status === "duplicate") return drop(item.client_id);
+      if (r.status === "conflict") { item.state = "conflict"; return keep(item, r.conflict || r.message); }
+      item.state = "refused";
+      return keep(item, r.message || "发送失败");
+    });
+  }
+
+  function sendBatch(items) {
+    if (batchMissing) return each(items, sendOne);
+    return post(BATCH_URL, JSON.stringify({ items: items })).then(function (res) {
+      if (res.status === 200) {
+        return res.json().then(function (body) { return settle(items, body.results); },
+                               function () { return each(items, function (i) { return keep(i, BUSY); }); });
+      }
+      if (expired(res)) return each(items, function (i) { return keep(i, EXPIRED); });
+      if (res.status === 404 || res.status === 405) batchMissing = true;
+      if (res.status === 404 || res.status === 405 || res.status === 413) return each(items, sendOne);
+      return each(items, function (i) { return keep(i, BUSY); });
+    }, function () { /* still offline: keep them */ });
+  }
+
+  function batches(items) {
+    var out = [], current = [], size = 0;
+    items.forEach(function (item) {
+      var bytes = JSON.stringify(item).length;
+      if (current.length && (current.length >= BATCH_ITEMS || size + bytes > BATCH_BYTES)) { out.push(current); current = []; size = 0; }
+      current.push(item); size += bytes;
+    });
+    if (current.length) out.push(current);
+    return out;
+  }
+
   var sending = false;
   function send() {
     if (sending || !navigator.onLine) return Promise.resolve();
     sending = true;
     return all().then(function (items) {
-      var chain = Promise.resolve();
-      items.filter(function (i) { return i.state !== "conflict"; }).forEach(function (item) {
-        chain = chain.then(function () {
-          return fetch(SYNC_URL, {
-            method: "POST", credentials: "same-origin",
-            headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-            body: JSON.stringify(item), redirect: "manual"
-          }).then(function (res) {
-            if (res.status === 201 || res.status === 200) return drop(item.client_id);
-            if (res.type === "opaqueredirect" || res.status === 403) {
-              item.error = "登录已过期，请重新登录后自动发送"; return put(item);
-            }
-            return res.json().then(function (body) {
-              if (res.status === 409) { item.state = "conflict"; item.error = body.conflict; }
-              else { item.error = body.message || "发送失败"; }
-              return put(item);
-            }, function () { item.error = "服务器暂时无法接收，稍后自动重试"; return put(item); });
-          }, function () { /* still offline: keep it */ });
-        });
-      });
-      return chain;
+      var waiting = items.filter(function (i) { return i.state !== "conflict"; });
+      return batches(waiting).reduce(function (chain, batch) {
+        return chain.then(function () { return sendBatch(batch); });
+      }, Promise.resolve());
     }).then(function () { sending = false; return showCount(); }, function () { sending = false; });
   }
 
@@ -127,7 +182,7 @@
     });
   }
 
-  window.MZOutbox = { all: all, drop: drop, put: put, send: send, showCount: showCount, newId: newId };
+  window.MZOutbox = { all: all, drop: drop, put: put, send: send, sendOne: sendOne, showCount: showCount, newId: newId };
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-outbox]").forEach(capture);
     showCount().then(send);

@@ -18,6 +18,14 @@ document.addEventListener("mz-outbox", function (ev) {
       done.addEventListener("click", function () { MZOutbox.drop(item.client_id).then(MZOutbox.showCount); });
       body.appendChild(done);
     }
+    if (item.state === "refused") {
+      /* the server will not take it as it is (the reason is above): the worker may drop it */
+      var del = document.createElement("button"); del.type = "button"; del.className = "btn btn-sm btn-outline-secondary mt-1"; del.textContent = "删除此条";
+      del.addEventListener("click", function () {
+        if (window.confirm("删除后这条记录不再发送，确定删除？")) MZOutbox.drop(item.client_id).then(MZOutbox.showCount);
+      });
+      body.appendChild(del);
+    }
     card.appendChild(body); box.appendChild(card);
   });
 });
