@@ -91,8 +91,9 @@ def generate_register(records: int, samples: int) -> tuple[float, list[str]]:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT LIKE '%%pkey'",
-            [table],
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN"
+            " (SELECT conname FROM pg_constraint WHERE conrelid = CAST(%s AS regclass))",  # constraints stay
+            [table, table],
         )
         indexes = cursor.fetchall()
         for name, _definition in indexes:

@@ -139,8 +139,8 @@ def test_registrar_query_page(client, registrar, record):
 
 
 def test_an_agency_query_costs_a_few_statements_more_than_a_trivial_authenticated_request(client, registrar, record):
-    """The answer is one index-only statement and the log one INSERT; the rest is what every token
-    request pays (bench/registrations.py prints both counts)."""
+    """For the bureau's own staff the answer is one statement and the log one INSERT; the rest is what
+    every token request pays (bench/registrations.py prints both counts)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -151,7 +151,5 @@ def test_an_agency_query_costs_a_few_statements_more_than_a_trivial_authenticate
         answer = client.post("/api/v1/marriage/status", body, content_type="application/json", **headers)
     with CaptureQueriesContext(connection) as trivial:
         assert client.get("/api/v1/accounts/me", **headers).status_code == 200
-    print("ASKED", len(asked), [q["sql"][:150] for q in asked.captured_queries])
-    print("TRIVIAL", len(trivial), [q["sql"][:150] for q in trivial.captured_queries])
     assert answer.json()["married"] == "yes"
-    assert len(asked) <= len(trivial) + 3, [q["sql"][:120] for q in asked.captured_queries]
+    assert len(asked) <= len(trivial) + 2, [q["sql"][:120] for q in asked.captured_queries]
