@@ -1,6 +1,7 @@
 """Demo deaths and funerals (make run): the county's funeral home and cemetery, last month's cremation
 list (two 低保 recipients by ID number, one by name and birth date to confirm, one not a resident), the
-police file confirming one of them, and the funeral services with a waiver and an eco burial.
+police file confirming one of them, the funeral services with a waiver and an eco burial, and the monthly
+service lists of the funeral home (one more death) and the cemetery (a lawn burial).
 Idempotent: a second run adds nothing."""
 
 from datetime import timedelta
@@ -15,6 +16,7 @@ from core.months import add_months, month_start
 from funerals import services
 from funerals.importing import read_death_file
 from funerals.models import Death, DeathFile
+from funerals.service_lists import import_service_list, read_service_list
 from ledger.models import Enrolment
 from policy.programmes import Programme
 from registry.models import Organisation, Person
@@ -50,12 +52,12 @@ def load_funerals_demo() -> dict[str, int]:
                 birth_date__lt=timezone.localdate().replace(year=timezone.localdate().year - 70),
             )
             .filter(Q(pk__in=Enrolment.unscoped.filter(programme=Programme.DIBAO).values("household__head_id")))
-            .order_by("pk")[:3]
+            .order_by("pk")[:4]
         )
     if len(recipients) < 3:
         return {"files": 0, "deaths": 0, "services": 0}
     month = month_start(add_months(timezone.localdate(), -1))
-    first, second, third = recipients
+    first, second, third = recipients[:3]
     died = [month + timedelta(days=d) for d in (2, 6, 11)]
     cremations = [
         ["序号", "姓名", "身份证号", "出生日期", "死亡日期", "火化日期", "家属姓名"],
@@ -101,4 +103,63 @@ def load_funerals_demo() -> dict[str, int]:
                 family_bank_account="6210985500000123" if eco else "",
             )
             made += 1
+        made += _service_lists(user, home, cemetery, month, first, recipients[3:])
     return {"files": files, "deaths": Death.unscoped.count(), "services": made}
+
+
+def _service_lists(user, home, cemetery, month, buried, more) -> int:
+    """The monthly service lists: the funeral home's (one more resident, not yet known dead) and the
+    cemetery's (the first deceased's lawn burial, reward to the family)."""
+    made = 0
+    if more:
+        person = more[0]
+        died = month + timedelta(days=15)
+        rows = [
+            [
+                "序号",
+                "逝者姓名",
+                "身份证号",
+                "死亡日期",
+                "火化日期",
+                "接运费",
+                "存放费",
+                "火化费",
+                "骨灰盒费",
+                "告别仪式费",
+            ],
+            [1, person.name, person.id_number, died, died + timedelta(days=2), 360, 150, 580, 300, 300],
+        ]
+        reading = read_service_list(_csv(rows), "演示-殡仪馆服务名单.csv", home.kind)
+        import_service_list(
+            reading,
+            organisation=home,
+            month=month,
+            filename="演示-殡仪馆服务名单.csv",
+            user=user,
+            area_code=user.area_code,
+        )
+        made += 1
+    death = Death.objects.get(person=buried)
+    rows = [
+        ["逝者姓名", "身份证号", "死亡日期", "安葬方式", "安葬日期", "家属姓名", "开户银行", "银行账号"],
+        [
+            buried.name,
+            buried.id_number,
+            death.died_on,
+            "草坪葬",
+            death.died_on + timedelta(days=6),
+            "刘建华",
+            "邮储银行",
+            "6210985500000456",
+        ],
+    ]
+    reading = read_service_list(_csv(rows), "演示-公墓安葬名单.csv", cemetery.kind)
+    import_service_list(
+        reading,
+        organisation=cemetery,
+        month=month,
+        filename="演示-公墓安葬名单.csv",
+        user=user,
+        area_code=user.area_code,
+    )
+    return made

@@ -153,6 +153,41 @@ class SettlementAccount(Audited, AreaOwned):
         return f"{self.organisation_id} {self.bank_name}"
 
 
+class ServiceList(AreaOwned):
+    """A funeral home's or a cemetery's monthly service list (殡葬服务机构每月服务名单), imported whole:
+    its deaths go through the death file it makes (`death_file`, source 殡仪馆火化名单), its lines
+    become the month's `FuneralService` rows (a cremation with its waiver, a burial with its reward)."""
+
+    organisation = models.ForeignKey(
+        "registry.Organisation", verbose_name=_("殡葬服务机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField(_("所属月份"), help_text=_("当月1日"))
+    filename = models.CharField(_("文件名"), max_length=200)
+    mapping = models.JSONField(_("列对应关系"), default=dict)
+    death_file = models.OneToOneField(
+        DeathFile, verbose_name=_("死亡信息文件"), on_delete=models.PROTECT, related_name="service_list"
+    )
+    line_count = models.PositiveIntegerField(_("行数"), default=0)
+    new_deaths = models.PositiveIntegerField(_("新登记死亡"), default=0)
+    confirmations = models.PositiveIntegerField(_("确认已登记死亡"), default=0)
+    services = models.PositiveIntegerField(_("登记殡葬服务"), default=0)
+    burials = models.PositiveIntegerField(_("登记生态安葬"), default=0)
+    waiver_fen = models.BigIntegerField(_("减免合计（分）"), default=0)
+    reward_fen = models.BigIntegerField(_("奖补合计（分）"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("殡葬服务名单")
+        verbose_name_plural = _("殡葬服务名单")
+        ordering = ["-month", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y年%m月}服务名单"
+
+
 class FuneralService(Audited, AreaOwned):
     """A funeral performed for a deceased resident (one line of a funeral home's or a cemetery's monthly
     service list): the basic-service waiver the funeral home is settled (基本殡葬服务费用减免) and the
@@ -209,6 +244,22 @@ class FuneralService(Audited, AreaOwned):
         related_name="+",
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    service_list = models.ForeignKey(
+        ServiceList,
+        verbose_name=_("来自服务名单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lines",
+    )
+    burial_list = models.ForeignKey(
+        ServiceList,
+        verbose_name=_("安葬来自服务名单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="burial_lines",
+    )
 
     class Meta:
         verbose_name = _("殡葬服务")

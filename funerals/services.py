@@ -99,10 +99,12 @@ def _count_by_match(death_file: DeathFile):
 
 
 def death_listener(person: Person, *, died_on: date, source: str, user) -> list[str]:
-    """`registry.hooks` listener: every death the registry records (a registry edit, the API, a file)
-    has its one `Death`, made by the first report; later reports are counted by the file import
-    (`_apply`) and change nothing here."""
-    Death.unscoped.get_or_create(
+    """`registry.hooks` listener: every death the registry records (a registry edit, the API, a file,
+    a verification sweep's finding) has its one `Death`, made by the first report. A later source
+    that reaches the death service (a sweep finding a death a file or a clerk recorded before) is a
+    confirmation; a later line of a file is counted by the import itself (`_apply`), which does not
+    call the death service again."""
+    death, created = Death.unscoped.get_or_create(
         person=person,
         defaults={
             "died_on": person.death_date or died_on,
@@ -111,6 +113,8 @@ def death_listener(person: Person, *, died_on: date, source: str, user) -> list[
             "recorded_by": user if getattr(user, "pk", None) else None,
         },
     )
+    if not created:
+        Death.unscoped.filter(pk=death.pk).update(confirmations=F("confirmations") + 1)
     return []
 
 
@@ -287,6 +291,44 @@ def record_service(
         created_by=user,
         area_code=person.area_code,
     )
+
+
+@transaction.atomic
+def record_burial(
+    service: FuneralService,
+    *,
+    burial: str,
+    cemetery: Organisation,
+    buried_on: date,
+    user,
+    family_name: str = "",
+    family_id_number: str = "",
+    family_bank_name: str = "",
+    family_bank_account: str = "",
+) -> FuneralService:
+    """A cemetery buried a deceased whose funeral service is recorded (its monthly list): the burial
+    and, for an eco burial, the reward by the policy in force on the burial day, once per deceased."""
+    _require(user)
+    service = FuneralService.unscoped.select_for_update().get(pk=service.pk)
+    if service.buried_on is not None:
+        raise DomainError(FuneralCode.SERVICE_TWICE, "该逝者已登记安葬")
+    if buried_on < service.death.died_on:
+        raise DomainError(FuneralCode.BAD_DATE, "安葬日期不能早于死亡日期")
+    if burial and not (family_name.strip() and family_bank_account.strip()):
+        raise DomainError(FuneralCode.BAD_BURIAL, "生态安葬奖补发给家属，请填写领取人姓名和银行账号")
+    person = service.death.person
+    policy = Policy.for_area(person.area_code, buried_on)
+    resident = rules.is_county_resident(person.hukou_area_code or person.area_code, county_of(person.area_code))
+    reward, reward_note = rules.eco_burial_reward(policy, resident=resident, method=burial, rewarded_before=False)
+    service.burial, service.cemetery, service.buried_on = burial, cemetery, buried_on
+    service.reward_fen, service.reward_note = rules.fen(reward), reward_note
+    service.family_name, service.family_id_number = family_name.strip(), family_id_number.strip().upper()
+    service.family_bank_name, service.family_bank_account = (
+        family_bank_name.strip(),
+        family_bank_account.replace(" ", ""),
+    )
+    service.save()
+    return service
 
 
 # --------------------------------------------------------------------- payment rolls (ledger.hooks)

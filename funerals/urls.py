@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funerals import views
+from funerals import views, views_lists
 
 app_name = "funerals"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("reports/<int:pk>/decide/", views.report_decide, name="report_decide"),
     path("services/", views.service_list, name="services"),
     path("deaths/<int:death_pk>/service/", views.service_new, name="service_new"),
+    path("lists/", views_lists.lists, name="lists"),
+    path("lists/new/", views_lists.list_new, name="list_new"),
+    path("lists/<int:pk>/", views_lists.list_detail, name="list_detail"),
 ]

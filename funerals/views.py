@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
@@ -124,7 +125,7 @@ def file_new(request):
     """导入死亡信息: upload → (map the columns nobody recognises) → every line checked → matched and recorded."""
     _require(request, MANAGE_DEATHS)
     form = UploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "fields": FIELDS, "ignore": IGNORE}
+    context = {"form": form, "fields": FIELDS, "ignore": IGNORE, "restart_url": reverse("funerals:file_new")}
     if request.method != "POST":
         return render(request, "funerals/file_new.html", context)
     step = request.POST.get("step", "upload")

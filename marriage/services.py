@@ -600,14 +600,12 @@ def marital_answer_sql(id_number: str) -> tuple[str, tuple]:
 
 
 def agency_of(user, on_date: date) -> str | None:
-    """The agency a user asks for: an authorised agency's name, the user's unit for the bureau's own
-    staff with the capability; None when the user may not ask."""
-    grant = AuthorisedAgency.objects.filter(user=user, is_active=True, valid_until__gte=on_date).first()
-    if grant is not None:
-        return grant.agency
-    if user.can(QUERY_MARITAL_STATUS):
+    """The agency a user asks for: the user's unit for the bureau's own staff with the capability,
+    an authorised agency's name for an account granted it; None when the user may not ask."""
+    if user.can(QUERY_MARITAL_STATUS):  # the roles are loaded with the user: no statement for staff
         return user.unit.name if user.unit_id else "本局"
-    return None
+    grant = AuthorisedAgency.objects.filter(user=user, is_active=True, valid_until__gte=on_date).first()
+    return grant.agency if grant is not None else None
 
 
 def answer_query(*, user, id_number: str, purpose: str, on_date: date, ip: str | None = None) -> str:

@@ -37,11 +37,13 @@ def register_death_listener(listener: DeathListener) -> DeathListener:
     return listener
 
 
-def death_recorded(person, *, died_on: date, source: str, user) -> list[str]:
-    """Tell every listener; returns what they said, in registration order."""
+def death_recorded(person, *, died_on: date, source: str, user, told=()) -> list[str]:
+    """Tell every listener (but those in `told`, which the caller has told itself); returns what
+    they said, in registration order."""
     return [
         sentence
         for listener in _DEATH_LISTENERS
+        if listener not in told
         for sentence in listener(person, died_on=died_on, source=source, user=user)
         if sentence
     ]

@@ -130,12 +130,17 @@ def set_deceased(person: Person, died_on: date) -> date:
 
 
 @transaction.atomic
-def register_death(person: Person, *, died_on: date, source: str = DeathSource.REGISTRY, user=None) -> list[str]:
-    """登记死亡 (the person page, the person API): the registry's record, then every death listener
-    (registry.hooks; the ledger's `ledger.deaths.record_death` stops payment, holds roll lines and
-    opens the household's review). Returns what the listeners did, as sentences for the clerk."""
+def register_death(
+    person: Person, *, died_on: date, source: str = DeathSource.REGISTRY, user=None, told=()
+) -> list[str]:
+    """登记死亡 (the person page, the person API, a death file, a verification sweep): the registry's
+    record, then every death listener (registry.hooks; the ledger's `ledger.deaths.record_death` stops
+    payment, holds roll lines and opens the household's review; the funerals line keeps the one 死亡信息
+    with its source). `told`: listeners the caller has already told with more context (the sweep
+    tells the ledger itself, with the review cases it opened for many deaths at once). Returns what
+    the listeners did, as sentences for the clerk."""
     died_on = set_deceased(person, died_on)
-    return hooks.death_recorded(person, died_on=died_on, source=source, user=user)
+    return hooks.death_recorded(person, died_on=died_on, source=source, user=user, told=told)
 
 
 HOUSEHOLD_EDITABLE = {"address", "kind", "phone", "bank_name", "bank_account_name", "bank_account"}

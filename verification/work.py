@@ -2,7 +2,8 @@
 and the departments' data, it never edits an enrolment behind a case's back.
 
 A death (公安 death file, 殡葬 cremation file) goes through ledger.deaths.record_death, which stops
-payment and opens (or joins) the household's review case; other review kinds open (or join) a
+payment and opens (or joins) the household's review case, then through the single death service
+(registry.services.register_death) for every other death listener (the funerals line's 死亡信息); other review kinds open (or join) a
 review case for the household; a payment after a death is a recovery flag carried by the same
 household's review case; missed aid opens an outreach visit
 for the village 民生员. Each move of a finding is a conditional update on its status.
@@ -15,8 +16,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import DomainError
+from ledger.deaths import death_listener as ledger_death_listener
 from ledger.deaths import open_death_reviews, record_death
 from ledger.reviews import ReviewRequest, open_review_case, open_review_cases_for
+from registry.services import register_death
 from verification.errors import VerificationCode
 from verification.hooks import OutreachRequest, open_outreach_task, open_outreach_tasks
 from verification.models import Finding
@@ -82,6 +85,11 @@ def open_work_for(finding: Finding, *, on_date: date, user=None, reviews: dict |
             on_date=on_date,
             finding_id=finding.pk,
             reviews=reviews,
+        )
+        # then the single death service tells every other listener, as for any other source: the
+        # funerals line's one 死亡信息 with this source (or a confirmation of it), the partners' notice
+        register_death(
+            finding.person, died_on=recorded.died_on, source=finding.source, user=user, told=(ledger_death_listener,)
         )
         if recorded.case is None:
             Finding.objects.filter(pk=finding.pk, status=Finding.Status.OPEN).update(work_note=recorded.summary[:200])

@@ -201,3 +201,47 @@ def test_a_bad_upload_is_a_chinese_400(client, approver):
     assert page.status_code == 400 and "只接受" in page.content.decode()
     page = client.post("/funerals/files/new/", {"step": "mapping", "token": "../../etc/passwd", "filename": "a.csv"})
     assert page.status_code == 400
+
+
+def test_a_death_found_by_the_verification_sweep_has_its_one_death_and_a_cremation_list_confirms_it(
+    approver, clerk_a, funeral_home
+):
+    from verification.jobs import sweep_and_open
+    from verification.tests.factories import DAY, enrol, family, load
+
+    household = family({"name": "王大"})
+    enrolment = enrol(household)
+    head = household.head
+    load("death", ["身份证号", "姓名", "死亡日期"], [[head.id_number, "王大", "2025-05-20"]])
+    sweep_and_open(on_date=DAY)
+    death = Death.objects.get(person=head)  # the 死亡信息 exists, with the department as its source
+    assert (death.first_source, death.died_on, death.confirmations) == ("death", date(2025, 5, 20), 0)
+    cremations = csv(
+        ["姓名", "身份证号", "死亡日期", "火化日期"], [head.name, head.id_number, "2025-05-20", "2025-05-22"]
+    )
+    later = import_file(DeathFile.Kind.FUNERAL, cremations, approver, funeral_home)
+    assert (later.new_deaths, later.confirmations) == (0, 1)
+    assert Death.objects.filter(person=head).count() == 1
+    assert Death.objects.get(person=head).confirmations == 1
+    assert Enrolment.objects.get(pk=enrolment.pk).events.filter(kind="stopped").count() == 1
+    assert CaseEvent.objects.filter(kind=CaseEvent.Kind.NOTE, data__death_of=head.pk).count() == 1
+
+
+def test_a_sweep_finding_a_death_a_cremation_list_recorded_first_only_confirms_it(approver, clerk_a, funeral_home):
+    from verification.jobs import sweep_and_open
+    from verification.models import Finding
+    from verification.tests.factories import DAY, enrol, family, load
+
+    household = family({"name": "王大"}, {"name": "李二"})  # the widower's dibao goes on: the sweep still sees her
+    enrol(household)
+    wife = household.current_memberships()[1].person
+    cremations = csv(
+        ["姓名", "身份证号", "死亡日期", "火化日期"], [wife.name, wife.id_number, "2025-05-20", "2025-05-22"]
+    )
+    import_file(DeathFile.Kind.FUNERAL, cremations, approver, funeral_home)
+    load("death", ["身份证号", "姓名", "死亡日期"], [[wife.id_number, wife.name, "2025-05-20"]])
+    sweep_and_open(on_date=DAY)
+    assert Finding.objects.filter(kind=Finding.Kind.DEATH, person=wife).exists()
+    death = Death.objects.get(person=wife)
+    assert (death.first_source, death.confirmations) == ("funeral", 1)
+    assert CaseEvent.objects.filter(kind=CaseEvent.Kind.NOTE, data__death_of=wife.pk).count() == 1

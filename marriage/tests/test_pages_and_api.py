@@ -136,3 +136,20 @@ def test_registrar_query_page(client, registrar, record):
     )
     assert "是（已婚）" in page.content.decode()
     assert MaritalStatusQuery.objects.count() == 1
+
+
+def test_an_agency_query_costs_a_few_statements_more_than_a_trivial_authenticated_request(client, registrar, record):
+    """For the bureau's own staff the answer is one statement and the log one INSERT; the rest is what
+    every token request pays (bench/registrations.py prints both counts)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(registrar, '婚姻状况查询')}"}
+    body = json.dumps({"id_number": record.man_id_number, "purpose": "贷款审查授权书2026-001"})
+    client.post("/api/v1/marriage/status", body, content_type="application/json", **headers)
+    with CaptureQueriesContext(connection) as asked:
+        answer = client.post("/api/v1/marriage/status", body, content_type="application/json", **headers)
+    with CaptureQueriesContext(connection) as trivial:
+        assert client.get("/api/v1/accounts/me", **headers).status_code == 200
+    assert answer.json()["married"] == "yes"
+    assert len(asked) <= len(trivial) + 2, [q["sql"][:120] for q in asked.captured_queries]
