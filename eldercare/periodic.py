@@ -15,7 +15,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from areas.jurisdiction import system_scope
-
 from core.months import add_months, month_end, month_start, next_month_start
 from ledger import hooks as ledger_hooks
 from ledger.models import EnrolmentEvent
