@@ -206,6 +206,45 @@ WHERE {LIVING} AND p.birth_date <= %s AND ({IN_DIBAO} OR {IN_TEKUN})"""  # noqa:
     return sql, [*params, max(row[1] for row in rows)]
 
 
+def find_elderly_care(run: FindRun) -> FindSql:
+    """经济困难失能老年人护理补贴: 低保 or 特困 elderly from the county's minimum age whose registry
+    facts suggest they may need care (a disability certificate, or aged 80 and over): listed for an
+    assessment of the care level — the amount follows the level (policy.rules.elderly_care_subsidy),
+    so the finding carries none."""
+
+    def read(policy: Policy):
+        amounts = policy.raw(K.ELDERLY_CARE_AMOUNTS)
+        rule = policy.raw(K.ELDERLY_SERVICE_AMOUNT)
+        text = "、".join(
+            f"{label}每月{_yuan(Decimal(str(amounts[level])))}元"
+            for level, label in (("partly_disabled", "半失能"), ("fully_disabled", "失能"))
+            if level in amounts
+        )
+        return int(rule["min_age"]), text
+
+    rows = [
+        (county, run.born_by(min_age), min_age, run.born_by(80), text)
+        for county, (min_age, text) in run.counties_with(Programme.ELDERLY_CARE, read)
+    ]
+    table, params = values_table(rows, ["county", "latest", "min_age", "aged80", "amounts"])
+    if not table:
+        return None
+    sql = f"""
+SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
+ {BIRTH_YEAR} || '年' || {BIRTH_MONTH} || '月出生，年满' || t.min_age || '周岁，'
+ || CASE WHEN {IN_TEKUN} THEN '本人为特困人员' ELSE '所在家庭享受低保' END || '，'
+ || CASE WHEN p.disability_grade IS NOT NULL THEN '持残疾证（' || {DISABILITY_TYPE} || p.disability_grade || '级）'
+    ELSE '年满80周岁' END
+ || '，可申请失能等级评估（' || t.amounts || '），未享受经济困难失能老年人护理补贴' AS reason,
+ CAST(NULL AS NUMERIC) AS monthly_amount
+FROM registry_person p
+JOIN ({table}) t ON substr(p.area_code, 1, 6) = t.county AND p.birth_date <= t.latest
+{CURRENT_HOUSEHOLD}
+WHERE {LIVING} AND p.birth_date <= %s AND (p.disability_grade IS NOT NULL OR p.birth_date <= t.aged80)
+ AND ({IN_DIBAO} OR {IN_TEKUN})"""  # noqa: S608 - constant fragments only
+    return sql, [*params, max(row[1] for row in rows)]
+
+
 # ------------------------------------------------------------------ children without parental care
 
 # A parent's situation, as `<source>:<situation>`: the children's file (儿童档案, the latest row of the
@@ -233,7 +272,7 @@ def _parent(relation: str, sex: str) -> str:
  (SELECT CASE WHEN q.life_status = 'deceased' THEN 'r:dead' ELSE 'r:normal' END
   FROM registry_membership pm JOIN registry_person q ON q.id = pm.person_id
   WHERE m.relation IN {CHILD_RELATIONS} AND pm.household_id = m.household_id AND pm.end_date IS NULL
-   AND pm.relation IN {PARENT_RELATIONS} AND q.sex = '{sex}' ORDER BY q.id LIMIT 1))"""
+   AND pm.relation IN {PARENT_RELATIONS} AND q.sex = '{sex}' ORDER BY q.id LIMIT 1))"""  # noqa: S608 - constant fragments only
 
 
 def _said(column: str, who: str) -> str:
@@ -310,6 +349,7 @@ register_finder(Programme.ELDERLY_ALLOWANCE, "高龄津贴：按出生日期达�
 register_finder(Programme.DISABILITY_CARE, "重度残疾人护理补贴：残疾等级一、二级", find_disability_care)
 register_finder(Programme.DISABILITY_LIVING, "困难残疾人生活补贴：低保家庭的残疾人", find_disability_living)
 register_finder(Programme.ELDERLY_SERVICE, "经济困难老年人服务补贴：低保、特困老年人", find_elderly_service)
+register_finder(Programme.ELDERLY_CARE, "经济困难失能老年人护理补贴：低保、特困老年人待评估", find_elderly_care)
 register_finder(Programme.ORPHAN, "孤儿基本生活费：父母均已死亡的未成年人", find_orphans)
 register_finder(
     Programme.UNSUPPORTED_CHILD, "事实无人抚养儿童基本生活费：父母均无法履行抚养义务", find_unsupported_children
