@@ -1,21 +1,24 @@
 """Elderly care benchmark on PostgreSQL: 政策找人 over a province, and a month's 高龄津贴 roll.
 
     python bench/care.py            # 10,000,000 residents, 300,000 高龄津贴 enrolments
-    python bench/care.py --quick    # 1,000,000 residents, 30,000 enrolments
+    python bench/care.py --quick    # 200,000 residents, 10,000 enrolments
+    python bench/care.py --residents 2000000 --roll 100000 --keep   # a size that fits; keep it
+    python bench/care.py --reuse minzheng_bench_care_<pid>          # time again on a kept database
 
-A database of its own (migrated by the bench: the shared template of bench/common.py is named after
-one branch's migrations), filled set-based with
-INSERT … SELECT generate_series: residents spread over 100 counties of one province (ages 0–100, one in five of those born
-before 1945 still alive, so about 4 % are 80 or older;
-one in 16 with a disability grade), a household per three residents, 低保 for 3 % of households,
-特困 for some elderly, and 高龄津贴 enrolments in one county (the roll). The province's policy is a
-province-level copy of the demo county's amounts, so every county reads its bands through
-`policy.parameters.Policy`.
+A database of its own, copied from a migrated template of this bench's own (named after the
+migrations; the shared template of bench/common.py may be replaced by another branch's bench while
+this one copies it), filled set-based with INSERT … SELECT generate_series: residents spread over
+100 counties of one province (ages 0–100, one in five of those born before 1945 still alive, so
+about 4 % are 80 or older; one in 16 with a disability grade; one in 97 recorded dead), a household
+per three residents, 低保 for 3 % of households, 特困 for some elderly, and 高龄津贴 enrolments (the
+roll: the oldest first). The province's policy is a province-level copy of the demo county's
+amounts, so every county reads its bands through `policy.parameters.Policy`.
 
 - `care_find_<size>_pg`: `outreach.services.find_eligible` for the whole province, every registered
-  finder (高龄津贴, the two disability subsidies, the elderly service subsidy) — target < 60 s at 10M;
-  its floor, measured in the same run: one pass over the residents joined to their current
-  household (what every finder must read) plus one INSERT … SELECT of the findings it wrote;
+  finder (高龄津贴, the two disability subsidies, the elderly service and care subsidies, orphans and
+  事实无人抚养儿童) — target < 60 s at 10M, in proportion below; its floor, measured in the same
+  run: one pass over the residents joined to their current household (what every finder must
+  read) plus one INSERT … SELECT of the findings it wrote;
 - `care_allowance_roll_<size>_pg`: `payments.rolls.generate_roll` of 高龄津贴 for the month — < 5 s
   at 300,000; its floor: one INSERT … SELECT of the roll's lines.
 """
@@ -32,7 +35,9 @@ sys.path.insert(0, str(ROOT))
 from bench import common  # noqa: E402
 from bench.common import bench_line, load_average  # noqa: E402
 
-FIND_RATIO = 8  # four finders, each one pass over the residents, against one pass and one write
+FIND_RATIO = (
+    8  # five finders read every resident (the two children's ones start from the dead), against one pass and one write
+)
 ROLL_RATIO = 4  # as the 低保 roll (bench/payments.py)
 
 COUNTY = "'43' || lpad((1 + (g %% 100) / 10)::text, 2, '0') || lpad((1 + g %% 10)::text, 2, '0')"
@@ -47,6 +52,8 @@ SELECT 1000000 + g, {COUNTY} || lpad((1 + (g / 100) %% 20)::text, 3, '0') || lpa
   CASE WHEN g %% 16 = 0 THEN '4' ELSE '' END, CASE WHEN g %% 16 = 0 THEN 1 + (g / 16) %% 4 END, '', '', 'full', '', '', 'alive',
   NULL, now(), now()
 FROM generate_series(1, %(n)s) g;
+-- one in 97 recorded dead by the death service (the orphan finders start from them)
+UPDATE registry_person SET life_status = 'deceased', death_date = DATE '2025-06-01' WHERE id %% 97 = 0;
 INSERT INTO registry_household (id, area_code, number, kind, address, phone, bank_name, bank_account_name, bank_account,
   is_active, created_at, updated_at, head_id)
 SELECT p.id, p.area_code, 'H' || p.id, 'rural', '湖南省', '', '农村商业银行', p.name, '62215800' || lpad(p.id::text, 11, '0'),
@@ -169,7 +176,7 @@ def _fill(n: int, roll_size: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit = off")
         for statement in FILL.split(";\n"):
-            if "INSERT" in statement:
+            if "INSERT" in statement or "UPDATE" in statement:
                 cursor.execute(statement, {"n": n, "roll": roll_size})
         cursor.execute("RESET synchronous_commit")
         cursor.execute("VACUUM (ANALYZE) registry_person, registry_household, registry_membership, ledger_enrolment")
@@ -246,7 +253,7 @@ def run(n: int, roll_size: int, fill: bool = True) -> int:
     target_find = 60 * n / 10_000_000  # 60 s for the province of 10 million, in proportion below
     bench_line(f"care_find_{label}_pg", found_seconds, "s", round(target_find, 1))
     common.ratio_line(f"care_find_{label}_pg", found_seconds, floor, FIND_RATIO)
-    roll_label = f"{roll_size // 1000}k"
+    roll_label = f"{roll.line_count // 1000}k"
     bench_line(f"care_allowance_roll_{roll_label}_pg", roll_seconds, "s", round(5 * roll_size / 300_000, 2))
     common.ratio_line(f"care_allowance_roll_{roll_label}_pg", roll_seconds, roll_floor, ROLL_RATIO)
     return 0
