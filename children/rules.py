@@ -85,6 +85,18 @@ def is_left_behind(age: int, parents: list[str]) -> bool:
     return bool(away) and all(s in UNABLE for s in others)
 
 
+def parental_care_category(father: str | None, mother: str | None) -> str | None:
+    """孤儿 when both parents are dead (民发〔2010〕161号); 事实无人抚养儿童 when both are dead, missing,
+    imprisoned, in compulsory detox, deprived of guardianship, severely disabled or seriously ill but
+    not both dead (民发〔2019〕62号 第二条); None otherwise or when a parent's situation is unknown.
+    outreach.finders.find_orphans / find_unsupported_children apply the same rule set-based."""
+    if father == Situation.DEAD and mother == Situation.DEAD:
+        return Category.ORPHAN
+    if father in UNABLE and mother in UNABLE:
+        return Category.UNSUPPORTED
+    return None
+
+
 def suggested_risk(category: str, situations: list[str]) -> str:
     """The risk level the 儿童主任 starts from (they may set another): no guardian who can look after the
     child, or a guardianship case (abuse, neglect) → high; a guardian severely disabled or ill, or a

@@ -44,6 +44,15 @@ class EldercareConfig(AppConfig):
         )
         register_nav(
             NavItem(
+                "护理补贴",
+                "eldercare:care_list",
+                capabilities.MANAGE_ELDERCARE,
+                18,
+                "经济困难失能老年人护理补贴：申请、失能评估、审批发放",
+            )
+        )
+        register_nav(
+            NavItem(
                 "服务签到", "eldercare:serve", capabilities.RECORD_HOME_CARE, 10, "护理员上门服务签到，老人当面确认"
             )
         )

@@ -277,3 +277,80 @@ class Settlement(AreaOwned):
         from decimal import Decimal
 
         return Decimal(self.amount_fen) / 100
+
+
+class CareSubsidyApplication(Audited, AreaOwned):
+    """经济困难失能老年人护理补贴: applied for (by the 民生员 from 政策找人, or at the window), assessed
+    (the care level, the 特困 self-care scale), approved by another person — then paid monthly through
+    the rolls from the month after the assessment (a ledger enrolment), until it stops (a death
+    through the death service stops it, as any personal programme)."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("待评估")
+        ASSESSED = "assessed", _("已评估待审批")
+        NOT_ELIGIBLE = "not_eligible", _("评估为自理，不予补贴")
+        APPROVED = "approved", _("已审批发放")
+        REFUSED = "refused", _("不予批准")
+
+    OPEN_STATUSES = (Status.APPLIED, Status.ASSESSED)
+
+    person = models.ForeignKey("registry.Person", verbose_name=_("老人"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "registry.Household", verbose_name=_("家庭户"), on_delete=models.PROTECT, related_name="+"
+    )
+    finding_id = models.BigIntegerField(_("政策找人线索"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=15, choices=Status.choices, default=Status.APPLIED)
+    basis = models.CharField(_("经济困难情形"), max_length=100)
+    applied_on = models.DateField(_("申请日期"))
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("代办人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    care_level = models.CharField(_("评估失能等级"), max_length=20, choices=CareLevel.choices, blank=True)
+    assessed_on = models.DateField(_("评估日期"), null=True, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评估人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assessment_note = models.CharField(_("评估情况"), max_length=300, blank=True)
+    monthly_amount = models.DecimalField(_("补贴金额（元/月）"), max_digits=10, decimal_places=2, null=True, blank=True)
+    decided_on = models.DateField(_("审批日期"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    refusal_reason = models.CharField(_("不予批准理由"), max_length=300, blank=True)
+    enrolment = models.ForeignKey(
+        "ledger.Enrolment",
+        verbose_name=_("保障记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("护理补贴申请")
+        verbose_name_plural = _("护理补贴申请")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status__in=["applied", "assessed"]),
+                name="eldercare_one_open_care_application",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"护理补贴申请 {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES

@@ -14,4 +14,7 @@ urlpatterns = [
     path("home-care/settlements/", views.settlements, name="settlements"),
     path("home-care/settlements/<int:pk>/approve/", views.settlement_approve, name="settlement_approve"),
     path("home-care/serve/", views.serve, name="serve"),
+    path("care-subsidy/", views.care_list, name="care_list"),
+    path("care-subsidy/apply/", views.care_apply, name="care_apply"),
+    path("care-subsidy/<int:pk>/<slug:step>/", views.care_step, name="care_step"),
 ]

@@ -420,3 +420,141 @@ def serve(request):
         "default_end": now.strftime("%Y-%m-%dT%H:%M"),
     }
     return render(request, "eldercare/serve.html", context)
+
+
+# ------------------------------------------------------------------ 护理补贴 (eldercare.care_subsidy)
+
+
+def _require_any(user, *capabilities) -> None:
+    if not user.is_authenticated or not any(user.can(c) for c in capabilities):
+        raise PermissionDenied("您没有使用该功能的权限")
+
+
+@login_required
+def care_list(request):
+    from eldercare.capabilities import APPLY_ELDERLY_CARE
+    from eldercare.models import CareSubsidyApplication
+
+    _require_any(request.user, MANAGE_ELDERCARE, APPLY_ELDERLY_CARE)
+    listed = CareSubsidyApplication.objects.select_related("person", "enrolment", "assessed_by").order_by("-id")
+    status = request.GET.get("status", "")
+    if status in CareSubsidyApplication.Status.values:
+        listed = listed.filter(status=status)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "护理补贴申请",
+            [
+                "老人",
+                "身份证号",
+                "经济困难情形",
+                "申请日期",
+                "状态",
+                "失能等级",
+                "补贴（元/月）",
+                "评估日期",
+                "保障状态",
+            ],
+            (
+                [
+                    mask_name(a.person.name),
+                    mask_id_number(a.person.id_number),
+                    a.basis,
+                    f"{a.applied_on:%Y-%m-%d}",
+                    a.get_status_display(),
+                    a.get_care_level_display(),
+                    a.monthly_amount or "",
+                    f"{a.assessed_on:%Y-%m-%d}" if a.assessed_on else "",
+                    a.enrolment.get_status_display() if a.enrolment else "",
+                ]
+                for a in listed.iterator()
+            ),
+        )
+    shown = list(listed[:200])
+    for a in shown:
+        a.masked_name = mask_name(a.person.name)
+        a.masked_id = mask_id_number(a.person.id_number)
+    context = {
+        "applications": shown,
+        "status": status,
+        "statuses": CareSubsidyApplication.Status.choices,
+        "levels": CareLevel.choices,
+        "can_manage": request.user.can(MANAGE_ELDERCARE),
+        "today": timezone.localdate(),
+    }
+    return render(request, "eldercare/care_list.html", context)
+
+
+@login_required
+def care_apply(request):
+    from eldercare import care_subsidy
+    from eldercare.capabilities import APPLY_ELDERLY_CARE
+
+    _require_any(request.user, APPLY_ELDERLY_CARE, MANAGE_ELDERCARE)
+    source = request.POST if request.method == "POST" else request.GET
+    household = services.household_in_scope(source.get("household") or 0)
+    person = services.person_in_scope(source.get("beneficiary") or 0)
+    if person is None and source.get("id_number"):
+        try:
+            person = _person_by_id_number(source.get("id_number"))
+        except DomainError as error:
+            messages.error(request, error.message)
+    if person is not None and household is None:
+        membership = person.current_membership()
+        household = services.household_in_scope(membership.household_id) if membership else None
+    finding = source.get("finding") or ""
+    if request.method == "POST":
+        try:
+            if person is None or household is None:
+                raise DomainError(ElderCode.BAD_INPUT, "请先选择辖区内的老人和其家庭户")
+            application = care_subsidy.apply(
+                person=person,
+                household=household,
+                user=request.user,
+                on_date=timezone.localdate(),
+                finding_id=int(finding) if finding.isdigit() else None,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"已受理护理补贴申请（{application.basis}），请安排失能等级评估")
+            return redirect("eldercare:care_list")
+    context = {
+        "person": person,
+        "household": household,
+        "masked_name": mask_name(person.name) if person else "",
+        "masked_id": mask_id_number(person.id_number) if person else "",
+        "finding": finding,
+    }
+    return render(request, "eldercare/care_apply.html", context)
+
+
+@login_required
+@require_POST
+def care_step(request, pk: int, step: str):
+    from eldercare import care_subsidy
+
+    _require(request.user)
+    today = timezone.localdate()
+    try:
+        if step == "assess":
+            done = care_subsidy.assess(
+                pk,
+                care_level=request.POST.get("care_level", ""),
+                user=request.user,
+                on_date=today,
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, f"已评估：{done.get_care_level_display()}，{done.get_status_display()}")
+        elif step == "approve":
+            done = care_subsidy.approve(pk, user=request.user, on_date=today)
+            messages.success(
+                request, f"已审批：每月{done.monthly_amount}元，自{done.enrolment.start_month:%Y年%m月}起随名册发放"
+            )
+        elif step == "refuse":
+            care_subsidy.refuse(pk, user=request.user, on_date=today, reason=request.POST.get("reason", ""))
+            messages.success(request, "已作出不予批准决定")
+        else:
+            raise DomainError(ElderCode.BAD_INPUT, "没有这个办理步骤")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("eldercare:care_list")

@@ -12,7 +12,7 @@ class MedicalConfig(AppConfig):
         from core.navigation import NavItem, register_nav
         from jobs.periodic import Every, Periodic, register_periodic
         from medical import capabilities as caps
-        from medical import exchange, timeline  # noqa: F401 - registers the job and the timeline provider
+        from medical import exchange, partners_exchange, timeline  # noqa: F401 - they register themselves
 
         register_nav(
             NavItem("医疗救助", "medical:index", caps.EXCHANGE_MEDICAL, 330, "向医保局报送救助对象，导入医疗救助支付")

@@ -160,12 +160,12 @@ def build_file(*, kind: str, as_of: date, area_code: str, user=None, job: Job | 
     if kind == ExchangeFile.Kind.DELTA:
         if not (new or changed or stopped):
             return None
-        rows = [_row(e, "new") for e in new] + [_row(e, "changed") for e in changed]
-        rows += [_row(e, "stopped") for e in stopped]
+        pairs = [(e, "new") for e in new] + [(e, "changed") for e in changed]
     else:
         marks = {e.person_id: "new" for e in new} | {e.person_id: "changed" for e in changed}
-        rows = [_row(e, marks.get(pid, "")) for pid, e in sorted(current.items(), key=lambda kv: kv[1].area_code)]
-        rows += [_row(e, "stopped") for e in stopped]
+        pairs = [(e, marks.get(pid, "")) for pid, e in sorted(current.items(), key=lambda kv: kv[1].area_code)]
+    pairs += [(e, "stopped") for e in stopped]
+    rows = [_row(e, change) for e, change in pairs]
     if progress:
         progress(len(rows))
     exchange = ExchangeFile.objects.create(
@@ -188,6 +188,7 @@ def build_file(*, kind: str, as_of: date, area_code: str, user=None, job: Job | 
     csv.close()
     exchange.save(update_fields=["xlsx", "csv"])
     _remember(new, changed, stopped)
+    exchange.pairs = pairs  # what was sent, for the partners' API (medical.partners_exchange)
     return exchange
 
 

@@ -148,6 +148,43 @@ def read_paid(path: str, name: str, mapping: dict[str, str], today: date) -> lis
     return _resolve(parsed, errors)
 
 
+def check_records(records: list[dict], today: date, first_line: int = 2) -> list[dict]:
+    """The 医保局's settlements as records (the partners' batch kind medical_paid, already checked
+    against docs/exchange/v1/medical_paid.schema.json): the same content checks as a file."""
+    parsed, errors, seen = [], [], set()
+    for line, record in enumerate(records, start=first_line):
+        try:
+            number = normalize(record["id_number"])
+            parse(number)
+            ref = record["settlement_no"].strip()
+            if ref in seen:
+                raise ValueError(f"结算单号{ref}在批次中重复")
+            seen.add(ref)
+            settled = date.fromisoformat(record["settled_on"])
+            if settled > today:
+                raise ValueError("结算日期晚于今天")
+            row = {
+                "id_number": number,
+                "name": record.get("name", "").strip(),
+                "settlement_no": ref,
+                "settled_on": settled,
+                "hospital": record.get("hospital", "").strip()[:100],
+                "total_cost": Decimal(record["total_cost"]),
+                "insurance_paid": Decimal(record.get("insurance_paid") or "0"),
+                "aid_paid": Decimal(record["aid_paid"]),
+                "self_paid": Decimal(record.get("self_paid") or "0"),
+                "line": line,
+            }
+            if row["aid_paid"] > row["total_cost"]:
+                raise ValueError("医疗救助支付大于医疗总费用")
+            parsed.append(row)
+        except InvalidIdNumber as exc:
+            errors.append(f"第{line}行：{exc.args[-1] if exc.args else '身份证号有误'}")
+        except ValueError as exc:
+            errors.append(f"第{line}行：{exc}")
+    return _resolve(parsed, errors)
+
+
 def _resolve(parsed: list[dict], errors: list[str]) -> list[dict]:
     """The people (in the user's jurisdiction) and their current households, a query per 900 numbers."""
     numbers = sorted({r["id_number"] for r in parsed})
@@ -199,7 +236,12 @@ def import_paid(*, content: bytes, name: str, mapping: dict[str, str], user, pat
     if PaidImport.unscoped.filter(sha256=sha).exists():
         raise DomainError(MedicalCode.ALREADY_IMPORTED, "这个文件已经导入过，没有重复导入")
     rows = read_paid(path, name, mapping, today)
-    area = user.area_code
+    return store_paid(rows, name=name, sha=sha, content=content, area=user.area_code, user=user, mapping=mapping)
+
+
+def store_paid(rows: list[dict], *, name: str, sha: str, content: bytes, area: str, user, mapping: dict) -> PaidImport:
+    """The checked rows (read_paid or check_records): the department batch for monitoring, the
+    import record, a MedicalPayment per settlement."""
     batch = Batch.objects.create(
         area_code=area,
         source="medical",

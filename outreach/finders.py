@@ -37,6 +37,11 @@ class FindRun:
         """The latest birth date of someone who is `age` 周岁 or older on the horizon."""
         return add_months(self.horizon, -12 * age)
 
+    def born_by_today(self, age: int) -> date:
+        """The latest birth date of someone who is `age` 周岁 or older today: a child is under `age`
+        when born after it."""
+        return add_months(self.today, -12 * age)
+
     def counties_with(self, programme: str, read: Callable[[Policy], object]) -> list[tuple[str, object]]:
         """(county, value) for every county whose policy has what `read` needs; the others are noted."""
         found = []
@@ -201,7 +206,151 @@ WHERE {LIVING} AND p.birth_date <= %s AND ({IN_DIBAO} OR {IN_TEKUN})"""  # noqa:
     return sql, [*params, max(row[1] for row in rows)]
 
 
+def find_elderly_care(run: FindRun) -> FindSql:
+    """经济困难失能老年人护理补贴: 低保 or 特困 elderly from the county's minimum age whose registry
+    facts suggest they may need care (a disability certificate, or aged 80 and over): listed for an
+    assessment of the care level — the amount follows the level (policy.rules.elderly_care_subsidy),
+    so the finding carries none."""
+
+    def read(policy: Policy):
+        amounts = policy.raw(K.ELDERLY_CARE_AMOUNTS)
+        rule = policy.raw(K.ELDERLY_SERVICE_AMOUNT)
+        text = "、".join(
+            f"{label}每月{_yuan(Decimal(str(amounts[level])))}元"
+            for level, label in (("partly_disabled", "半失能"), ("fully_disabled", "失能"))
+            if level in amounts
+        )
+        return int(rule["min_age"]), text
+
+    rows = [
+        (county, run.born_by(min_age), min_age, run.born_by(80), text)
+        for county, (min_age, text) in run.counties_with(Programme.ELDERLY_CARE, read)
+    ]
+    table, params = values_table(rows, ["county", "latest", "min_age", "aged80", "amounts"])
+    if not table:
+        return None
+    sql = f"""
+SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
+ {BIRTH_YEAR} || '年' || {BIRTH_MONTH} || '月出生，年满' || t.min_age || '周岁，'
+ || CASE WHEN {IN_TEKUN} THEN '本人为特困人员' ELSE '所在家庭享受低保' END || '，'
+ || CASE WHEN p.disability_grade IS NOT NULL THEN '持残疾证（' || {DISABILITY_TYPE} || p.disability_grade || '级）'
+    ELSE '年满80周岁' END
+ || '，可申请失能等级评估（' || t.amounts || '），未享受经济困难失能老年人护理补贴' AS reason,
+ CAST(NULL AS NUMERIC) AS monthly_amount
+FROM registry_person p
+JOIN ({table}) t ON substr(p.area_code, 1, 6) = t.county AND p.birth_date <= t.latest
+{CURRENT_HOUSEHOLD}
+WHERE {LIVING} AND p.birth_date <= %s AND (p.disability_grade IS NOT NULL OR p.birth_date <= t.aged80)
+ AND ({IN_DIBAO} OR {IN_TEKUN})"""  # noqa: S608 - constant fragments only
+    return sql, [*params, max(row[1] for row in rows)]
+
+
+# ------------------------------------------------------------------ children without parental care
+
+# A parent's situation, as `<source>:<situation>`: the children's file (儿童档案, the latest row of the
+# guardian of that relation, children.models.Guardian) when it records one, else the registry (a
+# parent being the head or the head's spouse of the child's household, a son or daughter of the
+# head; 死亡 when the death service recorded the death). The situations mirror children.rules.
+PARENT_UNABLE = ("dead", "missing", "prison", "detox", "revoked", "severe_disability", "serious_illness")
+SITUATION_TEXT = {
+    "dead": "死亡",
+    "missing": "失踪",
+    "prison": "服刑在押",
+    "detox": "强制隔离戒毒",
+    "revoked": "被撤销监护资格",
+    "severe_disability": "重残",
+    "serious_illness": "重病",
+}
+PARENT_RELATIONS = "('02', '10', '11', '12')"
+CHILD_RELATIONS = "('20', '30')"
+
+
+def _parent(relation: str, sex: str) -> str:
+    return f"""COALESCE(
+ (SELECT 'c:' || g.situation FROM children_childrecord r JOIN children_guardian g ON g.child_id = r.id
+  WHERE r.person_id = p.id AND r.closed_on IS NULL AND g.relation = '{relation}' ORDER BY g.id DESC LIMIT 1),
+ (SELECT CASE WHEN q.life_status = 'deceased' THEN 'r:dead' ELSE 'r:normal' END
+  FROM registry_membership pm JOIN registry_person q ON q.id = pm.person_id
+  WHERE m.relation IN {CHILD_RELATIONS} AND pm.household_id = m.household_id AND pm.end_date IS NULL
+   AND pm.relation IN {PARENT_RELATIONS} AND q.sex = '{sex}' ORDER BY q.id LIMIT 1))"""  # noqa: S608 - constant fragments only
+
+
+def _said(column: str, who: str) -> str:
+    cases = " ".join(f"WHEN '{value}' THEN '{text}'" for value, text in SITUATION_TEXT.items())
+    return (
+        f"'{who}' || CASE substr({column}, 3) {cases} ELSE '情况不明' END"
+        f" || CASE WHEN substr({column}, 1, 1) = 'r' THEN '（居民库死亡登记）' ELSE '（儿童档案）' END"
+    )
+
+
+# who may be an orphan or a de-facto unsupported child: a child with an open file, or a son or
+# daughter of a household whose head or spouse the death service recorded dead — read from the
+# deceased (few), never from every resident
+CHILDREN_SQL = f"""
+SELECT c.person_id, c.household_id, c.area_code, c.father, c.mother FROM (
+ SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
+  {_parent("father", "M")} AS father, {_parent("mother", "F")} AS mother
+ FROM (
+  SELECT r.person_id FROM children_childrecord r WHERE r.closed_on IS NULL
+  UNION
+  SELECT k.person_id FROM registry_person q
+  JOIN registry_membership pm ON pm.person_id = q.id AND pm.end_date IS NULL AND pm.relation IN {PARENT_RELATIONS}
+  JOIN registry_membership k ON k.household_id = pm.household_id AND k.end_date IS NULL AND k.relation IN {CHILD_RELATIONS}
+  WHERE q.life_status = 'deceased'
+ ) kids
+ JOIN registry_person p ON p.id = kids.person_id
+ {CURRENT_HOUSEHOLD}
+ WHERE {LIVING} AND p.birth_date > %s
+) c"""  # noqa: S608 - constant fragments only; every value is a parameter
+
+_UNABLE_SQL = "(" + ", ".join(f"'{s}'" for s in PARENT_UNABLE) + ")"
+NOT_OTHERWISE_SUPPORTED = """NOT EXISTS (SELECT 1 FROM ledger_enrolment o WHERE o.beneficiary_id = c.person_id
+ AND o.programme IN ('orphan', 'unsupported_child') AND o.status <> 'stopped')"""
+
+
+def _children_finder(run: FindRun, programme: str, key: str, condition: str, what: str) -> FindSql:
+    rows = [(county, amount, _yuan(amount)) for county, amount in run.counties_with(programme, lambda p: p.amount(key))]
+    table, params = values_table(rows, ["county", "amount", "amount_text"])
+    if not table:
+        return None
+    sql = f"""
+SELECT c.person_id AS person_id, c.household_id AS household_id, c.area_code AS area_code,
+ {_said("c.father", "父亲")} || '，' || {_said("c.mother", "母亲")} || '，{what}，每月' || t.amount_text
+ || '元，未享受{Programme(programme).label}' AS reason,
+ t.amount AS monthly_amount
+FROM ({CHILDREN_SQL}) c
+JOIN ({table}) t ON substr(c.area_code, 1, 6) = t.county
+WHERE {condition} AND {NOT_OTHERWISE_SUPPORTED}"""  # noqa: S608 - constant fragments only
+    # under 18 (未满十八周岁) today
+    return sql, [run.born_by_today(18), *params]
+
+
+def find_orphans(run: FindRun) -> FindSql:
+    """孤儿基本生活费: a child under 18 whose father and mother are both dead — recorded by the death
+    service in the registry or on the child's file (民发〔2010〕161号)."""
+    both_dead = "substr(c.father, 3) = 'dead' AND substr(c.mother, 3) = 'dead'"
+    return _children_finder(run, Programme.ORPHAN, K.ORPHAN_AMOUNT, both_dead, "父母双亡，属孤儿")
+
+
+def find_unsupported_children(run: FindRun) -> FindSql:
+    """事实无人抚养儿童基本生活费: both parents dead, missing, imprisoned, in compulsory detox, deprived
+    of guardianship, severely disabled or seriously ill — but not both dead (an orphan) —
+    民发〔2019〕62号 第二条; children.rules.is_unsupported is the same rule for one child."""
+    condition = (
+        f"substr(c.father, 3) IN {_UNABLE_SQL} AND substr(c.mother, 3) IN {_UNABLE_SQL}"
+        " AND NOT (substr(c.father, 3) = 'dead' AND substr(c.mother, 3) = 'dead')"
+    )
+    return _children_finder(
+        run, Programme.UNSUPPORTED_CHILD, K.UNSUPPORTED_CHILD_AMOUNT, condition, "属事实无人抚养儿童"
+    )
+
+
 register_finder(Programme.ELDERLY_ALLOWANCE, "高龄津贴：按出生日期达到津贴年龄", find_elderly_allowance)
 register_finder(Programme.DISABILITY_CARE, "重度残疾人护理补贴：残疾等级一、二级", find_disability_care)
 register_finder(Programme.DISABILITY_LIVING, "困难残疾人生活补贴：低保家庭的残疾人", find_disability_living)
 register_finder(Programme.ELDERLY_SERVICE, "经济困难老年人服务补贴：低保、特困老年人", find_elderly_service)
+register_finder(Programme.ELDERLY_CARE, "经济困难失能老年人护理补贴：低保、特困老年人待评估", find_elderly_care)
+register_finder(Programme.ORPHAN, "孤儿基本生活费：父母均已死亡的未成年人", find_orphans)
+register_finder(
+    Programme.UNSUPPORTED_CHILD, "事实无人抚养儿童基本生活费：父母均无法履行抚养义务", find_unsupported_children
+)

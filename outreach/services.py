@@ -20,6 +20,10 @@ from policy.parameters import Policy
 
 _OPEN = "('open', 'visited', 'applied')"
 
+# programmes applied for on their line's own page instead of the window's assistance:apply
+# (护理补贴 needs an assessment of the care level first: eldercare.care_subsidy)
+APPLICATION_PAGES = {"elderly_care": "eldercare:care_apply"}
+
 INSERT_SQL = """
 INSERT INTO outreach_finding (programme, person_id, household_id, area_code, reason, monthly_amount,
  found_on, status, visit_note, visited_on, handled_by_id, applied_on, closed_on)
@@ -176,7 +180,8 @@ def start_application(pk: int, *, user, on_date: date) -> tuple[Finding, str]:
         raise DomainError(OutreachCode.NOT_FOUND, "该线索不在您的辖区")
     if finding.status != Finding.Status.APPLIED:
         _move(finding, user, status=Finding.Status.APPLIED, applied_on=on_date)
-    query = urlencode(
-        {"programme": finding.programme, "household": finding.household_id, "beneficiary": finding.person_id}
-    )
-    return finding, f"{reverse('assistance:apply')}?{query}"
+    query = {"programme": finding.programme, "household": finding.household_id, "beneficiary": finding.person_id}
+    if finding.programme in APPLICATION_PAGES:  # a line's own application path, by URL name (no import)
+        query["finding"] = finding.pk
+        return finding, f"{reverse(APPLICATION_PAGES[finding.programme])}?{urlencode(query)}"
+    return finding, f"{reverse('assistance:apply')}?{urlencode(query)}"

@@ -251,3 +251,27 @@ def export_enrolments(request, include_stopped: bool = False):
     response["X-Batch-Id"] = exported.batch.batch_id
     response["X-Batch-SHA256"] = exported.batch.sha256
     return response
+
+
+@router.get(
+    "/exchange/{kind}",
+    response={200: str, 403: ErrorOut, 404: ErrorOut, **AUTH_ERRORS},
+    summary="导出其他交换数据（medical_eligible：医疗救助对象名单，medical:read；JSON Lines 第1版）",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "JSON Lines 文件；请求头 X-Batch-Id、X-Batch-SHA256",
+                "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+@partner_call()
+def export_kind(request, kind: str, delta: bool = False):
+    """`delta=true`: only the changes since the last list the platform sent (by file or here)."""
+    exported = exchange.export_kind(request.auth, kind[:40], {"delta": delta})
+    response = HttpResponse(exported.body, content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{exported.batch.batch_id}.jsonl"'
+    response["X-Batch-Id"] = exported.batch.batch_id
+    response["X-Batch-SHA256"] = exported.batch.sha256
+    return response

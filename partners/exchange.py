@@ -14,6 +14,7 @@ every line's reason in Chinese. Sending up (`export_enrolments`) writes the same
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -135,6 +136,11 @@ def _refuse(errors: list[str]):
     shown = errors[:MAX_ERRORS]
     more = f"；另有{len(errors) - MAX_ERRORS}处错误未列出" if len(errors) > MAX_ERRORS else ""
     raise DomainError(PartnerCode.BATCH_INVALID, "批次未接收（整批不保存）：" + "；".join(shown) + more, errors=shown)
+
+
+def refuse_batch(errors: list[str]):
+    """Refuse a whole batch with every bad line's reason (422 batch_invalid): for a line's apply."""
+    _refuse(errors)
 
 
 def parse_batch(body: bytes) -> tuple[dict, list]:
@@ -301,6 +307,37 @@ def apply_deaths(client: PartnerClient, header: dict, records: list[dict]) -> di
 APPLY = {"deaths": apply_deaths}
 
 
+def register_inbound(
+    kind: str, *, label: str, schema: str, scope: str, apply: Callable[[PartnerClient, dict, list[dict]], dict]
+) -> None:
+    """A kind of batch a department sends down, for a line above this one (medical: the 医保局's
+    assistance paid): its schema file in docs/exchange/v1, the write scope it needs, and the
+    function that applies its checked records in the batch's transaction (refusing with
+    `refuse_batch` when a line does not fit)."""
+    KIND_SCHEMA[kind], KIND_LABEL[kind], INBOUND_SCOPE[kind], APPLY[kind] = schema, label, scope, apply
+
+
+@dataclass(frozen=True)
+class OutboundKind:
+    kind: str
+    label: str
+    scope: str
+    build: Callable[[PartnerClient, dict], list[dict]]
+
+
+_OUTBOUND: dict[str, OutboundKind] = {}
+
+
+def register_outbound(
+    kind: str, *, label: str, schema: str, scope: str, build: Callable[[PartnerClient, dict], list[dict]]
+) -> None:
+    """A kind of batch a department fetches (`GET /exchange/<kind>`), for a line above this one
+    (medical: the eligible persons for the 医保局): `build(client, params)` returns its records,
+    read inside the client's area."""
+    KIND_SCHEMA[kind], KIND_LABEL[kind] = schema, label
+    _OUTBOUND[kind] = OutboundKind(kind, label, scope, build)
+
+
 @dataclass(frozen=True)
 class Exported:
     batch: ExchangeBatch
@@ -317,14 +354,29 @@ def export_enrolments(client: PartnerClient, *, include_stopped: bool = False) -
     queryset = Enrolment.objects.select_related("household__head", "beneficiary").order_by("area_code", "id")
     if not include_stopped:
         queryset = queryset.exclude(status=Enrolment.Status.STOPPED)
-    lines = [json.dumps(enrolment_data(e), ensure_ascii=False) for e in queryset.iterator(chunk_size=2000)]
+    return _export(client, "enrolments", [enrolment_data(e) for e in queryset.iterator(chunk_size=2000)])
+
+
+def export_kind(client: PartnerClient, kind: str, params: dict) -> Exported:
+    """A registered outbound kind (register_outbound), in the v1 format, recorded like the enrolments."""
+    if kind == "enrolments":
+        return export_enrolments(client, include_stopped=bool(params.get("include_stopped")))
+    outbound = _OUTBOUND.get(kind)
+    if outbound is None:
+        raise DomainError(PartnerCode.NOT_FOUND, f"没有“{kind[:30]}”这类可导出的交换数据")
+    require_scope(client, outbound.scope)
+    return _export(client, kind, outbound.build(client, params))
+
+
+def _export(client: PartnerClient, kind: str, records: list[dict]) -> Exported:
+    lines = [json.dumps(record, ensure_ascii=False) for record in records]
     now = timezone.localtime()
     batch_id = f"{client.client_id}-{now:%Y%m%d%H%M%S%f}"
     header = {
         "format": FORMAT,
         "version": VERSION,
         "batch_id": batch_id[:64],
-        "kind": "enrolments",
+        "kind": kind,
         "area_code": client.area_code,
         "created_at": now.isoformat(),
         "sender": str(getattr(settings, "MINZHENG", {}).get("SITE_NAME", "民政一体化服务平台"))[:100],
@@ -336,7 +388,7 @@ def export_enrolments(client: PartnerClient, *, include_stopped: bool = False) -
         area_code=client.area_code,
         batch_id=header["batch_id"],
         direction=ExchangeBatch.Direction.OUTBOUND,
-        kind="enrolments",
+        kind=kind,
         sha256=checksum(body),
         records=len(lines),
         size_bytes=len(body),

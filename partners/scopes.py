@@ -13,6 +13,8 @@ class Scope(models.TextChoices):
     ENROLMENTS_READ = "enrolments:read", "读取保障对象（含变动通知与批量导出）"
     CASES_READ = "cases:read", "接收办件答复通知"
     BATCHES_WRITE = "batches:write", "上传批量交换文件"
+    MEDICAL_READ = "medical:read", "读取医疗救助对象名单（医保局）"
+    MEDICAL_WRITE = "medical:write", "报送医疗救助支付明细（医保局）"
 
 
 class EventType(models.TextChoices):

@@ -134,7 +134,10 @@ def test_hours_beyond_the_order_are_flagged(clerk_a):
 
 
 def test_the_allowance_moves_to_the_next_band_the_month_after_the_90th_birthday(worker_a):
+    from areas.jurisdiction import system_scope
     from eldercare.periodic import adjust_allowance_bands
+    from payments.models import RollLine
+    from payments.rolls import generate_roll
 
     household = HouseholdFactory(area_code=VILLAGE_A, head__name="郑九十", head__birth_date=date(1936, 11, 28))
     enrolment = enrol(
@@ -152,9 +155,37 @@ def test_the_allowance_moves_to_the_next_band_the_month_after_the_90th_birthday(
         monthly_amount=Decimal("50"),
         decided_on=date(2025, 1, 5),
     )
-    assert adjust_allowance_bands(date(2026, 11, 25))["adjusted"] == 1
+    hundred = HouseholdFactory(area_code=VILLAGE_A, head__name="钱百岁", head__birth_date=date(1926, 11, 1))
+    centenarian = enrol(
+        programme="elderly_allowance",
+        household=hundred,
+        beneficiary=hundred.head,
+        monthly_amount=Decimal("100"),
+        decided_on=date(2025, 1, 5),
+    )
+    assert adjust_allowance_bands(date(2026, 10, 25))["adjusted"] == 0  # the month before the birthdays
+    with system_scope():
+        november = generate_roll(programme="elderly_allowance", month=date(2026, 11, 1), area_code=VILLAGE_A, user=None)
+        paid_november = {
+            line.enrolment_id: line.amount_fen for line in RollLine.objects.filter(roll=november, kind="regular")
+        }
+    assert paid_november[enrolment.pk] == 5000 and paid_november[centenarian.pk] == 10000
+
+    assert adjust_allowance_bands(date(2026, 11, 25))["adjusted"] == 2  # one statement per band, both bands
     enrolment.refresh_from_db()
-    assert enrolment.monthly_amount == Decimal("100")
+    centenarian.refresh_from_db()
+    assert enrolment.monthly_amount == Decimal("100") and centenarian.monthly_amount == Decimal("500")
     event = enrolment.events.get(kind="adjusted")
     assert event.effective_month == date(2026, 12, 1) and "90" in event.reason
-    assert adjust_allowance_bands(date(2026, 11, 25))["adjusted"] == 0
+    assert (event.amount_before, event.amount_after) == (Decimal("50"), Decimal("100"))
+    assert centenarian.events.get(kind="adjusted").reason.startswith("年满100周岁")
+    with system_scope():
+        december = generate_roll(programme="elderly_allowance", month=date(2026, 12, 1), area_code=VILLAGE_A, user=None)
+        paid_december = {
+            line.enrolment_id: line.amount_fen for line in RollLine.objects.filter(roll=december, kind="regular")
+        }
+    assert paid_december[enrolment.pk] == 10000 and paid_december[centenarian.pk] == 50000
+    younger.refresh_from_db()
+    assert Enrolment.objects.get(household=younger).monthly_amount == Decimal("50")  # turns 90 in December
+    assert adjust_allowance_bands(date(2026, 11, 25))["adjusted"] == 0  # idempotent
+    assert enrolment.events.filter(kind="adjusted").count() == 1
