@@ -11,8 +11,8 @@ with PostgreSQL on the same machine (ADR 0025, measured by bench/soak.py and ben
   that dies or is recycled is serving again in milliseconds instead of importing Django for seconds.
 - Workers are recycled every 10,000 requests or so (memory stays flat: bench/soak.py); at 2,000 a busy server
   restarted a worker every minute.
-- No access log here: nginx writes one line per request already (deploy/nginx/minzheng.conf); errors still
-  go to the journal.
+- Access and error logs to the journal, as before (the production drill reads the access log to prove that
+  static files never reach the application).
 """
 
 import os
@@ -25,5 +25,5 @@ graceful_timeout = 30
 keepalive = 5  # nginx keeps upstream connections open (keepalive 16)
 max_requests = 10_000
 max_requests_jitter = 1_000
-accesslog = None
+accesslog = "-"
 errorlog = "-"
