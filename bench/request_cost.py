@@ -37,7 +37,7 @@ MIX = {"home": 0.4, "search": 0.2, "cases": 0.1, "cockpit": 0.1, "write": 0.2}
 TARGETS = {
     "home": (12, 5),
     "search": (25, 8),
-    "cases": (25, 10),
+    "cases": (25, 9),
     "cockpit": (20, 8),
     "write": (20, 17),
 }

@@ -1,14 +1,19 @@
 """The soak (issue: production, fault and load figures): a mixed clerk workload at a steady arrival rate against
 the production setup — the systemd units' own commands behind nginx, as scripts/test_production.sh runs them,
-on a database cluster of its own — for ten minutes (`--quick`: 45 s), with two faults on the way: a gunicorn
+on a database cluster of its own — for ten minutes (`--quick`: 20 s), with two faults on the way: a gunicorn
 worker killed with SIGKILL at one third, PostgreSQL restarted at two thirds.
 
     .venv/bin/python bench/soak.py [--quick] [--seconds N] [--rate N]
 
-Prints p95 latency (open loop: from the moment a request was due), errors outside the restart window (target 0),
-what failed during the restart, acknowledged writes that are not stored (target 0), the web processes' memory at
-start and end (flat: growth < 1.5×), and the floor — `/healthz` through the same nginx at the same rate — with the
-ratio to it. Loopback only; nothing here touches the machine's own database.
+Before the soak, its capacity: the same mix at rising rates (10 … 150 req/s, 15 s each; `--quick`: 20 … 120,
+2 s each) without faults, up to the first rate with an error or a p95 over 500 ms; then /healthz the same way
+(the floor's capacity) and their ratio. The mix is bench/request_cost.py's, which prints what each of its pages
+costs. Then the soak prints p95 latency (open loop: from the moment a request was due), errors outside the
+restart window (target 0), what failed during the restart, acknowledged writes that are not stored (target 0),
+the web processes' memory at start and end (flat: growth < 1.5×), and the floor — `/healthz` through the same
+nginx at the same rate — with the ratio to it, and the load average. `--quick` measures for under a minute;
+the production drill's set-up before it (migrations, the area tree, the demo county) takes about three minutes
+on a quiet machine. Loopback only; nothing here touches the machine's own database.
 """
 
 import argparse
@@ -149,6 +154,7 @@ def run_open_loop(seconds: float, rate: float, action, faults=()) -> list[tuple[
 
 WORKERS = 24
 RAMP = (10, 20, 30, 40, 60, 80, 100, 120, 150)  # req/s
+RAMP_QUICK = (20, 40, 60, 80, 100, 120)
 P95_TARGET_MS = 500
 
 
@@ -248,9 +254,9 @@ def inside(seconds: float, rate: float) -> int:
 
     # Capacity: the same mix at rising rates, no faults; the highest with no error and p95 under the target.
     # The floor's capacity the same way (/healthz through nginx): their ratio holds from machine to machine.
-    step = 3.0 if seconds < 120 else 15.0
-    capacity = ramp("mix", RAMP, step, action)
-    floor_capacity = ramp("floor", RAMP, step, healthz)
+    rates, step = (RAMP_QUICK, 2.0) if seconds < 120 else (RAMP, 15.0)
+    capacity = ramp("mix", rates, step, action)
+    floor_capacity = ramp("floor", rates, step, healthz)
 
     marks: dict[str, float] = {}
 
@@ -316,7 +322,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    seconds = args.seconds or (30.0 if args.quick else 600.0)
+    seconds = args.seconds or (20.0 if args.quick else 600.0)
     if args.inside:
         return inside(seconds, args.rate)
     env = {
