@@ -255,6 +255,7 @@ def inside(seconds: float, rate: float) -> int:
     # Capacity: the same mix at rising rates, no faults; the highest with no error and p95 under the target.
     # The floor's capacity the same way (/healthz through nginx): their ratio holds from machine to machine.
     rates, step = (RAMP_QUICK, 2.0) if seconds < 120 else (RAMP, 15.0)
+    run_open_loop(2 * step, 10, action)  # warm up first (each session's first home page, the workers' templates)
     capacity = ramp("mix", rates, step, action)
     floor_capacity = ramp("floor", rates, step, healthz)
 
