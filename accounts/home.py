@@ -8,13 +8,17 @@ and its builder returns None when the user has nothing of that kind to do (no un
 each role sees only its own area and its own work.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.roles import RoleCode
 from areas.models import Area
@@ -114,6 +118,39 @@ def cards_for(user, today: date) -> list[Card]:
     return cards
 
 
+def _cards_key(request) -> str | None:
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if not session_key:
+        return None
+    return "home-cards:" + hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
+def cards_for_request(request, today: date) -> list[Card]:
+    """`cards_for` the signed-in user, kept for PAGE_CACHE_SECONDS per browser session (the home
+    page is the most opened page, and its cards are a dozen counts from as many apps). The session's own
+    writes drop the kept cards (`forget_cards`, after every POST of the session), so a clerk sees what they
+    just did at once; others' work shows within the interval. 0 (the development default): never kept."""
+    seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
+    key = _cards_key(request) if seconds > 0 else None
+    if key is None:
+        return cards_for(request.user, today)
+    stamp = (request.user.pk, today.isoformat(), get_language())
+    kept = cache.get(key)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    cards = cards_for(request.user, today)
+    cache.set(key, (stamp, cards), seconds)
+    return cards
+
+
+def forget_cards(request) -> None:
+    """Drop the cards kept for this browser session (called after each of its writes)."""
+    if getattr(settings, "PAGE_CACHE_SECONDS", 0) > 0:
+        key = _cards_key(request)
+        if key is not None:
+            cache.delete(key)
+
+
 def landing_for(user) -> Landing | None:
     """The landing page a role's capability gives it. Held through a role, not the superuser flag,
     so an administrator keeps the administrator's home."""
@@ -138,5 +175,5 @@ def home(request):
     landing = landing_for(user)
     if landing is not None:
         return landing.view(request, context)
-    context["cards"] = cards_for(user, timezone.localdate())
+    context["cards"] = cards_for_request(request, timezone.localdate())
     return render(request, "accounts/home.html", context)

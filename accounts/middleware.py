@@ -18,6 +18,10 @@ class IdleTimeoutSessionMiddleware(SessionMiddleware):
     most once a minute instead of written on every request (SESSION_SAVE_EVERY_REQUEST)."""
 
     def process_response(self, request, response):
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            from accounts.home import forget_cards
+
+            forget_cards(request)  # the home page's kept counts: this session has just changed something
         session = getattr(request, "session", None)
         if session is not None and session.accessed and not session.is_empty():
             now = int(time.time())

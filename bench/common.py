@@ -55,30 +55,25 @@ def _pg_admin(sql: str) -> None:
 TEMPLATE_COUNTY = "430522"  # the demo county: its province's area tree and its generated villages
 
 
-def _branch_tag() -> str:
-    """The git branch of this checkout (BENCH_TAG overrides), so branches on one server keep their
-    own template instead of dropping each other's."""
-    tag = os.environ.get("BENCH_TAG", "")
-    if not tag:
-        try:
-            tag = subprocess.run(
-                ["git", "rev-parse", "--abbrev-ref", "HEAD"],  # noqa: S607
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=False,
-            ).stdout.strip()
-        except OSError:
-            tag = ""
-    return re.sub(r"[^a-z0-9]", "", tag.lower())[:16] or "main"
-
-
-def _template_prefix() -> str:
-    return f"minzheng_bench_tpl_{_branch_tag()}_"
+def branch_tag() -> str:
+    """The checkout's git branch as a database-name part ("main", "perf"): engineers benching branches
+    with different migrations on one PostgreSQL server each keep their own template (BENCH_BRANCH overrides)."""
+    branch = (
+        os.environ.get("BENCH_BRANCH")
+        or subprocess.run(
+            ["git", "rev-parse", "--abbrev-ref", "HEAD"],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    )
+    return re.sub(r"[^a-z0-9]+", "_", branch.lower()).strip("_")[:20] or "main"
 
 
 def template_name() -> str:
-    """Named after what shapes it (migrations, the area loader), so a change makes a new one."""
+    """Named after the branch and what shapes it (migrations, the area loader), so a change makes a new one
+    and another branch's bench neither uses nor drops it."""
     digest = hashlib.sha256()
     for path in sorted(
         [
@@ -90,7 +85,7 @@ def template_name() -> str:
     ):
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
-    return f"{_template_prefix()}{digest.hexdigest()[:10]}"
+    return f"minzheng_bench_tpl_{branch_tag()}_{digest.hexdigest()[:10]}"
 
 
 def _build_template(url: str) -> None:
@@ -128,10 +123,8 @@ def pg_template() -> str:
         conn.execute("SELECT pg_advisory_lock(hashtext('minzheng_bench_template'))")  # one builder at a time
         try:
             existing = {row[0] for row in conn.execute("SELECT datname FROM pg_database").fetchall()}
-            # only this branch's older templates: another branch's may be in use
-            for old in {n for n in existing if n.startswith(_template_prefix()) and not n.endswith("_building")} - {
-                name
-            }:
+            mine = f"minzheng_bench_tpl_{branch_tag()}_"  # this branch's older templates only
+            for old in {n for n in existing if n.startswith(mine) and not n.endswith("_building")} - {name}:
                 conn.execute(f'DROP DATABASE IF EXISTS "{old}"')
             if name not in existing:
                 conn.execute(f'CREATE DATABASE "{name}_building"')

@@ -3,8 +3,10 @@ each drilling down county → township → village → the list of records behin
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from accounts.home import cards_for
+from accounts.home import cards_for_request
 from accounts.roles import Capability
 from areas import codes
 from areas.models import Area
@@ -60,6 +62,20 @@ def _trail(area: Area, user) -> list[Area]:
     return list(reversed(trail))
 
 
+def _figure_charts(area: Area, refreshed, map_indicator: str) -> tuple[list[dict], dict]:
+    """The charts and the map of an area: read from the figures only, so the same for every leader who may see
+    the area until the next refresh; kept PAGE_CACHE_SECONDS under the refresh's id (a refresh shows at once)."""
+    seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
+    if seconds <= 0:
+        return charts.build(area), charts.outline_map(area, map_indicator) or charts.grid_map(area, map_indicator)
+    key = f"cockpit-charts:{refreshed.pk}:{refreshed.finished_at.timestamp()}:{area.code}:{map_indicator}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = (charts.build(area), charts.outline_map(area, map_indicator) or charts.grid_map(area, map_indicator))
+        cache.set(key, kept, seconds)
+    return kept
+
+
 def cockpit_context(request, area: Area) -> dict:
     today = timezone.localdate()
     refreshed = last_refresh()
@@ -68,13 +84,14 @@ def cockpit_context(request, area: Area) -> dict:
     map_indicator = request.GET.get("map", "overdue")
     if map_indicator not in charts.MAP_INDICATORS:
         map_indicator = "overdue"
+    chart_list, grid_map = _figure_charts(area, refreshed, map_indicator)
     return {
         "area": area,
         "trail": _trail(area, request.user),
         "refreshed": refreshed,
-        "charts": charts.build(area),
+        "charts": chart_list,
         "units": charts.units_table(area, today),
-        "grid_map": charts.outline_map(area, map_indicator) or charts.grid_map(area, map_indicator),
+        "grid_map": grid_map,
         "map_indicator": map_indicator,
         "map_indicators": charts.MAP_INDICATORS,
         "level_label": codes.LEVEL_LABELS[codes.level_of(area.code)],
@@ -90,7 +107,9 @@ def leader_home(request, greeting: dict):
         return render(request, "accounts/home.html", greeting)
     # The leader's own pending work (a step at the bureau, say) above the county's figures.
     cards = [
-        card for card in cards_for(request.user, timezone.localdate()) if any(figure.count for figure in card.figures)
+        card
+        for card in cards_for_request(request, timezone.localdate())
+        if any(figure.count for figure in card.figures)
     ]
     context = {**greeting, **cockpit_context(request, area), "is_home": True, "cards": cards}
     return render(request, "cockpit/index.html", context)

@@ -169,6 +169,10 @@ SESSION_COOKIE_AGE = env_int("MINZHENG_IDLE_TIMEOUT_MINUTES", 30) * 60
 # the expiry back at most once a minute rather than writing the session row on every request.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ENGINE = "accounts.sessions"
+# The most opened pages keep what they count for this many seconds: the home page's cards per browser
+# session, dropped by the session's own writes (accounts/home.py), and the cockpit's charts per area and
+# figures refresh (cockpit/views.py). 0 = computed on every visit (the development and test default).
+PAGE_CACHE_SECONDS = env_int("MINZHENG_PAGE_CACHE_SECONDS", 0 if DEBUG else 30, minimum=0)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

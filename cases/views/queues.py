@@ -116,8 +116,9 @@ def queue(request, name: str = "todo"):
     items = [
         (row, step_clock(row, today, calendar, warn) if isinstance(row, CaseStep) else None) for row in page.object_list
     ]
-    counts = {
-        key: queue_queryset(request.user, key, today).count() for key in ("todo", "overdue", "returned", "to_reply")
+    counts = {  # the open queue's own count is the pager's (one statement less)
+        key: page.paginator.count if key == name else queue_queryset(request.user, key, today).count()
+        for key in ("todo", "overdue", "returned", "to_reply")
     }
     notifications = Notification.objects.filter(unit_id=request.user.unit_id, read_at__isnull=True).select_related(
         "case"
