@@ -142,6 +142,8 @@ def spark_session(master: str = "local[2]", *, app: str = "minzheng", config: Ma
         "spark.sql.session.timeZone": "Asia/Shanghai",
         "spark.sql.parquet.datetimeRebaseModeInWrite": "CORRECTED",
     }
+    if master.startswith("local"):  # one machine: the driver on loopback, never on a network interface
+        defaults |= {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
     for key, value in {**defaults, **(config or {})}.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
