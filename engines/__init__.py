@@ -141,6 +141,8 @@ def spark_session(master: str = "local[2]", *, app: str = "minzheng", config: Ma
         "spark.ui.showConsoleProgress": "false",
         "spark.sql.session.timeZone": "Asia/Shanghai",
         "spark.sql.parquet.datetimeRebaseModeInWrite": "CORRECTED",
+        # a broadcast join's build side waits for its stage; on a loaded machine that passes the 300 s default
+        "spark.sql.broadcastTimeout": "3600",
     }
     if master.startswith("local"):  # one machine: the driver on loopback, never on a network interface
         defaults |= {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
