@@ -16,6 +16,7 @@ The SQL is the one text the database runs (DuckDB reads it as written; for Spark
 job runs: PySpark is not installed by `make setup` (requirements-distributed.txt).
 """
 
+import logging
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -134,6 +135,7 @@ def spark_session(master: str = "local[2]", *, app: str = "minzheng", config: Ma
     data (4 shuffle partitions, no web UI or console progress); `config` overrides them."""
     from pyspark.sql import SparkSession
 
+    logging.getLogger("py4j").setLevel(logging.WARNING)  # its goodbye at exit would go to a closed stream
     builder = SparkSession.builder.master(master).appName(app)
     defaults = {
         "spark.sql.shuffle.partitions": "4",
