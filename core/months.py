@@ -60,7 +60,7 @@ def add_months_sql(expr: str, months: int | str, vendor: str) -> str:
     """A SQL expression: the date `expr` plus `months`, clamped like `add_months`.
 
     `months` is an int (written into the SQL) or a SQL expression of an integer, such as a bound
-    parameter (`%(months)s`). `vendor` is Django's `connection.vendor`, or "duckdb". Only the
+    parameter (`%(months)s`). `vendor` is Django's `connection.vendor`, "duckdb" or "spark". Only the
     fragments given are interpolated, so `expr` and `months` must never carry user text."""
     if isinstance(months, int):
         months = str(int(months))
@@ -76,4 +76,6 @@ def add_months_sql(expr: str, months: int | str, vendor: str) -> str:
         return f"CAST(({expr}) + make_interval(months => {months}) AS DATE)"
     if vendor == "duckdb":
         return f"CAST(({expr}) + to_months(CAST({months} AS INTEGER)) AS DATE)"
+    if vendor == "spark":  # Spark 3+: clamped to the month's last day, never moved to it (as above)
+        return f"add_months(CAST(({expr}) AS DATE), CAST({months} AS INT))"
     raise ValueError(f"no month arithmetic for database {vendor!r}")

@@ -25,10 +25,11 @@ first has finished, and refuses it, with a message naming the county, after
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
+from itertools import islice
 
 from django.conf import settings as config
 from django.db import OperationalError, connection, transaction
@@ -48,6 +49,8 @@ class Statement:
     after: tuple[str, ...] = ()  # statements of the batch whose result this one reads (listed before it)
     creates: str = ""  # the working table this statement fills: ANALYZEd on PostgreSQL before it counts as done
     settings: Mapping[str, str] = field(default_factory=dict)  # PostgreSQL settings for this statement alone
+    # rows loaded into the table it creates (rows computed elsewhere: an engine's findings, verification/distributed.py)
+    rows: Callable[[], Iterable[tuple]] | None = None
 
 
 def can_run_side_by_side() -> bool:
@@ -72,11 +75,29 @@ def _execute(cursor, statement: Statement) -> int:
         previous[name] = cursor.fetchone()[0]
     cursor.execute(statement.sql, statement.params)
     rows = max(cursor.rowcount, 0)
+    if statement.rows is not None:
+        rows = _load(cursor, statement.creates, statement.rows())
     if statement.creates and postgres:
         cursor.execute(f"ANALYZE {statement.creates}")
     for name, value in previous.items():
         cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
     return rows
+
+
+def _load(cursor, table: str, rows: Iterable[tuple]) -> int:
+    """Rows into a table this statement created: COPY on PostgreSQL, INSERTs in chunks elsewhere."""
+    count = 0
+    if connection.vendor == "postgresql":
+        with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        return count
+    remaining = iter(rows)
+    while chunk := list(islice(remaining, 1000)):
+        cursor.executemany(f"INSERT INTO {table} VALUES ({', '.join(['%s'] * len(chunk[0]))})", chunk)  # noqa: S608
+        count += len(chunk)
+    return count
 
 
 def _commit(statement: Statement, settings: Sequence[str]) -> tuple[int, float]:

@@ -7,7 +7,7 @@ from jobs.services import JobRun, job_function
 from verification.hooks import run_after_sweep
 from verification.loading import load_batch
 from verification.models import Batch, Sweep
-from verification.sweeps import county_progress, run_sweep, sweep_areas
+from verification.sweeps import county_progress, open_engine, run_sweep, sweep_areas
 from verification.work import open_work
 
 
@@ -15,29 +15,33 @@ def _user(run: JobRun):
     return run.job.created_by
 
 
-def sweep_and_open(*, on_date, batch=None, user=None, progress=None) -> dict:
+def sweep_and_open(*, on_date, batch=None, user=None, progress=None, engine=None) -> dict:
     """Per county of the current scope (sweeps.sweep_areas): sweep (findings written), then open work
     for the new findings, then the signals of the lines registered to run after a sweep (low-income
-    monitoring). Counts are summed over the counties; `sweeps` lists each county's sweep."""
+    monitoring). Counts are summed over the counties; `sweeps` lists each county's sweep. `engine`
+    as run_sweep's (default settings.SWEEP_ENGINE; a new batch's sweep, which reads that batch only,
+    stays in the database): one snapshot for every county of the run."""
     result: dict = {"sweeps": [], "counts": {}, "work_opened": 0}
     areas = sweep_areas()
-    for n, prefix in enumerate(areas):
-        with within(Scope(prefix=prefix)):
-            (sweep,) = run_sweep(
-                on_date=on_date,
-                kind=Sweep.Kind.BATCH if batch else Sweep.Kind.MONTHLY,
-                batch=batch,
-                user=user,
-                progress=county_progress(progress, n, len(areas)),
-            )
-            opened = open_work(on_date=on_date, sweep=sweep, progress=county_progress(progress, n, len(areas)))
-            Sweep.objects.filter(pk=sweep.pk).update(work_opened=opened)
-            after = run_after_sweep(on_date, batch.pk if batch else None)
-        result["sweeps"].append(sweep.pk)
-        result["work_opened"] += opened
-        _add(result["counts"], sweep.counts)
-        for name, counts in after.items():
-            _add(result.setdefault(name, {}), counts)
+    with open_engine(engine or ("database" if batch else None)) as running:
+        for n, prefix in enumerate(areas):
+            with within(Scope(prefix=prefix)):
+                (sweep,) = run_sweep(
+                    on_date=on_date,
+                    kind=Sweep.Kind.BATCH if batch else Sweep.Kind.MONTHLY,
+                    batch=batch,
+                    user=user,
+                    progress=county_progress(progress, n, len(areas)),
+                    engine=running or "database",
+                )
+                opened = open_work(on_date=on_date, sweep=sweep, progress=county_progress(progress, n, len(areas)))
+                Sweep.objects.filter(pk=sweep.pk).update(work_opened=opened)
+                after = run_after_sweep(on_date, batch.pk if batch else None)
+            result["sweeps"].append(sweep.pk)
+            result["work_opened"] += opened
+            _add(result["counts"], sweep.counts)
+            for name, counts in after.items():
+                _add(result.setdefault(name, {}), counts)
     return result
 
 

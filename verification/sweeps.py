@@ -10,8 +10,10 @@ the village 民生员. Nothing here touches an enrolment: the death service and 
 through the ledger.
 """
 
+from contextlib import nullcontext
 from datetime import date
 
+from django.conf import settings
 from django.db import connection
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -95,18 +97,43 @@ def run_sweep(
     user=None,
     progress=None,
     kinds: list[str] | None = None,
+    engine=None,
 ) -> list[Sweep]:
     """Every enrolled household of the current scope against all sources (or one new batch): one
     sweep per county (`sweep_areas`), each in the scope of its county (two counties' sweeps may run
-    at once; a county's second waits for its first, see batch_sql.working_tables)."""
+    at once; a county's second waits for its first, see batch_sql.working_tables).
+
+    `engine` finds the candidates: "database" (the SQL runs where the data is), "duckdb" or "spark"
+    (verification/distributed.py: a snapshot exported once for every county of the run), an open
+    `distributed.Engine`, or None for `settings.SWEEP_ENGINE`. The findings are written the same way."""
     sweeps, areas = [], sweep_areas()
-    for n, prefix in enumerate(areas):
-        step = county_progress(progress, n, len(areas))
-        with within(Scope(prefix=prefix)):
-            sweeps.append(
-                _sweep_area(prefix, on_date=on_date, kind=kind, batch=batch, user=user, progress=step, kinds=kinds)
-            )
+    with open_engine(engine) as running:
+        for n, prefix in enumerate(areas):
+            step = county_progress(progress, n, len(areas))
+            with within(Scope(prefix=prefix)):
+                sweeps.append(
+                    _sweep_area(
+                        prefix,
+                        on_date=on_date,
+                        kind=kind,
+                        batch=batch,
+                        user=user,
+                        progress=step,
+                        kinds=kinds,
+                        engine=running,
+                    )
+                )
     return sweeps
+
+
+def open_engine(engine):
+    """A context giving the open engine of a run (None: the database itself)."""
+    from verification import distributed
+
+    if isinstance(engine, distributed.Engine):
+        return nullcontext(engine)
+    name = engine or settings.SWEEP_ENGINE
+    return nullcontext(None) if name == "database" else distributed.Engine(name)
 
 
 def county_progress(progress, n: int, counties: int):
@@ -120,14 +147,14 @@ def county_progress(progress, n: int, counties: int):
     return step
 
 
-def _sweep_area(prefix: str, *, on_date, kind, batch, user, progress, kinds) -> Sweep:
+def _sweep_area(prefix: str, *, on_date, kind, batch, user, progress, kinds, engine=None) -> Sweep:
     area = county_of((prefix + "0" * 12)[:12])
     params = sweep_params(area, on_date, prefix)
     sweep = Sweep.objects.create(
         kind=kind, batch=batch, on_date=on_date, started_by=user if getattr(user, "pk", None) else None, area_code=area
     )
     statements = sweep_sql.candidates(
-        connection.vendor,
+        engine.name if engine else connection.vendor,
         after_death_months=params["after_death_months"],
         batch_only=batch is not None,
         incompatible=params["incompatible"],
@@ -139,7 +166,10 @@ def _sweep_area(prefix: str, *, on_date, kind, batch, user, progress, kinds) -> 
     sql_params = {**params, "batch": batch.pk if batch else None, "sweep": sweep.pk, "now": timezone.now()}
     del sql_params["incompatible"], sql_params["after_death_months"]
     details = {s.kind: DETAILS[s.kind].format(months=params["after_death_months"], **params) for s in statements}
-    batch_statements = sweep_statements(connection.vendor, statements, sql_params, details)
+    if engine is None:
+        batch_statements = sweep_statements(connection.vendor, statements, sql_params, details)
+    else:  # the candidates found elsewhere, written back as the database's are
+        batch_statements = engine.statements(prefix[:6] or "all", statements, sql_params, details)
     inserts = [s for s in batch_statements if not s.creates]
     finished = []
 
