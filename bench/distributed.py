@@ -1,4 +1,4 @@
-"""The sweep on a distributed engine (issue 24 §4, ADR 00XX): the application's own engine job
+"""The sweep on a distributed engine (issue 24 §4, ADR 0036): the application's own engine job
 (verification/distributed.py: the sweep's SQL from verification/sweep_sql.py, run by engines.run)
 over Parquet inputs, on DuckDB at the national monitoring population and on an Apache Spark
 standalone cluster (a master and two workers on loopback) at 10M residents.

@@ -1,6 +1,6 @@
 # ruff: noqa: S608 - SQL assembled from the job's own steps, table names and literals (`literal`)
 """Set-based SQL over Parquet files on an engine outside the database: DuckDB (in this process) or
-Apache Spark (local mode, a standalone master, YARN). ADR 00XX.
+Apache Spark (local mode, a standalone master, YARN). ADR 0036.
 
 Pure: it knows input tables, SQL steps and files, nothing of Django or of the project's apps, so it is
 the lowest layer of the import contract; an app composes the steps from its own SQL (the verification

@@ -264,7 +264,7 @@ RQ_QUEUES = {"default": {"URL": os.environ.get("MINZHENG_REDIS_URL", "redis://12
 # database usually runs too), and how long a county's second run waits for its first before it is refused.
 BATCH_SQL_WORKERS = env_int("MINZHENG_BATCH_SQL_WORKERS", os.cpu_count() or 2, minimum=1)
 BATCH_SQL_WAIT_SECONDS = env_int("MINZHENG_BATCH_SQL_WAIT_SECONDS", 900, minimum=0)
-# Where the sweep's candidates are found (verification/distributed.py, ADR 00XX): in the database itself, or on
+# Where the sweep's candidates are found (verification/distributed.py, ADR 0036): in the database itself, or on
 # DuckDB or Apache Spark over a Parquet snapshot exported into the exchange directory (on a cluster, a mount every
 # Spark worker reads at the same path); the Spark master: local[N], spark://host:7077 or yarn.
 SWEEP_ENGINE = os.environ.get("MINZHENG_SWEEP_ENGINE", "database")

@@ -9,7 +9,7 @@
 #   2. a backup (scripts/backup.sh) and the restore drill (scripts/restore-drill) into a fresh cluster;
 #   3. the read-replica drill (scripts/replica_drill.py): streaming replica, reads routed, writes never there,
 #      promotion.
-# First, before the production environment is set: the sweep's engine parity test (ADR 00XX) — PostgreSQL,
+# First, before the production environment is set: the sweep's engine parity test (ADR 0036) — PostgreSQL,
 # DuckDB and Apache Spark (local mode) find the same findings — with requirements-distributed.txt installed
 # (scripts/setup_distributed.sh: PySpark, and Java 17 when run as root).
 # For the soak bench (bench/soak.py): MINZHENG_PRODUCTION_PG=throwaway puts the database in a cluster of its own

@@ -1,5 +1,5 @@
 # ruff: noqa: S608 - SQL assembled from table and column names of SNAPSHOT and the sweep's own SQL
-"""The sweep on an engine outside the database: DuckDB or Apache Spark (ADR 00XX, docs/production.md).
+"""The sweep on an engine outside the database: DuckDB or Apache Spark (ADR 0036, docs/production.md).
 
 The database stays the system of record; the engine only finds. For a run (`Engine`, one per
 `run_sweep` or job, however many counties it covers):

@@ -1,5 +1,5 @@
 """The sweep's candidates found on PostgreSQL (or SQLite), on DuckDB and on Apache Spark (local mode)
-from the same data are the same findings, written back through the same path (ADR 00XX).
+from the same data are the same findings, written back through the same path (ADR 0036).
 
 Run by `make test-production` (scripts/test_production.sh installs requirements-distributed.txt and
 sets MINZHENG_DISTRIBUTED_TESTS=1), not by `make test`: Spark's JVM takes its time to start."""
