@@ -128,11 +128,17 @@ def test_death_batch_opens_a_review_and_a_medical_warning_becomes_an_application
     page.fill("#visit-note", "病妻住院化疗，自付部分家庭无力承担")
     page.get_by_test_id("record-visit").click()
     expect(page.get_by_test_id("warning-stage")).to_have_text("已走访")
+    # 支出型 is means-tested: it needs the signed authorisation only the assistance desk records
     page.select_option("#apply-item", "temp_expense")
+    page.get_by_test_id("open-application").click()
+    expect(page.locator("main")).to_contain_text("社会救助受理")
+    expect(page.get_by_test_id("warning-stage")).to_have_text("已走访")
+    # 急难型 help is taken in at once, as an assistance application
+    page.select_option("#apply-item", "temp_emergency")
     page.get_by_test_id("open-application").click()
     expect(page.get_by_test_id("warning-stage")).to_have_text("已转申请")
     application = Case.objects.get(household=county["sick"])
-    assert application.item.code == "temp_expense"
+    assert application.item.code == "temp_emergency"
     expect(page.get_by_test_id("warning-case")).to_contain_text(application.receipt_no)
     expect(page.get_by_test_id("warning-events")).to_contain_text("已受理")
     page.screenshot(path=str(SCREENSHOTS / "verification_warning_applied.png"), full_page=True)
