@@ -38,9 +38,10 @@ from grid.models import EventCategory, EventPhoto, EventStep, GridEvent, Urgency
 from registry.models import Household, Person
 
 # What one request may carry. Not a legal number: what a phone sends at once on a weak link and the
-# server holds in memory. The site's in-memory limit for a body (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB
-# by default, enforced before any view by core.middleware's NUL check) is reached first; the phone
-# (static/grid/outbox.js) splits its outbox at 20 items or 2 MB.
+# server holds in memory. The endpoint reads its body from the stream up to MAX_BATCH_BYTES (it is
+# marked core.middleware.reads_own_body, so the site's 2.5 MB in-memory limit for forms does not
+# apply); the phone (static/grid/outbox.js) splits its outbox at 20 items or about 2 MB, and sends an
+# item larger than that alone (six photos of 2 MB each).
 MAX_BATCH_ITEMS = 50
 MAX_BATCH_BYTES = 20 * 1024 * 1024
 

@@ -24,6 +24,7 @@ from accounts.roles import Capability, roles_with
 from core.errors import DomainError
 from core.excel import xlsx_response
 from core.masking import mask_name
+from core.middleware import NUL_MESSAGE, body_has_nul, reads_own_body
 from grid import hooks, hotline, services, sync, visits
 from grid.models import EventCategory, EventPhoto, GridEvent, HotlineOrder, HouseholdContact, Level, Urgency, Visit
 from registry.models import Household, Person
@@ -385,6 +386,10 @@ class _TooLarge(Exception):
     pass
 
 
+class _HoldsNul(Exception):
+    pass
+
+
 def _json_body(request, limit: int):
     """The request's JSON, read from the stream up to `limit` bytes (the endpoint's own limit: the
     site-wide in-memory limit is for forms, and a phone's outbox with photos is larger)."""
@@ -397,12 +402,15 @@ def _json_body(request, limit: int):
     data = request.read(limit + 1)
     if len(data) > limit:
         raise _TooLarge
+    if body_has_nul("application/json", data):
+        raise _HoldsNul
     return json.loads(data)
 
 
 SYNC_STATUS = {sync.STORED: 201, sync.DUPLICATE: 200, sync.CONFLICT: 409, sync.REFUSED: 400}
 
 
+@reads_own_body
 @login_required
 @require_POST
 def sync_one(request):
@@ -414,6 +422,8 @@ def sync_one(request):
         item = _json_body(request, MAX_SYNC_BYTES)
     except _TooLarge:
         return JsonResponse({"ok": False, "message": "记录太大（照片过多），请减少照片后再发送"}, status=413)
+    except _HoldsNul:
+        return JsonResponse({"ok": False, "message": NUL_MESSAGE}, status=400)
     except ValueError:
         return JsonResponse({"ok": False, "message": "记录格式不正确"}, status=400)
     (answer,) = sync.store_batch(request.user, [item])
@@ -427,6 +437,7 @@ def sync_one(request):
     return JsonResponse(body, status=status)
 
 
+@reads_own_body
 @login_required
 @require_POST
 def sync_batch(request):
@@ -439,6 +450,8 @@ def sync_batch(request):
         data = _json_body(request, sync.MAX_BATCH_BYTES)
     except _TooLarge:
         return JsonResponse({"ok": False, "message": too_large}, status=413)
+    except _HoldsNul:
+        return JsonResponse({"ok": False, "message": NUL_MESSAGE}, status=400)
     except ValueError:
         return JsonResponse({"ok": False, "message": "记录格式不正确"}, status=400)
     items = data.get("items") if isinstance(data, dict) else None

@@ -1,6 +1,8 @@
 """No input, however strange, reaches a 500: every page and API read answers odd query strings with
 a page or a Chinese 4xx (NUL bytes, huge and negative numbers, malformed codes)."""
 
+import json
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -97,3 +99,13 @@ def test_a_multipart_body_without_a_boundary_gets_a_chinese_400(client, clerk_a,
 def test_error_pages_are_in_chinese(client):
     page = client.get("/no-such-page/")
     assert page.status_code == 404 and "页面不存在" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_sites_limit_gets_a_chinese_413_not_a_bare_400(client, clerk_a, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client.force_login(clerk_a)
+    api = client.post("/api/v1/registry/persons", json.dumps({"name": "张" * 2000}), content_type="application/json")
+    assert api.status_code == 413 and "太大" in api.json()["message"]
+    form = client.post("/registry/households/", "name=" + "a" * 2000, content_type="application/x-www-form-urlencoded")
+    assert form.status_code == 413 and "太大" in form.content.decode()

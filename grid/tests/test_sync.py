@@ -208,3 +208,27 @@ def test_the_single_item_endpoint_answers_as_before(client, minsheng, household)
     big = {**event(), "photos": [PHOTO] * 7}
     response = client.post(url, json.dumps(big), content_type="application/json")
     assert response.status_code == 400 and response.json()["message"] == "照片最多6张"
+
+
+def test_an_item_larger_than_the_sites_form_limit_is_stored_not_refused_at_the_door(client, minsheng, settings):
+    """Six photos of 600 KB make an item of about 4.8 MB: above the 2.5 MB a form may carry, within what
+    the outbox endpoint reads itself. The phone sends such an item alone; it is stored, photos and all."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, whatever the test settings say
+    photo = "data:image/jpeg;base64," + base64.b64encode(b"\xff\xd8\xff\xe0" + b"y" * 600_000).decode()
+    big = {**event(), "photos": [photo] * 6}
+    client.force_login(minsheng)
+    response = send(client, [big])
+    assert statuses(response) == ["stored"]
+    assert EventPhoto.objects.count() == 6
+    assert statuses(send(client, [big])) == ["duplicate"]
+    assert EventPhoto.objects.count() == 6
+
+
+def test_a_nul_in_the_outbox_is_refused_whole_in_chinese_and_nothing_is_stored(client, minsheng):
+    client.force_login(minsheng)
+    bad = event(description="房屋漏雨\u0000")
+    for url in (reverse("grid:sync_batch"), reverse("grid:sync")):
+        body = json.dumps({"items": [event(), bad]} if url.endswith("batch/") else bad)
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400 and "空字符" in response.json()["message"]
+    assert not GridEvent.objects.exists()

@@ -62,7 +62,8 @@
      with the reason, sent again later). A server without the batch endpoint (404/405), or one
      refusing the size (413), gets the items one by one on SYNC_URL, as before. */
   var BATCH_URL = DATA.batchUrl || SYNC_URL.replace(/\/?$/, "/") + "batch/";
-  /* a JSON body is read whole by the server, which takes 2.5 MB at most (Django's in-memory limit) */
+  /* about 2 MB a request keeps each send short on a weak link; an item larger than that goes alone
+     (the server reads a batch from the stream, up to 20 MB) */
   var BATCH_ITEMS = 20, BATCH_BYTES = 2 * 1024 * 1024, batchMissing = false;
   var EXPIRED = "登录已过期，请重新登录后自动发送", BUSY = "服务器暂时无法接收，稍后自动重试";
 
