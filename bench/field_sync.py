@@ -148,7 +148,7 @@ def start_server(port: int, workers: int, log: Path) -> subprocess.Popen:
         "MINZHENG_LOG_LEVEL": "ERROR",
     }
     # the static files as the production install collects them (whitenoise serves var/staticfiles/)
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
     )
     print(f"BENCH info server: {' '.join(command[1:])}", flush=True)
@@ -310,6 +310,7 @@ def pages_on_a_slow_link(port: int, session: dict) -> list[bool]:
         browser = p.chromium.launch(
             executable_path=os.environ.get("MINZHENG_CHROMIUM", "/usr/bin/chromium"), args=["--no-sandbox"]
         )
+
         def load_twice(path: str):
             context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True)
             context.set_extra_http_headers({"X-Forwarded-Proto": "https"})  # as nginx passes it on
@@ -341,7 +342,9 @@ def pages_on_a_slow_link(port: int, session: dict) -> list[bool]:
                 flush=True,
             )
             (floor, _floor_bytes, _), _ = load_twice(f"/bench-field-floor/?bytes={first_bytes}")
-            print(f"BENCH info floor for {path}: {first_bytes / 1024:.0f} KB as one response, {floor:.2f} s", flush=True)
+            print(
+                f"BENCH info floor for {path}: {first_bytes / 1024:.0f} KB as one response, {floor:.2f} s", flush=True
+            )
             ratios.append(first / floor)
             met.append(status == 200)
             met.append(line(f"field_page_{name}_first_load", first, "s", "<", TARGET_FIRST, 2))

@@ -40,9 +40,7 @@ def body_has_nul(content_type: str, body: bytes) -> bool:
 
 
 def in_path_or_query(request) -> bool:
-    return "\x00" in request.path or _has_nul_in_text(
-        request.META.get("QUERY_STRING", "").encode("latin-1", "replace")
-    )
+    return "\x00" in request.path or _has_nul_in_text(request.META.get("QUERY_STRING", "").encode("latin-1", "replace"))
 
 
 def in_body(request) -> bool:
