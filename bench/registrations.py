@@ -152,6 +152,18 @@ def statements_per_request(token: str, number: str) -> tuple[int, int, list[str]
     return len(asked), len(trivial), [q["sql"][:90] for q in asked.captured_queries]
 
 
+def statement_sent(number: str) -> tuple[str, None]:
+    """The statement `marital_answer` sends for `number`, as sent (values in place), for EXPLAIN."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from marriage import services
+
+    with CaptureQueriesContext(connection) as sent:
+        services.marital_answer(number)
+    return sent.captured_queries[-1]["sql"], None
+
+
 def marriage_part(args) -> list[str]:
     records = args.records or (200_000 if args.quick else 10_000_000)
     rounds = 1 if args.quick else 3
@@ -204,11 +216,11 @@ def marriage_part(args) -> list[str]:
     print(f"# answers over the sample: {answers}", flush=True)
     exec_times = []  # the server's own execution time of the statement: what the load on the machine adds
     with within(scope_for_user(registrar)), connection.cursor() as cursor:  # to a round trip is not in it
-        sql, params = services.marital_answer_sql(people[0])
+        sql, params = statement_sent(people[0])
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         print("# plan: " + " | ".join(row[0].strip() for row in cursor.fetchall()), flush=True)
         for number in people:
-            sql, params = services.marital_answer_sql(number)
+            sql, params = statement_sent(number)
             cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
             plan = cursor.fetchone()[0]
             plan = json.loads(plan) if isinstance(plan, str) else plan

@@ -590,15 +590,6 @@ def marital_answer(id_number: str) -> str:
     return rules.marital_answer(in_force=int(in_force), any_record=len(pairs))
 
 
-def marital_answer_sql(id_number: str) -> tuple[str, tuple]:
-    """The statement `marital_answer` sends (for the bench's EXPLAIN)."""
-    sides = [
-        MarriageRecord.objects.filter(**{field: id_number}).order_by().values_list("kind", "status")
-        for field in ("man_id_number", "woman_id_number")
-    ]
-    return sides[0].union(sides[1]).query.sql_with_params()
-
-
 def agency_of(user, on_date: date) -> str | None:
     """The agency a user asks for: the user's unit for the bureau's own staff with the capability,
     an authorised agency's name for an account granted it; None when the user may not ask."""

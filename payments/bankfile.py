@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import reduce
-from itertools import chain
+from itertools import chain, islice
 from operator import itemgetter
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     Case,
     CharField,
@@ -352,8 +352,8 @@ def lines_of(roll: PaymentRoll, snapshot: dict, bank_file: BankFile | None = Non
 
 def _batches(lines, snapshot: dict, ctx: Context, limit: int | None = None) -> Iterator[list]:
     """The rows of the file's lines in seq order, with the values row_names lists (or the
-    line _sql_line writes), in batches from a server-side cursor as plain tuples: every value is a
-    str or an int, so no ORM conversions. The next batch is fetched while the caller writes this
+    line _sql_line writes), in batches from a server-side cursor (QuerySet.iterator) as plain tuples:
+    every value is a str or an int. The next batch is fetched while the caller writes this
     one: the database produces rows on one core while Python writes them on the other."""
     line = _sql_line(snapshot, ctx)
     if line is None:
@@ -363,15 +363,19 @@ def _batches(lines, snapshot: dict, ctx: Context, limit: int | None = None) -> I
     query = lines.order_by("seq").annotate(**expressions).values_list(*expressions)
     if limit is not None:
         query = query[:limit]
-    sql, params = query.query.sql_with_params()
-    # in a transaction: outside one the cursor is declared WITH HOLD, and PostgreSQL runs the whole
-    # query before the first row is fetched
-    with transaction.atomic(), connection.chunked_cursor() as cursor, ThreadPoolExecutor(max_workers=1) as fetcher:
-        cursor.execute(sql, params)
-        ahead = fetcher.submit(cursor.fetchmany, _BATCH)
-        while rows := ahead.result():
-            ahead = fetcher.submit(cursor.fetchmany, _BATCH)
-            yield rows
+    # in a transaction: outside one the server-side cursor is declared WITH HOLD, and PostgreSQL runs
+    # the whole query before the first row is fetched
+    with transaction.atomic(), ThreadPoolExecutor(max_workers=1) as fetcher:
+        rows = query.iterator(chunk_size=_BATCH)
+
+        def fetch() -> list:
+            return list(islice(rows, _BATCH))
+
+        batch = fetch()  # in this thread: the statement is sent on this thread's connection
+        while batch:
+            ahead = fetcher.submit(fetch)  # the next batch from the same open cursor, while this one is written
+            yield batch
+            batch = ahead.result()
 
 
 def _context(roll: PaymentRoll, snapshot: dict) -> Context:

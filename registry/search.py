@@ -20,7 +20,6 @@ Which index serves what (the same on SQLite and PostgreSQL unless said):
                           GIN index (PostgreSQL)
 """
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 
@@ -159,23 +158,13 @@ class _Finder:
             return [row[0] for row in cursor.fetchall()]
 
     def read_persons(self) -> list[Person]:
-        """The candidates as persons with their current household, best first: one statement, the
-        candidates joined to the persons as `Person.objects` reads them (its scope applied again)."""
-        if not self.branches:
+        """The candidates as persons with their current household, best first: the ranked ids, then
+        the persons as `Person.objects` reads them (its scope applied again)."""
+        ids = self.read_ids()
+        if not ids:
             return []
-        ranked, ranked_params = self.ranked()
-        scoped = with_current_household(Person.objects).order_by()
-        persons, persons_params = scoped.query.get_compiler(connection=self.connection).as_sql()
-        sql = (
-            f"WITH found AS ({ranked}) SELECT p.* FROM ({persons}) p"  # noqa: S608
-            " JOIN found ON found.id = p.id ORDER BY found.pos"
-        )
-        found = list(Person.objects.raw(sql, [*ranked_params, *persons_params]))
-        for person in found:
-            # A raw query returns the annotation as the database sent it: JSON text on both engines.
-            data = person.current_household_data
-            person.current_household_data = json.loads(data) if isinstance(data, str) else data
-        return found
+        found = with_current_household(Person.objects).in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
 
     def right(self, column: str, n: int) -> str:
         """The SQL text of Django's Right(column, n) index expression, so the planner matches it."""
