@@ -17,6 +17,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from areas.codes import prefix_of
@@ -29,7 +30,7 @@ from ledger.models import Enrolment
 from payments import bankfile, rolls
 from payments.errors import PaymentCode
 from payments.funds import account_for_area, balance_fen
-from payments.models import BankLayout, LineCorrection, PaymentRoll, RollLine, yuan
+from payments.models import BankFile, BankLayout, LineCorrection, PaymentRoll, RollLine, yuan
 
 ORDER_SQL_TAIL = " AND e.id = %(enrolment)s"
 
@@ -58,7 +59,8 @@ def order_layout(bank_name: str) -> BankLayout:
         if general and usable(layout):
             return layout
     raise DomainError(
-        PaymentCode.LAYOUT_INVALID, f"没有适用于“{bank_name or '未填写开户银行'}”的银行文件版式，请先在银行文件版式中设置"
+        PaymentCode.LAYOUT_INVALID,
+        f"没有适用于“{bank_name or '未填写开户银行'}”的银行文件版式，请先在银行文件版式中设置",
     )
 
 
@@ -225,7 +227,12 @@ def reissue_order(
     if moved != 1:
         raise DomainError(PaymentCode.CONCURRENT_CHANGE, "支付单刚被其他人处理，请刷新后重试")
     LineCorrection.objects.create(
-        line=line, payee_name=payee_name, bank_name=bank_name, bank_account=bank_account, reason=reason, corrected_by=user
+        line=line,
+        payee_name=payee_name,
+        bank_name=bank_name,
+        bank_account=bank_account,
+        reason=reason,
+        corrected_by=user,
     )
     rolls.refresh_totals(line.roll)
     return _finish(order, on_date=on_date, user=user)
@@ -259,6 +266,9 @@ def order_states(ids) -> dict[int, dict]:
         .exclude(kind=RollLine.Kind.RECOVERY)
         .values("roll_id", "roll__number", "status", "hold_reason", "failure_reason", "released_to_id", "amount_fen")
     )
+    layouts = dict(
+        BankFile.objects.filter(roll_id__in=list(ids)).values_list("roll_id", "layout__code").order_by("-pk")
+    )
     out = {}
     for row in lines:
         status = row["status"]
@@ -275,6 +285,12 @@ def order_states(ids) -> dict[int, dict]:
             "failure_reason": row["failure_reason"],
             "next_id": row["released_to_id"],
             "amount_fen": row["amount_fen"],
+            "url": reverse("payments:roll_detail", args=[row["roll_id"]]),
+            "bank_file_url": (
+                reverse("payments:roll_bank_file", args=[row["roll_id"]]) + f"?layout={layouts[row['roll_id']]}"
+                if row["roll_id"] in layouts
+                else ""
+            ),
         }
     return out
 

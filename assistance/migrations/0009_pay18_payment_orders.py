@@ -4,25 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assistance', '0008_h19_objection_outcome'),
+        ("assistance", "0008_h19_objection_outcome"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='temporaryaidpayment',
-            name='payment_order_id',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='一次性支付单'),
+            model_name="temporaryaidpayment",
+            name="payment_order_id",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="一次性支付单"),
         ),
         migrations.AddField(
-            model_name='temporaryaidpayment',
-            name='withdrawn',
-            field=models.BooleanField(default=False, help_text='银行支付失败、已改为现金发放的支付单，不计入已发放', verbose_name='已作废'),
+            model_name="temporaryaidpayment",
+            name="withdrawn",
+            field=models.BooleanField(
+                default=False, help_text="银行支付失败、已改为现金发放的支付单，不计入已发放", verbose_name="已作废"
+            ),
         ),
         migrations.AlterField(
-            model_name='temporaryaidpayment',
-            name='method',
-            field=models.CharField(choices=[('roll', '银行代发（列入临时救助发放名册）'), ('order', '银行即时支付（一次性支付单）'), ('cash', '现金发放（领款人签收）'), ('in_kind', '实物救助（领取人签收）')], max_length=10, verbose_name='发放方式'),
+            model_name="temporaryaidpayment",
+            name="method",
+            field=models.CharField(
+                choices=[
+                    ("roll", "银行代发（列入临时救助发放名册）"),
+                    ("order", "银行即时支付（一次性支付单）"),
+                    ("cash", "现金发放（领款人签收）"),
+                    ("in_kind", "实物救助（领取人签收）"),
+                ],
+                max_length=10,
+                verbose_name="发放方式",
+            ),
         ),
     ]

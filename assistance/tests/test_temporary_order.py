@@ -10,9 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assistance.casework import TemporaryAidPayment
-from assistance.procedure import confirm_application, pass_step
+from assistance.procedure import apply_for_assistance, confirm_application, pass_step
 from assistance.temporary import disburse, pay_first, payment_summary, reissue_order, switch_to_cash
-from assistance.tests.test_temporary_payment import DAY, TOWNSHIP, fire, fund, open_fund, spending  # noqa: F401
+from assistance.tests.test_temporary_payment import DAY, TOWNSHIP, open_fund, spending
+from cases.tests.factories import give_documents
 from core.errors import DomainError
 from payments import rolls
 from payments.models import BankFile, BankLayout, FundEntry, PaymentRoll, RollLine
@@ -21,6 +22,27 @@ from payments.returns import import_return
 from policy.programmes import Programme
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_policy")]
+
+
+@pytest.fixture
+def fund(db):
+    return open_fund(2025)
+
+
+@pytest.fixture
+def fire(worker_a):
+    """A household whose house burnt down: 1,500 asked for."""
+    from payments.tests.factories import household
+
+    h = household(name="周火生")
+    give_documents(h, ["id_card"])
+    return apply_for_assistance(
+        user=worker_a,
+        programme=Programme.TEMPORARY_EMERGENCY,
+        household=h,
+        on_date=DAY,
+        facts={"requested_amount": "1500", "reason": "房屋失火"},
+    )
 
 
 def receipt():
@@ -111,9 +133,7 @@ def test_the_months_roll_never_pays_a_grant_an_order_paid(worker_a, clerk_a, rev
     assert not RollLine.objects.filter(roll=october).exists()  # nor as arrears in the next
 
 
-def test_paid_first_by_order_then_approval_pays_only_the_remainder(
-    worker_a, clerk_a, reviewer_a, approver, fund, fire
-):
+def test_paid_first_by_order_then_approval_pays_only_the_remainder(worker_a, clerk_a, reviewer_a, approver, fund, fire):
     pay_first(user=worker_a, application=fire, on_date=DAY, amount=Decimal("800"), method="order")
     advance = TemporaryAidPayment.objects.get(application=fire)
     assert advance.stage == "advance" and the_order(advance).payable_fen == 80000
@@ -179,7 +199,12 @@ def test_a_failed_order_switched_to_cash_is_paid_once(worker_a, clerk_a, reviewe
     summary = payment_summary(fire)
     withdrawn, cash = summary["payments"]
     assert withdrawn.withdrawn and withdrawn.order["status"] == "switched"
-    assert (cash.method, cash.amount, summary["paid"], summary["remaining"]) == ("cash", Decimal("1500"), Decimal("1500"), 0)
+    assert (cash.method, cash.amount, summary["paid"], summary["remaining"]) == (
+        "cash",
+        Decimal("1500"),
+        Decimal("1500"),
+        0,
+    )
     assert spending(fund) == [-150000]  # the cash, once
     with pytest.raises(DomainError):
         reissue_order(
@@ -246,3 +271,55 @@ def test_issue_refuses_a_grant_already_in_a_roll(worker_a, clerk_a, reviewer_a, 
 def test_an_order_before_approval_cannot_be_disbursed(worker_a, fire):
     with pytest.raises(DomainError):
         disburse(user=worker_a, application=fire, on_date=DAY, amount=Decimal("100"), method="order")
+
+
+def test_the_pages_choose_the_order_download_its_file_and_list_it_among_the_rolls(
+    client, worker_a, clerk_a, reviewer_a, approver, fire
+):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    fund = open_fund(today.year)
+    pass_step(user=worker_a, application=fire, on_date=DAY)
+    pass_step(user=reviewer_a, application=fire, on_date=DAY)
+    client.force_login(approver)
+    page = client.get(f"/assistance/{fire.pk}/").content.decode()
+    assert "银行即时支付（一次性支付单）" in page
+    page = client.post(
+        f"/assistance/{fire.pk}/act/", {"action": "confirm", "payment_method": "order", "text": "同意"}, follow=True
+    ).content.decode()
+    assert "已开具一次性支付单" in page and 'data-testid="order-state"' in page and "待银行回盘" in page
+    (payment,) = TemporaryAidPayment.objects.filter(application=fire)
+    order = the_order(payment)
+    assert 'data-testid="order-bank-file"' in page
+    client.force_login(clerk_a)
+    download = client.get(f"/payments/rolls/{order.pk}/bank-file/?layout=bank-daifa-pipe")
+    assert download.status_code == 200 and download["X-Bank-File-Count"] == "1"
+    body = b"".join(download.streaming_content).decode("gbk")
+    assert fire.household.bank_account in body and f"{today:%Y%m%d}" in body
+
+    listing = client.get("/payments/rolls/?kind=order").content.decode()
+    assert order.number in listing and "一次性支付单" in listing and "待银行回盘" in listing
+    export = client.get("/payments/rolls/?kind=order&export=xlsx")
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+    detail = client.get(f"/payments/rolls/{order.pk}/").content.decode()
+    assert "一次性支付单" in detail and 'data-testid="order-badge"' in detail
+
+    import_return(order, a_return(order, ok=False, reason="账户已销户"), filename="回盘.txt", user=clerk_a)
+    page = client.get(f"/assistance/{fire.pk}/").content.decode()
+    assert "银行支付失败（账户已销户）" in page and 'data-testid="order-reissue-form"' in page
+    page = client.post(
+        f"/assistance/{fire.pk}/act/",
+        {
+            "action": "order_cash",
+            "payment": payment.pk,
+            "received_by": "周火生",
+            "receipt_scan": receipt(),
+            "reason": "销户",
+        },
+        follow=True,
+    ).content.decode()
+    assert "支付单已作废，已登记现金发放" in page and "待发放 0" in page
+    assert spending(fund) == [-150000]
+    page = client.post(f"/assistance/{fire.pk}/act/", {"action": "order_cash", "payment": "x"}, follow=True)
+    assert page.status_code == 200

@@ -5,29 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0009_deaths_lines_without_enrolment'),
+        ("payments", "0009_deaths_lines_without_enrolment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='paymentroll',
-            name='one_roll_per_month_area',
+            model_name="paymentroll",
+            name="one_roll_per_month_area",
         ),
         migrations.AddField(
-            model_name='paymentroll',
-            name='kind',
-            field=models.CharField(choices=[('monthly', '月度发放名册'), ('order', '一次性支付单')], default='monthly', max_length=10, verbose_name='类型'),
+            model_name="paymentroll",
+            name="kind",
+            field=models.CharField(
+                choices=[("monthly", "月度发放名册"), ("order", "一次性支付单")],
+                default="monthly",
+                max_length=10,
+                verbose_name="类型",
+            ),
         ),
         migrations.AlterField(
-            model_name='rollline',
-            name='hold_reason',
-            field=models.CharField(blank=True, choices=[('suspended', '暂停发放'), ('no_account', '无银行账号'), ('manual_name', '生僻字需人工处理'), ('corrected', '已更正，转下期重发'), ('deceased', '死亡停发'), ('switched', '支付失败，已改为现金发放'), ('reissued', '支付失败，已重新开具支付单')], max_length=12, verbose_name='暂缓原因'),
+            model_name="rollline",
+            name="hold_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("suspended", "暂停发放"),
+                    ("no_account", "无银行账号"),
+                    ("manual_name", "生僻字需人工处理"),
+                    ("corrected", "已更正，转下期重发"),
+                    ("deceased", "死亡停发"),
+                    ("switched", "支付失败，已改为现金发放"),
+                    ("reissued", "支付失败，已重新开具支付单"),
+                ],
+                max_length=12,
+                verbose_name="暂缓原因",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentroll',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'monthly')), fields=('programme', 'month', 'area_prefix'), name='one_roll_per_month_area'),
+            model_name="paymentroll",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "monthly")),
+                fields=("programme", "month", "area_prefix"),
+                name="one_roll_per_month_area",
+            ),
         ),
     ]
