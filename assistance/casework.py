@@ -124,6 +124,7 @@ class TemporaryAidPayment(Audited, AreaOwned):
 
     class Method(models.TextChoices):
         ROLL = "roll", _("银行代发（列入临时救助发放名册）")
+        ORDER = "order", _("银行即时支付（一次性支付单）")
         CASH = "cash", _("现金发放（领款人签收）")
         IN_KIND = "in_kind", _("实物救助（领取人签收）")
 
@@ -136,6 +137,10 @@ class TemporaryAidPayment(Audited, AreaOwned):
     paid_on = models.DateField(_("发放日期"))
     enrolment = models.ForeignKey(
         "ledger.Enrolment", verbose_name=_("发放名册对象"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    payment_order_id = models.PositiveIntegerField(_("一次性支付单"), null=True, blank=True)
+    withdrawn = models.BooleanField(
+        _("已作废"), default=False, help_text=_("银行支付失败、已改为现金发放的支付单，不计入已发放")
     )
     goods = models.CharField(_("实物清单"), max_length=300, blank=True)
     received_by = models.CharField(_("领取人"), max_length=50, blank=True)

@@ -52,31 +52,69 @@ def one_intake_guard(*, item, household, applicant, subject) -> None:
 
 
 def _taken_in_here() -> list[str]:
-    from assistance.procedure import ITEM_OF, MEANS_TESTED, TEMPORARY
+    from assistance.procedure import ITEM_OF
 
-    return sorted(ITEM_OF[programme] for programme in MEANS_TESTED | TEMPORARY)
+    return sorted(ITEM_OF.values())
 
 
-# The items whose case needs what only the assistance desk records or decides: the household
-# composition and the signed authorisation (means-tested), the amount and 先行救助 (临时救助).
+# Every item whose record is an assistance Application: 社会救助 (composition and the signed
+# authorisation for the means-tested, the amount and 先行救助 for 临时救助), and the subsidies paid to
+# one person the same way — 两项补贴 (困难残疾人生活补贴, 重度残疾人护理补贴), the children's items
+# (孤儿, 事实无人抚养儿童, 困境儿童) and the elderly items (高龄津贴, 经济困难老年人服务补贴).
 TAKEN_IN_HERE = _taken_in_here()
 
 
-def intake_page(item, household) -> str:
-    """The social-assistance desk's form for this household and programme."""
+def intake_page(item, household, person=None) -> str:
+    """The social-assistance desk's form for this household and programme (and person, when known)."""
     query = {"programme": PROGRAMME_OF_ITEM[item.code]}
     if household is not None:
         query["household"] = household.pk
+    if person is not None:
+        query["beneficiary"] = person.pk
     return f"{reverse('assistance:apply')}?{urlencode(query)}"
 
 
+def beneficiary_for(*, item, household, applicant, subject):
+    """Who a personal subsidy taken in at another window is for, or a DomainError naming what the
+    desk lacks (with a link to the assistance form, the household and any person filled in):
+    the person the window named, else the applicant — for 两项补贴 a person with a recorded
+    disability grade; for the children's items only a child the window names (the applicant at a
+    window is the guardian, never the child)."""
+    from assistance.procedure import CHILD_PROGRAMMES, DISABILITY_PROGRAMMES
+
+    programme = PROGRAMME_OF_ITEM[item.code]
+    named = subject if subject is not None and subject != applicant else None
+    if programme in CHILD_PROGRAMMES and named is None:
+        raise DomainError(
+            AssistanceCode.BENEFICIARY_MISSING,
+            f"“{item.name}”须指定享受的儿童，请转到社会救助受理选择儿童（已带出该家庭）",
+            url=intake_page(item, household),
+        )
+    person = named or subject or applicant
+    if person is None:
+        raise DomainError(
+            AssistanceCode.BENEFICIARY_MISSING,
+            f"“{item.name}”按人享受，请转到社会救助受理选择享受人（已带出该家庭）",
+            url=intake_page(item, household),
+        )
+    if programme in DISABILITY_PROGRAMMES and not person.disability_grade:
+        raise DomainError(
+            AssistanceCode.NOT_ELIGIBLE,
+            f"{person.name}没有登记残疾等级，“{item.name}”须由持残疾人证的本人享受，"
+            "请转到社会救助受理选择享受人（已带出该家庭）",
+            url=intake_page(item, household, person),
+        )
+    return person
+
+
 def take_in(*, user, item, household, on_date, applicant=None, documents=(), phone="", calendar=None, subject=None):
-    """A 社会救助 item accepted on another path (the one-window desk, the API, a warning's or a grid
-    event's 转化为申请) becomes an assistance application like one from the assistance desk, so every
-    such case has its application (composition, authorisation, its own page). A means-tested
-    programme needs the signed authorisation, which only the assistance desk records: it is refused
-    with a link to that form, filled in with the household."""
-    from assistance.procedure import MEANS_TESTED, apply_for_assistance
+    """An item the assistance line records, accepted on another path (the one-window desk, the API,
+    a warning's or a grid event's 转化为申请), becomes an assistance application like one from the
+    assistance desk, so every such case has its application (composition, authorisation, its own
+    page) — never a bare case. A means-tested programme needs the signed authorisation, which only
+    the assistance desk records, and a personal subsidy its beneficiary (beneficiary_for): without
+    them it is refused with a link to that form, filled in with the household."""
+    from assistance.procedure import MEANS_TESTED, TEMPORARY, apply_for_assistance
 
     programme = PROGRAMME_OF_ITEM[item.code]
     if programme in MEANS_TESTED:
@@ -86,13 +124,16 @@ def take_in(*, user, item, household, on_date, applicant=None, documents=(), pho
             "请转到社会救助受理办理（已带出该家庭）",
             url=intake_page(item, household),
         )
+    beneficiary = subject
+    if programme in PERSONAL_PROGRAMMES and programme not in TEMPORARY:
+        beneficiary = beneficiary_for(item=item, household=household, applicant=applicant, subject=subject)
     application = apply_for_assistance(
         user=user,
         programme=programme,
         household=household,
         on_date=on_date,
         applicant=applicant,
-        beneficiary=subject,
+        beneficiary=beneficiary,
         documents=documents,
         phone=phone,
         calendar=calendar,

@@ -54,6 +54,8 @@ MEANS_TESTED = {
 }
 HOUSEHOLD_PROGRAMMES = {Programme.DIBAO, Programme.EDGE, Programme.TEMPORARY_SPENDING, Programme.RIGID_SPENDING}
 TEMPORARY = {Programme.TEMPORARY_EMERGENCY, Programme.TEMPORARY_SPENDING}
+DISABILITY_PROGRAMMES = {Programme.DISABILITY_LIVING, Programme.DISABILITY_CARE}
+CHILD_PROGRAMMES = {Programme.ORPHAN, Programme.UNSUPPORTED_CHILD, Programme.CHILD_IN_DIFFICULTY}
 
 
 def variant_for(area_code: str, programme: str, on_date: date) -> str:

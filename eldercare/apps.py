@@ -9,10 +9,13 @@ class EldercareConfig(AppConfig):
     def ready(self) -> None:
         from datetime import time
 
+        from cases.hooks import register_acceptance_guard, register_line_intake
         from core.navigation import NavItem, register_nav
-        from eldercare import capabilities, home_cards, periodic  # noqa: F401 - they register themselves
+        from eldercare import capabilities, home_cards, intake, periodic  # noqa: F401 - they register themselves
         from jobs.periodic import Every, Periodic, register_periodic
 
+        register_acceptance_guard(intake.one_intake_guard)
+        register_line_intake(intake.HOME_CARE_ITEMS, intake.take_in, intake.intake_page)
         register_periodic(
             Periodic(
                 key="eldercare.allowance_bands",

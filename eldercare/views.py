@@ -277,20 +277,32 @@ def order_new(request):
         else:
             messages.success(request, f"已派单：{order.basis}")
             return redirect("eldercare:orders")
-    elif request.GET.get("id_number"):
+    elif request.GET.get("id_number") or request.GET.get("person"):
         try:
-            person = _person_by_id_number(request.GET.get("id_number"))
+            if request.GET.get("person"):  # sent from the one-window desk (一门受理), the person filled in
+                person = services.person_in_scope(request.GET.get("person"))
+                if person is None:
+                    raise DomainError(ElderCode.NOT_FOUND, "该老人不在您的辖区")
+            else:
+                person = _person_by_id_number(request.GET.get("id_number"))
             hours = services.hours_for(person, timezone.localdate())
         except DomainError as error:
             messages.error(request, error.message)
             person = None
+    household = services.household_in_scope(request.GET.get("household")) if request.GET.get("household") else None
     context = {
         "providers": providers,
         "items": items,
         "person": person,
         "masked_name": mask_name(person.name) if person else "",
         "hours": hours,
-        "id_number": request.POST.get("id_number") or request.GET.get("id_number", ""),
+        "id_number": request.POST.get("id_number")
+        or request.GET.get("id_number", "")
+        or (person.id_number if person else ""),
+        # the one-window desk sent a household: its members to choose the elderly person from
+        "members": [(m.person_id, mask_name(m.person.name)) for m in household.current_memberships()]
+        if household is not None and person is None
+        else [],
     }
     return render(request, "eldercare/order_new.html", context)
 

@@ -146,3 +146,38 @@ def register_enrolment_event(listener: EnrolmentEventListener) -> EnrolmentEvent
 def enrolment_event_recorded(event) -> None:
     for listener in _ENROLMENT_EVENT_LISTENERS:
         listener(event)
+
+
+# --- one-off payment orders (一次性支付单) ---------------------------------------------------------
+# A grant that cannot wait for the month's roll (临时救助 急难型) is paid by the bank the day it is
+# decided: payments issues an order of one line for the grant's one-month enrolment, with its bank
+# file, and reads the bank's return for it. A business line asks through this registry, never
+# importing payments.
+@dataclass(frozen=True)
+class PaymentOrders:
+    """What payments offers (each raises a DomainError to refuse):
+
+    - `issue(*, enrolment, on_date, reference, user) -> int`: the order's id, its bank file produced;
+    - `states(ids) -> dict[int, dict]`: per order id: number, status (pending/paid/failed/switched/
+      reissued), text (Chinese), failure_reason, next_id (the re-issued order), amount_fen;
+    - `reissue(order_id, *, payee_name, bank_name, bank_account, reason, on_date, user) -> int`: a failed
+      order paid again by a new order to the corrected account;
+    - `withdraw(order_id, *, reason, user) -> int`: a failed order given up (the grant is paid in cash
+      instead); returns the fen it no longer pays."""
+
+    issue: Callable[..., int]
+    states: Callable[..., dict]
+    reissue: Callable[..., int]
+    withdraw: Callable[..., int]
+
+
+_PAYMENT_ORDERS: list[PaymentOrders] = []
+
+
+def register_payment_orders(orders: PaymentOrders) -> PaymentOrders:
+    _PAYMENT_ORDERS[:] = [orders]
+    return orders
+
+
+def payment_orders() -> PaymentOrders | None:
+    return _PAYMENT_ORDERS[0] if _PAYMENT_ORDERS else None

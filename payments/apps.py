@@ -12,15 +12,17 @@ class PaymentsConfig(AppConfig):
         from core.navigation import NavItem, register_nav
         from jobs.exports import register_export
         from jobs.periodic import Every, Periodic, register_periodic
-        from ledger.hooks import register_one_off_spending, register_payment_stopped_by_death
+        from ledger.hooks import register_one_off_spending, register_payment_orders, register_payment_stopped_by_death
         from payments import home_cards, jobs  # noqa: F401 - the worker must know the roll job; the home card
         from payments.funds import post_one_off_spending
+        from payments.orders import PAYMENT_ORDERS
         from payments.periodic import draft_monthly_rolls
         from payments.rolls import hold_after_death
         from payments.views import ROLL_LINES_EXPORT, roll_lines_export
 
         register_payment_stopped_by_death(hold_after_death)
         register_one_off_spending(post_one_off_spending)
+        register_payment_orders(PAYMENT_ORDERS)
         register_export(ROLL_LINES_EXPORT, "发放名册明细", roll_lines_export)
         register_periodic(
             Periodic(

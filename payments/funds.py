@@ -205,3 +205,33 @@ def post_one_off_spending(
         note=note,
     )
     return f"已记入{account.name}支出{yuan(-entry.amount_fen)}元"
+
+
+def post_order_spending(roll: PaymentRoll, *, fen: int, return_id: int, user) -> FundEntry | None:
+    """A payment order (一次性支付单) leaves the fund when the bank's return says it was paid: from
+    the programme's most specific account at or above the order's area (if the area keeps one).
+    The room was checked when the order was issued (payments.orders); an account short since then
+    takes it only from an approver (an override with the recorded reason)."""
+    account = account_for_area(roll.programme, roll.month.year, roll.area_code)
+    if account is None or fen <= 0:
+        return None
+    key = f"order:{roll.pk}:return:{return_id}:spending"
+    short = balance_fen(account) < fen
+    try:
+        return post_entry(
+            account,
+            kind=FundEntry.Kind.SPENDING,
+            amount=fen,
+            amount_is_fen=True,
+            document_reference=roll.number,
+            idempotency_key=key,
+            user=user,
+            roll=roll,
+            note=f"一次性支付单{roll.number}银行已支付",
+            override_reason="银行已按支付单支付（回盘）" if short else "",
+        )
+    except DomainError:
+        raise DomainError(
+            PaymentCode.INSUFFICIENT_FUNDS,
+            f"{account.name}余额不足以记入支付单{roll.number}的{yuan(fen)}元，请由审批人导入本回盘（授权透支）",
+        ) from None

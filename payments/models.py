@@ -186,13 +186,20 @@ class BankLayout(Audited, models.Model):
 
 
 class PaymentRoll(Audited, AreaOwned):
-    """One programme, one month, one area (the area code of the unit the roll covers)."""
+    """One programme, one month, one area (the area code of the unit the roll covers) — or a
+    one-off payment order (一次性支付单): one line paid by the bank the day it is issued (临时救助
+    急难型 that cannot wait for the month's roll), through the same lines, bank file and return."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("月度发放名册")
+        ORDER = "order", _("一次性支付单")
 
     class Status(models.TextChoices):
         GENERATED = "generated", _("待审批")
         APPROVED = "approved", _("已审批（冻结）")
         REJECTED = "rejected", _("已退回")
 
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.MONTHLY)
     programme = models.CharField(_("救助项目"), max_length=30, choices=Programme.choices)
     month = models.DateField(_("发放月份"), help_text=_("当月1日"))
     area_prefix = models.CharField(_("覆盖区划前缀"), max_length=15, editable=False)
@@ -221,7 +228,12 @@ class PaymentRoll(Audited, AreaOwned):
         verbose_name_plural = _("发放名册")
         ordering = ["-month", "programme", "area_code"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "month", "area_prefix"], name="one_roll_per_month_area")
+            # payment orders are many per month and area: one per grant (and per re-issue)
+            models.UniqueConstraint(
+                fields=["programme", "month", "area_prefix"],
+                name="one_roll_per_month_area",
+                condition=Q(kind="monthly"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -250,6 +262,8 @@ class RollLine(AreaOwned):
         MANUAL_NAME = "manual_name", _("生僻字需人工处理")
         CORRECTED = "corrected", _("已更正，转下期重发")
         DECEASED = "deceased", _("死亡停发")
+        SWITCHED = "switched", _("支付失败，已改为现金发放")
+        REISSUED = "reissued", _("支付失败，已重新开具支付单")
 
     # Lines are snapshots written set-based, 300,000 at a time: the references below are copied,
     # not enforced by foreign-key triggers (each one costs a lookup per inserted row), and indexed

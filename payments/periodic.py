@@ -30,7 +30,9 @@ def draft_monthly_rolls(day: date) -> dict:
         .order_by()
         .distinct()
     )
-    existing = list(PaymentRoll.objects.filter(month=month).values_list("programme", "area_prefix"))
+    existing = list(
+        PaymentRoll.objects.filter(month=month, kind=PaymentRoll.Kind.MONTHLY).values_list("programme", "area_prefix")
+    )
     made, skipped = [], 0
     for county, programme in sorted(set(pairs)):
         county_code = county + "000000"

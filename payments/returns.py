@@ -23,7 +23,7 @@ from core.csvtext import UnreadableCsv, csv_rows
 from core.errors import DomainError
 from payments import bankfile
 from payments.errors import PaymentCode
-from payments.funds import post_roll_refund
+from payments.funds import post_order_spending, post_roll_refund
 from payments.models import BankFile, BankReturn, CounterPayment, LineCorrection, PaymentRoll, RollLine, yuan
 
 DEFAULT_RETURN_COLUMNS = ["ref", "name", "amount", "account", "result", "message"]
@@ -278,9 +278,11 @@ def import_return(
     outcome = _best(data, roll, filename, bank_file, reading)
     now = timezone.now()
     base = RollLine.unscoped.filter(roll=roll, in_bank_file=True, status=RollLine.Status.PENDING)
-    paid_count = 0
+    paid_count, paid_fen = 0, 0
     for start in range(0, len(outcome.paid), UPDATE_CHUNK):
         chunk = outcome.paid[start : start + UPDATE_CHUNK]
+        if roll.kind == PaymentRoll.Kind.ORDER:  # an order's spending is posted when the bank paid it
+            paid_fen += base.filter(seq__in=chunk).aggregate(s=Sum("amount_fen"))["s"] or 0
         paid_count += base.filter(seq__in=chunk).update(status=RollLine.Status.PAID, status_changed_at=now)
     failed_count, failed_fen = 0, 0
     for reason, seqs in outcome.failed.items():
@@ -301,7 +303,10 @@ def import_return(
         rejected_rows=outcome.rejected[:REJECTED_KEPT],
         imported_by=user,
     )
-    post_roll_refund(roll, fen=failed_fen, return_id=bank_return.pk, user=user)
+    if roll.kind == PaymentRoll.Kind.ORDER:  # nothing left the fund for a failed order: no refund
+        post_order_spending(roll, fen=paid_fen, return_id=bank_return.pk, user=user)
+    else:
+        post_roll_refund(roll, fen=failed_fen, return_id=bank_return.pk, user=user)
     record(
         AuditEntry.Action.IMPORT,
         obj=roll,

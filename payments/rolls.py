@@ -85,6 +85,15 @@ _BENEFICIARY_LOOKED_UP = """CASE WHEN e.beneficiary_id IS NULL THEN ''
  ELSE COALESCE((SELECT bp.id_number FROM registry_person bp WHERE bp.id = e.beneficiary_id), '') END"""
 REGULAR_HOUSEHOLDS_SQL = REGULAR_SQL.replace(_BENEFICIARY_JOIN, "").replace(_BENEFICIARY_JOINED, _BENEFICIARY_LOOKED_UP)
 
+# a grant a payment order (一次性支付单) has paid, or is paying, is never in the month's roll too: added
+# only when the month has orders of the programme in the area (usually none), so the roll's
+# statement is the same as without orders otherwise
+NOT_PAID_BY_ORDER = """ AND e.id NOT IN (
+  SELECT ol.enrolment_id FROM payments_rollline ol JOIN payments_paymentroll orr ON orr.id = ol.roll_id
+  WHERE orr.kind = 'order' AND orr.programme = %(programme)s AND orr.month = %(month)s
+   AND orr.area_code LIKE %(prefix)s AND ol.enrolment_id IS NOT NULL)
+"""
+
 HAS_BENEFICIARIES_SQL = """
 SELECT 1 FROM ledger_enrolment
 WHERE programme = %(programme)s AND area_code LIKE %(prefix)s AND beneficiary_id IS NOT NULL LIMIT 1
@@ -102,7 +111,8 @@ FROM (
   SELECT e2.id AS eid, r.month AS m
   FROM payments_paymentroll r
   JOIN ledger_enrolment e2 ON e2.programme = r.programme AND e2.area_code LIKE r.area_prefix || '%%'
-  WHERE r.programme = %(programme)s AND r.status = 'approved' AND r.month >= %(lookback)s AND r.month < %(month)s
+  WHERE r.programme = %(programme)s AND r.status = 'approved' AND r.kind = 'monthly'
+   AND r.month >= %(lookback)s AND r.month < %(month)s
    AND e2.area_code LIKE %(prefix)s AND e2.start_month >= %(lookback)s AND e2.start_month <= r.month
    AND (e2.end_month IS NULL OR e2.end_month > r.month) AND e2.status IN ('in_payment', 'gradual_exit', 'stopped')
   GROUP BY e2.id, r.month
@@ -132,7 +142,7 @@ FROM payments_rollline s
 JOIN payments_paymentroll sr ON sr.id = s.roll_id
 JOIN ledger_enrolment e ON e.id = s.enrolment_id
 JOIN registry_household h ON h.id = s.household_id
-WHERE sr.programme = %(programme)s AND sr.status = 'approved' AND sr.month < %(month)s
+WHERE sr.programme = %(programme)s AND sr.status = 'approved' AND sr.kind = 'monthly' AND sr.month < %(month)s
  AND s.area_code LIKE %(prefix)s AND s.status = 'held' AND s.released_to_id IS NULL AND s.kind <> 'recovery'
  AND (s.hold_reason = 'corrected'
       OR (s.hold_reason = 'suspended' AND e.status IN ('in_payment', 'gradual_exit') AND h.bank_account <> '')
@@ -254,6 +264,12 @@ def _next_seq(roll: PaymentRoll) -> int:
     return RollLine.unscoped.filter(roll=roll).aggregate(m=Max("seq"))["m"] or 0
 
 
+def has_orders(*, programme: str, month: date, prefix: str) -> bool:
+    """Whether payment orders of the programme were issued in the month within the area prefix."""
+    orders = PaymentRoll.unscoped.filter(kind=PaymentRoll.Kind.ORDER, programme=programme, month=month)
+    return orders.filter(area_code__startswith=prefix).exists()
+
+
 def refresh_totals(roll: PaymentRoll) -> PaymentRoll:
     payable = Q(kind__in=["regular", "arrears", "reissue"])
     totals = RollLine.unscoped.filter(roll=roll).aggregate(
@@ -297,6 +313,7 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
         raise DomainError(PaymentCode.FORBIDDEN, "无权生成发放名册")
     prefix = prefix_of(area_code)
     roll, created = PaymentRoll.unscoped.select_for_update().get_or_create(
+        kind=PaymentRoll.Kind.MONTHLY,
         programme=programme,
         month=month,
         area_prefix=prefix,
@@ -322,6 +339,8 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
         "lookback": add_months(month, -Policy.for_area(area_code, month).months(ParameterKey.ARREARS_MONTHS)),
     }
     regular = REGULAR_SQL if _exists(HAS_BENEFICIARIES_SQL, params) else REGULAR_HOUSEHOLDS_SQL
+    if has_orders(programme=programme, month=month, prefix=prefix):
+        regular = regular.rstrip() + NOT_PAID_BY_ORDER
     written = {}
     for sql in (regular, ARREARS_SQL, RELEASED_SQL, RECOVERY_SQL):
         params["offset"] = _next_seq(roll)

@@ -68,6 +68,7 @@ def _require(user, allowed: bool, message: str = "无权进行此操作") -> Non
 
 ROLL_HEADERS = [
     "名册编号",
+    "类型",
     "救助项目",
     "月份",
     "区域",
@@ -89,11 +90,14 @@ def roll_list(request):
         queryset = queryset.filter(programme=programme)
     if month := parse_month(request.GET.get("month")):
         queryset = queryset.filter(month=month)
+    if (kind := request.GET.get("kind")) in PaymentRoll.Kind.values:
+        queryset = queryset.filter(kind=kind)
     recs = reconcile(queryset)
     if request.GET.get("export") == "xlsx":
         rows = (
             [
                 r.roll.number,
+                r.roll.get_kind_display(),
                 r.roll.get_programme_display(),
                 f"{r.roll.month:%Y-%m}",
                 r.roll.area_code,
@@ -114,7 +118,13 @@ def roll_list(request):
     return render(
         request,
         "payments/roll_list.html",
-        {"recs": recs, "form": form, "can_prepare": rolls.can_prepare(request.user), "programmes": Programme.choices},
+        {
+            "recs": recs,
+            "form": form,
+            "can_prepare": rolls.can_prepare(request.user),
+            "programmes": Programme.choices,
+            "kinds": PaymentRoll.Kind.choices,
+        },
     )
 
 

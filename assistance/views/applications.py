@@ -245,9 +245,8 @@ def act(request, pk: int):
             procedure.confirm_application(user=user, application=application, on_date=today, opinion=text)
             if application.programme in procedure.TEMPORARY:
                 left = temporary.payment_summary(application)["remaining"]
-                messages.success(
-                    request, f"已审批；尚待发放{left}元，请凭签收单登记发放" if left else "已审批并安排发放"
-                )
+                done = "已审批，已开具一次性支付单，请下载银行文件送银行" if method == "order" else "已审批并安排发放"
+                messages.success(request, f"已审批；尚待发放{left}元，请凭签收单登记发放" if left else done)
             else:
                 messages.success(request, "已审核确认，自次月起发放")
         elif action == "refuse":
@@ -287,7 +286,35 @@ def act(request, pk: int):
                 received_by=post.get("received_by", ""),
                 receipt_scan=request.FILES.get("receipt_scan"),
             )
-            messages.success(request, "已登记发放")
+            messages.success(
+                request, "已开具一次性支付单，请下载银行文件送银行" if post.get("method") == "order" else "已登记发放"
+            )
+        elif action in ("order_reissue", "order_cash"):
+            if not can_disburse(user):
+                raise DomainError(AssistanceCode.NO_PERMISSION, "无权登记发放")
+            if action == "order_reissue":
+                temporary.reissue_order(
+                    user=user,
+                    application=application,
+                    payment_id=int(post.get("payment") or 0),
+                    on_date=today,
+                    payee_name=post.get("payee_name", ""),
+                    bank_name=post.get("bank_name", ""),
+                    bank_account=post.get("bank_account", ""),
+                    reason=post.get("reason", ""),
+                )
+                messages.success(request, "已重新开具一次性支付单，请下载银行文件送银行")
+            else:
+                temporary.switch_to_cash(
+                    user=user,
+                    application=application,
+                    payment_id=int(post.get("payment") or 0),
+                    on_date=today,
+                    received_by=post.get("received_by", ""),
+                    receipt_scan=request.FILES.get("receipt_scan"),
+                    reason=post.get("reason", ""),
+                )
+                messages.success(request, "支付单已作废，已登记现金发放")
         else:
             messages.error(request, "未知操作")
     except DomainError as error:
