@@ -55,10 +55,10 @@ def run_one(db: str, households: int, keep: bool) -> dict:
                 """
                 INSERT INTO ledger_enrolment (programme, household_id, area_code, certificate_number, status,
                     covered_members, monthly_amount, start_month, review_basis, last_reviewed_on,
-                    version, created_at, updated_at)
+                    version, created_at, updated_at, care_arrangement, classified_extra)
                 SELECT 'dibao', h.id, h.area_code, '', 'in_payment', 1, 300.00, %s,
                        CASE WHEN h.id %% 3 = 0 THEN 'unstable' ELSE 'stable' END,
-                       %s, 1, %s, %s
+                       %s, 1, %s, %s, '', 0
                 FROM registry_household h
                 """,
                 [date(2025, 2, 1), date(2025, 1, 15), "2025-01-15 00:00:00+00", "2025-01-15 00:00:00+00"],

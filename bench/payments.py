@@ -45,11 +45,11 @@ SELECT p.id, p.area_code, 'H' || p.id, 'rural', '新邵县', '', '农村商业�
 FROM registry_person p;
 INSERT INTO ledger_enrolment (id, area_code, programme, certificate_number, status, covered_members, monthly_amount,
   start_month, end_month, review_basis, last_reviewed_on, version, created_at,
-  updated_at, beneficiary_id, household_id)
+  updated_at, beneficiary_id, household_id, care_arrangement, classified_extra)
 SELECT h.id, h.area_code, 'dibao', '', CASE WHEN h.id %% 97 = 0 THEN 'suspended' WHEN h.id %% 89 = 0 THEN 'gradual_exit'
   WHEN h.id %% 83 = 0 THEN 'stopped' ELSE 'in_payment' END, 1 + h.id %% 4, 300 + (h.id %% 500) + 0.5,
   DATE '2024-01-01', CASE WHEN h.id %% 83 = 0 THEN DATE '2025-03-01' WHEN h.id %% 89 = 0 THEN DATE '2025-07-01' END,
-  'stable', DATE '2024-01-01', 1, now(), now(), NULL, h.id
+  'stable', DATE '2024-01-01', 1, now(), now(), NULL, h.id, '', 0
 FROM registry_household h;
 INSERT INTO ledger_gradualexitstep (area_code, month, amount, enrolment_id)
 SELECT e.area_code, m::date, round(e.monthly_amount * 0.5, 2), e.id
