@@ -220,6 +220,10 @@ class CaseStep(AreaOwned):
             models.Index(fields=["responsible_unit", "state", "due_on"], name="cases_step_queue"),
             models.Index(fields=["state", "due_on"], name="cases_step_due"),
             models.Index(fields=["acted_by", "-finished_at"], name="cases_step_done"),
+            # the records behind a unit's monthly step figures (supervision's drill-down), and the
+            # nightly rebuild of the evaluation's day figures for the last days
+            models.Index(fields=["responsible_unit", "finished_on"], name="cases_step_unit_finished"),
+            models.Index(fields=["finished_on"], name="cases_step_finished_on"),
         ]
         constraints = [models.UniqueConstraint(fields=["case", "order"], name="cases_casestep_order")]
 

@@ -1,3 +1,4 @@
+from supervision.models.aggregates import AggregateRefresh, StepDay
 from supervision.models.evaluation import (
     EnteredScore,
     Evaluation,
@@ -19,6 +20,7 @@ from supervision.models.inspection import (
 )
 
 __all__ = [
+    "AggregateRefresh",
     "Accountability",
     "Campaign",
     "EnteredScore",
@@ -31,6 +33,7 @@ __all__ = [
     "RectificationPolicy",
     "Sample",
     "SampleItem",
+    "StepDay",
     "ScoreLine",
     "SubjectResult",
     "SubjectType",
