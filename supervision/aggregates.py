@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL assembled from constants and table names only; values are bound parameters
 """环节日汇总: the step figures of the monthly evaluation, pre-aggregated per day, unit and handler.
 
 The month's four step indicators (a unit's and a person's on-time rate, a person's late steps, a

@@ -22,8 +22,8 @@ from accounts.models import Unit, User
 from accounts.roles import Capability, RoleCode, roles_with
 from audit.services import update_logged
 from core.errors import DomainError
-from supervision.errors import SupervisionCode
 from supervision.aggregates import AGGREGATED, refresh_month, step_figures
+from supervision.errors import SupervisionCode
 from supervision.indicators import COMPUTATIONS, computed_figures
 from supervision.models import EnteredScore, Evaluation, Indicator, ScoreLine, SubjectResult, SubjectType
 

@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_roles_for_new_lines'),
-        ('cases', '0009_marriage_case_subjects'),
+        ("accounts", "0005_roles_for_new_lines"),
+        ("cases", "0009_marriage_case_subjects"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='casestep',
-            index=models.Index(fields=['responsible_unit', 'finished_on'], name='cases_step_unit_finished'),
+            model_name="casestep",
+            index=models.Index(fields=["responsible_unit", "finished_on"], name="cases_step_unit_finished"),
         ),
         migrations.AddIndex(
-            model_name='casestep',
-            index=models.Index(fields=['finished_on'], name='cases_step_finished_on'),
+            model_name="casestep",
+            index=models.Index(fields=["finished_on"], name="cases_step_finished_on"),
         ),
     ]

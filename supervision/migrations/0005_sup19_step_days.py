@@ -6,45 +6,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_roles_for_new_lines'),
-        ('supervision', '0004_more_computed_indicators'),
+        ("accounts", "0005_roles_for_new_lines"),
+        ("supervision", "0004_more_computed_indicators"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AggregateRefresh',
+            name="AggregateRefresh",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('finished_at', models.DateTimeField(verbose_name='完成时间')),
-                ('since', models.DateField(blank=True, help_text='空：全部重建', null=True, verbose_name='重算起始日')),
-                ('rows', models.PositiveIntegerField(verbose_name='汇总行数')),
-                ('seconds', models.FloatField(verbose_name='用时（秒）')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("finished_at", models.DateTimeField(verbose_name="完成时间")),
+                ("since", models.DateField(blank=True, help_text="空：全部重建", null=True, verbose_name="重算起始日")),
+                ("rows", models.PositiveIntegerField(verbose_name="汇总行数")),
+                ("seconds", models.FloatField(verbose_name="用时（秒）")),
             ],
             options={
-                'verbose_name': '环节汇总刷新',
-                'verbose_name_plural': '环节汇总刷新',
-                'ordering': ['-id'],
+                "verbose_name": "环节汇总刷新",
+                "verbose_name_plural": "环节汇总刷新",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='StepDay',
+            name="StepDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_code', models.CharField(db_index=True, max_length=15, verbose_name='区划代码')),
-                ('kind', models.CharField(choices=[('finished', '当日办结环节'), ('missed', '当日到期未按时办结环节')], max_length=8, verbose_name='类别')),
-                ('day', models.DateField(verbose_name='日期')),
-                ('total', models.PositiveIntegerField(verbose_name='环节数')),
-                ('on_time', models.PositiveIntegerField(default=0, verbose_name='按时数')),
-                ('person', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='办理人')),
-                ('unit', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.unit', verbose_name='责任单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("area_code", models.CharField(db_index=True, max_length=15, verbose_name="区划代码")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("finished", "当日办结环节"), ("missed", "当日到期未按时办结环节")],
+                        max_length=8,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="日期")),
+                ("total", models.PositiveIntegerField(verbose_name="环节数")),
+                ("on_time", models.PositiveIntegerField(default=0, verbose_name="按时数")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="办理人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.unit",
+                        verbose_name="责任单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '环节日汇总',
-                'verbose_name_plural': '环节日汇总',
-                'indexes': [models.Index(fields=['kind', 'day'], name='supervision_stepday_kind_day')],
+                "verbose_name": "环节日汇总",
+                "verbose_name_plural": "环节日汇总",
+                "indexes": [models.Index(fields=["kind", "day"], name="supervision_stepday_kind_day")],
             },
         ),
     ]

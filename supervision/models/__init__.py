@@ -20,8 +20,8 @@ from supervision.models.inspection import (
 )
 
 __all__ = [
-    "AggregateRefresh",
     "Accountability",
+    "AggregateRefresh",
     "Campaign",
     "EnteredScore",
     "Evaluation",
@@ -33,8 +33,8 @@ __all__ = [
     "RectificationPolicy",
     "Sample",
     "SampleItem",
-    "StepDay",
     "ScoreLine",
+    "StepDay",
     "SubjectResult",
     "SubjectType",
 ]
