@@ -7,8 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Q, Value, When
-from django.db.models import Case as DbCase
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +18,8 @@ from areas.codes import county_of
 from core.errors import DomainError
 from core.excel import xlsx_response
 from supervision import evaluation as service
+from supervision.aggregates import AGGREGATED, WINDOW_DAYS
+from supervision.aggregates import last_refresh as last_step_refresh
 from supervision.indicators import COMPUTATIONS
 from supervision.models import EnteredScore, Evaluation, Indicator, ScoreLine, SubjectResult, SubjectType
 from supervision.views.common import Styled
@@ -144,6 +145,9 @@ def evaluation_detail(request, pk: int):
             "type_label": label,
             "columns": columns,
             "results": results,
+            "aggregated_labels": [COMPUTATIONS[code].label for code in AGGREGATED],
+            "window_days": WINDOW_DAYS,
+            "step_refresh": last_step_refresh(),
         },
     )
 
@@ -167,16 +171,50 @@ def drill(request, pk: int, indicator_id: int):
     records = computation.records(result.evaluation.month, subject_id)
     names = {f.name for f in records.model._meta.get_fields()}
     records = records.select_related(*({"case", "finding", "rectification"} & names))
-    if computation.on_time is not None:  # a rate: the records that cost marks come first
-        costly = When(computation.on_time, then=Value(indicator.better == Indicator.Better.LOWER))
-        lower = indicator.better != Indicator.Better.LOWER
-        records = records.alias(costly=DbCase(costly, default=Value(lower), output_field=BooleanField()))
-        records = records.order_by("-costly", "pk")
-    else:
-        records = records.order_by("pk")
-    records = records[:500]
-    rows = [_drill_row(record) for record in records]
-    return render(request, "supervision/drill.html", {"result": result, "line": line, "rows": rows, "entered": None})
+    number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    number = max(1, number)
+    window, costly_count = _drill_window(records, computation, indicator, number)
+    rows = [_drill_row(record) for record in window[:DRILL_PAGE]]
+    page = {"number": number, "has_previous": number > 1, "has_next": len(window) > DRILL_PAGE}
+    return render(
+        request,
+        "supervision/drill.html",
+        {
+            "result": result,
+            "line": line,
+            "rows": rows,
+            "entered": None,
+            "page": page,
+            "costly_count": costly_count,
+            "is_rate": computation.on_time is not None,
+            "page_size": DRILL_PAGE,
+        },
+    )
+
+
+DRILL_PAGE = 100
+
+
+def _drill_window(records, computation, indicator: Indicator, number: int) -> tuple[list, int | None]:
+    """One page (and one row more, to know whether another follows) of the records behind a figure.
+
+    For a rate, the records that cost marks (late steps, failed roll lines) come first: two LIMITed
+    queries in id order — those first, then the rest — never a sort of all the month's records; the
+    number of costly ones is counted (few, through the (unit, finished_on) index) to know where the
+    second part starts. For a count, every record costs: id order."""
+    start = (number - 1) * DRILL_PAGE
+    wanted = DRILL_PAGE + 1
+    if computation.on_time is None:
+        return list(records.order_by("pk")[start : start + wanted]), None
+    costs = computation.on_time if indicator.better == Indicator.Better.LOWER else ~computation.on_time
+    costly = records.filter(costs).order_by("pk")
+    rest = records.exclude(costs).order_by("pk")
+    count = costly.count()
+    window = list(costly[start : start + wanted]) if start < count else []
+    if len(window) < wanted:
+        skip = max(0, start - count)
+        window += list(rest[skip : skip + wanted - len(window)])
+    return window, count
 
 
 def _drill_row(record) -> dict:
