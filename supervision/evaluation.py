@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Unit, User
 from accounts.roles import Capability, RoleCode, roles_with
+from areas.codes import prefix_of
 from audit.services import update_logged
 from core.errors import DomainError
 from supervision.aggregates import AGGREGATED, refresh_month, step_figures
@@ -31,9 +32,9 @@ HUNDREDTH = Decimal("0.01")
 
 
 def subjects_of(subject_type: str, area_code: str) -> list[tuple[int, str, str]]:
-    """(id, name, area code) of the units or people of this type in the county, in a stable order
-    (a person's area is their unit's)."""
-    prefix = area_code[:6]
+    """(id, name, area code) of the units or people of this type in the county (or the city or
+    province of `area_code`), in a stable order (a person's area is their unit's)."""
+    prefix = prefix_of(area_code)[:6]  # a county (or a city, a province: every county in it)
     if subject_type in (SubjectType.TOWNSHIP_OFFICE, SubjectType.COUNTY_SECTION):
         kind = Unit.Kind.TOWNSHIP_OFFICE if subject_type == SubjectType.TOWNSHIP_OFFICE else Unit.Kind.BUREAU
         units = Unit.objects.filter(kind=kind, is_active=True, area_code__startswith=prefix)
