@@ -139,9 +139,7 @@ def _roll_lines_sent(month: date) -> QuerySet:
     # the month's rolls first (a few rows), then their lines through the (roll, seq) index: a join on
     # the month would scan every line of every month. Any roll of the month (a county roll holds
     # every township's lines); the lines themselves are scoped by their own area.
-    rolls = list(
-        PaymentRoll.unscoped.filter(month__gte=first, month__lte=last).order_by().values_list("pk", flat=True)
-    )
+    rolls = list(PaymentRoll.unscoped.filter(month__gte=first, month__lte=last).order_by().values_list("pk", flat=True))
     return RollLine.objects.filter(in_bank_file=True, roll_id__in=rolls).select_related("roll")
 
 
