@@ -16,7 +16,17 @@ through the test client (the full middleware stack, with the auditor's scope). O
 `supervision_month_pg_ratio_to_floor`: the computation over the floor of its work, the bare GROUP BY
 of the month's steps per unit (best of three), target < 10.
 
-Full run: 1,000,000 cases (~3 M steps) over 60 months; `--quick`: 20,000 cases over 12 months.
+The step indicators read the day figures (`supervision.aggregates`): the bench builds them in full,
+times the nightly refresh, then times `compute_month(refresh=False)` (as of that refresh) and prints
+once the page's 重新计算 (the month's days rebuilt first). The cockpit's pages print their p95 each.
+
+Full run: 1,700,000 cases (5.1 M steps) over 60 months; `--quick`: 20,000 cases over 12 months.
+
+`--province` (PostgreSQL): 2,000 township offices and the step day figures that 20 M cases over five
+years give them, seeded straight into `supervision_stepday` for `--province-months` months around the
+measured one (3 by default), then the province's month — every township office ranked:
+
+    BENCH supervision_province_month_pg <s> s target <120 ok|MISS
 """
 
 import subprocess
