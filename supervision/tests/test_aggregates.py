@@ -3,6 +3,7 @@ SQL twin of `computed_figures`, on the hand-counted November of test_evaluation)
 today shows after the nightly refresh, the page says how fresh the figures are, and the drill-down
 pages through the late steps first."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -89,3 +90,10 @@ def test_the_drill_down_pages_through_the_late_steps_first(month, client, audito
     assert "完成 2025-11-05" in pages[1] and "上一页" in pages[1] and "下一页" in pages[1]
     assert "完成 2025-11-20" in pages[2] and "下一页" not in pages[2]
     assert client.get(url, {"page": "x"}).status_code == 200  # a bad page number is the first page
+    xlsx = client.get(url, {"export": "xlsx"})
+    assert xlsx["Content-Type"].startswith("application/vnd")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    details = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(details) == 3 and "完成 2025-11-12" in details[0]  # every record, the late one first

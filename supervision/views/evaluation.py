@@ -171,6 +171,14 @@ def drill(request, pk: int, indicator_id: int):
     records = computation.records(result.evaluation.month, subject_id)
     names = {f.name for f in records.model._meta.get_fields()}
     records = records.select_related(*({"case", "finding", "rectification"} & names))
+    if request.GET.get("export") == "xlsx":  # every record, those that cost marks first
+        if computation.on_time is not None:
+            costs = computation.on_time if indicator.better == Indicator.Better.LOWER else ~computation.on_time
+            ordered = [records.filter(costs).order_by("pk"), records.exclude(costs).order_by("pk")]
+        else:
+            ordered = [records.order_by("pk")]
+        lines = ([row["label"], row["detail"]] for part in ordered for row in map(_drill_row, part.iterator(2000)))
+        return xlsx_response(f"{result.name}{indicator.name}明细", ["记录", "情况"], lines, "得分明细")
     number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
     number = max(1, number)
     window, costly_count = _drill_window(records, computation, indicator, number)
