@@ -47,6 +47,11 @@ def test_the_day_figures_answer_the_step_indicators_as_the_steps_do(month):  # n
 
 
 def test_a_step_finished_today_counts_after_the_nightly_refresh(month, client, auditor):  # noqa: F811
+    from jobs.periodic import periodic
+
+    # the scheduler runs it every night (and rebuilds everything monthly)
+    assert periodic("supervision.refresh_step_days").run is refresh_nightly
+    assert periodic("supervision.rebuild_step_days").run is aggregates.rebuild_monthly
     today = timezone.localdate()
     this_month = today.replace(day=1)
     refresh_nightly(today)
