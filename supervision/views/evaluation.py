@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Unit, User
 from accounts.roles import Capability
@@ -225,6 +225,19 @@ def _drill_window(records, computation, indicator: Indicator, number: int) -> tu
     return window, count
 
 
+def _label(record, field: str) -> str:
+    """A choice's label, as get_FOO_display() gives it, without rebuilding the choices on every row (a
+    page of a hundred rows spent a quarter of its time there)."""
+    key = (record._meta.label, field, getattr(record, field), translation.get_language())
+    if key not in _LABELS:
+        labels = dict(record._meta.get_field(field).choices or [])
+        _LABELS[key] = str(labels.get(key[2], key[2]))
+    return _LABELS[key]
+
+
+_LABELS: dict[tuple, str] = {}
+
+
 def _drill_row(record) -> dict:
     """One record behind a figure: what it is, its dates, and where to open it."""
     from django.urls import reverse
@@ -234,57 +247,57 @@ def _drill_row(record) -> dict:
         case = record.case
         return {
             "label": f"{case.receipt_no}「{record.name}」",
-            "detail": f"期限 {record.due_on or '—'}，完成 {record.finished_on or '未完成'}，{record.get_state_display()}",
+            "detail": f"期限 {record.due_on or '—'}，完成 {record.finished_on or '未完成'}，{_label(record, 'state')}",
             "url": reverse("cases:detail", args=[record.case_id]),
         }
     if model == "supervision":
         return {
-            "label": f"{record.case.receipt_no} {record.get_kind_display()}（{record.level}级）",
+            "label": f"{record.case.receipt_no} {_label(record, 'kind')}（{record.level}级）",
             "detail": f"{record.issued_on} {record.reason}",
             "url": reverse("cases:detail", args=[record.case_id]),
         }
     if model == "transfer":
         return {
-            "label": f"{record.case.receipt_no} {record.get_kind_display()}",
+            "label": f"{record.case.receipt_no} {_label(record, 'kind')}",
             "detail": f"期限 {record.due_on}，答复 {record.replied_on or '未答复'}",
             "url": reverse("cases:detail", args=[record.case_id]),
         }
     if model == "caseevent":
         return {
-            "label": f"{record.case.receipt_no} {record.get_kind_display()}",
+            "label": f"{record.case.receipt_no} {_label(record, 'kind')}",
             "detail": f"{record.on_date} {record.text[:60]}",
             "url": reverse("cases:detail", args=[record.case_id]),
         }
     if model == "finding":
         return {
-            "label": f"{record.get_kind_display()}",
+            "label": f"{_label(record, 'kind')}",
             "detail": f"{record.found_on} {record.description[:60]}",
             "url": reverse("supervision:rectification_detail", args=[record.rectification.pk]),
         }
     if model == "rectification":
         return {
             "label": f"整改：{record.finding.description[:40]}",
-            "detail": f"期限 {record.due_on}，报送 {record.submitted_on or '未报送'}，{record.get_state_display()}",
+            "detail": f"期限 {record.due_on}，报送 {record.submitted_on or '未报送'}，{_label(record, 'state')}",
             "url": reverse("supervision:rectification_detail", args=[record.pk]),
         }
     if model == "objection":
         application = record.notice.application
         return {
-            "label": f"公示异议（{record.get_outcome_display()}）",
+            "label": f"公示异议（{_label(record, 'outcome')}）",
             "detail": f"{record.lodged_on}提出，{record.resolved_on}答复：{record.resolution_note[:60]}",
             "url": reverse("assistance:detail", args=[application.pk]),
         }
     if model == "reviewcase":
         return {
             "label": f"{record.case.receipt_no} 复核（{record.reason[:30]}）",
-            "detail": f"期限 {record.due_on}，结果 {record.outcome_on or '未出结果'} {record.get_outcome_display()}",
+            "detail": f"期限 {record.due_on}，结果 {record.outcome_on or '未出结果'} {_label(record, 'outcome')}",
             "url": reverse("cases:detail", args=[record.case_id]),
         }
     if model == "rollline":
         failed = f"，退回原因：{record.failure_reason}" if record.failure_reason else ""
         return {
             "label": f"名册{record.roll.number}第{record.seq}行",
-            "detail": f"{record.pay_month:%Y年%m月} {record.get_status_display()}{failed}",
+            "detail": f"{record.pay_month:%Y年%m月} {_label(record, 'status')}{failed}",
             "url": reverse("payments:roll_detail", args=[record.roll_id]),
         }
     return {"label": str(record), "detail": "", "url": ""}
