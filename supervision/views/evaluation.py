@@ -180,7 +180,7 @@ def drill(request, pk: int, indicator_id: int):
         lines = ([row["label"], row["detail"]] for part in ordered for row in map(_drill_row, part.iterator(2000)))
         return xlsx_response(f"{result.name}{indicator.name}明细", ["记录", "情况"], lines, "得分明细")
     number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
-    number = max(1, number)
+    number = min(max(1, number), 100_000)  # a page number of thirty digits is the last page, not an error
     window, costly_count = _drill_window(records, computation, indicator, number)
     rows = [_drill_row(record) for record in window[:DRILL_PAGE]]
     page = {"number": number, "has_previous": number > 1, "has_next": len(window) > DRILL_PAGE}
