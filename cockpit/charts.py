@@ -8,13 +8,21 @@ figure (a village). cockpit.js only wires the clicks; no figure is computed in t
 import math
 from datetime import date
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 
 from areas import codes
 from areas.models import Area
 from cockpit import boundaries
-from cockpit.figures import INDICATORS, breakdown, by_unit, child_length, latest_figure_month, monthly_spending
+from cockpit.figures import (
+    INDICATORS,
+    breakdown,
+    breakdowns,
+    by_unit,
+    child_length,
+    latest_figure_month,
+    monthly_spending,
+)
 
 HORIZONTAL_ABOVE = 12  # more areas than this: horizontal bars, one line each
 PALETTE = ["#c23531", "#e6a23c", "#2f7d32", "#909399", "#1f6fb2", "#6a3d9a", "#d4a017", "#17becf", "#8c564b", "#e377c2"]
@@ -34,19 +42,36 @@ def children_of(area: Area) -> list[tuple[str, str]]:
     return [(code[:length], name) for code, name in below]
 
 
+_PATHS: dict[tuple, str] = {}  # reverse() of the few cockpit paths, once per script prefix (a chart has hundreds)
+
+
+def _path(name: str, *args: str) -> str:
+    key = (get_script_prefix(), name, *args)
+    if key not in _PATHS:
+        _PATHS[key] = reverse(name, args=list(args))
+    return _PATHS[key]
+
+
 def records_url(indicator: str, key: str, area_code: str, month: date | None = None) -> str:
     query = {"area": area_code, **({"month": month.isoformat()} if month else {})}
-    return reverse("cockpit:records", args=[indicator, key]) + "?" + urlencode(query)
+    return _path("cockpit:records", indicator, key) + "?" + urlencode(query)
 
 
 def drill_url(area_code: str) -> str:
-    return reverse("cockpit:index") + "?" + urlencode({"area": area_code})
+    return _path("cockpit:index") + "?" + urlencode({"area": area_code})
 
 
-def _stacked(area: Area, indicator: str, month: date | None = None, colours: dict | None = None) -> dict:
+def _stacked(
+    area: Area,
+    indicator: str,
+    month: date | None = None,
+    colours: dict | None = None,
+    children: list | None = None,
+    data: dict | None = None,
+) -> dict:
     spec = INDICATORS[indicator]
-    data = breakdown(indicator, area.code, month)
-    children = children_of(area)
+    data = breakdown(indicator, area.code, month) if data is None else data
+    children = children_of(area) if children is None else children
     at_bottom = child_length(area.code) is None
     keys = [k for k in spec.keys if any(data.get(c, {}).get(k) for c, _ in children)] or list(spec.keys)[:1]
     series = []
@@ -169,15 +194,25 @@ def _spending(area: Area) -> dict:
 def build(area: Area) -> list[dict]:
     """Every chart of the cockpit for one area."""
     month = latest_figure_month(area.code)
+    children = children_of(area)  # once for the seven bar charts
+    data = breakdowns(["case_light", "case_status", "on_time", "supervision", "warnings", "findings"], area.code)
     charts = [
-        _stacked(area, "case_light", colours=LIGHT_COLOURS),
-        _stacked(area, "case_status"),
-        _stacked(area, "on_time", colours={"on_time": "#2f7d32", "late": "#c23531"}),
-        _stacked(area, "supervision", colours={"supervision": "#6a3d9a", "overdue_steps": "#c23531"}),
-        _stacked(area, "recipients", month=month),
+        _stacked(area, "case_light", colours=LIGHT_COLOURS, children=children, data=data["case_light"]),
+        _stacked(area, "case_status", children=children, data=data["case_status"]),
+        _stacked(
+            area, "on_time", colours={"on_time": "#2f7d32", "late": "#c23531"}, children=children, data=data["on_time"]
+        ),
+        _stacked(
+            area,
+            "supervision",
+            colours={"supervision": "#6a3d9a", "overdue_steps": "#c23531"},
+            children=children,
+            data=data["supervision"],
+        ),
+        _stacked(area, "recipients", month=month, children=children),
         _spending(area),
-        _stacked(area, "warnings"),
-        _stacked(area, "findings"),
+        _stacked(area, "warnings", children=children, data=data["warnings"]),
+        _stacked(area, "findings", children=children, data=data["findings"]),
     ]
     on_time = {t["label"]: t["value"] for t in charts[2]["totals"]}
     rate = on_time_rate({"on_time": on_time.get("按时办结", 0), "late": on_time.get("超期办结", 0)})

@@ -339,6 +339,23 @@ def breakdown(
     return result
 
 
+def breakdowns(indicators: list[str], area_code: str) -> dict[str, dict[str, dict[str, int]]]:
+    """`breakdown` of several indicators without a month in one query: {indicator: {child: {key: n}}}."""
+    length = child_length(area_code) or VILLAGE_LENGTH
+    grouped = (
+        Figure.objects.in_area(area_code)
+        .filter(indicator__in=indicators)
+        .annotate(child=Substr("area_code", 1, length))
+        .values("indicator", "child", "key")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    result: dict[str, dict[str, dict[str, int]]] = {indicator: {} for indicator in indicators}
+    for row in grouped:
+        result[row["indicator"]].setdefault(row["child"], {})[row["key"]] = row["n"] or 0
+    return result
+
+
 def figure_total(indicator: str, key: str, area_code: str, month: date | None = None) -> int:
     """The counted figure behind a record list (as of the last refresh)."""
     figures = Figure.objects.in_area(area_code).filter(indicator=indicator)

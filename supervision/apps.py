@@ -13,7 +13,7 @@ class SupervisionConfig(AppConfig):
         from core.navigation import NavItem, register_nav
         from jobs.periodic import Every, Periodic, register_periodic
         from payments.hooks import register_roll_approval_guard
-        from supervision import opinions, rectifications
+        from supervision import aggregates, opinions, rectifications
 
         register_nav(
             NavItem("稽查工作台", "supervision:desk", Capability.INSPECT, 850, "抽查、发现问题、整改销号、责任追究")
@@ -45,5 +45,24 @@ class SupervisionConfig(AppConfig):
                 every=Every.DAILY,
                 at=time(2, 40),
                 run=rectifications.escalate_overdue,
+            )
+        )
+        register_periodic(
+            Periodic(
+                key="supervision.refresh_step_days",
+                label="刷新考核环节日汇总（近两个月）",
+                every=Every.DAILY,
+                at=time(1, 30),
+                run=aggregates.refresh_nightly,
+            )
+        )
+        register_periodic(
+            Periodic(
+                key="supervision.rebuild_step_days",
+                label="重建考核环节日汇总（全部）",
+                every=Every.MONTHLY,
+                at=time(1, 0),
+                day_of_month=1,
+                run=aggregates.rebuild_monthly,
             )
         )

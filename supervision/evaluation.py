@@ -20,8 +20,10 @@ from django.utils import timezone
 
 from accounts.models import Unit, User
 from accounts.roles import Capability, RoleCode, roles_with
+from areas.codes import prefix_of
 from audit.services import update_logged
 from core.errors import DomainError
+from supervision.aggregates import AGGREGATED, refresh_month, step_figures
 from supervision.errors import SupervisionCode
 from supervision.indicators import COMPUTATIONS, computed_figures
 from supervision.models import EnteredScore, Evaluation, Indicator, ScoreLine, SubjectResult, SubjectType
@@ -30,9 +32,9 @@ HUNDREDTH = Decimal("0.01")
 
 
 def subjects_of(subject_type: str, area_code: str) -> list[tuple[int, str, str]]:
-    """(id, name, area code) of the units or people of this type in the county, in a stable order
-    (a person's area is their unit's)."""
-    prefix = area_code[:6]
+    """(id, name, area code) of the units or people of this type in the county (or the city or
+    province of `area_code`), in a stable order (a person's area is their unit's)."""
+    prefix = prefix_of(area_code)[:6]  # a county (or a city, a province: every county in it)
     if subject_type in (SubjectType.TOWNSHIP_OFFICE, SubjectType.COUNTY_SECTION):
         kind = Unit.Kind.TOWNSHIP_OFFICE if subject_type == SubjectType.TOWNSHIP_OFFICE else Unit.Kind.BUREAU
         units = Unit.objects.filter(kind=kind, is_active=True, area_code__startswith=prefix)
@@ -67,13 +69,23 @@ def attainment(indicator: Indicator, numerator, denominator, all_counts: list[in
     return relative if indicator.better == Indicator.Better.HIGHER else 1 - relative
 
 
-def _figures(indicator: Indicator, month: date, subject_ids: list[int], is_person: bool) -> dict[int, tuple]:
+def month_figures(code: str, month: date) -> dict[int, tuple[int, int | None]]:
+    """A computed indicator's figures for the month: the step indicators from the day figures
+    (`supervision.aggregates`, as of their last refresh), the others from the records."""
+    if code in AGGREGATED:
+        return step_figures(code, month)
+    return computed_figures(code, month)
+
+
+def _figures(
+    indicator: Indicator, month: date, subject_ids: list[int], is_person: bool, found: dict | None = None
+) -> dict[int, tuple]:
     if indicator.source == Indicator.Source.ENTERED:
         field = "person_id" if is_person else "unit_id"
         entered = EnteredScore.objects.filter(indicator=indicator, month=month).values_list(field, "value")
         values = {pk: value for pk, value in entered if pk}
         return {pk: (values.get(pk), None) for pk in subject_ids}
-    found = computed_figures(indicator.computation, month)
+    found = month_figures(indicator.computation, month) if found is None else found
     return {pk: found.get(pk, (0, 0 if COMPUTATIONS[indicator.computation].rate else None)) for pk in subject_ids}
 
 
@@ -85,12 +97,19 @@ def competition_ranks(totals: list[Decimal]) -> list[int]:
     return [first_place[total] for total in totals]
 
 
-def compute_month(evaluation: Evaluation) -> Evaluation:
-    """(Re)compute a draft month for every subject type that has indicators. Refused once published."""
+def compute_month(evaluation: Evaluation, *, refresh: bool = True) -> Evaluation:
+    """(Re)compute a draft month for every subject type that has indicators. Refused once published.
+
+    The step indicators are read from the day figures (`supervision.aggregates`); `refresh` first
+    rebuilds the month's days so the figures are current (one pass over the month's steps), without it
+    they are as of the scheduler's last refresh."""
     if evaluation.state == Evaluation.State.PUBLISHED:
         raise DomainError(SupervisionCode.MONTH_PUBLISHED, f"{evaluation}已公布，考核结果不再重新计算")
     month = evaluation.month
+    if refresh:
+        refresh_month(month)
     indicators = list(Indicator.objects.filter(is_active=True).order_by("subject_type", "sort_order", "pk"))
+    computed: dict[str, dict] = {}  # each computation once, whichever subject types weigh it
     comments = {(r.subject_type, r.unit_id, r.person_id): r.comment for r in evaluation.results.all() if r.comment}
     with transaction.atomic():
         evaluation.results.all().delete()
@@ -103,7 +122,12 @@ def compute_month(evaluation: Evaluation) -> Evaluation:
             ids = [pk for pk, _name, _area in subjects]
             lines: dict[int, list[ScoreLine]] = {pk: [] for pk in ids}
             for indicator in mine:
-                figures = _figures(indicator, month, ids, person)
+                found = None
+                if indicator.source == Indicator.Source.COMPUTED:
+                    if indicator.computation not in computed:
+                        computed[indicator.computation] = month_figures(indicator.computation, month)
+                    found = computed[indicator.computation]
+                figures = _figures(indicator, month, ids, person, found)
                 counts = [n or 0 for n, _ in figures.values()]
                 for pk in ids:
                     numerator, denominator = figures[pk]

@@ -23,7 +23,7 @@ from areas.jurisdiction import current_scope
 from assistance.casework import Objection, ReviewCase
 from cases.models import CaseEvent, CaseStep, Supervision, Transfer
 from core.months import month_end, month_start
-from payments.models import RollLine
+from payments.models import PaymentRoll, RollLine
 from supervision.models import Finding, Rectification
 
 
@@ -136,9 +136,11 @@ def _roll_lines_sent(month: date) -> QuerySet:
     """The lines of the month's rolls that went to the bank; an error is a line the bank returned
     failed (its failure reason stays on the line after it is corrected and reissued)."""
     first, last = month_bounds(month)
-    return RollLine.objects.filter(in_bank_file=True, roll__month__gte=first, roll__month__lte=last).select_related(
-        "roll"
-    )
+    # the month's rolls first (a few rows), then their lines through the (roll, seq) index: a join on
+    # the month would scan every line of every month. Any roll of the month (a county roll holds
+    # every township's lines); the lines themselves are scoped by their own area.
+    rolls = list(PaymentRoll.unscoped.filter(month__gte=first, month__lte=last).order_by().values_list("pk", flat=True))
+    return RollLine.objects.filter(in_bank_file=True, roll_id__in=rolls).select_related("roll")
 
 
 _ROLL_LINE_FAILED = ~Q(failure_reason="")

@@ -1,4 +1,4 @@
-"""临时救助 paid the same day by the bank, in the browser at 375 px (brief pay18): the approver
+"""临时救助 paid the same day by the bank, in the browser at 375 px: the approver
 chooses 银行即时支付（一次性支付单）, the order appears on the application with its state and its bank
 file, and in the payments list among the rolls."""
 

@@ -1,4 +1,4 @@
-"""One intake for the other lines (issue 18 §3, brief pay18 B): the one-window desk takes in the two
+"""One intake for the other lines (issue 18 §3): the one-window desk takes in the two
 disability subsidies (两项补贴), the children's items and the elderly items as their own line's
 application — or refuses with a Chinese message and a link to that line's form, the household or
 person filled in — never a bare case; a second open application for the same programme and person

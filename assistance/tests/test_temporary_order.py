@@ -1,4 +1,4 @@
-"""临时救助 paid the same day by the bank (issue 18 §3, brief pay18 A): a one-off payment order
+"""临时救助 paid the same day by the bank (issue 18 §3): a one-off payment order
 (一次性支付单) of one line with its bank file in the payee's bank's layout; the bank's return reads
 it, a paid order reaches the fund ledger, a failed one is re-issued or paid in cash; the month's
 临时救助 roll never pays it a second time."""

@@ -118,7 +118,16 @@ class Case(Audited, AreaOwned):
         verbose_name = _("办件")
         verbose_name_plural = _("办件")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["accepting_unit", "status"], name="cases_case_window_status")]
+        indexes = [
+            models.Index(fields=["accepting_unit", "status"], name="cases_case_window_status"),
+            # the open cases (a county's few thousand among its million closed ones) by deadline: the
+            # cockpit's lists of overdue / due-soon / running cases read a range of these only
+            models.Index(
+                fields=["due_on"],
+                name="cases_case_open_due",
+                condition=models.Q(status__in=["materials", "in_progress", "correction"]),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -220,6 +229,10 @@ class CaseStep(AreaOwned):
             models.Index(fields=["responsible_unit", "state", "due_on"], name="cases_step_queue"),
             models.Index(fields=["state", "due_on"], name="cases_step_due"),
             models.Index(fields=["acted_by", "-finished_at"], name="cases_step_done"),
+            # the records behind a unit's monthly step figures (supervision's drill-down), and the
+            # nightly rebuild of the evaluation's day figures for the last days
+            models.Index(fields=["responsible_unit", "finished_on"], name="cases_step_unit_finished"),
+            models.Index(fields=["finished_on"], name="cases_step_finished_on"),
         ]
         constraints = [models.UniqueConstraint(fields=["case", "order"], name="cases_casestep_order")]
 

@@ -1,3 +1,4 @@
+from supervision.models.aggregates import AggregateRefresh, StepDay
 from supervision.models.evaluation import (
     EnteredScore,
     Evaluation,
@@ -20,6 +21,7 @@ from supervision.models.inspection import (
 
 __all__ = [
     "Accountability",
+    "AggregateRefresh",
     "Campaign",
     "EnteredScore",
     "Evaluation",
@@ -32,6 +34,7 @@ __all__ = [
     "Sample",
     "SampleItem",
     "ScoreLine",
+    "StepDay",
     "SubjectResult",
     "SubjectType",
 ]
