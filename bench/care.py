@@ -35,9 +35,8 @@ sys.path.insert(0, str(ROOT))
 from bench import common  # noqa: E402
 from bench.common import bench_line, load_average  # noqa: E402
 
-FIND_RATIO = (
-    8  # five finders read every resident (the two children's ones start from the dead), against one pass and one write
-)
+FIND_RATIO = 8  # one pass over the residents (outreach.finders.candidates) and the children of the dead, then each
+# finder reads those candidates (about one resident in seven), against one pass and one write
 ROLL_RATIO = 4  # as the 低保 roll (bench/payments.py)
 
 COUNTY = "'43' || lpad((1 + (g %% 100) / 10)::text, 2, '0') || lpad((1 + g %% 10)::text, 2, '0')"

@@ -8,12 +8,22 @@ the county's own policy (`run.policies`) passed in as a small table of values (`
 `outreach.services.find_eligible` wraps each in one INSERT … SELECT that leaves out people already
 enrolled in the programme and people found before, so a finder says only who qualifies and why.
 Other business lines register theirs the same way (`register_finder`) in their AppConfig.ready().
+
+The residents a finder reads come from `run.residents()`: the alive residents in a current household
+who may qualify for something — old enough for a 高龄津贴 band, holding a disability grade, or in a
+低保 household or 特困 — with their household, county and 低保/特困 flags. `find_eligible` computes
+them once per run into a temporary table (`candidates`: one pass over the residents joined to their
+current household, what any finder must read) and every finder reads that; a finder run on its own
+reads the same SELECT inline.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
+from django.db import connection
 
 from core.months import add_months
 from policy import rules
@@ -32,6 +42,28 @@ class FindRun:
     horizon: date
     policies: dict[str, Policy] = field(default_factory=dict)  # county (6 digits) → policy in force
     skipped: list[str] = field(default_factory=list)  # "county: parameter missing" notes
+    prefix: str = ""  # the area the run covers ("" = every county of the policies)
+    candidates_table: str = ""  # set while `candidates(run)` holds the residents computed once
+    children_table: str = ""  # and the children of the dead (or with a file) with their parents' situations
+
+    def residents(self) -> tuple[str, list]:
+        """The relation of residents who may qualify (CANDIDATES_SQL's columns) with its parameters:
+        the run's temporary table while `candidates(run)` holds it, else the SELECT inline."""
+        if self.candidates_table:
+            return self.candidates_table, []
+        return f"({CANDIDATES_SQL})", [self.prefix + "%", self.aged()]
+
+    def children(self) -> tuple[str, list]:
+        """The relation of children under 18 who may lack parental care (CHILDREN_SQL's columns)."""
+        if self.children_table:
+            return self.children_table, []
+        return f"({CHILDREN_SQL})", [self.born_by_today(18)]
+
+    def aged(self) -> date:
+        """The latest birth date anyone is read for by age alone: the youngest 高龄津贴 band of any
+        county (everyone younger is read only for a disability grade, 低保 or 特困)."""
+        rows = _allowance_rows(self, note=False)
+        return max((row[1] for row in rows), default=date(1, 1, 1))
 
     def born_by(self, age: int) -> date:
         """The latest birth date of someone who is `age` 周岁 or older on the horizon."""
@@ -42,14 +74,17 @@ class FindRun:
         when born after it."""
         return add_months(self.today, -12 * age)
 
-    def counties_with(self, programme: str, read: Callable[[Policy], object]) -> list[tuple[str, object]]:
+    def counties_with(
+        self, programme: str, read: Callable[[Policy], object], note: bool = True
+    ) -> list[tuple[str, object]]:
         """(county, value) for every county whose policy has what `read` needs; the others are noted."""
         found = []
         for county, policy in sorted(self.policies.items()):
             try:
                 found.append((county, read(policy)))
             except MissingParameter as missing:
-                self.skipped.append(f"{county} {Programme(programme).label}：{missing}")
+                if note:
+                    self.skipped.append(f"{county} {Programme(programme).label}：{missing}")
         return found
 
 
@@ -100,17 +135,57 @@ DISABILITY_TYPE = (
 )
 LIVING = "p.life_status = 'alive'"
 CURRENT_HOUSEHOLD = "JOIN registry_membership m ON m.person_id = p.id AND m.end_date IS NULL"
-IN_DIBAO = """EXISTS (SELECT 1 FROM ledger_enrolment d WHERE d.household_id = m.household_id
- AND d.programme = 'dibao' AND d.beneficiary_id IS NULL AND d.status IN ('in_payment', 'gradual_exit'))"""
-IN_TEKUN = """EXISTS (SELECT 1 FROM ledger_enrolment k WHERE k.beneficiary_id = p.id
- AND k.programme = 'tekun' AND k.status IN ('in_payment', 'gradual_exit'))"""
+IN_FORCE = "('in_payment', 'gradual_exit')"
+
+# One row per alive resident and current household who may qualify for a finder: aged (a parameter,
+# FindRun.aged), a disability grade, a 低保 household or 特困 — with the 低保/特困 flags every
+# finder reads. One pass over the residents joined to their current household; the 低保 households
+# and the 特困 persons are small sets hashed once, not looked up per resident.
+CANDIDATES_SQL = f"""
+SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
+ substr(p.area_code, 1, 6) AS county, p.birth_date AS birth_date, p.disability_type AS disability_type,
+ p.disability_grade AS disability_grade,
+ CASE WHEN d.household_id IS NULL THEN 0 ELSE 1 END AS in_dibao,
+ CASE WHEN k.person_id IS NULL THEN 0 ELSE 1 END AS in_tekun
+FROM registry_person p
+{CURRENT_HOUSEHOLD}
+LEFT JOIN (SELECT DISTINCT household_id FROM ledger_enrolment WHERE programme = 'dibao'
+ AND beneficiary_id IS NULL AND status IN {IN_FORCE}) d ON d.household_id = m.household_id
+LEFT JOIN (SELECT DISTINCT beneficiary_id AS person_id FROM ledger_enrolment WHERE programme = 'tekun'
+ AND status IN {IN_FORCE}) k ON k.person_id = p.id
+WHERE {LIVING} AND p.area_code LIKE %s AND (p.disability_grade IS NOT NULL OR p.birth_date <= %s
+ OR d.household_id IS NOT NULL OR k.person_id IS NOT NULL)"""  # noqa: S608 - constant fragments only
+
+CANDIDATES_TABLE = "outreach_candidate"
+CHILDREN_TABLE = "outreach_candidate_child"
 
 
-def find_elderly_allowance(run: FindRun) -> FindSql:
-    """高龄津贴: everyone alive who is in a band of the county's tiers on the horizon (age from the
-    registry's birth date, itself read from the ID number), policy.rules.elderly_allowance_tier."""
+@contextmanager
+def candidates(run: FindRun) -> Iterator[str]:
+    """The run's residents who may qualify, and the children who may lack parental care, each
+    computed once into a temporary table (of this connection, gone with it) that every finder reads
+    while the block runs."""
+    tables = ((CANDIDATES_TABLE, run.residents()), (CHILDREN_TABLE, run.children()))
+    with connection.cursor() as cursor:
+        for table, (select, params) in tables:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {table} AS SELECT * FROM {select} c", params)  # noqa: S608
+            if connection.vendor == "postgresql":  # a temporary table has no statistics until analysed
+                cursor.execute(f"ANALYZE {table}")
+    run.candidates_table, run.children_table = CANDIDATES_TABLE, CHILDREN_TABLE
+    try:
+        yield CANDIDATES_TABLE
+    finally:
+        run.candidates_table = run.children_table = ""
+    with connection.cursor() as cursor:  # not after an error: the transaction's rollback drops them
+        for table, _select in tables:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _allowance_rows(run: FindRun, note: bool = True) -> list[tuple]:
+    """(county, latest, earliest, from_age, label, amount, amount text) per county and 高龄津贴 band."""
     rows = []
-    for county, tiers in run.counties_with(Programme.ELDERLY_ALLOWANCE, rules.elderly_allowance_tiers):
+    for county, tiers in run.counties_with(Programme.ELDERLY_ALLOWANCE, rules.elderly_allowance_tiers, note=note):
         for tier in tiers:
             earliest = date(1, 1, 1) if tier.to_age is None else run.born_by(tier.to_age + 1)
             rows.append(
@@ -124,20 +199,27 @@ def find_elderly_allowance(run: FindRun) -> FindSql:
                     _yuan(tier.amount),
                 )
             )
+    return rows
+
+
+def find_elderly_allowance(run: FindRun) -> FindSql:
+    """高龄津贴: everyone alive who is in a band of the county's tiers on the horizon (age from the
+    registry's birth date, itself read from the ID number), policy.rules.elderly_allowance_tier."""
+    rows = _allowance_rows(run)
     table, params = values_table(rows, ["county", "latest", "earliest", "from_age", "label", "amount", "amount_text"])
     if not table:
         return None
+    residents, resident_params = run.residents()
     oldest_band = max(row[1] for row in rows)  # nobody younger than every county's first band is read further
     sql = f"""
-SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
+SELECT p.person_id AS person_id, p.household_id AS household_id, p.area_code AS area_code,
  {BIRTH_YEAR} || '年' || {BIRTH_MONTH} || '月出生，' || ({BIRTH_YEAR} + t.from_age) || '年' || {BIRTH_MONTH}
  || '月年满' || t.from_age || '周岁，属' || t.label || '档（每月' || t.amount_text || '元），未享受高龄津贴' AS reason,
  t.amount AS monthly_amount
-FROM registry_person p
-JOIN ({table}) t ON substr(p.area_code, 1, 6) = t.county AND p.birth_date <= t.latest AND p.birth_date > t.earliest
-{CURRENT_HOUSEHOLD}
-WHERE {LIVING} AND p.birth_date <= %s"""  # noqa: S608 - constant fragments only; every value is a parameter
-    return sql, [*params, oldest_band]
+FROM {residents} p
+JOIN ({table}) t ON p.county = t.county AND p.birth_date <= t.latest AND p.birth_date > t.earliest
+WHERE p.birth_date <= %s"""  # noqa: S608 - constant fragments only; every value is a parameter
+    return sql, [*resident_params, *params, oldest_band]
 
 
 def find_disability_care(run: FindRun) -> FindSql:
@@ -149,16 +231,16 @@ def find_disability_care(run: FindRun) -> FindSql:
     table, params = values_table(rows, ["county", "grade", "amount", "amount_text"])
     if not table:
         return None
+    residents, resident_params = run.residents()
     sql = f"""
-SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
+SELECT p.person_id AS person_id, p.household_id AS household_id, p.area_code AS area_code,
  '持残疾证（' || {DISABILITY_TYPE} || p.disability_grade || '级），属重度残疾人，每月' || t.amount_text
  || '元，未享受重度残疾人护理补贴' AS reason,
  t.amount AS monthly_amount
-FROM registry_person p
-JOIN ({table}) t ON substr(p.area_code, 1, 6) = t.county AND p.disability_grade = t.grade
-{CURRENT_HOUSEHOLD}
-WHERE {LIVING} AND p.disability_grade IS NOT NULL"""  # noqa: S608 - constant fragments only; every value is a parameter
-    return sql, params
+FROM {residents} p
+JOIN ({table}) t ON p.county = t.county AND p.disability_grade = t.grade
+WHERE p.disability_grade IS NOT NULL"""  # noqa: S608 - constant fragments only; every value is a parameter
+    return sql, [*resident_params, *params]
 
 
 def find_disability_living(run: FindRun) -> FindSql:
@@ -172,16 +254,19 @@ def find_disability_living(run: FindRun) -> FindSql:
     table, params = values_table(rows, ["county", "amount", "amount_text"])
     if not table:
         return None
+    residents, resident_params = run.residents()
     sql = f"""
-SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
+SELECT p.person_id AS person_id, p.household_id AS household_id, p.area_code AS area_code,
  '持残疾证（' || {DISABILITY_TYPE} || p.disability_grade || '级），所在家庭享受低保，每月' || t.amount_text
  || '元，未享受困难残疾人生活补贴' AS reason,
  t.amount AS monthly_amount
-FROM registry_person p
-JOIN ({table}) t ON substr(p.area_code, 1, 6) = t.county
-{CURRENT_HOUSEHOLD}
-WHERE {LIVING} AND p.disability_grade IS NOT NULL AND {IN_DIBAO}"""  # noqa: S608 - constant fragments only
-    return sql, params
+FROM {residents} p
+JOIN ({table}) t ON p.county = t.county
+WHERE p.disability_grade IS NOT NULL AND p.in_dibao = 1"""  # noqa: S608 - constant fragments only
+    return sql, [*resident_params, *params]
+
+
+ECONOMIC_DIFFICULTY = "CASE WHEN p.in_tekun = 1 THEN '本人为特困人员' ELSE '所在家庭享受低保' END"
 
 
 def find_elderly_service(run: FindRun) -> FindSql:
@@ -193,17 +278,16 @@ def find_elderly_service(run: FindRun) -> FindSql:
     table, params = values_table(rows, ["county", "latest", "min_age", "amount", "amount_text"])
     if not table:
         return None
+    residents, resident_params = run.residents()
     sql = f"""
-SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
- {BIRTH_YEAR} || '年' || {BIRTH_MONTH} || '月出生，年满' || t.min_age || '周岁，'
- || CASE WHEN {IN_TEKUN} THEN '本人为特困人员' ELSE '所在家庭享受低保' END
+SELECT p.person_id AS person_id, p.household_id AS household_id, p.area_code AS area_code,
+ {BIRTH_YEAR} || '年' || {BIRTH_MONTH} || '月出生，年满' || t.min_age || '周岁，' || {ECONOMIC_DIFFICULTY}
  || '，每月' || t.amount_text || '元，未享受经济困难老年人服务补贴' AS reason,
  t.amount AS monthly_amount
-FROM registry_person p
-JOIN ({table}) t ON substr(p.area_code, 1, 6) = t.county AND p.birth_date <= t.latest
-{CURRENT_HOUSEHOLD}
-WHERE {LIVING} AND p.birth_date <= %s AND ({IN_DIBAO} OR {IN_TEKUN})"""  # noqa: S608 - constant fragments only
-    return sql, [*params, max(row[1] for row in rows)]
+FROM {residents} p
+JOIN ({table}) t ON p.county = t.county AND p.birth_date <= t.latest
+WHERE p.birth_date <= %s AND (p.in_dibao = 1 OR p.in_tekun = 1)"""  # noqa: S608 - constant fragments only
+    return sql, [*resident_params, *params, max(row[1] for row in rows)]
 
 
 def find_elderly_care(run: FindRun) -> FindSql:
@@ -229,20 +313,19 @@ def find_elderly_care(run: FindRun) -> FindSql:
     table, params = values_table(rows, ["county", "latest", "min_age", "aged80", "amounts"])
     if not table:
         return None
+    residents, resident_params = run.residents()
     sql = f"""
-SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
- {BIRTH_YEAR} || '年' || {BIRTH_MONTH} || '月出生，年满' || t.min_age || '周岁，'
- || CASE WHEN {IN_TEKUN} THEN '本人为特困人员' ELSE '所在家庭享受低保' END || '，'
+SELECT p.person_id AS person_id, p.household_id AS household_id, p.area_code AS area_code,
+ {BIRTH_YEAR} || '年' || {BIRTH_MONTH} || '月出生，年满' || t.min_age || '周岁，' || {ECONOMIC_DIFFICULTY} || '，'
  || CASE WHEN p.disability_grade IS NOT NULL THEN '持残疾证（' || {DISABILITY_TYPE} || p.disability_grade || '级）'
     ELSE '年满80周岁' END
  || '，可申请失能等级评估（' || t.amounts || '），未享受经济困难失能老年人护理补贴' AS reason,
  CAST(NULL AS NUMERIC) AS monthly_amount
-FROM registry_person p
-JOIN ({table}) t ON substr(p.area_code, 1, 6) = t.county AND p.birth_date <= t.latest
-{CURRENT_HOUSEHOLD}
-WHERE {LIVING} AND p.birth_date <= %s AND (p.disability_grade IS NOT NULL OR p.birth_date <= t.aged80)
- AND ({IN_DIBAO} OR {IN_TEKUN})"""  # noqa: S608 - constant fragments only
-    return sql, [*params, max(row[1] for row in rows)]
+FROM {residents} p
+JOIN ({table}) t ON p.county = t.county AND p.birth_date <= t.latest
+WHERE p.birth_date <= %s AND (p.disability_grade IS NOT NULL OR p.birth_date <= t.aged80)
+ AND (p.in_dibao = 1 OR p.in_tekun = 1)"""  # noqa: S608 - constant fragments only
+    return sql, [*resident_params, *params, max(row[1] for row in rows)]
 
 
 # ------------------------------------------------------------------ children without parental care
@@ -300,7 +383,7 @@ SELECT c.person_id, c.household_id, c.area_code, c.father, c.mother FROM (
  ) kids
  JOIN registry_person p ON p.id = kids.person_id
  {CURRENT_HOUSEHOLD}
- WHERE {LIVING} AND p.birth_date > %s
+ WHERE {LIVING} AND p.birth_date > %s  -- under 18 (未满十八周岁) today
 ) c"""  # noqa: S608 - constant fragments only; every value is a parameter
 
 _UNABLE_SQL = "(" + ", ".join(f"'{s}'" for s in PARENT_UNABLE) + ")"
@@ -313,16 +396,20 @@ def _children_finder(run: FindRun, programme: str, key: str, condition: str, wha
     table, params = values_table(rows, ["county", "amount", "amount_text"])
     if not table:
         return None
+    children, child_params = run.children()
+    # the children and their parents' situations first (MATERIALIZED): else PostgreSQL folds the
+    # subquery in and asks the four parent look-ups of every child of the province, not of the few
+    # children of the dead (18 s a finder at 2,000,000 residents, bench/care.py)
     sql = f"""
+WITH c AS MATERIALIZED (SELECT * FROM {children} x)
 SELECT c.person_id AS person_id, c.household_id AS household_id, c.area_code AS area_code,
  {_said("c.father", "父亲")} || '，' || {_said("c.mother", "母亲")} || '，{what}，每月' || t.amount_text
  || '元，未享受{Programme(programme).label}' AS reason,
  t.amount AS monthly_amount
-FROM ({CHILDREN_SQL}) c
+FROM c
 JOIN ({table}) t ON substr(c.area_code, 1, 6) = t.county
 WHERE {condition} AND {NOT_OTHERWISE_SUPPORTED}"""  # noqa: S608 - constant fragments only
-    # under 18 (未满十八周岁) today
-    return sql, [run.born_by_today(18), *params]
+    return sql, [*child_params, *params]
 
 
 def find_orphans(run: FindRun) -> FindSql:

@@ -3,7 +3,9 @@
 - a resident turns 80, the daily job lists her, the 民生员 visits and applies with the household
   filled in, the application is decided and the 高龄津贴 appears on next month's roll;
 - a home-care order is made, a carer checks the visit in on a phone (375 px) with the elderly
-  person's confirmation, and the month is settled to the provider (maker and checker).
+  person's confirmation, and the month is settled to the provider (maker and checker);
+- the 护理补贴 path: the job lists a 低保 elder for an assessment, the 民生员 visits and applies, the
+  养老 staff record the care level, another person approves, and next month's roll pays it.
 """
 
 from datetime import date, timedelta
@@ -160,3 +162,88 @@ def test_a_home_care_order_is_served_checked_in_on_a_phone_and_settled(browser, 
     expect(desk.get_by_test_id("settlement-status").first).to_have_text("已审批")
     settlement = Settlement.objects.get()
     assert settlement.record_count == 1 and settlement.amount_fen == round((now - start).total_seconds() / 3600 * 3000)
+
+
+def test_a_dibao_elder_is_listed_for_assessment_assessed_approved_by_another_and_paid_next_month(
+    page, live_server, county
+):
+    from ledger.services import enrol
+    from outreach.services import find_today
+    from registry.tests.factories import HouseholdFactory
+
+    today = timezone.localdate()
+    household = HouseholdFactory(
+        area_code=VILLAGE,
+        head__name="王秀兰",
+        head__sex="F",
+        head__birth_date=date(today.year - 83, 3, 3),
+        bank_name="新邵农商银行",
+        bank_account="6230901818000083",
+    )
+    enrol(programme="dibao", household=household, monthly_amount=Decimal("600"), decided_on=today - timedelta(days=400))
+    find_today(today)  # the daily job
+
+    # the 民生员: the finding says why (低保, aged 80+) and asks for an assessment, then the visit and the application
+    login(page, live_server, "ms_xie", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/outreach/")
+    card = page.get_by_test_id("finding").filter(has_text="王*兰").filter(has_text="护理补贴")
+    expect(card).to_contain_text("所在家庭享受低保，年满80周岁，可申请失能等级评估（半失能每月100元、失能每月200元）")
+    card.get_by_test_id("finding-open").click()
+    page.get_by_test_id("visit-note").fill("见到本人，卧床需人照料，家属愿意申请护理补贴")
+    page.get_by_test_id("visit-submit").click()
+    expect(page.get_by_test_id("finding-status")).to_have_text("已走访")
+    page.get_by_test_id("apply-start").click()
+    expect(page.get_by_test_id("care-person")).to_have_text("王*兰")  # the person and household filled in
+    expect(page.get_by_test_id("care-household")).to_have_text(household.number)
+    page.get_by_test_id("care-submit").click()
+    expect(page.get_by_text("已受理护理补贴申请（所在家庭享受低保）").first).to_be_visible()
+    expect(page.get_by_test_id("care-status").first).to_have_text("待评估")
+    page.context.clear_cookies()
+
+    # the township's 养老 staff record the care level; the assessor may not approve it
+    login(page, live_server, "jb_zhang", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/eldercare/care-subsidy/")
+    application = page.get_by_test_id("care-application").filter(has_text="王*兰")
+    application.get_by_test_id("care-level").select_option("fully_disabled")
+    application.get_by_placeholder("评估情况").fill("日常生活活动能力量表30分，重度依赖")
+    application.get_by_test_id("care-assess").click()
+    expect(page.get_by_test_id("care-status").first).to_have_text("已评估待审批")
+    expect(page.get_by_test_id("care-application").first).to_contain_text("评估为失能（护理型） · 每月200.00元")
+    page.get_by_test_id("care-approve").click()
+    expect(page.get_by_text("评估人不能审批自己评估的申请").first).to_be_visible()
+    expect(page.get_by_test_id("care-status").first).to_have_text("已评估待审批")
+    page.context.clear_cookies()
+
+    # another person approves: paid from the month after the assessment
+    next_month = next_month_start(today)
+    login(page, live_server, "sp_liu", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/eldercare/care-subsidy/")
+    page.get_by_test_id("care-approve").click()
+    expect(page.get_by_text(f"已审批：每月200.00元，自{next_month:%Y年%m月}起随名册发放").first).to_be_visible()
+    expect(page.get_by_test_id("care-status").first).to_have_text("已审批发放")
+    page.screenshot(path=str(SCREENSHOTS / "eldercare-care-subsidy-approved.png"), full_page=True)
+    page.context.clear_cookies()
+
+    # the next morning's run closes the finding; next month's roll pays the 护理补贴
+    find_today(today)
+    login(page, live_server, "jb_zhang", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/outreach/?status=all")
+    expect(page.get_by_test_id("finding").filter(has_text="王*兰").filter(has_text="护理补贴")).to_contain_text(
+        "已享受"
+    )
+    page.goto(f"{live_server.url}/payments/rolls/")
+    page.select_option("#id_programme", "elderly_care")
+    page.fill("#id_month", f"{today:%Y-%m}")  # this month's roll: not yet
+    page.select_option("#id_area", "430522100000")
+    with page.expect_navigation():
+        page.get_by_test_id("generate").click()
+    expect(page.get_by_test_id("line-table")).to_contain_text("没有明细")
+    page.goto(f"{live_server.url}/payments/rolls/")
+    page.select_option("#id_programme", "elderly_care")
+    page.fill("#id_month", f"{next_month:%Y-%m}")
+    page.select_option("#id_area", "430522100000")
+    with page.expect_navigation():
+        page.get_by_test_id("generate").click()
+    expect(page.get_by_test_id("roll-status")).to_have_text("待审批")
+    expect(page.get_by_test_id("planned")).to_have_text("200.00")
+    expect(page.get_by_test_id("line-table")).to_contain_text("王秀兰")

@@ -238,3 +238,41 @@ def test_the_household_statement_is_chosen_only_when_no_enrolment_names_a_benefi
                  monthly_amount=Decimal("1200"), decided_on=date(2025, 3, 1))  # fmt: skip
     assert not rolls._exists(rolls.HAS_BENEFICIARIES_SQL, params)
     assert rolls._exists(rolls.HAS_BENEFICIARIES_SQL, {**params, "programme": Programme.ORPHAN})
+
+
+def test_a_personal_programme_roll_agrees_with_amount_for_month_and_names_head_and_beneficiary():
+    """The 高龄津贴 roll (a programme paid per person) is read from its enrolments, each looking up its
+    household, head and beneficiary (on PostgreSQL with the hash joins off for that statement only):
+    the same lines, amounts and names as the ledger says, and later statements planned as before."""
+    from django.db import connection
+
+    from registry.tests.factories import PersonFactory
+
+    elders = []
+    for amount, status in (("50.00", "in_payment"), ("100.00", "in_payment"), ("500.00", "suspended")):
+        h = household()
+        elder = PersonFactory(area_code=h.area_code, name=f"老人{amount[:-3]}", birth_date=date(1930, 1, 1))
+        enrolment = ledger.enrol(programme=Programme.ELDERLY_ALLOWANCE, household=h, beneficiary=elder,
+                                 monthly_amount=Decimal(amount), decided_on=date(2025, 3, 1))  # fmt: skip
+        Enrolment.objects.filter(pk=enrolment.pk).update(status=status)
+        elders.append((h, elder, enrolment))
+    stopped_home = household()
+    stopped = ledger.enrol(programme=Programme.ELDERLY_ALLOWANCE, household=stopped_home, beneficiary=stopped_home.head,
+                           monthly_amount=Decimal("50"), decided_on=date(2025, 1, 1))  # fmt: skip
+    ledger.stop(stopped, decided_on=date(2025, 3, 25), reason="死亡")
+    roll = rolls.generate_roll(programme=Programme.ELDERLY_ALLOWANCE, month=APRIL, area_code=COUNTY, user=None)
+    by_enrolment = {line.enrolment_id: line for line in lines(roll)}
+    assert stopped.pk not in by_enrolment
+    for h, elder, enrolment in elders:
+        enrolment.refresh_from_db()
+        line = by_enrolment[enrolment.pk]
+        paid = Decimal(line.amount_fen) / 100 if line.status != "held" else Decimal("0")
+        assert paid == ledger.amount_for_month(enrolment, APRIL)
+        assert (line.head_name, line.head_id_number) == (h.head.name, h.head.id_number)
+        assert (line.beneficiary_name, line.beneficiary_id_number) == (elder.name, elder.id_number)
+        assert (line.payee_name, line.bank_account) == (h.bank_account_name, h.bank_account)
+    assert (roll.payable_count, roll.payable_fen, roll.held_count) == (2, 15000, 1)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_hashjoin")
+            assert cursor.fetchone()[0] == "on"
