@@ -13,7 +13,7 @@ from audit.models import AuditEntry
 from audit.services import record
 from core.errors import DomainError
 from core.months import month_end, next_month_start
-from outreach import finders
+from outreach import distributed, finders
 from outreach.errors import OutreachCode
 from outreach.models import Finding
 from policy.parameters import Policy
@@ -78,11 +78,18 @@ def close_enrolled(today: date, prefix: str = "") -> int:
     return _close(prefix, today)[0]
 
 
-@transaction.atomic
-def find_eligible(today: date, prefix: str = "") -> dict:
+def find_eligible(today: date, prefix: str = "", engine=None) -> dict:
     """Run every registered finder for the counties under `prefix` (all when empty): one INSERT …
     SELECT per programme, then close what an enrolment or a death has settled. Idempotent: a person
-    found before for a programme is never added again."""
+    found before for a programme is never added again. `engine` finds the candidates: "database",
+    "duckdb" or "spark" (outreach/distributed.py: the finders' SQL over a snapshot, written back by
+    the same INSERT), an open `distributed.Engine`, or None for `settings.FIND_ENGINE`."""
+    with distributed.open_engine(engine) as running:
+        return _find_eligible(today, prefix, running)
+
+
+@transaction.atomic
+def _find_eligible(today: date, prefix: str, engine) -> dict:
     run = finders.FindRun(today=today, horizon=horizon_of(today))
     for county in counties(prefix):
         run.policies[county] = Policy.for_area(county + "000000", today)
@@ -96,7 +103,7 @@ def find_eligible(today: date, prefix: str = "") -> dict:
         found = finder.find(run)
         if found is None:
             continue
-        select, params = found
+        select, params = found if engine is None else engine.found(finder, run, *found)
         with connection.cursor() as cursor:
             cursor.execute(
                 INSERT_SQL.format(select=select), [finder.programme, today, *params, finder.programme, finder.programme]
