@@ -252,8 +252,11 @@ def run_finders(engine: str, folder: Path, *, session=None, memory: str = "4GB")
     return total, counts, time.perf_counter() - floor_started
 
 
+FIND_COUNTS: dict[str, dict[str, int]] = {}  # engine → candidates per programme, compared when both ran
+
+
 def bench_finders(engine: str, n: int, base: Path, memory: str, *, session=None, quick: bool) -> bool:
-    """The finders' lines on one engine; True when a target was missed."""
+    """The finders' lines on one engine; True when a target was missed (or the engines disagree)."""
     folder = Path(tempfile.mkdtemp(prefix=f"mz_bench_find_{engine}_", dir=base))
     try:
         made = generate_finders(n, folder, memory)
@@ -267,6 +270,11 @@ def bench_finders(engine: str, n: int, base: Path, memory: str, *, session=None,
         failed = "MISS" in bench_line(name, seconds, "s", target)
         ratio_line(name, seconds, floor, 60 if quick else 30)
         print(f"  (candidates {sum(counts.values()):,}; floor {floor:.1f} s; {uptime()})", flush=True)
+        FIND_COUNTS[engine] = counts
+        if len(FIND_COUNTS) == 2:  # the same generated inputs on both engines: the same candidates per finder
+            agree = FIND_COUNTS["duckdb"] == FIND_COUNTS["spark"]
+            print(f"  candidates per finder on DuckDB and Spark {'the same' if agree else 'DIFFER'}", flush=True)
+            failed |= not agree
         return failed
     finally:
         shutil.rmtree(folder, ignore_errors=True)
