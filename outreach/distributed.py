@@ -123,12 +123,16 @@ class Engine:
         if self.folder is None:
             Path(settings.SWEEP_EXCHANGE_DIR).mkdir(parents=True, exist_ok=True)
             self.folder = Path(tempfile.mkdtemp(prefix="find-", dir=settings.SWEEP_EXCHANGE_DIR))
-        self.inputs = exchange.export_snapshot(self.folder / "input", SNAPSHOT)
-        if self.name == "spark" and self.session is None:
-            self.session = engines.spark_session(self.master, app="minzheng-find")
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {T_FOUND}")
-            cursor.execute(found_table_sql())
+        try:
+            self.inputs = exchange.export_snapshot(self.folder / "input", SNAPSHOT)
+            if self.name == "spark" and self.session is None:
+                self.session = engines.spark_session(self.master, app="minzheng-find")
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {T_FOUND}")
+                cursor.execute(found_table_sql())
+        except BaseException:  # no Spark, no Java, a full disk: nothing of the run is left behind
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(self, *_exc) -> None:

@@ -128,7 +128,8 @@ def _counts(result: dict) -> dict:
     return {key: value for key, value in result.items() if not key.endswith("_seconds")}
 
 
-def test_the_finders_on_duckdb_find_what_the_database_finds_and_write_it_the_same_way(worker_a):
+def test_the_finders_on_duckdb_find_what_the_database_finds_and_write_it_the_same_way(worker_a, settings, tmp_path):
+    settings.SWEEP_EXCHANGE_DIR = tmp_path
     population()
     database, found = found_on("database")
     programmes = {row[0] for row in found}
@@ -148,6 +149,7 @@ def test_the_finders_on_duckdb_find_what_the_database_finds_and_write_it_the_sam
     # the engine's candidates go through the same INSERT: a second run adds nobody, as in the database
     again = find_eligible(TODAY, engine="duckdb")
     assert all(again[p] == 0 for p in programmes) and Finding.objects.count() == len(found)
+    assert list(tmp_path.iterdir()) == []  # each run's snapshot and candidates are removed afterwards
 
 
 @SPARK
