@@ -62,7 +62,9 @@ def inline(sql: str, params: Mapping | Sequence) -> str:
 
 def spark_sql(sql: str) -> str:
     """The SQL text as Spark SQL reads it: `CAST(x AS VARCHAR)` and `CAST(x AS TEXT)` (PostgreSQL's
-    and SQLite's name) are `CAST(x AS STRING)` there."""
+    and SQLite's name) are `CAST(x AS STRING)` there, and a CTE's planner hint `AS [NOT] MATERIALIZED`
+    (PostgreSQL's, DuckDB's) is plain `AS`."""
+    sql = re.sub(r"\bAS (?:NOT )?MATERIALIZED\b", "AS", sql)
     return re.sub(r"\bAS (?:VARCHAR|TEXT)\b(?!\s*\()", "AS STRING", sql)
 
 

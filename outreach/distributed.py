@@ -100,8 +100,8 @@ def finder_step(programme: str, sql: str, params) -> engines.Step:
     """The engine's job for one finder: its SELECT, parameters written in, the programme in front."""
     names = ", ".join(name for name, _kind in FOUND_COLUMNS[1:])
     select = engines.inline(sql, params)
-    return engines.Step(
-        programme, f"SELECT {engines.literal(programme)} AS programme, {names} FROM ({select}) AS c", output=True
+    return engines.Step(  # the newline: a finder's SQL may end in a `--` comment
+        programme, f"SELECT {engines.literal(programme)} AS programme, {names} FROM ({select}\n) AS c", output=True
     )
 
 
@@ -163,6 +163,8 @@ class Engine:
         into `of_found`, and give the SELECT the database's INSERT reads them with."""
         if finder.programme in ENGINE_SQL:
             sql, params = ENGINE_SQL[finder.programme](run)
+        elif held := {name: getattr(run, name) for name in RUN_TABLES if getattr(run, name, "")}:
+            sql, params = _inline(finder, run, held)
         where = self.run(finder.programme, sql, params)
         names = [name for name, _kind in FOUND_COLUMNS]
         with connection.cursor() as cursor:
@@ -170,6 +172,26 @@ class Engine:
             exchange.load_rows(cursor, T_FOUND, exchange.read_parquet(where, names, "person_id"))
         select = f"SELECT {', '.join(names[1:])} FROM {T_FOUND} WHERE programme = %s"
         return select, [finder.programme]
+
+
+# Attributes of a FindRun naming a temporary table of the database the finders read while the run holds
+# it (residents who may qualify, computed once per run in the database); the engine has no such table.
+RUN_TABLES = ("candidates_table", "children_table")
+
+
+def _inline(finder, run, held: dict) -> tuple[str, list]:
+    """The finder's SQL as it reads on its own (the run's temporary tables as their SELECTs, inline):
+    the engine's snapshot holds the tables those SELECTs read, not the database's temporary tables."""
+    noted = len(run.skipped)
+    for name in held:
+        setattr(run, name, "")
+    try:
+        found = finder.find(run)
+    finally:
+        for name, table in held.items():
+            setattr(run, name, table)
+        del run.skipped[noted:]  # noted once already, by the database's pass
+    return found
 
 
 def open_engine(engine):

@@ -11,12 +11,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from assistance.tests.factories import add_member
 from children.models import ChildRecord, Guardian
 from conftest import VILLAGE_A
 from ledger.services import enrol
-from outreach import distributed
+from outreach import distributed, finders
 from outreach.models import Finding
 from outreach.services import find_eligible
 from policy.demo import load_demo_policy
@@ -187,3 +188,36 @@ def test_an_engine_form_of_a_finder_replaces_its_sql_on_the_engine_only(worker_a
     assert [row for row in on_duckdb if row[0] != "disability_care"] == [
         row for row in found if row[0] != "disability_care"
     ]
+
+
+def test_a_finder_reading_a_temporary_table_of_the_run_reads_its_select_inline_on_the_engine(
+    worker_a, settings, tmp_path
+):
+    """While the database's pass holds the residents who may qualify in a temporary table of the run
+    (FindRun.candidates_table), a finder reads that table; on the engine it reads the SELECT inline."""
+    settings.SWEEP_EXCHANGE_DIR = tmp_path
+    population()
+
+    def find(run):
+        run.skipped.append("某县：缺少参数")
+        if run.candidates_table:
+            source, params = run.candidates_table, []
+        else:
+            source, params = "(SELECT id AS person_id FROM registry_person WHERE disability_grade = %s)", [1]
+        return (
+            "SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,"
+            " '重残' AS reason, CAST(NULL AS DECIMAL(10, 2)) AS monthly_amount"
+            f" FROM {source} c JOIN registry_person p ON p.id = c.person_id"
+            " JOIN registry_membership m ON m.person_id = p.id AND m.end_date IS NULL",
+            params,
+        )
+
+    run = finders.FindRun(today=TODAY, horizon=TODAY)
+    run.candidates_table = "outreach_candidate"  # no such table anywhere: only the inline SELECT can run
+    with distributed.Engine("duckdb") as engine:
+        select, params = engine.found(finders.Finder("disability_care", "测试", find), run, *find(run))
+        with connection.cursor() as cursor:
+            cursor.execute(select, params)
+            found = cursor.fetchall()
+    assert sorted(row[2][:6] for row in found) == ["430521", "430522"]  # 褚重残 of each county
+    assert run.candidates_table == "outreach_candidate" and run.skipped == ["某县：缺少参数"]
