@@ -1,28 +1,36 @@
-"""The sweep on a distributed engine (issue 24 §4, ADR 0036): the application's own engine job
-(verification/distributed.py: the sweep's SQL from verification/sweep_sql.py, run by engines.run)
-over Parquet inputs, on DuckDB at the national monitoring population and on an Apache Spark
-standalone cluster (a master and two workers on loopback) at 10M residents.
+"""The sweep and 政策找人 on a distributed engine (issue 24 §4, ADR 0036): the application's own
+engine jobs (verification/distributed.py: the sweep's SQL from verification/sweep_sql.py;
+outreach/distributed.py: every registered finder's SQL, outreach/finders.py) run by engines.run over
+Parquet inputs, on DuckDB in this process and on an Apache Spark standalone cluster (a master and two
+workers on loopback, or `--master spark://host:7077`).
 
-    .venv/bin/python bench/distributed.py                 # DuckDB 66M residents, Spark standalone 10M
-    .venv/bin/python bench/distributed.py --quick         # 100,000 residents on both (about a minute)
-    .venv/bin/python bench/distributed.py --only duckdb --residents 66000000 --rows 66000000
+    .venv/bin/python bench/distributed.py --quick      # 100,000 residents everywhere (a few minutes)
+    .venv/bin/python bench/distributed.py              # finders 1M on both; sweep DuckDB 66M, Spark standalone 10M
+    .venv/bin/python bench/distributed.py --only duckdb --what sweep --residents 66000000   # the 66M line alone
+    .venv/bin/python bench/distributed.py --only spark --what sweep --spark-residents 10000000
+    .venv/bin/python bench/distributed.py --what find --find-residents 10000000          # the finders at 10M
 
-Needs requirements-distributed.txt (PySpark; Java 17). Inputs are generated set-based by DuckDB itself
-(`range()`; the formulas of bench/verification.py: 10 sources, a third of the households on 低保,
-department rows spread over 10 × the residents' ID space) and written as Parquet under a temporary
-folder in /tmp (BENCH_TMP), removed afterwards. The sweep is every finding kind of the county
-(prefix 430522, every resident), written as Parquet by the engine, as the application's run does
-before it loads the candidates back into the database (not timed here: the database side is
-bench/verification.py's). `--rows` is the department rows per source (default a tenth of the
-residents, as the 10M line of bench/verification.py).
+Needs requirements-distributed.txt (PySpark; Java 17) for the Spark half. Inputs are generated
+set-based by DuckDB itself (`range()`) as Parquet under a temporary folder in /tmp (BENCH_TMP), removed
+afterwards: for the sweep, the formulas of bench/verification.py (10 sources, a third of the households
+on 低保, department rows spread over 10 × the residents' ID space; `--rows` department rows per source,
+default a tenth of the residents), generated in a child process so the peak memory printed is the
+sweep's own; for the finders, `FIND_INPUTS` (households of three, deaths, disabilities, 低保 and 特困,
+children's files). The sweep is every finding kind of the county (prefix 430522, every resident); the
+finders are every registered finder with the demo county's standards, one job per finder as the
+application runs them; each writes its candidates as Parquet, as the application's run does before it
+loads them back into the database (not timed here: the database side is bench/verification.py's and
+bench/care.py's).
 
 The Spark cluster is started from the pyspark package's own launcher (`pyspark/bin/spark-class`:
 org.apache.spark.deploy.master.Master and two deploy.worker.Worker, one core and SPARK_WORKER_MEMORY
-each, on 127.0.0.1) and stopped at the end. The floor on each engine: the bare join of the residents
-to every department row by ID number (a count), on the same inputs and resources.
+each, on 127.0.0.1) and stopped at the end. The floor on each engine: for the sweep, the bare join of
+the residents to every department row by ID number (a count); for the finders, the residents joined
+to their current household (a count); on the same inputs and resources.
 """
 
 import argparse
+import contextlib
 import os
 import resource
 import shutil
@@ -32,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,6 +57,11 @@ import duckdb  # noqa: E402
 import engines  # noqa: E402
 from bench.common import bench_line, ratio_line  # noqa: E402
 from bench.verification import PARAMS, SOURCES, TABLES, fill_sql  # noqa: E402
+from outreach import distributed as find_distributed  # noqa: E402
+from outreach import finders  # noqa: E402
+from outreach.services import horizon_of  # noqa: E402
+from policy.defaults import DEMO_AMOUNTS  # noqa: E402
+from policy.parameters import Policy  # noqa: E402
 from verification import distributed, sweep_sql  # noqa: E402
 
 FLOOR_SQL = """SELECT count(*) FROM registry_person p JOIN verification_datasetrow r ON r.id_number = p.id_number
@@ -133,6 +147,139 @@ def run_duckdb(folder: Path, memory: str) -> tuple[float, float, dict[str, int],
     return seconds, cpu, found_by_kind(out), floor
 
 
+# ------------------------------------------------------------------ 政策找人 (outreach/distributed.py)
+
+FIND_DAY = date(2026, 11, 20)
+# Households of three (head 02, spouse 10, child 20) in the county's 600 villages; ages spread over a century
+# for the adults, children born 2009–2025; a tenth of the households' heads and a seventh of the spouses'
+# rows dead in some households (orphans where both are), 1 in 40 disabled, 3 in 10 households on 低保,
+# 1 in 97 residents 特困, a child's file with both parents unable in 1 household in 80.
+FIND_INPUTS = {
+    "registry_person": """SELECT i AS id,
+  '430522' || lpad(CAST(100 + (((i - 1) // 3) % 20) AS VARCHAR), 3, '0')
+    || lpad(CAST(200 + (((i - 1) // 3) % 30) AS VARCHAR), 3, '0') AS area_code,
+  CASE WHEN i % 3 = 0 THEN DATE '2009-01-01' + CAST((i * 7919) % 6000 AS INTEGER)
+       ELSE DATE '1920-01-01' + CAST((i * 7919) % 32000 AS INTEGER) END AS birth_date,
+  CASE WHEN i % 3 = 1 THEN 'M' WHEN i % 3 = 2 THEN 'F' WHEN i % 2 = 0 THEN 'M' ELSE 'F' END AS sex,
+  CASE WHEN i % 3 = 1 AND ((i - 1) // 3) % 25 = 0 THEN 'deceased'
+       WHEN i % 3 = 2 AND (((i - 1) // 3) % 25 = 0 OR ((i - 1) // 3) % 35 = 0) THEN 'deceased'
+       ELSE 'alive' END AS life_status,
+  CASE WHEN i % 40 = 0 THEN '4' ELSE '' END AS disability_type,
+  CASE WHEN i % 40 = 0 THEN CAST(1 + (i // 40) % 4 AS SMALLINT) END AS disability_grade
+FROM range(1, 1 + {n}) AS g(i)""",
+    "registry_membership": """SELECT i AS id, (i - 1) // 3 + 1 AS household_id, i AS person_id,
+  CASE WHEN i % 3 = 1 THEN '02' WHEN i % 3 = 2 THEN '10' ELSE '20' END AS relation, CAST(NULL AS DATE) AS end_date
+FROM range(1, 1 + {n}) AS g(i)""",
+    "ledger_enrolment": """SELECT i AS id, 'dibao' AS programme, i AS household_id, CAST(NULL AS BIGINT) AS beneficiary_id,
+  'in_payment' AS status FROM range(1, 1 + {n} // 3) AS g(i) WHERE i % 10 < 3
+UNION ALL SELECT {n} + i, 'tekun', (i - 1) // 3 + 1, i, 'in_payment' FROM range(1, 1 + {n}) AS g(i) WHERE i % 97 = 0""",
+    "children_childrecord": """SELECT h AS id, h * 3 AS person_id, CAST(NULL AS DATE) AS closed_on
+FROM range(1, 1 + {n} // 3) AS g(h) WHERE h % 80 = 7""",
+    "children_guardian": """SELECT 2 * h AS id, h AS child_id, 'father' AS relation, 'prison' AS situation
+FROM range(1, 1 + {n} // 3) AS g(h) WHERE h % 80 = 7
+UNION ALL SELECT 2 * h + 1, h, 'mother', CASE WHEN h % 160 = 7 THEN 'missing' ELSE 'normal' END
+FROM range(1, 1 + {n} // 3) AS g(h) WHERE h % 80 = 7""",
+}
+FIND_FLOOR_SQL = """SELECT count(*) FROM registry_person p
+JOIN registry_membership m ON m.person_id = p.id AND m.end_date IS NULL WHERE p.life_status = 'alive'"""
+
+
+def generate_finders(n: int, folder: Path, memory: str) -> float:
+    """What the finders read (outreach.distributed.SNAPSHOT) as Parquet, generated by DuckDB."""
+    started = time.perf_counter()
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    con.execute(f"SET memory_limit = '{memory}'")
+    con.execute("SET preserve_insertion_order = false")
+    for table, select in FIND_INPUTS.items():
+        names = [name for name, _kind in find_distributed.SNAPSHOT[table]]
+        con.execute(f"COPY (SELECT {', '.join(names)} FROM ({select.format(n=n)})) TO '{folder / table}.parquet'")
+    con.close()
+    return time.perf_counter() - started
+
+
+def finder_sql() -> list[tuple[str, str, list]]:
+    """(programme, SQL, parameters) of every registered finder, as find_eligible builds them for the
+    county with the demo county's standards in force (policy.defaults.DEMO_AMOUNTS)."""
+    run = finders.FindRun(today=FIND_DAY, horizon=horizon_of(FIND_DAY))
+    run.policies["430522"] = Policy(area_code="430522000000", on=FIND_DAY, values=dict(DEMO_AMOUNTS))
+    out = []
+    for finder in finders.registered():
+        found = finder.find(run)
+        if found is not None:
+            out.append((finder.programme, *found))
+    if run.skipped:
+        raise SystemExit(f"finders skipped: {run.skipped}")
+    return out
+
+
+def run_finders(engine: str, folder: Path, *, session=None, memory: str = "4GB") -> tuple[float, dict, float]:
+    """Every finder on the engine as the application's run does (one job per finder,
+    outreach.distributed.finder_step), not the write-back; (seconds, candidates per programme, floor)."""
+    inputs = {table: folder / f"{table}.parquet" for table in find_distributed.SNAPSHOT}
+    counts, seconds = {}, {}
+    for programme, sql, params in finder_sql():
+        one = time.perf_counter()
+        out = folder / f"found_{programme}"
+        engines.run(
+            engine,
+            inputs=inputs,
+            steps=[find_distributed.finder_step(programme, sql, params)],
+            columns=find_distributed.FOUND_COLUMNS,
+            out=out if engine == "spark" else out.with_suffix(".parquet"),
+            session=session,
+            settings={"threads": 2, "memory_limit": memory} if engine == "duckdb" else None,
+        )
+        seconds[programme] = time.perf_counter() - one
+        where = str(out / "*.parquet") if engine == "spark" else str(out.with_suffix(".parquet"))
+        con = duckdb.connect()
+        counts[programme] = con.execute("SELECT count(*) FROM read_parquet(?)", [where]).fetchone()[0]
+        con.close()
+    total = sum(seconds.values())
+    print("  finders: " + ", ".join(f"{p} {s:.1f} s ({counts[p]:,})" for p, s in seconds.items()), flush=True)
+    floor_started = time.perf_counter()
+    if engine == "spark":
+        for table in ("registry_person", "registry_membership"):
+            session.read.parquet(str(inputs[table])).createOrReplaceTempView(table)
+        session.sql(FIND_FLOOR_SQL).collect()
+    else:
+        con = duckdb.connect()
+        con.execute("SET threads = 2")
+        for table in ("registry_person", "registry_membership"):
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{inputs[table]}')")
+        con.execute(FIND_FLOOR_SQL).fetchone()
+        con.close()
+    return total, counts, time.perf_counter() - floor_started
+
+
+FIND_COUNTS: dict[str, dict[str, int]] = {}  # engine → candidates per programme, compared when both ran
+
+
+def bench_finders(engine: str, n: int, base: Path, memory: str, *, session=None, quick: bool) -> bool:
+    """The finders' lines on one engine; True when a target was missed (or the engines disagree)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"mz_bench_find_{engine}_", dir=base))
+    try:
+        made = generate_finders(n, folder, memory)
+        where = "Spark standalone" if session is not None else "DuckDB"
+        print(f"{where} 政策找人: {n:,} residents; Parquet in {made:.0f} s", flush=True)
+        seconds, counts, floor = run_finders(engine, folder, session=session, memory=memory)
+        name = f"distributed_find_{label(n)}_{'spark_standalone' if engine == 'spark' else engine}"
+        # issue 22 gives the county's finders 60 s at 10M residents on PostgreSQL: the same budget per resident
+        # here, but never under what seven jobs' start costs (a DuckDB connection, a Spark job's stages)
+        target = max(60 * n / 10_000_000, 120 if engine == "spark" else 10)
+        failed = "MISS" in bench_line(name, seconds, "s", target)
+        ratio_line(name, seconds, floor, 60 if quick else 30)
+        print(f"  (candidates {sum(counts.values()):,}; floor {floor:.1f} s; {uptime()})", flush=True)
+        FIND_COUNTS[engine] = counts
+        if len(FIND_COUNTS) == 2:  # the same generated inputs on both engines: the same candidates per finder
+            agree = FIND_COUNTS["duckdb"] == FIND_COUNTS["spark"]
+            print(f"  candidates per finder on DuckDB and Spark {'the same' if agree else 'DIFFER'}", flush=True)
+            failed |= not agree
+        return failed
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -201,12 +348,12 @@ class Standalone:
                 process.kill()
 
 
-def run_spark(folder: Path, master: str, executor_memory: str) -> tuple[float, float, dict[str, int], float]:
-    """(seconds incl. the session, seconds of the job, findings per kind, floor seconds)."""
+def cluster_session(master: str, executor_memory: str):
+    """A session on the standalone master with both workers' executors registered; (session, seconds)."""
     started = time.perf_counter()
     session = engines.spark_session(
         master,
-        app="minzheng-bench-sweep",
+        app="minzheng-bench",
         config={
             "spark.executor.memory": executor_memory,
             "spark.executor.cores": "1",
@@ -221,6 +368,13 @@ def run_spark(folder: Path, master: str, executor_memory: str) -> tuple[float, f
     deadline = time.monotonic() + 60  # both workers' executors registered before the clock starts
     while time.monotonic() < deadline and session.sparkContext._jsc.sc().getExecutorMemoryStatus().size() < 3:
         time.sleep(0.5)
+    executors = session.sparkContext._jsc.sc().getExecutorMemoryStatus().size() - 1
+    print(f"  session on {master}: {executors} executors in {time.perf_counter() - started:.0f} s", flush=True)
+    return session
+
+
+def run_spark(folder: Path, session) -> tuple[float, dict[str, int], float]:
+    """(seconds of the job, findings per kind, floor seconds)."""
     timings: list[tuple[str, float]] = []
     job_started = time.perf_counter()
     out = engines.run(
@@ -240,8 +394,7 @@ def run_spark(folder: Path, master: str, executor_memory: str) -> tuple[float, f
     floor_started = time.perf_counter()
     session.sql(FLOOR_SQL).collect()
     floor = time.perf_counter() - floor_started
-    session.stop()
-    return time.perf_counter() - started, job, found_by_kind(out), floor
+    return job, found_by_kind(out), floor
 
 
 def spark_job() -> list[engines.Step]:
@@ -258,23 +411,30 @@ def label(n: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="100,000 residents on both engines")
-    parser.add_argument("--only", choices=["duckdb", "spark"])
-    parser.add_argument("--residents", type=int, help="DuckDB's residents (default 66,000,000)")
+    parser.add_argument("--quick", action="store_true", help="100,000 residents everywhere (about two minutes)")
+    parser.add_argument("--only", choices=["duckdb", "spark"], help="one engine")
+    parser.add_argument(
+        "--what", choices=["sweep", "find", "all"], default="all", help="the sweep, the finders or both"
+    )
+    parser.add_argument("--residents", type=int, help="DuckDB sweep's residents (default 66,000,000)")
     parser.add_argument("--rows", type=int, help="department rows per source (default a tenth of the residents)")
-    parser.add_argument("--spark-residents", type=int, help="Spark's residents (default 10,000,000)")
+    parser.add_argument("--spark-residents", type=int, help="Spark sweep's residents (default 10,000,000)")
+    parser.add_argument("--find-residents", type=int, help="the finders' residents on each engine (default 1,000,000)")
+    parser.add_argument("--master", help="an existing Spark master (spark://host:7077) instead of the loopback cluster")
     parser.add_argument("--memory", default="16GB", help="DuckDB's memory limit (it spills to disk beyond it)")
     parser.add_argument("--worker-memory", default="4g", help="each Spark worker's memory")
     args = parser.parse_args()
     base = Path(os.environ.get("BENCH_TMP", tempfile.gettempdir()))
+    sweep, find = args.what in ("sweep", "all"), args.what in ("find", "all")
+    find_n = args.find_residents or (100_000 if args.quick else 1_000_000)
     print(f"# {uptime()}", flush=True)
     failed = False
-    if args.only != "spark":
+    if args.only != "spark" and sweep:
         n = args.residents or (100_000 if args.quick else 66_000_000)
         rows = args.rows or max(n // 10, 1)
         folder = Path(tempfile.mkdtemp(prefix="mz_bench_duckdb_", dir=base))
         try:
-            made = generate(n, rows, folder, args.memory)
+            made = generate_elsewhere(n, rows, folder, args.memory)
             size = sum(f.stat().st_size for f in folder.rglob("*.parquet")) / 2**30
             print(
                 f"DuckDB: {n:,} residents, {len(SOURCES)} sources × {rows:,} rows; Parquet {size:.1f} GiB in {made:.0f} s"
@@ -283,29 +443,60 @@ def main() -> None:
             print(f"  findings {sum(found.values()):,}: {found}")
             failed |= "MISS" in bench_line(f"distributed_sweep_{label(n)}_duckdb", seconds, "s", 120)
             ratio_line(f"distributed_sweep_{label(n)}_duckdb", seconds, floor, 15 if args.quick else 6)
+            # the inputs were generated by a child process: this process's peak is the sweep's (and the floor's)
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             bench_line("distributed_duckdb_peak_memory", peak, "MB", 16 * 1024)
             print(f"  (cpu {cpu:.0f} s; floor {floor:.1f} s; {uptime()})", flush=True)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+    if args.only != "spark" and find:  # after the sweep: the peak memory printed above is the sweep's
+        failed |= bench_finders("duckdb", find_n, base, args.memory, quick=args.quick)
     if args.only != "duckdb":
-        n = args.spark_residents or (100_000 if args.quick else 10_000_000)
-        rows = args.rows if args.only == "spark" and args.rows else max(n // 10, 1)
-        folder = Path(tempfile.mkdtemp(prefix="mz_bench_spark_", dir=base))
-        try:
-            made = generate(n, rows, folder, args.memory)
-            print(f"Spark standalone: {n:,} residents, {len(SOURCES)} sources × {rows:,} rows; Parquet in {made:.0f} s")
-            with Standalone(folder, args.worker_memory) as cluster:
-                total, job, found, floor = run_spark(folder, cluster.url, args.worker_memory)
-            print(f"  findings {sum(found.values()):,}: {found}")
-            target = 60 if args.quick else 600
-            failed |= "MISS" in bench_line(f"distributed_sweep_{label(n)}_spark_standalone", job, "s", target)
-            ratio_line(f"distributed_sweep_{label(n)}_spark_standalone", job, floor, 30 if args.quick else 10)
-            print(f"  (with the session and two executors starting {total:.0f} s; floor {floor:.1f} s; {uptime()})")
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+        with contextlib.ExitStack() as stack:
+            if args.master:
+                master = args.master
+            else:
+                cluster_dir = Path(
+                    stack.enter_context(tempfile.TemporaryDirectory(prefix="mz_bench_cluster_", dir=base))
+                )
+                master = stack.enter_context(Standalone(cluster_dir, args.worker_memory)).url
+            session = cluster_session(master, args.worker_memory)
+            stack.callback(session.stop)
+            if find:
+                failed |= bench_finders("spark", find_n, base, args.memory, session=session, quick=args.quick)
+            if sweep:
+                failed |= spark_sweep(args, base, session)
     sys.exit(1 if failed else 0)
 
 
+def spark_sweep(args, base: Path, session) -> bool:
+    n = args.spark_residents or (100_000 if args.quick else 10_000_000)
+    rows = args.rows if args.only == "spark" and args.rows else max(n // 10, 1)
+    folder = Path(tempfile.mkdtemp(prefix="mz_bench_spark_", dir=base))
+    try:
+        made = generate_elsewhere(n, rows, folder, args.memory)
+        print(f"Spark standalone: {n:,} residents, {len(SOURCES)} sources × {rows:,} rows; Parquet in {made:.0f} s")
+        job, found, floor = run_spark(folder, session)
+        print(f"  findings {sum(found.values()):,}: {found}")
+        target = 60 if args.quick else 600
+        failed = "MISS" in bench_line(f"distributed_sweep_{label(n)}_spark_standalone", job, "s", target)
+        ratio_line(f"distributed_sweep_{label(n)}_spark_standalone", job, floor, 30 if args.quick else 10)
+        print(f"  (floor {floor:.1f} s; {uptime()})", flush=True)
+        return failed
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def generate_elsewhere(n: int, rows: int, folder: Path, memory: str) -> float:
+    """`generate` in a child process, so this process's peak memory is the sweep's alone."""
+    started = time.perf_counter()
+    command = [sys.executable, __file__, "--generate", str(folder), str(n), str(rows), memory]
+    subprocess.run(command, check=True)  # noqa: S603 - this script, with numbers and a folder of its own
+    return time.perf_counter() - started
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 6 and sys.argv[1] == "--generate":  # generate_elsewhere's child
+        generate(int(sys.argv[3]), int(sys.argv[4]), Path(sys.argv[2]), sys.argv[5])
+    else:
+        main()

@@ -52,14 +52,20 @@ def literal(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def inline(sql: str, params: Mapping) -> str:
-    """pyformat SQL (`%(name)s`, `%%`) with its parameters written in as literals."""
-    return sql % {name: literal(value) for name, value in params.items()}
+def inline(sql: str, params: Mapping | Sequence) -> str:
+    """SQL with its parameters written in as literals: pyformat (`%(name)s`) with a mapping, or
+    positional (`%s`, as a finder of outreach gives them) with a sequence; `%%` is `%`."""
+    if isinstance(params, Mapping):
+        return sql % {name: literal(value) for name, value in params.items()}
+    return sql % tuple(literal(value) for value in params)
 
 
 def spark_sql(sql: str) -> str:
-    """The SQL text as Spark SQL reads it: `CAST(x AS VARCHAR)` is `CAST(x AS STRING)` there."""
-    return re.sub(r"\bAS VARCHAR\b(?!\s*\()", "AS STRING", sql)
+    """The SQL text as Spark SQL reads it: `CAST(x AS VARCHAR)` and `CAST(x AS TEXT)` (PostgreSQL's
+    and SQLite's name) are `CAST(x AS STRING)` there, and a CTE's planner hint `AS [NOT] MATERIALIZED`
+    (PostgreSQL's, DuckDB's) is plain `AS`."""
+    sql = re.sub(r"\bAS (?:NOT )?MATERIALIZED\b", "AS", sql)
+    return re.sub(r"\bAS (?:VARCHAR|TEXT)\b(?!\s*\()", "AS STRING", sql)
 
 
 def _parquet(path) -> str:

@@ -272,6 +272,12 @@ if SWEEP_ENGINE not in ("database", "duckdb", "spark"):
     raise ImproperlyConfigured(
         f"环境变量 MINZHENG_SWEEP_ENGINE 只能是 database、duckdb 或 spark，当前为 {SWEEP_ENGINE!r}"
     )
+# 政策找人 (outreach.services.find_eligible) on the same engines (outreach/distributed.py)
+FIND_ENGINE = os.environ.get("MINZHENG_FIND_ENGINE", "database")
+if FIND_ENGINE not in ("database", "duckdb", "spark"):
+    raise ImproperlyConfigured(
+        f"环境变量 MINZHENG_FIND_ENGINE 只能是 database、duckdb 或 spark，当前为 {FIND_ENGINE!r}"
+    )
 SPARK_MASTER = os.environ.get("MINZHENG_SPARK_MASTER", "local[2]")
 SWEEP_EXCHANGE_DIR = Path(os.environ.get("MINZHENG_SWEEP_EXCHANGE_DIR", VAR_DIR / "exchange"))
 

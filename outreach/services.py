@@ -2,6 +2,7 @@
 the person with the household filled in, or record that they decline)."""
 
 import time
+from contextlib import nullcontext
 from datetime import date
 from urllib.parse import urlencode
 
@@ -13,7 +14,7 @@ from audit.models import AuditEntry
 from audit.services import record
 from core.errors import DomainError
 from core.months import month_end, next_month_start
-from outreach import finders
+from outreach import distributed, finders
 from outreach.errors import OutreachCode
 from outreach.models import Finding
 from policy.parameters import Policy
@@ -81,12 +82,19 @@ def close_enrolled(today: date, prefix: str = "") -> int:
     return _close(prefix, today)[0]
 
 
-@transaction.atomic
-def find_eligible(today: date, prefix: str = "") -> dict:
+def find_eligible(today: date, prefix: str = "", engine=None) -> dict:
     """Run every registered finder for the counties under `prefix` (all when empty): the residents
     who may qualify computed once (finders.candidates), one INSERT … SELECT per programme reading
-    them, then close what an enrolment or a death has settled. Idempotent: a person
-    found before for a programme is never added again."""
+    them, then close what an enrolment or a death has settled. Idempotent: a person found before for
+    a programme is never added again. `engine` finds the candidates: "database", "duckdb" or "spark"
+    (outreach/distributed.py: the finders' SQL over a snapshot, written back by the same INSERT), an
+    open `distributed.Engine`, or None for `settings.FIND_ENGINE`."""
+    with distributed.open_engine(engine) as running:
+        return _find_eligible(today, prefix, running)
+
+
+@transaction.atomic
+def _find_eligible(today: date, prefix: str, engine) -> dict:
     run = finders.FindRun(today=today, horizon=horizon_of(today), prefix=prefix)
     for county in counties(prefix):
         run.policies[county] = Policy.for_area(county + "000000", today)
@@ -96,14 +104,15 @@ def find_eligible(today: date, prefix: str = "") -> dict:
             cursor.execute("SET LOCAL work_mem = '128MB'")
             cursor.execute("SET LOCAL jit = off")
     started = time.monotonic()
-    with finders.candidates(run):  # one pass over the residents, read by every finder
+    # one pass over the residents, read by every finder (an engine reads its snapshot instead)
+    with finders.candidates(run) if engine is None else nullcontext():
         result["candidates_seconds"] = round(time.monotonic() - started, 2)
         for finder in finders.registered():
             started = time.monotonic()
             found = finder.find(run)
             if found is None:
                 continue
-            select, params = found
+            select, params = found if engine is None else engine.found(finder, run, *found)
             with connection.cursor() as cursor:
                 cursor.execute(
                     INSERT_SQL.format(select=select),

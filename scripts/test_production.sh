@@ -9,9 +9,9 @@
 #   2. a backup (scripts/backup.sh) and the restore drill (scripts/restore-drill) into a fresh cluster;
 #   3. the read-replica drill (scripts/replica_drill.py): streaming replica, reads routed, writes never there,
 #      promotion.
-# First, before the production environment is set: the sweep's engine parity test (ADR 0036) — PostgreSQL,
-# DuckDB and Apache Spark (local mode) find the same findings — with requirements-distributed.txt installed
-# (scripts/setup_distributed.sh: PySpark, and Java 17 when run as root).
+# First, before the production environment is set: the engine parity tests (ADR 0036) — PostgreSQL, DuckDB and
+# Apache Spark (local mode) find the same findings, the sweep's and 政策找人's — with requirements-distributed.txt
+# installed (scripts/setup_distributed.sh: PySpark, and Java 17 when run as root).
 # For the soak bench (bench/soak.py): MINZHENG_PRODUCTION_PG=throwaway puts the database in a cluster of its own
 # (so it can be restarted mid-run), and MINZHENG_PRODUCTION_THEN="command" runs that command after the smoke test,
 # with BASE, WEB_MASTER_PID, PG_PORT, PG_DATADIR, DB_NAME and DB_ROLE exported, instead of steps 2 and 3.
@@ -28,10 +28,11 @@ fail() {
     exit 1
 }
 
-say "分布式引擎一致性 sweep engine parity: PostgreSQL, DuckDB, Spark"
+say "分布式引擎一致性 engine parity (the sweep, 政策找人): PostgreSQL, DuckDB, Spark"
 bash scripts/setup_distributed.sh || fail "requirements-distributed.txt / Java 17"
 MINZHENG_DEBUG=1 MINZHENG_DISTRIBUTED_TESTS=1 bash scripts/test_postgres.sh "$ROOT/.venv/bin/pytest" -q -n 0 \
-    -p no:cacheprovider verification/tests/test_engines_parity.py || fail "engine parity test"
+    -p no:cacheprovider verification/tests/test_engines_parity.py outreach/tests/test_engines_parity.py ||
+    fail "engine parity test"
 
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 if [[ ! -x $NGINX ]]; then

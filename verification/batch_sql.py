@@ -29,13 +29,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
-from itertools import islice
 
 from django.conf import settings as config
 from django.db import OperationalError, connection, transaction
 
 from areas.models import Area
 from core.errors import DomainError
+from core.exchange import load_rows
 from verification.errors import VerificationCode
 
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout ends a wait
@@ -76,28 +76,12 @@ def _execute(cursor, statement: Statement) -> int:
     cursor.execute(statement.sql, statement.params)
     rows = max(cursor.rowcount, 0)
     if statement.rows is not None:
-        rows = _load(cursor, statement.creates, statement.rows())
+        rows = load_rows(cursor, statement.creates, statement.rows())
     if statement.creates and postgres:
         cursor.execute(f"ANALYZE {statement.creates}")
     for name, value in previous.items():
         cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
     return rows
-
-
-def _load(cursor, table: str, rows: Iterable[tuple]) -> int:
-    """Rows into a table this statement created: COPY on PostgreSQL, INSERTs in chunks elsewhere."""
-    count = 0
-    if connection.vendor == "postgresql":
-        with cursor.copy(f"COPY {table} FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
-        return count
-    remaining = iter(rows)
-    while chunk := list(islice(remaining, 1000)):
-        cursor.executemany(f"INSERT INTO {table} VALUES ({', '.join(['%s'] * len(chunk[0]))})", chunk)  # noqa: S608
-        count += len(chunk)
-    return count
 
 
 def _commit(statement: Statement, settings: Sequence[str]) -> tuple[int, float]:

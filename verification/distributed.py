@@ -22,7 +22,6 @@ The database stays the system of record; the engine only finds. For a run (`Engi
 (requirements-distributed.txt): only a Spark run imports it.
 """
 
-import csv
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -32,6 +31,7 @@ from django.conf import settings
 from django.db import connection
 
 import engines
+from core import exchange
 from verification import sweep_sql
 from verification.batch_sql import Statement
 
@@ -81,7 +81,6 @@ SNAPSHOT = {
         ("ref", "VARCHAR"),
     ],
 }
-NULL = "\\N"  # how the CSV between the database and DuckDB writes NULL (a quoted "\N" stays text)
 T_FOUND = "vs_found"  # the working table the engine's candidates are loaded into, per county
 # The candidates' columns (sweep_sql.CANDIDATE_COLUMNS) with their types.
 FOUND_COLUMNS = list(
@@ -107,47 +106,10 @@ FOUND_COLUMNS = list(
 _WIDTHS = {"kind": 20, "natural_key": 120, "source": 20, "ref": 60, "area_code": 15}
 
 
-def _duckdb():
-    import duckdb
-
-    return duckdb.connect()
-
-
 def export_snapshot(folder: Path) -> dict[str, Path]:
     """Every SNAPSHOT table as `<folder>/<table>.parquet` (the database's rows as they are now);
-    returns table → path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    duck = _duckdb()
-    try:
-        for table, columns in SNAPSHOT.items():
-            text, parquet = folder / f"{table}.csv", folder / f"{table}.parquet"
-            _export_csv(table, [name for name, _type in columns], text)
-            types = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in columns) + "}"
-            duck.execute(
-                f"COPY (SELECT * FROM read_csv('{text}', columns = {types}, header = false, delim = ',', "
-                f"quote = '\"', escape = '\"', nullstr = '\\N', allow_quoted_nulls = false)) "
-                f"TO '{parquet}' (FORMAT parquet)"
-            )
-            text.unlink()
-            paths[table] = parquet
-    finally:
-        duck.close()
-    return paths
-
-
-def _export_csv(table: str, columns: list[str], path: Path) -> None:
-    select = f"SELECT {', '.join(columns)} FROM {table}"
-    with connection.cursor() as cursor, path.open("w", encoding="utf-8", newline="") as out:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv, NULL '{NULL}')") as copy:
-                for data in copy:
-                    out.write(bytes(data).decode("utf-8"))
-            return
-        cursor.execute(select)
-        writer = csv.writer(out, lineterminator="\n")
-        while rows := cursor.fetchmany(10_000):
-            writer.writerows([NULL if value is None else value for value in row] for row in rows)
+    returns table → path (core.exchange)."""
+    return exchange.export_snapshot(folder, SNAPSHOT)
 
 
 def select_of(create: str) -> str:
@@ -169,15 +131,7 @@ def sweep_steps(vendor: str, candidates: Sequence[sweep_sql.Candidate], params: 
 
 def read_found(path: str, chunk: int = 10_000) -> Iterator[tuple]:
     """The engine's candidates, in CANDIDATE_COLUMNS order (a stable order: natural key)."""
-    duck = _duckdb()
-    try:
-        where = str(Path(path) / "*.parquet") if Path(path).is_dir() else path
-        names = ", ".join(sweep_sql.CANDIDATE_COLUMNS)
-        duck.execute(f"SELECT {names} FROM read_parquet(?) ORDER BY kind, natural_key", [where])
-        while rows := duck.fetchmany(chunk):
-            yield from rows
-    finally:
-        duck.close()
+    return exchange.read_parquet(path, sweep_sql.CANDIDATE_COLUMNS, "kind, natural_key", chunk)
 
 
 def found_table_sql(vendor: str) -> str:
