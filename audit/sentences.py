@@ -15,6 +15,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
+from audit.context import SYSTEM_ACTOR
 from audit.models import AuditEntry
 
 Action = AuditEntry.Action
@@ -167,7 +168,9 @@ def sentence(
     resolver = resolver or _Resolver(True)
     when = timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M")
     name = (full_names or {}).get(entry.user_id_at_time) or entry.username or "系统"
-    who = f"{entry.unit_name}{name}" if entry.unit_name else name
+    if entry.user_id_at_time is None and entry.username == SYSTEM_ACTOR.username:
+        name = ""  # the platform's own work (the scheduler, the task worker): 「系统」 alone
+    who = f"{entry.unit_name}{name}" if entry.unit_name else name or "系统"
     verb = VERBS.get(entry.action, entry.get_action_display())
     record = ""
     if entry.object_type or entry.object_repr:

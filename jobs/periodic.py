@@ -53,3 +53,38 @@ def registered() -> list[Periodic]:
 
 def periodic(key: str) -> Periodic:
     return _REGISTRY[key]
+
+
+# What a run's result says, in the words a clerk reads: most work answers in Chinese already
+# (「新立复核案件：3」); work whose result other code also reads keeps its keys and names them here.
+# A business line adds its own (programme codes, say) with `label_results`.
+_RESULT_LABELS: dict[str, str] = {
+    "counties": "县区数",
+    "candidates_seconds": "筛选对象用时（秒）",
+    "closed_enrolled": "已享受而关闭",
+    "closed_gone": "死亡或迁出而关闭",
+    "skipped": "未计算",
+    "adjusted": "调整档次人数",
+    "programme": "项目",
+    "closed": "关闭",
+    "escalated": "升级督办",
+    "supervised": "督办",
+    "raised": "新增督办",
+    "raised_transfers": "转办超期督办",
+    "lights": "亮灯变化",
+    "files": "文件数",
+    "bytes": "字节数",
+}
+
+
+def label_results(labels: dict[str, str]) -> None:
+    _RESULT_LABELS.update(labels)
+
+
+def result_label(word: str) -> str:
+    """A result's key or value as a clerk reads it: its label, 「…用时（秒）」 for a timing, else as it is."""
+    if word in _RESULT_LABELS:
+        return _RESULT_LABELS[word]
+    if word.endswith("_seconds") and word[: -len("_seconds")] in _RESULT_LABELS:
+        return f"{_RESULT_LABELS[word[: -len('_seconds')]]}用时（秒）"
+    return word

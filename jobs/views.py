@@ -10,7 +10,7 @@ from audit.services import record
 from jobs import scheduler
 from jobs.capabilities import MANAGE_PERIODIC_WORK
 from jobs.models import Job, PeriodicRun
-from jobs.periodic import periodic, registered
+from jobs.periodic import periodic, registered, result_label
 
 
 @login_required
@@ -34,10 +34,10 @@ def _require_manager(user) -> None:
 def _result_text(result) -> str:
     """A run's result as a clerk reads it: 「新立复核案件：3；到期未复核：12」."""
     if isinstance(result, dict):
-        return "；".join(f"{key}：{_result_text(value)}" for key, value in result.items()) or "—"
+        return "；".join(f"{result_label(key)}：{_result_text(value)}" for key, value in result.items()) or "—"
     if isinstance(result, list | tuple):
         return "、".join(_result_text(v) for v in result) or "无"
-    return str(result)
+    return result_label(result) if isinstance(result, str) else str(result)
 
 
 @login_required

@@ -10,8 +10,11 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         from core.navigation import NavItem, register_nav
-        from jobs.periodic import Every, Periodic, register_periodic
+        from jobs.periodic import Every, Periodic, label_results, register_periodic
         from outreach import capabilities, finders, home_cards, services  # noqa: F401 - they register themselves
+        from policy.programmes import Programme
+
+        label_results({str(programme): str(programme.label) for programme in Programme})  # 政策找人's counts
 
         register_nav(
             NavItem(

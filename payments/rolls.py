@@ -319,6 +319,14 @@ def refresh_totals(roll: PaymentRoll) -> PaymentRoll:
 
 
 @transaction.atomic
+def roll_number(programme: str, month: date, area_code: str) -> str:
+    """名册编号: month, the programme's number, the area — 「202612-01-430522000000」 — digits only, so
+    a bank's system takes it in a file name and no programme code shows on a page. The programme's
+    number is its place in `Programme` (new programmes are added at the end)."""
+    place = [str(p) for p in Programme].index(str(programme)) + 1
+    return f"{month:%Y%m}-{place:02d}-{area_code}"
+
+
 def generate_roll(*, programme: str, month: date, area_code: str, user) -> PaymentRoll:
     """生成发放名册 for a programme, month and area (the user's own area or one below it)."""
     month = month_start(month)
@@ -338,7 +346,7 @@ def generate_roll(*, programme: str, month: date, area_code: str, user) -> Payme
         programme=programme,
         month=month,
         area_prefix=prefix,
-        defaults={"area_code": area_code, "number": f"{month:%Y%m}-{programme}-{area_code}"},
+        defaults={"area_code": area_code, "number": roll_number(programme, month, area_code)},
     )
     if roll.status == PaymentRoll.Status.APPROVED:
         raise DomainError(PaymentCode.FROZEN, "该名册已审批冻结，不能重新生成；更正请在以后月份的名册中以调整行处理")

@@ -58,3 +58,15 @@ def test_a_new_row_lists_its_values_with_area_names_and_local_times(township_a):
     changes = {c.label: (c.old, c.new) for c in text.changes}
     assert changes["区划代码"] == ("", "酿溪镇（430522100000）") and "ID" not in changes
     assert "单位名称为“酿溪镇民政办”" in text.text
+
+
+def test_the_platforms_own_work_is_said_as_the_system_not_system_system():
+    from django.utils import timezone
+
+    from audit.context import SYSTEM_ACTOR
+    from audit.models import AuditEntry
+    from audit.sentences import sentence
+
+    entry = AuditEntry(action="update", username=SYSTEM_ACTOR.username, unit_name=SYSTEM_ACTOR.unit_name)
+    entry.created_at = timezone.now()
+    assert sentence(entry).who == "系统"

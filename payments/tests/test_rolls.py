@@ -276,3 +276,12 @@ def test_a_personal_programme_roll_agrees_with_amount_for_month_and_names_head_a
         with connection.cursor() as cursor:
             cursor.execute("SHOW enable_hashjoin")
             assert cursor.fetchone()[0] == "on"
+
+
+def test_a_rolls_number_is_digits_a_clerk_and_a_bank_read_without_a_programme_code():
+    from payments.rolls import roll_number
+
+    numbers = {roll_number(p, date(2026, 12, 1), "430522000000") for p in Programme}
+    assert roll_number(Programme.DIBAO, date(2026, 12, 1), "430522000000") == "202612-01-430522000000"
+    assert len(numbers) == len(Programme)  # one per programme
+    assert all(n.replace("-", "").isdigit() for n in numbers)
