@@ -52,15 +52,16 @@ def one_intake_guard(*, item, household, applicant, subject) -> None:
 
 
 def _taken_in_here() -> list[str]:
-    from assistance.procedure import ITEM_OF
+    from assistance.procedure import DISABILITY_PROGRAMMES, ITEM_OF
 
-    return sorted(ITEM_OF.values())
+    return sorted(code for programme, code in ITEM_OF.items() if programme not in DISABILITY_PROGRAMMES)
 
 
 # Every item whose record is an assistance Application: 社会救助 (composition and the signed
 # authorisation for the means-tested, the amount and 先行救助 for 临时救助), and the subsidies paid to
-# one person the same way — 两项补贴 (困难残疾人生活补贴, 重度残疾人护理补贴), the children's items
-# (孤儿, 事实无人抚养儿童, 困境儿童) and the elderly items (高龄津贴, 经济困难老年人服务补贴).
+# one person the same way — the children's items (孤儿, 事实无人抚养儿童, 困境儿童) and the elderly items
+# (高龄津贴, 经济困难老年人服务补贴). 两项补贴 stay one-window cases: accepted with the 残疾人证 and decided
+# at the window's own steps, the case engine their record.
 TAKEN_IN_HERE = _taken_in_here()
 
 

@@ -40,38 +40,14 @@ def desk(user, family, code, applicant=None, subject=None):
     )
 
 
-def test_a_disability_subsidy_from_the_desk_is_its_application_and_one_intake_holds(worker_a, wang_family):
-    husband = member(wang_family, "李建国")
-    husband.disability_type, husband.disability_grade = "2", 1
-    husband.save()
-    case = desk(worker_a, wang_family, "disability_care", applicant=husband).case
-    application = Application.objects.get(case=case)
-    assert (application.programme, application.beneficiary, application.facts["source"]) == (
-        "disability_care",
-        husband,
-        "一门受理",
-    )
-    with pytest.raises(DomainError) as error:  # the assistance desk: refused, with the first's link
-        apply_for_assistance(
-            user=worker_a, programme="disability_care", household=wang_family, on_date=ON, beneficiary=husband
-        )
-    assert error.value.code == "open_application" and case.receipt_no in error.value.message
-    assert error.value.details["url"] == f"/assistance/{application.pk}/"
-    with pytest.raises(DomainError) as error:  # and the desk again
-        desk(worker_a, wang_family, "disability_care", applicant=husband)
-    assert error.value.details["url"] == f"/assistance/{application.pk}/"
-    assert Case.objects.count() == 1
-
-
-def test_a_disability_subsidy_for_someone_without_a_grade_goes_to_the_form_with_the_person(worker_a, wang_family):
-    head = wang_family.head
-    with pytest.raises(DomainError) as error:
-        desk(worker_a, wang_family, "disability_living", applicant=head)
-    assert "没有登记残疾等级" in error.value.message
-    assert error.value.details["url"] == (
-        f"/assistance/apply/?programme=disability_living&household={wang_family.pk}&beneficiary={head.pk}"
-    )
-    assert not Case.objects.exists()  # never a bare case
+def test_a_disability_subsidy_stays_a_one_window_case(client, worker_a, wang_family):
+    """两项补贴 are accepted and decided at the one window, with the 残疾人证 among the documents: the
+    case engine is their record, as for the window's other items; no assistance application."""
+    client.force_login(worker_a)
+    for code in ("disability_living", "disability_care"):
+        response = client.get(f"/cases/accept/?household={wang_family.pk}&item={code}")
+        assert response.status_code == 200 and "残疾人证" in response.content.decode()
+    assert not Application.objects.exists()
 
 
 def test_a_childrens_item_needs_the_child_named(worker_a, wang_family):
@@ -140,8 +116,6 @@ def test_home_care_goes_to_the_order_form_and_an_active_order_refuses_a_second(w
 @pytest.mark.parametrize(
     ("code", "target"),
     [
-        ("disability_living", "/assistance/apply/?programme=disability_living&household={pk}"),
-        ("disability_care", "/assistance/apply/?programme=disability_care&household={pk}"),
         ("orphan", "/assistance/apply/?programme=orphan&household={pk}"),
         ("unsupported_child", "/assistance/apply/?programme=unsupported_child&household={pk}"),
         ("children_in_difficulty", "/assistance/apply/?programme=child_difficulty&household={pk}"),

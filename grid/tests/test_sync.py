@@ -192,7 +192,8 @@ def test_the_statements_of_a_batch_do_not_grow_with_its_items(client, minsheng, 
         items = [event(persons=[household.head_id]) if n % 3 else visit(household) for n in range(size)]
         with CaptureQueriesContext(connection) as queries:
             assert set(statuses(send(client, items))) == {"stored"}
-        counts.append(len(queries))
+        # the session's own refresh (once a minute, accounts.middleware) falls on a request by the clock
+        counts.append(sum("django_session" not in q["sql"] for q in queries.captured_queries))
     assert counts[0] == counts[1], counts
     assert GridEvent.objects.filter(persons=household.head).count() == 1 + 13
     assert counts[0] <= 16
