@@ -318,7 +318,6 @@ def refresh_totals(roll: PaymentRoll) -> PaymentRoll:
     return roll
 
 
-@transaction.atomic
 def roll_number(programme: str, month: date, area_code: str) -> str:
     """名册编号: month, the programme's number, the area — 「202612-01-430522000000」 — digits only, so
     a bank's system takes it in a file name and no programme code shows on a page. The programme's
@@ -327,6 +326,7 @@ def roll_number(programme: str, month: date, area_code: str) -> str:
     return f"{month:%Y%m}-{place:02d}-{area_code}"
 
 
+@transaction.atomic
 def generate_roll(*, programme: str, month: date, area_code: str, user) -> PaymentRoll:
     """生成发放名册 for a programme, month and area (the user's own area or one below it)."""
     month = month_start(month)
