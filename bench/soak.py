@@ -17,6 +17,7 @@ on a quiet machine. Loopback only; nothing here touches the machine's own databa
 """
 
 import argparse
+import collections
 import http.client
 import itertools
 import json
@@ -159,6 +160,11 @@ RAMP_QUICK = (20, 40, 60, 80, 100, 120)
 P95_TARGET_MS = 500
 
 
+def _outcome(kind: str, status: int, expected: int) -> tuple[str, bool]:
+    """The request's kind, and whether it answered as expected; a failure names its status."""
+    return (kind, True) if status == expected else (f"{kind} {status}", False)
+
+
 def load_average() -> str:
     one, five, _ = os.getloadavg()
     return f"load average {one:.1f} / {five:.1f} on {os.cpu_count()} cores (uptime)"
@@ -172,7 +178,11 @@ def ramp(label: str, rates, seconds: float, action) -> float:
         results = run_open_loop(seconds, rate, action)
         errors = sum(1 for r in results if not r[3])
         latency = p95([r[1] for r in results if r[3]])
-        print(f"[soak] {label} {rate} 次/秒：p95 {latency:.0f} ms，错误 {errors}", flush=True)
+        failed = collections.Counter(r[2] for r in results if not r[3])
+        print(
+            f"[soak] {label} {rate} 次/秒：p95 {latency:.0f} ms，错误 {errors}{dict(failed) if errors else ''}",
+            flush=True,
+        )
         if errors or latency >= P95_TARGET_MS:
             break
         best = float(rate)
@@ -224,16 +234,16 @@ def inside(seconds: float, rate: float) -> int:
         try:
             if slot < 4:
                 status, _ = clerks[me].request("GET", "/")
-                return "home", status == 200
+                return _outcome("home", status, 200)
             if slot < 6:
                 status, _ = clerks[me].request("GET", "/registry/households/?q=%E9%85%BF%E6%BA%AA")
-                return "search", status == 200
+                return _outcome("search", status, 200)
             if slot == 6:
                 status, _ = clerks[me].request("GET", "/cases/")
-                return "cases", status == 200
+                return _outcome("cases", status, 200)
             if slot == 7:
                 status, _ = leaders[me].request("GET", "/cockpit/")
-                return "cockpit", status == 200
+                return _outcome("cockpit", status, 200)
             from registry.idcard import make_id_number
 
             n = next(serial)  # a new person every time, across the ramp and the soak
@@ -249,9 +259,9 @@ def inside(seconds: float, rate: float) -> int:
             if status == 201:
                 with ack_lock:
                     acknowledged.append(number)
-            return "write", status == 201
-        except (OSError, http.client.HTTPException):
-            return "error", False
+            return _outcome("write", status, 201)
+        except (OSError, http.client.HTTPException) as error:
+            return f"连接 {type(error).__name__}", False
 
     # Capacity: the same mix at rising rates, no faults; the highest with no error and p95 under the target.
     # The floor's capacity the same way (/healthz through nginx): their ratio holds from machine to machine.
@@ -283,6 +293,8 @@ def inside(seconds: float, rate: float) -> int:
     during = [r for r in results if window[0] <= r[0] <= window[1]]
     outside = [r for r in results if not (window[0] <= r[0] <= window[1])]
     errors_outside = [r for r in outside if not r[3]]
+    if errors_outside:  # what failed, by page and answer (a status, or the connection's exception)
+        print(f"[soak] 重启之外的错误 {dict(collections.Counter(r[2] for r in errors_outside))}", flush=True)
     failed_during = [r for r in during if not r[3]]
     # the acknowledged numbers go by file: ten minutes of them do not fit on a command line
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as numbers_file:
