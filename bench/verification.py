@@ -86,7 +86,7 @@ PARAMS = {
     "batch": None,
     "month_start": date(2025, 9, 1),
     "year_ago": date(2024, 9, 10),
-    "cutoff_60": date(1965, 9, 10),
+    "tekun_born_by": date(1965, 9, 10),
     "std_urban": Decimal("700"),
     "std_rural": Decimal("470"),
     "max_vehicles": 0,

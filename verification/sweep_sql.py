@@ -22,7 +22,7 @@ of the others; inside one (tests) they run in list order and the tables live onl
 statements name the tables as here; batch_sql.working_tables renames them for the county swept
 (vs_hits_430522), so two counties' sweeps never share them.
 
-Parameters are pyformat (`%(name)s`); values: prefix, batch, month_start, year_ago, cutoff_60,
+Parameters are pyformat (`%(name)s`); values: prefix, batch, month_start, year_ago, tekun_born_by,
 std_urban, std_rural, max_vehicles, max_houses, deposit_months. Integers that shape the SQL
 (months after a death) are formatted in, never user text.
 """
@@ -369,7 +369,7 @@ GROUP BY en.household_id, en.person_id""",
 FROM {T_PERSON} p JOIN {T_MEMBERSHIP} m ON m.person_id = p.id AND m.end_date IS NULL
 JOIN (SELECT household_id FROM {T_MEMBERSHIP} WHERE end_date IS NULL GROUP BY household_id
       HAVING COUNT(*) = 1) alone ON alone.household_id = m.household_id
-WHERE p.area_code LIKE %(prefix)s AND p.life_status = 'alive' AND p.birth_date <= %(cutoff_60)s
+WHERE p.area_code LIKE %(prefix)s AND p.life_status = 'alive' AND p.birth_date <= %(tekun_born_by)s
   AND p.id NOT IN ({personal_open.format(Programme.TEKUN)})
   AND NOT EXISTS (SELECT 1 FROM {T_ROW} d WHERE d.id_number = p.id_number
     AND (d.source IN {DEATH_SOURCES} OR (d.source IN ('wage', 'pension') AND d.event_date > %(year_ago)s)))""",

@@ -237,3 +237,21 @@ def test_a_sweep_above_county_level_sweeps_each_county_under_it_on_its_own():
         ("430523000000", {"death": 0}),
     ]
     assert Sweep.objects.count() == 5
+
+
+def test_a_county_that_lowers_the_tekun_age_has_its_younger_lonely_elderly_found(worker_a, clerk_a):
+    """独居无收入老人未纳入特困 reads the county's 特困 age (tekun.elderly_age), never 60 written in."""
+    from policy.models import PolicyParameter
+    from policy.programmes import ParameterKey
+
+    younger = family({"name": "沈姨", "birth_date": date(1968, 3, 1)})  # 57 on the sweep's day
+    sweep_and_open(on_date=DAY)
+    assert not Finding.objects.filter(kind=K.MISSED_TEKUN).exists()
+
+    PolicyParameter.objects.create(
+        area_code="430522000000", key=ParameterKey.TEKUN_ELDERLY_AGE, value=55, effective_from=date(2025, 7, 1)
+    )
+    sweep_and_open(on_date=DAY)
+    finding = Finding.objects.get(kind=K.MISSED_TEKUN)
+    assert finding.person == younger.head
+    assert finding.detail.startswith("55周岁以上独居")
