@@ -292,7 +292,8 @@ WHERE p.birth_date <= %s AND (p.in_dibao = 1 OR p.in_tekun = 1)"""  # noqa: S608
 
 def find_elderly_care(run: FindRun) -> FindSql:
     """经济困难失能老年人护理补贴: 低保 or 特困 elderly from the county's minimum age whose registry
-    facts suggest they may need care (a disability certificate, or aged 80 and over): listed for an
+    facts suggest they may need care (a disability certificate, or the county's 高龄 from
+    `elderly.care_screening_age`, 80 nationally): listed for an
     assessment of the care level — the amount follows the level (policy.rules.elderly_care_subsidy),
     so the finding carries none."""
 
@@ -304,13 +305,13 @@ def find_elderly_care(run: FindRun) -> FindSql:
             for level, label in (("partly_disabled", "半失能"), ("fully_disabled", "失能"))
             if level in amounts
         )
-        return int(rule["min_age"]), text
+        return int(rule["min_age"]), int(policy.number(K.ELDERLY_CARE_SCREENING_AGE)), text
 
     rows = [
-        (county, run.born_by(min_age), min_age, run.born_by(80), text)
-        for county, (min_age, text) in run.counties_with(Programme.ELDERLY_CARE, read)
+        (county, run.born_by(min_age), min_age, run.born_by(aged), aged, text)
+        for county, (min_age, aged, text) in run.counties_with(Programme.ELDERLY_CARE, read)
     ]
-    table, params = values_table(rows, ["county", "latest", "min_age", "aged80", "amounts"])
+    table, params = values_table(rows, ["county", "latest", "min_age", "aged_by", "aged", "amounts"])
     if not table:
         return None
     residents, resident_params = run.residents()
@@ -318,12 +319,12 @@ def find_elderly_care(run: FindRun) -> FindSql:
 SELECT p.person_id AS person_id, p.household_id AS household_id, p.area_code AS area_code,
  {BIRTH_YEAR} || '年' || {BIRTH_MONTH} || '月出生，年满' || t.min_age || '周岁，' || {ECONOMIC_DIFFICULTY} || '，'
  || CASE WHEN p.disability_grade IS NOT NULL THEN '持残疾证（' || {DISABILITY_TYPE} || p.disability_grade || '级）'
-    ELSE '年满80周岁' END
+    ELSE '年满' || t.aged || '周岁' END
  || '，可申请失能等级评估（' || t.amounts || '），未享受经济困难失能老年人护理补贴' AS reason,
  CAST(NULL AS NUMERIC) AS monthly_amount
 FROM {residents} p
 JOIN ({table}) t ON p.county = t.county AND p.birth_date <= t.latest
-WHERE p.birth_date <= %s AND (p.disability_grade IS NOT NULL OR p.birth_date <= t.aged80)
+WHERE p.birth_date <= %s AND (p.disability_grade IS NOT NULL OR p.birth_date <= t.aged_by)
  AND (p.in_dibao = 1 OR p.in_tekun = 1)"""  # noqa: S608 - constant fragments only
     return sql, [*resident_params, *params, max(row[1] for row in rows)]
 

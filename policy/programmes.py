@@ -89,6 +89,10 @@ class ParameterKey(models.TextChoices):
     ELDERLY_ALLOWANCE_TIERS = "elderly.allowance_tiers", _("高龄津贴标准（按年龄段，元/人·月）")
     ELDERLY_SERVICE_AMOUNT = "elderly.service_amount", _("经济困难老年人服务补贴（元/人·月）")
     ELDERLY_CARE_AMOUNTS = "elderly.care_amounts", _("经济困难失能老年人护理补贴（元/人·月，按失能等级）")
+    ELDERLY_CARE_SCREENING_AGE = (
+        "elderly.care_screening_age",
+        _("护理补贴主动发现年龄（无残疾证的高龄老人，周岁及以上）"),
+    )
     HOME_CARE_HOURS = "elderly.home_care_hours", _("政府购买居家养老服务时长（小时/人·月，按对象类别）")
     FUNERAL_WAIVER_ITEMS = "funeral.waiver_items", _("基本殡葬服务费用减免项目和限额（元）")
     ECO_BURIAL_REWARDS = "funeral.eco_burial_rewards", _("生态安葬奖补标准（元/例，按安葬方式）")
