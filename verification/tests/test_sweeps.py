@@ -255,3 +255,25 @@ def test_a_county_that_lowers_the_tekun_age_has_its_younger_lonely_elderly_found
     finding = Finding.objects.get(kind=K.MISSED_TEKUN)
     assert finding.person == younger.head
     assert finding.detail.startswith("55周岁以上独居")
+
+
+def test_the_care_grades_the_county_pays_are_the_grades_the_sweep_misses(worker_a, clerk_a):
+    """重度残疾人护理补贴's grades are the county's (disability.care_amounts), not 1 and 2 written in:
+    a county that adds grade 3 has its grade-3 residents without the subsidy found, and says so."""
+    from policy.models import PolicyParameter
+    from policy.programmes import ParameterKey
+
+    third = family({"name": "卫三级", "disability_type": "5", "disability_grade": 3})
+    sweep_and_open(on_date=DAY)
+    assert not Finding.objects.filter(kind=K.MISSED_CARE).exists()
+
+    PolicyParameter.objects.create(
+        area_code="430522000000",
+        key=ParameterKey.DISABILITY_CARE_AMOUNTS,
+        value={"1": "100", "2": "80", "3": "60"},
+        effective_from=date(2025, 7, 1),
+    )
+    sweep_and_open(on_date=DAY)
+    finding = Finding.objects.get(kind=K.MISSED_CARE)
+    assert finding.person == third.head
+    assert finding.detail == "1、2、3级残疾人应享受重度残疾人护理补贴"
