@@ -223,7 +223,7 @@ WHERE p.birth_date <= %s"""  # noqa: S608 - constant fragments only; every value
 
 
 def find_disability_care(run: FindRun) -> FindSql:
-    """重度残疾人护理补贴: a disability grade the county pays care for (一、二级), policy.rules.disability_subsidies."""
+    """重度残疾人护理补贴: a disability grade the county pays care for (disability.care_amounts), policy.rules.disability_subsidies."""
     rows = []
     for county, amounts in run.counties_with(Programme.DISABILITY_CARE, lambda p: p.raw(K.DISABILITY_CARE_AMOUNTS)):
         for grade, amount in amounts.items():
@@ -434,7 +434,7 @@ def find_unsupported_children(run: FindRun) -> FindSql:
 
 
 register_finder(Programme.ELDERLY_ALLOWANCE, "高龄津贴：按出生日期达到津贴年龄", find_elderly_allowance)
-register_finder(Programme.DISABILITY_CARE, "重度残疾人护理补贴：残疾等级一、二级", find_disability_care)
+register_finder(Programme.DISABILITY_CARE, "重度残疾人护理补贴：本县补贴的残疾等级", find_disability_care)
 register_finder(Programme.DISABILITY_LIVING, "困难残疾人生活补贴：低保家庭的残疾人", find_disability_living)
 register_finder(Programme.ELDERLY_SERVICE, "经济困难老年人服务补贴：低保、特困老年人", find_elderly_service)
 register_finder(Programme.ELDERLY_CARE, "经济困难失能老年人护理补贴：低保、特困老年人待评估", find_elderly_care)
