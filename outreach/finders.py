@@ -54,10 +54,21 @@ class FindRun:
         return f"({CANDIDATES_SQL})", [self.prefix + "%", self.aged()]
 
     def children(self) -> tuple[str, list]:
-        """The relation of children under 18 who may lack parental care (CHILDREN_SQL's columns)."""
+        """The relation of children who may lack parental care (CHILDREN_SQL's columns): under the
+        highest adult age of the run's counties; each finder keeps its county's own (`adult_ages`)."""
         if self.children_table:
             return self.children_table, []
-        return f"({CHILDREN_SQL})", [self.born_by_today(18)]
+        return f"({CHILDREN_SQL})", [self.born_by_today(max(self.adult_ages().values(), default=0))]
+
+    def adult_ages(self) -> dict[str, int]:
+        """county → the age a child stops being one (child.adult_age: 18 nationally)."""
+        ages = {}
+        for county, policy in self.policies.items():
+            try:
+                ages[county] = int(policy.number(K.CHILD_ADULT_AGE))
+            except MissingParameter:
+                continue
+        return ages
 
     def aged(self) -> date:
         """The latest birth date anyone is read for by age alone: the youngest 高龄津贴 band of any
@@ -371,8 +382,8 @@ def _said(column: str, who: str) -> str:
 # daughter of a household whose head or spouse the death service recorded dead — read from the
 # deceased (few), never from every resident
 CHILDREN_SQL = f"""
-SELECT c.person_id, c.household_id, c.area_code, c.father, c.mother FROM (
- SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
+SELECT c.person_id, c.household_id, c.area_code, c.birth_date, c.father, c.mother FROM (
+ SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code, p.birth_date AS birth_date,
   {_parent("father", "M")} AS father, {_parent("mother", "F")} AS mother
  FROM (
   SELECT r.person_id FROM children_childrecord r WHERE r.closed_on IS NULL
@@ -384,7 +395,7 @@ SELECT c.person_id, c.household_id, c.area_code, c.father, c.mother FROM (
  ) kids
  JOIN registry_person p ON p.id = kids.person_id
  {CURRENT_HOUSEHOLD}
- WHERE {LIVING} AND p.birth_date > %s  -- under 18 (未满十八周岁) today
+ WHERE {LIVING} AND p.birth_date > %s  -- under the adult age (child.adult_age) today
 ) c"""  # noqa: S608 - constant fragments only; every value is a parameter
 
 _UNABLE_SQL = "(" + ", ".join(f"'{s}'" for s in PARENT_UNABLE) + ")"
@@ -393,8 +404,13 @@ NOT_OTHERWISE_SUPPORTED = """NOT EXISTS (SELECT 1 FROM ledger_enrolment o WHERE 
 
 
 def _children_finder(run: FindRun, programme: str, key: str, condition: str, what: str) -> FindSql:
-    rows = [(county, amount, _yuan(amount)) for county, amount in run.counties_with(programme, lambda p: p.amount(key))]
-    table, params = values_table(rows, ["county", "amount", "amount_text"])
+    ages = run.adult_ages()
+    rows = [
+        (county, amount, _yuan(amount), run.born_by_today(ages[county]))
+        for county, amount in run.counties_with(programme, lambda p: p.amount(key))
+        if county in ages
+    ]
+    table, params = values_table(rows, ["county", "amount", "amount_text", "adult_by"])
     if not table:
         return None
     children, child_params = run.children()
@@ -409,12 +425,12 @@ SELECT c.person_id AS person_id, c.household_id AS household_id, c.area_code AS 
  t.amount AS monthly_amount
 FROM c
 JOIN ({table}) t ON substr(c.area_code, 1, 6) = t.county
-WHERE {condition} AND {NOT_OTHERWISE_SUPPORTED}"""  # noqa: S608 - constant fragments only
+WHERE c.birth_date > t.adult_by AND {condition} AND {NOT_OTHERWISE_SUPPORTED}"""  # noqa: S608 - constant fragments only
     return sql, [*child_params, *params]
 
 
 def find_orphans(run: FindRun) -> FindSql:
-    """孤儿基本生活费: a child under 18 whose father and mother are both dead — recorded by the death
+    """孤儿基本生活费: a child under the adult age (child.adult_age, 18) whose father and mother are both dead — recorded by the death
     service in the registry or on the child's file (民发〔2010〕161号)."""
     both_dead = "substr(c.father, 3) = 'dead' AND substr(c.mother, 3) = 'dead'"
     return _children_finder(run, Programme.ORPHAN, K.ORPHAN_AMOUNT, both_dead, "父母双亡，属孤儿")

@@ -86,6 +86,7 @@ class ParameterKey(models.TextChoices):
     CHILD_DIFFICULTY_AMOUNT = "child.difficulty_amount", _("困境儿童基本生活补贴（元/人·月）")
     CHILD_VISIT_DAYS = "child.visit_days", _("困境儿童走访周期（天，按风险等级）")
     CHILD_REPORT_HOURS = "child.report_hours", _("强制报告时限（小时，自发现起报告公安机关和乡镇）")
+    CHILD_ADULT_AGE = "child.adult_age", _("成年年龄（周岁，未满为儿童）")
     ELDERLY_ALLOWANCE_TIERS = "elderly.allowance_tiers", _("高龄津贴标准（按年龄段，元/人·月）")
     ELDERLY_SERVICE_AMOUNT = "elderly.service_amount", _("经济困难老年人服务补贴（元/人·月）")
     ELDERLY_CARE_AMOUNTS = "elderly.care_amounts", _("经济困难失能老年人护理补贴（元/人·月，按失能等级）")
