@@ -27,7 +27,8 @@ class Scope:
     """What the current actor may see: every code starting with `prefix`.
 
     prefix "" means the whole system (system jobs, superusers); `nothing` means no area at all
-    (anonymous visitors, staff without a unit).
+    (anonymous visitors, staff without a unit): its prefix is one no area code starts with, so SQL
+    that narrows by the prefix (`LIKE prefix%`, a range, `startswith`) reads nothing, never everything.
     """
 
     prefix: str
@@ -38,7 +39,7 @@ class Scope:
 
 
 SYSTEM = Scope(prefix="")
-NOTHING = Scope(prefix="", nothing=True)
+NOTHING = Scope(prefix=row_security.NO_AREA, nothing=True)
 
 _current: ContextVar[Scope | None] = ContextVar("minzheng_jurisdiction", default=None)
 

@@ -102,7 +102,9 @@ def steps() -> list[engines.Step]:
     """The application's engine job for the county (verification.distributed.sweep_steps)."""
     return distributed.sweep_steps(
         "duckdb",
-        sweep_sql.candidates("duckdb", after_death_months=3, batch_only=False, incompatible=[("dibao", "tekun")]),
+        sweep_sql.candidates(
+            "duckdb", after_death_months=3, batch_only=False, incompatible=[("dibao", "tekun")], care_grades=(1, 2)
+        ),
         PARAMS,
     )
 
@@ -400,7 +402,9 @@ def run_spark(folder: Path, session) -> tuple[float, dict[str, int], float]:
 def spark_job() -> list[engines.Step]:
     return distributed.sweep_steps(
         "spark",
-        sweep_sql.candidates("spark", after_death_months=3, batch_only=False, incompatible=[("dibao", "tekun")]),
+        sweep_sql.candidates(
+            "spark", after_death_months=3, batch_only=False, incompatible=[("dibao", "tekun")], care_grades=(1, 2)
+        ),
         PARAMS,
     )
 

@@ -86,7 +86,7 @@ PARAMS = {
     "batch": None,
     "month_start": date(2025, 9, 1),
     "year_ago": date(2024, 9, 10),
-    "cutoff_60": date(1965, 9, 10),
+    "tekun_born_by": date(1965, 9, 10),
     "std_urban": Decimal("700"),
     "std_rural": Decimal("470"),
     "max_vehicles": 0,
@@ -262,7 +262,7 @@ def statements(vendor: str) -> list[tuple[str, str, str, dict]]:
     monitored members ("members", CREATE … AS) and one SELECT per signal rule ("signals")."""
     out = [("prepare", table, create, PARAMS) for table, create in sweep_sql.prepare(vendor)]
     for candidate in sweep_sql.candidates(
-        vendor, after_death_months=3, batch_only=False, incompatible=[("dibao", "tekun")]
+        vendor, after_death_months=3, batch_only=False, incompatible=[("dibao", "tekun")], care_grades=(1, 2)
     ):
         out.append(("findings", candidate.kind, candidate.sql, PARAMS))
     out.append(("members", signals.T_MEMBERS, signals.members_sql(vendor, batch_only=False), PARAMS))
@@ -276,7 +276,7 @@ def pg_batches() -> list[tuple[str, list[Statement]]]:
     """As run_sweep and raise_signals run them: (phase, statements run side by side, the working tables
     among them after their inputs), the finding kinds first, then the signal rules."""
     candidates = sweep_sql.candidates(
-        "postgresql", after_death_months=3, batch_only=False, incompatible=[("dibao", "tekun")]
+        "postgresql", after_death_months=3, batch_only=False, incompatible=[("dibao", "tekun")], care_grades=(1, 2)
     )
     sweep = sweeps.sweep_statements("postgresql", candidates, PARAMS, {c.kind: PARAMS["detail"] for c in candidates})
     monitoring = []

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import update_logged
 from cases import events
@@ -113,6 +114,19 @@ def note(case: Case, user, on_date: date, text: str, *, step: CaseStep | None = 
     return events._write(
         case, CaseEvent.Kind.NOTE, on_date=on_date, user=user, step=step, text=text, data=data, attachment=attachment
     )
+
+
+def system_notes(notes: list[tuple[int, str, dict]], on_date: date) -> int:
+    """Many business-line notes written by the system (系统, no unit), one INSERT for all: each is
+    (case id, text, data), as `note` writes one."""
+    at = timezone.now()
+    written = CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case_id=case_id, kind=CaseEvent.Kind.NOTE, at=at, on_date=on_date, actor_name="系统", text=text, data=data
+        )
+        for case_id, text, data in notes
+    )
+    return len(written)
 
 
 def _shift_working_days(calendar: WorkCalendar, day: date, days: int) -> date:

@@ -5,7 +5,7 @@ nothing (set-based light updates, one automatic supervision per step and level).
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from cases import events
 from cases.access import can_supervise
@@ -87,12 +87,8 @@ def _raise_transfer(
 
 
 def _due_for_escalation(supervision: Supervision, on_date: date, calendar: WorkCalendar, policy) -> bool:
-    if calendar.add_working_days(supervision.issued_on, policy.escalate_after_wd) > on_date:
-        return False
-    same = {"transfer": supervision.transfer} if supervision.kind == Supervision.Kind.TRANSFER else {}
-    return not Supervision.objects.filter(
-        step=supervision.step, kind=supervision.kind, level=supervision.level + 1, **same
-    ).exists()
+    """Its escalation period has run (the candidates already leave out a 督办 raised a level higher)."""
+    return calendar.add_working_days(supervision.issued_on, policy.escalate_after_wd) <= on_date
 
 
 def recompute_deadlines(on_date: date, calendar: WorkCalendar | None = None, progress=None) -> dict:
@@ -137,8 +133,16 @@ def recompute_deadlines(on_date: date, calendar: WorkCalendar | None = None, pro
     if progress:
         progress(2, 3, f"新增超期督办{raised}件，转办超期督办{raised_transfers}件")
     escalated = 0
+    # a 督办 already raised to the next level is left out in the query, not asked about one by one
+    raised_above = Supervision.objects.filter(
+        Q(kind=Supervision.Kind.AUTO) | Q(transfer=OuterRef("transfer")),
+        step=OuterRef("step"),
+        kind=OuterRef("kind"),
+        level=OuterRef("level") + 1,
+    )
     candidates = (
         Supervision.objects.filter(closed_on__isnull=True, level__lt=policy.max_level)
+        .exclude(Exists(raised_above))
         .filter(
             Q(kind=Supervision.Kind.AUTO, step__state=State.ACTIVE)
             | Q(kind=Supervision.Kind.TRANSFER, transfer__state=Transfer.State.OPEN)

@@ -27,7 +27,7 @@ class ChildrenConfig(AppConfig):
         register_periodic(
             Periodic(
                 key="children.close_grown_up",
-                label="年满18周岁儿童销档",
+                label="成年儿童销档（年满成年年龄）",
                 every=Every.DAILY,
                 at=time(6, 40),
                 run=services.close_grown_up,

@@ -31,7 +31,7 @@ def load_children_demo() -> dict[str, int]:
         if ChildRecord.unscoped.filter(director=director).exists():
             return {"children": 0, "reports": 0}
         today = timezone.localdate()
-        youngest = date(today.year - services.CHILD_AGE, today.month, 1)
+        youngest = date(today.year - services.adult_age(director.unit.area_code, today), today.month, 1)
         children = list(
             Person.objects.filter(
                 area_code__startswith=director.unit.area_code,

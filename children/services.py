@@ -14,9 +14,13 @@ from children.errors import ChildCode
 from children.models import ChildRecord, ChildVisit, Guardian, MandatoryReport
 from core.errors import DomainError
 from policy.parameters import Policy
+from policy.programmes import ParameterKey as K
 from registry.models import Person
 
-CHILD_AGE = 18
+
+def adult_age(area_code: str, on_date: date) -> int:
+    """The age a child's file ends at (child.adult_age: 18 nationally, 未成年人保护法 第二条)."""
+    return int(Policy.for_area(area_code, on_date).number(K.CHILD_ADULT_AGE))
 
 
 def age_on(person: Person, on: date) -> int:
@@ -37,8 +41,9 @@ def record_child(
     the risk level's interval from today."""
     if not current_scope().allows(person.area_code):
         raise DomainError(ChildCode.OUT_OF_AREA, "该儿童不在您的管辖范围")
-    if age_on(person, on_date) >= CHILD_AGE:
-        raise DomainError(ChildCode.NOT_A_CHILD, f"{person.name}已满{CHILD_AGE}周岁，不能建立儿童档案")
+    adult = adult_age(person.area_code, on_date)
+    if age_on(person, on_date) >= adult:
+        raise DomainError(ChildCode.NOT_A_CHILD, f"{person.name}已满{adult}周岁，不能建立儿童档案")
     if category not in rules.CATEGORY_LABELS:
         raise DomainError(ChildCode.BAD_INPUT, "请选择儿童类别")
     if ChildRecord.unscoped.filter(person=person, closed_on__isnull=True).exists():
@@ -123,20 +128,30 @@ def close_record(child: ChildRecord, *, on_date: date, reason: str, user) -> Chi
     return child
 
 
+def born_by(on_date: date, age: int) -> date:
+    """The latest birth date of someone `age` 周岁 or older on `on_date` (29 February: the 28th)."""
+    if (on_date.month, on_date.day) == (2, 29):
+        return date(on_date.year - age, 2, 28)
+    return date(on_date.year - age, on_date.month, on_date.day)
+
+
 def close_grown_up(on_date: date) -> dict:
-    """A child who turned 18 leaves the care of children's welfare: every such open file is closed
-    with one UPDATE (the birth date from the registry), every day."""
+    """A child who reaches the adult age (child.adult_age, 18 nationally) leaves the care of children's
+    welfare: every such open file is closed with one UPDATE per county (each county's age in force,
+    the birth date from the registry), every day."""
+    from django.db.models.functions import Substr
+
     from areas.jurisdiction import system_scope
 
-    cutoff = (
-        date(on_date.year - CHILD_AGE, on_date.month, on_date.day)
-        if (on_date.month, on_date.day) != (2, 29)
-        else date(on_date.year - CHILD_AGE, 2, 28)
-    )
+    closed = 0
     with system_scope():
-        closed = ChildRecord.objects.filter(closed_on__isnull=True, person__birth_date__lte=cutoff).update(
-            closed_on=on_date, close_reason="年满18周岁", next_visit_due=None
-        )
+        open_files = ChildRecord.objects.filter(closed_on__isnull=True)
+        counties = open_files.annotate(county=Substr("area_code", 1, 6)).values_list("county", flat=True)
+        for county in sorted(set(counties.order_by().distinct())):  # a few counties, not the files
+            age = adult_age(county + "000000", on_date)
+            closed += open_files.filter(
+                area_code__startswith=county, person__birth_date__lte=born_by(on_date, age)
+            ).update(closed_on=on_date, close_reason=f"年满{age}周岁", next_visit_due=None)
     return {"closed": closed}
 
 

@@ -19,7 +19,7 @@ class EldercareConfig(AppConfig):
         register_periodic(
             Periodic(
                 key="eldercare.allowance_bands",
-                label="高龄津贴调档（满90、100周岁次月起）",
+                label="高龄津贴调档（年满本县下一档年龄的次月起）",
                 every=Every.MONTHLY,
                 day_of_month=25,
                 at=time(2, 45),

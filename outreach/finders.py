@@ -54,10 +54,21 @@ class FindRun:
         return f"({CANDIDATES_SQL})", [self.prefix + "%", self.aged()]
 
     def children(self) -> tuple[str, list]:
-        """The relation of children under 18 who may lack parental care (CHILDREN_SQL's columns)."""
+        """The relation of children who may lack parental care (CHILDREN_SQL's columns): under the
+        highest adult age of the run's counties; each finder keeps its county's own (`adult_ages`)."""
         if self.children_table:
             return self.children_table, []
-        return f"({CHILDREN_SQL})", [self.born_by_today(18)]
+        return f"({CHILDREN_SQL})", [self.born_by_today(max(self.adult_ages().values(), default=0))]
+
+    def adult_ages(self) -> dict[str, int]:
+        """county → the age a child stops being one (child.adult_age: 18 nationally)."""
+        ages = {}
+        for county, policy in self.policies.items():
+            try:
+                ages[county] = int(policy.number(K.CHILD_ADULT_AGE))
+            except MissingParameter:
+                continue
+        return ages
 
     def aged(self) -> date:
         """The latest birth date anyone is read for by age alone: the youngest 高龄津贴 band of any
@@ -223,7 +234,7 @@ WHERE p.birth_date <= %s"""  # noqa: S608 - constant fragments only; every value
 
 
 def find_disability_care(run: FindRun) -> FindSql:
-    """重度残疾人护理补贴: a disability grade the county pays care for (一、二级), policy.rules.disability_subsidies."""
+    """重度残疾人护理补贴: a disability grade the county pays care for (disability.care_amounts), policy.rules.disability_subsidies."""
     rows = []
     for county, amounts in run.counties_with(Programme.DISABILITY_CARE, lambda p: p.raw(K.DISABILITY_CARE_AMOUNTS)):
         for grade, amount in amounts.items():
@@ -292,7 +303,8 @@ WHERE p.birth_date <= %s AND (p.in_dibao = 1 OR p.in_tekun = 1)"""  # noqa: S608
 
 def find_elderly_care(run: FindRun) -> FindSql:
     """经济困难失能老年人护理补贴: 低保 or 特困 elderly from the county's minimum age whose registry
-    facts suggest they may need care (a disability certificate, or aged 80 and over): listed for an
+    facts suggest they may need care (a disability certificate, or the county's 高龄 from
+    `elderly.care_screening_age`, 80 nationally): listed for an
     assessment of the care level — the amount follows the level (policy.rules.elderly_care_subsidy),
     so the finding carries none."""
 
@@ -304,13 +316,13 @@ def find_elderly_care(run: FindRun) -> FindSql:
             for level, label in (("partly_disabled", "半失能"), ("fully_disabled", "失能"))
             if level in amounts
         )
-        return int(rule["min_age"]), text
+        return int(rule["min_age"]), int(policy.number(K.ELDERLY_CARE_SCREENING_AGE)), text
 
     rows = [
-        (county, run.born_by(min_age), min_age, run.born_by(80), text)
-        for county, (min_age, text) in run.counties_with(Programme.ELDERLY_CARE, read)
+        (county, run.born_by(min_age), min_age, run.born_by(aged), aged, text)
+        for county, (min_age, aged, text) in run.counties_with(Programme.ELDERLY_CARE, read)
     ]
-    table, params = values_table(rows, ["county", "latest", "min_age", "aged80", "amounts"])
+    table, params = values_table(rows, ["county", "latest", "min_age", "aged_by", "aged", "amounts"])
     if not table:
         return None
     residents, resident_params = run.residents()
@@ -318,12 +330,12 @@ def find_elderly_care(run: FindRun) -> FindSql:
 SELECT p.person_id AS person_id, p.household_id AS household_id, p.area_code AS area_code,
  {BIRTH_YEAR} || '年' || {BIRTH_MONTH} || '月出生，年满' || t.min_age || '周岁，' || {ECONOMIC_DIFFICULTY} || '，'
  || CASE WHEN p.disability_grade IS NOT NULL THEN '持残疾证（' || {DISABILITY_TYPE} || p.disability_grade || '级）'
-    ELSE '年满80周岁' END
+    ELSE '年满' || t.aged || '周岁' END
  || '，可申请失能等级评估（' || t.amounts || '），未享受经济困难失能老年人护理补贴' AS reason,
  CAST(NULL AS NUMERIC) AS monthly_amount
 FROM {residents} p
 JOIN ({table}) t ON p.county = t.county AND p.birth_date <= t.latest
-WHERE p.birth_date <= %s AND (p.disability_grade IS NOT NULL OR p.birth_date <= t.aged80)
+WHERE p.birth_date <= %s AND (p.disability_grade IS NOT NULL OR p.birth_date <= t.aged_by)
  AND (p.in_dibao = 1 OR p.in_tekun = 1)"""  # noqa: S608 - constant fragments only
     return sql, [*resident_params, *params, max(row[1] for row in rows)]
 
@@ -370,8 +382,8 @@ def _said(column: str, who: str) -> str:
 # daughter of a household whose head or spouse the death service recorded dead — read from the
 # deceased (few), never from every resident
 CHILDREN_SQL = f"""
-SELECT c.person_id, c.household_id, c.area_code, c.father, c.mother FROM (
- SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code,
+SELECT c.person_id, c.household_id, c.area_code, c.birth_date, c.father, c.mother FROM (
+ SELECT p.id AS person_id, m.household_id AS household_id, p.area_code AS area_code, p.birth_date AS birth_date,
   {_parent("father", "M")} AS father, {_parent("mother", "F")} AS mother
  FROM (
   SELECT r.person_id FROM children_childrecord r WHERE r.closed_on IS NULL
@@ -383,7 +395,7 @@ SELECT c.person_id, c.household_id, c.area_code, c.father, c.mother FROM (
  ) kids
  JOIN registry_person p ON p.id = kids.person_id
  {CURRENT_HOUSEHOLD}
- WHERE {LIVING} AND p.birth_date > %s  -- under 18 (未满十八周岁) today
+ WHERE {LIVING} AND p.birth_date > %s  -- under the adult age (child.adult_age) today
 ) c"""  # noqa: S608 - constant fragments only; every value is a parameter
 
 _UNABLE_SQL = "(" + ", ".join(f"'{s}'" for s in PARENT_UNABLE) + ")"
@@ -392,8 +404,13 @@ NOT_OTHERWISE_SUPPORTED = """NOT EXISTS (SELECT 1 FROM ledger_enrolment o WHERE 
 
 
 def _children_finder(run: FindRun, programme: str, key: str, condition: str, what: str) -> FindSql:
-    rows = [(county, amount, _yuan(amount)) for county, amount in run.counties_with(programme, lambda p: p.amount(key))]
-    table, params = values_table(rows, ["county", "amount", "amount_text"])
+    ages = run.adult_ages()
+    rows = [
+        (county, amount, _yuan(amount), run.born_by_today(ages[county]))
+        for county, amount in run.counties_with(programme, lambda p: p.amount(key))
+        if county in ages
+    ]
+    table, params = values_table(rows, ["county", "amount", "amount_text", "adult_by"])
     if not table:
         return None
     children, child_params = run.children()
@@ -408,12 +425,12 @@ SELECT c.person_id AS person_id, c.household_id AS household_id, c.area_code AS 
  t.amount AS monthly_amount
 FROM c
 JOIN ({table}) t ON substr(c.area_code, 1, 6) = t.county
-WHERE {condition} AND {NOT_OTHERWISE_SUPPORTED}"""  # noqa: S608 - constant fragments only
+WHERE c.birth_date > t.adult_by AND {condition} AND {NOT_OTHERWISE_SUPPORTED}"""  # noqa: S608 - constant fragments only
     return sql, [*child_params, *params]
 
 
 def find_orphans(run: FindRun) -> FindSql:
-    """孤儿基本生活费: a child under 18 whose father and mother are both dead — recorded by the death
+    """孤儿基本生活费: a child under the adult age (child.adult_age, 18) whose father and mother are both dead — recorded by the death
     service in the registry or on the child's file (民发〔2010〕161号)."""
     both_dead = "substr(c.father, 3) = 'dead' AND substr(c.mother, 3) = 'dead'"
     return _children_finder(run, Programme.ORPHAN, K.ORPHAN_AMOUNT, both_dead, "父母双亡，属孤儿")
@@ -433,7 +450,7 @@ def find_unsupported_children(run: FindRun) -> FindSql:
 
 
 register_finder(Programme.ELDERLY_ALLOWANCE, "高龄津贴：按出生日期达到津贴年龄", find_elderly_allowance)
-register_finder(Programme.DISABILITY_CARE, "重度残疾人护理补贴：残疾等级一、二级", find_disability_care)
+register_finder(Programme.DISABILITY_CARE, "重度残疾人护理补贴：本县补贴的残疾等级", find_disability_care)
 register_finder(Programme.DISABILITY_LIVING, "困难残疾人生活补贴：低保家庭的残疾人", find_disability_living)
 register_finder(Programme.ELDERLY_SERVICE, "经济困难老年人服务补贴：低保、特困老年人", find_elderly_service)
 register_finder(Programme.ELDERLY_CARE, "经济困难失能老年人护理补贴：低保、特困老年人待评估", find_elderly_care)

@@ -40,6 +40,11 @@ NATIONAL_DEFAULTS: dict[str, object] = {
     K.INCOMPATIBLE: [[Programme.DIBAO, Programme.TEKUN], [Programme.ORPHAN, Programme.UNSUPPORTED_CHILD]],
     # 城市生活无着的流浪乞讨人员救助管理办法实施细则 第十五条: 救助期限一般不超过10天
     K.RESCUE_STAY_DAYS: 10,
+    # 财社〔2014〕113号 (经济困难的高龄、失能等老年人补贴制度): 高龄 is 80周岁 and over; 政策找人 lists
+    # 低保/特困 elderly without a disability certificate for a care assessment from this age
+    K.ELDERLY_CARE_SCREENING_AGE: 80,
+    # 未成年人保护法 第二条: 未成年人是指未满十八周岁的公民 (a child's file, 孤儿 and 事实无人抚养儿童 end there)
+    K.CHILD_ADULT_AGE: 18,
 }
 
 DEMO_AMOUNTS: dict[str, object] = {

@@ -86,9 +86,14 @@ class ParameterKey(models.TextChoices):
     CHILD_DIFFICULTY_AMOUNT = "child.difficulty_amount", _("困境儿童基本生活补贴（元/人·月）")
     CHILD_VISIT_DAYS = "child.visit_days", _("困境儿童走访周期（天，按风险等级）")
     CHILD_REPORT_HOURS = "child.report_hours", _("强制报告时限（小时，自发现起报告公安机关和乡镇）")
+    CHILD_ADULT_AGE = "child.adult_age", _("成年年龄（周岁，未满为儿童）")
     ELDERLY_ALLOWANCE_TIERS = "elderly.allowance_tiers", _("高龄津贴标准（按年龄段，元/人·月）")
     ELDERLY_SERVICE_AMOUNT = "elderly.service_amount", _("经济困难老年人服务补贴（元/人·月）")
     ELDERLY_CARE_AMOUNTS = "elderly.care_amounts", _("经济困难失能老年人护理补贴（元/人·月，按失能等级）")
+    ELDERLY_CARE_SCREENING_AGE = (
+        "elderly.care_screening_age",
+        _("护理补贴主动发现年龄（无残疾证的高龄老人，周岁及以上）"),
+    )
     HOME_CARE_HOURS = "elderly.home_care_hours", _("政府购买居家养老服务时长（小时/人·月，按对象类别）")
     FUNERAL_WAIVER_ITEMS = "funeral.waiver_items", _("基本殡葬服务费用减免项目和限额（元）")
     ECO_BURIAL_REWARDS = "funeral.eco_burial_rewards", _("生态安葬奖补标准（元/例，按安葬方式）")

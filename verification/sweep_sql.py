@@ -22,7 +22,7 @@ of the others; inside one (tests) they run in list order and the tables live onl
 statements name the tables as here; batch_sql.working_tables renames them for the county swept
 (vs_hits_430522), so two counties' sweeps never share them.
 
-Parameters are pyformat (`%(name)s`); values: prefix, batch, month_start, year_ago, cutoff_60,
+Parameters are pyformat (`%(name)s`); values: prefix, batch, month_start, year_ago, tekun_born_by,
 std_urban, std_rural, max_vehicles, max_houses, deposit_months. Integers that shape the SQL
 (months after a death) are formatted in, never user text.
 """
@@ -196,8 +196,16 @@ class Candidate:
     uses_rows: bool = True  # reads department rows (restricted to the batch in a batch sweep)
 
 
-def candidates(vendor: str, *, after_death_months: int, batch_only: bool, incompatible: list[tuple[str, str]]):
-    """The SELECTs of finding candidates, one per kind, in the CANDIDATE_COLUMNS order."""
+def candidates(
+    vendor: str,
+    *,
+    after_death_months: int,
+    batch_only: bool,
+    incompatible: list[tuple[str, str]],
+    care_grades: tuple[int, ...],
+):
+    """The SELECTs of finding candidates, one per kind, in the CANDIDATE_COLUMNS order; `care_grades`
+    are the disability grades the county pays 重度残疾人护理补贴 for (none: no missed_care)."""
     batch = "AND r.batch_id = %(batch)s" if batch_only else ""
     death_rows = f"r.id_number = en.id_number AND r.source IN {DEATH_SOURCES} AND r.event_date IS NOT NULL {batch}"
     out = [
@@ -281,7 +289,7 @@ HAVING SUM(b.balance) > hh.standard * %(deposit_months)s * hh.covered""",
         ),
     ]
     out += _duplicate_candidates(incompatible)
-    out += _missed_candidates()
+    out += _missed_candidates(care_grades)
     return out
 
 
@@ -335,18 +343,19 @@ GROUP BY a.household_id""",
     ]
 
 
-def _missed_candidates() -> list[Candidate]:
+def _missed_candidates(care_grades: tuple[int, ...]) -> list[Candidate]:
+    grades = ", ".join(str(int(grade)) for grade in care_grades)  # integers from policy data, formatted in
     personal_open = (
         f"SELECT beneficiary_id FROM {T_ENROLMENT} WHERE status <> 'stopped' AND programme = '{{}}' "
         "AND beneficiary_id IS NOT NULL"
     )
-    return [
+    missed = [
         Candidate(
             "missed_care",
             f"""SELECT 'missed_care', {_key("'missed_care'", _s("p.id"))},
   m.household_id, p.id, {_NO_ID}, '', {_NO_ID}, {_NO_DATE}, {_NO_AMOUNT}, '', {_NO_DATE}, p.area_code
 FROM {T_PERSON} p JOIN {T_MEMBERSHIP} m ON m.person_id = p.id AND m.end_date IS NULL
-WHERE p.area_code LIKE %(prefix)s AND p.life_status = 'alive' AND p.disability_grade IN (1, 2)
+WHERE p.area_code LIKE %(prefix)s AND p.life_status = 'alive' AND p.disability_grade IN ({grades})
   AND p.id NOT IN ({personal_open.format(Programme.DISABILITY_CARE)})
   AND NOT EXISTS (SELECT 1 FROM {T_ROW} d WHERE d.id_number = p.id_number AND d.source IN {DEATH_SOURCES})""",
             uses_rows=False,
@@ -369,13 +378,14 @@ GROUP BY en.household_id, en.person_id""",
 FROM {T_PERSON} p JOIN {T_MEMBERSHIP} m ON m.person_id = p.id AND m.end_date IS NULL
 JOIN (SELECT household_id FROM {T_MEMBERSHIP} WHERE end_date IS NULL GROUP BY household_id
       HAVING COUNT(*) = 1) alone ON alone.household_id = m.household_id
-WHERE p.area_code LIKE %(prefix)s AND p.life_status = 'alive' AND p.birth_date <= %(cutoff_60)s
+WHERE p.area_code LIKE %(prefix)s AND p.life_status = 'alive' AND p.birth_date <= %(tekun_born_by)s
   AND p.id NOT IN ({personal_open.format(Programme.TEKUN)})
   AND NOT EXISTS (SELECT 1 FROM {T_ROW} d WHERE d.id_number = p.id_number
     AND (d.source IN {DEATH_SOURCES} OR (d.source IN ('wage', 'pension') AND d.event_date > %(year_ago)s)))""",
             uses_rows=False,
         ),
     ]
+    return missed if care_grades else missed[1:]  # a county that pays no care grade misses none
 
 
 def finding_rows_sql(candidate_sql: str) -> str:

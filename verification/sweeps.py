@@ -42,10 +42,20 @@ DETAILS = {
     "two_households": "同一人在两个保障家庭中计算",
     "same_need": "两项保障针对同一需求",
     "shared_account": "同一银行账户为多个保障家庭收款",
-    "missed_care": "一、二级残疾人应享受重度残疾人护理补贴",
+    "missed_care": "{care_grade_text}级残疾人应享受重度残疾人护理补贴",
     "missed_living": "低保家庭中的残疾人应享受困难残疾人生活补贴",
-    "missed_tekun": "60岁以上独居、无工资养老金收入，需核实是否符合特困条件",
+    "missed_tekun": "{tekun_age}周岁以上独居、无工资养老金收入，需核实是否符合特困条件",
 }
+
+
+def care_grades(policy: Policy) -> tuple[int, ...]:
+    """The disability grades the county pays 重度残疾人护理补贴 for (the grades of
+    `disability.care_amounts`); none while the county has not entered its amounts."""
+    try:
+        amounts = policy.raw(K.DISABILITY_CARE_AMOUNTS)
+    except MissingParameter:
+        return ()
+    return tuple(sorted(int(grade) for grade in amounts))
 
 
 def sweep_params(area_code: str, on_date: date, prefix: str) -> dict:
@@ -65,7 +75,12 @@ def sweep_params(area_code: str, on_date: date, prefix: str) -> dict:
         "prefix": prefix + "%",
         "month_start": month_start(on_date),
         "year_ago": add_months(on_date, -12),
-        "cutoff_60": add_months(on_date, -12 * 60),
+        # the disability grades the county pays 重度残疾人护理补贴 for (disability.care_amounts)
+        "care_grades": care_grades(policy),
+        "care_grade_text": "、".join(str(grade) for grade in care_grades(policy)),
+        # 特困's no-labour-capacity age (tekun.elderly_age): whoever is that old on the day
+        "tekun_age": int(policy.number(K.TEKUN_ELDERLY_AGE)),
+        "tekun_born_by": add_months(on_date, -12 * int(policy.number(K.TEKUN_ELDERLY_AGE))),
         "std_urban": standard(K.DIBAO_STANDARD_URBAN),
         "std_rural": standard(K.DIBAO_STANDARD_RURAL),
         "max_vehicles": int(policy.number(K.ASSET_MAX_VEHICLES)),
@@ -158,13 +173,15 @@ def _sweep_area(prefix: str, *, on_date, kind, batch, user, progress, kinds, eng
         after_death_months=params["after_death_months"],
         batch_only=batch is not None,
         incompatible=params["incompatible"],
+        care_grades=params["care_grades"],
     )
     if batch is not None:  # a new batch: the kinds that read rows, restricted to it
         statements = [s for s in statements if s.uses_rows]
     if kinds:
         statements = [s for s in statements if s.kind in kinds]
     sql_params = {**params, "batch": batch.pk if batch else None, "sweep": sweep.pk, "now": timezone.now()}
-    del sql_params["incompatible"], sql_params["after_death_months"]
+    for shaping_the_sql in ("incompatible", "after_death_months", "tekun_age", "care_grades", "care_grade_text"):
+        del sql_params[shaping_the_sql]
     details = {s.kind: DETAILS[s.kind].format(months=params["after_death_months"], **params) for s in statements}
     if engine is None:
         batch_statements = sweep_statements(connection.vendor, statements, sql_params, details)

@@ -93,3 +93,19 @@ def test_anonymous_visitor_is_sent_to_login(client):
     response = client.get("/accounts/staff/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_raw_sql_narrowed_by_the_prefix_of_no_area_reads_nothing(clerk_a):
+    """An account with no area (anonymous, staff without a unit) has the scope NOTHING: SQL written
+    by hand narrows by its prefix (`LIKE prefix%`) and must then read no row, not every row."""
+    from django.db import connection
+
+    from areas.jurisdiction import NOTHING, current_scope, scope_for_user
+    from registry.tests.factories import HouseholdFactory
+
+    HouseholdFactory()
+    no_unit = User.objects.create(username="no_unit", is_active=True)
+    assert scope_for_user(no_unit) == NOTHING
+    with within(NOTHING), connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM registry_person WHERE area_code LIKE %s", [current_scope().prefix + "%"])
+        assert cursor.fetchone()[0] == 0

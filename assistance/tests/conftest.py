@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from assistance.tests.factories import DIBAO_DOCS, add_member
+from assistance.tests.factories import DIBAO_DOCS, add_member, burnt_house_application, open_temporary_fund
 from cases.tests.factories import give_documents
 from registry.tests.factories import HouseholdFactory
 
@@ -36,3 +36,15 @@ def wang_family(worker_a):
     add_member(family, "李大山", "20", date(1999, 1, 5))
     give_documents(family, DIBAO_DOCS)
     return family
+
+
+@pytest.fixture
+def fund(db):
+    """The township's 临时救助 account for 2025 (20,000 received)."""
+    return open_temporary_fund(2025)
+
+
+@pytest.fixture
+def fire(worker_a):
+    """A household whose house burnt down: 1,500 asked for (临时救助（急难型）)."""
+    return burnt_house_application(worker_a)

@@ -7,13 +7,17 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assistance.casework import TemporaryAidPayment
-from assistance.procedure import apply_for_assistance, confirm_application, pass_step
+from assistance.procedure import confirm_application, pass_step
 from assistance.temporary import disburse, pay_first, payment_summary, reissue_order, switch_to_cash
-from assistance.tests.test_temporary_payment import DAY, TOWNSHIP, open_fund, spending
-from cases.tests.factories import give_documents
+from assistance.tests.factories import (
+    TEMPORARY_DAY,
+    TEMPORARY_TOWNSHIP,
+    fund_spending,
+    open_temporary_fund,
+    signed_receipt,
+)
 from core.errors import DomainError
 from payments import rolls
 from payments.models import BankFile, BankLayout, FundEntry, PaymentRoll, RollLine
@@ -24,32 +28,7 @@ from policy.programmes import Programme
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_policy")]
 
 
-@pytest.fixture
-def fund(db):
-    return open_fund(2025)
-
-
-@pytest.fixture
-def fire(worker_a):
-    """A household whose house burnt down: 1,500 asked for."""
-    from payments.tests.factories import household
-
-    h = household(name="周火生")
-    give_documents(h, ["id_card"])
-    return apply_for_assistance(
-        user=worker_a,
-        programme=Programme.TEMPORARY_EMERGENCY,
-        household=h,
-        on_date=DAY,
-        facts={"requested_amount": "1500", "reason": "房屋失火"},
-    )
-
-
-def receipt():
-    return SimpleUploadedFile("签收单.jpg", b"\xff\xd8\xff signed", content_type="image/jpeg")
-
-
-def approve(application, worker_a, reviewer_a, approver, on=DAY, method="order"):
+def approve(application, worker_a, reviewer_a, approver, on=TEMPORARY_DAY, method="order"):
     application.facts = {**application.facts, "payment_method": method}
     application.save(update_fields=["facts"])
     pass_step(user=worker_a, application=application, on_date=on)
@@ -93,20 +72,20 @@ def test_approved_with_the_bank_order_one_line_its_file_paid_return_posts_the_fu
         "pending",
     )
     bank_file = BankFile.objects.get(roll=order)
-    assert (bank_file.pay_date, bank_file.line_count, bank_file.total_fen) == (DAY, 1, 150000)
+    assert (bank_file.pay_date, bank_file.line_count, bank_file.total_fen) == (TEMPORARY_DAY, 1, 150000)
     text = bank_text(order)
     assert f"{order.pk:06d}0000001" in text and household.bank_account in text and "1500.00" in text
     assert "20250922" in text  # the pay date is the day the order was issued
     assert "开具一次性支付单" in payment.fund_note and payment.order["text"] == "已开具，待银行回盘"
-    assert spending(fund) == []  # nothing left the fund before the bank paid
+    assert fund_spending(fund) == []  # nothing left the fund before the bank paid
 
     result = import_return(order, a_return(order), filename="回盘.txt", user=clerk_a)
     assert (result.paid_count, result.failed_count) == (1, 0)
-    assert spending(fund) == [-150000]
+    assert fund_spending(fund) == [-150000]
     entry = FundEntry.objects.get(account=fund, kind="spending")
     assert entry.document_reference == order.number and entry.roll_id == order.pk
     import_return(order, a_return(order), filename="回盘.txt", user=clerk_a)  # the same file again
-    assert spending(fund) == [-150000]
+    assert fund_spending(fund) == [-150000]
     assert payment_summary(fire)["payments"][0].order["text"] == "银行已支付"
 
 
@@ -118,23 +97,23 @@ def test_the_months_roll_never_pays_a_grant_an_order_paid(worker_a, clerk_a, rev
     from ledger.services import grant_one_off
 
     grant_one_off(  # another grant of September, through the month's roll
-        programme=Programme.TEMPORARY_EMERGENCY, household=other, amount=Decimal("300"), decided_on=DAY
+        programme=Programme.TEMPORARY_EMERGENCY, household=other, amount=Decimal("300"), decided_on=TEMPORARY_DAY
     )
     september = rolls.generate_roll(
-        programme=Programme.TEMPORARY_EMERGENCY, month=date(2025, 9, 1), area_code=TOWNSHIP, user=clerk_a
+        programme=Programme.TEMPORARY_EMERGENCY, month=date(2025, 9, 1), area_code=TEMPORARY_TOWNSHIP, user=clerk_a
     )
     lines = list(RollLine.objects.filter(roll=september).values_list("head_name", "amount_fen"))
     assert lines == [("李水生", 30000)]  # the order's grant is not in the month's roll
     assert september.issue_count == 0
     rolls.approve_roll(september, user=approver)
     october = rolls.generate_roll(
-        programme=Programme.TEMPORARY_EMERGENCY, month=date(2025, 10, 1), area_code=TOWNSHIP, user=clerk_a
+        programme=Programme.TEMPORARY_EMERGENCY, month=date(2025, 10, 1), area_code=TEMPORARY_TOWNSHIP, user=clerk_a
     )
     assert not RollLine.objects.filter(roll=october).exists()  # nor as arrears in the next
 
 
 def test_paid_first_by_order_then_approval_pays_only_the_remainder(worker_a, clerk_a, reviewer_a, approver, fund, fire):
-    pay_first(user=worker_a, application=fire, on_date=DAY, amount=Decimal("800"), method="order")
+    pay_first(user=worker_a, application=fire, on_date=TEMPORARY_DAY, amount=Decimal("800"), method="order")
     advance = TemporaryAidPayment.objects.get(application=fire)
     assert advance.stage == "advance" and the_order(advance).payable_fen == 80000
     approve(fire, worker_a, reviewer_a, approver, on=date(2025, 9, 24))
@@ -155,7 +134,7 @@ def test_a_failed_order_is_shown_then_reissued_to_a_corrected_account(
     import_return(order, a_return(order, ok=False), filename="回盘.txt", user=clerk_a)
     summary = payment_summary(fire)
     assert summary["failed"] == [payment] and "账户已冻结" in summary["payments"][0].order["text"]
-    assert spending(fund) == []  # nothing was paid, nothing posted, nothing to refund
+    assert fund_spending(fund) == []  # nothing was paid, nothing posted, nothing to refund
     reissue_order(
         user=clerk_a,
         application=fire,
@@ -174,7 +153,7 @@ def test_a_failed_order_is_shown_then_reissued_to_a_corrected_account(
     assert "6217995500001234567" in bank_text(again)
     assert payment_summary(fire)["failed"] == [] and payment_summary(fire)["paid"] == Decimal("1500")
     import_return(again, a_return(again), filename="回盘2.txt", user=clerk_a)
-    assert spending(fund) == [-150000]
+    assert fund_spending(fund) == [-150000]
 
 
 def test_a_failed_order_switched_to_cash_is_paid_once(worker_a, clerk_a, reviewer_a, approver, fund, fire):
@@ -183,8 +162,8 @@ def test_a_failed_order_switched_to_cash_is_paid_once(worker_a, clerk_a, reviewe
     order = the_order(payment)
     with pytest.raises(DomainError):  # not failed (yet): nothing to switch
         switch_to_cash(
-            user=clerk_a, application=fire, payment_id=payment.pk, on_date=DAY, received_by="周火生",
-            receipt_scan=receipt(), reason="银行退回",
+            user=clerk_a, application=fire, payment_id=payment.pk, on_date=TEMPORARY_DAY, received_by="周火生",
+            receipt_scan=signed_receipt(), reason="银行退回",
         )  # fmt: skip
     import_return(order, a_return(order, ok=False, reason="户名不符"), filename="回盘.txt", user=clerk_a)
     switch_to_cash(
@@ -193,7 +172,7 @@ def test_a_failed_order_switched_to_cash_is_paid_once(worker_a, clerk_a, reviewe
         payment_id=payment.pk,
         on_date=date(2025, 9, 23),
         received_by="周火生",
-        receipt_scan=receipt(),
+        receipt_scan=signed_receipt(),
         reason="户名不符，当面发放现金",
     )
     summary = payment_summary(fire)
@@ -205,10 +184,10 @@ def test_a_failed_order_switched_to_cash_is_paid_once(worker_a, clerk_a, reviewe
         Decimal("1500"),
         0,
     )
-    assert spending(fund) == [-150000]  # the cash, once
+    assert fund_spending(fund) == [-150000]  # the cash, once
     with pytest.raises(DomainError):
         reissue_order(
-            user=clerk_a, application=fire, payment_id=payment.pk, on_date=DAY, payee_name="周火生",
+            user=clerk_a, application=fire, payment_id=payment.pk, on_date=TEMPORARY_DAY, payee_name="周火生",
             bank_name="x", bank_account="1", reason="再试",
         )  # fmt: skip
 
@@ -245,7 +224,7 @@ def test_a_rare_name_is_refused_for_the_order(worker_a, clerk_a, reviewer_a, app
 
 
 def test_the_fund_must_have_room_for_the_order(worker_a, reviewer_a, approver, fire):
-    account = open_fund(2025)
+    account = open_temporary_fund(2025)
     FundEntry.objects.filter(account=account).count()
     from payments import funds
 
@@ -261,16 +240,16 @@ def test_issue_refuses_a_grant_already_in_a_roll(worker_a, clerk_a, reviewer_a, 
     approve(fire, worker_a, reviewer_a, approver, method="roll")
     (payment,) = payment_summary(fire)["payments"]
     rolls.generate_roll(
-        programme=Programme.TEMPORARY_EMERGENCY, month=date(2025, 9, 1), area_code=TOWNSHIP, user=clerk_a
+        programme=Programme.TEMPORARY_EMERGENCY, month=date(2025, 9, 1), area_code=TEMPORARY_TOWNSHIP, user=clerk_a
     )
     with pytest.raises(DomainError) as error:
-        issue_order(enrolment=payment.enrolment, on_date=DAY, user=clerk_a)
+        issue_order(enrolment=payment.enrolment, on_date=TEMPORARY_DAY, user=clerk_a)
     assert "已列入发放名册" in error.value.message
 
 
 def test_an_order_before_approval_cannot_be_disbursed(worker_a, fire):
     with pytest.raises(DomainError):
-        disburse(user=worker_a, application=fire, on_date=DAY, amount=Decimal("100"), method="order")
+        disburse(user=worker_a, application=fire, on_date=TEMPORARY_DAY, amount=Decimal("100"), method="order")
 
 
 def test_the_pages_choose_the_order_download_its_file_and_list_it_among_the_rolls(
@@ -279,9 +258,9 @@ def test_the_pages_choose_the_order_download_its_file_and_list_it_among_the_roll
     from django.utils import timezone
 
     today = timezone.localdate()
-    fund = open_fund(today.year)
-    pass_step(user=worker_a, application=fire, on_date=DAY)
-    pass_step(user=reviewer_a, application=fire, on_date=DAY)
+    fund = open_temporary_fund(today.year)
+    pass_step(user=worker_a, application=fire, on_date=TEMPORARY_DAY)
+    pass_step(user=reviewer_a, application=fire, on_date=TEMPORARY_DAY)
     client.force_login(approver)
     page = client.get(f"/assistance/{fire.pk}/").content.decode()
     assert "银行即时支付（一次性支付单）" in page
@@ -314,12 +293,12 @@ def test_the_pages_choose_the_order_download_its_file_and_list_it_among_the_roll
             "action": "order_cash",
             "payment": payment.pk,
             "received_by": "周火生",
-            "receipt_scan": receipt(),
+            "receipt_scan": signed_receipt(),
             "reason": "销户",
         },
         follow=True,
     ).content.decode()
     assert "支付单已作废，已登记现金发放" in page and "待发放 0" in page
-    assert spending(fund) == [-150000]
+    assert fund_spending(fund) == [-150000]
     page = client.post(f"/assistance/{fire.pk}/act/", {"action": "order_cash", "payment": "x"}, follow=True)
     assert page.status_code == 200

@@ -153,3 +153,34 @@ def test_a_transfer_unanswered_past_its_deadline_is_supervised(
     assert not Supervision.objects.filter(closed_on__isnull=True).exists()
     rows = {r["responsible_unit"]: r for r in board(date(2025, 10, 13))}
     assert disabled_federation.pk not in rows or rows[disabled_federation.pk]["supervisions"] == 0
+
+
+def test_the_daily_run_costs_the_same_however_many_escalated_supervisions_stay_open(
+    worker_a, township_a, county_bureau
+):
+    """A 督办 raised to the next level stays open beneath it; the daily run leaves it out in its query
+    instead of asking about each one: one escalated case or three, the same statements — and the
+    same escalations as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.tests.factories import HouseholdFactory
+
+    def escalated_cases(count: int) -> None:
+        for _ in range(count):
+            home = HouseholdFactory()
+            give_documents(home, DOCS)
+            accept_application(user=worker_a, item=item("disability_living"), household=home, on_date=DAY)
+        assert recompute_deadlines(date(2025, 10, 9))["raised"] == count
+        assert recompute_deadlines(date(2025, 10, 13))["escalated"] == count
+
+    def statements_of_a_quiet_day() -> int:
+        with CaptureQueriesContext(connection) as run:
+            assert recompute_deadlines(date(2025, 10, 14))["escalated"] == 0  # level 2 not due yet
+        return len(run.captured_queries)
+
+    escalated_cases(1)
+    one = statements_of_a_quiet_day()
+    escalated_cases(2)
+    assert Supervision.objects.filter(level=1, closed_on__isnull=True).count() == 3
+    assert statements_of_a_quiet_day() == one

@@ -221,3 +221,34 @@ def test_a_file_is_closed_by_hand_with_a_reason_or_at_18_by_the_daily_job(client
     assert services.close_grown_up(today) == {"closed": 1}
     older.refresh_from_db()
     assert older.close_reason == "年满18周岁"
+
+
+def test_the_adult_age_is_policy_data_a_file_closes_and_none_is_made_at_it(director):
+    """The age a child's file ends at is child.adult_age (18 nationally), read for the child's area on
+    the day: where it is recorded as 17 from a date, a 17-year-old's file closes that day with the
+    age said, and no file is made for a 17-year-old after it."""
+    from policy.models import PolicyParameter
+    from policy.programmes import ParameterKey
+    from registry.tests.factories import HouseholdFactory
+
+    today = timezone.localdate()
+    born = date(today.year - 17, 1, 1) - timedelta(days=1)  # 17 today
+    teen = HouseholdFactory(head__name="赵十七", head__birth_date=born)
+    with within(scope_for_user(director)):
+        child = services.record_child(
+            person=teen.head,
+            category="left_behind",
+            director=director,
+            on_date=today - timedelta(days=2),
+            user=director,
+        )
+    assert services.close_grown_up(today) == {"closed": 0}  # 17 is a child under the national 18
+    PolicyParameter.objects.create(
+        area_code="430522000000", key=ParameterKey.CHILD_ADULT_AGE, value=17, effective_from=today
+    )
+    assert services.close_grown_up(today - timedelta(days=1)) == {"closed": 0}  # not yet in force
+    assert services.close_grown_up(today) == {"closed": 1}
+    child.refresh_from_db()
+    assert (child.closed_on, child.close_reason) == (today, "年满17周岁")
+    with within(scope_for_user(director)), pytest.raises(DomainError, match="已满17周岁"):
+        services.record_child(person=teen.head, category="left_behind", director=director, on_date=today, user=director)

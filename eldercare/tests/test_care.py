@@ -189,3 +189,61 @@ def test_the_allowance_moves_to_the_next_band_the_month_after_the_90th_birthday(
     assert Enrolment.objects.get(household=younger).monthly_amount == Decimal("50")  # turns 90 in December
     assert adjust_allowance_bands(date(2026, 11, 25))["adjusted"] == 0  # idempotent
     assert enrolment.events.filter(kind="adjusted").count() == 1
+
+
+def _beds_by_the_orm(prefix: str, on_date: date) -> dict[str, tuple[int, int, int]]:
+    """What beds_per_thousand's three grouped scans answer, read through the ORM: per township, the
+    beds of institutions in operation, the open stays, the living residents of the elderly age."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import Substr
+
+    from core.months import add_months
+    from eldercare.models import Beds, Residence
+    from registry.models import Person
+
+    def by_township(queryset, total):
+        rows = queryset.annotate(t=Substr("area_code", 1, 9)).values("t").order_by().annotate(n=total)
+        return {row["t"]: int(row["n"] or 0) for row in rows}
+
+    beds = by_township(
+        Beds.objects.filter(area_code__startswith=prefix, institution__organisation__status="active"), Sum("count")
+    )
+    occupied = by_township(
+        Residence.objects.filter(area_code__startswith=prefix, discharged_on__isnull=True), Count("id")
+    )
+    born_by = add_months(on_date, -12 * services.ELDERLY_AGE)
+    elderly = by_township(
+        Person.objects.filter(area_code__startswith=prefix, life_status="alive", birth_date__lte=born_by), Count("id")
+    )
+    return {
+        code: (beds.get(code, 0), occupied.get(code, 0), elderly.get(code, 0))
+        for code in sorted({*beds, *occupied, *elderly})
+    }
+
+
+def test_beds_per_thousand_answers_as_the_orm_would(worker_a, clerk_a):
+    """The SQL twin of beds_per_thousand: two townships, a closed institution, a discharged and an
+    open stay, the dead and the young — the same figures per township as the ORM reads them."""
+    from registry.models import Organisation
+
+    institution(beds={"self_care": 3, "partly_disabled": 2, "fully_disabled": 1})
+    other = institution(area_code="430522101000", beds={"self_care": 4, "partly_disabled": 0, "fully_disabled": 0})
+    closed = institution(area_code="430522101000", beds={"self_care": 9, "partly_disabled": 0, "fully_disabled": 0})
+    Organisation.objects.filter(pk=closed.organisation_id).update(status=Organisation.Status.DEREGISTERED)
+    for area, born, alive in (
+        (VILLAGE_A, date(1950, 1, 1), True),
+        (VILLAGE_A, date(1945, 1, 1), False),
+        (VILLAGE_A, date(1990, 1, 1), True),
+        ("430522101201", date(1930, 6, 1), True),
+        ("430522101201", date(1966, 11, 21), True),
+    ):
+        dead = {} if alive else {"life_status": "deceased", "death_date": date(2026, 1, 2)}
+        PersonFactory(area_code=area, birth_date=born, **dead)
+    stay = services.admit(institution=other, person=elder("吴一"), care_level="self_care", on_date=TODAY, user=clerk_a)
+    services.admit(institution=other, person=elder("吴二"), care_level="self_care", on_date=TODAY, user=clerk_a)
+    services.discharge(stay, on_date=TODAY, reason="回家居住", user=clerk_a)
+    rows, total = services.beds_per_thousand("430522", TODAY)
+    expected = _beds_by_the_orm("430522", TODAY)
+    assert {r.code: (r.beds, r.occupied, r.elderly) for r in rows} == expected
+    assert (total.beds, total.occupied, total.elderly) == tuple(map(sum, zip(*expected.values(), strict=True)))
+    assert expected["430522101"][:2] == (4, 1)  # the closed institution's beds do not count

@@ -100,3 +100,16 @@ def test_the_carer_checks_in_on_the_phone_and_the_clerk_settles_it(client, clerk
     client.post(reverse("eldercare:settlement_approve", args=[settlement.pk]))
     assert Settlement.objects.get().status == "approved"
     assert client.get(reverse("eldercare:settlements"), {"export": "xlsx"}).status_code == 200
+
+
+def test_staff_without_an_area_see_no_area_s_elderly_or_beds(client, township_a):
+    """Fail-closed: an account with the clerk's role but no unit counts nobody's elderly — not the
+    whole installation's — on the beds-per-1,000 page."""
+    from datetime import date
+
+    HouseholdFactory(area_code=VILLAGE_A, head__birth_date=date(1950, 1, 1))
+    nobody = StaffFactory(username="no_unit", unit=None, roles=["clerk"])
+    client.force_login(nobody)
+    response = client.get(reverse("eldercare:index"))
+    assert response.status_code == 200
+    assert (response.context["total"].elderly, response.context["rows"]) == (0, [])

@@ -151,3 +151,25 @@ def test_an_event_opens_an_application_with_the_household_filled_in(grid_worker,
     assert case.household == household
     event.refresh_from_db()
     assert event.outcome_ref == case.receipt_no
+
+
+def test_supervising_reads_every_overdue_event_in_one_query_whatever_their_number(grid_worker, clerk_a):
+    """超期督办 reads each event's last step with the events (no query per overdue event): a run that
+    raises nothing costs the same with one overdue event as with four, and still raises what is due."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    events = [report(grid_worker).event for _ in range(4)]
+    with within(scope_for_user(clerk_a)):
+        for event in events:
+            services.hand_off(event, user=clerk_a, level=Level.TOWNSHIP)
+    first, *others = events
+    late = first.due_at + timedelta(minutes=1)
+    GridEvent.objects.filter(pk__in=[e.pk for e in others]).update(due_at=late + timedelta(days=30))
+    assert services.supervise_overdue(now=late) == {"超期督办": 1}
+    with CaptureQueriesContext(connection) as one:
+        assert services.supervise_overdue(now=late + timedelta(minutes=1)) == {"超期督办": 0}
+    GridEvent.objects.filter(pk__in=[e.pk for e in others]).update(due_at=first.due_at, supervised_level=1)
+    with CaptureQueriesContext(connection) as four:
+        assert services.supervise_overdue(now=late + timedelta(minutes=1)) == {"超期督办": 0}
+    assert len(four.captured_queries) == len(one.captured_queries)

@@ -179,3 +179,19 @@ def test_each_finder_answers_alike_read_from_the_candidates_or_from_the_resident
     with finders.candidates(run):
         shared = {finder.programme: rows(finder) for finder in finders.registered()}
     assert shared == direct
+
+
+def test_a_county_that_sets_the_care_screening_age_lists_its_elderly_from_that_age():
+    """护理补贴's 高龄 without a certificate is the county's `elderly.care_screening_age`, not 80 written in:
+    at 85, the 82-year-old 特困 person is no longer listed, the 85-year-old is, and the reason says 85."""
+    from policy.models import PolicyParameter
+    from policy.programmes import ParameterKey
+
+    population()
+    PolicyParameter.objects.create(
+        area_code="430522000000", key=ParameterKey.ELDERLY_CARE_SCREENING_AGE, value=85, effective_from=date(2026, 1, 1)
+    )
+    find_eligible(TODAY)
+    care = {f.person.name: f.reason for f in Finding.objects.filter(programme="elderly_care").select_related("person")}
+    assert set(care) == {"低保八五", "特困残疾"}
+    assert "，年满85周岁，可申请失能等级评估" in care["低保八五"]

@@ -101,3 +101,21 @@ def test_an_adult_or_a_child_already_paid_is_not_listed_and_a_newer_guardian_row
     Guardian.objects.create(child=record, name="父亲4", relation="father", situation="normal", area_code=VILLAGE_A)
     find_eligible(TODAY)
     assert not Finding.objects.filter(person__in=[grown, paid, changed]).exists()
+
+
+def test_the_childrens_finders_read_the_county_s_adult_age(worker_a):
+    """孤儿 ends at child.adult_age (18 nationally), read per county: with the county's 11 recorded
+    (a test value), an 11-year-old whose parents are both dead is no longer listed; a 10-year-old is."""
+    from policy.models import PolicyParameter
+    from policy.programmes import ParameterKey
+
+    eleven = _family("registry:dead", "registry:dead", n=1)  # born 2015-06-01: 11 on TODAY
+    ten = _family("registry:dead", "registry:dead", n=2)
+    ten.birth_date = date(2016, 6, 1)
+    ten.save()
+    PolicyParameter.objects.create(
+        area_code="430522000000", key=ParameterKey.CHILD_ADULT_AGE, value=11, effective_from=date(2026, 1, 1)
+    )
+    find_eligible(TODAY)
+    assert set(Finding.objects.filter(programme="orphan").values_list("person_id", flat=True)) == {ten.pk}
+    assert eleven.pk not in set(Finding.objects.values_list("person_id", flat=True))

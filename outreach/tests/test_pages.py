@@ -61,3 +61,16 @@ def test_the_list_exports_and_filters_and_refuses_who_may_not_use_it(client, wor
     assert Finding.objects.get(pk=turning_80.pk).status == "open"
     client.force_login(auditor)
     assert client.get(reverse("outreach:findings")).status_code == 403
+
+
+def test_an_approver_without_an_area_finds_nobody_anywhere(client, approver, worker_a):
+    """Fail-closed: an account with the approver's role but no unit has no jurisdiction, so 立即运行
+    reads and writes nothing — not every county's residents."""
+    from accounts.tests.factories import StaffFactory
+
+    next_month = add_months(month_start(timezone.localdate()), 1)
+    HouseholdFactory(area_code=VILLAGE_A, head__birth_date=date(next_month.year - 80, next_month.month, 10))
+    nobody = StaffFactory(username="no_unit", unit=None, roles=["approver"])
+    client.force_login(nobody)
+    client.post(reverse("outreach:run"))
+    assert not Finding.objects.exists()

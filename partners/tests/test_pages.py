@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from partners.models import PartnerClient, WebhookDelivery, WebhookSubscription
-from partners.tests.factories import bearer, issue, subscribe
+from partners.tests.factories import TOWNSHIP_A, bearer, issue, subscribe
 
 pytestmark = pytest.mark.django_db
 
@@ -94,9 +94,27 @@ def test_other_roles_and_other_areas_see_nothing(client, clerk_a, township_a, to
     assert issued.client.name not in client.get(reverse("partners:clients")).text
 
 
+def _workbook_rows(response) -> list[tuple]:
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+
+
 def test_the_lists_export_to_excel(client, admin_user, township_a):
-    issue(scopes=["registry:read"])
+    """The clients' workbook lists the issued client as the page does, its scope in Chinese (no raw
+    scope code), valid; the batches' workbook has its columns and no batch yet."""
+    issued = issue(scopes=["registry:read"])
     client.force_login(admin_user)
-    for name in ("partners:clients", "partners:batches"):
-        response = client.get(reverse(name) + "?export=xlsx")
-        assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    clients = _workbook_rows(client.get(reverse("partners:clients") + "?export=xlsx"))
+    assert clients[0][:5] == ("系统名称", "所属部门", "客户端编号", "区划代码", "授权范围")
+    (row,) = clients[1:]
+    assert row[:4] == ("人社局养老保险系统", "县人力资源和社会保障局", issued.client.client_id, TOWNSHIP_A)
+    assert row[4] and "registry" not in row[4] and row[-1] == "有效"
+    batches = _workbook_rows(client.get(reverse("partners:batches") + "?export=xlsx"))
+    assert batches == [
+        ("接收/生成时间", "方向", "客户端", "批次编号", "数据类别", "记录条数", "SHA-256", "状态", "处理结果")
+    ]

@@ -41,12 +41,35 @@ def test_the_village_sees_the_county_event_but_not_the_stock(flood, worker_a):
     assert client.post("/relief/", {"name": "假事件"}).status_code == 403
 
 
+def _sheet_rows(response) -> list[tuple]:
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200 and response["Content-Type"] == XLSX
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+
+
 def test_the_county_summary_and_the_lists_export_to_xlsx(flood, approver, store):
+    """Each workbook holds what its page shows: the event's summary with its total line, the stock
+    ledger's movements (store, material, quantity, balance, document), the assessments' columns."""
+    stock.receive(store=store, material=Material.QUILT, quantity=40, document_reference="调拨单7", user=approver)
     client = client_for(approver)
-    for url in (f"/relief/events/{flood.pk}/?export=xlsx", "/relief/stock/?export=xlsx",
-                f"/relief/events/{flood.pk}/assessments/?export=xlsx"):  # fmt: skip
-        response = client.get(url)
-        assert response.status_code == 200 and response["Content-Type"] == XLSX, url
+    summary = _sheet_rows(client.get(f"/relief/events/{flood.pk}/?export=xlsx"))
+    assert summary[0][:2] == ("乡镇", "村（社区）") and summary[-1][0] == "合计（已核查上报）"
+    ledger = _sheet_rows(client.get("/relief/stock/?export=xlsx"))
+    assert ledger[0][1:6] == ("仓库", "物资", "类型", "数量", "结存")
+    (movement,) = ledger[1:]
+    assert (movement[1], movement[2], movement[4], movement[5], movement[7]) == (
+        "县救灾物资储备库",
+        "棉被",
+        40,
+        40,
+        "调拨单7",
+    )
+    assessments = _sheet_rows(client.get(f"/relief/events/{flood.pk}/assessments/?export=xlsx"))
+    assert assessments[0][:5] == ("家庭", "救助类别", "人数", "天数", "金额（元）") and len(assessments) == 1
 
 
 def test_an_issue_with_a_forged_signature_is_refused_in_chinese(clerk_a, approver):

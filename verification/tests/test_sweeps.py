@@ -237,3 +237,43 @@ def test_a_sweep_above_county_level_sweeps_each_county_under_it_on_its_own():
         ("430523000000", {"death": 0}),
     ]
     assert Sweep.objects.count() == 5
+
+
+def test_a_county_that_lowers_the_tekun_age_has_its_younger_lonely_elderly_found(worker_a, clerk_a):
+    """独居无收入老人未纳入特困 reads the county's 特困 age (tekun.elderly_age), never 60 written in."""
+    from policy.models import PolicyParameter
+    from policy.programmes import ParameterKey
+
+    younger = family({"name": "沈姨", "birth_date": date(1968, 3, 1)})  # 57 on the sweep's day
+    sweep_and_open(on_date=DAY)
+    assert not Finding.objects.filter(kind=K.MISSED_TEKUN).exists()
+
+    PolicyParameter.objects.create(
+        area_code="430522000000", key=ParameterKey.TEKUN_ELDERLY_AGE, value=55, effective_from=date(2025, 7, 1)
+    )
+    sweep_and_open(on_date=DAY)
+    finding = Finding.objects.get(kind=K.MISSED_TEKUN)
+    assert finding.person == younger.head
+    assert finding.detail.startswith("55周岁以上独居")
+
+
+def test_the_care_grades_the_county_pays_are_the_grades_the_sweep_misses(worker_a, clerk_a):
+    """重度残疾人护理补贴's grades are the county's (disability.care_amounts), not 1 and 2 written in:
+    a county that adds grade 3 has its grade-3 residents without the subsidy found, and says so."""
+    from policy.models import PolicyParameter
+    from policy.programmes import ParameterKey
+
+    third = family({"name": "卫三级", "disability_type": "5", "disability_grade": 3})
+    sweep_and_open(on_date=DAY)
+    assert not Finding.objects.filter(kind=K.MISSED_CARE).exists()
+
+    PolicyParameter.objects.create(
+        area_code="430522000000",
+        key=ParameterKey.DISABILITY_CARE_AMOUNTS,
+        value={"1": "100", "2": "80", "3": "60"},
+        effective_from=date(2025, 7, 1),
+    )
+    sweep_and_open(on_date=DAY)
+    finding = Finding.objects.get(kind=K.MISSED_CARE)
+    assert finding.person == third.head
+    assert finding.detail == "1、2、3级残疾人应享受重度残疾人护理补贴"
