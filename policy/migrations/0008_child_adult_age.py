@@ -23,7 +23,7 @@ def load_adult_age(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("policy", "0007_review_care_screening_age"),
+        ("policy", "0007_care_screening_age"),
     ]
 
     operations = [
