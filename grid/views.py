@@ -520,10 +520,11 @@ def hotline_inbound(request):
         data = json.loads(request.body)
     except ValueError:
         return JsonResponse({"ok": False, "code": "bad_input", "message": "工单不是合法的JSON"}, status=400)
-    from areas.jurisdiction import system_scope
+    from areas.jurisdiction import scope_for_area, within
 
     try:
-        with system_scope():
+        area_code = hotline.validate_order(data)["area_code"]
+        with within(scope_for_area(area_code)):  # the order is stored in its own area, nowhere else
             received = hotline.receive_order(data)
     except DomainError as exc:
         status = 422 if exc.code == services.GridCode.UNKNOWN_AREA else 400
