@@ -117,7 +117,7 @@ def fill_cells(sheet_rows: list[Row], links: bool) -> None:
     }
     for row in sheet_rows:
         row.cells_html = mark_safe("".join(_cell(row.pk, figure, drill) for figure in row.figures))  # noqa: S308 - escaped in _cell
-        if links:
+        if links and (row.person_id or row.unit_id):
             row.history_url = history["person"](row.person_id) if row.person_id else history["unit"](row.unit_id)
 
 
