@@ -458,8 +458,7 @@ _FLOOR_FIGURES = {
         AND NOT (outcome_on IS NULL AND due_on >= %(today)s) GROUP BY 1""",
     "roll_error_rate": """SELECT substr(area_code, 1, 9), COUNT(*) FILTER (WHERE failure_reason <> ''), COUNT(*)
         FROM payments_rollline WHERE area_code LIKE %(scope)s AND in_bank_file
-        AND roll_id IN (SELECT id FROM payments_paymentroll WHERE month BETWEEN %(first)s AND %(last)s)
-        GROUP BY 1""",
+        AND roll_id = ANY(%(rolls)s) GROUP BY 1""",
 }
 
 
@@ -469,6 +468,10 @@ def _floor_figures(cursor, month, county: str) -> dict[str, list[tuple]]:
     from core.months import month_end
 
     params = {"scope": f"{county}%", "first": month, "last": month_end(month), "today": timezone.localdate()}
+    # the month's rolls first, then their lines through the (roll, seq) index, as the computation
+    # reads them (a join on the month would scan every line of every month)
+    cursor.execute("SELECT id FROM payments_paymentroll WHERE month BETWEEN %(first)s AND %(last)s", params)
+    params["rolls"] = [pk for (pk,) in cursor.fetchall()]
     answers = {}
     for code, sql in _FLOOR_FIGURES.items():
         cursor.execute(sql, params)
