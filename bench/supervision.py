@@ -11,6 +11,7 @@ type, every indicator: one GROUP BY each) and prints
     BENCH supervision_month_<db> <s> s target <10 ok|MISS
     BENCH supervision_ranking_page_p95_<db> <ms> ms target <300 ok|MISS   (the auditor's ranking sheet)
     BENCH supervision_drill_p95_<db> <ms> ms target <300 ok|MISS          (the records behind a figure)
+    BENCH supervision_ranking_600_p95_<db> <ms> ms target <300 ok|MISS    (a sheet of 600 subjects, page 1)
 
 through the test client (the full middleware stack, with the auditor's scope). On PostgreSQL also
 `supervision_month_pg_ratio_to_floor`: the computation over the floor of its work (best of three
@@ -377,6 +378,14 @@ def run_one(db: str, cases: int, months: int, keep: bool, roll_months: int = 36,
     drill_ms = common.sample_ms(lambda: get(f"/supervision/results/{result.pk}/drill/{line.indicator_id}/"), repeat=20)
     common.bench_line(f"supervision_ranking_page_p95_{db}", common.p95(page_ms), "ms", TARGET_PAGE_MS)
     common.bench_line(f"supervision_drill_p95_{db}", common.p95(drill_ms), "ms", TARGET_PAGE_MS)
+    # a sheet of hundreds of subjects (a county's 民生员): the screen's first page and the whole print
+    with within(scope_for_user(auditor)):
+        many = _many_subjects(auditor.area_code, last_month, MANY_SUBJECTS)
+    many_url = f"/supervision/evaluations/{many.pk}/?type=township_office"
+    many_ms = common.sample_ms(lambda: get(many_url), repeat=20)
+    print_ms = common.sample_ms(lambda: get(f"{many_url}&print=1"), repeat=10)
+    common.bench_line(f"supervision_ranking_{MANY_SUBJECTS}_p95_{db}", common.p95(many_ms), "ms", TARGET_PAGE_MS)
+    print(f"  the printed sheet of all {MANY_SUBJECTS} subjects: p95 {common.p95(print_ms):.0f} ms", flush=True)
     with within(scope_for_user(auditor)):
         roll_line = (
             SubjectResult.objects.get(pk=result.pk).lines.filter(indicator__computation="roll_error_rate").first()
@@ -415,6 +424,52 @@ def run_one(db: str, cases: int, months: int, keep: bool, roll_months: int = 36,
         [common.p95(roll_ms)] if roll_ms else []
     )
     return {"seconds": seconds, "floor": floor, "page": max(pages), "drill": common.p95(drill_ms)}
+
+
+MANY_SUBJECTS = 600
+
+
+def _many_subjects(county: str, last_month, n: int):
+    """The month before the measured one as a ranking of n township offices' results, thirteen
+    figures each (set-based): the sheet's size when a county ranks its hundreds of 民生员."""
+    from core.months import add_months
+    from supervision import evaluation
+    from supervision.models import Indicator, ScoreLine, SubjectResult, SubjectType
+
+    month = evaluation.evaluation_for(county, add_months(last_month, -1))
+    unit_id = SubjectResult.objects.filter(subject_type=SubjectType.TOWNSHIP_OFFICE).values_list("unit_id", flat=True)[
+        0
+    ]
+    _insert_select(
+        SubjectResult,
+        {
+            "area_code": f"'{county[:6]}100000'",
+            "evaluation_id": str(int(month.pk)),
+            "subject_type": f"'{SubjectType.TOWNSHIP_OFFICE}'",
+            "unit_id": str(int(unit_id)),
+            "name": "'测试单位' || g.n",
+            "total": "100 - g.n * 0.1",
+            "rank": "g.n",
+            "comment": "''",
+        },
+        _series(),
+        [n],
+    )
+    _insert_select(
+        ScoreLine,
+        {
+            "result_id": "r.id",
+            "indicator_id": "i.id",
+            "numerator": "12",
+            "denominator": "15",
+            "value": "80",
+            "score": "i.weight * 0.8",
+        },
+        f"{SubjectResult._meta.db_table} r, {Indicator._meta.db_table} i WHERE r.evaluation_id = %s "
+        f"AND i.subject_type = '{SubjectType.TOWNSHIP_OFFICE}' AND i.is_active",
+        [month.pk],
+    )
+    return month
 
 
 # --- the floor of a month's computation ---------------------------------------------------------
