@@ -18,6 +18,7 @@ from areas.codes import county_of
 from core.errors import DomainError
 from core.excel import xlsx_response
 from supervision import evaluation as service
+from supervision import sheet
 from supervision.aggregates import AGGREGATED, WINDOW_DAYS
 from supervision.aggregates import last_refresh as last_step_refresh
 from supervision.indicators import COMPUTATIONS
@@ -63,43 +64,30 @@ def evaluation_list(request):
     )
 
 
-def _sheet(evaluation: Evaluation, subject_type: str):
-    """Indicators (columns) and results with their lines in indicator order (rows) of one subject type."""
-    results = list(
-        evaluation.results.filter(subject_type=subject_type).order_by("rank", "name").prefetch_related("lines")
-    )
-    indicator_ids = []
-    for result in results:
-        for line in result.lines.all():
-            if line.indicator_id not in indicator_ids:
-                indicator_ids.append(line.indicator_id)
-    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=indicator_ids)}
-    columns = [indicators[pk] for pk in indicator_ids]
-    for result in results:
-        by_indicator = {line.indicator_id: line for line in result.lines.all()}
-        result.cells = [by_indicator.get(pk) for pk in indicator_ids]
-    return columns, results
+def _page_number(request, pages: int = 100_000) -> int:
+    """?page=N, from 1 to the last page (a page number of thirty digits is the last page, not an error)."""
+    number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    return min(max(1, number), max(1, pages))
 
 
-def _line_text(line: ScoreLine | None) -> str:
-    if line is None:
-        return "—"
-    if line.numerator is None:
-        return "未录入"
-    if line.denominator:
-        return f"{line.numerator}/{line.denominator}（{line.value}%）"
-    if line.denominator == 0:
-        return "本月无"
-    return str(line.numerator)
+def _screen_page(request, evaluation: Evaluation, subject_type: str, columns) -> tuple[list, dict | None]:
+    """The rows the screen shows: every subject, or a page of `SCREEN_PAGE` when there are more."""
+    count = sheet.count(evaluation, subject_type)
+    if count <= sheet.SCREEN_PAGE:
+        return sheet.rows(evaluation, subject_type, columns), None
+    pages = -(-count // sheet.SCREEN_PAGE)
+    number = _page_number(request, pages)
+    start = (number - 1) * sheet.SCREEN_PAGE
+    rows = sheet.rows(evaluation, subject_type, columns, start, start + sheet.SCREEN_PAGE)
+    paging = {"number": number, "pages": pages, "count": count, "size": sheet.SCREEN_PAGE}
+    return rows, paging
 
 
 @login_required
 def evaluation_detail(request, pk: int):
     _evaluator(request)
     evaluation = get_object_or_404(Evaluation, pk=pk)
-    types = [
-        (code, label) for code, label in SubjectType.choices if evaluation.results.filter(subject_type=code).exists()
-    ]
+    types = sheet.subject_types(evaluation)
     subject_type = request.GET.get("type") or (types[0][0] if types else SubjectType.TOWNSHIP_OFFICE)
     if request.method == "POST":
         action = request.POST.get("action")
@@ -116,25 +104,21 @@ def evaluation_detail(request, pk: int):
                 messages.success(request, f"已保存对{result.name}的讲评")
         except DomainError as error:
             messages.error(request, error.message)
-        return redirect(f"{request.path}?type={subject_type}")
-    columns, results = _sheet(evaluation, subject_type)
-    for result in results:
-        result.texts = [(_line_text(cell), cell) for cell in result.cells]
+        page = request.POST.get("page", "")
+        return redirect(f"{request.path}?type={subject_type}" + (f"&page={page}" if page.isdigit() else ""))
+    columns = sheet.columns(evaluation, subject_type)
     label = str(dict(SubjectType.choices).get(subject_type, ""))
     if request.GET.get("export") == "xlsx":
         headers = ["名次", "考核对象", "总分", *[f"{c.name}（{c.weight}分）" for c in columns], "讲评"]
-        rows = (
-            [
-                r.rank,
-                r.name,
-                r.total,
-                *[f"{cell.score if cell else ''} {_line_text(cell)}" for cell in r.cells],
-                r.comment,
-            ]
-            for r in results
-        )
+        rows = sheet.xlsx_rows(sheet.rows(evaluation, subject_type, columns))
         return xlsx_response(f"{evaluation}{label}排名", headers, rows, label[:30])
-    template = "supervision/evaluation_print.html" if request.GET.get("print") else "supervision/evaluation_detail.html"
+    printing = bool(request.GET.get("print"))
+    if printing:  # the printed sheet: every subject
+        rows, paging = sheet.rows(evaluation, subject_type, columns), None
+    else:
+        rows, paging = _screen_page(request, evaluation, subject_type, columns)
+    sheet.fill_cells(rows, links=not printing)
+    template = "supervision/evaluation_print.html" if printing else "supervision/evaluation_detail.html"
     return render(
         request,
         template,
@@ -144,7 +128,8 @@ def evaluation_detail(request, pk: int):
             "subject_type": subject_type,
             "type_label": label,
             "columns": columns,
-            "results": results,
+            "results": rows,
+            "paging": paging,
             "aggregated_labels": [COMPUTATIONS[code].label for code in AGGREGATED],
             "window_days": WINDOW_DAYS,
             "step_refresh": last_step_refresh(),
@@ -177,12 +162,14 @@ def drill(request, pk: int, indicator_id: int):
             ordered = [records.filter(costs).order_by("pk"), records.exclude(costs).order_by("pk")]
         else:
             ordered = [records.order_by("pk")]
-        lines = ([row["label"], row["detail"]] for part in ordered for row in map(_drill_row, part.iterator(2000)))
+        urls = sheet.Urls()
+        records_rows = (_drill_row(record, urls) for part in ordered for record in part.iterator(2000))
+        lines = ([row["label"], row["detail"]] for row in records_rows)
         return xlsx_response(f"{result.name}{indicator.name}明细", ["记录", "情况"], lines, "得分明细")
-    number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
-    number = min(max(1, number), 100_000)  # a page number of thirty digits is the last page, not an error
+    number = _page_number(request)
     window, costly_count = _drill_window(records, computation, indicator, number)
-    rows = [_drill_row(record) for record in window[:DRILL_PAGE]]
+    urls = sheet.Urls()
+    rows = [_drill_row(record, urls) for record in window[:DRILL_PAGE]]
     page = {"number": number, "has_previous": number > 1, "has_next": len(window) > DRILL_PAGE}
     return render(
         request,
@@ -238,67 +225,66 @@ def _label(record, field: str) -> str:
 _LABELS: dict[tuple, str] = {}
 
 
-def _drill_row(record) -> dict:
-    """One record behind a figure: what it is, its dates, and where to open it."""
-    from django.urls import reverse
-
+def _drill_row(record, url: sheet.Urls) -> dict:
+    """One record behind a figure: what it is, its dates, and where to open it (`url` formed
+    once per page and URL name)."""
     model = record._meta.model_name
     if model == "casestep":
         case = record.case
         return {
             "label": f"{case.receipt_no}「{record.name}」",
             "detail": f"期限 {record.due_on or '—'}，完成 {record.finished_on or '未完成'}，{_label(record, 'state')}",
-            "url": reverse("cases:detail", args=[record.case_id]),
+            "url": url("cases:detail", record.case_id),
         }
     if model == "supervision":
         return {
             "label": f"{record.case.receipt_no} {_label(record, 'kind')}（{record.level}级）",
             "detail": f"{record.issued_on} {record.reason}",
-            "url": reverse("cases:detail", args=[record.case_id]),
+            "url": url("cases:detail", record.case_id),
         }
     if model == "transfer":
         return {
             "label": f"{record.case.receipt_no} {_label(record, 'kind')}",
             "detail": f"期限 {record.due_on}，答复 {record.replied_on or '未答复'}",
-            "url": reverse("cases:detail", args=[record.case_id]),
+            "url": url("cases:detail", record.case_id),
         }
     if model == "caseevent":
         return {
             "label": f"{record.case.receipt_no} {_label(record, 'kind')}",
             "detail": f"{record.on_date} {record.text[:60]}",
-            "url": reverse("cases:detail", args=[record.case_id]),
+            "url": url("cases:detail", record.case_id),
         }
     if model == "finding":
         return {
             "label": f"{_label(record, 'kind')}",
             "detail": f"{record.found_on} {record.description[:60]}",
-            "url": reverse("supervision:rectification_detail", args=[record.rectification.pk]),
+            "url": url("supervision:rectification_detail", record.rectification.pk),
         }
     if model == "rectification":
         return {
             "label": f"整改：{record.finding.description[:40]}",
             "detail": f"期限 {record.due_on}，报送 {record.submitted_on or '未报送'}，{_label(record, 'state')}",
-            "url": reverse("supervision:rectification_detail", args=[record.pk]),
+            "url": url("supervision:rectification_detail", record.pk),
         }
     if model == "objection":
         application = record.notice.application
         return {
             "label": f"公示异议（{_label(record, 'outcome')}）",
             "detail": f"{record.lodged_on}提出，{record.resolved_on}答复：{record.resolution_note[:60]}",
-            "url": reverse("assistance:detail", args=[application.pk]),
+            "url": url("assistance:detail", application.pk),
         }
     if model == "reviewcase":
         return {
             "label": f"{record.case.receipt_no} 复核（{record.reason[:30]}）",
             "detail": f"期限 {record.due_on}，结果 {record.outcome_on or '未出结果'} {_label(record, 'outcome')}",
-            "url": reverse("cases:detail", args=[record.case_id]),
+            "url": url("cases:detail", record.case_id),
         }
     if model == "rollline":
         failed = f"，退回原因：{record.failure_reason}" if record.failure_reason else ""
         return {
             "label": f"名册{record.roll.number}第{record.seq}行",
             "detail": f"{record.pay_month:%Y年%m月} {_label(record, 'status')}{failed}",
-            "url": reverse("payments:roll_detail", args=[record.roll_id]),
+            "url": url("payments:roll_detail", record.roll_id),
         }
     return {"label": str(record), "detail": "", "url": ""}
 
