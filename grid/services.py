@@ -22,6 +22,7 @@ from accounts.models import Unit
 from accounts.roles import Capability
 from areas.codes import township_of
 from areas.jurisdiction import current_scope
+from cases.models import SupervisionPolicy
 from cases.workdays import WorkCalendar
 from core.errors import DomainError
 from grid import hotline
@@ -404,9 +405,11 @@ SATISFACTION = ["满意", "基本满意", "不满意", "无法联系"]
 
 def supervise_overdue(now: datetime | None = None) -> dict[str, int]:
     """超期督办: an open event past its deadline is supervised; each further deadline-length it stays
-    overdue raises the supervision one level (at most 3), like the cases' 督办. Idempotent: one
-    supervision per event and level."""
+    overdue raises the supervision one level, up to the highest level of the cases' 督办 policy in
+    force (最高督办级别, dated catalogue data: 3 by default). Idempotent: one supervision per event and
+    level."""
     now = now or timezone.now()
+    max_level = SupervisionPolicy.on(timezone.localdate(now)).max_level
     raised = 0
     # the time of each event's last step other than a 督办 (its deadline's start), read with the events:
     # one query for all, whatever their number, not one per overdue event
@@ -417,14 +420,14 @@ def supervise_overdue(now: datetime | None = None) -> dict[str, int]:
         .values("at")[:1]
     )
     overdue = (
-        GridEvent.objects.filter(status=Status.OPEN, due_at__lt=now, supervised_level__lt=3)
+        GridEvent.objects.filter(status=Status.OPEN, due_at__lt=now, supervised_level__lt=max_level)
         .annotate(last_step_at=Subquery(last_step))
         .select_related("handler_unit", "handler_unit__parent", "category")
     )
     for event in overdue.iterator(chunk_size=500):
         last = event.last_step_at
         period = max((event.due_at - last) if last else timedelta(days=1), timedelta(hours=1))
-        level = min(3, 1 + int((now - event.due_at) / period))
+        level = min(max_level, 1 + int((now - event.due_at) / period))
         if level <= event.supervised_level:
             continue
         for n in range(event.supervised_level + 1, level + 1):

@@ -119,6 +119,21 @@ def test_an_overdue_event_is_supervised_once_per_level(grid_worker, clerk_a):
     assert set(first.values_list("unit", flat=True)) == {clerk_a.unit_id, clerk_a.unit.parent_id}
 
 
+def test_supervision_stops_at_the_highest_level_of_the_dated_policy(grid_worker, clerk_a):
+    from cases.models import SupervisionPolicy
+
+    SupervisionPolicy.objects.create(effective_from=timezone.localdate() - timedelta(days=1), max_level=1)
+    event = report(grid_worker).event
+    with within(scope_for_user(clerk_a)):
+        services.hand_off(event, user=clerk_a, level=Level.TOWNSHIP)
+    period = event.due_at - timezone.now()
+    assert services.supervise_overdue(now=event.due_at + timedelta(minutes=1)) == {"超期督办": 1}
+    # three deadlines later the event is still at the policy's highest level, 1
+    assert services.supervise_overdue(now=event.due_at + 3 * period + timedelta(minutes=5)) == {"超期督办": 0}
+    event.refresh_from_db()
+    assert event.supervised_level == 1
+
+
 def test_resolve_then_close_with_the_residents_satisfaction(grid_worker, clerk_a):
     event = report(grid_worker).event
     with within(scope_for_user(clerk_a)):
